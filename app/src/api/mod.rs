@@ -1,0 +1,456 @@
+//! Server functions the pages call; each is a thin door into the same services the REST
+//! API uses. They live under `/sfn/` so they never collide with `/api/v1`.
+// Form-shaped server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+use crate::error::AppError;
+use crate::model::*;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::ssr::{context::app_state, current_viewer, services};
+
+/// The signed-in user, or None.
+#[server(prefix = "/sfn", endpoint = "me")]
+pub async fn get_me() -> Result<Option<User>, AppError> {
+    let state = app_state()?;
+    match current_viewer() {
+        Ok(v) => Ok(Some(services::auth::me(&state, &v).await?)),
+        Err(_) => Ok(None),
+    }
+}
+
+#[server(prefix = "/sfn", endpoint = "today")]
+pub async fn get_today() -> Result<TodayView, AppError> {
+    services::home::today(&app_state()?, &current_viewer()?).await
+}
+
+#[server(prefix = "/sfn", endpoint = "queue")]
+pub async fn get_queue() -> Result<QueueView, AppError> {
+    services::home::queue(&app_state()?, &current_viewer()?).await
+}
+
+#[server(prefix = "/sfn", endpoint = "dashboard")]
+pub async fn get_dashboard() -> Result<DashboardView, AppError> {
+    services::home::dashboard(&app_state()?, &current_viewer()?).await
+}
+
+#[server(prefix = "/sfn", endpoint = "customers")]
+pub async fn list_customers(
+    q: Option<String>,
+    owner_id: Option<i64>,
+    pool: Option<bool>,
+    cursor: Option<String>,
+) -> Result<Page<Customer>, AppError> {
+    let query = services::customers::CustomerQuery {
+        q,
+        owner_id,
+        pool,
+        cursor,
+        limit: Some(30),
+        ..Default::default()
+    };
+    services::customers::list(&app_state()?, &current_viewer()?, query).await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerDetail {
+    pub customer: Customer,
+    pub contacts: Vec<Contact>,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub viewer_id: i64,
+    pub viewer_is_rep: bool,
+    /// Newest first: the start of the customer's timeline.
+    pub activities: Vec<Activity>,
+    pub deals: Vec<Opportunity>,
+}
+
+#[server(prefix = "/sfn", endpoint = "customer")]
+pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
+    let state = app_state()?;
+    let viewer = current_viewer()?;
+    let customer = services::customers::get(&state, &viewer, id).await?;
+    let contacts = services::contacts::list(
+        &state,
+        &viewer,
+        services::contacts::ContactQuery {
+            customer_id: Some(id),
+            limit: Some(200),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    let activities = services::activities::list(
+        &state,
+        &viewer,
+        services::activities::ActivityQuery {
+            customer_id: Some(id),
+            limit: Some(20),
+            cursor: None,
+        },
+    )
+    .await?
+    .items;
+    let deals = services::deals::list(
+        &state,
+        &viewer,
+        services::deals::OpportunityQuery {
+            customer_id: Some(id),
+            limit: Some(50),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    Ok(CustomerDetail {
+        customer,
+        contacts,
+        now: state.clock.now(),
+        viewer_id: viewer.user_id,
+        viewer_is_rep: viewer.role == Role::Rep,
+        activities,
+        deals,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminView {
+    pub users: Vec<User>,
+    pub teams: Vec<Team>,
+}
+
+#[server(prefix = "/sfn", endpoint = "admin")]
+pub async fn get_admin() -> Result<AdminView, AppError> {
+    let state = app_state()?;
+    let viewer = current_viewer()?;
+    if viewer.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(AdminView {
+        users: services::users::list(&state, &viewer).await?,
+        teams: services::users::teams(&state, &viewer).await?,
+    })
+}
+
+/// Parses an optional id typed into a form ("" means none).
+pub fn form_id(field: &str, s: &str) -> Result<Option<i64>, AppError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse()
+        .map(Some)
+        .map_err(|_| AppError::field(field, "choose one from the list"))
+}
+
+#[server(prefix = "/sfn", endpoint = "create_user")]
+pub async fn create_user(
+    email: String,
+    name: String,
+    role: String,
+    team_id: String,
+    password: String,
+) -> Result<User, AppError> {
+    let input = NewUser {
+        email,
+        name,
+        role,
+        team_id: form_id("team_id", &team_id)?,
+        password,
+        locale: None,
+    };
+    services::users::create(&app_state()?, &current_viewer()?, input).await
+}
+
+#[server(prefix = "/sfn", endpoint = "update_user")]
+pub async fn update_user(
+    id: i64,
+    version: i64,
+    name: String,
+    role: String,
+    team_id: String,
+) -> Result<User, AppError> {
+    let patch = UserPatch {
+        version,
+        name: Some(name),
+        role: Some(role),
+        team_id: Some(form_id("team_id", &team_id)?),
+        ..Default::default()
+    };
+    services::users::patch(&app_state()?, &current_viewer()?, id, patch).await
+}
+
+#[server(prefix = "/sfn", endpoint = "set_user_active")]
+pub async fn set_user_active(id: i64, version: i64, active: bool) -> Result<User, AppError> {
+    let patch = UserPatch {
+        version,
+        active: Some(active),
+        ..Default::default()
+    };
+    services::users::patch(&app_state()?, &current_viewer()?, id, patch).await
+}
+
+#[server(prefix = "/sfn", endpoint = "create_team")]
+pub async fn create_team(name: String, parent_id: String) -> Result<Team, AppError> {
+    let input = NewTeam {
+        name,
+        parent_id: form_id("parent_id", &parent_id)?,
+    };
+    services::users::create_team(&app_state()?, &current_viewer()?, input).await
+}
+
+/// Logs a follow-up from Today or the customer page: kind, optional one-line summary, and
+/// the next step as a quick choice (`1d`, `3d`, `7d`, `none`) or a picked date (`pick`).
+#[server(prefix = "/sfn", endpoint = "log_follow_up")]
+pub async fn log_follow_up(
+    customer_id: i64,
+    kind: String,
+    summary: String,
+    next: String,
+    pick: Option<String>,
+) -> Result<Activity, AppError> {
+    use crate::domain::time::{NextFollowUp, DEFAULT_UTC_OFFSET_MINUTES};
+    let state = app_state()?;
+    let viewer = current_viewer()?;
+    let now = state.clock.now();
+    let next_at = if next == "pick" {
+        let day = pick.unwrap_or_default();
+        let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::field("pick", "choose a date"))?;
+        let offset = chrono::FixedOffset::east_opt(DEFAULT_UTC_OFFSET_MINUTES * 60)
+            .ok_or(AppError::Internal)?;
+        let local = date.and_hms_opt(10, 0, 0).ok_or(AppError::Internal)?;
+        use chrono::TimeZone;
+        offset
+            .from_local_datetime(&local)
+            .single()
+            .map(|d| d.with_timezone(&chrono::Utc))
+    } else {
+        NextFollowUp::parse(&next)
+            .ok_or_else(|| {
+                AppError::field("next", "choose tomorrow, in 3 days, next week or a date")
+            })?
+            .resolve(now, DEFAULT_UTC_OFFSET_MINUTES)
+    };
+    let input = NewActivity {
+        customer_id,
+        kind,
+        summary: Some(summary),
+        next_follow_up_at: next_at,
+        ..Default::default()
+    };
+    services::activities::log(&state, &viewer, input).await
+}
+
+#[server(prefix = "/sfn", endpoint = "claim_customer")]
+pub async fn claim_customer(id: i64) -> Result<Customer, AppError> {
+    services::pool::claim(&app_state()?, &current_viewer()?, id).await
+}
+
+#[server(prefix = "/sfn", endpoint = "release_customer")]
+pub async fn release_customer(id: i64, reason: String) -> Result<Customer, AppError> {
+    services::pool::release(&app_state()?, &current_viewer()?, id, &reason).await
+}
+
+/// Open deals in the viewer's scope (and those won in the last 30 days) with the weighted
+/// forecast for this month and quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineView {
+    pub deals: Vec<Opportunity>,
+    pub month_weighted_minor: i64,
+    pub quarter_weighted_minor: i64,
+}
+
+#[server(prefix = "/sfn", endpoint = "pipeline")]
+pub async fn get_pipeline() -> Result<PipelineView, AppError> {
+    services::deals::pipeline(&app_state()?, &current_viewer()?).await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealDetail {
+    pub deal: Opportunity,
+    pub contracts: Vec<Contract>,
+    pub can_decide: bool,
+}
+
+#[server(prefix = "/sfn", endpoint = "deal")]
+pub async fn get_deal(id: i64) -> Result<DealDetail, AppError> {
+    let state = app_state()?;
+    let viewer = current_viewer()?;
+    let deal = services::deals::get(&state, &viewer, id).await?;
+    let contracts = services::deals::contracts(
+        &state,
+        &viewer,
+        services::deals::ContractQuery {
+            opportunity_id: Some(id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(DealDetail {
+        deal,
+        contracts,
+        can_decide: matches!(viewer.role, Role::Manager | Role::Admin),
+    })
+}
+
+/// Yuan typed by a person ("12,000.50") to fen.
+pub fn yuan_to_minor(field: &str, s: &str) -> Result<Option<i64>, AppError> {
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '¥' && !c.is_whitespace())
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    let (whole, frac) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    let bad = || AppError::field(field, "an amount in yuan, e.g. 120000 or 120000.50");
+    if frac.len() > 2
+        || whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let whole: i64 = whole.parse().map_err(|_| bad())?;
+    let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .map(Some)
+        .ok_or_else(bad)
+}
+
+#[server(prefix = "/sfn", endpoint = "move_deal")]
+pub async fn move_deal(
+    id: i64,
+    version: i64,
+    stage: String,
+    pain_points: Option<String>,
+    decision_maker: Option<String>,
+    budget_range: Option<String>,
+    amount_yuan: Option<String>,
+    expected_close: Option<String>,
+    competitors: Option<String>,
+    lost_reason: Option<String>,
+) -> Result<Opportunity, AppError> {
+    let amount_minor = match amount_yuan.as_deref() {
+        Some(a) => yuan_to_minor("amount_minor", a)?,
+        None => None,
+    };
+    let m = StageMove {
+        stage,
+        version,
+        pain_points,
+        decision_maker,
+        budget_range,
+        amount_minor,
+        expected_close,
+        competitors,
+        lost_reason,
+    };
+    services::deals::move_stage(&app_state()?, &current_viewer()?, id, m).await
+}
+
+#[server(prefix = "/sfn", endpoint = "request_contract")]
+pub async fn request_contract(
+    opportunity_id: i64,
+    amount_yuan: String,
+    start_date: String,
+    end_date: String,
+) -> Result<Contract, AppError> {
+    let input = NewContract {
+        opportunity_id,
+        amount_minor: yuan_to_minor("amount_minor", &amount_yuan)?,
+        start_date,
+        end_date,
+    };
+    services::deals::request_contract(&app_state()?, &current_viewer()?, input).await
+}
+
+#[server(prefix = "/sfn", endpoint = "decide_contract")]
+pub async fn decide_contract(id: i64, approve: bool) -> Result<Contract, AppError> {
+    services::deals::decide_contract(&app_state()?, &current_viewer()?, id, approve).await
+}
+
+#[server(prefix = "/sfn", endpoint = "pending_contracts")]
+pub async fn pending_contracts() -> Result<Vec<Contract>, AppError> {
+    let viewer = current_viewer()?;
+    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+        return Ok(Vec::new());
+    }
+    let q = services::deals::ContractQuery {
+        status: Some("pending".into()),
+        ..Default::default()
+    };
+    services::deals::contracts(&app_state()?, &viewer, q).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yuan_to_minor;
+
+    #[test]
+    fn yuan_as_people_type_it() {
+        assert_eq!(yuan_to_minor("a", "120000"), Ok(Some(12_000_000)));
+        assert_eq!(yuan_to_minor("a", "¥1,200.5"), Ok(Some(120_050)));
+        assert_eq!(yuan_to_minor("a", " "), Ok(None));
+        assert!(yuan_to_minor("a", "12.345").is_err());
+        assert!(yuan_to_minor("a", "-5").is_err());
+        assert!(yuan_to_minor("a", "99999999999999999999").is_err());
+    }
+}
+
+#[server(prefix = "/sfn", endpoint = "create_deal")]
+pub async fn create_deal(
+    customer_id: i64,
+    name: String,
+    amount_yuan: String,
+) -> Result<Opportunity, AppError> {
+    let input = NewOpportunity {
+        customer_id,
+        name,
+        amount_minor: yuan_to_minor("amount_minor", &amount_yuan)?,
+        ..Default::default()
+    };
+    services::deals::create(&app_state()?, &current_viewer()?, input).await
+}
+
+/// The "new customer" form: the company and, optionally, its first contact.
+#[server(prefix = "/sfn", endpoint = "create_customer")]
+pub async fn create_customer(
+    name: String,
+    level: String,
+    industry: String,
+    region: String,
+    contact_name: String,
+    phone: String,
+    email: String,
+) -> Result<Customer, AppError> {
+    let some = |s: String| (!s.trim().is_empty()).then_some(s);
+    let contact = some(contact_name.clone()).map(|n| FirstContact {
+        name: n,
+        phone: some(phone.clone()),
+        email: some(email.clone()),
+        title: None,
+    });
+    if contact.is_none() && (some(phone).is_some() || some(email).is_some()) {
+        return Err(AppError::field(
+            "contact_name",
+            "name the person this phone or email belongs to",
+        ));
+    }
+    let input = NewCustomer {
+        name,
+        level: some(level),
+        industry: some(industry),
+        region: some(region),
+        contact,
+        ..Default::default()
+    };
+    let customer = services::customers::create(&app_state()?, &current_viewer()?, input).await?;
+    leptos_axum::redirect(&format!("/customers/{}", customer.id));
+    Ok(customer)
+}

@@ -1,0 +1,128 @@
+//! The frame around every signed-in page: header, navigation that fits the role, language
+//! switch and sign-out. On phones the navigation is a bottom tab bar within thumb reach.
+use crate::api::get_me;
+use crate::components::{ErrorNote, Loading};
+use crate::i18n::Lang;
+use crate::model::{Role, User};
+use crate::use_lang;
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_location;
+
+/// Navigation entries for a role: (path, English, Chinese, icon).
+pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    let today = ("/today", "Today", "今日", "☀");
+    let customers = ("/customers", "Customers", "客户", "👥");
+    let queue = ("/queue", "Queue", "工单", "🎧");
+    let dashboard = ("/dashboard", "Dashboard", "仪表盘", "📊");
+    let admin = ("/admin", "Admin", "管理", "⚙");
+    let pipeline = ("/pipeline", "Pipeline", "商机", "📈");
+    match role {
+        Role::Rep => vec![today, customers, pipeline],
+        Role::Agent => vec![queue, customers],
+        Role::Manager => vec![dashboard, pipeline, customers, today],
+        Role::Admin => vec![admin, dashboard, customers, queue],
+    }
+}
+
+#[component]
+pub fn SignedInLayout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    let lang = use_lang();
+    view! {
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(user)) => view! { <Frame user/> }.into_any(),
+                    Ok(None) => view! {
+                        <main class="page narrow">
+                            <ErrorNote error=crate::error::AppError::Unauthenticated/>
+                        </main>
+                    }.into_any(),
+                    Err(e) => view! { <main class="page narrow"><ErrorNote error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <noscript><p class="sr-only">{lang.t("Tandem works without JavaScript; some updates need a reload.", "未启用脚本时 Tandem 仍可使用,部分内容需刷新。")}</p></noscript>
+    }
+}
+
+#[component]
+fn Frame(user: User) -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    let role_label = role_name(lang, user.role);
+    let items = nav_for(user.role);
+    let nav = move |class: &'static str| {
+        let items = items.clone();
+        view! {
+            <nav class=class aria-label=lang.t("Main", "主导航")>
+                {items.into_iter().map(|(href, en, zh, icon)| {
+                    let current = move || {
+                        let p = location.pathname.get();
+                        (p == href || p.starts_with(&format!("{href}/"))).then_some("page")
+                    };
+                    view! {
+                        <a href=href aria-current=current>
+                            <span class="icon" aria-hidden="true">{icon}</span>
+                            <span>{lang.t(en, zh)}</span>
+                        </a>
+                    }
+                }).collect::<Vec<_>>()}
+            </nav>
+        }
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href=user.role.home_path()>"Tandem"</a>
+            {nav("topnav")}
+            <div class="who">
+                <span class="name">{user.name.clone()}</span>
+                <span class="role">{role_label}</span>
+            </div>
+            <LangSwitch/>
+            <form method="post" action="/auth/logout" class="inline">
+                <button type="submit" class="link">{lang.t("Sign out", "退出")}</button>
+            </form>
+        </header>
+        <main class="page" id="main">
+            <Outlet/>
+        </main>
+        {nav("tabbar")}
+    }
+}
+
+pub fn role_name(lang: Lang, role: Role) -> &'static str {
+    match role {
+        Role::Rep => lang.t("Sales rep", "销售代表"),
+        Role::Agent => lang.t("Service agent", "客服"),
+        Role::Manager => lang.t("Manager", "销售经理"),
+        Role::Admin => lang.t("Admin", "管理员"),
+    }
+}
+
+/// Switches zh-CN / English with a plain form post, so it works before the WASM arrives.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    let back = move || {
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        }
+    };
+    let other = lang.other();
+    view! {
+        <form method="post" action="/auth/lang" class="inline">
+            <input type="hidden" name="lang" value=other.code()/>
+            <input type="hidden" name="back" value=back/>
+            <button type="submit" class="link" lang=other.code()
+                title=lang.t("Switch the interface to Chinese", "切换为英文界面")>
+                {other.native_name()}
+            </button>
+        </form>
+    }
+}

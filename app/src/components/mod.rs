@@ -1,0 +1,79 @@
+pub mod layout;
+pub mod quick_log;
+
+use crate::error::AppError;
+use crate::use_lang;
+use leptos::prelude::*;
+
+/// Explains an error to the person, in their language.
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    let lang = use_lang();
+    let text = match &error {
+        AppError::Unauthenticated => lang.t(
+            "Your session has ended. Please sign in again.",
+            "登录已过期,请重新登录。",
+        ),
+        AppError::NotFound => lang.t(
+            "Not found. It may have been removed, or it is not yours to see.",
+            "未找到。记录可能已删除,或您无权查看。",
+        ),
+        AppError::Forbidden => lang.t("Your role cannot do this.", "您的角色无权执行此操作。"),
+        AppError::Validation(_) => lang.t("Some fields need attention.", "部分字段需要修改。"),
+        AppError::Duplicate(_) => lang.t(
+            "This customer may exist already. Open it instead, or ask its owner.",
+            "该客户可能已存在。请打开已有记录,或联系其负责人。",
+        ),
+        AppError::Conflict(_) => lang.t(
+            "Someone else changed this record. Reload to see their change.",
+            "记录已被他人修改,请刷新后再试。",
+        ),
+        AppError::RateLimited(_) => lang.t(
+            "Too many attempts. Please wait and try again.",
+            "尝试次数过多,请稍后再试。",
+        ),
+        _ => lang.t("Something went wrong. Please try again.", "出错了,请重试。"),
+    };
+    let sign_in = matches!(error, AppError::Unauthenticated)
+        .then(|| view! { <a href="/login">{lang.t("Sign in", "登录")}</a> });
+    let duplicates = match &error {
+        AppError::Duplicate(list) => list
+            .iter()
+            .map(|d| {
+                let owner = d
+                    .owner_name
+                    .clone()
+                    .unwrap_or_else(|| lang.t("public pool", "公海").to_string());
+                let label = format!("{} · {}", d.name, owner);
+                if d.visible {
+                    view! { <li><a href=format!("/customers/{}", d.customer_id)>{label}</a></li> }
+                        .into_any()
+                } else {
+                    view! { <li>{label}</li> }.into_any()
+                }
+            })
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    let fields = match error {
+        AppError::Validation(errors) => errors
+            .into_iter()
+            .map(|(f, m)| view! { <li><strong>{f}</strong>": "{m}</li> })
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    view! {
+        <div class="notice error" role="alert">
+            <p>{text}" "{sign_in}</p>
+            <ul>{fields}</ul>
+            <ul class="duplicates" data-testid="duplicates">{duplicates}</ul>
+        </div>
+    }
+}
+
+/// A centred "Loading…" line.
+#[component]
+pub fn Loading() -> impl IntoView {
+    let lang = use_lang();
+    view! { <p class="loading" aria-live="polite">{lang.t("Loading…", "加载中…")}</p> }
+}

@@ -1,0 +1,69 @@
+//! Logging a follow-up in three taps: open, kind, next step. A `<details>` panel with a
+//! server-function form, so it opens and posts even before the WASM arrives.
+use crate::api::LogFollowUp;
+use crate::i18n::Lang;
+use crate::model::ActivityKind;
+use crate::use_lang;
+use leptos::prelude::*;
+
+pub fn kind_name(lang: Lang, kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Call => lang.t("Call", "电话"),
+        ActivityKind::Visit => lang.t("Visit", "拜访"),
+        ActivityKind::Email => lang.t("Email", "邮件"),
+        ActivityKind::Meeting => lang.t("Meeting", "会议"),
+        ActivityKind::Wechat => lang.t("WeChat", "微信"),
+        ActivityKind::Note => lang.t("Note", "备注"),
+    }
+}
+
+#[component]
+pub fn QuickLog(customer_id: i64, customer_name: String) -> impl IntoView {
+    let lang = use_lang();
+    let action = use_context::<ServerAction<LogFollowUp>>().unwrap_or_default();
+    let open_label = format!(
+        "{} {}",
+        lang.t("Log follow-up with", "记录跟进:"),
+        customer_name
+    );
+    let kinds = [
+        ActivityKind::Call,
+        ActivityKind::Visit,
+        ActivityKind::Wechat,
+        ActivityKind::Email,
+        ActivityKind::Meeting,
+    ];
+    view! {
+        <details class="quick-log">
+            <summary class="action log" aria-label=open_label>"✎"</summary>
+            <ActionForm action=action attr:class="quick-log-form">
+                <input type="hidden" name="customer_id" value=customer_id/>
+                <fieldset class="chips">
+                    <legend>{lang.t("What happened", "跟进方式")}</legend>
+                    {kinds.into_iter().enumerate().map(|(i, k)| {
+                        let id = format!("kind-{customer_id}-{}", k.as_str());
+                        view! {
+                            <input type="radio" name="kind" id=id.clone() value=k.as_str() checked=i == 0/>
+                            <label for=id>{kind_name(lang, k)}</label>
+                        }
+                    }).collect::<Vec<_>>()}
+                </fieldset>
+                <label class="sr-only" for=format!("summary-{customer_id}")>{lang.t("Summary", "摘要")}</label>
+                <input id=format!("summary-{customer_id}") name="summary" maxlength="500"
+                    placeholder=lang.t("One line (optional)", "一句话摘要(可选)")/>
+                <fieldset class="next">
+                    <legend>{lang.t("Next follow-up — saves", "下次跟进(点击即保存)")}</legend>
+                    <button type="submit" name="next" value="1d">{lang.t("Tomorrow", "明天")}</button>
+                    <button type="submit" name="next" value="3d">{lang.t("In 3 days", "3天后")}</button>
+                    <button type="submit" name="next" value="7d">{lang.t("Next week", "下周")}</button>
+                    <button type="submit" name="next" value="none">{lang.t("No next step", "暂不安排")}</button>
+                </fieldset>
+                <div class="pick">
+                    <label for=format!("pick-{customer_id}")>{lang.t("Or pick a date", "或选择日期")}</label>
+                    <input type="date" id=format!("pick-{customer_id}") name="pick"/>
+                    <button type="submit" name="next" value="pick">{lang.t("Save", "保存")}</button>
+                </div>
+            </ActionForm>
+        </details>
+    }
+}

@@ -1,0 +1,220 @@
+//! Leads: lifecycle, first-contact SLA and assignment rules, as plain rules.
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LeadStatus {
+    New,
+    /// Marketing-qualified.
+    Mql,
+    /// Sales-qualified: need, budget and timeline confirmed.
+    Sql,
+    Converted,
+    Disqualified,
+}
+
+impl LeadStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeadStatus::New => "new",
+            LeadStatus::Mql => "mql",
+            LeadStatus::Sql => "sql",
+            LeadStatus::Converted => "converted",
+            LeadStatus::Disqualified => "disqualified",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LeadStatus> {
+        [
+            LeadStatus::New,
+            LeadStatus::Mql,
+            LeadStatus::Sql,
+            LeadStatus::Converted,
+            LeadStatus::Disqualified,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == s)
+    }
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, LeadStatus::Converted | LeadStatus::Disqualified)
+    }
+
+    /// Whether a qualification step from `self` to `to` follows the lifecycle
+    /// (new → MQL → SQL; conversion and disqualification are their own actions).
+    pub fn can_qualify_to(self, to: LeadStatus) -> bool {
+        matches!(
+            (self, to),
+            (LeadStatus::New, LeadStatus::Mql)
+                | (LeadStatus::New, LeadStatus::Sql)
+                | (LeadStatus::Mql, LeadStatus::Sql)
+        )
+    }
+}
+
+/// Admin-editable lead timing (stored under the `leads` setting key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct LeadRules {
+    pub first_contact_hours: i64,
+    /// Sources that get the short clock (trial and demo requests).
+    pub urgent_sources: Vec<String>,
+    pub urgent_first_contact_hours: i64,
+    /// An MQL not qualified to SQL within this many days returns to the pool.
+    pub mql_timeout_days: i64,
+}
+
+impl Default for LeadRules {
+    fn default() -> Self {
+        LeadRules {
+            first_contact_hours: 24,
+            urgent_sources: vec!["trial".into(), "demo".into()],
+            urgent_first_contact_hours: 2,
+            mql_timeout_days: 7,
+        }
+    }
+}
+
+impl LeadRules {
+    /// When the first contact is due for a lead assigned at `assigned_at`.
+    pub fn first_contact_due(&self, source: &str, assigned_at: DateTime<Utc>) -> DateTime<Utc> {
+        let hours = if self.urgent_sources.iter().any(|s| s == source) {
+            self.urgent_first_contact_hours
+        } else {
+            self.first_contact_hours
+        };
+        assigned_at + Duration::hours(hours)
+    }
+}
+
+/// A routing rule: leads matching every given criterion go round robin to `rep_ids`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AssignmentRule {
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub industry: Option<String>,
+    #[serde(default)]
+    pub product_line: Option<String>,
+    pub rep_ids: Vec<i64>,
+}
+
+/// What routing looks at on a lead.
+#[derive(Debug, Clone, Default)]
+pub struct LeadFacts<'a> {
+    pub source: &'a str,
+    pub region: Option<&'a str>,
+    pub industry: Option<&'a str>,
+    pub product_line: Option<&'a str>,
+}
+
+impl AssignmentRule {
+    pub fn matches(&self, l: &LeadFacts<'_>) -> bool {
+        fn ok(want: &Option<String>, have: Option<&str>) -> bool {
+            want.as_deref().is_none_or(|w| have == Some(w))
+        }
+        self.source.as_deref().is_none_or(|s| s == l.source)
+            && ok(&self.region, l.region)
+            && ok(&self.industry, l.industry)
+            && ok(&self.product_line, l.product_line)
+    }
+}
+
+/// The next rep in the rule's rotation after `last`, among those `eligible` (active and
+/// under their holding limit); None when nobody is.
+pub fn round_robin(
+    rep_ids: &[i64],
+    last: Option<i64>,
+    eligible: impl Fn(i64) -> bool,
+) -> Option<i64> {
+    if rep_ids.is_empty() {
+        return None;
+    }
+    let start = last
+        .and_then(|l| rep_ids.iter().position(|r| *r == l))
+        .map_or(0, |i| i + 1);
+    (0..rep_ids.len())
+        .map(|k| rep_ids[(start + k) % rep_ids.len()])
+        .find(|r| eligible(*r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn trial_and_demo_requests_get_two_hours() {
+        let rules = LeadRules::default();
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 22, 6, 0, 0)
+            .single()
+            .unwrap_or_default();
+        assert_eq!(
+            rules.first_contact_due("trial", at),
+            at + Duration::hours(2)
+        );
+        assert_eq!(
+            rules.first_contact_due("web_form", at),
+            at + Duration::hours(24)
+        );
+    }
+
+    #[test]
+    fn rules_match_on_every_given_criterion() {
+        let rule = AssignmentRule {
+            source: Some("web_form".into()),
+            region: Some("华东".into()),
+            rep_ids: vec![1],
+            ..Default::default()
+        };
+        assert!(rule.matches(&LeadFacts {
+            source: "web_form",
+            region: Some("华东"),
+            ..Default::default()
+        }));
+        assert!(!rule.matches(&LeadFacts {
+            source: "web_form",
+            region: Some("华南"),
+            ..Default::default()
+        }));
+        assert!(!rule.matches(&LeadFacts {
+            source: "event",
+            region: Some("华东"),
+            ..Default::default()
+        }));
+        assert!(AssignmentRule {
+            rep_ids: vec![1],
+            ..Default::default()
+        }
+        .matches(&LeadFacts {
+            source: "x",
+            ..Default::default()
+        }));
+    }
+
+    #[test]
+    fn round_robin_rotates_and_skips_the_ineligible() {
+        let reps = [10, 20, 30];
+        assert_eq!(round_robin(&reps, None, |_| true), Some(10));
+        assert_eq!(round_robin(&reps, Some(10), |_| true), Some(20));
+        assert_eq!(round_robin(&reps, Some(30), |_| true), Some(10));
+        assert_eq!(round_robin(&reps, Some(10), |r| r != 20), Some(30));
+        assert_eq!(round_robin(&reps, Some(99), |_| true), Some(10));
+        assert_eq!(round_robin(&reps, Some(10), |_| false), None);
+    }
+
+    #[test]
+    fn the_lifecycle_only_moves_forward() {
+        assert!(LeadStatus::New.can_qualify_to(LeadStatus::Mql));
+        assert!(LeadStatus::Mql.can_qualify_to(LeadStatus::Sql));
+        assert!(!LeadStatus::Sql.can_qualify_to(LeadStatus::Mql));
+        assert!(!LeadStatus::Converted.can_qualify_to(LeadStatus::Sql));
+    }
+}

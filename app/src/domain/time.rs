@@ -1,0 +1,120 @@
+//! Local days for people: "due today" means before midnight where the user is.
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone, Utc};
+
+/// China Standard Time, the default until users carry their own time zone.
+pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 8 * 60;
+
+/// The first instant of the next local day after `now`.
+pub fn end_of_local_day(now: DateTime<Utc>, offset_minutes: i32) -> DateTime<Utc> {
+    let Some(offset) = FixedOffset::east_opt(offset_minutes * 60) else {
+        return now + Duration::days(1);
+    };
+    let local = now.with_timezone(&offset);
+    let next_midnight = (local.date_naive() + Duration::days(1)).and_time(NaiveTime::MIN);
+    offset
+        .from_local_datetime(&next_midnight)
+        .single()
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or(now + Duration::days(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_local_day_ends_at_local_midnight() {
+        // 2026-11-22 15:30 UTC is 23:30 in Beijing: the day ends 30 minutes later.
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 22, 15, 30, 0)
+            .single()
+            .unwrap_or_default();
+        let end = end_of_local_day(now, DEFAULT_UTC_OFFSET_MINUTES);
+        assert_eq!(
+            end,
+            Utc.with_ymd_and_hms(2026, 11, 22, 16, 0, 0)
+                .single()
+                .unwrap_or_default()
+        );
+        // 16:30 UTC is already the next Beijing day.
+        let later = now + Duration::hours(1);
+        assert_eq!(
+            end_of_local_day(later, DEFAULT_UTC_OFFSET_MINUTES),
+            end + Duration::days(1)
+        );
+    }
+}
+
+/// The quick choices for a next follow-up, as a rep taps them after a call or visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextFollowUp {
+    Tomorrow,
+    InThreeDays,
+    NextWeek,
+    None,
+}
+
+impl NextFollowUp {
+    pub fn parse(s: &str) -> Option<NextFollowUp> {
+        match s {
+            "1d" | "tomorrow" => Some(NextFollowUp::Tomorrow),
+            "3d" => Some(NextFollowUp::InThreeDays),
+            "7d" | "next_week" => Some(NextFollowUp::NextWeek),
+            "" | "none" => Some(NextFollowUp::None),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            NextFollowUp::Tomorrow => "1d",
+            NextFollowUp::InThreeDays => "3d",
+            NextFollowUp::NextWeek => "7d",
+            NextFollowUp::None => "none",
+        }
+    }
+
+    /// 10:00 local time that many days ahead: a time a customer answers the phone.
+    pub fn resolve(self, now: DateTime<Utc>, offset_minutes: i32) -> Option<DateTime<Utc>> {
+        let days = match self {
+            NextFollowUp::Tomorrow => 1,
+            NextFollowUp::InThreeDays => 3,
+            NextFollowUp::NextWeek => 7,
+            NextFollowUp::None => return None,
+        };
+        let offset = FixedOffset::east_opt(offset_minutes * 60)?;
+        let local_day = now.with_timezone(&offset).date_naive() + Duration::days(days);
+        let at = local_day.and_time(NaiveTime::from_hms_opt(10, 0, 0)?);
+        offset
+            .from_local_datetime(&at)
+            .single()
+            .map(|d| d.with_timezone(&Utc))
+    }
+}
+
+#[cfg(test)]
+mod follow_up_tests {
+    use super::*;
+
+    #[test]
+    fn quick_choices_land_at_ten_in_the_morning_local_time() {
+        // 2026-11-22 15:30 UTC is 23:30 on the 22nd in Beijing.
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 22, 15, 30, 0)
+            .single()
+            .unwrap_or_default();
+        let tomorrow = NextFollowUp::Tomorrow.resolve(now, DEFAULT_UTC_OFFSET_MINUTES);
+        assert_eq!(
+            tomorrow,
+            Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).single()
+        );
+        let week = NextFollowUp::NextWeek.resolve(now, DEFAULT_UTC_OFFSET_MINUTES);
+        assert_eq!(week, Utc.with_ymd_and_hms(2026, 11, 29, 2, 0, 0).single());
+        assert_eq!(
+            NextFollowUp::None.resolve(now, DEFAULT_UTC_OFFSET_MINUTES),
+            None
+        );
+        assert_eq!(NextFollowUp::parse("3d"), Some(NextFollowUp::InThreeDays));
+        assert_eq!(NextFollowUp::parse("someday"), None);
+    }
+}

@@ -1,0 +1,73 @@
+//! The one error type that crosses the service boundary. It is serialisable so that server
+//! functions hand it to the browser intact; causes of internal errors are logged on the server
+//! and never carried here.
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use std::collections::BTreeMap;
+
+/// Field name → message written for the person who will read it.
+pub type FieldErrors = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("sign in required")]
+    Unauthenticated,
+    #[error("not found")]
+    NotFound,
+    #[error("not allowed for your role")]
+    Forbidden,
+    #[error("some fields are not valid")]
+    Validation(FieldErrors),
+    /// A stale version was named; carries the current record as JSON.
+    #[error("the record was changed by someone else")]
+    Conflict(serde_json::Value),
+    /// The record looks like one that exists already (same company name, phone or email).
+    #[error("this looks like a customer that already exists")]
+    Duplicate(Vec<crate::model::DuplicateRef>),
+    #[error("too many attempts; retry in {0} s")]
+    RateLimited(u64),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("something went wrong on our side")]
+    Internal,
+    #[error("could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.insert(field.to_string(), message.into());
+        AppError::Validation(errors)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
+                AppError::BadRequest(m)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            other => {
+                tracing::error!(error = %other, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,90 @@
+//! Showing times and money to people.
+use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
+use crate::i18n::Lang;
+use chrono::{DateTime, FixedOffset, Offset, Utc};
+
+fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    let offset =
+        FixedOffset::east_opt(DEFAULT_UTC_OFFSET_MINUTES * 60).unwrap_or_else(|| Utc.fix());
+    t.with_timezone(&offset)
+}
+
+/// "11-22 14:05" in the user's time zone.
+pub fn short_time(t: DateTime<Utc>) -> String {
+    local(t).format("%m-%d %H:%M").to_string()
+}
+
+pub fn date(t: DateTime<Utc>) -> String {
+    local(t).format("%Y-%m-%d").to_string()
+}
+
+/// "¥1,250,000" from minor units (fen), whole yuan.
+pub fn money(minor: i64) -> String {
+    let yuan = minor / 100;
+    let digits = yuan.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}¥{out}", if yuan < 0 { "-" } else { "" })
+}
+
+/// "3 h 20 min overdue" / "in 45 min" relative to now.
+pub fn relative(lang: Lang, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let mins = (t - now).num_minutes();
+    let abs = mins.unsigned_abs();
+    let span = if abs >= 48 * 60 {
+        format!("{} {}", abs / (24 * 60), lang.t("d", "天"))
+    } else if abs >= 60 {
+        format!(
+            "{} {} {} {}",
+            abs / 60,
+            lang.t("h", "小时"),
+            abs % 60,
+            lang.t("min", "分钟")
+        )
+    } else {
+        format!("{} {}", abs, lang.t("min", "分钟"))
+    };
+    if mins < 0 {
+        match lang {
+            Lang::En => format!("{span} overdue"),
+            Lang::ZhCn => format!("已逾期 {span}"),
+        }
+    } else {
+        match lang {
+            Lang::En => format!("in {span}"),
+            Lang::ZhCn => format!("{span}后"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn money_has_separators() {
+        assert_eq!(money(125_000_000), "¥1,250,000");
+        assert_eq!(money(99), "¥0");
+        assert_eq!(money(-100_000), "-¥1,000");
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = Utc::now();
+        assert_eq!(
+            relative(Lang::En, now - Duration::minutes(200), now),
+            "3 h 20 min overdue"
+        );
+        assert_eq!(
+            relative(Lang::ZhCn, now + Duration::minutes(45), now),
+            "45 分钟后"
+        );
+        assert_eq!(relative(Lang::En, now + Duration::days(3), now), "in 3 d");
+    }
+}

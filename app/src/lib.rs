@@ -1,0 +1,98 @@
+//! Tandem's app: typed models and domain rules shared by server and browser, the pages for
+//! each role, and the server functions they call. Server-only code sits in `ssr`.
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod format;
+pub mod i18n;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use i18n::Lang;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#0f5c8c"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The UI language: on the server from the request (cookie, then the user's setting, then
+/// Accept-Language); in the browser from the `<html lang>` the server rendered, so both
+/// sides agree during hydration.
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        ssr::context::request_lang()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = request_lang();
+    provide_context(lang);
+    // Marks the page as interactive once the WASM has taken over (tests wait for it).
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tandem.css"/>
+        <Title text="Tandem"/>
+        <Router>
+            <Routes fallback=move || view! { <pages::NotFound/> }>
+                <Route path=path!("/login") view=pages::login::LoginPage/>
+                // In-order streaming: every page reads complete without JavaScript.
+                <ParentRoute path=path!("") view=components::layout::SignedInLayout ssr=SsrMode::InOrder>
+                    <Route path=path!("/today") view=pages::today::TodayPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/queue") view=pages::queue::QueuePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/customers") view=pages::customers::CustomersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/customers/new") view=pages::new_customer::NewCustomerPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/customers/:id") view=pages::customers::CustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pipeline") view=pages::pipeline::PipelinePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/deals/:id") view=pages::pipeline::DealPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The language chosen for this render.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}

@@ -1,0 +1,86 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What kind of touch a follow-up was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    Call,
+    Visit,
+    Email,
+    Meeting,
+    Wechat,
+    Note,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 6] = [
+        ActivityKind::Call,
+        ActivityKind::Visit,
+        ActivityKind::Wechat,
+        ActivityKind::Email,
+        ActivityKind::Meeting,
+        ActivityKind::Note,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::Call => "call",
+            ActivityKind::Visit => "visit",
+            ActivityKind::Email => "email",
+            ActivityKind::Meeting => "meeting",
+            ActivityKind::Wechat => "wechat",
+            ActivityKind::Note => "note",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActivityKind> {
+        ActivityKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A logged call, visit, message or note (跟进记录).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Activity {
+    pub id: i64,
+    pub customer_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub opportunity_id: Option<i64>,
+    pub kind: ActivityKind,
+    pub summary: String,
+    pub occurred_at: DateTime<Utc>,
+    pub next_follow_up_at: Option<DateTime<Utc>>,
+    pub user_id: i64,
+    pub user_name: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewActivity {
+    pub customer_id: i64,
+    /// call | visit | email | meeting | wechat | note
+    pub kind: String,
+    /// One line; defaults to the kind when left empty.
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub contact_id: Option<i64>,
+    #[serde(default)]
+    pub opportunity_id: Option<i64>,
+    /// When it happened; default now. Not in the future.
+    #[serde(default)]
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// The next follow-up; must be in the future. Absent or null clears it.
+    #[serde(default)]
+    pub next_follow_up_at: Option<DateTime<Utc>>,
+    /// Field check-in for visits (browser geolocation, with consent).
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    #[serde(default)]
+    pub longitude: Option<f64>,
+}

@@ -1,0 +1,129 @@
+//! Opportunities (商机) and contracts.
+use crate::domain::pipeline::Stage;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Opportunity {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub name: String,
+    pub amount_minor: Option<i64>,
+    pub currency: String,
+    pub stage: Stage,
+    pub probability: i64,
+    /// YYYY-MM-DD
+    pub expected_close: Option<String>,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub stage_entered_at: DateTime<Utc>,
+    pub pain_points: Option<String>,
+    pub decision_maker: Option<String>,
+    pub budget_range: Option<String>,
+    pub competitors: Option<String>,
+    pub lost_reason: Option<String>,
+    pub won_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewOpportunity {
+    pub customer_id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub amount_minor: Option<i64>,
+    /// ISO 4217; default CNY.
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub expected_close: Option<String>,
+}
+
+/// Moves a deal to a stage, optionally filling what that stage needs in the same request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StageMove {
+    /// initial | needs | proposal | negotiation | won | lost
+    pub stage: String,
+    pub version: i64,
+    #[serde(default)]
+    pub pain_points: Option<String>,
+    #[serde(default)]
+    pub decision_maker: Option<String>,
+    #[serde(default)]
+    pub budget_range: Option<String>,
+    #[serde(default)]
+    pub amount_minor: Option<i64>,
+    #[serde(default)]
+    pub expected_close: Option<String>,
+    #[serde(default)]
+    pub competitors: Option<String>,
+    #[serde(default)]
+    pub lost_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl Approval {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Approval::Pending => "pending",
+            Approval::Approved => "approved",
+            Approval::Rejected => "rejected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Approval> {
+        match s {
+            "pending" => Some(Approval::Pending),
+            "approved" => Some(Approval::Approved),
+            "rejected" => Some(Approval::Rejected),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Contract {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub opportunity_id: Option<i64>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub approval_status: Approval,
+    pub approved_by: Option<i64>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// A rep's request for a contract on a deal; a manager approves it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewContract {
+    pub opportunity_id: i64,
+    /// Default: the deal's amount.
+    #[serde(default)]
+    pub amount_minor: Option<i64>,
+    /// YYYY-MM-DD
+    pub start_date: String,
+    /// YYYY-MM-DD, after the start.
+    pub end_date: String,
+}

@@ -1,0 +1,66 @@
+//! Typed models shared by the server and the browser.
+mod activity;
+mod customer;
+mod deal;
+mod home;
+mod lead;
+mod user;
+
+pub use activity::*;
+pub use customer::*;
+pub use deal::*;
+pub use home::*;
+pub use lead::*;
+pub use user::*;
+
+use serde::{Deserialize, Serialize};
+
+/// One page of a keyset-paginated list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Opaque cursor for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Money in minor units (fen for CNY) with an ISO 4217 currency code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Money {
+    pub amount_minor: i64,
+    pub currency: String,
+}
+
+/// A reference to any record, as alerts and timelines use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityRef {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: i64,
+}
+
+/// Default and maximum page sizes of list endpoints (api.md).
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+/// Serde helper telling "absent" (None) from "null" (Some(None)) in PATCH bodies.
+pub mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}

@@ -1,0 +1,329 @@
+//! Customer list (search as you type, keyset paging) and the customer page.
+use crate::api::{get_customer, list_customers, ClaimCustomer, CustomerDetail, ReleaseCustomer};
+use crate::api::{CreateDeal, LogFollowUp};
+use crate::components::quick_log::kind_name;
+use crate::components::quick_log::QuickLog;
+use crate::components::{ErrorNote, Loading};
+use crate::error::AppError;
+use crate::format::money;
+use crate::format::short_time;
+use crate::i18n::Lang;
+use crate::model::{Customer, CustomerStatus};
+use crate::pages::dashboard::stage_label;
+use crate::use_lang;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+pub fn status_label(lang: Lang, s: CustomerStatus) -> &'static str {
+    match s {
+        CustomerStatus::Prospect => lang.t("Prospect", "潜在客户"),
+        CustomerStatus::Active => lang.t("Customer", "成交客户"),
+        CustomerStatus::Churned => lang.t("Churned", "已流失"),
+    }
+}
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let initial_q = query.with_untracked(|m| m.get("q").unwrap_or_default());
+    // Typing filters at once once the page is interactive; before that the form submits.
+    let (q, set_q) = signal(initial_q.clone());
+    let owner_id = move || query.with(|m| m.get("owner_id").and_then(|s| s.parse::<i64>().ok()));
+    let cursor = move || query.with(|m| m.get("cursor"));
+    let pool = move || query.with(|m| m.get("pool").is_some_and(|p| p == "1" || p == "true"));
+    let customers = Resource::new(
+        move || (q.get(), owner_id(), pool(), cursor()),
+        |(q, owner, pool, cursor)| {
+            list_customers(
+                (!q.trim().is_empty()).then_some(q),
+                owner,
+                pool.then_some(true),
+                cursor,
+            )
+        },
+    );
+    view! {
+        <Title text=lang.t("Customers · Tandem", "客户 · Tandem")/>
+        <h1>{move || if pool() { lang.t("Public pool", "公海客户") } else { lang.t("Customers", "客户") }}</h1>
+        <nav class="tabs" aria-label=lang.t("Customer lists", "客户列表")>
+            <a href="/customers" aria-current=move || (!pool()).then_some("page")>{lang.t("All I can see", "全部")}</a>
+            <a href="/customers?pool=1" aria-current=move || pool().then_some("page")>{lang.t("Public pool", "公海")}</a>
+            <a href="/customers/new" class="new">{lang.t("+ New", "+ 新建")}</a>
+        </nav>
+        <form method="get" action="/customers" class="search" role="search">
+            <label for="q" class="sr-only">{lang.t("Search customers", "搜索客户")}</label>
+            <input id="q" name="q" type="search" value=initial_q
+                placeholder=lang.t("Search by name", "按名称搜索")
+                autocomplete="off"
+                on:input=move |ev| set_q.set(event_target_value(&ev))/>
+            {move || owner_id().map(|o| view! { <input type="hidden" name="owner_id" value=o/> })}
+            {move || pool().then(|| view! { <input type="hidden" name="pool" value="1"/> })}
+            <button type="submit">{lang.t("Search", "搜索")}</button>
+        </form>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match customers.await {
+                    Ok(page) => {
+                        let next = page.next_cursor.map(|c| {
+                            let mut href = format!("/customers?cursor={c}");
+                            if let Some(o) = owner_id() {
+                                href.push_str(&format!("&owner_id={o}"));
+                            }
+                            if pool() {
+                                href.push_str("&pool=1");
+                            }
+                            let qv = q.get_untracked();
+                            if !qv.is_empty() {
+                                href.push_str(&format!("&q={}", urlencode(&qv)));
+                            }
+                            view! { <a class="button more" href=href>{lang.t("More", "更多")}</a> }
+                        });
+                        if page.items.is_empty() {
+                            view! { <p class="empty" data-testid="no-customers">{lang.t("No customers match.", "没有符合条件的客户。")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="rows" data-testid="customer-list">
+                                    {page.items.into_iter().map(|c| view! { <CustomerRow c/> }).collect::<Vec<_>>()}
+                                </ul>
+                                {next}
+                            }.into_any()
+                        }
+                    }
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn CustomerRow(c: Customer) -> impl IntoView {
+    let lang = use_lang();
+    let owner = c
+        .owner_name
+        .clone()
+        .unwrap_or_else(|| lang.t("Public pool", "公海").to_string());
+    let follow = c
+        .next_follow_up_at
+        .map(|t| format!(" · {} {}", lang.t("next", "下次跟进"), short_time(t)));
+    view! {
+        <li class="row">
+            <a class="main" href=format!("/customers/{}", c.id)>
+                <span class="title">{c.name.clone()}<span class="badge">{c.level.as_str()}</span></span>
+                <span class="meta">{owner}{follow}</span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
+    let claim = ServerAction::<ClaimCustomer>::new();
+    let release = ServerAction::<ReleaseCustomer>::new();
+    let log = ServerAction::<LogFollowUp>::new();
+    provide_context(log);
+    provide_context(claim);
+    provide_context(release);
+    let new_deal = ServerAction::<CreateDeal>::new();
+    provide_context(new_deal);
+    let detail = Resource::new(
+        move || {
+            (
+                id(),
+                claim.version().get(),
+                release.version().get(),
+                log.version().get(),
+                new_deal.version().get(),
+            )
+        },
+        |(id, _, _, _, _)| async move {
+            match id {
+                Some(id) => get_customer(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let action_error = move || {
+        [
+            claim.value().get().and_then(|r| r.err()),
+            release.value().get().and_then(|r| r.err()),
+            log.value().get().and_then(|r| r.err()),
+            new_deal.value().get().and_then(|r| r.err()),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    };
+    view! {
+        {move || action_error().map(|e| view! { <ErrorNote error=e/> })}
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <CustomerView d/> }.into_any(),
+                    Err(e) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                            resp.set_status(match e {
+                                AppError::NotFound => http::StatusCode::NOT_FOUND,
+                                AppError::Unauthenticated => http::StatusCode::UNAUTHORIZED,
+                                _ => http::StatusCode::INTERNAL_SERVER_ERROR,
+                            });
+                        }
+                        view! {
+                            <Title text=lang.t("Not found · Tandem", "未找到 · Tandem")/>
+                            <h1>{lang.t("Customer not found", "客户不存在")}</h1>
+                            <ErrorNote error=e/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CustomerView(d: CustomerDetail) -> impl IntoView {
+    let lang = use_lang();
+    let c = d.customer;
+    let owner = c
+        .owner_name
+        .clone()
+        .unwrap_or_else(|| lang.t("Public pool", "公海").to_string());
+    let contacts = d.contacts.into_iter().map(|k| {
+        let tel = k.phone.clone().map(|p| view! { <a class="action call" href=format!("tel:{p}") aria-label=format!("{} {}", lang.t("Call", "拨打"), k.name)>"📞"</a> });
+        let mail = k.email.clone().map(|e| view! { <a class="action mail" href=format!("mailto:{e}") aria-label=format!("{} {}", lang.t("Email", "发邮件给"), k.name)>"✉"</a> });
+        view! {
+            <li class="row">
+                <div class="main">
+                    <span class="title">{k.name.clone()}{k.decision_maker.then(|| view! { <span class="badge">{lang.t("Decision maker", "决策人")}</span> })}</span>
+                    <span class="meta">{k.title.clone().unwrap_or_default()}" "{k.phone.clone().unwrap_or_default()}</span>
+                </div>
+                {tel}
+                {mail}
+            </li>
+        }
+    }).collect::<Vec<_>>();
+    let no_contacts = contacts.is_empty();
+    let new_deal = use_context::<ServerAction<CreateDeal>>();
+    let can_add_deal = c.owner_id == Some(d.viewer_id) || !d.viewer_is_rep && c.owner_id.is_some();
+    let deals = d.deals.iter().map(|o| view! {
+        <li class="row">
+            <a class="main" href=format!("/deals/{}", o.id)>
+                <span class="title">{o.name.clone()}</span>
+                <span class="meta">{stage_label(lang, o.stage.as_str())}" · "{o.amount_minor.map(money).unwrap_or_else(|| "—".into())}</span>
+            </a>
+        </li>
+    }).collect::<Vec<_>>();
+    let timeline = d.activities.iter().map(|a| view! {
+        <li class="row">
+            <div class="main">
+                <span class="title">{kind_name(lang, a.kind)}" · "{a.summary.clone()}</span>
+                <span class="meta">{short_time(a.occurred_at)}" · "{a.user_name.clone().unwrap_or_default()}</span>
+            </div>
+        </li>
+    }).collect::<Vec<_>>();
+    let no_timeline = timeline.is_empty();
+    let customer_id = c.id;
+    let me = d.viewer_id;
+    let in_pool = c.owner_id.is_none();
+    let mine = c.owner_id == Some(me);
+    let claim = use_context::<ServerAction<ClaimCustomer>>();
+    let release = use_context::<ServerAction<ReleaseCustomer>>();
+    let reclaim = c.reclaim_at.map(|at| {
+        let days = crate::domain::pool::days_left(d.now, at);
+        let why = match c.reclaim_reason.as_deref() {
+            Some("no_won_deal") => lang.t("no won deal", "未成交"),
+            _ => lang.t("no follow-up", "未跟进"),
+        };
+        match lang {
+            crate::i18n::Lang::En => format!("Returns to the public pool in {days} days ({why})"),
+            crate::i18n::Lang::ZhCn => format!("{days} 天后退回公海({why})"),
+        }
+    });
+    let actions = view! {
+        <div class="record-actions">
+            {(in_pool && d.viewer_is_rep).then(|| claim.map(|a| view! {
+                <ActionForm action=a>
+                    <input type="hidden" name="id" value=c.id/>
+                    <button type="submit" class="primary">{lang.t("Claim this customer", "领取客户")}</button>
+                </ActionForm>
+            }))}
+            {mine.then(|| view! { <QuickLog customer_id=c.id customer_name=c.name.clone()/> })}
+            {(mine && !c.locked).then(|| release.map(|a| view! {
+                <details class="release">
+                    <summary class="button">{lang.t("Return to the pool", "退回公海")}</summary>
+                    <ActionForm action=a attr:class="stack">
+                        <input type="hidden" name="id" value=c.id/>
+                        <label for="release-reason">{lang.t("Why?", "退回原因")}</label>
+                        <input id="release-reason" name="reason" required maxlength="200"/>
+                        <button type="submit">{lang.t("Return", "确认退回")}</button>
+                    </ActionForm>
+                </details>
+            }))}
+        </div>
+    };
+    view! {
+        <Title text=format!("{} · Tandem", c.name)/>
+        <header class="record-head">
+            <h1>{c.name.clone()}<span class="badge">{c.level.as_str()}</span></h1>
+            <dl class="facts">
+                <div><dt>{lang.t("Owner", "负责人")}</dt><dd>{owner}</dd></div>
+                <div><dt>{lang.t("Status", "状态")}</dt><dd>{status_label(lang, c.status)}</dd></div>
+                <div><dt>{lang.t("Next follow-up", "下次跟进")}</dt><dd>{c.next_follow_up_at.map(short_time).unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{lang.t("Last contact", "最近联系")}</dt><dd>{c.last_contact_at.map(short_time).unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{lang.t("Industry", "行业")}</dt><dd>{c.industry.clone().unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{lang.t("Region", "地区")}</dt><dd>{c.region.clone().unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{lang.t("Health", "健康度")}</dt><dd>{c.health_score.map(|h| h.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
+            </dl>
+            {reclaim.map(|r| view! { <p class="reclaim" data-testid="reclaim">{r}</p> })}
+            {actions}
+        </header>
+        <section aria-labelledby="contacts">
+            <h2 id="contacts">{lang.t("Contacts", "联系人")}</h2>
+            {if no_contacts {
+                view! { <p class="empty">{lang.t("No contacts yet.", "暂无联系人。")}</p> }.into_any()
+            } else {
+                view! { <ul class="rows">{contacts}</ul> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="deals">
+            <h2 id="deals">{lang.t("Deals", "商机")}</h2>
+            <ul class="rows">{deals}</ul>
+            {can_add_deal.then_some(()).and(new_deal).map(|a| view! {
+                <details class="card">
+                    <summary class="button">{lang.t("New deal", "新建商机")}</summary>
+                    <ActionForm action=a attr:class="grid-form">
+                        <input type="hidden" name="customer_id" value=customer_id/>
+                        <label>{lang.t("Name", "名称")}<input name="name" required maxlength="200"/></label>
+                        <label>{lang.t("Amount (yuan)", "金额(元)")}<input name="amount_yuan" inputmode="decimal"/></label>
+                        <button type="submit" class="primary">{lang.t("Create", "创建")}</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+        <section aria-labelledby="timeline">
+            <h2 id="timeline">{lang.t("Timeline", "时间线")}</h2>
+            {if no_timeline {
+                view! { <p class="empty">{lang.t("Nothing logged yet.", "暂无跟进记录。")}</p> }.into_any()
+            } else {
+                view! { <ul class="rows" data-testid="timeline">{timeline}</ul> }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,86 @@
+//! Shared server state and the request context server functions read.
+use super::auth::Viewer;
+use super::clock::Clock;
+use super::db::Db;
+use crate::error::{AppError, AppResult};
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+use std::sync::Arc;
+
+/// Sign-in policy; defaults are what a company would choose.
+#[derive(Debug, Clone)]
+pub struct AuthPolicy {
+    pub session_ttl_hours: i64,
+    /// Failed sign-ins allowed per account within the window before 429.
+    pub max_failures_per_account: i64,
+    /// Failed sign-ins allowed per client address within the window before 429.
+    pub max_failures_per_address: i64,
+    pub failure_window_minutes: i64,
+    /// Mark cookies Secure (when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for AuthPolicy {
+    fn default() -> Self {
+        AuthPolicy {
+            session_ttl_hours: 24 * 14,
+            max_failures_per_account: 10,
+            max_failures_per_address: 50,
+            failure_window_minutes: 15,
+            secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub auth: AuthPolicy,
+    pub leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, inside a server function or while rendering.
+pub fn app_state() -> AppResult<AppState> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The signed-in user of the current request, put there by the session middleware.
+pub fn current_viewer() -> AppResult<Viewer> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// The language of the current request (see `crate::request_lang`).
+pub fn request_lang() -> crate::i18n::Lang {
+    use crate::i18n::Lang;
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return Lang::default();
+    };
+    super::auth::cookie(&parts.headers, super::auth::LANG_COOKIE)
+        .and_then(|c| Lang::parse(&c))
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<Viewer>()
+                .and_then(|v| Lang::parse(&v.locale))
+        })
+        .or_else(|| {
+            parts
+                .headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|h| h.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}

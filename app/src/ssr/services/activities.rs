@@ -1,0 +1,196 @@
+//! Logging follow-ups: a call, visit or message, and the next step. Logging moves the
+//! customer's last contact and sets (or clears) its next follow-up in the same transaction.
+use super::{snapshot, Check};
+use crate::domain::validate::optional_text;
+use crate::error::{AppError, AppResult};
+use crate::model::*;
+use crate::ssr::auth::Viewer;
+use crate::ssr::context::AppState;
+use crate::ssr::store::activities::{self as store, InsertActivity};
+use crate::ssr::store::audit::{self, Change};
+use crate::ssr::store::contacts;
+use crate::ssr::store::scope::Access;
+use base64::Engine;
+
+fn kind_label(kind: ActivityKind, locale: &str) -> &'static str {
+    let zh = locale.starts_with("zh");
+    match (kind, zh) {
+        (ActivityKind::Call, true) => "电话",
+        (ActivityKind::Visit, true) => "拜访",
+        (ActivityKind::Email, true) => "邮件",
+        (ActivityKind::Meeting, true) => "会议",
+        (ActivityKind::Wechat, true) => "微信",
+        (ActivityKind::Note, true) => "备注",
+        (ActivityKind::Call, false) => "Call",
+        (ActivityKind::Visit, false) => "Visit",
+        (ActivityKind::Email, false) => "Email",
+        (ActivityKind::Meeting, false) => "Meeting",
+        (ActivityKind::Wechat, false) => "WeChat",
+        (ActivityKind::Note, false) => "Note",
+    }
+}
+
+pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppResult<Activity> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut check = Check::new();
+    let kind = ActivityKind::parse(&input.kind);
+    if kind.is_none() {
+        check.fail("kind", "choose call, visit, email, meeting, wechat or note");
+    }
+    let kind = kind.unwrap_or(ActivityKind::Note);
+    let summary = check
+        .field(
+            "summary",
+            optional_text(input.summary.as_deref().unwrap_or(""), 500),
+        )
+        .unwrap_or_else(|| kind_label(kind, &viewer.locale).to_string());
+    let occurred_at = input.occurred_at.unwrap_or(now);
+    if occurred_at > now + chrono::Duration::minutes(5) {
+        check.fail("occurred_at", "cannot be in the future");
+    }
+    if let Some(next) = input.next_follow_up_at {
+        if next <= now {
+            check.fail("next_follow_up_at", "must be in the future");
+        }
+    }
+    match (input.latitude, input.longitude) {
+        (None, None) => {}
+        (Some(lat), Some(lng))
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) => {}
+        _ => check.fail("latitude", "give both latitude and longitude, in degrees"),
+    }
+
+    let mut tx = state.db.begin().await?;
+    let customer = match super::customers::writable(&mut tx, viewer, input.customer_id).await {
+        Ok(c) => Some(c),
+        Err(AppError::NotFound) => {
+            check.fail("customer_id", "no such customer");
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(contact_id) = input.contact_id {
+        match contacts::get(&mut *tx, viewer, contact_id, Access::Read).await? {
+            Some(k) if k.customer_id == input.customer_id => {}
+            _ => check.fail("contact_id", "not a contact of this customer"),
+        }
+    }
+    if let Some(opp) = input.opportunity_id {
+        let mut sql = crate::ssr::db::Sql::new(
+            "SELECT COUNT(*) FROM opportunities WHERE deleted_at IS NULL AND id = ",
+        );
+        sql.bind(opp)
+            .push(" AND customer_id = ")
+            .bind(input.customer_id);
+        if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+            check.fail("opportunity_id", "not an opportunity of this customer");
+        }
+    }
+    check.finish()?;
+    let customer = customer.ok_or(AppError::NotFound)?;
+    let next_ms = input.next_follow_up_at.map(|t| t.timestamp_millis());
+    let id = store::insert(
+        &mut tx,
+        &InsertActivity {
+            customer_id: customer.id,
+            contact_id: input.contact_id,
+            opportunity_id: input.opportunity_id,
+            kind,
+            summary: &summary,
+            occurred_at: occurred_at.timestamp_millis(),
+            next_follow_up_at: next_ms,
+            latitude: input.latitude,
+            longitude: input.longitude,
+            user_id: viewer.user_id,
+            now_ms,
+        },
+    )
+    .await?;
+    store::touch_customer(
+        &mut tx,
+        customer.id,
+        occurred_at.timestamp_millis(),
+        next_ms,
+        viewer.user_id,
+        now_ms,
+    )
+    .await?;
+    let rules = super::pool::rules(&mut *tx).await?;
+    crate::ssr::store::pool::refresh_reclaim(&mut tx, Some(customer.id), &rules).await?;
+    let activity = store::get(&mut *tx, viewer, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "created",
+            entity_type: "activity",
+            entity_id: id,
+            before: None,
+            after: snapshot(&activity),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(activity)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ActivityQuery {
+    /// The customer whose timeline to read (required).
+    pub customer_id: Option<i64>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn encode(at: i64, id: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("at:{at}:{id}"))
+}
+
+fn decode(cursor: &str) -> Option<(i64, i64)> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let mut parts = text.strip_prefix("at:")?.split(':');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    q: ActivityQuery,
+) -> AppResult<Page<Activity>> {
+    let limit = super::page_limit(q.limit)?;
+    let Some(customer_id) = q.customer_id else {
+        return Err(AppError::field(
+            "customer_id",
+            "name the customer whose activities to list",
+        ));
+    };
+    let before = match q.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(
+            decode(c)
+                .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
+        ),
+    };
+    // Out-of-scope customers answer 404 rather than an empty list.
+    super::customers::get(state, viewer, customer_id).await?;
+    let mut rows = store::for_customer(&state.db.read, viewer, customer_id, before, limit).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last()
+            .map(|a| encode(a.occurred_at.timestamp_millis(), a.id))
+    } else {
+        None
+    };
+    Ok(Page {
+        items: rows,
+        next_cursor,
+    })
+}

@@ -1,0 +1,554 @@
+//! The pipeline: deals move through stages only when the stage's entry criteria are met;
+//! "won" needs a contract a manager approved, and approving one wins its deal.
+use super::{into_page, page_cursor, page_limit, snapshot, Check};
+use crate::domain::pipeline::{missing_for, DealFacts, Stage};
+use crate::domain::validate::{optional_text, required_text};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::model::*;
+use crate::ssr::auth::Viewer;
+use crate::ssr::context::AppState;
+use crate::ssr::store::audit::{self, Change};
+use crate::ssr::store::deals as store;
+use crate::ssr::store::scope::Access;
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct OpportunityQuery {
+    pub customer_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    /// Only deals not yet won or lost.
+    pub open: Option<bool>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    q: OpportunityQuery,
+) -> AppResult<Page<Opportunity>> {
+    let limit = page_limit(q.limit)?;
+    let filter = store::OppFilter {
+        customer_id: q.customer_id,
+        owner_id: q.owner_id,
+        open_only: q.open.unwrap_or(false),
+        before_id: page_cursor(q.cursor.as_deref())?,
+        limit,
+    };
+    let rows = store::list(&state.db.read, viewer, &filter).await?;
+    Ok(into_page(rows, limit, |o| o.id))
+}
+
+pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Opportunity> {
+    store::get(&state.db.read, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn check_date(check: &mut Check, field: &str, v: Option<&str>) -> Option<String> {
+    let v = v.map(str::trim).filter(|s| !s.is_empty())?;
+    match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
+        Err(_) => {
+            check.fail(field, "a date like 2026-12-31");
+            None
+        }
+    }
+}
+
+fn check_amount(check: &mut Check, v: Option<i64>) -> Option<i64> {
+    match v {
+        Some(a) if !(1..=100_000_000_000_000).contains(&a) => {
+            check.fail("amount_minor", "a positive amount in fen (1 yuan = 100)");
+            None
+        }
+        other => other,
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    viewer: &Viewer,
+    input: NewOpportunity,
+) -> AppResult<Opportunity> {
+    let now = state.clock.now();
+    let mut check = Check::new();
+    let name = check.field("name", required_text(&input.name, 200));
+    let amount = check_amount(&mut check, input.amount_minor);
+    let expected_close = check_date(
+        &mut check,
+        "expected_close",
+        input.expected_close.as_deref(),
+    );
+    let currency = input.currency.unwrap_or_else(|| "CNY".into());
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        check.fail("currency", "a three-letter ISO code such as CNY");
+    }
+    let mut tx = state.db.begin().await?;
+    let customer = match super::customers::writable(&mut tx, viewer, input.customer_id).await {
+        Ok(c) => Some(c),
+        Err(AppError::NotFound) => {
+            check.fail("customer_id", "no such customer");
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    check.finish()?;
+    let customer = customer.ok_or(AppError::NotFound)?;
+    let draft = Opportunity {
+        id: 0,
+        customer_id: customer.id,
+        customer_name: customer.name.clone(),
+        name,
+        amount_minor: amount,
+        currency,
+        stage: Stage::Initial,
+        probability: Stage::Initial.probability(),
+        expected_close,
+        // Deals belong to the customer's owner (a manager creating one for a pool customer keeps it).
+        owner_id: customer.owner_id.or(Some(viewer.user_id)),
+        owner_name: None,
+        stage_entered_at: now,
+        pain_points: None,
+        decision_maker: None,
+        budget_range: None,
+        competitors: None,
+        lost_reason: None,
+        won_at: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let now_ms = now.timestamp_millis();
+    let id = store::insert(&mut tx, &draft, viewer.user_id, now_ms).await?;
+    store::record_stage(&mut tx, id, Stage::Initial, Some(viewer.user_id), now_ms).await?;
+    let created = store::get(&mut *tx, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "created",
+            entity_type: "opportunity",
+            entity_id: id,
+            before: None,
+            after: snapshot(&created),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+async fn writable(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> AppResult<Opportunity> {
+    match store::get(&mut *conn, viewer, id, Access::Write).await? {
+        Some(o) => Ok(o),
+        None => match store::get(&mut *conn, viewer, id, Access::Read).await? {
+            Some(_) => Err(AppError::Forbidden),
+            None => Err(AppError::NotFound),
+        },
+    }
+}
+
+fn merge_text(
+    check: &mut Check,
+    field: &str,
+    new: &Option<String>,
+    cur: &Option<String>,
+) -> Option<String> {
+    match new {
+        Some(v) => check.field(field, optional_text(v, 1000)),
+        None => cur.clone(),
+    }
+}
+
+/// Moves a deal to a stage, saving any criteria filled in the same request first. When
+/// something is missing the answer is 422 naming exactly each missing field.
+pub async fn move_stage(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    m: StageMove,
+) -> AppResult<Opportunity> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut tx = state.db.begin().await?;
+    let current = writable(&mut tx, viewer, id).await?;
+    if m.version != current.version {
+        return Err(AppError::Conflict(
+            serde_json::to_value(&current).unwrap_or_default(),
+        ));
+    }
+    let mut check = Check::new();
+    let Some(to) = Stage::parse(&m.stage) else {
+        return Err(AppError::field(
+            "stage",
+            "choose initial, needs, proposal, negotiation, won or lost",
+        ));
+    };
+    let mut next = current.clone();
+    next.pain_points = merge_text(
+        &mut check,
+        "pain_points",
+        &m.pain_points,
+        &current.pain_points,
+    );
+    next.decision_maker = merge_text(
+        &mut check,
+        "decision_maker",
+        &m.decision_maker,
+        &current.decision_maker,
+    );
+    next.budget_range = merge_text(
+        &mut check,
+        "budget_range",
+        &m.budget_range,
+        &current.budget_range,
+    );
+    next.competitors = merge_text(
+        &mut check,
+        "competitors",
+        &m.competitors,
+        &current.competitors,
+    );
+    next.lost_reason = merge_text(
+        &mut check,
+        "lost_reason",
+        &m.lost_reason,
+        &current.lost_reason,
+    );
+    if m.amount_minor.is_some() {
+        next.amount_minor = check_amount(&mut check, m.amount_minor);
+    }
+    if let Some(d) = &m.expected_close {
+        next.expected_close = check_date(&mut check, "expected_close", Some(d));
+    }
+    check.finish()?;
+    let facts = DealFacts {
+        pain_points: next.pain_points.clone(),
+        decision_maker: next.decision_maker.clone(),
+        budget_range: next.budget_range.clone(),
+        amount_minor: next.amount_minor,
+        expected_close: next.expected_close.clone(),
+        competitors: next.competitors.clone(),
+        lost_reason: next.lost_reason.clone(),
+        has_approved_contract: store::has_approved_contract(&mut *tx, id).await?,
+    };
+    let missing = missing_for(current.stage, to, &facts);
+    if !missing.is_empty() {
+        let errors: FieldErrors = missing
+            .into_iter()
+            .map(|(f, m)| (f.to_string(), format!("needed for this stage: {m}")))
+            .collect();
+        return Err(AppError::Validation(errors));
+    }
+    let stage_changed = to != current.stage;
+    next.stage = to;
+    if stage_changed {
+        next.probability = to.probability();
+        if to == Stage::Won {
+            next.won_at = Some(now);
+        }
+    }
+    if !store::update(
+        &mut tx,
+        &next,
+        m.version,
+        stage_changed,
+        viewer.user_id,
+        now_ms,
+    )
+    .await?
+    {
+        let latest = store::get(&mut *tx, viewer, id, Access::Read)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Err(AppError::Conflict(
+            serde_json::to_value(latest).unwrap_or_default(),
+        ));
+    }
+    if stage_changed {
+        store::record_stage(&mut tx, id, to, Some(viewer.user_id), now_ms).await?;
+        if to == Stage::Won {
+            refresh_customer_reclaim(&mut tx, current.customer_id).await?;
+        }
+    }
+    let after = store::get(&mut *tx, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let action = if stage_changed {
+        "stage_changed"
+    } else {
+        "updated"
+    };
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action,
+            entity_type: "opportunity",
+            entity_id: id,
+            before: snapshot(&current),
+            after: snapshot(&after),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn refresh_customer_reclaim(conn: &mut AnyConnection, customer_id: i64) -> AppResult<()> {
+    let rules = super::pool::rules(&mut *conn).await?;
+    crate::ssr::store::pool::refresh_reclaim(conn, Some(customer_id), &rules).await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ContractQuery {
+    /// pending | approved | rejected
+    pub status: Option<String>,
+    pub opportunity_id: Option<i64>,
+}
+
+pub async fn contracts(
+    state: &AppState,
+    viewer: &Viewer,
+    q: ContractQuery,
+) -> AppResult<Vec<Contract>> {
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(
+            Approval::parse(s)
+                .ok_or_else(|| AppError::field("status", "choose pending, approved or rejected"))?,
+        ),
+    };
+    Ok(store::contracts(&state.db.read, viewer, status, q.opportunity_id, 200).await?)
+}
+
+pub async fn contract(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Contract> {
+    store::contract(&state.db.read, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A rep asks for a contract on an open deal; it waits for a manager's approval.
+pub async fn request_contract(
+    state: &AppState,
+    viewer: &Viewer,
+    input: NewContract,
+) -> AppResult<Contract> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut check = Check::new();
+    let start = check_date(&mut check, "start_date", Some(&input.start_date));
+    let end = check_date(&mut check, "end_date", Some(&input.end_date));
+    if input.start_date.trim().is_empty() {
+        check.fail("start_date", "a date like 2026-12-31");
+    }
+    if input.end_date.trim().is_empty() {
+        check.fail("end_date", "a date like 2026-12-31");
+    }
+    if let (Some(s), Some(e)) = (&start, &end) {
+        if e <= s {
+            check.fail("end_date", "must be after the start date");
+        }
+    }
+    let amount = check_amount(&mut check, input.amount_minor);
+    let mut tx = state.db.begin().await?;
+    let deal = match writable(&mut tx, viewer, input.opportunity_id).await {
+        Ok(d) => Some(d),
+        Err(AppError::NotFound) => {
+            check.fail("opportunity_id", "no such deal");
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(d) = &deal {
+        if d.stage.is_closed() {
+            check.fail("opportunity_id", "this deal is closed");
+        }
+        if amount.or(d.amount_minor).is_none() {
+            check.fail(
+                "amount_minor",
+                "give the contract's amount (the deal has none)",
+            );
+        }
+    }
+    check.finish()?;
+    let deal = deal.ok_or(AppError::NotFound)?;
+    let draft = Contract {
+        id: 0,
+        customer_id: deal.customer_id,
+        customer_name: deal.customer_name.clone(),
+        opportunity_id: Some(deal.id),
+        amount_minor: amount.or(deal.amount_minor).unwrap_or_default(),
+        currency: deal.currency.clone(),
+        start_date: start.unwrap_or_default(),
+        end_date: end.unwrap_or_default(),
+        approval_status: Approval::Pending,
+        approved_by: None,
+        approved_at: None,
+        owner_id: deal.owner_id,
+        owner_name: None,
+        created_at: now,
+        version: 1,
+    };
+    let id = store::insert_contract(&mut tx, &draft, viewer.user_id, now_ms).await?;
+    let created = store::contract(&mut *tx, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "requested",
+            entity_type: "contract",
+            entity_id: id,
+            before: None,
+            after: snapshot(&created),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// A manager (of the deal owner's team) or an admin decides a pending contract. Approval
+/// wins its deal in the same transaction.
+pub async fn decide_contract(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    approve: bool,
+) -> AppResult<Contract> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut tx = state.db.begin().await?;
+    let current = match store::contract(&mut *tx, viewer, id, Access::Write).await? {
+        Some(k) => k,
+        None => {
+            return match store::contract(&mut *tx, viewer, id, Access::Read).await? {
+                Some(_) => Err(AppError::Forbidden),
+                None => Err(AppError::NotFound),
+            }
+        }
+    };
+    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    if current.approval_status != Approval::Pending {
+        return Err(AppError::Conflict(
+            serde_json::to_value(&current).unwrap_or_default(),
+        ));
+    }
+    let to = if approve {
+        Approval::Approved
+    } else {
+        Approval::Rejected
+    };
+    if !store::decide_contract(&mut tx, id, current.version, to, viewer.user_id, now_ms).await? {
+        let latest = store::contract(&mut *tx, viewer, id, Access::Read)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Err(AppError::Conflict(
+            serde_json::to_value(latest).unwrap_or_default(),
+        ));
+    }
+    if approve {
+        if let Some(opp_id) = current.opportunity_id {
+            if let Some(mut deal) = store::get(&mut *tx, viewer, opp_id, Access::Read).await? {
+                if !deal.stage.is_closed() {
+                    let version = deal.version;
+                    deal.stage = Stage::Won;
+                    deal.probability = Stage::Won.probability();
+                    deal.won_at = Some(now);
+                    if deal.amount_minor.is_none() {
+                        deal.amount_minor = Some(current.amount_minor);
+                    }
+                    store::update(&mut tx, &deal, version, true, viewer.user_id, now_ms).await?;
+                    store::record_stage(&mut tx, opp_id, Stage::Won, Some(viewer.user_id), now_ms)
+                        .await?;
+                    refresh_customer_reclaim(&mut tx, deal.customer_id).await?;
+                    audit::record(
+                        &mut tx,
+                        Some(viewer),
+                        Change {
+                            action: "stage_changed",
+                            entity_type: "opportunity",
+                            entity_id: opp_id,
+                            before: None,
+                            after: Some(serde_json::json!({"stage": "won", "by_contract": id})),
+                        },
+                        now_ms,
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    let after = store::contract(&mut *tx, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: to.as_str(),
+            entity_type: "contract",
+            entity_id: id,
+            before: snapshot(&current),
+            after: snapshot(&after),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Open deals (and those won in the last 30 days) with this month's and quarter's weighted
+/// forecast, in the viewer's scope.
+pub async fn pipeline(state: &AppState, viewer: &Viewer) -> AppResult<crate::api::PipelineView> {
+    use chrono::Datelike;
+    let now = state.clock.now();
+    let today = now.date_naive();
+    let month_start = today.with_day(1).unwrap_or(today);
+    let quarter_month = (today.month0() / 3) * 3 + 1;
+    let quarter_start =
+        chrono::NaiveDate::from_ymd_opt(today.year(), quarter_month, 1).unwrap_or(month_start);
+    let next = |d: chrono::NaiveDate, months: u32| {
+        d.checked_add_months(chrono::Months::new(months))
+            .unwrap_or(d)
+    };
+    let fmt = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let month = store::weighted_forecast(
+        &state.db.read,
+        viewer,
+        &fmt(month_start),
+        &fmt(next(month_start, 1)),
+    )
+    .await?;
+    let quarter = store::weighted_forecast(
+        &state.db.read,
+        viewer,
+        &fmt(quarter_start),
+        &fmt(next(quarter_start, 3)),
+    )
+    .await?;
+    let deals = store::board(
+        &state.db.read,
+        viewer,
+        now.timestamp_millis() - 30 * 86_400_000,
+        300,
+    )
+    .await?;
+    Ok(crate::api::PipelineView {
+        deals,
+        month_weighted_minor: month,
+        quarter_weighted_minor: quarter,
+    })
+}

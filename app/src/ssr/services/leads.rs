@@ -1,0 +1,787 @@
+//! Leads: capture (in the app, over REST, from public web forms), routing by assignment
+//! rules, the lifecycle new → MQL → SQL → converted / disqualified, first contact, and the
+//! MQL qualification timeout that returns a lead to the pool. Every transition is audited.
+use super::{into_page, page_cursor, page_limit, snapshot, Check};
+use crate::domain::leads::{round_robin, AssignmentRule, LeadFacts, LeadRules, LeadStatus};
+use crate::domain::validate::{normalize_email, normalize_phone, optional_text, required_text};
+use crate::error::{AppError, AppResult};
+use crate::model::*;
+use crate::ssr::auth::{token_hash, Viewer};
+use crate::ssr::context::AppState;
+use crate::ssr::db::Sql;
+use crate::ssr::store::audit::{self, Change};
+use crate::ssr::store::leads::{self as store, InsertLead, LeadFilter};
+use crate::ssr::store::scope::{assignable_users_scope, Access};
+use crate::ssr::store::settings;
+use sqlx::AnyConnection;
+
+pub const RULES_SETTING: &str = "leads";
+pub const ASSIGNMENT_SETTING: &str = "lead_assignment";
+const SOURCES: [&str; 7] = [
+    "web_form", "event", "referral", "import", "api", "trial", "demo",
+];
+/// Public form submissions allowed per client address per 10 minutes.
+const PUBLIC_PER_ADDRESS: i64 = 5;
+
+pub async fn rules(conn: &mut AnyConnection) -> AppResult<LeadRules> {
+    Ok(settings::get::<LeadRules>(&mut *conn, RULES_SETTING).await?)
+}
+
+pub async fn assignment_rules(conn: &mut AnyConnection) -> AppResult<Vec<AssignmentRule>> {
+    Ok(settings::get::<Vec<AssignmentRule>>(&mut *conn, ASSIGNMENT_SETTING).await?)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct LeadQuery {
+    /// new | mql | sql | converted | disqualified
+    pub status: Option<String>,
+    pub owner_id: Option<i64>,
+    /// Only leads in the pool.
+    pub pool: Option<bool>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+pub async fn list(state: &AppState, viewer: &Viewer, q: LeadQuery) -> AppResult<Page<Lead>> {
+    let limit = page_limit(q.limit)?;
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(LeadStatus::parse(s).ok_or_else(|| {
+            AppError::field("status", "choose new, mql, sql, converted or disqualified")
+        })?),
+    };
+    let f = LeadFilter {
+        status,
+        owner_id: q.owner_id,
+        pool: q.pool.unwrap_or(false),
+        before_id: page_cursor(q.cursor.as_deref())?,
+        limit,
+    };
+    let rows = store::list(&state.db.read, viewer, &f).await?;
+    Ok(into_page(rows, limit, |l| l.id))
+}
+
+pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Lead> {
+    store::get(&state.db.read, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Validated contact fields of a new lead.
+struct LeadInput {
+    name: String,
+    company: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    region: Option<String>,
+    industry: Option<String>,
+    product_line: Option<String>,
+}
+
+// One argument per captured field, shared by the app and the public form.
+#[allow(clippy::too_many_arguments)]
+fn check_input(
+    check: &mut Check,
+    name: &str,
+    company: Option<&str>,
+    phone: Option<&str>,
+    email: Option<&str>,
+    region: Option<&str>,
+    industry: Option<&str>,
+    product_line: Option<&str>,
+) -> LeadInput {
+    let text = |check: &mut Check, f: &str, v: Option<&str>, max| {
+        check.field(f, optional_text(v.unwrap_or(""), max))
+    };
+    let phone = match phone.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => check.field("phone", normalize_phone(p).map(Some)),
+        None => None,
+    };
+    let email = match email.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(e) => check.field("email", normalize_email(e).map(Some)),
+        None => None,
+    };
+    LeadInput {
+        name: check.field("name", required_text(name, 100)),
+        company: text(check, "company", company, 200),
+        phone,
+        email,
+        region: text(check, "region", region, 100),
+        industry: text(check, "industry", industry, 100),
+        product_line: text(check, "product_line", product_line, 100),
+    }
+}
+
+/// Reps in `rep_ids` who may take a lead now: active reps under their holding limit.
+async fn eligible_reps(conn: &mut AnyConnection, rep_ids: &[i64]) -> AppResult<Vec<i64>> {
+    if rep_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let limit = super::pool::rules(&mut *conn).await?.holding_limit;
+    let mut sql =
+        Sql::new("SELECT u.id FROM users u WHERE u.active = 1 AND u.role = 'rep' AND u.id IN (");
+    for (i, id) in rep_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*id);
+    }
+    sql.push(") AND (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id AND c.deleted_at IS NULL) < ").bind(limit);
+    Ok(sql.query_scalar::<i64>().fetch_all(conn).await?)
+}
+
+/// The first matching rule with an eligible rep decides, round robin within its reps;
+/// nothing matching means the pool.
+async fn route(
+    conn: &mut AnyConnection,
+    facts: &LeadFacts<'_>,
+) -> AppResult<(Option<i64>, Option<i64>)> {
+    for (index, rule) in assignment_rules(&mut *conn).await?.iter().enumerate() {
+        if !rule.matches(facts) {
+            continue;
+        }
+        let eligible = eligible_reps(&mut *conn, &rule.rep_ids).await?;
+        let last = store::last_assignee(&mut *conn, index as i64).await?;
+        if let Some(rep) = round_robin(&rule.rep_ids, last, |r| eligible.contains(&r)) {
+            return Ok((Some(rep), Some(index as i64)));
+        }
+    }
+    Ok((None, None))
+}
+
+struct Capture<'a> {
+    input: LeadInput,
+    source: String,
+    owner: Option<i64>,
+    actor: Option<&'a Viewer>,
+    client_ip: Option<&'a str>,
+}
+
+async fn insert(state: &AppState, tx: &mut AnyConnection, c: Capture<'_>) -> AppResult<Lead> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let lead_rules = rules(&mut *tx).await?;
+    let facts = LeadFacts {
+        source: &c.source,
+        region: c.input.region.as_deref(),
+        industry: c.input.industry.as_deref(),
+        product_line: c.input.product_line.as_deref(),
+    };
+    let (owner, rule) = match c.owner {
+        Some(o) => (Some(o), None),
+        None => route(&mut *tx, &facts).await?,
+    };
+    let draft = Lead {
+        id: 0,
+        name: c.input.name,
+        company: c.input.company,
+        phone: c.input.phone,
+        email: c.input.email,
+        source: c.source.clone(),
+        region: c.input.region,
+        industry: c.input.industry,
+        product_line: c.input.product_line,
+        status: LeadStatus::New,
+        owner_id: owner,
+        owner_name: None,
+        assigned_at: owner.map(|_| now),
+        first_contact_due_at: owner.map(|_| lead_rules.first_contact_due(&c.source, now)),
+        first_contacted_at: None,
+        mql_at: None,
+        sql_at: None,
+        disqualify_reason: None,
+        converted_customer_id: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let id = store::insert(
+        &mut *tx,
+        &InsertLead {
+            lead: &draft,
+            rule,
+            client_ip: c.client_ip,
+            by: c.actor.map(|v| v.user_id),
+        },
+        now_ms,
+    )
+    .await?;
+    let lead = store::get_any(&mut *tx, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut *tx,
+        c.actor,
+        Change {
+            action: "created",
+            entity_type: "lead",
+            entity_id: id,
+            before: None,
+            after: snapshot(&lead),
+        },
+        now_ms,
+    )
+    .await?;
+    if let Some(owner) = owner {
+        audit::record(
+            &mut *tx,
+            c.actor,
+            Change {
+                action: "assigned",
+                entity_type: "lead",
+                entity_id: id,
+                before: None,
+                after: Some(serde_json::json!({"owner_id": owner, "rule": rule})),
+            },
+            now_ms,
+        )
+        .await?;
+    }
+    Ok(lead)
+}
+
+/// A lead captured in the app or over REST.
+pub async fn create(state: &AppState, viewer: &Viewer, input: NewLead) -> AppResult<Lead> {
+    if viewer.role == Role::Agent {
+        return Err(AppError::Forbidden);
+    }
+    let mut check = Check::new();
+    let fields = check_input(
+        &mut check,
+        &input.name,
+        input.company.as_deref(),
+        input.phone.as_deref(),
+        input.email.as_deref(),
+        input.region.as_deref(),
+        input.industry.as_deref(),
+        input.product_line.as_deref(),
+    );
+    let source = input.source.unwrap_or_else(|| "api".into());
+    if !SOURCES.contains(&source.as_str()) {
+        check.fail(
+            "source",
+            "choose web_form, event, referral, import, api, trial or demo",
+        );
+    }
+    let mut tx = state.db.begin().await?;
+    let owner = match (viewer.role, input.owner_id) {
+        (Role::Rep, Some(o)) if o != viewer.user_id => {
+            check.fail("owner_id", "reps take the leads they enter themselves");
+            None
+        }
+        (Role::Rep, _) => Some(viewer.user_id),
+        (_, Some(o)) => {
+            let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.role IN ('rep','manager') AND u.id = ");
+            sql.bind(o);
+            assignable_users_scope(&mut sql, viewer, "u.id");
+            if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+                check.fail("owner_id", "choose an active rep in your team");
+            }
+            Some(o)
+        }
+        (_, None) => None,
+    };
+    check.finish()?;
+    let lead = insert(
+        state,
+        &mut tx,
+        Capture {
+            input: fields,
+            source,
+            owner,
+            actor: Some(viewer),
+            client_ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(lead)
+}
+
+/// What a public form submission came to.
+pub enum PublicOutcome {
+    Stored(i64),
+    /// A bot filled the honeypot: answered like a success, stored nowhere.
+    Ignored,
+}
+
+/// A submission of a public web form: the form key picks the source; the address is
+/// rate-limited; a filled honeypot is ignored silently.
+pub async fn create_public(
+    state: &AppState,
+    input: PublicLead,
+    ip: &str,
+) -> AppResult<PublicOutcome> {
+    let now_ms = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let Some((_form, source)) =
+        store::form_by_key(&mut *tx, &token_hash(input.form_key.trim())).await?
+    else {
+        return Err(AppError::field(
+            "form_key",
+            "this form is not known or no longer accepts submissions",
+        ));
+    };
+    let recent = store::submissions_since(&mut *tx, ip, now_ms - 10 * 60 * 1000).await?;
+    if recent >= PUBLIC_PER_ADDRESS {
+        return Err(AppError::RateLimited(600));
+    }
+    if input
+        .website
+        .as_deref()
+        .is_some_and(|w| !w.trim().is_empty())
+    {
+        tracing::info!(ip, "public lead honeypot filled; ignored");
+        return Ok(PublicOutcome::Ignored);
+    }
+    let mut check = Check::new();
+    let fields = check_input(
+        &mut check,
+        &input.name,
+        input.company.as_deref(),
+        input.phone.as_deref(),
+        input.email.as_deref(),
+        input.region.as_deref(),
+        input.industry.as_deref(),
+        input.product_line.as_deref(),
+    );
+    if fields.phone.is_none()
+        && fields.email.is_none()
+        && input.phone.as_deref().unwrap_or("").trim().is_empty()
+        && input.email.as_deref().unwrap_or("").trim().is_empty()
+    {
+        check.fail(
+            "phone",
+            "leave a phone number or an email so we can reach you",
+        );
+    }
+    check.finish()?;
+    let lead = insert(
+        state,
+        &mut tx,
+        Capture {
+            input: fields,
+            source,
+            owner: None,
+            actor: None,
+            client_ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(PublicOutcome::Stored(lead.id))
+}
+
+async fn writable(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> AppResult<Lead> {
+    match store::get(&mut *conn, viewer, id, Access::Write).await? {
+        Some(l) => Ok(l),
+        None => match store::get(&mut *conn, viewer, id, Access::Read).await? {
+            Some(_) => Err(AppError::Forbidden),
+            None => Err(AppError::NotFound),
+        },
+    }
+}
+
+async fn save(
+    tx: &mut AnyConnection,
+    viewer: Option<&Viewer>,
+    before: &Lead,
+    after: &Lead,
+    version: i64,
+    action: &str,
+    now_ms: i64,
+) -> AppResult<Lead> {
+    if !store::update(&mut *tx, after, version, viewer.map(|v| v.user_id), now_ms).await? {
+        let latest = store::get_any(&mut *tx, after.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Err(AppError::Conflict(
+            serde_json::to_value(latest).unwrap_or_default(),
+        ));
+    }
+    let saved = store::get_any(&mut *tx, after.id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut *tx,
+        viewer,
+        Change {
+            action,
+            entity_type: "lead",
+            entity_id: after.id,
+            before: snapshot(before),
+            after: snapshot(&saved),
+        },
+        now_ms,
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// new → MQL → SQL.
+pub async fn qualify(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    r: QualifyRequest,
+) -> AppResult<Lead> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let current = writable(&mut tx, viewer, id).await?;
+    let to =
+        LeadStatus::parse(&r.status).filter(|s| matches!(s, LeadStatus::Mql | LeadStatus::Sql));
+    let Some(to) = to else {
+        return Err(AppError::field("status", "choose mql or sql"));
+    };
+    if !current.status.can_qualify_to(to) {
+        return Err(AppError::field(
+            "status",
+            format!(
+                "a {} lead cannot become {}",
+                current.status.as_str(),
+                to.as_str()
+            ),
+        ));
+    }
+    let mut next = current.clone();
+    next.status = to;
+    if to == LeadStatus::Mql {
+        next.mql_at = Some(now);
+    } else {
+        next.sql_at = Some(now);
+        next.mql_at = next.mql_at.or(Some(now));
+    }
+    let saved = save(
+        &mut tx,
+        Some(viewer),
+        &current,
+        &next,
+        r.version,
+        "qualified",
+        now.timestamp_millis(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+pub async fn disqualify(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    r: DisqualifyRequest,
+) -> AppResult<Lead> {
+    let reason = required_text(&r.reason, 200).map_err(|e| AppError::field("reason", e))?;
+    let now_ms = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let current = writable(&mut tx, viewer, id).await?;
+    if current.status.is_closed() {
+        return Err(AppError::field("status", "this lead is already closed"));
+    }
+    let mut next = current.clone();
+    next.status = LeadStatus::Disqualified;
+    next.disqualify_reason = Some(reason);
+    let saved = save(
+        &mut tx,
+        Some(viewer),
+        &current,
+        &next,
+        r.version,
+        "disqualified",
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// A call or message to the lead: the first one stops the first-contact clock.
+pub async fn contact(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    r: LeadContact,
+) -> AppResult<Lead> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let kind = ActivityKind::parse(&r.kind).ok_or_else(|| {
+        AppError::field("kind", "choose call, visit, email, meeting, wechat or note")
+    })?;
+    let summary = optional_text(r.summary.as_deref().unwrap_or(""), 500)
+        .map_err(|e| AppError::field("summary", e))?
+        .unwrap_or_else(|| kind.as_str().to_string());
+    let mut tx = state.db.begin().await?;
+    let current = writable(&mut tx, viewer, id).await?;
+    let mut sql = Sql::new("INSERT INTO activities (lead_id, kind, summary, occurred_at, user_id, created_at) VALUES (");
+    sql.bind(id)
+        .push(", ")
+        .bind(kind.as_str())
+        .push(", ")
+        .bind(summary)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(viewer.user_id)
+        .push(", ")
+        .bind(now_ms)
+        .push(")");
+    sql.query().execute(&mut *tx).await?;
+    if current.first_contacted_at.is_some() {
+        tx.commit().await?;
+        return Ok(current);
+    }
+    let mut next = current.clone();
+    next.first_contacted_at = Some(now);
+    let saved = save(
+        &mut tx,
+        Some(viewer),
+        &current,
+        &next,
+        current.version,
+        "contacted",
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// A manager hands a lead to a rep of their team (or takes it from the pool).
+pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, owner: i64) -> AppResult<Lead> {
+    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let current = writable(&mut tx, viewer, id).await?;
+    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.role IN ('rep','manager') AND u.id = ");
+    sql.bind(owner);
+    assignable_users_scope(&mut sql, viewer, "u.id");
+    if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+        return Err(AppError::field(
+            "owner_id",
+            "choose an active rep in your team",
+        ));
+    }
+    if current.status.is_closed() {
+        return Err(AppError::field("status", "this lead is closed"));
+    }
+    let lead_rules = rules(&mut tx).await?;
+    let mut next = current.clone();
+    next.owner_id = Some(owner);
+    next.assigned_at = Some(now);
+    if next.first_contacted_at.is_none() {
+        next.first_contact_due_at = Some(lead_rules.first_contact_due(&current.source, now));
+    }
+    let saved = save(
+        &mut tx,
+        Some(viewer),
+        &current,
+        &next,
+        current.version,
+        "assigned",
+        now.timestamp_millis(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Converts a sales-qualified lead into a customer, a contact and an opportunity, in one
+/// transaction, keeping the link.
+pub async fn convert(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    r: ConvertRequest,
+) -> AppResult<Conversion> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut tx = state.db.begin().await?;
+    let current = writable(&mut tx, viewer, id).await?;
+    if current.status != LeadStatus::Sql {
+        return Err(AppError::field(
+            "status",
+            "qualify the lead to SQL (need, budget and timeline confirmed) before converting",
+        ));
+    }
+    if r.version != current.version {
+        return Err(AppError::Conflict(
+            serde_json::to_value(&current).unwrap_or_default(),
+        ));
+    }
+    let owner = current.owner_id.unwrap_or(viewer.user_id);
+    let company = current
+        .company
+        .clone()
+        .unwrap_or_else(|| current.name.clone());
+    let fields = crate::ssr::store::customers::CustomerFields {
+        name_norm: crate::domain::validate::normalize_company(&company),
+        name: company.clone(),
+        industry: current.industry.clone(),
+        region: current.region.clone(),
+        size: None,
+        source: Some(current.source.clone()),
+        level: Level::C,
+        status: CustomerStatus::Prospect,
+        tags: Vec::new(),
+        owner_id: Some(owner),
+        next_follow_up_at: None,
+    };
+    let customer_id =
+        crate::ssr::store::customers::insert(&mut tx, &fields, viewer.user_id, now_ms).await?;
+    let contact = crate::ssr::store::contacts::ContactFields {
+        name: current.name.clone(),
+        title: None,
+        phone: current.phone.clone(),
+        email: current.email.clone(),
+        wechat: None,
+        decision_maker: false,
+        consent: true,
+    };
+    let contact_id =
+        crate::ssr::store::contacts::insert(&mut tx, customer_id, &contact, viewer.user_id, now_ms)
+            .await?;
+    crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, customer_id).await?;
+    let pool_rules = super::pool::rules(&mut *tx).await?;
+    crate::ssr::store::pool::refresh_reclaim(&mut tx, Some(customer_id), &pool_rules).await?;
+    let opp_name = r
+        .opportunity_name
+        .as_deref()
+        .and_then(|n| optional_text(n, 200).ok().flatten())
+        .unwrap_or_else(|| format!("{company} 商机"));
+    let mut sql = Sql::new(
+        "INSERT INTO opportunities (customer_id, name, currency, stage, probability, owner_id, stage_entered_at, created_at, updated_at, created_by, updated_by) VALUES (",
+    );
+    sql.bind(customer_id)
+        .push(", ")
+        .bind(opp_name)
+        .push(", 'CNY', 'initial', 10, ")
+        .bind(owner)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(viewer.user_id)
+        .push(", ")
+        .bind(viewer.user_id)
+        .push(") RETURNING id");
+    let opportunity_id = sql.query_scalar::<i64>().fetch_one(&mut *tx).await?;
+    crate::ssr::store::deals::record_stage(
+        &mut tx,
+        opportunity_id,
+        crate::domain::pipeline::Stage::Initial,
+        Some(viewer.user_id),
+        now_ms,
+    )
+    .await?;
+    let mut next = current.clone();
+    next.status = LeadStatus::Converted;
+    next.converted_customer_id = Some(customer_id);
+    let lead = save(
+        &mut tx,
+        Some(viewer),
+        &current,
+        &next,
+        r.version,
+        "converted",
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Conversion {
+        lead,
+        customer_id,
+        contact_id,
+        opportunity_id,
+    })
+}
+
+/// The qualification timeout: an MQL not qualified to SQL in time returns to the pool.
+pub async fn mql_timeout_due(state: &AppState) -> AppResult<usize> {
+    let now_ms = state.clock.now_ms();
+    let mut conn = state.db.read.acquire().await?;
+    let lead_rules = rules(&mut conn).await?;
+    drop(conn);
+    let due = store::mql_timed_out(
+        &state.db.read,
+        now_ms - lead_rules.mql_timeout_days * 86_400_000,
+        500,
+    )
+    .await?;
+    let mut done = 0;
+    for id in due {
+        let mut tx = state.db.begin().await?;
+        let Some(current) = store::get_any(&mut *tx, id).await? else {
+            continue;
+        };
+        if current.status != LeadStatus::Mql || current.owner_id.is_none() {
+            continue;
+        }
+        let mut next = current.clone();
+        next.owner_id = None;
+        next.assigned_at = None;
+        next.first_contact_due_at = None;
+        save(
+            &mut tx,
+            None,
+            &current,
+            &next,
+            current.version,
+            "returned_to_pool",
+            now_ms,
+        )
+        .await?;
+        tx.commit().await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+pub async fn create_form(
+    state: &AppState,
+    viewer: &Viewer,
+    input: NewLeadForm,
+) -> AppResult<LeadForm> {
+    if viewer.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let mut check = Check::new();
+    let name = check.field("name", required_text(&input.name, 100));
+    let source = input.source.unwrap_or_else(|| "web_form".into());
+    if !SOURCES.contains(&source.as_str()) {
+        check.fail(
+            "source",
+            "choose web_form, event, referral, import, api, trial or demo",
+        );
+    }
+    check.finish()?;
+    let key = format!("tdf_{}", crate::ssr::auth::new_token());
+    let now_ms = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let id = store::insert_form(&mut tx, &name, &token_hash(&key), &source, now_ms).await?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "created",
+            entity_type: "lead_form",
+            entity_id: id,
+            before: None,
+            after: Some(serde_json::json!({"name": name, "source": source})),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LeadForm {
+        id,
+        name,
+        source,
+        active: true,
+        key: Some(key),
+    })
+}

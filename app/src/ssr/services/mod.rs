@@ -1,0 +1,95 @@
+//! Services: authorize, validate, apply rules, write (with audit and outbox), in one place
+//! for both the pages' server functions and the REST API.
+pub mod activities;
+pub mod auth;
+pub mod contacts;
+pub mod customers;
+pub mod deals;
+pub mod home;
+pub mod leads;
+pub mod pool;
+pub mod users;
+
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::model::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// Collects field errors and fails once with all of them.
+#[derive(Debug, Default)]
+pub struct Check {
+    errors: FieldErrors,
+}
+
+impl Check {
+    pub fn new() -> Self {
+        Check::default()
+    }
+
+    /// Keeps the value, or records the message under `field`.
+    pub fn field<T: Default, E: ToString>(&mut self, field: &str, r: Result<T, E>) -> T {
+        match r {
+            Ok(v) => v,
+            Err(e) => {
+                self.errors
+                    .entry(field.to_string())
+                    .or_insert_with(|| e.to_string());
+                T::default()
+            }
+        }
+    }
+
+    pub fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.errors
+            .entry(field.to_string())
+            .or_insert_with(|| message.into());
+    }
+
+    pub fn finish(self) -> AppResult<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.errors))
+        }
+    }
+}
+
+/// Page size: default 50, 1..=200.
+pub fn page_limit(limit: Option<i64>) -> AppResult<i64> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(AppError::field(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        )),
+    }
+}
+
+/// Decodes an optional keyset cursor.
+pub fn page_cursor(cursor: Option<&str>) -> AppResult<Option<i64>> {
+    match cursor {
+        None | Some("") => Ok(None),
+        Some(c) => crate::ssr::store::decode_cursor(c)
+            .map(Some)
+            .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out")),
+    }
+}
+
+/// Splits a fetched `limit + 1` rows into a page.
+pub fn into_page<T>(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> crate::model::Page<T> {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| crate::ssr::store::encode_cursor(id(r)))
+    } else {
+        None
+    };
+    crate::model::Page {
+        items: rows,
+        next_cursor,
+    }
+}
+
+/// Serialises a record for the audit trail.
+pub fn snapshot<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}

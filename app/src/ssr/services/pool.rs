@@ -1,0 +1,300 @@
+//! The public pool (公海): claim, release, assign, and the automatic reclaim.
+use crate::domain::pool::PoolRules;
+use crate::domain::time::{end_of_local_day, DEFAULT_UTC_OFFSET_MINUTES};
+use crate::error::{AppError, AppResult};
+use crate::model::{Customer, Role};
+use crate::ssr::auth::Viewer;
+use crate::ssr::context::AppState;
+use crate::ssr::db::Sql;
+use crate::ssr::store::audit::{self, Change};
+use crate::ssr::store::customers as customer_store;
+use crate::ssr::store::scope::{assignable_users_scope, Access};
+use crate::ssr::store::{pool, settings};
+use chrono::Duration;
+use sqlx::AnyConnection;
+
+pub const SETTING: &str = "pool";
+
+pub async fn rules<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>) -> AppResult<PoolRules> {
+    Ok(settings::get::<PoolRules>(ex, SETTING).await?)
+}
+
+async fn reread(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> AppResult<Customer> {
+    customer_store::get(&mut *conn, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// A rep takes a customer from the pool, within their holding limit and daily cap, and not
+/// one they gave up or lost within the cooling-off period.
+pub async fn claim(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Customer> {
+    if viewer.role != Role::Rep {
+        return Err(AppError::Forbidden);
+    }
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut tx = state.db.begin().await?;
+    let rules = rules(&mut *tx).await?;
+    let current = customer_store::get(&mut *tx, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.owner_id.is_some() {
+        return Err(AppError::Conflict(
+            serde_json::to_value(&current).unwrap_or_default(),
+        ));
+    }
+    let held = pool::holdings(&mut *tx, viewer.user_id).await?;
+    if held >= rules.holding_limit {
+        return Err(AppError::field(
+            "customer_id",
+            format!(
+                "you already hold {held} customers; the limit is {}",
+                rules.holding_limit
+            ),
+        ));
+    }
+    let day_start = end_of_local_day(now, DEFAULT_UTC_OFFSET_MINUTES) - Duration::days(1);
+    let claimed_today =
+        pool::claims_since(&mut *tx, viewer.user_id, day_start.timestamp_millis()).await?;
+    if claimed_today >= rules.daily_claim_cap {
+        return Err(AppError::field(
+            "customer_id",
+            format!(
+                "you have claimed {claimed_today} customers today; the daily limit is {}",
+                rules.daily_claim_cap
+            ),
+        ));
+    }
+    if let Some(lost) = pool::last_lost(&mut *tx, id, viewer.user_id).await? {
+        let until = lost + rules.reclaim_cooldown_days * 86_400_000;
+        if until > now_ms {
+            let days = crate::domain::pool::days_left(now, crate::ssr::clock::from_ms(until));
+            return Err(AppError::field(
+                "customer_id",
+                format!("you held this customer before; you may claim it again in {days} days"),
+            ));
+        }
+    }
+    if !pool::set_owner(
+        &mut tx,
+        id,
+        None,
+        Some(viewer.user_id),
+        viewer.user_id,
+        now_ms,
+    )
+    .await?
+    {
+        let latest = customer_store::get(&mut *tx, viewer, id, Access::Read)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Err(AppError::Conflict(
+            serde_json::to_value(latest).unwrap_or_default(),
+        ));
+    }
+    pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
+    pool::record(
+        &mut tx,
+        id,
+        Some(viewer.user_id),
+        Some(viewer.user_id),
+        "claim",
+        None,
+        now_ms,
+    )
+    .await?;
+    let after = reread(&mut tx, viewer, id).await?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "claimed",
+            entity_type: "customer",
+            entity_id: id,
+            before: super::snapshot(&current),
+            after: super::snapshot(&after),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The owner (or their manager) gives a customer back to the pool, saying why.
+pub async fn release(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    reason: &str,
+) -> AppResult<Customer> {
+    let reason = crate::domain::validate::required_text(reason, 200)
+        .map_err(|e| AppError::field("reason", e))?;
+    let now_ms = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let current = super::customers::writable(&mut tx, viewer, id).await?;
+    let Some(owner) = current.owner_id else {
+        return Err(AppError::field(
+            "customer_id",
+            "this customer is already in the pool",
+        ));
+    };
+    if current.locked && viewer.role == Role::Rep {
+        return Err(AppError::field(
+            "customer_id",
+            "this customer is locked to you; ask your manager",
+        ));
+    }
+    if !pool::set_owner(&mut tx, id, Some(owner), None, viewer.user_id, now_ms).await? {
+        let latest = reread(&mut tx, viewer, id).await?;
+        return Err(AppError::Conflict(
+            serde_json::to_value(latest).unwrap_or_default(),
+        ));
+    }
+    let rules = rules(&mut *tx).await?;
+    pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
+    pool::record(
+        &mut tx,
+        id,
+        Some(owner),
+        Some(viewer.user_id),
+        "release",
+        Some(&reason),
+        now_ms,
+    )
+    .await?;
+    let after = reread(&mut tx, viewer, id).await?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "released",
+            entity_type: "customer",
+            entity_id: id,
+            before: super::snapshot(&current),
+            after: super::snapshot(&after),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// A manager (or admin) gives a pool or team customer to a rep in their team.
+pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, to: i64) -> AppResult<Customer> {
+    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    let now_ms = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let current = super::customers::writable(&mut tx, viewer, id).await?;
+    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.role IN ('rep','manager') AND u.id = ");
+    sql.bind(to);
+    assignable_users_scope(&mut sql, viewer, "u.id");
+    if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+        return Err(AppError::field(
+            "owner_id",
+            "choose an active rep in your team",
+        ));
+    }
+    if current.owner_id == Some(to) {
+        return Ok(current);
+    }
+    if !pool::set_owner(
+        &mut tx,
+        id,
+        current.owner_id,
+        Some(to),
+        viewer.user_id,
+        now_ms,
+    )
+    .await?
+    {
+        let latest = reread(&mut tx, viewer, id).await?;
+        return Err(AppError::Conflict(
+            serde_json::to_value(latest).unwrap_or_default(),
+        ));
+    }
+    let rules = rules(&mut *tx).await?;
+    pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
+    pool::record(
+        &mut tx,
+        id,
+        Some(to),
+        Some(viewer.user_id),
+        "assign",
+        None,
+        now_ms,
+    )
+    .await?;
+    let after = reread(&mut tx, viewer, id).await?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "assigned",
+            entity_type: "customer",
+            entity_id: id,
+            before: super::snapshot(&current),
+            after: super::snapshot(&after),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The reclaim rule: owned customers whose reclaim time has passed return to the pool.
+/// An indexed range query on `reclaim_at`; each customer in its own transaction.
+pub async fn reclaim_due(state: &AppState) -> AppResult<usize> {
+    let now_ms = state.clock.now_ms();
+    let due = pool::due_for_reclaim(&state.db.read, now_ms, 500).await?;
+    let mut done = 0;
+    for (id, owner, reason) in due {
+        let mut tx = state.db.begin().await?;
+        // Re-check inside the transaction: an activity may have just moved the time.
+        let mut sql = Sql::new("SELECT COUNT(*) FROM customers WHERE id = ");
+        sql.bind(id)
+            .push(" AND owner_id = ")
+            .bind(owner)
+            .push(" AND reclaim_at <= ")
+            .bind(now_ms)
+            .push(" AND locked = 0");
+        if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+            continue;
+        }
+        pool::set_owner(&mut tx, id, Some(owner), None, owner, now_ms).await?;
+        let mut clear =
+            Sql::new("UPDATE customers SET reclaim_at = NULL, reclaim_reason = NULL WHERE id = ");
+        clear.bind(id);
+        clear.query().execute(&mut *tx).await?;
+        pool::record(
+            &mut tx,
+            id,
+            Some(owner),
+            None,
+            "reclaim",
+            Some(&reason),
+            now_ms,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            None,
+            Change {
+                action: "reclaimed",
+                entity_type: "customer",
+                entity_id: id,
+                before: Some(serde_json::json!({"owner_id": owner})),
+                after: Some(serde_json::json!({"owner_id": null, "reason": reason})),
+            },
+            now_ms,
+        )
+        .await?;
+        tx.commit().await?;
+        done += 1;
+    }
+    Ok(done)
+}

@@ -1,0 +1,396 @@
+//! Administration: users, teams and API tokens. Admins change; managers may read their team.
+use super::{snapshot, Check};
+use crate::domain::scope::can_administer;
+use crate::domain::validate::{check_password, normalize_email, required_text};
+use crate::error::{AppError, AppResult};
+use crate::model::*;
+use crate::ssr::auth::{hash_password, new_token, token_hash, Viewer};
+use crate::ssr::context::AppState;
+use crate::ssr::db::{is_unique_violation, Sql};
+use crate::ssr::store::audit::{self, Change};
+use crate::ssr::store::scope::assignable_users_scope;
+use crate::ssr::store::{sessions, users};
+
+pub const LOCALES: [&str; 2] = ["zh-CN", "en"];
+
+fn require_admin(viewer: &Viewer) -> AppResult<()> {
+    if can_administer(viewer.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn hash(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|_| AppError::Internal)
+}
+
+/// Users the viewer may see: admins everyone, managers their subtree, others themselves.
+pub async fn list(state: &AppState, viewer: &Viewer) -> AppResult<Vec<User>> {
+    let all = users::list(&state.db.read, true).await?;
+    if viewer.role == crate::model::Role::Admin {
+        return Ok(all);
+    }
+    let visible = visible_user_ids(state, viewer).await?;
+    Ok(all
+        .into_iter()
+        .filter(|u| visible.contains(&u.id))
+        .collect())
+}
+
+async fn visible_user_ids(state: &AppState, viewer: &Viewer) -> AppResult<Vec<i64>> {
+    let mut sql = Sql::new("SELECT u.id FROM users u WHERE 1 = 1");
+    assignable_users_scope(&mut sql, viewer, "u.id");
+    Ok(sql.query_scalar::<i64>().fetch_all(&state.db.read).await?)
+}
+
+pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<User> {
+    if viewer.role != crate::model::Role::Admin
+        && !visible_user_ids(state, viewer).await?.contains(&id)
+    {
+        return Err(AppError::NotFound);
+    }
+    users::get(&state.db.read, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn check_team(state: &AppState, check: &mut Check, team_id: Option<i64>) -> AppResult<()> {
+    if let Some(t) = team_id {
+        if users::team(&state.db.read, t).await?.is_none() {
+            check.fail("team_id", "no such team");
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(state: &AppState, viewer: &Viewer, input: NewUser) -> AppResult<User> {
+    require_admin(viewer)?;
+    let mut check = Check::new();
+    let email = check.field("email", normalize_email(&input.email));
+    let name = check.field("name", required_text(&input.name, 100));
+    let role = Role::parse(&input.role);
+    if role.is_none() {
+        check.fail("role", "choose rep, agent, manager or admin");
+    }
+    check.field("password", check_password(&input.password));
+    let locale = input.locale.unwrap_or_else(|| "zh-CN".to_string());
+    if !LOCALES.contains(&locale.as_str()) {
+        check.fail("locale", "choose zh-CN or en");
+    }
+    check_team(state, &mut check, input.team_id).await?;
+    check.finish()?;
+    let role = role.unwrap_or(Role::Rep);
+    let password_hash = hash(input.password).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let id = match users::insert(
+        &mut tx,
+        &users::InsertUser {
+            email: &email,
+            name: &name,
+            role,
+            team_id: input.team_id,
+            password_hash: &password_hash,
+            locale: &locale,
+            now_ms: now,
+        },
+    )
+    .await
+    {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::field(
+                "email",
+                "a user with this email already exists",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let user = users::get(&mut *tx, id).await?.ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "created",
+            entity_type: "user",
+            entity_id: id,
+            before: None,
+            after: snapshot(&user),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Edits a user. Deactivating (or changing the password of) a user ends their sessions.
+pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: UserPatch) -> AppResult<User> {
+    require_admin(viewer)?;
+    let current = users::get(&state.db.read, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut check = Check::new();
+    let name = match &p.name {
+        Some(n) => check.field("name", required_text(n, 100)),
+        None => current.name.clone(),
+    };
+    let role = match &p.role {
+        Some(r) => Role::parse(r).unwrap_or_else(|| {
+            check.fail("role", "choose rep, agent, manager or admin");
+            current.role
+        }),
+        None => current.role,
+    };
+    let team_id = p.team_id.unwrap_or(current.team_id);
+    check_team(state, &mut check, team_id).await?;
+    let active = p.active.unwrap_or(current.active);
+    if id == viewer.user_id && (!active || role != Role::Admin) {
+        check.fail(
+            if active { "role" } else { "active" },
+            "you cannot remove your own administrator access",
+        );
+    }
+    if let Some(pw) = &p.password {
+        check.field("password", check_password(pw));
+    }
+    let locale = p.locale.clone().unwrap_or(current.locale.clone());
+    if !LOCALES.contains(&locale.as_str()) {
+        check.fail("locale", "choose zh-CN or en");
+    }
+    check.finish()?;
+    let password_hash = match p.password {
+        Some(pw) => Some(hash(pw).await?),
+        None => None,
+    };
+    let ends_sessions = !active || password_hash.is_some();
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let updated = users::update(
+        &mut tx,
+        &users::UpdateUser {
+            id,
+            version: p.version,
+            name,
+            role,
+            team_id,
+            active,
+            locale,
+            password_hash,
+            now_ms: now,
+        },
+    )
+    .await?;
+    if !updated {
+        let latest = users::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+        return Err(AppError::Conflict(
+            serde_json::to_value(latest).unwrap_or_default(),
+        ));
+    }
+    if ends_sessions {
+        sessions::delete_for_user(&mut *tx, id).await?;
+    }
+    let user = users::get(&mut *tx, id).await?.ok_or(AppError::Internal)?;
+    let action = if current.active && !user.active {
+        "deactivated"
+    } else {
+        "updated"
+    };
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action,
+            entity_type: "user",
+            entity_id: id,
+            before: snapshot(&current),
+            after: snapshot(&user),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+pub async fn set_own_locale(state: &AppState, viewer: &Viewer, locale: &str) -> AppResult<()> {
+    if !LOCALES.contains(&locale) {
+        return Err(AppError::field("locale", "choose zh-CN or en"));
+    }
+    users::set_locale(&state.db.write, viewer.user_id, locale).await?;
+    Ok(())
+}
+
+pub async fn teams(state: &AppState, viewer: &Viewer) -> AppResult<Vec<Team>> {
+    if matches!(viewer.role, Role::Rep | Role::Agent) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(users::teams(&state.db.read).await?)
+}
+
+pub async fn create_team(state: &AppState, viewer: &Viewer, input: NewTeam) -> AppResult<Team> {
+    require_admin(viewer)?;
+    let mut check = Check::new();
+    let name = check.field("name", required_text(&input.name, 100));
+    if let Some(parent) = input.parent_id {
+        if users::team(&state.db.read, parent).await?.is_none() {
+            check.fail("parent_id", "no such team");
+        }
+    }
+    check.finish()?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let id = users::insert_team(&mut tx, &name, input.parent_id, now).await?;
+    let team = users::team(&mut *tx, id).await?.ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "created",
+            entity_type: "team",
+            entity_id: id,
+            before: None,
+            after: snapshot(&team),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(team)
+}
+
+/// Refuses a parent that would put a team below itself.
+pub async fn move_team(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    parent_id: Option<i64>,
+    version: i64,
+) -> AppResult<Team> {
+    require_admin(viewer)?;
+    let current = users::team(&state.db.read, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    if let Some(parent) = parent_id {
+        if users::team(&mut *tx, parent).await?.is_none() {
+            return Err(AppError::field("parent_id", "no such team"));
+        }
+        if users::team_is_within(&mut tx, parent, id).await? {
+            return Err(AppError::field(
+                "parent_id",
+                "a team cannot sit below itself",
+            ));
+        }
+    }
+    let mut sql = Sql::new("UPDATE teams SET parent_id = ");
+    sql.bind(parent_id)
+        .push(", updated_at = ")
+        .bind(now)
+        .push(", version = version + 1 WHERE id = ")
+        .bind(id)
+        .push(" AND version = ")
+        .bind(version);
+    if sql.query().execute(&mut *tx).await?.rows_affected() != 1 {
+        return Err(AppError::Conflict(
+            serde_json::to_value(current).unwrap_or_default(),
+        ));
+    }
+    let team = users::team(&mut *tx, id).await?.ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "updated",
+            entity_type: "team",
+            entity_id: id,
+            before: snapshot(&current),
+            after: snapshot(&team),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(team)
+}
+
+pub async fn tokens(state: &AppState, viewer: &Viewer) -> AppResult<Vec<ApiToken>> {
+    require_admin(viewer)?;
+    Ok(users::tokens(&state.db.read).await?)
+}
+
+/// Makes an API token; the secret is returned once and stored only as a hash.
+pub async fn create_token(
+    state: &AppState,
+    viewer: &Viewer,
+    input: NewApiToken,
+) -> AppResult<ApiToken> {
+    require_admin(viewer)?;
+    let mut check = Check::new();
+    let name = check.field("name", required_text(&input.name, 100));
+    match users::get(&state.db.read, input.user_id).await? {
+        Some(u) if u.active => {}
+        _ => check.fail("user_id", "no such active user"),
+    }
+    check.finish()?;
+    let secret = format!("tdm_{}", new_token());
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let id = users::insert_token(
+        &mut tx,
+        &name,
+        &token_hash(&secret),
+        input.user_id,
+        viewer.user_id,
+        now,
+    )
+    .await?;
+    let mut token = users::token(&mut *tx, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "created",
+            entity_type: "api_token",
+            entity_id: id,
+            before: None,
+            after: snapshot(&token),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    token.token = Some(secret);
+    Ok(token)
+}
+
+pub async fn revoke_token(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()> {
+    require_admin(viewer)?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    if !users::revoke_token(&mut tx, id, now).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "revoked",
+            entity_type: "api_token",
+            entity_id: id,
+            before: None,
+            after: None,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

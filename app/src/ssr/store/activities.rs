@@ -1,0 +1,163 @@
+//! Activities (跟进记录), visible when their customer is.
+use super::scope::{owned_by_scope, Access};
+use crate::model::{Activity, ActivityKind};
+use crate::ssr::auth::Viewer;
+use crate::ssr::clock::{from_ms, opt_from_ms};
+use crate::ssr::db::Sql;
+use sqlx::{Any, AnyConnection, Executor};
+
+#[derive(sqlx::FromRow)]
+struct ActivityRow {
+    id: i64,
+    customer_id: Option<i64>,
+    contact_id: Option<i64>,
+    opportunity_id: Option<i64>,
+    kind: String,
+    summary: String,
+    occurred_at: i64,
+    next_follow_up_at: Option<i64>,
+    user_id: i64,
+    user_name: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    created_at: i64,
+}
+
+impl From<ActivityRow> for Activity {
+    fn from(r: ActivityRow) -> Self {
+        Activity {
+            id: r.id,
+            customer_id: r.customer_id,
+            contact_id: r.contact_id,
+            opportunity_id: r.opportunity_id,
+            kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Note),
+            summary: r.summary,
+            occurred_at: from_ms(r.occurred_at),
+            next_follow_up_at: opt_from_ms(r.next_follow_up_at),
+            user_id: r.user_id,
+            user_name: r.user_name,
+            latitude: r.latitude,
+            longitude: r.longitude,
+            created_at: from_ms(r.created_at),
+        }
+    }
+}
+
+const COLUMNS: &str = "SELECT a.id, a.customer_id, a.contact_id, a.opportunity_id, a.kind, a.summary, a.occurred_at, \
+     a.next_follow_up_at, a.user_id, u.name AS user_name, a.latitude, a.longitude, a.created_at \
+     FROM activities a JOIN customers c ON c.id = a.customer_id LEFT JOIN users u ON u.id = a.user_id \
+     WHERE a.deleted_at IS NULL AND c.deleted_at IS NULL";
+
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<Activity>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND a.id = ").bind(id);
+    owned_by_scope(&mut sql, viewer, Access::Read, "c.owner_id");
+    Ok(sql
+        .query_as::<ActivityRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(Activity::from))
+}
+
+/// A customer's activities, newest first, keyset-paged on (occurred_at, id).
+pub async fn for_customer<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    customer_id: i64,
+    before: Option<(i64, i64)>,
+    limit: i64,
+) -> Result<Vec<Activity>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND a.customer_id = ").bind(customer_id);
+    owned_by_scope(&mut sql, viewer, Access::Read, "c.owner_id");
+    if let Some((at, id)) = before {
+        sql.push(" AND (a.occurred_at < ")
+            .bind(at)
+            .push(" OR (a.occurred_at = ")
+            .bind(at)
+            .push(" AND a.id < ")
+            .bind(id)
+            .push("))");
+    }
+    sql.push(" ORDER BY a.occurred_at DESC, a.id DESC LIMIT ")
+        .bind(limit + 1);
+    Ok(sql
+        .query_as::<ActivityRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(Activity::from)
+        .collect())
+}
+
+pub struct InsertActivity<'a> {
+    pub customer_id: i64,
+    pub contact_id: Option<i64>,
+    pub opportunity_id: Option<i64>,
+    pub kind: ActivityKind,
+    pub summary: &'a str,
+    pub occurred_at: i64,
+    pub next_follow_up_at: Option<i64>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub user_id: i64,
+    pub now_ms: i64,
+}
+
+pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(
+        "INSERT INTO activities (customer_id, contact_id, opportunity_id, kind, summary, occurred_at, next_follow_up_at, \
+         latitude, longitude, user_id, created_at) VALUES (",
+    );
+    sql.bind(a.customer_id)
+        .push(", ")
+        .bind(a.contact_id)
+        .push(", ")
+        .bind(a.opportunity_id)
+        .push(", ")
+        .bind(a.kind.as_str())
+        .push(", ")
+        .bind(a.summary)
+        .push(", ")
+        .bind(a.occurred_at)
+        .push(", ")
+        .bind(a.next_follow_up_at)
+        .push(", ")
+        .bind(a.latitude)
+        .push(", ")
+        .bind(a.longitude)
+        .push(", ")
+        .bind(a.user_id)
+        .push(", ")
+        .bind(a.now_ms)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}
+
+/// Moves the customer's last contact forward (never back) and sets its next follow-up.
+pub async fn touch_customer(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    occurred_at: i64,
+    next: Option<i64>,
+    by: i64,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE customers SET last_contact_at = CASE WHEN last_contact_at IS NULL OR last_contact_at < ");
+    sql.bind(occurred_at)
+        .push(" THEN ")
+        .bind(occurred_at)
+        .push(" ELSE last_contact_at END, next_follow_up_at = ")
+        .bind(next)
+        .push(", updated_at = ")
+        .bind(now_ms)
+        .push(", updated_by = ")
+        .bind(by)
+        .push(", version = version + 1 WHERE id = ")
+        .bind(customer_id);
+    sql.query().execute(conn).await.map(|_| ())
+}

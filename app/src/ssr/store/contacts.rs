@@ -1,0 +1,235 @@
+//! Contacts, visible exactly when their customer is.
+use super::scope::{owned_by_scope, Access};
+use crate::model::Contact;
+use crate::ssr::auth::Viewer;
+use crate::ssr::clock::from_ms;
+use crate::ssr::db::Sql;
+use sqlx::{Any, AnyConnection, Executor};
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: i64,
+    customer_id: i64,
+    name: String,
+    title: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    wechat: Option<String>,
+    decision_maker: i64,
+    consent: i64,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+impl From<ContactRow> for Contact {
+    fn from(r: ContactRow) -> Self {
+        Contact {
+            id: r.id,
+            customer_id: r.customer_id,
+            name: r.name,
+            title: r.title,
+            phone: r.phone,
+            email: r.email,
+            wechat: r.wechat,
+            decision_maker: r.decision_maker != 0,
+            consent: r.consent != 0,
+            created_at: from_ms(r.created_at),
+            updated_at: from_ms(r.updated_at),
+            version: r.version,
+        }
+    }
+}
+
+const COLUMNS: &str = "SELECT k.id, k.customer_id, k.name, k.title, k.phone, k.email, k.wechat, k.decision_maker, \
+     k.consent, k.created_at, k.updated_at, k.version FROM contacts k JOIN customers c ON c.id = k.customer_id \
+     WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL";
+
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    id: i64,
+    access: Access,
+) -> Result<Option<Contact>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND k.id = ").bind(id);
+    owned_by_scope(&mut sql, viewer, access, "c.owner_id");
+    Ok(sql
+        .query_as::<ContactRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(Contact::from))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactFilter {
+    pub customer_id: Option<i64>,
+    pub q: Option<String>,
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+pub async fn list<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    f: &ContactFilter,
+) -> Result<Vec<Contact>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    owned_by_scope(&mut sql, viewer, Access::Read, "c.owner_id");
+    if let Some(customer) = f.customer_id {
+        sql.push(" AND k.customer_id = ").bind(customer);
+    }
+    if let Some(q) = &f.q {
+        let p = super::like_pattern(q);
+        sql.push(" AND (LOWER(k.name) LIKE ")
+            .bind(p.clone())
+            .push(" ESCAPE '\\' OR k.email LIKE ")
+            .bind(p.clone())
+            .push(" ESCAPE '\\' OR k.phone LIKE ")
+            .bind(p)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(before) = f.before_id {
+        sql.push(" AND k.id < ").bind(before);
+    }
+    sql.push(" ORDER BY k.id DESC LIMIT ").bind(f.limit + 1);
+    Ok(sql
+        .query_as::<ContactRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(Contact::from)
+        .collect())
+}
+
+#[derive(Debug, Clone)]
+pub struct ContactFields {
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub wechat: Option<String>,
+    pub decision_maker: bool,
+    pub consent: bool,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    f: &ContactFields,
+    by: i64,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(
+        "INSERT INTO contacts (customer_id, name, title, phone, email, wechat, decision_maker, consent, created_at, \
+         updated_at, created_by, updated_by) VALUES (",
+    );
+    sql.bind(customer_id)
+        .push(", ")
+        .bind(f.name.as_str())
+        .push(", ")
+        .bind(f.title.clone())
+        .push(", ")
+        .bind(f.phone.clone())
+        .push(", ")
+        .bind(f.email.clone())
+        .push(", ")
+        .bind(f.wechat.clone())
+        .push(", ")
+        .bind(f.decision_maker)
+        .push(", ")
+        .bind(f.consent)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(by)
+        .push(", ")
+        .bind(by)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}
+
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    f: &ContactFields,
+    by: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE contacts SET name = ");
+    sql.bind(f.name.as_str())
+        .push(", title = ")
+        .bind(f.title.clone())
+        .push(", phone = ")
+        .bind(f.phone.clone())
+        .push(", email = ")
+        .bind(f.email.clone())
+        .push(", wechat = ")
+        .bind(f.wechat.clone())
+        .push(", decision_maker = ")
+        .bind(f.decision_maker)
+        .push(", consent = ")
+        .bind(f.consent)
+        .push(", updated_at = ")
+        .bind(now_ms)
+        .push(", updated_by = ")
+        .bind(by)
+        .push(", version = version + 1 WHERE id = ")
+        .bind(id)
+        .push(" AND version = ")
+        .bind(version)
+        .push(" AND deleted_at IS NULL");
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}
+
+pub async fn soft_delete(
+    conn: &mut AnyConnection,
+    id: i64,
+    by: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE contacts SET deleted_at = ");
+    sql.bind(now_ms)
+        .push(", updated_at = ")
+        .bind(now_ms)
+        .push(", updated_by = ")
+        .bind(by)
+        .push(", version = version + 1 WHERE id = ")
+        .bind(id)
+        .push(" AND deleted_at IS NULL");
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}
+
+/// Live contacts in the viewer's scope with this phone or email (duplicate detection).
+pub async fn same_phone_or_email<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    phone: Option<&str>,
+    email: Option<&str>,
+    except: Option<i64>,
+) -> Result<Vec<Contact>, sqlx::Error> {
+    if phone.is_none() && email.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND (k.phone = ")
+        .bind(phone)
+        .push(" OR k.email = ")
+        .bind(email)
+        .push(")");
+    if let Some(id) = except {
+        sql.push(" AND k.id <> ").bind(id);
+    }
+    owned_by_scope(&mut sql, viewer, Access::Read, "c.owner_id");
+    sql.push(" ORDER BY k.id LIMIT 5");
+    Ok(sql
+        .query_as::<ContactRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(Contact::from)
+        .collect())
+}

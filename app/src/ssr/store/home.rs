@@ -1,0 +1,356 @@
+//! The queries behind each role's home page.
+use super::scope::{assignable_users_scope, owned_by_scope, Access};
+use crate::model::*;
+use crate::ssr::auth::Viewer;
+use crate::ssr::clock::{from_ms, opt_from_ms};
+use crate::ssr::db::Sql;
+use sqlx::AnyPool;
+
+#[derive(sqlx::FromRow)]
+struct FollowUpDbRow {
+    id: i64,
+    name: String,
+    level: String,
+    next_follow_up_at: i64,
+    phone: Option<String>,
+}
+
+/// Customers the viewer owns whose next follow-up is before `until_ms`, oldest first.
+pub async fn follow_ups(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    now_ms: i64,
+    until_ms: i64,
+    limit: i64,
+) -> Result<Vec<FollowUpRow>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT c.id, c.name, c.level, c.next_follow_up_at, \
+         (SELECT k.phone FROM contacts k WHERE k.customer_id = c.id AND k.deleted_at IS NULL AND k.phone IS NOT NULL \
+          ORDER BY k.decision_maker DESC, k.id LIMIT 1) AS phone \
+         FROM customers c WHERE c.deleted_at IS NULL AND c.owner_id = ",
+    );
+    sql.bind(viewer.user_id)
+        .push(" AND c.next_follow_up_at < ")
+        .bind(until_ms)
+        .push(" ORDER BY c.next_follow_up_at LIMIT ")
+        .bind(limit);
+    let rows = sql.query_as::<FollowUpDbRow>().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| FollowUpRow {
+            customer_id: r.id,
+            customer_name: r.name,
+            level: Level::parse(&r.level).unwrap_or(Level::C),
+            next_follow_up_at: from_ms(r.next_follow_up_at),
+            overdue: r.next_follow_up_at < now_ms,
+            phone: r.phone,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct LeadDbRow {
+    id: i64,
+    name: String,
+    company: Option<String>,
+    phone: Option<String>,
+    source: String,
+    first_contact_due_at: Option<i64>,
+}
+
+/// The viewer's leads that nobody has contacted yet, most urgent first.
+pub async fn waiting_leads(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    limit: i64,
+) -> Result<Vec<WaitingLead>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT l.id, l.name, l.company, l.phone, l.source, l.first_contact_due_at FROM leads l \
+         WHERE l.deleted_at IS NULL AND l.status IN ('new','mql') AND l.first_contacted_at IS NULL AND l.owner_id = ",
+    );
+    sql.bind(viewer.user_id)
+        .push(" ORDER BY l.first_contact_due_at LIMIT ")
+        .bind(limit);
+    let rows = sql.query_as::<LeadDbRow>().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| WaitingLead {
+            id: r.id,
+            name: r.name,
+            company: r.company,
+            phone: r.phone,
+            source: r.source,
+            first_contact_due_at: opt_from_ms(r.first_contact_due_at),
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskDbRow {
+    id: i64,
+    title: String,
+    due_at: Option<i64>,
+    customer_id: Option<i64>,
+    customer_name: Option<String>,
+}
+
+/// Open tasks of the viewer due before `until_ms`.
+pub async fn tasks_due(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    now_ms: i64,
+    until_ms: i64,
+    limit: i64,
+) -> Result<Vec<TaskRow>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT t.id, t.title, t.due_at, t.customer_id, c.name AS customer_name FROM tasks t \
+         LEFT JOIN customers c ON c.id = t.customer_id \
+         WHERE t.deleted_at IS NULL AND t.done_at IS NULL AND t.assignee_id = ",
+    );
+    sql.bind(viewer.user_id)
+        .push(" AND t.due_at < ")
+        .bind(until_ms)
+        .push(" ORDER BY t.due_at LIMIT ")
+        .bind(limit);
+    let rows = sql.query_as::<TaskDbRow>().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TaskRow {
+            id: r.id,
+            title: r.title,
+            overdue: r.due_at.is_some_and(|d| d < now_ms),
+            due_at: opt_from_ms(r.due_at),
+            customer_id: r.customer_id,
+            customer_name: r.customer_name,
+        })
+        .collect())
+}
+
+pub async fn owned_count(pool: &AnyPool, viewer: &Viewer) -> Result<i64, sqlx::Error> {
+    let mut sql =
+        Sql::new("SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id = ");
+    sql.bind(viewer.user_id);
+    sql.query_scalar::<i64>().fetch_one(pool).await
+}
+
+#[derive(sqlx::FromRow)]
+struct QueueDbRow {
+    id: i64,
+    subject: String,
+    customer_id: Option<i64>,
+    customer_name: Option<String>,
+    priority: String,
+    status: String,
+    assignee_name: Option<String>,
+    due_at: Option<i64>,
+}
+
+/// Open tickets assigned to the viewer (or to nobody), by their next SLA deadline.
+pub async fn queue(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    unassigned: bool,
+    now_ms: i64,
+    limit: i64,
+) -> Result<Vec<QueueRow>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT t.id, t.subject, t.customer_id, c.name AS customer_name, t.priority, t.status, a.name AS assignee_name, \
+         CASE WHEN t.first_responded_at IS NULL THEN t.first_response_due_at ELSE t.resolution_due_at END AS due_at \
+         FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN users a ON a.id = t.assignee_id \
+         WHERE t.deleted_at IS NULL AND t.status IN ('new','open','pending')",
+    );
+    if unassigned {
+        sql.push(" AND t.assignee_id IS NULL");
+    } else {
+        sql.push(" AND t.assignee_id = ").bind(viewer.user_id);
+    }
+    sql.push(" ORDER BY due_at LIMIT ").bind(limit);
+    let rows = sql.query_as::<QueueDbRow>().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| QueueRow {
+            id: r.id,
+            subject: r.subject,
+            customer_id: r.customer_id,
+            customer_name: r.customer_name,
+            priority: r.priority,
+            status: r.status,
+            assignee_name: r.assignee_name,
+            breached: r.due_at.is_some_and(|d| d < now_ms),
+            due_at: opt_from_ms(r.due_at),
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct StageDbRow {
+    stage: String,
+    count: i64,
+    amount: i64,
+    weighted: i64,
+}
+
+/// Open pipeline by stage, in the viewer's scope.
+pub async fn pipeline(pool: &AnyPool, viewer: &Viewer) -> Result<Vec<StageTotal>, sqlx::Error> {
+    // SUM over BIGINT is NUMERIC on PostgreSQL; the casts keep it an integer on both.
+    let mut sql = Sql::new(
+        "SELECT o.stage, COUNT(*) AS count, CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) AS amount, \
+         CAST(COALESCE(SUM(o.amount_minor * o.probability / 100), 0) AS BIGINT) AS weighted \
+         FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won','lost')",
+    );
+    owned_by_scope(&mut sql, viewer, Access::Read, "o.owner_id");
+    sql.push(" GROUP BY o.stage");
+    let mut rows: Vec<StageTotal> = sql
+        .query_as::<StageDbRow>()
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|r| StageTotal {
+            stage: r.stage,
+            count: r.count,
+            amount_minor: r.amount,
+            weighted_minor: r.weighted,
+        })
+        .collect();
+    let order = ["initial", "needs", "proposal", "negotiation"];
+    rows.sort_by_key(|r| {
+        order
+            .iter()
+            .position(|s| *s == r.stage)
+            .unwrap_or(order.len())
+    });
+    Ok(rows)
+}
+
+pub async fn customer_counts(pool: &AnyPool, viewer: &Viewer) -> Result<(i64, i64), sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN c.owner_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM customers c WHERE c.deleted_at IS NULL",
+    );
+    owned_by_scope(&mut sql, viewer, Access::Read, "c.owner_id");
+    sql.query_as::<(i64, i64)>().fetch_one(pool).await
+}
+
+#[derive(sqlx::FromRow)]
+struct RepDbRow {
+    id: i64,
+    name: String,
+    customers: i64,
+    activities_7d: i64,
+    overdue: i64,
+    pipeline: i64,
+}
+
+/// Per-rep figures for everyone the viewer manages.
+pub async fn rep_stats(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    now_ms: i64,
+) -> Result<Vec<RepStats>, sqlx::Error> {
+    let week_ago = now_ms - 7 * 24 * 3600 * 1000;
+    let mut sql = Sql::new(
+        "SELECT u.id, u.name, \
+         (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id AND c.deleted_at IS NULL) AS customers, \
+         (SELECT COUNT(*) FROM activities a WHERE a.user_id = u.id AND a.occurred_at >= ",
+    );
+    sql.bind(week_ago).push(
+        ") AS activities_7d, \
+         (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id AND c.deleted_at IS NULL AND c.next_follow_up_at < ",
+    );
+    sql.bind(now_ms - 24 * 3600 * 1000).push(
+        ") AS overdue, \
+         (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM opportunities o WHERE o.owner_id = u.id \
+          AND o.deleted_at IS NULL AND o.stage NOT IN ('won','lost')) AS pipeline \
+         FROM users u WHERE u.active = 1 AND u.role = 'rep'",
+    );
+    assignable_users_scope(&mut sql, viewer, "u.id");
+    sql.push(" ORDER BY u.name");
+    let rows = sql.query_as::<RepDbRow>().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RepStats {
+            user_id: r.id,
+            name: r.name,
+            customers: r.customers,
+            activities_7d: r.activities_7d,
+            overdue_follow_ups: r.overdue,
+            open_pipeline_minor: r.pipeline,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ReturningDbRow {
+    id: i64,
+    name: String,
+    reclaim_at: i64,
+    reclaim_reason: Option<String>,
+}
+
+/// The viewer's customers returning to the pool before `until_ms`, soonest first.
+pub async fn returning(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    until_ms: i64,
+    limit: i64,
+) -> Result<Vec<ReturningCustomer>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT c.id, c.name, c.reclaim_at, c.reclaim_reason FROM customers c WHERE c.deleted_at IS NULL AND c.owner_id = ");
+    sql.bind(viewer.user_id)
+        .push(" AND c.reclaim_at < ")
+        .bind(until_ms)
+        .push(" ORDER BY c.reclaim_at LIMIT ")
+        .bind(limit);
+    let rows = sql.query_as::<ReturningDbRow>().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ReturningCustomer {
+            customer_id: r.id,
+            customer_name: r.name,
+            reclaim_at: from_ms(r.reclaim_at),
+            reason: r.reclaim_reason,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct StalledDbRow {
+    id: i64,
+    name: String,
+    customer_name: String,
+    stage: String,
+    stage_entered_at: i64,
+}
+
+/// The viewer's open deals in a stage longer than its limit (days per stage).
+pub async fn stalled(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    now_ms: i64,
+    limits: &[(&str, i64)],
+    limit: i64,
+) -> Result<Vec<StalledDeal>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT o.id, o.name, c.name AS customer_name, o.stage, o.stage_entered_at FROM opportunities o \
+         JOIN customers c ON c.id = o.customer_id WHERE o.deleted_at IS NULL AND o.owner_id = ",
+    );
+    sql.bind(viewer.user_id).push(" AND (1 = 0");
+    for (stage, days) in limits {
+        sql.push(" OR (o.stage = ")
+            .bind(*stage)
+            .push(" AND o.stage_entered_at < ")
+            .bind(now_ms - days * 86_400_000)
+            .push(")");
+    }
+    sql.push(") ORDER BY o.stage_entered_at LIMIT ").bind(limit);
+    let rows = sql.query_as::<StalledDbRow>().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StalledDeal {
+            id: r.id,
+            name: r.name,
+            customer_name: r.customer_name,
+            stage: r.stage,
+            stage_entered_at: from_ms(r.stage_entered_at),
+        })
+        .collect())
+}

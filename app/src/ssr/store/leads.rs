@@ -1,0 +1,300 @@
+//! Leads, read through the owner's scope (the pool is owner-less leads).
+use super::scope::{owned_by_scope, Access};
+use crate::domain::leads::LeadStatus;
+use crate::model::Lead;
+use crate::ssr::auth::Viewer;
+use crate::ssr::clock::{from_ms, opt_from_ms};
+use crate::ssr::db::Sql;
+use sqlx::{Any, AnyConnection, Executor};
+
+#[derive(sqlx::FromRow)]
+struct LeadRow {
+    id: i64,
+    name: String,
+    company: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    source: String,
+    region: Option<String>,
+    industry: Option<String>,
+    product_line: Option<String>,
+    status: String,
+    owner_id: Option<i64>,
+    owner_name: Option<String>,
+    assigned_at: Option<i64>,
+    first_contact_due_at: Option<i64>,
+    first_contacted_at: Option<i64>,
+    mql_at: Option<i64>,
+    sql_at: Option<i64>,
+    disqualify_reason: Option<String>,
+    converted_customer_id: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+impl From<LeadRow> for Lead {
+    fn from(r: LeadRow) -> Self {
+        Lead {
+            id: r.id,
+            name: r.name,
+            company: r.company,
+            phone: r.phone,
+            email: r.email,
+            source: r.source,
+            region: r.region,
+            industry: r.industry,
+            product_line: r.product_line,
+            status: LeadStatus::parse(&r.status).unwrap_or(LeadStatus::New),
+            owner_id: r.owner_id,
+            owner_name: r.owner_name,
+            assigned_at: opt_from_ms(r.assigned_at),
+            first_contact_due_at: opt_from_ms(r.first_contact_due_at),
+            first_contacted_at: opt_from_ms(r.first_contacted_at),
+            mql_at: opt_from_ms(r.mql_at),
+            sql_at: opt_from_ms(r.sql_at),
+            disqualify_reason: r.disqualify_reason,
+            converted_customer_id: r.converted_customer_id,
+            created_at: from_ms(r.created_at),
+            updated_at: from_ms(r.updated_at),
+            version: r.version,
+        }
+    }
+}
+
+const COLUMNS: &str = "SELECT l.id, l.name, l.company, l.phone, l.email, l.source, l.region, l.industry, l.product_line, \
+     l.status, l.owner_id, u.name AS owner_name, l.assigned_at, l.first_contact_due_at, l.first_contacted_at, l.mql_at, \
+     l.sql_at, l.disqualify_reason, l.converted_customer_id, l.created_at, l.updated_at, l.version \
+     FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.deleted_at IS NULL";
+
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    id: i64,
+    access: Access,
+) -> Result<Option<Lead>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND l.id = ").bind(id);
+    owned_by_scope(&mut sql, viewer, access, "l.owner_id");
+    Ok(sql
+        .query_as::<LeadRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(Lead::from))
+}
+
+/// Without a viewer: for the routing and timeout rules only.
+pub async fn get_any<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<Lead>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND l.id = ").bind(id);
+    Ok(sql
+        .query_as::<LeadRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(Lead::from))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LeadFilter {
+    pub status: Option<LeadStatus>,
+    pub owner_id: Option<i64>,
+    pub pool: bool,
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+pub async fn list<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    f: &LeadFilter,
+) -> Result<Vec<Lead>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    owned_by_scope(&mut sql, viewer, Access::Read, "l.owner_id");
+    if let Some(s) = f.status {
+        sql.push(" AND l.status = ").bind(s.as_str());
+    }
+    if let Some(o) = f.owner_id {
+        sql.push(" AND l.owner_id = ").bind(o);
+    }
+    if f.pool {
+        sql.push(" AND l.owner_id IS NULL");
+    }
+    if let Some(b) = f.before_id {
+        sql.push(" AND l.id < ").bind(b);
+    }
+    sql.push(" ORDER BY l.id DESC LIMIT ").bind(f.limit + 1);
+    Ok(sql
+        .query_as::<LeadRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(Lead::from)
+        .collect())
+}
+
+pub struct InsertLead<'a> {
+    pub lead: &'a Lead,
+    pub rule: Option<i64>,
+    pub client_ip: Option<&'a str>,
+    pub by: Option<i64>,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    i: &InsertLead<'_>,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let l = i.lead;
+    let mut sql = Sql::new(
+        "INSERT INTO leads (name, company, phone, email, source, region, industry, product_line, status, owner_id, assigned_at, \
+         first_contact_due_at, assignment_rule, client_ip, created_at, updated_at, created_by, updated_by) VALUES (",
+    );
+    sql.bind(l.name.as_str())
+        .push(", ")
+        .bind(l.company.clone())
+        .push(", ")
+        .bind(l.phone.clone())
+        .push(", ")
+        .bind(l.email.clone())
+        .push(", ")
+        .bind(l.source.as_str())
+        .push(", ")
+        .bind(l.region.clone())
+        .push(", ")
+        .bind(l.industry.clone())
+        .push(", ")
+        .bind(l.product_line.clone())
+        .push(", 'new', ")
+        .bind(l.owner_id)
+        .push(", ")
+        .bind(l.assigned_at.map(|t| t.timestamp_millis()))
+        .push(", ")
+        .bind(l.first_contact_due_at.map(|t| t.timestamp_millis()))
+        .push(", ")
+        .bind(i.rule)
+        .push(", ")
+        .bind(i.client_ip)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(i.by)
+        .push(", ")
+        .bind(i.by)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}
+
+/// Writes the lifecycle fields if `version` is current.
+pub async fn update(
+    conn: &mut AnyConnection,
+    l: &Lead,
+    version: i64,
+    by: Option<i64>,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let ms = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.timestamp_millis());
+    let mut sql = Sql::new("UPDATE leads SET status = ");
+    sql.bind(l.status.as_str())
+        .push(", owner_id = ")
+        .bind(l.owner_id)
+        .push(", assigned_at = ")
+        .bind(ms(l.assigned_at))
+        .push(", first_contact_due_at = ")
+        .bind(ms(l.first_contact_due_at))
+        .push(", first_contacted_at = ")
+        .bind(ms(l.first_contacted_at))
+        .push(", mql_at = ")
+        .bind(ms(l.mql_at))
+        .push(", sql_at = ")
+        .bind(ms(l.sql_at))
+        .push(", disqualify_reason = ")
+        .bind(l.disqualify_reason.clone())
+        .push(", converted_customer_id = ")
+        .bind(l.converted_customer_id)
+        .push(", converted_at = CASE WHEN ")
+        .bind(l.converted_customer_id)
+        .push(" IS NULL THEN NULL ELSE ")
+        .bind(now_ms)
+        .push(" END")
+        .push(", updated_at = ")
+        .bind(now_ms)
+        .push(", updated_by = ")
+        .bind(by)
+        .push(", version = version + 1 WHERE deleted_at IS NULL AND id = ")
+        .bind(l.id)
+        .push(" AND version = ")
+        .bind(version);
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}
+
+/// The rep a rule last gave a lead to.
+pub async fn last_assignee<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    rule: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT owner_id FROM leads WHERE assignment_rule = ");
+    sql.bind(rule)
+        .push(" AND owner_id IS NOT NULL ORDER BY assigned_at DESC, id DESC LIMIT 1");
+    Ok(sql
+        .query_scalar::<Option<i64>>()
+        .fetch_optional(ex)
+        .await?
+        .flatten())
+}
+
+/// Public submissions from an address since `since_ms`.
+pub async fn submissions_since<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ip: &str,
+    since_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM leads WHERE client_ip = ");
+    sql.bind(ip).push(" AND created_at >= ").bind(since_ms);
+    sql.query_scalar::<i64>().fetch_one(ex).await
+}
+
+/// MQL leads whose qualification time ran out (an indexed range on (status, mql_at)).
+pub async fn mql_timed_out<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    before_ms: i64,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT id FROM leads WHERE status = 'mql' AND mql_at <= ");
+    sql.bind(before_ms)
+        .push(" AND owner_id IS NOT NULL AND deleted_at IS NULL ORDER BY mql_at LIMIT ")
+        .bind(limit);
+    sql.query_scalar::<i64>().fetch_all(ex).await
+}
+
+pub async fn form_by_key<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    key_hash: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT id, source FROM lead_forms WHERE active = 1 AND key_hash = ");
+    sql.bind(key_hash);
+    sql.query_as::<(i64, String)>().fetch_optional(ex).await
+}
+
+pub async fn insert_form(
+    conn: &mut AnyConnection,
+    name: &str,
+    key_hash: &str,
+    source: &str,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("INSERT INTO lead_forms (name, key_hash, source, created_at) VALUES (");
+    sql.bind(name)
+        .push(", ")
+        .bind(key_hash)
+        .push(", ")
+        .bind(source)
+        .push(", ")
+        .bind(now_ms)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}

@@ -1,0 +1,128 @@
+//! The customer full-text index: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL,
+//! holding the same Tandem-tokenised body (see `domain::search`).
+use crate::domain::search::{fts5_query, index_body, query_parts, tsquery};
+use crate::ssr::db::{Backend, Sql};
+use sqlx::AnyConnection;
+
+/// A prepared search for one backend.
+#[derive(Debug, Clone)]
+pub enum Search {
+    Fts5(String),
+    TsQuery(String),
+}
+
+impl Search {
+    /// None when the needle holds nothing searchable (only punctuation).
+    pub fn new(backend: Backend, needle: &str) -> Option<Search> {
+        let parts = query_parts(needle);
+        if parts.is_empty() {
+            return None;
+        }
+        Some(match backend {
+            Backend::Sqlite => Search::Fts5(fts5_query(&parts)),
+            Backend::Postgres => Search::TsQuery(tsquery(&parts)),
+        })
+    }
+
+    /// Appends the FROM clause of a search driven by the index: `customers c` joined to its
+    /// matches, `users o` for the owner's name, and the match condition.
+    pub fn push_from(&self, sql: &mut Sql) {
+        match self {
+            Search::Fts5(q) => {
+                sql.push(
+                    "FROM customer_fts f JOIN customers c ON c.id = f.rowid LEFT JOIN users o ON o.id = c.owner_id \
+                     WHERE customer_fts MATCH ",
+                )
+                .bind(q.as_str());
+            }
+            Search::TsQuery(q) => {
+                sql.push(
+                    "FROM customer_search s JOIN customers c ON c.id = s.customer_id LEFT JOIN users o ON o.id = c.owner_id \
+                     WHERE s.tsv @@ to_tsquery('simple', ",
+                )
+                .bind(q.as_str())
+                .push(")");
+            }
+        }
+        sql.push(" AND c.deleted_at IS NULL");
+    }
+
+    /// The ORDER BY key of `push_from` queries: FTS5 returns matches in rowid order itself.
+    pub fn order_key(&self) -> &'static str {
+        match self {
+            Search::Fts5(_) => "f.rowid",
+            Search::TsQuery(_) => "c.id",
+        }
+    }
+
+    /// Appends ` AND {id_col} IN (matching customer ids)`.
+    pub fn push(&self, sql: &mut Sql, id_col: &str) {
+        match self {
+            Search::Fts5(q) => {
+                sql.push(&format!(
+                    " AND {id_col} IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH "
+                ))
+                .bind(q.as_str())
+                .push(")");
+            }
+            Search::TsQuery(q) => {
+                sql.push(&format!(" AND {id_col} IN (SELECT customer_id FROM customer_search WHERE tsv @@ to_tsquery('simple', "))
+                    .bind(q.as_str())
+                    .push("))");
+            }
+        }
+    }
+}
+
+pub async fn write_body(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    customer_id: i64,
+    body: &str,
+) -> Result<(), sqlx::Error> {
+    let mut sql = match backend {
+        Backend::Sqlite => {
+            let mut del = Sql::new("DELETE FROM customer_fts WHERE rowid = ");
+            del.bind(customer_id);
+            del.query().execute(&mut *conn).await?;
+            let mut sql = Sql::new("INSERT INTO customer_fts (rowid, body) VALUES (");
+            sql.bind(customer_id).push(", ").bind(body).push(")");
+            sql
+        }
+        Backend::Postgres => {
+            let mut sql = Sql::new("INSERT INTO customer_search (customer_id, tsv) VALUES (");
+            sql.bind(customer_id)
+                .push(", to_tsvector('simple', ")
+                .bind(body)
+                .push(")) ON CONFLICT (customer_id) DO UPDATE SET tsv = EXCLUDED.tsv");
+            sql
+        }
+    };
+    sql.push("");
+    sql.query().execute(conn).await.map(|_| ())
+}
+
+/// Rebuilds one customer's entry from its name and live contacts.
+pub async fn reindex_customer(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    customer_id: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("SELECT name FROM customers WHERE id = ");
+    sql.bind(customer_id);
+    let name: String = sql.query_scalar::<String>().fetch_one(&mut *conn).await?;
+    let mut sql = Sql::new(
+        "SELECT name, phone, email FROM contacts WHERE deleted_at IS NULL AND customer_id = ",
+    );
+    sql.bind(customer_id);
+    let contacts: Vec<(String, Option<String>, Option<String>)> =
+        sql.query_as().fetch_all(&mut *conn).await?;
+    let mut texts: Vec<String> = vec![name];
+    for (n, p, e) in contacts {
+        texts.push(n);
+        texts.extend(p);
+        texts.extend(e);
+    }
+    let body = index_body(texts.iter().map(String::as_str));
+    write_body(conn, backend, customer_id, &body).await
+}

@@ -1,0 +1,339 @@
+//! Users, teams and API tokens.
+use crate::model::{ApiToken, Role, Team, User};
+use crate::ssr::clock::{from_ms, opt_from_ms};
+use crate::ssr::db::Sql;
+use sqlx::{Any, AnyConnection, Executor};
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    team_id: Option<i64>,
+    team_name: Option<String>,
+    active: i64,
+    locale: String,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            role: Role::parse(&r.role).unwrap_or(Role::Rep),
+            team_id: r.team_id,
+            team_name: r.team_name,
+            active: r.active != 0,
+            locale: r.locale,
+            created_at: from_ms(r.created_at),
+            updated_at: from_ms(r.updated_at),
+            version: r.version,
+        }
+    }
+}
+
+const USER_COLUMNS: &str =
+    "SELECT u.id, u.email, u.name, u.role, u.team_id, t.name AS team_name, u.active, u.locale, \
+     u.created_at, u.updated_at, u.version FROM users u LEFT JOIN teams t ON t.id = u.team_id";
+
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<User>, sqlx::Error> {
+    let mut sql = Sql::new(USER_COLUMNS);
+    sql.push(" WHERE u.id = ").bind(id);
+    Ok(sql
+        .query_as::<UserRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(User::from))
+}
+
+/// Every user, ordered by team and name (the admin page; companies have hundreds, not millions).
+pub async fn list<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    include_inactive: bool,
+) -> Result<Vec<User>, sqlx::Error> {
+    let mut sql = Sql::new(USER_COLUMNS);
+    if !include_inactive {
+        sql.push(" WHERE u.active = 1");
+    }
+    sql.push(" ORDER BY u.team_id, u.role, u.name, u.id");
+    Ok(sql
+        .query_as::<UserRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(User::from)
+        .collect())
+}
+
+/// Credentials of an active or inactive user by email.
+#[derive(sqlx::FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub active: i64,
+}
+
+pub async fn credentials<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    email: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT id, password_hash, active FROM users WHERE email = ");
+    sql.bind(email);
+    sql.query_as::<Credentials>().fetch_optional(ex).await
+}
+
+pub struct InsertUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub team_id: Option<i64>,
+    pub password_hash: &'a str,
+    pub locale: &'a str,
+    pub now_ms: i64,
+}
+
+pub async fn insert(conn: &mut AnyConnection, u: &InsertUser<'_>) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("INSERT INTO users (email, name, role, team_id, password_hash, locale, created_at, updated_at) VALUES (");
+    sql.bind(u.email)
+        .push(", ")
+        .bind(u.name)
+        .push(", ")
+        .bind(u.role.as_str())
+        .push(", ")
+        .bind(u.team_id)
+        .push(", ")
+        .bind(u.password_hash)
+        .push(", ")
+        .bind(u.locale)
+        .push(", ")
+        .bind(u.now_ms)
+        .push(", ")
+        .bind(u.now_ms)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}
+
+pub struct UpdateUser {
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+    pub role: Role,
+    pub team_id: Option<i64>,
+    pub active: bool,
+    pub locale: String,
+    pub password_hash: Option<String>,
+    pub now_ms: i64,
+}
+
+/// Returns false when the version was stale.
+pub async fn update(conn: &mut AnyConnection, u: &UpdateUser) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE users SET name = ");
+    sql.bind(u.name.as_str())
+        .push(", role = ")
+        .bind(u.role.as_str())
+        .push(", team_id = ")
+        .bind(u.team_id)
+        .push(", active = ")
+        .bind(u.active)
+        .push(", locale = ")
+        .bind(u.locale.as_str())
+        .push(", updated_at = ")
+        .bind(u.now_ms)
+        .push(", version = version + 1");
+    if let Some(h) = &u.password_hash {
+        sql.push(", password_hash = ").bind(h.as_str());
+    }
+    sql.push(" WHERE id = ")
+        .bind(u.id)
+        .push(" AND version = ")
+        .bind(u.version);
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}
+
+pub async fn set_locale<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+    locale: &str,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE users SET locale = ");
+    sql.bind(locale).push(" WHERE id = ").bind(id);
+    sql.query().execute(ex).await.map(|_| ())
+}
+
+#[derive(sqlx::FromRow)]
+struct TeamRow {
+    id: i64,
+    name: String,
+    parent_id: Option<i64>,
+    member_count: i64,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+impl From<TeamRow> for Team {
+    fn from(r: TeamRow) -> Self {
+        Team {
+            id: r.id,
+            name: r.name,
+            parent_id: r.parent_id,
+            member_count: r.member_count,
+            created_at: from_ms(r.created_at),
+            updated_at: from_ms(r.updated_at),
+            version: r.version,
+        }
+    }
+}
+
+const TEAM_COLUMNS: &str = "SELECT t.id, t.name, t.parent_id, \
+     (SELECT COUNT(*) FROM users u WHERE u.team_id = t.id AND u.active = 1) AS member_count, \
+     t.created_at, t.updated_at, t.version FROM teams t";
+
+pub async fn teams<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<Team>, sqlx::Error> {
+    let sql = Sql::new(&format!("{TEAM_COLUMNS} ORDER BY t.id"));
+    Ok(sql
+        .query_as::<TeamRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(Team::from)
+        .collect())
+}
+
+pub async fn team<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<Team>, sqlx::Error> {
+    let mut sql = Sql::new(TEAM_COLUMNS);
+    sql.push(" WHERE t.id = ").bind(id);
+    Ok(sql
+        .query_as::<TeamRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(Team::from))
+}
+
+pub async fn insert_team(
+    conn: &mut AnyConnection,
+    name: &str,
+    parent_id: Option<i64>,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("INSERT INTO teams (name, parent_id, created_at, updated_at) VALUES (");
+    sql.bind(name)
+        .push(", ")
+        .bind(parent_id)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(now_ms)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}
+
+/// Whether `team` is `ancestor` or below it (to refuse cycles in the team tree).
+pub async fn team_is_within(
+    conn: &mut AnyConnection,
+    team: i64,
+    ancestor: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM (");
+    crate::ssr::store::scope::push_team_subtree(&mut sql, ancestor);
+    sql.push(") s WHERE s.id = ").bind(team);
+    Ok(sql.query_scalar::<i64>().fetch_one(conn).await? > 0)
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: i64,
+    name: String,
+    user_id: i64,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl From<TokenRow> for ApiToken {
+    fn from(r: TokenRow) -> Self {
+        ApiToken {
+            id: r.id,
+            name: r.name,
+            user_id: r.user_id,
+            created_at: from_ms(r.created_at),
+            last_used_at: opt_from_ms(r.last_used_at),
+            revoked_at: opt_from_ms(r.revoked_at),
+            token: None,
+        }
+    }
+}
+
+pub async fn insert_token(
+    conn: &mut AnyConnection,
+    name: &str,
+    hash: &str,
+    user_id: i64,
+    by: i64,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(
+        "INSERT INTO api_tokens (name, token_hash, user_id, created_by, created_at) VALUES (",
+    );
+    sql.bind(name)
+        .push(", ")
+        .bind(hash)
+        .push(", ")
+        .bind(user_id)
+        .push(", ")
+        .bind(by)
+        .push(", ")
+        .bind(now_ms)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}
+
+pub async fn tokens<'e>(
+    ex: impl Executor<'e, Database = Any>,
+) -> Result<Vec<ApiToken>, sqlx::Error> {
+    let sql = Sql::new("SELECT id, name, user_id, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id DESC");
+    Ok(sql
+        .query_as::<TokenRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(ApiToken::from)
+        .collect())
+}
+
+pub async fn token<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<ApiToken>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT id, name, user_id, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = ");
+    sql.bind(id);
+    Ok(sql
+        .query_as::<TokenRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(ApiToken::from))
+}
+
+pub async fn revoke_token(
+    conn: &mut AnyConnection,
+    id: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE api_tokens SET revoked_at = ");
+    sql.bind(now_ms)
+        .push(" WHERE id = ")
+        .bind(id)
+        .push(" AND revoked_at IS NULL");
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}

@@ -1,0 +1,72 @@
+import { defineConfig, devices } from "@playwright/test";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// One Tandem server on a free port with a fresh SQLite database full of demo data.
+const port = process.env.TANDEM_E2E_PORT ?? "3107";
+const baseURL = `http://127.0.0.1:${port}`;
+const root = path.resolve(__dirname, "..");
+const db = path.join(os.tmpdir(), `tandem-e2e-${port}-${process.env.TANDEM_E2E_RUN ?? "local"}.db`);
+const bin = process.env.TANDEM_BIN ?? path.join(root, "target", "debug", "tandem");
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    locale: "en-US",
+    trace: "retain-on-failure",
+    launchOptions: chromium,
+  },
+  projects: [
+    {
+      name: "phone",
+      use: {
+        ...devices["Pixel 5"],
+        viewport: { width: 360, height: 640 },
+        launchOptions: chromium,
+      },
+    },
+    {
+      name: "desktop",
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1280, height: 800 },
+        launchOptions: chromium,
+      },
+    },
+  ],
+  webServer: {
+    command: `rm -f "${db}" "${db}-wal" "${db}-shm" && "${bin}" serve --demo --addr 127.0.0.1:${port}`,
+    cwd: root,
+    url: `${baseURL}/readyz`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: `sqlite://${db}`,
+      LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+      RUST_LOG: "warn",
+    },
+  },
+});

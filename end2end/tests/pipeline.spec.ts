@@ -1,0 +1,54 @@
+import { expect, test } from "@playwright/test";
+import { api, hydrated, signIn } from "./helpers";
+
+test("a rep moves a deal to proposal, is told what is missing, fills it in and succeeds", async ({ page, baseURL }, info) => {
+  const email = info.project.name === "phone" ? "rep7@demo.tandem" : "rep8@demo.tandem";
+  const rep = await api(baseURL!, email);
+  const me = await (await rep.get("/api/v1/me")).json();
+  const customers = await (await rep.get(`/api/v1/customers?owner_id=${me.id}&limit=1`)).json();
+  const deal = await (await rep.post("/api/v1/opportunities", { data: { customer_id: customers.items[0].id, name: `E2E ${info.project.name}` } })).json();
+  const needs = await rep.post(`/api/v1/opportunities/${deal.id}/stage`, { data: { stage: "needs", version: deal.version } });
+  expect(needs.status()).toBe(200);
+
+  await signIn(page, email);
+  await page.goto("/pipeline");
+  await hydrated(page);
+  const card = page.locator(`li[data-deal='${deal.id}']`);
+  await card.getByRole("button", { name: /Move to Proposal/ }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("pain_points");
+  await expect(alert).toContainText("decision_maker");
+  await expect(alert).toContainText("budget_range");
+
+  await page.getByRole("link", { name: "Fill in what is missing" }).click();
+  await expect(page).toHaveURL(new RegExp(`/deals/${deal.id}`));
+  await hydrated(page);
+  await page.getByLabel("Pain points").fill("报表靠手工,数据分散");
+  await page.getByLabel("Decision maker").fill("王总");
+  await page.getByLabel("Budget range").fill("30-50万");
+  await page.getByRole("button", { name: /Move to Proposal/ }).click();
+  await expect(page.getByTestId("deal-stage")).toHaveText("Proposal");
+});
+
+test("a manager approves a contract on the dashboard and the deal becomes won", async ({ page, baseURL }, info) => {
+  const rep = await api(baseURL!, info.project.name === "phone" ? "rep3@demo.tandem" : "rep4@demo.tandem");
+  const me = await (await rep.get("/api/v1/me")).json();
+  const customers = await (await rep.get(`/api/v1/customers?owner_id=${me.id}&limit=1`)).json();
+  const deal = await (await rep.post("/api/v1/opportunities", { data: { customer_id: customers.items[0].id, name: `Contract ${info.project.name}` } })).json();
+  const moved = await rep.post(`/api/v1/opportunities/${deal.id}/stage`, {
+    data: { stage: "negotiation", version: deal.version, pain_points: "p", decision_maker: "d", budget_range: "b",
+            amount_minor: 8_800_000, expected_close: "2027-03-31", competitors: "无" },
+  });
+  expect(moved.status()).toBe(200);
+  const contract = await (await rep.post("/api/v1/contracts", { data: { opportunity_id: deal.id, start_date: "2027-04-01", end_date: "2028-03-31" } })).json();
+  expect(contract.approval_status).toBe("pending");
+
+  await signIn(page, "manager1@demo.tandem");
+  await hydrated(page);
+  const row = page.locator(`li[data-contract='${contract.id}']`);
+  await row.getByRole("button", { name: "Approve" }).click();
+  await expect(row).toHaveCount(0);
+  await page.goto(`/deals/${deal.id}`);
+  await expect(page.getByTestId("deal-stage")).toHaveText("Won");
+  await expect(page.getByTestId("contract-status")).toHaveText("Approved");
+});

@@ -1,0 +1,193 @@
+//! The command line: `tandem serve`, `tandem migrate`, `tandem seed`.
+use crate::config::{redact_url, Config, DEFAULT_ADDR, DEFAULT_DATABASE_URL};
+use crate::startup::Application;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "tandem", version, about = "Tandem CRM server")]
+struct Cli {
+    /// Database URL: sqlite://path or postgres://user@host/db.
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Migrate the database and serve Tandem (the default).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TANDEM_ADDR", default_value = DEFAULT_ADDR)]
+        addr: std::net::SocketAddr,
+        /// Fill an empty database with the demo data first.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (serve over HTTPS).
+        #[arg(long, env = "TANDEM_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Create or update the schema.
+    Migrate,
+    /// Fill the database with data.
+    Seed {
+        /// The demo company: 15 users in two teams and a believable book of business.
+        #[arg(long)]
+        demo: bool,
+        /// Only seed when the database has no users yet.
+        #[arg(long)]
+        if_empty: bool,
+        /// A large deterministic data set: this many customers...
+        #[arg(long)]
+        customers: Option<u64>,
+        /// ...and this many activities.
+        #[arg(long, default_value_t = 0)]
+        activities: u64,
+    },
+}
+
+pub async fn run() -> ExitCode {
+    crate::telemetry::init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => {
+            // `cargo leptos serve` starts the binary without arguments; it honours
+            // LEPTOS_SITE_ADDR, which cargo-leptos sets.
+            let addr = std::env::var("TANDEM_ADDR")
+                .or_else(|_| std::env::var("LEPTOS_SITE_ADDR"))
+                .unwrap_or_else(|_| DEFAULT_ADDR.to_string());
+            match addr.parse() {
+                Ok(addr) => {
+                    serve(
+                        Config {
+                            database_url: cli.database_url,
+                            addr,
+                            secure_cookies: false,
+                        },
+                        true,
+                    )
+                    .await
+                }
+                Err(e) => Err(format!("TANDEM_ADDR {addr:?}: {e}")),
+            }
+        }
+        Some(Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+        }) => {
+            serve(
+                Config {
+                    database_url: cli.database_url,
+                    addr,
+                    secure_cookies,
+                },
+                demo,
+            )
+            .await
+        }
+        Some(Command::Migrate) => migrate(&cli.database_url).await,
+        Some(Command::Seed {
+            demo,
+            if_empty,
+            customers,
+            activities,
+        }) => seed(&cli.database_url, demo, if_empty, customers, activities).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("tandem: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config, demo_if_empty: bool) -> Result<(), String> {
+    tracing::info!(database = %redact_url(&config.database_url), "starting");
+    let db = crate::db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    crate::db::migrate(&db)
+        .await
+        .map_err(|e| format!("migrate: {e}"))?;
+    if demo_if_empty
+        && crate::seed::is_empty(&db)
+            .await
+            .map_err(|e| e.to_string())?
+    {
+        crate::seed::demo(&db)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        crate::seed::print_demo_sign_ins();
+    }
+    let app = Application::build(
+        config,
+        db,
+        std::sync::Arc::new(app::ssr::clock::SystemClock),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    tracing::info!("Tandem is serving at http://{}", app.addr());
+    println!("Tandem is serving at http://{}", app.addr());
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn migrate(url: &str) -> Result<(), String> {
+    let db = crate::db::connect(url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    crate::db::migrate(&db)
+        .await
+        .map_err(|e| format!("migrate: {e}"))?;
+    println!("migrated {}", redact_url(url));
+    Ok(())
+}
+
+async fn seed(
+    url: &str,
+    demo: bool,
+    if_empty: bool,
+    customers: Option<u64>,
+    activities: u64,
+) -> Result<(), String> {
+    let db = crate::db::connect(url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    crate::db::migrate(&db)
+        .await
+        .map_err(|e| format!("migrate: {e}"))?;
+    if if_empty
+        && !crate::seed::is_empty(&db)
+            .await
+            .map_err(|e| e.to_string())?
+    {
+        println!("the database already has data; nothing seeded");
+        return Ok(());
+    }
+    if demo {
+        crate::seed::demo(&db)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        crate::seed::print_demo_sign_ins();
+    }
+    if let Some(n) = customers {
+        let started = std::time::Instant::now();
+        let stats = crate::seed::bulk(&db, n, activities)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        println!(
+            "seeded {} customers, {} contacts and {} activities in {:.1} s",
+            stats.customers,
+            stats.contacts,
+            stats.activities,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if !demo && customers.is_none() {
+        return Err("say what to seed: --demo, or --customers N [--activities M]".into());
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! The Tandem server: configuration, database setup, the REST API, the pages, health and
+//! metrics, and the command line (serve, migrate, seed).
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod forms;
+pub mod health;
+pub mod middleware;
+pub mod openapi;
+pub mod rest;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;
+
+pub use startup::{Application, ServerState};

@@ -1,0 +1,31 @@
+//! The API contract, generated from the handlers and models.
+use crate::rest;
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tandem CRM API", description = "REST API for integrations. Errors are application/problem+json."),
+    paths(
+        rest::auth::login, rest::auth::logout, rest::auth::me,
+        rest::customers::list, rest::customers::get, rest::customers::create, rest::customers::patch, rest::customers::delete,
+        rest::customers::claim, rest::customers::release, rest::customers::assign,
+        rest::settings::get_pool, rest::settings::put_pool,
+        rest::contacts::list, rest::contacts::get, rest::contacts::create, rest::contacts::patch, rest::contacts::delete,
+        rest::activities::list, rest::activities::create,
+        rest::leads::list, rest::leads::get, rest::leads::create, rest::leads::public, rest::leads::qualify, rest::leads::disqualify,
+        rest::leads::convert, rest::leads::contact, rest::leads::assign, rest::leads::create_form,
+        rest::settings::get_leads, rest::settings::put_leads, rest::settings::get_assignment, rest::settings::put_assignment,
+        rest::deals::list, rest::deals::get, rest::deals::create, rest::deals::stage,
+        rest::deals::contracts, rest::deals::contract, rest::deals::request_contract, rest::deals::approve, rest::deals::reject,
+        rest::users::list, rest::users::get, rest::users::create, rest::users::patch,
+        rest::users::teams, rest::users::create_team,
+        rest::users::tokens, rest::users::create_token, rest::users::revoke_token,
+    ),
+    tags((name = "auth"), (name = "customers"), (name = "contacts"), (name = "activities"), (name = "pool"), (name = "pipeline"), (name = "leads"), (name = "admin"))
+)]
+pub struct ApiDoc;
+
+pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,65 @@
+//! Sign in and out over JSON, and who am I.
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiJson, Auth};
+use crate::middleware::ClientIp;
+use crate::startup::ServerState;
+use app::model::{LoginRequest, User};
+use app::ssr::auth::{clear_session_cookie, cookie, session_cookie, SESSION_COOKIE};
+use app::ssr::services;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+
+/// Signs in; sets the HttpOnly session cookie and returns the user.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = User), (status = 401, description = "wrong email or password"),
+              (status = 422, description = "missing fields"), (status = 429, description = "too many failed attempts")))]
+pub async fn login(
+    State(state): State<ServerState>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
+    let previous = cookie(&headers, SESSION_COOKIE);
+    let signed_in = services::auth::login(
+        &state.app,
+        services::auth::LoginAttempt {
+            email: &body.email,
+            password: &body.password,
+            ip: &ip.0,
+            user_agent: headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok()),
+            previous_token: previous.as_deref(),
+        },
+    )
+    .await?;
+    let cookie = session_cookie(
+        &signed_in.token,
+        signed_in.max_age_secs,
+        state.app.auth.secure_cookies,
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Json(signed_in.user)).into_response())
+}
+
+/// Ends the session of the cookie sent.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
+pub async fn logout(State(state): State<ServerState>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        services::auth::logout(&state.app, &token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_session_cookie())],
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = User), (status = 401)))]
+pub async fn me(
+    State(state): State<ServerState>,
+    Auth(viewer): Auth,
+) -> Result<Json<User>, ApiError> {
+    Ok(Json(services::auth::me(&state.app, &viewer).await?))
+}

@@ -1,0 +1,105 @@
+//! `/api/v1/opportunities` and `/api/v1/contracts`.
+use super::error::ApiResult;
+use super::extract::{ApiJson, ApiQuery, Auth, Id};
+use crate::startup::ServerState;
+use app::model::{Contract, NewContract, NewOpportunity, Opportunity, Page, StageMove};
+use app::ssr::services::deals::{self as service, ContractQuery, OpportunityQuery};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+#[utoipa::path(get, path = "/api/v1/opportunities", tag = "pipeline", params(OpportunityQuery), responses((status = 200, body = Page<Opportunity>)))]
+pub async fn list(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    ApiQuery(q): ApiQuery<OpportunityQuery>,
+) -> ApiResult<Json<Page<Opportunity>>> {
+    Ok(Json(service::list(&s.app, &v, q).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/opportunities/{id}", tag = "pipeline", params(("id" = i64, Path)), responses((status = 200, body = Opportunity), (status = 404)))]
+pub async fn get(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+) -> ApiResult<Json<Opportunity>> {
+    Ok(Json(service::get(&s.app, &v, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/opportunities", tag = "pipeline", request_body = NewOpportunity,
+    responses((status = 201, body = Opportunity), (status = 403), (status = 422)))]
+pub async fn create(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    ApiJson(body): ApiJson<NewOpportunity>,
+) -> ApiResult<(StatusCode, Json<Opportunity>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::create(&s.app, &v, body).await?),
+    ))
+}
+
+/// Moves a deal to a stage. 422 lists exactly what the stage still needs.
+#[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", tag = "pipeline", params(("id" = i64, Path)), request_body = StageMove,
+    responses((status = 200, body = Opportunity), (status = 403), (status = 404), (status = 409), (status = 422, description = "entry criteria missing")))]
+pub async fn stage(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<StageMove>,
+) -> ApiResult<Json<Opportunity>> {
+    Ok(Json(service::move_stage(&s.app, &v, id, body).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/contracts", tag = "pipeline", params(ContractQuery), responses((status = 200, body = Vec<Contract>)))]
+pub async fn contracts(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    ApiQuery(q): ApiQuery<ContractQuery>,
+) -> ApiResult<Json<Vec<Contract>>> {
+    Ok(Json(service::contracts(&s.app, &v, q).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "pipeline", params(("id" = i64, Path)), responses((status = 200, body = Contract), (status = 404)))]
+pub async fn contract(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+) -> ApiResult<Json<Contract>> {
+    Ok(Json(service::contract(&s.app, &v, id).await?))
+}
+
+/// Requests a contract for a deal; it waits for a manager.
+#[utoipa::path(post, path = "/api/v1/contracts", tag = "pipeline", request_body = NewContract,
+    responses((status = 201, body = Contract), (status = 403), (status = 422)))]
+pub async fn request_contract(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    ApiJson(body): ApiJson<NewContract>,
+) -> ApiResult<(StatusCode, Json<Contract>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::request_contract(&s.app, &v, body).await?),
+    ))
+}
+
+/// A manager approves a contract; its deal becomes won.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/approve", tag = "pipeline", params(("id" = i64, Path)),
+    responses((status = 200, body = Contract), (status = 403), (status = 404), (status = 409, description = "already decided")))]
+pub async fn approve(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+) -> ApiResult<Json<Contract>> {
+    Ok(Json(service::decide_contract(&s.app, &v, id, true).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/reject", tag = "pipeline", params(("id" = i64, Path)),
+    responses((status = 200, body = Contract), (status = 403), (status = 404), (status = 409)))]
+pub async fn reject(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+) -> ApiResult<Json<Contract>> {
+    Ok(Json(service::decide_contract(&s.app, &v, id, false).await?))
+}

@@ -1,0 +1,187 @@
+//! Extractors whose rejections speak problem+json: JSON bodies (syntax → 400, a wrong
+//! field → 422 naming it), query strings, path ids, and the signed-in viewer.
+use super::error::{problem, problem_body, ApiError};
+use app::error::AppError;
+use app::ssr::auth::Viewer;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+/// The acting user; 401 problem when nobody is signed in.
+pub struct Auth(pub Viewer);
+
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .map(Auth)
+            .ok_or(ApiError(AppError::Unauthenticated))
+    }
+}
+
+/// A JSON body.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json") || ct.contains("+json"));
+        if !is_json {
+            return Err(problem(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type",
+                "Send the body as application/json.",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            problem(
+                StatusCode::BAD_REQUEST,
+                "Bad request",
+                &format!("Could not read the body: {e}"),
+            )
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses JSON, naming the field at fault.
+// A rejection is a ready response, as axum rejections are; it is built once per bad request.
+#[allow(clippy::result_large_err)]
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                Err(problem(
+                    StatusCode::BAD_REQUEST,
+                    "Malformed JSON",
+                    &format!("The body is not valid JSON: {inner}"),
+                ))
+            } else {
+                let field = if path == "." || path.is_empty() {
+                    field_from_message(&inner.to_string())
+                } else {
+                    path
+                };
+                let message = clean_message(&inner.to_string());
+                Err(problem_body(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid input",
+                    "Some fields are not valid; see errors.",
+                    Some(("errors", json!({ field: message }))),
+                ))
+            }
+        }
+    }
+}
+
+/// serde names a missing field only inside its message: "missing field `name`".
+fn field_from_message(msg: &str) -> String {
+    msg.split('`')
+        .nth(1)
+        .map(str::to_string)
+        .unwrap_or_else(|| "body".to_string())
+}
+
+fn clean_message(msg: &str) -> String {
+    // Drop serde's " at line 1 column 17" suffix: it helps nobody fix a form.
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// A query string.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded_de(q);
+        match de {
+            Ok(v) => Ok(ApiQuery(v)),
+            Err(msg) => Err(problem_body(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid query",
+                "Some query parameters are not valid; see errors.",
+                Some((
+                    "errors",
+                    json!({ field_from_message(&msg).replace("body", "query"): msg }),
+                )),
+            )),
+        }
+    }
+}
+
+fn serde_urlencoded_de<T: DeserializeOwned>(q: &str) -> Result<T, String> {
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{q}")
+            .parse()
+            .map_err(|_| "unreadable query".to_string())?,
+    )
+    .map(|axum::extract::Query(v)| v)
+    .map_err(|e| {
+        let text = e.body_text();
+        text.strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text)
+            .to_string()
+    })
+}
+
+/// A numeric id in the path; anything else cannot name a record, so it is 404.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(Id(id)),
+            Err(_) => Err(ApiError(AppError::NotFound).into_response()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        version: i64,
+    }
+
+    #[test]
+    fn malformed_json_is_400_and_wrong_fields_are_422_naming_them() {
+        assert_eq!(
+            parse_json::<Body>(b"{\"name\": ").err().map(|r| r.status()),
+            Some(StatusCode::BAD_REQUEST)
+        );
+        let wrong = parse_json::<Body>(b"{\"name\": \"x\", \"version\": \"seven\"}").err();
+        assert_eq!(
+            wrong.map(|r| r.status()),
+            Some(StatusCode::UNPROCESSABLE_ENTITY)
+        );
+        assert_eq!(field_from_message("missing field `version`"), "version");
+    }
+}

@@ -1,0 +1,84 @@
+//! REST API under `/api/v1` (see docs/api.md): thin handlers over the same services the
+//! pages use.
+pub mod activities;
+pub mod auth;
+pub mod contacts;
+pub mod customers;
+pub mod deals;
+pub mod error;
+pub mod extract;
+pub mod leads;
+pub mod settings;
+pub mod users;
+
+use crate::startup::ServerState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn router() -> Router<ServerState> {
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/customers", get(customers::list).post(customers::create))
+        .route(
+            "/customers/{id}",
+            get(customers::get)
+                .patch(customers::patch)
+                .delete(customers::delete),
+        )
+        .route("/customers/{id}/claim", post(customers::claim))
+        .route("/customers/{id}/release", post(customers::release))
+        .route("/customers/{id}/assign", post(customers::assign))
+        .route(
+            "/settings/pool",
+            get(settings::get_pool).put(settings::put_pool),
+        )
+        .route("/contacts", get(contacts::list).post(contacts::create))
+        .route(
+            "/contacts/{id}",
+            get(contacts::get)
+                .patch(contacts::patch)
+                .delete(contacts::delete),
+        )
+        .route(
+            "/activities",
+            get(activities::list).post(activities::create),
+        )
+        .route("/opportunities", get(deals::list).post(deals::create))
+        .route("/opportunities/{id}", get(deals::get))
+        .route("/opportunities/{id}/stage", post(deals::stage))
+        .route(
+            "/contracts",
+            get(deals::contracts).post(deals::request_contract),
+        )
+        .route("/contracts/{id}", get(deals::contract))
+        .route("/contracts/{id}/approve", post(deals::approve))
+        .route("/contracts/{id}/reject", post(deals::reject))
+        .route(
+            "/settings/leads",
+            get(settings::get_leads).put(settings::put_leads),
+        )
+        .route(
+            "/settings/lead-assignment",
+            get(settings::get_assignment).put(settings::put_assignment),
+        )
+        .route("/leads", get(leads::list).post(leads::create))
+        .route("/leads/{id}", get(leads::get))
+        .route("/leads/{id}/qualify", post(leads::qualify))
+        .route("/leads/{id}/disqualify", post(leads::disqualify))
+        .route("/leads/{id}/convert", post(leads::convert))
+        .route("/leads/{id}/contact", post(leads::contact))
+        .route("/leads/{id}/assign", post(leads::assign))
+        .route("/public/leads", post(leads::public))
+        .route("/lead-forms", post(leads::create_form))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::get).patch(users::patch))
+        .route("/teams", get(users::teams).post(users::create_team))
+        .route("/api-tokens", get(users::tokens).post(users::create_token))
+        .route(
+            "/api-tokens/{id}",
+            axum::routing::delete(users::revoke_token),
+        )
+        .fallback(|| async { error::ApiError(app::error::AppError::NotFound) })
+}

@@ -1,0 +1,198 @@
+//! Building the application: state, routes, layers, listener. Tests build it on port 0.
+use crate::config::Config;
+use app::ssr::clock::Clock;
+use app::ssr::context::{AppState, AuthPolicy};
+use app::ssr::db::Db;
+use axum::extract::FromRef;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// The axum state: the app's shared state plus server-only parts.
+#[derive(Clone)]
+pub struct ServerState {
+    pub app: AppState,
+    pub metrics: crate::health::Metrics,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> Self {
+        s.app.leptos_options.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(s: &ServerState) -> Self {
+        s.app.clone()
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: ServerState,
+}
+
+/// Leptos options from cargo-leptos's environment, with Tandem's defaults when the binary
+/// is started directly.
+pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    // cargo-leptos sets LEPTOS_* variables; started directly, Tandem uses the same layout.
+    let mut options = if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
+        leptos::config::get_configuration(None)
+            .map(|c| c.leptos_options)
+            .ok()
+    } else {
+        None
+    }
+    .unwrap_or_else(|| {
+        LeptosOptions::builder()
+            .output_name("tandem")
+            .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+            .build()
+    });
+    options.site_addr = addr;
+    options
+}
+
+impl Application {
+    pub async fn build(
+        config: Config,
+        db: Db,
+        clock: Arc<dyn Clock>,
+    ) -> std::io::Result<Application> {
+        let listener = TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let auth = AuthPolicy {
+            secure_cookies: config.secure_cookies,
+            ..AuthPolicy::default()
+        };
+        let app_state = AppState {
+            db,
+            clock,
+            auth,
+            leptos_options: leptos_options(addr),
+        };
+        let state = ServerState {
+            app: app_state,
+            metrics: crate::health::Metrics::new(),
+        };
+        let router = router(state.clone());
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn state(&self) -> &ServerState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        self.state.app.db.close().await;
+        Ok(())
+    }
+
+    /// Serves in the background (tests).
+    pub fn spawn(self) -> (SocketAddr, ServerState, tokio::task::JoinHandle<()>) {
+        let addr = self.addr();
+        let state = self.state.clone();
+        let handle = tokio::spawn(async move {
+            let _ = axum::serve(
+                self.listener,
+                self.router
+                    .into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
+        });
+        (addr, state, handle)
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+pub fn router(state: ServerState) -> Router {
+    let leptos_options = state.app.leptos_options.clone();
+    let routes = generate_route_list(app::App);
+    let app_state = state.app.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(app_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
+            app::shell,
+        ));
+
+    Router::new()
+        .merge(crate::health::router())
+        .merge(crate::forms::router())
+        .nest("/api/v1", crate::rest::router())
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(crate::openapi::spec),
+        )
+        .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::middleware::resolve_viewer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::middleware::record_metrics,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(crate::rest::error::panic_response))
+        .with_state(state)
+}

@@ -1,0 +1,14 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Integration tests: each test starts Tandem on a random port with its own database
+//! (SQLite always; PostgreSQL too when TANDEM_TEST_POSTGRES_URL is set) and talks HTTP.
+mod helpers;
+
+mod auth;
+mod customers;
+mod follow_ups;
+mod leads;
+mod pages;
+mod pipeline;
+mod platform;
+mod pool;
+mod scope;

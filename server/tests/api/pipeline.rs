@@ -1,0 +1,242 @@
+//! The pipeline: stage entry criteria, contract approval winning the deal.
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn new_deal(app: &TestApp, rep: &reqwest::Client, email: &str) -> Value {
+    let customer = app.customer_of(email).await;
+    let r = rep
+        .post(app.url("/api/v1/opportunities"))
+        .json(&json!({"customer_id": customer, "name": "CRM 一期"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    json(r).await
+}
+
+async fn move_to(
+    app: &TestApp,
+    c: &reqwest::Client,
+    deal: &Value,
+    body: Value,
+) -> reqwest::Response {
+    c.post(app.url(&format!("/api/v1/opportunities/{}/stage", deal["id"])))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn proposal_needs_the_needs_survey_and_says_exactly_what_is_missing() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep = app.login("rep1@demo.tandem").await;
+        let deal = new_deal(&app, &rep, "rep1@demo.tandem").await;
+        assert_eq!(deal["stage"], "initial");
+        assert_eq!(deal["probability"], 10);
+        let r = move_to(
+            &app,
+            &rep,
+            &deal,
+            json!({"stage": "proposal", "version": deal["version"], "pain_points": "数据分散"}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let p = problem(r).await;
+        let missing: Vec<&String> = p["errors"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            missing,
+            vec!["budget_range", "decision_maker"],
+            "pain points were given: {p}"
+        );
+        // Nothing was saved by the refused move.
+        let still = json(
+            rep.get(app.url(&format!("/api/v1/opportunities/{}", deal["id"])))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(still["stage"], "initial");
+        assert!(still["pain_points"].is_null());
+
+        let r = move_to(
+            &app,
+            &rep,
+            &deal,
+            json!({"stage": "proposal", "version": deal["version"],
+            "pain_points": "数据分散", "decision_maker": "张总", "budget_range": "50-100万"}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let moved = json(r).await;
+        assert_eq!(moved["stage"], "proposal");
+        assert_eq!(moved["probability"], 50);
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM opportunity_stage_history WHERE opportunity_id = {}",
+                deal["id"]
+            ))
+            .await,
+            2
+        );
+
+        let r = move_to(
+            &app,
+            &rep,
+            &moved,
+            json!({"stage": "negotiation", "version": moved["version"]}),
+        )
+        .await;
+        let p = problem(r).await;
+        let missing: Vec<&String> = p["errors"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            missing,
+            vec!["amount_minor", "competitors", "expected_close"]
+        );
+        let r = move_to(
+            &app,
+            &rep,
+            &moved,
+            json!({"stage": "negotiation", "version": moved["version"],
+            "amount_minor": 50_000_000, "expected_close": "2026-12-31", "competitors": "无"}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let negotiating = json(r).await;
+        assert_eq!(negotiating["probability"], 75);
+        // A stale version is a conflict, not an overwrite.
+        let r = move_to(
+            &app,
+            &rep,
+            &moved,
+            json!({"stage": "needs", "version": moved["version"]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+    }
+}
+
+#[tokio::test]
+async fn won_needs_a_contract_approved_by_the_reps_manager() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep = app.login("rep1@demo.tandem").await;
+        let deal = new_deal(&app, &rep, "rep1@demo.tandem").await;
+        let r = move_to(&app, &rep, &deal, json!({"stage": "negotiation", "version": deal["version"], "pain_points": "p",
+            "decision_maker": "d", "budget_range": "b", "amount_minor": 12_000_000, "expected_close": "2027-01-15", "competitors": "无"})).await;
+        let deal = json(r).await;
+        let r = move_to(
+            &app,
+            &rep,
+            &deal,
+            json!({"stage": "won", "version": deal["version"]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(problem(r).await["errors"]["contract"].is_string(), "{b:?}");
+
+        let r = rep.post(app.url("/api/v1/contracts")).json(&json!({"opportunity_id": deal["id"], "start_date": "2027-01-01", "end_date": "2026-01-01"})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(problem(r).await["errors"]["end_date"].is_string());
+        let r = rep.post(app.url("/api/v1/contracts")).json(&json!({"opportunity_id": deal["id"], "start_date": "2027-01-01", "end_date": "2027-12-31"})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let contract = json(r).await;
+        assert_eq!(contract["approval_status"], "pending");
+        assert_eq!(contract["amount_minor"], 12_000_000);
+
+        // The rep cannot approve their own contract; another team's manager cannot see it.
+        let path = format!("/api/v1/contracts/{}/approve", contract["id"]);
+        assert_eq!(
+            rep.post(app.url(&path)).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        let other = app.login("manager2@demo.tandem").await;
+        assert_eq!(
+            other.post(app.url(&path)).send().await.unwrap().status(),
+            StatusCode::NOT_FOUND
+        );
+        let manager = app.login("manager1@demo.tandem").await;
+        let r = manager.post(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        assert_eq!(json(r).await["approval_status"], "approved");
+        let won = json(
+            rep.get(app.url(&format!("/api/v1/opportunities/{}", deal["id"])))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(won["stage"], "won");
+        assert_eq!(won["probability"], 100);
+        assert!(won["won_at"].is_string());
+        // Decided once.
+        assert_eq!(
+            manager.post(app.url(&path)).send().await.unwrap().status(),
+            StatusCode::CONFLICT
+        );
+        // A won deal stops the 90-day no-win clock.
+        let customer = json(
+            rep.get(app.url(&format!("/api/v1/customers/{}", deal["customer_id"])))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(customer["reclaim_reason"], "no_follow_up");
+        // Closed deals do not move.
+        let r = move_to(
+            &app,
+            &rep,
+            &won,
+            json!({"stage": "needs", "version": won["version"]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_contract_leaves_the_deal_open_and_lost_needs_a_reason() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep = app.login("rep2@demo.tandem").await;
+        let deal = new_deal(&app, &rep, "rep2@demo.tandem").await;
+        let r = rep.post(app.url("/api/v1/contracts")).json(&json!({"opportunity_id": deal["id"], "amount_minor": 500_000, "start_date": "2027-01-01", "end_date": "2027-06-30"})).send().await.unwrap();
+        let contract = json(r).await;
+        let manager = app.login("manager1@demo.tandem").await;
+        let r = manager
+            .post(app.url(&format!("/api/v1/contracts/{}/reject", contract["id"])))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(json(r).await["approval_status"], "rejected");
+        let still = json(
+            rep.get(app.url(&format!("/api/v1/opportunities/{}", deal["id"])))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(still["stage"], "initial", "{b:?}");
+        let r = move_to(
+            &app,
+            &rep,
+            &still,
+            json!({"stage": "lost", "version": still["version"]}),
+        )
+        .await;
+        assert!(problem(r).await["errors"]["lost_reason"].is_string());
+        let r = move_to(
+            &app,
+            &rep,
+            &still,
+            json!({"stage": "lost", "version": still["version"], "lost_reason": "预算取消"}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(json(r).await["probability"], 0);
+    }
+}
