@@ -37,6 +37,7 @@ fn is_private_page(path: &str) -> bool {
         "/admin",
         "/customers",
         "/pipeline",
+        "/tasks",
         "/deals",
     ]
     .iter()

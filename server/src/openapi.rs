@@ -9,10 +9,11 @@ use utoipa::OpenApi;
     paths(
         rest::auth::login, rest::auth::logout, rest::auth::me,
         rest::customers::list, rest::customers::get, rest::customers::create, rest::customers::patch, rest::customers::delete,
-        rest::customers::claim, rest::customers::release, rest::customers::assign,
+        rest::customers::timeline, rest::customers::claim, rest::customers::release, rest::customers::assign,
         rest::settings::get_pool, rest::settings::put_pool,
         rest::contacts::list, rest::contacts::get, rest::contacts::create, rest::contacts::patch, rest::contacts::delete,
         rest::activities::list, rest::activities::create,
+        rest::tasks::list, rest::tasks::get, rest::tasks::create, rest::tasks::patch,
         rest::leads::list, rest::leads::get, rest::leads::create, rest::leads::public, rest::leads::qualify, rest::leads::disqualify,
         rest::leads::convert, rest::leads::contact, rest::leads::assign, rest::leads::create_form,
         rest::settings::get_leads, rest::settings::put_leads, rest::settings::get_assignment, rest::settings::put_assignment,
@@ -22,7 +23,7 @@ use utoipa::OpenApi;
         rest::users::teams, rest::users::create_team,
         rest::users::tokens, rest::users::create_token, rest::users::revoke_token,
     ),
-    tags((name = "auth"), (name = "customers"), (name = "contacts"), (name = "activities"), (name = "pool"), (name = "pipeline"), (name = "leads"), (name = "admin"))
+    tags((name = "auth"), (name = "customers"), (name = "contacts"), (name = "activities"), (name = "tasks"), (name = "pool"), (name = "pipeline"), (name = "leads"), (name = "admin"))
 )]
 pub struct ApiDoc;
 

@@ -61,8 +61,10 @@ pub struct CustomerDetail {
     pub viewer_id: i64,
     pub viewer_is_rep: bool,
     /// Newest first: the start of the customer's timeline.
-    pub activities: Vec<Activity>,
+    pub timeline: Page<TimelineItem>,
     pub deals: Vec<Opportunity>,
+    /// Open tasks about this customer that the viewer can see.
+    pub tasks: Vec<Task>,
 }
 
 #[server(prefix = "/sfn", endpoint = "customer")]
@@ -81,13 +83,23 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
     )
     .await?
     .items;
-    let activities = services::activities::list(
+    let timeline = services::activities::timeline(
         &state,
         &viewer,
-        services::activities::ActivityQuery {
-            customer_id: Some(id),
+        id,
+        services::activities::TimelineQuery {
             limit: Some(20),
             cursor: None,
+        },
+    )
+    .await?;
+    let tasks = services::tasks::list(
+        &state,
+        &viewer,
+        services::tasks::TaskQuery {
+            customer_id: Some(id),
+            limit: Some(50),
+            ..Default::default()
         },
     )
     .await?
@@ -109,8 +121,9 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
         now: state.clock.now(),
         viewer_id: viewer.user_id,
         viewer_is_rep: viewer.role == Role::Rep,
-        activities,
+        timeline,
         deals,
+        tasks,
     })
 }
 
@@ -210,22 +223,19 @@ pub async fn log_follow_up(
     next: String,
     pick: Option<String>,
 ) -> Result<Activity, AppError> {
-    use crate::domain::time::{NextFollowUp, DEFAULT_UTC_OFFSET_MINUTES};
+    use crate::domain::time::{local_date_at, NextFollowUp, DEFAULT_UTC_OFFSET_MINUTES};
     let state = app_state()?;
     let viewer = current_viewer()?;
     let now = state.clock.now();
     let next_at = if next == "pick" {
-        let day = pick.unwrap_or_default();
-        let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::field("pick", "choose a date"))?;
-        let offset = chrono::FixedOffset::east_opt(DEFAULT_UTC_OFFSET_MINUTES * 60)
-            .ok_or(AppError::Internal)?;
-        let local = date.and_hms_opt(10, 0, 0).ok_or(AppError::Internal)?;
-        use chrono::TimeZone;
-        offset
-            .from_local_datetime(&local)
-            .single()
-            .map(|d| d.with_timezone(&chrono::Utc))
+        Some(
+            local_date_at(
+                pick.as_deref().unwrap_or_default(),
+                10,
+                DEFAULT_UTC_OFFSET_MINUTES,
+            )
+            .ok_or_else(|| AppError::field("pick", "choose a date"))?,
+        )
     } else {
         NextFollowUp::parse(&next)
             .ok_or_else(|| {
@@ -453,4 +463,99 @@ pub async fn create_customer(
     let customer = services::customers::create(&app_state()?, &current_viewer()?, input).await?;
     leptos_axum::redirect(&format!("/customers/{}", customer.id));
     Ok(customer)
+}
+
+/// The tasks page: open tasks (yours; a manager's team's) or done ones, soonest due first.
+#[server(prefix = "/sfn", endpoint = "tasks")]
+pub async fn list_tasks(
+    status: Option<String>,
+    mine: Option<bool>,
+    customer_id: Option<i64>,
+    cursor: Option<String>,
+) -> Result<Page<Task>, AppError> {
+    let state = app_state()?;
+    let viewer = current_viewer()?;
+    let q = services::tasks::TaskQuery {
+        assignee_id: mine.unwrap_or(true).then_some(viewer.user_id),
+        customer_id,
+        status,
+        cursor,
+        limit: Some(50),
+    };
+    services::tasks::list(&state, &viewer, q).await
+}
+
+/// A new task from a form: the due time as a quick choice (`today`, `1d`, `7d`, `none`)
+/// or a picked date (`pick`); the assignee for managers.
+#[server(prefix = "/sfn", endpoint = "add_task")]
+pub async fn add_task(
+    title: String,
+    due: String,
+    pick: Option<String>,
+    customer_id: Option<i64>,
+    assignee_id: Option<String>,
+) -> Result<Task, AppError> {
+    use crate::domain::time::{
+        end_of_work_day, local_date_at, NextFollowUp, DEFAULT_UTC_OFFSET_MINUTES,
+    };
+    let state = app_state()?;
+    let viewer = current_viewer()?;
+    let now = state.clock.now();
+    let due_at = match due.as_str() {
+        "today" => Some(end_of_work_day(now, DEFAULT_UTC_OFFSET_MINUTES)),
+        "pick" => Some(
+            local_date_at(
+                pick.as_deref().unwrap_or_default(),
+                18,
+                DEFAULT_UTC_OFFSET_MINUTES,
+            )
+            .ok_or_else(|| AppError::field("pick", "choose a date"))?,
+        ),
+        other => NextFollowUp::parse(other)
+            .ok_or_else(|| AppError::field("due", "choose today, tomorrow, next week or a date"))?
+            .resolve(now, DEFAULT_UTC_OFFSET_MINUTES),
+    };
+    let assignee_id = match assignee_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => Some(
+            v.parse::<i64>()
+                .map_err(|_| AppError::field("assignee_id", "choose someone from the list"))?,
+        ),
+    };
+    let input = NewTask {
+        title,
+        due_at,
+        assignee_id,
+        customer_id,
+        opportunity_id: None,
+    };
+    services::tasks::create(&state, &viewer, input).await
+}
+
+/// Marks a task done (or open again).
+#[server(prefix = "/sfn", endpoint = "finish_task")]
+pub async fn finish_task(id: i64, version: i64, done: Option<bool>) -> Result<Task, AppError> {
+    let patch = TaskPatch {
+        version,
+        done: Some(done.unwrap_or(true)),
+        ..Default::default()
+    };
+    services::tasks::patch(&app_state()?, &current_viewer()?, id, patch).await
+}
+
+/// People the viewer may give tasks to (managers: their team; admins: everyone).
+#[server(prefix = "/sfn", endpoint = "task_assignees")]
+pub async fn task_assignees() -> Result<Vec<User>, AppError> {
+    let users = services::users::list(&app_state()?, &current_viewer()?).await?;
+    Ok(users.into_iter().filter(|u| u.active).collect())
+}
+
+/// More of a customer's timeline, after the cursor the previous page gave.
+#[server(prefix = "/sfn", endpoint = "customer_timeline")]
+pub async fn customer_timeline(id: i64, cursor: String) -> Result<Page<TimelineItem>, AppError> {
+    let q = services::activities::TimelineQuery {
+        limit: Some(20),
+        cursor: Some(cursor),
+    };
+    services::activities::timeline(&app_state()?, &current_viewer()?, id, q).await
 }

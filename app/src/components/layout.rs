@@ -17,10 +17,11 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str, &'static str, &'s
     let dashboard = ("/dashboard", "Dashboard", "仪表盘", "📊");
     let admin = ("/admin", "Admin", "管理", "⚙");
     let pipeline = ("/pipeline", "Pipeline", "商机", "📈");
+    let tasks = ("/tasks", "Tasks", "任务", "✓");
     match role {
-        Role::Rep => vec![today, customers, pipeline],
-        Role::Agent => vec![queue, customers],
-        Role::Manager => vec![dashboard, pipeline, customers, today],
+        Role::Rep => vec![today, customers, pipeline, tasks],
+        Role::Agent => vec![queue, customers, tasks],
+        Role::Manager => vec![dashboard, pipeline, customers, tasks, today],
         Role::Admin => vec![admin, dashboard, customers, queue],
     }
 }

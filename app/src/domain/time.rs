@@ -23,6 +23,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn picked_days_and_work_day_ends_are_local() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 22, 6, 0, 0)
+            .single()
+            .unwrap_or_default();
+        assert_eq!(
+            local_date_at("2026-11-25", 10, 480),
+            Some(
+                Utc.with_ymd_and_hms(2026, 11, 25, 2, 0, 0)
+                    .single()
+                    .unwrap_or_default()
+            )
+        );
+        assert_eq!(local_date_at("25/11", 10, 480), None);
+        assert_eq!(
+            end_of_work_day(now, 480),
+            Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+                .single()
+                .unwrap_or_default()
+        );
+        let late = Utc
+            .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+            .single()
+            .unwrap_or_default();
+        assert!(end_of_work_day(late, 480) > late);
+    }
+
+    #[test]
     fn the_local_day_ends_at_local_midnight() {
         // 2026-11-22 15:30 UTC is 23:30 in Beijing: the day ends 30 minutes later.
         let now = Utc
@@ -89,6 +117,33 @@ impl NextFollowUp {
             .from_local_datetime(&at)
             .single()
             .map(|d| d.with_timezone(&Utc))
+    }
+}
+
+/// A picked calendar day (`YYYY-MM-DD`) at a local hour, as UTC; None when not a date.
+pub fn local_date_at(day: &str, hour: u32, offset_minutes: i32) -> Option<DateTime<Utc>> {
+    let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
+    let offset = FixedOffset::east_opt(offset_minutes * 60)?;
+    offset
+        .from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(hour, 0, 0)?))
+        .single()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// When a task picked as "today" is due: 18:00 local, or the end of the day if that passed.
+pub fn end_of_work_day(now: DateTime<Utc>, offset_minutes: i32) -> DateTime<Utc> {
+    let offset = FixedOffset::east_opt(offset_minutes * 60);
+    let six = offset.and_then(|o| {
+        let day = now
+            .with_timezone(&o)
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string();
+        local_date_at(&day, 18, offset_minutes)
+    });
+    match six {
+        Some(t) if t > now => t,
+        _ => end_of_local_day(now, offset_minutes) - Duration::minutes(1),
     }
 }
 

@@ -84,3 +84,26 @@ pub struct NewActivity {
     #[serde(default)]
     pub longitude: Option<f64>,
 }
+
+/// One entry of a customer's timeline: a follow-up, a deal's stage change, a task created
+/// or done, a ticket, a contract requested or decided, or a change of owner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TimelineItem {
+    pub at: DateTime<Utc>,
+    /// activity | stage | task | task_done | ticket | contract | contract_decided | owner
+    pub kind: String,
+    /// The record's id in its own table.
+    pub id: i64,
+    /// activity: its kind; stage: the stage entered; ticket: its status; contract: its
+    /// approval status; owner: claim | release | assign | reclaim.
+    pub title: String,
+    /// activity: summary; stage: the deal's name; task: its title; ticket: subject;
+    /// owner: the reason given.
+    pub detail: Option<String>,
+    /// Who did it (owner changes: whose book it moved in or out of).
+    pub user_name: Option<String>,
+    /// The deal a stage change or contract belongs to.
+    pub opportunity_id: Option<i64>,
+    pub amount_minor: Option<i64>,
+}

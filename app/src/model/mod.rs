@@ -4,6 +4,7 @@ mod customer;
 mod deal;
 mod home;
 mod lead;
+mod task;
 mod user;
 
 pub use activity::*;
@@ -11,6 +12,7 @@ pub use customer::*;
 pub use deal::*;
 pub use home::*;
 pub use lead::*;
+pub use task::*;
 pub use user::*;
 
 use serde::{Deserialize, Serialize};

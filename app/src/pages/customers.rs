@@ -1,6 +1,6 @@
 //! Customer list (search as you type, keyset paging) and the customer page.
+use crate::api::{customer_timeline, AddTask, CreateDeal, FinishTask, LogFollowUp};
 use crate::api::{get_customer, list_customers, ClaimCustomer, CustomerDetail, ReleaseCustomer};
-use crate::api::{CreateDeal, LogFollowUp};
 use crate::components::quick_log::kind_name;
 use crate::components::quick_log::QuickLog;
 use crate::components::{ErrorNote, Loading};
@@ -8,8 +8,10 @@ use crate::error::AppError;
 use crate::format::money;
 use crate::format::short_time;
 use crate::i18n::Lang;
+use crate::model::{ActivityKind, TimelineItem};
 use crate::model::{Customer, CustomerStatus};
 use crate::pages::dashboard::stage_label;
+use crate::pages::tasks::{NewTaskForm, TaskRows};
 use crate::use_lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -142,6 +144,10 @@ pub fn CustomerPage() -> impl IntoView {
     provide_context(release);
     let new_deal = ServerAction::<CreateDeal>::new();
     provide_context(new_deal);
+    let add_task = ServerAction::<AddTask>::new();
+    let finish_task = ServerAction::<FinishTask>::new();
+    provide_context(add_task);
+    provide_context(finish_task);
     let detail = Resource::new(
         move || {
             (
@@ -150,9 +156,10 @@ pub fn CustomerPage() -> impl IntoView {
                 release.version().get(),
                 log.version().get(),
                 new_deal.version().get(),
+                add_task.version().get() + finish_task.version().get(),
             )
         },
-        |(id, _, _, _, _)| async move {
+        |(id, _, _, _, _, _)| async move {
             match id {
                 Some(id) => get_customer(id).await,
                 None => Err(AppError::NotFound),
@@ -165,6 +172,8 @@ pub fn CustomerPage() -> impl IntoView {
             release.value().get().and_then(|r| r.err()),
             log.value().get().and_then(|r| r.err()),
             new_deal.value().get().and_then(|r| r.err()),
+            add_task.value().get().and_then(|r| r.err()),
+            finish_task.value().get().and_then(|r| r.err()),
         ]
         .into_iter()
         .flatten()
@@ -230,15 +239,10 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
             </a>
         </li>
     }).collect::<Vec<_>>();
-    let timeline = d.activities.iter().map(|a| view! {
-        <li class="row">
-            <div class="main">
-                <span class="title">{kind_name(lang, a.kind)}" · "{a.summary.clone()}</span>
-                <span class="meta">{short_time(a.occurred_at)}" · "{a.user_name.clone().unwrap_or_default()}</span>
-            </div>
-        </li>
-    }).collect::<Vec<_>>();
-    let no_timeline = timeline.is_empty();
+    let first_page = d.timeline;
+    let no_timeline = first_page.items.is_empty();
+    let tasks = d.tasks;
+    let no_tasks = tasks.is_empty();
     let customer_id = c.id;
     let me = d.viewer_id;
     let in_pool = c.owner_id.is_none();
@@ -317,13 +321,146 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
                 </details>
             })}
         </section>
+        <section aria-labelledby="tasks">
+            <h2 id="tasks">{lang.t("Open tasks", "待办任务")}</h2>
+            {if no_tasks {
+                view! { <p class="empty">{lang.t("No open tasks.", "暂无待办任务。")}</p> }.into_any()
+            } else {
+                view! { <TaskRows tasks show_assignee=true/> }.into_any()
+            }}
+            <NewTaskForm customer_id=Some(customer_id)/>
+        </section>
         <section aria-labelledby="timeline">
             <h2 id="timeline">{lang.t("Timeline", "时间线")}</h2>
             {if no_timeline {
                 view! { <p class="empty">{lang.t("Nothing logged yet.", "暂无跟进记录。")}</p> }.into_any()
             } else {
-                view! { <ul class="rows" data-testid="timeline">{timeline}</ul> }.into_any()
+                view! { <Timeline customer_id first=first_page/> }.into_any()
             }}
         </section>
+    }
+}
+
+/// The timeline, with "More" appending older entries.
+#[component]
+fn Timeline(customer_id: i64, first: crate::model::Page<TimelineItem>) -> impl IntoView {
+    let lang = use_lang();
+    let (items, set_items) = signal(first.items);
+    let (cursor, set_cursor) = signal(first.next_cursor);
+    let (loading, set_loading) = signal(false);
+    let more = move |_| {
+        let Some(c) = cursor.get_untracked() else {
+            return;
+        };
+        set_loading.set(true);
+        leptos::task::spawn_local(async move {
+            if let Ok(page) = customer_timeline(customer_id, c).await {
+                set_items.update(|v| v.extend(page.items));
+                set_cursor.set(page.next_cursor);
+            }
+            set_loading.set(false);
+        });
+    };
+    view! {
+        <ul class="rows" data-testid="timeline">
+            {move || items.get().into_iter().map(|t| timeline_row(lang, t)).collect::<Vec<_>>()}
+        </ul>
+        {move || cursor.get().is_some().then(|| view! {
+            <button type="button" class="button more" on:click=more disabled=loading>
+                {lang.t("Older entries", "更早的记录")}
+            </button>
+        })}
+    }
+}
+
+fn timeline_row(lang: Lang, t: TimelineItem) -> impl IntoView {
+    let who = t.user_name.clone().unwrap_or_default();
+    let amount = t.amount_minor.map(money).unwrap_or_default();
+    let (icon, text) = match t.kind.as_str() {
+        "activity" => (
+            "✎",
+            format!(
+                "{} · {}",
+                ActivityKind::parse(&t.title)
+                    .map(|k| kind_name(lang, k))
+                    .unwrap_or("—"),
+                t.detail.clone().unwrap_or_default()
+            ),
+        ),
+        "stage" => (
+            "📈",
+            format!(
+                "{} → {}",
+                t.detail.clone().unwrap_or_default(),
+                stage_label(lang, &t.title)
+            ),
+        ),
+        "task" => (
+            "☐",
+            format!(
+                "{}{}",
+                lang.t("Task: ", "任务:"),
+                t.detail.clone().unwrap_or_default()
+            ),
+        ),
+        "task_done" => (
+            "✓",
+            format!(
+                "{}{}",
+                lang.t("Task done: ", "任务完成:"),
+                t.detail.clone().unwrap_or_default()
+            ),
+        ),
+        "ticket" => (
+            "🎧",
+            format!(
+                "{}{}",
+                lang.t("Ticket: ", "工单:"),
+                t.detail.clone().unwrap_or_default()
+            ),
+        ),
+        "contract" => (
+            "📄",
+            format!("{} {amount}", lang.t("Contract requested", "提交合同")),
+        ),
+        "contract_decided" => (
+            "📄",
+            format!(
+                "{} {amount}",
+                if t.title == "approved" {
+                    lang.t("Contract approved", "合同已批准")
+                } else {
+                    lang.t("Contract rejected", "合同被驳回")
+                }
+            ),
+        ),
+        _ => {
+            let reason = t
+                .detail
+                .clone()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            let what = match t.title.as_str() {
+                "claim" => lang.t("Claimed from the pool by", "领取自公海:"),
+                "release" => lang.t("Returned to the pool by", "退回公海:"),
+                "assign" => lang.t("Assigned to", "分配给"),
+                _ => lang.t("Reclaimed to the pool from", "自动收回公海,原负责人"),
+            };
+            ("👤", format!("{what} {who}{reason}"))
+        }
+    };
+    let by = if t.kind == "owner" {
+        String::new()
+    } else {
+        format!(" · {who}")
+    };
+    view! {
+        <li class="row" data-kind=t.kind.clone()>
+            <span class="icon" aria-hidden="true">{icon}</span>
+            <div class="main">
+                <span class="title">{text}</span>
+                <span class="meta">{short_time(t.at)}{by}</span>
+            </div>
+        </li>
     }
 }

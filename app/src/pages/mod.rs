@@ -5,6 +5,7 @@ pub mod login;
 pub mod new_customer;
 pub mod pipeline;
 pub mod queue;
+pub mod tasks;
 pub mod today;
 
 use crate::use_lang;

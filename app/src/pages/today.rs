@@ -70,10 +70,10 @@ fn TodayBody(v: TodayView) -> impl IntoView {
         let due = t.due_at.map(|d| relative(lang, d, now)).unwrap_or_default();
         view! {
             <li class="row" class:overdue=t.overdue>
-                <div class="main">
+                <a class="main" href=t.customer_id.map(|c| format!("/customers/{c}#tasks")).unwrap_or_else(|| "/tasks".into())>
                     <span class="title">{t.title.clone()}</span>
                     <span class="meta">{t.customer_name.clone().unwrap_or_default()}" "{due}</span>
-                </div>
+                </a>
             </li>
         }
     }).collect::<Vec<_>>();

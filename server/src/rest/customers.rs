@@ -104,3 +104,19 @@ pub async fn assign(
         app::ssr::services::pool::assign(&s.app, &v, id, body.owner_id).await?,
     ))
 }
+
+/// The customer's timeline, newest first: follow-ups, stage changes, tasks, tickets,
+/// contracts and changes of owner.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/timeline", tag = "customers",
+    params(("id" = i64, Path), app::ssr::services::activities::TimelineQuery),
+    responses((status = 200, body = app::model::Page<app::model::TimelineItem>), (status = 404), (status = 422)))]
+pub async fn timeline(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+    ApiQuery(q): ApiQuery<app::ssr::services::activities::TimelineQuery>,
+) -> ApiResult<Json<app::model::Page<app::model::TimelineItem>>> {
+    Ok(Json(
+        app::ssr::services::activities::timeline(&s.app, &v, id, q).await?,
+    ))
+}

@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod leads;
 pub mod settings;
+pub mod tasks;
 pub mod users;
 
 use crate::startup::ServerState;
@@ -27,6 +28,7 @@ pub fn router() -> Router<ServerState> {
                 .patch(customers::patch)
                 .delete(customers::delete),
         )
+        .route("/customers/{id}/timeline", get(customers::timeline))
         .route("/customers/{id}/claim", post(customers::claim))
         .route("/customers/{id}/release", post(customers::release))
         .route("/customers/{id}/assign", post(customers::assign))
@@ -45,6 +47,8 @@ pub fn router() -> Router<ServerState> {
             "/activities",
             get(activities::list).post(activities::create),
         )
+        .route("/tasks", get(tasks::list).post(tasks::create))
+        .route("/tasks/{id}", get(tasks::get).patch(tasks::patch))
         .route("/opportunities", get(deals::list).post(deals::create))
         .route("/opportunities/{id}", get(deals::get))
         .route("/opportunities/{id}/stage", post(deals::stage))

@@ -664,3 +664,97 @@ async fn duplicates_by_company_name_phone_or_email_are_shown_not_saved() {
         assert_eq!(r.status(), StatusCode::CONFLICT, "only admins override");
     }
 }
+
+#[tokio::test]
+async fn the_timeline_tells_the_whole_story_newest_first_in_pages() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep = app.login("rep2@demo.tandem").await;
+        let pool_customer = app.pool_customer().await;
+        // Claim it, log a call, add and finish a task, open a deal and move it on.
+        let r = rep
+            .post(app.url(&format!("/api/v1/customers/{pool_customer}/claim")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        app.clock.advance(chrono::Duration::minutes(1));
+        let r = rep
+            .post(app.url("/api/v1/activities"))
+            .json(&json!({"customer_id": pool_customer, "kind": "call", "summary": "首次电话"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        app.clock.advance(chrono::Duration::minutes(1));
+        let task = json(
+            rep.post(app.url("/api/v1/tasks"))
+                .json(&json!({"title": "发资料", "customer_id": pool_customer}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        app.clock.advance(chrono::Duration::minutes(1));
+        let r = rep
+            .patch(app.url(&format!("/api/v1/tasks/{}", task["id"])))
+            .json(&json!({"version": task["version"], "done": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        app.clock.advance(chrono::Duration::minutes(1));
+        let r = rep
+            .post(app.url("/api/v1/opportunities"))
+            .json(&json!({"customer_id": pool_customer, "name": "一期项目"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+
+        // Page through two at a time and collect the kinds, newest first.
+        let mut kinds = Vec::new();
+        let mut times = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = json(
+                rep.get(app.url(&format!(
+                    "/api/v1/customers/{pool_customer}/timeline?limit=2&cursor={cursor}"
+                )))
+                .send()
+                .await
+                .unwrap(),
+            )
+            .await;
+            for it in page["items"].as_array().unwrap() {
+                kinds.push(it["kind"].as_str().unwrap().to_string());
+                times.push(it["at"].as_str().unwrap().to_string());
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = c.to_string(),
+                None => break,
+            }
+        }
+        let newest: Vec<&str> = kinds.iter().take(5).map(String::as_str).collect();
+        assert_eq!(newest, ["stage", "task_done", "task", "activity", "owner"]);
+        let mut sorted = times.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(times, sorted, "newest first across pages");
+        // Someone else's customer: 404; a forged cursor: a named error.
+        let theirs = app.customer_of("rep5@demo.tandem").await;
+        let r = rep
+            .get(app.url(&format!("/api/v1/customers/{theirs}/timeline")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let r = rep
+            .get(app.url(&format!(
+                "/api/v1/customers/{pool_customer}/timeline?cursor=bogus"
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert!(problem(r).await["errors"]["cursor"].is_string());
+    }
+}

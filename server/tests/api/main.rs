@@ -12,3 +12,4 @@ mod pipeline;
 mod platform;
 mod pool;
 mod scope;
+mod tasks;

@@ -240,6 +240,79 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 S::CREATED,
             );
 
+            let (s, _) = w
+                .call(
+                    Method::GET,
+                    "/api/v1/customers/{id}/timeline",
+                    format!("/api/v1/customers/{theirs}/timeline"),
+                    None,
+                )
+                .await;
+            w.check("GET timeline", s, S::NOT_FOUND, S::OK, S::OK);
+
+            // Tasks: visible to the assignee, the creator, the assignee's managers and
+            // admins; agents see only their own.
+            let their_task = {
+                let rep5 = app.login("rep5@demo.tandem").await;
+                let r = rep5
+                    .post(app.url("/api/v1/tasks"))
+                    .json(&json!({"title": "回访报价", "customer_id": theirs}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), S::CREATED);
+                json(r).await
+            };
+            let task_id = their_task["id"].as_i64().unwrap();
+            let (s, list) = w
+                .call(
+                    Method::GET,
+                    "/api/v1/tasks",
+                    format!("/api/v1/tasks?assignee_id={their_owner}&limit=200"),
+                    None,
+                )
+                .await;
+            assert_eq!(s, S::OK);
+            let listed = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["id"] == task_id);
+            assert_eq!(listed, role == "admin", "{role} task list");
+            let (s, _) = w
+                .call(
+                    Method::GET,
+                    "/api/v1/tasks/{id}",
+                    format!("/api/v1/tasks/{task_id}"),
+                    None,
+                )
+                .await;
+            let want = if role == "admin" { S::OK } else { S::NOT_FOUND };
+            assert_eq!(s, want, "{role} GET task");
+            let (s, _) = w
+                .call(
+                    Method::PATCH,
+                    "/api/v1/tasks/{id}",
+                    format!("/api/v1/tasks/{task_id}"),
+                    Some(json!({"version": their_task["version"], "done": true})),
+                )
+                .await;
+            assert_eq!(s, want, "{role} PATCH task");
+            let (s, _) = w
+                .call(
+                    Method::POST,
+                    "/api/v1/tasks",
+                    "/api/v1/tasks".into(),
+                    Some(json!({"title": "分配任务", "assignee_id": their_owner})),
+                )
+                .await;
+            let want = if role == "admin" {
+                S::CREATED
+            } else {
+                S::UNPROCESSABLE_ENTITY
+            };
+            assert_eq!(s, want, "{role} POST task for another team");
+
             // The pipeline.
             let their_deal = app.open_deal_of("rep5@demo.tandem").await;
             let their_contract = app.contract_of("rep5@demo.tandem").await;

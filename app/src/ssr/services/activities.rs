@@ -194,3 +194,64 @@ pub async fn list(
         next_cursor,
     })
 }
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct TimelineQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn encode_key(key: &crate::ssr::store::timeline::TimelineKey) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(format!("tl:{}:{}:{}", key.0, key.1, key.2))
+}
+
+fn decode_key(cursor: &str) -> Option<crate::ssr::store::timeline::TimelineKey> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let mut parts = text.strip_prefix("tl:")?.splitn(3, ':');
+    let at = parts.next()?.parse().ok()?;
+    let src = parts.next()?.to_string();
+    let id = parts.next()?.parse().ok()?;
+    Some((at, src, id))
+}
+
+/// A customer's whole story, newest first: follow-ups, stage changes, tasks, tickets,
+/// contracts and changes of owner. Out-of-scope customers answer 404.
+pub async fn timeline(
+    state: &AppState,
+    viewer: &Viewer,
+    customer_id: i64,
+    q: TimelineQuery,
+) -> AppResult<Page<TimelineItem>> {
+    let limit = super::page_limit(q.limit)?;
+    let before = match q.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(
+            decode_key(c)
+                .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
+        ),
+    };
+    super::customers::get(state, viewer, customer_id).await?;
+    let mut rows = crate::ssr::store::timeline::for_customer(
+        &state.db.read,
+        customer_id,
+        before.as_ref(),
+        limit,
+    )
+    .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last()
+            .map(|r| encode_key(&(r.at.timestamp_millis(), r.kind.clone(), r.id)))
+    } else {
+        None
+    };
+    Ok(Page {
+        items: rows,
+        next_cursor,
+    })
+}

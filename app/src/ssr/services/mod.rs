@@ -8,6 +8,7 @@ pub mod deals;
 pub mod home;
 pub mod leads;
 pub mod pool;
+pub mod tasks;
 pub mod users;
 
 use crate::error::{AppError, AppResult, FieldErrors};

@@ -12,6 +12,8 @@ pub mod scope;
 pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod tasks;
+pub mod timeline;
 pub mod users;
 
 use base64::Engine;

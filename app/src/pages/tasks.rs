@@ -1,0 +1,193 @@
+//! Tasks: mine (or my team's, for managers), overdue first in red, done in one tap, and a
+//! short form to add one — also used on the customer page.
+use crate::api::{list_tasks, task_assignees, AddTask, FinishTask};
+use crate::components::{ErrorNote, Loading};
+use crate::format::short_time;
+use crate::model::Task;
+use crate::use_lang;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn TasksPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let done = move || query.with(|m| m.get("status").is_some_and(|s| s == "done"));
+    let team = move || query.with(|m| m.get("team").is_some_and(|s| s == "1"));
+    let cursor = move || query.with(|m| m.get("cursor"));
+    let add = ServerAction::<AddTask>::new();
+    let finish = ServerAction::<FinishTask>::new();
+    provide_context(add);
+    provide_context(finish);
+    let tasks = Resource::new(
+        move || {
+            (
+                done(),
+                team(),
+                cursor(),
+                add.version().get(),
+                finish.version().get(),
+            )
+        },
+        |(done, team, cursor, _, _)| {
+            list_tasks(
+                Some(if done { "done" } else { "open" }.to_string()),
+                Some(!team),
+                None,
+                cursor,
+            )
+        },
+    );
+    let action_error = move || {
+        add.value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| finish.value().get().and_then(|r| r.err()))
+    };
+    let tab = move |status: &'static str, team_tab: bool| {
+        let mut href = format!("/tasks?status={status}");
+        if team_tab {
+            href.push_str("&team=1");
+        }
+        href
+    };
+    view! {
+        <Title text=lang.t("Tasks · Tandem", "任务 · Tandem")/>
+        <h1>{lang.t("Tasks", "任务")}</h1>
+        <nav class="tabs" aria-label=lang.t("Task lists", "任务列表")>
+            <a href=move || tab("open", team()) aria-current=move || (!done()).then_some("page")>{lang.t("Open", "待办")}</a>
+            <a href=move || tab("done", team()) aria-current=move || done().then_some("page")>{lang.t("Done", "已完成")}</a>
+            <a href=move || tab(if done() { "done" } else { "open" }, !team())>
+                {move || if team() { lang.t("Only mine", "只看我的") } else { lang.t("Everyone I can see", "团队全部") }}
+            </a>
+        </nav>
+        {move || action_error().map(|e| view! { <ErrorNote error=e/> })}
+        <NewTaskForm customer_id=None/>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match tasks.await {
+                    Ok(page) => {
+                        let next = page.next_cursor.map(|c| {
+                            let mut href = format!("{}&cursor={c}", tab(if done() { "done" } else { "open" }, team()));
+                            href.shrink_to_fit();
+                            view! { <a class="button more" href=href>{lang.t("More", "更多")}</a> }
+                        });
+                        if page.items.is_empty() {
+                            view! { <p class="empty" data-testid="no-tasks">{lang.t("No tasks here.", "暂无任务。")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <TaskRows tasks=page.items show_assignee=team()/>
+                                {next}
+                            }.into_any()
+                        }
+                    }
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Task rows with a one-tap "done" button; the `FinishTask` action comes from context.
+#[component]
+pub fn TaskRows(tasks: Vec<Task>, show_assignee: bool) -> impl IntoView {
+    let lang = use_lang();
+    let finish = use_context::<ServerAction<FinishTask>>();
+    view! {
+        <ul class="rows" data-testid="task-list">
+            {tasks.into_iter().map(|t| {
+                let due = t.due_at.map(|d| format!("{} {}", lang.t("due", "截止"), short_time(d)));
+                let about = t.customer_id.map(|id| view! {
+                    <a href=format!("/customers/{id}")>{t.customer_name.clone().unwrap_or_default()}</a>
+                });
+                let who = show_assignee.then(|| t.assignee_name.clone()).flatten();
+                let done_at = t.done_at.map(|d| format!(" · {} {}", lang.t("done", "完成于"), short_time(d)));
+                let button = (t.done_at.is_none()).then_some(()).and(finish).map(|a| {
+                    let label = format!("{} {}", lang.t("Mark done:", "标记完成:"), t.title);
+                    view! {
+                        <ActionForm action=a attr:class="inline">
+                            <input type="hidden" name="id" value=t.id/>
+                            <input type="hidden" name="version" value=t.version/>
+                            <button type="submit" class="action done" aria-label=label>"✓"</button>
+                        </ActionForm>
+                    }
+                });
+                view! {
+                    <li class="row" class:overdue=t.overdue data-task=t.id>
+                        <div class="main">
+                            <span class="title">{t.title.clone()}
+                                {t.overdue.then(|| view! { <span class="badge danger">{lang.t("Overdue", "已逾期")}</span> })}
+                            </span>
+                            <span class="meta">
+                                {about}
+                                {due.map(|d| format!(" {d}"))}
+                                {who.map(|w| format!(" · {w}"))}
+                                {done_at}
+                            </span>
+                        </div>
+                        {button}
+                    </li>
+                }
+            }).collect::<Vec<_>>()}
+        </ul>
+    }
+}
+
+/// Adding a task: a title, when it is due, and (for managers) who does it.
+#[component]
+pub fn NewTaskForm(customer_id: Option<i64>) -> impl IntoView {
+    let lang = use_lang();
+    let Some(add) = use_context::<ServerAction<AddTask>>() else {
+        return ().into_any();
+    };
+    let assignees = Resource::new(|| (), |_| task_assignees());
+    let suffix = customer_id.map(|c| c.to_string()).unwrap_or_default();
+    let assignee_field = format!("task-assignee{suffix}");
+    let dues = [
+        ("today", lang.t("Today", "今天")),
+        ("1d", lang.t("Tomorrow", "明天")),
+        ("7d", lang.t("Next week", "下周")),
+        ("none", lang.t("No date", "不设期限")),
+    ];
+    view! {
+        <details class="card new-task">
+            <summary class="button">{lang.t("New task", "新建任务")}</summary>
+            <ActionForm action=add attr:class="stack">
+                {customer_id.map(|c| view! { <input type="hidden" name="customer_id" value=c/> })}
+                <label for=format!("task-title{suffix}")>{lang.t("What needs doing", "任务内容")}</label>
+                <input id=format!("task-title{suffix}") name="title" required maxlength="200"/>
+                <fieldset class="chips">
+                    <legend>{lang.t("Due", "截止")}</legend>
+                    {dues.into_iter().enumerate().map(|(i, (code, label))| {
+                        let id = format!("task-due-{code}{suffix}");
+                        view! {
+                            <input type="radio" name="due" id=id.clone() value=code checked=i == 1/>
+                            <label for=id>{label}</label>
+                        }
+                    }).collect::<Vec<_>>()}
+                    <input type="radio" name="due" id=format!("task-due-pick{suffix}") value="pick"/>
+                    <label for=format!("task-due-pick{suffix}")>{lang.t("Date", "指定日期")}</label>
+                </fieldset>
+                <label for=format!("task-pick{suffix}")>{lang.t("Date (when picked)", "日期(选择指定日期时)")}</label>
+                <input type="date" id=format!("task-pick{suffix}") name="pick"/>
+                <Suspense>
+                    {move || {
+                        let field = assignee_field.clone();
+                        Suspend::new(async move {
+                        let people = assignees.await.unwrap_or_default();
+                        (people.len() > 1).then(|| view! {
+                            <label for=field.clone()>{lang.t("Who does it", "执行人")}</label>
+                            <select id=field name="assignee_id">
+                                <option value="">{lang.t("Me", "我自己")}</option>
+                                {people.into_iter().map(|u| view! { <option value=u.id>{u.name}</option> }).collect::<Vec<_>>()}
+                            </select>
+                        })
+                    })}}
+                </Suspense>
+                <button type="submit" class="primary">{lang.t("Add task", "添加任务")}</button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
+}
