@@ -35,20 +35,37 @@ pub async fn get_dashboard() -> Result<DashboardView, AppError> {
     services::home::dashboard(&app_state()?, &current_viewer()?).await
 }
 
+/// The customer list's filters, as the page's query string carries them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomerListParams {
+    pub q: Option<String>,
+    pub owner_id: Option<i64>,
+    pub pool: Option<bool>,
+    pub level: Option<String>,
+    pub status: Option<String>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub tag: Option<String>,
+    pub no_contact_days: Option<i64>,
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
+}
+
 #[server(prefix = "/sfn", endpoint = "customers")]
-pub async fn list_customers(
-    q: Option<String>,
-    owner_id: Option<i64>,
-    pool: Option<bool>,
-    cursor: Option<String>,
-) -> Result<Page<Customer>, AppError> {
+pub async fn list_customers(p: CustomerListParams) -> Result<Page<Customer>, AppError> {
     let query = services::customers::CustomerQuery {
-        q,
-        owner_id,
-        pool,
-        cursor,
+        q: p.q,
+        owner_id: p.owner_id,
+        pool: p.pool,
+        level: p.level,
+        status: p.status,
+        industry: p.industry,
+        region: p.region,
+        tag: p.tag,
+        no_contact_days: p.no_contact_days,
+        sort: p.sort,
+        cursor: p.cursor,
         limit: Some(30),
-        ..Default::default()
     };
     services::customers::list(&app_state()?, &current_viewer()?, query).await
 }

@@ -758,3 +758,125 @@ async fn the_timeline_tells_the_whole_story_newest_first_in_pages() {
         assert!(problem(r).await["errors"]["cursor"].is_string());
     }
 }
+
+#[tokio::test]
+async fn filters_by_industry_region_tag_and_silence_and_sorts_with_keyset_pages() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep = app.login("rep6@demo.tandem").await;
+        let me = app.user_id("rep6@demo.tandem").await;
+        let mut ids = Vec::new();
+        for (name, industry, region, tags) in [
+            ("筛选甲精密", "制造业", "苏州", json!(["重点"])),
+            ("筛选乙商贸", "零售", "苏州", json!(["重点", "华东"])),
+            ("筛选丙机械", "制造业", "杭州", json!([])),
+        ] {
+            let r = rep
+                .post(app.url("/api/v1/customers"))
+                .json(&json!({"name": name, "industry": industry, "region": region, "tags": tags}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED, "{b:?} {name}");
+            ids.push(json(r).await["id"].as_i64().unwrap());
+        }
+        let names = |v: &serde_json::Value| -> HashSet<String> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["name"].as_str().unwrap().to_string())
+                .filter(|n| n.starts_with("筛选"))
+                .collect()
+        };
+        let get = |q: String| {
+            let rep = rep.clone();
+            let url = app.url(&format!("/api/v1/customers?owner_id={me}&limit=200&{q}"));
+            async move { json(rep.get(url).send().await.unwrap()).await }
+        };
+        let by_industry = get("industry=制造业".into()).await;
+        assert_eq!(
+            names(&by_industry),
+            HashSet::from(["筛选甲精密".to_string(), "筛选丙机械".to_string()])
+        );
+        assert!(by_industry["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["industry"] == "制造业"));
+        assert_eq!(
+            names(&get("region=苏州&tag=重点".into()).await),
+            HashSet::from(["筛选甲精密".to_string(), "筛选乙商贸".to_string()])
+        );
+        assert!(
+            names(&get("tag=重".into()).await).is_empty(),
+            "tags match whole"
+        );
+
+        // Never contacted counts as silent; a logged call takes it off the list.
+        assert_eq!(names(&get("no_contact_days=30".into()).await).len(), 3);
+        let r = rep
+            .post(app.url("/api/v1/activities"))
+            .json(&json!({"customer_id": ids[0], "kind": "call"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let silent = get("no_contact_days=30".into()).await;
+        assert!(!names(&silent).contains("筛选甲精密"));
+        let cutoff = app.clock_now() - chrono::Duration::days(30);
+        for c in silent["items"].as_array().unwrap() {
+            if let Some(at) = c["last_contact_at"].as_str() {
+                let at: chrono::DateTime<chrono::Utc> = at.parse().unwrap();
+                assert!(at < cutoff, "{at} is not silent");
+            }
+        }
+
+        // Sorted by next follow-up, two at a time: ascending, undated last, none twice.
+        let total = get(String::new()).await["items"].as_array().unwrap().len();
+        let mut seen = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = json(
+                rep.get(app.url(&format!(
+                    "/api/v1/customers?owner_id={me}&sort=next_follow_up&limit=2&cursor={cursor}"
+                )))
+                .send()
+                .await
+                .unwrap(),
+            )
+            .await;
+            for c in page["items"].as_array().unwrap() {
+                let key = c["next_follow_up_at"]
+                    .as_str()
+                    .map(|s| {
+                        s.parse::<chrono::DateTime<chrono::Utc>>()
+                            .unwrap()
+                            .timestamp_millis()
+                    })
+                    .unwrap_or(i64::MAX);
+                seen.push((key, c["id"].as_i64().unwrap()));
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = c.to_string(),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), total, "{b:?}");
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "ascending");
+
+        for (q, field) in [
+            ("sort=name", "sort"),
+            ("no_contact_days=0", "no_contact_days"),
+            ("sort=last_contact&cursor=bogus", "cursor"),
+        ] {
+            let r = rep
+                .get(app.url(&format!("/api/v1/customers?{q}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+            assert!(problem(r).await["errors"][field].is_string(), "{q}");
+        }
+    }
+}

@@ -9,7 +9,7 @@ use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::db::Sql;
 use crate::ssr::store::audit::{self, Change};
-use crate::ssr::store::customers::{self as store, CustomerFields, CustomerFilter};
+use crate::ssr::store::customers::{self as store, CustomerFields, CustomerFilter, CustomerSort};
 use crate::ssr::store::scope::{assignable_users_scope, Access};
 use sqlx::AnyConnection;
 
@@ -27,8 +27,41 @@ pub struct CustomerQuery {
     pub owner_id: Option<i64>,
     /// Only customers in the public pool.
     pub pool: Option<bool>,
+    /// Exact industry, e.g. 制造业.
+    pub industry: Option<String>,
+    /// Exact region, e.g. 上海.
+    pub region: Option<String>,
+    /// Customers carrying this tag.
+    pub tag: Option<String>,
+    /// No contact for at least this many days (or never contacted); 1..=3650.
+    pub no_contact_days: Option<i64>,
+    /// newest (default), next_follow_up (soonest first) or last_contact (longest silent
+    /// first). A search orders by match instead.
+    pub sort: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+}
+
+fn encode_sorted(value: i64, id: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("k:{value}:{id}"))
+}
+
+fn decode_sorted(cursor: &str) -> Option<(i64, i64)> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let mut parts = text.strip_prefix("k:")?.split(':');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 pub async fn list(
@@ -38,10 +71,41 @@ pub async fn list(
 ) -> AppResult<Page<Customer>> {
     let mut check = Check::new();
     let limit = check.field("limit", page_limit(q.limit).map_err(error_message));
-    let before_id = check.field(
-        "cursor",
-        page_cursor(q.cursor.as_deref()).map_err(error_message),
-    );
+    let sort = match q.sort.as_deref().map(str::trim).map(CustomerSort::parse) {
+        None => CustomerSort::Newest,
+        Some(Some(sort)) => sort,
+        Some(None) => {
+            check.fail("sort", "choose newest, next_follow_up or last_contact");
+            CustomerSort::Newest
+        }
+    };
+    let searching = q.q.as_deref().is_some_and(|n| !n.trim().is_empty());
+    let (before_id, after) = if sort == CustomerSort::Newest || searching {
+        let before = check.field(
+            "cursor",
+            page_cursor(q.cursor.as_deref()).map_err(error_message),
+        );
+        (before, None)
+    } else {
+        match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => (None, None),
+            Some(c) => match decode_sorted(c) {
+                Some(k) => (None, Some(k)),
+                None => {
+                    check.fail("cursor", "not a cursor this server gave out");
+                    (None, None)
+                }
+            },
+        }
+    };
+    let contact_before = match q.no_contact_days {
+        None => None,
+        Some(d) if (1..=3650).contains(&d) => Some(state.clock.now_ms() - d * 86_400_000),
+        Some(_) => {
+            check.fail("no_contact_days", "must be between 1 and 3650");
+            None
+        }
+    };
     let level = q
         .level
         .as_deref()
@@ -78,10 +142,30 @@ pub async fn list(
         pool: q.pool.unwrap_or(false),
         before_id,
         limit,
+        industry: nonempty(&q.industry),
+        region: nonempty(&q.region),
+        tag: nonempty(&q.tag),
+        contact_before,
+        sort: if searching {
+            CustomerSort::Newest
+        } else {
+            sort
+        },
+        after,
     };
     let mut conn = state.db.read.acquire().await?;
     let rows = store::list(&mut conn, viewer, &filter).await?;
-    Ok(into_page(rows, limit, |c| c.id))
+    if filter.sort == CustomerSort::Newest {
+        return Ok(into_page(rows, limit, |c| c.id));
+    }
+    let mut page = into_page(rows, limit, |c| c.id);
+    if page.next_cursor.is_some() {
+        page.next_cursor = page
+            .items
+            .last()
+            .map(|c| encode_sorted(filter.sort.value(c), c.id));
+    }
+    Ok(page)
 }
 
 fn error_message(e: AppError) -> String {

@@ -93,9 +93,75 @@ pub struct CustomerFilter {
     /// Keyset: rows with an id below this one (newest first).
     pub before_id: Option<i64>,
     pub limit: i64,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    /// Customers carrying this tag.
+    pub tag: Option<String>,
+    /// No contact since this instant (ms), or never contacted.
+    pub contact_before: Option<i64>,
+    pub sort: CustomerSort,
+    /// Keyset for the ascending sorts: (sort value, id) of the last row read.
+    pub after: Option<(i64, i64)>,
 }
 
-/// Newest first, keyset-paged; fetches `limit + 1` rows so the caller knows if more follow.
+/// How a customer list is ordered (searches order by match instead).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CustomerSort {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Soonest next follow-up first; none scheduled last.
+    NextFollowUp,
+    /// Longest without contact first; never contacted first of all.
+    LastContact,
+}
+
+/// Sort value for a customer with no follow-up scheduled: after every real one.
+pub const NO_FOLLOW_UP: i64 = i64::MAX / 2;
+
+impl CustomerSort {
+    pub fn parse(s: &str) -> Option<CustomerSort> {
+        match s {
+            "" | "newest" => Some(CustomerSort::Newest),
+            "next_follow_up" => Some(CustomerSort::NextFollowUp),
+            "last_contact" => Some(CustomerSort::LastContact),
+            _ => None,
+        }
+    }
+
+    /// The sort value as SQL over the table alias `t` (e.g. `c.`).
+    fn key(self, t: &str) -> String {
+        match self {
+            CustomerSort::Newest => format!("{t}id"),
+            CustomerSort::NextFollowUp => {
+                format!("COALESCE({t}next_follow_up_at, {NO_FOLLOW_UP})")
+            }
+            CustomerSort::LastContact => format!("COALESCE({t}last_contact_at, 0)"),
+        }
+    }
+
+    fn order(self, t: &str) -> String {
+        match self {
+            CustomerSort::Newest => format!("{t}id DESC"),
+            _ => format!("{}, {t}id", self.key(t)),
+        }
+    }
+
+    /// The sort value of a row, for the next page's cursor.
+    pub fn value(self, c: &Customer) -> i64 {
+        match self {
+            CustomerSort::Newest => c.id,
+            CustomerSort::NextFollowUp => c
+                .next_follow_up_at
+                .map(|t| t.timestamp_millis())
+                .unwrap_or(NO_FOLLOW_UP),
+            CustomerSort::LastContact => {
+                c.last_contact_at.map(|t| t.timestamp_millis()).unwrap_or(0)
+            }
+        }
+    }
+}
+
 /// Newest first, keyset-paged; fetches `limit + 1` rows so the caller knows if more follow.
 ///
 /// A rep's scope is "mine OR the pool": one OR over the owner index makes databases collect
@@ -138,7 +204,8 @@ pub async fn list(
         (None, None, false) => {
             let mut sql = Sql::new(COLUMNS);
             push_filters(&mut sql, f, "c.");
-            sql.push(" ORDER BY c.id DESC LIMIT ").bind(f.limit + 1);
+            sql.push(&format!(" ORDER BY {} LIMIT ", f.sort.order("c.")))
+                .bind(f.limit + 1);
             return Ok(sql
                 .query_as::<CustomerRow>()
                 .fetch_all(conn)
@@ -163,11 +230,12 @@ pub async fn list(
             None => sql.push(" IS NULL"),
         };
         push_filters(&mut sql, f, "k.");
-        sql.push(" ORDER BY k.id DESC LIMIT ")
+        sql.push(&format!(" ORDER BY {} LIMIT ", f.sort.order("k.")))
             .bind(f.limit + 1)
             .push(&format!(") g{i}"));
     }
-    sql.push(") ORDER BY c.id DESC LIMIT ").bind(f.limit + 1);
+    sql.push(&format!(") ORDER BY {} LIMIT ", f.sort.order("c.")))
+        .bind(f.limit + 1);
     Ok(sql
         .query_as::<CustomerRow>()
         .fetch_all(conn)
@@ -196,6 +264,46 @@ fn push_filters(sql: &mut Sql, f: &CustomerFilter, t: &str) {
     }
     if let Some(before) = f.before_id {
         sql.push(&format!(" AND {t}id < ")).bind(before);
+    }
+    if let Some(industry) = &f.industry {
+        sql.push(&format!(" AND {t}industry = "))
+            .bind(industry.as_str());
+    }
+    if let Some(region) = &f.region {
+        sql.push(&format!(" AND {t}region = "))
+            .bind(region.as_str());
+    }
+    if let Some(tag) = &f.tag {
+        // Tags are a JSON array of strings: match the quoted, JSON-escaped tag.
+        let quoted = serde_json::to_string(tag).unwrap_or_default();
+        let mut pattern = String::from("%");
+        for ch in quoted.chars() {
+            if matches!(ch, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(ch);
+        }
+        pattern.push('%');
+        sql.push(&format!(" AND {t}tags LIKE "))
+            .bind(pattern)
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(before) = f.contact_before {
+        sql.push(&format!(
+            " AND ({t}last_contact_at IS NULL OR {t}last_contact_at < "
+        ))
+        .bind(before)
+        .push(")");
+    }
+    if let Some((value, id)) = f.after {
+        let key = f.sort.key(t);
+        sql.push(&format!(" AND ({key} > "))
+            .bind(value)
+            .push(&format!(" OR ({key} = "))
+            .bind(value)
+            .push(&format!(" AND {t}id > "))
+            .bind(id)
+            .push("))");
     }
 }
 
