@@ -130,6 +130,7 @@ async fn serve(config: Config, demo_if_empty: bool) -> Result<(), String> {
     )
     .await
     .map_err(|e| e.to_string())?;
+    app.start_scheduler();
     tracing::info!("Tandem is serving at http://{}", app.addr());
     println!("Tandem is serving at http://{}", app.addr());
     app.run_until_stopped().await.map_err(|e| e.to_string())

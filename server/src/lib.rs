@@ -11,5 +11,6 @@ pub mod rest;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod ws;
 
 pub use startup::{Application, ServerState};

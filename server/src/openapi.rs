@@ -8,6 +8,8 @@ use utoipa::OpenApi;
     info(title = "Tandem CRM API", description = "REST API for integrations. Errors are application/problem+json."),
     paths(
         rest::auth::login, rest::auth::logout, rest::auth::me,
+        rest::alerts::list, rest::alerts::unread, rest::alerts::read, rest::alerts::read_all,
+        rest::settings::get_alerts, rest::settings::put_alerts,
         rest::customers::list, rest::customers::get, rest::customers::create, rest::customers::patch, rest::customers::delete,
         rest::customers::timeline, rest::customers::claim, rest::customers::release, rest::customers::assign,
         rest::settings::get_pool, rest::settings::put_pool,
@@ -23,7 +25,7 @@ use utoipa::OpenApi;
         rest::users::teams, rest::users::create_team,
         rest::users::tokens, rest::users::create_token, rest::users::revoke_token,
     ),
-    tags((name = "auth"), (name = "customers"), (name = "contacts"), (name = "activities"), (name = "tasks"), (name = "pool"), (name = "pipeline"), (name = "leads"), (name = "admin"))
+    tags((name = "auth"), (name = "customers"), (name = "contacts"), (name = "activities"), (name = "tasks"), (name = "pool"), (name = "pipeline"), (name = "leads"), (name = "admin"), (name = "alerts"))
 )]
 pub struct ApiDoc;
 

@@ -79,12 +79,19 @@ impl Application {
             clock,
             auth,
             leptos_options: leptos_options(addr),
+            hub: app::ssr::hub::Hub::new(),
         };
         let state = ServerState {
             app: app_state,
             metrics: crate::health::Metrics::new(),
         };
         let router = router(state.clone());
+        // Pushing alerts to the sockets open here, and hearing about other instances'.
+        tokio::spawn(app::ssr::services::alerts::dispatch(
+            state.app.clone(),
+            Duration::from_millis(500),
+        ));
+        tokio::spawn(app::ssr::services::alerts::listen(state.app.clone()));
         Ok(Application {
             listener,
             router,
@@ -100,6 +107,14 @@ impl Application {
 
     pub fn state(&self) -> &ServerState {
         &self.state
+    }
+
+    /// Runs the alert engine every second (on PostgreSQL, on one instance at a time).
+    pub fn start_scheduler(&self) {
+        tokio::spawn(app::ssr::services::alerts::schedule(
+            self.state.app.clone(),
+            Duration::from_secs(1),
+        ));
     }
 
     /// Serves until SIGINT/SIGTERM, then finishes requests in flight.
@@ -175,6 +190,7 @@ pub fn router(state: ServerState) -> Router {
         .merge(crate::health::router())
         .merge(crate::forms::router())
         .nest("/api/v1", crate::rest::router())
+        .route("/ws", axum::routing::get(crate::ws::upgrade))
         .route(
             "/api/openapi.json",
             axum::routing::get(crate::openapi::spec),

@@ -1,5 +1,6 @@
 //! Typed models shared by the server and the browser.
 mod activity;
+mod alert;
 mod customer;
 mod deal;
 mod home;
@@ -8,6 +9,7 @@ mod task;
 mod user;
 
 pub use activity::*;
+pub use alert::*;
 pub use customer::*;
 pub use deal::*;
 pub use home::*;
@@ -36,6 +38,7 @@ pub struct Money {
 
 /// A reference to any record, as alerts and timelines use it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EntityRef {
     #[serde(rename = "type")]
     pub kind: String,

@@ -38,6 +38,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub auth: AuthPolicy,
     pub leptos_options: LeptosOptions,
+    /// Open websockets on this instance and the engine's lock.
+    pub hub: Arc<super::hub::Hub>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -20,6 +20,8 @@ pub struct Db {
     pub read: AnyPool,
     pub write: AnyPool,
     pub backend: Backend,
+    /// Where it lives (PostgreSQL: for LISTEN, which needs its own connection).
+    pub url: String,
 }
 
 impl Db {
@@ -39,6 +41,7 @@ impl Db {
                 read,
                 write,
                 backend: Backend::Sqlite,
+                url,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = AnyPoolOptions::new()
@@ -54,6 +57,7 @@ impl Db {
                 read: pool.clone(),
                 write: pool,
                 backend: Backend::Postgres,
+                url: url.to_string(),
             })
         } else {
             Err(sqlx::Error::Configuration(

@@ -3,10 +3,12 @@
 //!
 //! The store and services live in the app crate, not in `server/`, because the pages'
 //! server functions (here) and the REST API (in `server/`) must call the same services.
+pub mod alert_rules;
 pub mod auth;
 pub mod clock;
 pub mod context;
 pub mod db;
+pub mod hub;
 pub mod services;
 pub mod store;
 

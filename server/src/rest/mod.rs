@@ -1,6 +1,7 @@
 //! REST API under `/api/v1` (see docs/api.md): thin handlers over the same services the
 //! pages use.
 pub mod activities;
+pub mod alerts;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
@@ -21,6 +22,14 @@ pub fn router() -> Router<ServerState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/unread", get(alerts::unread))
+        .route("/alerts/read-all", post(alerts::read_all))
+        .route("/alerts/{id}/read", post(alerts::read))
+        .route(
+            "/settings/alerts",
+            get(settings::get_alerts).put(settings::put_alerts),
+        )
         .route("/customers", get(customers::list).post(customers::create))
         .route(
             "/customers/{id}",

@@ -179,3 +179,62 @@ async fn store_setting<T: serde::Serialize>(
     tx.commit().await.map_err(AppError::from)?;
     Ok(())
 }
+
+/// The alert rules' thresholds.
+#[utoipa::path(get, path = "/api/v1/settings/alerts", tag = "admin", responses((status = 200, body = app::domain::alerts::AlertRules)))]
+pub async fn get_alerts(
+    State(s): State<ServerState>,
+    Auth(_v): Auth,
+) -> ApiResult<Json<app::domain::alerts::AlertRules>> {
+    Ok(Json(
+        app::ssr::services::alerts::rules(&s.app.db.read).await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/settings/alerts", tag = "admin", request_body = app::domain::alerts::AlertRules,
+    responses((status = 200, body = app::domain::alerts::AlertRules), (status = 403), (status = 422)))]
+pub async fn put_alerts(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    ApiJson(rules): ApiJson<app::domain::alerts::AlertRules>,
+) -> ApiResult<Json<app::domain::alerts::AlertRules>> {
+    if v.role != Role::Admin {
+        return Err(ApiError(AppError::Forbidden));
+    }
+    let problems = rules.problems();
+    if !problems.is_empty() {
+        return Err(ApiError(AppError::Validation(
+            problems
+                .into_iter()
+                .map(|(f, m)| (f.to_string(), m))
+                .collect(),
+        )));
+    }
+    let now = s.app.clock.now_ms();
+    let mut tx = s.app.db.begin().await.map_err(AppError::from)?;
+    settings::put(
+        &mut *tx,
+        app::ssr::services::alerts::SETTING,
+        &rules,
+        v.user_id,
+        now,
+    )
+    .await
+    .map_err(AppError::from)?;
+    app::ssr::store::audit::record(
+        &mut tx,
+        Some(&v),
+        app::ssr::store::audit::Change {
+            action: "updated",
+            entity_type: "setting",
+            entity_id: 0,
+            before: None,
+            after: serde_json::to_value(&rules).ok(),
+        },
+        now,
+    )
+    .await
+    .map_err(AppError::from)?;
+    tx.commit().await.map_err(AppError::from)?;
+    Ok(Json(rules))
+}

@@ -3,6 +3,7 @@
 //! (SQLite always; PostgreSQL too when TANDEM_TEST_POSTGRES_URL is set) and talks HTTP.
 mod helpers;
 
+mod alerts;
 mod auth;
 mod customers;
 mod follow_ups;

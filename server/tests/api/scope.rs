@@ -540,7 +540,7 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 )
                 .await;
             assert_eq!(s, S::UNPROCESSABLE_ENTITY);
-            for key in ["leads", "lead-assignment"] {
+            for key in ["leads", "lead-assignment", "alerts"] {
                 let (s, current) = w
                     .call(
                         Method::GET,
@@ -564,6 +564,63 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                     "{role} PUT {key}"
                 );
             }
+
+            // Alerts are personal: nobody reads or marks another user's, admins neither.
+            let their_alert: i64 = sqlx::query_scalar(&format!(
+                "INSERT INTO alerts (user_id, kind, entity_type, entity_id, title, body, created_at, dedupe_key) \
+                 VALUES ({their_owner}, 'follow_up_due', 'customer', {theirs}, 't', 'b', 0, 'walk:{role}') RETURNING id"
+            ))
+            .fetch_one(&app.state.app.db.write)
+            .await
+            .unwrap();
+            let (s, list) = w
+                .call(
+                    Method::GET,
+                    "/api/v1/alerts",
+                    "/api/v1/alerts?limit=200".into(),
+                    None,
+                )
+                .await;
+            assert_eq!(s, S::OK);
+            assert!(!list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["id"] == their_alert));
+            let (s, _) = w
+                .call(
+                    Method::GET,
+                    "/api/v1/alerts/unread",
+                    "/api/v1/alerts/unread".into(),
+                    None,
+                )
+                .await;
+            assert_eq!(s, S::OK);
+            let (s, _) = w
+                .call(
+                    Method::POST,
+                    "/api/v1/alerts/{id}/read",
+                    format!("/api/v1/alerts/{their_alert}/read"),
+                    None,
+                )
+                .await;
+            assert_eq!(s, S::NOT_FOUND, "{role} reads someone's alert");
+            let (s, _) = w
+                .call(
+                    Method::POST,
+                    "/api/v1/alerts/read-all",
+                    "/api/v1/alerts/read-all".into(),
+                    None,
+                )
+                .await;
+            assert_eq!(s, S::OK);
+            let still_unread: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM alerts WHERE id = {their_alert} AND read_at IS NULL"
+            ))
+            .fetch_one(&app.state.app.db.read)
+            .await
+            .unwrap();
+            assert_eq!(still_unread, 1, "{role} read-all touched someone else's");
 
             // Users, teams, tokens.
             let (s, users) = w

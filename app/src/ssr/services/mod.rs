@@ -1,6 +1,7 @@
 //! Services: authorize, validate, apply rules, write (with audit and outbox), in one place
 //! for both the pages' server functions and the REST API.
 pub mod activities;
+pub mod alerts;
 pub mod auth;
 pub mod contacts;
 pub mod customers;

@@ -41,6 +41,7 @@ pub async fn record(
 
     let payload = serde_json::json!({
         "actor_id": actor.map(|a| a.user_id),
+        "before": change.before,
         "after": change.after,
     });
     let mut sql =

@@ -1,6 +1,7 @@
 //! The store: the only place that writes SQL. Every function reading customer data takes
 //! the viewer and applies their data scope inside the query.
 pub mod activities;
+pub mod alerts;
 pub mod audit;
 pub mod contacts;
 pub mod customers;

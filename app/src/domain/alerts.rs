@@ -1,0 +1,300 @@
+//! Alert rules' thresholds (admin settings) and the words of each alert, in both languages.
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+/// Thresholds of the time-based alert rules; every field is an admin setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct AlertRules {
+    /// Hours past a due follow-up, with nothing logged, before the owner and manager hear.
+    pub follow_up_overdue_hours: i64,
+    /// Percent of the first-contact time used before the lead's owner is warned.
+    pub lead_sla_warning_percent: i64,
+    /// Days without any activity before an owned customer counts as silent.
+    pub silent_customer_days: i64,
+    /// Days in a stage before a deal is stalled: initial, needs, proposal, negotiation.
+    pub stage_limit_days: [i64; 4],
+    /// Days after a win with no follow-up before the post-sale check.
+    pub post_sale_check_days: i64,
+    /// Days before a contract ends that the renewal alert fires (if no renewal deal).
+    pub renewal_days: i64,
+}
+
+impl Default for AlertRules {
+    fn default() -> Self {
+        AlertRules {
+            follow_up_overdue_hours: 24,
+            lead_sla_warning_percent: 75,
+            silent_customer_days: 90,
+            stage_limit_days: [14, 14, 21, 30],
+            post_sale_check_days: 7,
+            renewal_days: 60,
+        }
+    }
+}
+
+impl AlertRules {
+    /// Field → problem, for every threshold out of range.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let mut range = |field: &'static str, v: i64, lo: i64, hi: i64| {
+            if !(lo..=hi).contains(&v) {
+                out.push((field, format!("must be between {lo} and {hi}")));
+            }
+        };
+        range(
+            "follow_up_overdue_hours",
+            self.follow_up_overdue_hours,
+            1,
+            24 * 30,
+        );
+        range(
+            "lead_sla_warning_percent",
+            self.lead_sla_warning_percent,
+            1,
+            99,
+        );
+        range("silent_customer_days", self.silent_customer_days, 1, 3650);
+        for d in self.stage_limit_days {
+            range("stage_limit_days", d, 1, 3650);
+        }
+        range("post_sale_check_days", self.post_sale_check_days, 1, 365);
+        range("renewal_days", self.renewal_days, 1, 3650);
+        out
+    }
+
+    /// The stall limit of an open stage, in days.
+    pub fn stage_limit(&self, stage: &str) -> Option<i64> {
+        let i = ["initial", "needs", "proposal", "negotiation"]
+            .iter()
+            .position(|s| *s == stage)?;
+        Some(self.stage_limit_days[i])
+    }
+}
+
+/// Every alert kind Tandem produces; service-desk kinds join this list.
+pub const KINDS: [&str; 14] = [
+    "lead_assigned",
+    "lead_sla_warning",
+    "lead_sla_breach",
+    "lead_returned",
+    "follow_up_due",
+    "follow_up_overdue",
+    "silent_customer",
+    "pool_reclaim_warning",
+    "pool_reclaimed",
+    "stage_stalled",
+    "post_sale_check",
+    "renewal_due",
+    "task_assigned",
+    "task_due",
+];
+
+/// What the words of an alert are made from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AlertFacts {
+    /// The record's name: customer, lead, deal or task title.
+    pub name: String,
+    /// Whose record, when the alert goes to a manager.
+    pub owner_name: Option<String>,
+    /// A number the rule measured: days, hours.
+    pub n: Option<i64>,
+    /// A stage, a reason.
+    pub extra: Option<String>,
+}
+
+fn stage_name(lang: Lang, stage: &str) -> String {
+    let (en, zh) = match stage {
+        "initial" => ("Initial contact", "初步接触"),
+        "needs" => ("Needs analysis", "需求分析"),
+        "proposal" => ("Proposal", "方案报价"),
+        "negotiation" => ("Negotiation", "商务谈判"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::ZhCn => zh.to_string(),
+    }
+}
+
+/// The title and body of an alert of `kind`, in `lang`. `escalated`: the manager's copy.
+pub fn render(lang: Lang, kind: &str, f: &AlertFacts, escalated: bool) -> (String, String) {
+    let name = &f.name;
+    let n = f.n.unwrap_or(0);
+    let owner = f.owner_name.clone().unwrap_or_default();
+    let extra = f.extra.clone().unwrap_or_default();
+    let zh = lang == Lang::ZhCn;
+    let (title, body) = match (kind, zh) {
+        ("lead_assigned", false) => (
+            format!("New lead: {name}"),
+            "Contact them before the first-contact time runs out.".to_string(),
+        ),
+        ("lead_assigned", true) => (
+            format!("新线索:{name}"),
+            "请在首次联系时限内联系。".to_string(),
+        ),
+        ("lead_sla_warning", false) => (
+            format!("Lead waiting: {name}"),
+            format!("First contact due in {n} min."),
+        ),
+        ("lead_sla_warning", true) => (
+            format!("线索待联系:{name}"),
+            format!("首次联系将在 {n} 分钟后超时。"),
+        ),
+        ("lead_sla_breach", false) if escalated => (
+            format!("{owner} missed first contact: {name}"),
+            "The first-contact time has passed.".to_string(),
+        ),
+        ("lead_sla_breach", true) if escalated => (
+            format!("{owner} 未按时联系线索:{name}"),
+            "首次联系已超时。".to_string(),
+        ),
+        ("lead_sla_breach", false) => (
+            format!("First contact overdue: {name}"),
+            "The first-contact time has passed. Call now.".to_string(),
+        ),
+        ("lead_sla_breach", true) => (format!("首次联系已超时:{name}"), "请立即联系。".to_string()),
+        ("lead_returned", false) => (
+            format!("Lead back in the pool: {name}"),
+            format!("Not qualified within {n} days."),
+        ),
+        ("lead_returned", true) => (
+            format!("线索退回公海:{name}"),
+            format!("{n} 天内未完成资格确认。"),
+        ),
+        ("follow_up_due", false) => (
+            format!("Follow up now: {name}"),
+            "The planned follow-up time has come.".to_string(),
+        ),
+        ("follow_up_due", true) => (
+            format!("该跟进了:{name}"),
+            "计划的跟进时间已到。".to_string(),
+        ),
+        ("follow_up_overdue", false) if escalated => (
+            format!("{owner} is behind on {name}"),
+            format!("Follow-up {n} h overdue."),
+        ),
+        ("follow_up_overdue", true) if escalated => (
+            format!("{owner} 逾期未跟进:{name}"),
+            format!("已逾期 {n} 小时。"),
+        ),
+        ("follow_up_overdue", false) => (
+            format!("Follow-up overdue: {name}"),
+            format!("{n} h past due with nothing logged."),
+        ),
+        ("follow_up_overdue", true) => (
+            format!("跟进已逾期:{name}"),
+            format!("已逾期 {n} 小时,尚无跟进记录。"),
+        ),
+        ("silent_customer", false) => (
+            format!("Silent customer: {name}"),
+            format!("No activity for {n} days."),
+        ),
+        ("silent_customer", true) => (
+            format!("沉默客户:{name}"),
+            format!("已 {n} 天没有任何跟进。"),
+        ),
+        ("pool_reclaim_warning", false) => (
+            format!("Returns to the pool in {n} days: {name}"),
+            "Log a follow-up to keep this customer.".to_string(),
+        ),
+        ("pool_reclaim_warning", true) => (
+            format!("{n} 天后退回公海:{name}"),
+            "记录一次跟进即可保留该客户。".to_string(),
+        ),
+        ("pool_reclaimed", false) => (
+            format!("Returned to the pool: {name}"),
+            extra_reason(lang, &extra),
+        ),
+        ("pool_reclaimed", true) => (format!("已退回公海:{name}"), extra_reason(lang, &extra)),
+        ("stage_stalled", false) if escalated => (
+            format!("{owner}'s deal stalled: {name}"),
+            format!("{} for {n} days.", stage_name(lang, &extra)),
+        ),
+        ("stage_stalled", true) if escalated => (
+            format!("{owner} 的商机停滞:{name}"),
+            format!("停留在{} {n} 天。", stage_name(lang, &extra)),
+        ),
+        ("stage_stalled", false) => (
+            format!("Deal stalled: {name}"),
+            format!("{} for {n} days.", stage_name(lang, &extra)),
+        ),
+        ("stage_stalled", true) => (
+            format!("商机停滞:{name}"),
+            format!("停留在{} {n} 天。", stage_name(lang, &extra)),
+        ),
+        ("post_sale_check", false) => (
+            format!("Check in after the win: {name}"),
+            format!("Won {n} days ago, no follow-up yet."),
+        ),
+        ("post_sale_check", true) => (
+            format!("成交回访:{name}"),
+            format!("成交已 {n} 天,尚未回访。"),
+        ),
+        ("renewal_due", false) => (
+            format!("Renewal due: {name}"),
+            format!("The contract ends in {n} days and no renewal deal exists."),
+        ),
+        ("renewal_due", true) => (
+            format!("续约提醒:{name}"),
+            format!("合同将在 {n} 天后到期,尚无续约商机。"),
+        ),
+        ("task_assigned", false) => (format!("New task: {name}"), format!("From {owner}.")),
+        ("task_assigned", true) => (format!("新任务:{name}"), format!("来自 {owner}。")),
+        ("task_due", false) => (
+            format!("Task due: {name}"),
+            "Its due time has come.".to_string(),
+        ),
+        ("task_due", true) => (format!("任务到期:{name}"), "任务截止时间已到。".to_string()),
+        (other, _) => (format!("{other}: {name}"), extra),
+    };
+    (title, body)
+}
+
+fn extra_reason(lang: Lang, reason: &str) -> String {
+    match (reason, lang) {
+        ("no_won_deal", Lang::En) => "No won deal in time.".into(),
+        ("no_won_deal", Lang::ZhCn) => "未在期限内成交。".into(),
+        (_, Lang::En) => "No follow-up in time.".into(),
+        (_, Lang::ZhCn) => "未在期限内跟进。".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_product_rules_and_valid() {
+        let r = AlertRules::default();
+        assert!(r.problems().is_empty());
+        assert_eq!(r.stage_limit("proposal"), Some(21));
+        assert_eq!(r.stage_limit("won"), None);
+    }
+
+    #[test]
+    fn out_of_range_thresholds_are_named() {
+        let r = AlertRules {
+            lead_sla_warning_percent: 100,
+            ..AlertRules::default()
+        };
+        assert_eq!(r.problems()[0].0, "lead_sla_warning_percent");
+    }
+
+    #[test]
+    fn every_kind_has_words_in_both_languages() {
+        let f = AlertFacts {
+            name: "华东精密".into(),
+            owner_name: Some("王芳".into()),
+            n: Some(3),
+            extra: Some("proposal".into()),
+        };
+        for kind in KINDS {
+            let (en, _) = render(Lang::En, kind, &f, false);
+            let (zh, _) = render(Lang::ZhCn, kind, &f, true);
+            assert!(en.contains("华东精密") && zh.contains("华东精密"), "{kind}");
+            assert!(!en.starts_with(kind), "{kind} has no English words");
+        }
+    }
+}

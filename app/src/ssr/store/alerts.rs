@@ -1,0 +1,282 @@
+//! Alerts: one row per (rule, record, due time, user), unique by its dedupe key. A user
+//! only ever reads their own.
+use crate::model::{Alert, EntityRef};
+use crate::ssr::clock::{from_ms, opt_from_ms};
+use crate::ssr::db::Sql;
+use sqlx::{Any, AnyConnection, Executor};
+
+#[derive(sqlx::FromRow)]
+struct AlertRow {
+    id: i64,
+    user_id: i64,
+    kind: String,
+    entity_type: String,
+    entity_id: i64,
+    title: String,
+    body: String,
+    due_at: Option<i64>,
+    created_at: i64,
+    delivered_at: Option<i64>,
+    read_at: Option<i64>,
+}
+
+impl AlertRow {
+    fn into_pair(self) -> (i64, Alert) {
+        (
+            self.user_id,
+            Alert {
+                id: self.id,
+                kind: self.kind,
+                title: self.title,
+                body: self.body,
+                entity: EntityRef {
+                    kind: self.entity_type,
+                    id: self.entity_id,
+                },
+                due_at: opt_from_ms(self.due_at),
+                created_at: from_ms(self.created_at),
+                delivered_at: opt_from_ms(self.delivered_at),
+                read_at: opt_from_ms(self.read_at),
+            },
+        )
+    }
+}
+
+const COLUMNS: &str =
+    "SELECT a.id, a.user_id, a.kind, a.entity_type, a.entity_id, a.title, a.body, a.due_at, \
+     a.created_at, a.delivered_at, a.read_at FROM alerts a WHERE 1 = 1";
+
+/// A new alert, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAlert {
+    pub user_id: i64,
+    pub kind: String,
+    pub entity_type: String,
+    pub entity_id: i64,
+    pub title: String,
+    pub body: String,
+    pub due_at: Option<i64>,
+    pub dedupe_key: String,
+}
+
+/// Stores the alert unless its dedupe key exists; the new id, or None if it did.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    a: &NewAlert,
+    now_ms: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "INSERT INTO alerts (user_id, kind, entity_type, entity_id, title, body, due_at, created_at, dedupe_key) VALUES (",
+    );
+    sql.bind(a.user_id)
+        .push(", ")
+        .bind(a.kind.as_str())
+        .push(", ")
+        .bind(a.entity_type.as_str())
+        .push(", ")
+        .bind(a.entity_id)
+        .push(", ")
+        .bind(a.title.as_str())
+        .push(", ")
+        .bind(a.body.as_str())
+        .push(", ")
+        .bind(a.due_at)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(a.dedupe_key.as_str())
+        .push(") ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
+    sql.query_scalar::<i64>().fetch_optional(conn).await
+}
+
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user_id: i64,
+    id: i64,
+) -> Result<Option<Alert>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND a.user_id = ")
+        .bind(user_id)
+        .push(" AND a.id = ")
+        .bind(id);
+    Ok(sql
+        .query_as::<AlertRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(|r| r.into_pair().1))
+}
+
+const UNREAD_FIRST: &str = "CASE WHEN a.read_at IS NULL THEN 1 ELSE 0 END";
+
+/// A user's alerts, unread first, newest first within each; keyset on (unread, id).
+pub async fn list<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user_id: i64,
+    kind: Option<&str>,
+    unread_only: bool,
+    after: Option<(i64, i64)>,
+    limit: i64,
+) -> Result<Vec<Alert>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND a.user_id = ").bind(user_id);
+    if let Some(k) = kind {
+        sql.push(" AND a.kind = ").bind(k);
+    }
+    if unread_only {
+        sql.push(" AND a.read_at IS NULL");
+    }
+    if let Some((unread, id)) = after {
+        sql.push(&format!(" AND ({UNREAD_FIRST} < "))
+            .bind(unread)
+            .push(&format!(" OR ({UNREAD_FIRST} = "))
+            .bind(unread)
+            .push(" AND a.id < ")
+            .bind(id)
+            .push("))");
+    }
+    sql.push(&format!(" ORDER BY {UNREAD_FIRST} DESC, a.id DESC LIMIT "))
+        .bind(limit + 1);
+    Ok(sql
+        .query_as::<AlertRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(|r| r.into_pair().1)
+        .collect())
+}
+
+/// A user's alerts after an id, oldest first (the websocket's replay).
+pub async fn after_for_user<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user_id: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Alert>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND a.user_id = ")
+        .bind(user_id)
+        .push(" AND a.id > ")
+        .bind(after)
+        .push(" ORDER BY a.id LIMIT ")
+        .bind(limit);
+    Ok(sql
+        .query_as::<AlertRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(|r| r.into_pair().1)
+        .collect())
+}
+
+/// Everyone's alerts after an id, oldest first, with their user (the hub's feed).
+pub async fn after<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Alert)>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND a.id > ")
+        .bind(after)
+        .push(" ORDER BY a.id LIMIT ")
+        .bind(limit);
+    Ok(sql
+        .query_as::<AlertRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(AlertRow::into_pair)
+        .collect())
+}
+
+pub async fn max_id<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64, sqlx::Error> {
+    Sql::new("SELECT COALESCE(MAX(id), 0) FROM alerts")
+        .query_scalar::<i64>()
+        .fetch_one(ex)
+        .await
+}
+
+pub async fn unread_count<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user_id: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM alerts WHERE read_at IS NULL AND user_id = ");
+    sql.bind(user_id);
+    sql.query_scalar::<i64>().fetch_one(ex).await
+}
+
+/// Marks one alert read; false when it was not this user's or already read.
+pub async fn mark_read<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user_id: i64,
+    id: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE alerts SET read_at = ");
+    sql.bind(now_ms)
+        .push(" WHERE read_at IS NULL AND user_id = ")
+        .bind(user_id)
+        .push(" AND id = ")
+        .bind(id);
+    Ok(sql.query().execute(ex).await?.rows_affected() == 1)
+}
+
+/// Marks every unread alert up to `upto` read; how many changed.
+pub async fn mark_all_read<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user_id: i64,
+    upto: i64,
+    now_ms: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE alerts SET read_at = ");
+    sql.bind(now_ms)
+        .push(" WHERE read_at IS NULL AND user_id = ")
+        .bind(user_id)
+        .push(" AND id <= ")
+        .bind(upto);
+    Ok(sql.query().execute(ex).await?.rows_affected())
+}
+
+/// Records that alerts reached a device.
+pub async fn mark_delivered<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ids: &[i64],
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new("UPDATE alerts SET delivered_at = ");
+    sql.bind(now_ms)
+        .push(" WHERE delivered_at IS NULL AND id IN (");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*id);
+    }
+    sql.push(")");
+    sql.query().execute(ex).await.map(|_| ())
+}
+
+pub async fn state_get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    name: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT value FROM engine_state WHERE name = ");
+    sql.bind(name);
+    sql.query_scalar::<i64>().fetch_optional(ex).await
+}
+
+pub async fn state_set<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    name: &str,
+    value: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("INSERT INTO engine_state (name, value) VALUES (");
+    sql.bind(name)
+        .push(", ")
+        .bind(value)
+        .push(") ON CONFLICT (name) DO UPDATE SET value = ")
+        .bind(value);
+    sql.query().execute(ex).await.map(|_| ())
+}

@@ -1,0 +1,140 @@
+//! `/ws`: alerts pushed live to every device a user has open (see docs/api.md).
+//!
+//! The client says `hello` with the last alert id it saw; the socket answers `welcome`
+//! (with the unread count), replays every later alert oldest first, then pushes live ones,
+//! and tells the device when alerts were read elsewhere. Pings every 20 s; a socket silent
+//! for 60 s is closed, and the client reconnects and says hello again.
+use crate::rest::error::ApiError;
+use crate::rest::extract::Auth;
+use crate::startup::ServerState;
+use app::error::AppError;
+use app::model::WsMessage;
+use app::ssr::hub::Push;
+use app::ssr::services::alerts as service;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use futures::{SinkExt, StreamExt};
+use std::time::{Duration, Instant};
+
+const PING_EVERY: Duration = Duration::from_secs(20);
+const SILENCE_LIMIT: Duration = Duration::from_secs(60);
+
+/// Only pages of this site may open a socket with the user's cookie.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        // Not a browser (no Origin): the session cookie or token still decides.
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+}
+
+pub async fn upgrade(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !same_origin(&headers) {
+        return ApiError(AppError::Forbidden).into_response();
+    }
+    // Small buffers: an idle socket should cost little memory.
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .max_message_size(64 * 1024)
+        .on_upgrade(move |socket| session(s, v.user_id, socket))
+}
+
+async fn send(socket: &mut futures::stream::SplitSink<WebSocket, Message>, m: &WsMessage) -> bool {
+    match serde_json::to_string(m) {
+        Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
+        Err(_) => true,
+    }
+}
+
+async fn session(s: ServerState, user_id: i64, socket: WebSocket) {
+    let state = s.app;
+    // Subscribe before any replay, so nothing committed in between is missed.
+    let mut sub = state.hub.subscribe(user_id);
+    let (mut out, mut inbound) = socket.split();
+    // None until the client said hello: live alerts wait for the replay.
+    let mut sent_upto: Option<i64> = None;
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let mut heard = Instant::now();
+    loop {
+        tokio::select! {
+            msg = inbound.next() => {
+                let Some(Ok(msg)) = msg else { break };
+                heard = Instant::now();
+                let text = match msg {
+                    Message::Text(t) => t,
+                    Message::Close(_) => break,
+                    _ => continue,
+                };
+                match serde_json::from_str::<WsMessage>(text.as_str()) {
+                    Ok(WsMessage::Hello { after }) => {
+                        let unread = app::ssr::store::alerts::unread_count(&state.db.read, user_id).await.unwrap_or(0);
+                        if !send(&mut out, &WsMessage::Welcome { user_id, unread }).await {
+                            break;
+                        }
+                        let mut upto = after.max(0);
+                        loop {
+                            let Ok(batch) = service::replay(&state, user_id, upto, 500).await else { break };
+                            let done = batch.len() < 500;
+                            for alert in batch {
+                                upto = alert.id;
+                                if !send(&mut out, &WsMessage::Alert { alert }).await {
+                                    return;
+                                }
+                            }
+                            if done {
+                                break;
+                            }
+                        }
+                        sent_upto = Some(sent_upto.map_or(upto, |u| u.max(upto)));
+                    }
+                    Ok(WsMessage::Ping) => {
+                        if !send(&mut out, &WsMessage::Pong).await {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            push = sub.rx.recv() => {
+                let Some(push) = push else { break };
+                let message = match push {
+                    Push::Alert(alert) => match sent_upto {
+                        Some(upto) if alert.id > upto => {
+                            sent_upto = Some(alert.id);
+                            WsMessage::Alert { alert: (*alert).clone() }
+                        }
+                        _ => continue,
+                    },
+                    Push::Read(ids) => WsMessage::Read { ids },
+                    Push::ReadAll(upto) => WsMessage::ReadAll { upto },
+                };
+                if !send(&mut out, &message).await {
+                    break;
+                }
+            }
+            _ = ping.tick() => {
+                if heard.elapsed() > SILENCE_LIMIT {
+                    break;
+                }
+                if out.send(Message::Ping(Default::default())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = out.close().await;
+}
