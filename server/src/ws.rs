@@ -81,8 +81,8 @@ async fn session(s: ServerState, user_id: i64, socket: WebSocket) {
                 };
                 match serde_json::from_str::<WsMessage>(text.as_str()) {
                     Ok(WsMessage::Hello { after }) => {
-                        let unread = app::ssr::store::alerts::unread_count(&state.db.read, user_id).await.unwrap_or(0);
-                        if !send(&mut out, &WsMessage::Welcome { user_id, unread }).await {
+                        let (unread, upto) = app::ssr::store::alerts::badge(&state.db.read, user_id).await.unwrap_or((0, 0));
+                        if !send(&mut out, &WsMessage::Welcome { user_id, unread, upto }).await {
                             break;
                         }
                         let mut upto = after.max(0);

@@ -77,6 +77,7 @@ fn Frame(user: User) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href=user.role.home_path()>"Tandem"</a>
             {nav("topnav")}
+            <crate::components::live::AlertBell/>
             <div class="who">
                 <span class="name">{user.name.clone()}</span>
                 <span class="role">{role_label}</span>
@@ -89,6 +90,7 @@ fn Frame(user: User) -> impl IntoView {
         <main class="page" id="main">
             <Outlet/>
         </main>
+        <crate::components::live::LiveAlerts/>
         {nav("tabbar")}
     }
 }

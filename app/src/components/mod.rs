@@ -1,4 +1,5 @@
 pub mod layout;
+pub mod live;
 pub mod quick_log;
 
 use crate::error::AppError;

@@ -48,8 +48,9 @@ pub enum WsMessage {
     Ping,
     /// Server → client.
     Pong,
-    /// Server → client: the session is known; `unread` is the badge count.
-    Welcome { user_id: i64, unread: i64 },
+    /// Server → client: the session is known; `unread` is the badge count, which counts
+    /// every alert up to `upto`.
+    Welcome { user_id: i64, unread: i64, upto: i64 },
     /// Server → client: an alert, replayed or live.
     Alert { alert: Alert },
     /// Server → client: these alerts were read on some device.

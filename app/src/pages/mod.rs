@@ -1,3 +1,4 @@
+pub mod alerts;
 pub mod admin;
 pub mod customers;
 pub mod dashboard;

@@ -280,3 +280,15 @@ pub async fn state_set<'e>(
         .bind(value);
     sql.query().execute(ex).await.map(|_| ())
 }
+
+/// A user's unread count and newest alert id, read together.
+pub async fn badge<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user_id: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT COUNT(CASE WHEN read_at IS NULL THEN 1 END), COALESCE(MAX(id), 0) FROM alerts WHERE user_id = ",
+    );
+    sql.bind(user_id);
+    sql.query_as::<(i64, i64)>().fetch_one(ex).await
+}

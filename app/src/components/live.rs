@@ -1,0 +1,262 @@
+//! Live alerts in the browser: one websocket per open page, a badge with the unread count,
+//! toasts for new alerts, and the system notification (with vibration on phones) when the
+//! user allowed it. The socket says `hello` with the last alert id this device saw (kept
+//! in localStorage) and reconnects with exponential backoff and jitter.
+use crate::model::{Alert, WsMessage};
+use crate::use_lang;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+const LAST_SEEN: &str = "tandem.lastAlert";
+
+/// What the live connection shares with the page.
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub unread: RwSignal<i64>,
+    pub toasts: RwSignal<Vec<Alert>>,
+    /// Bumped on every alert or read, so lists can refetch.
+    pub changes: RwSignal<u64>,
+    pub connected: RwSignal<bool>,
+}
+
+impl Live {
+    pub fn new() -> Live {
+        Live {
+            unread: RwSignal::new(0),
+            toasts: RwSignal::new(Vec::new()),
+            changes: RwSignal::new(0),
+            connected: RwSignal::new(false),
+        }
+    }
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live::new()
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn last_seen() -> i64 {
+    storage()
+        .and_then(|s| s.get_item(LAST_SEEN).ok().flatten())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn remember(id: i64) {
+    if id > last_seen() {
+        if let Some(s) = storage() {
+            let _ = s.set_item(LAST_SEEN, &id.to_string());
+        }
+    }
+}
+
+fn socket_url() -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    Some(format!("{scheme}://{}/ws", location.host().ok()?))
+}
+
+/// Shows the system notification when allowed, and vibrates phones.
+fn notify(alert: &Alert) {
+    if web_sys::Notification::permission() == web_sys::NotificationPermission::Granted {
+        let options = web_sys::NotificationOptions::new();
+        options.set_body(&alert.body);
+        options.set_tag(&format!("tandem-alert-{}", alert.id));
+        let _ = web_sys::Notification::new_with_options(&alert.title, &options);
+    }
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().vibrate_with_duration(200);
+    }
+}
+
+struct Connection {
+    socket: Option<web_sys::WebSocket>,
+    attempts: u32,
+    /// Alerts up to this id are already in the unread count.
+    counted_upto: i64,
+}
+
+fn handle(live: Live, state: &Rc<RefCell<Connection>>, msg: WsMessage) {
+    match msg {
+        WsMessage::Welcome { unread, upto, .. } => {
+            live.unread.set(unread);
+            state.borrow_mut().counted_upto = upto;
+            live.connected.set(true);
+        }
+        WsMessage::Alert { alert } => {
+            let fresh = alert.id > last_seen();
+            remember(alert.id);
+            let counted = alert.id <= state.borrow().counted_upto;
+            if alert.read_at.is_none() && !counted {
+                live.unread.update(|n| *n += 1);
+            }
+            if fresh && alert.read_at.is_none() {
+                notify(&alert);
+                live.toasts.update(|t| {
+                    t.push(alert);
+                    let extra = t.len().saturating_sub(3);
+                    t.drain(..extra);
+                });
+            }
+            live.changes.update(|c| *c += 1);
+        }
+        WsMessage::Read { ids } => {
+            live.unread.update(|n| *n = (*n - ids.len() as i64).max(0));
+            live.toasts.update(|t| t.retain(|a| !ids.contains(&a.id)));
+            live.changes.update(|c| *c += 1);
+        }
+        WsMessage::ReadAll { upto } => {
+            live.unread.set(0);
+            live.toasts.update(|t| t.retain(|a| a.id > upto));
+            live.changes.update(|c| *c += 1);
+        }
+        _ => {}
+    }
+}
+
+fn connect(live: Live, state: Rc<RefCell<Connection>>) {
+    let Some(url) = socket_url() else { return };
+    let Ok(socket) = web_sys::WebSocket::new(&url) else {
+        retry(live, state);
+        return;
+    };
+    {
+        let socket2 = socket.clone();
+        let state2 = state.clone();
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            state2.borrow_mut().attempts = 0;
+            let hello = WsMessage::Hello { after: last_seen() };
+            if let Ok(text) = serde_json::to_string(&hello) {
+                let _ = socket2.send_with_str(&text);
+            }
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        on_open.forget();
+    }
+    {
+        let state2 = state.clone();
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            if let Some(text) = e.data().as_string() {
+                if let Ok(msg) = serde_json::from_str::<WsMessage>(&text) {
+                    handle(live, &state2, msg);
+                }
+            }
+        });
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+    }
+    {
+        let state2 = state.clone();
+        let on_close = Closure::<dyn FnMut()>::new(move || {
+            live.connected.set(false);
+            state2.borrow_mut().socket = None;
+            retry(live, state2.clone());
+        });
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        on_close.forget();
+    }
+    state.borrow_mut().socket = Some(socket);
+}
+
+/// Waits 1, 2, 4 … 30 s, times a random 0.5–1.5, then connects again.
+fn retry(live: Live, state: Rc<RefCell<Connection>>) {
+    let attempts = {
+        let mut s = state.borrow_mut();
+        s.attempts = s.attempts.saturating_add(1);
+        s.attempts
+    };
+    let base = 1000.0 * 2f64.powi(attempts.min(5) as i32 - 1);
+    let delay = base.min(30_000.0) * (0.5 + js_sys::Math::random());
+    set_timeout(
+        move || connect(live, state),
+        std::time::Duration::from_millis(delay as u64),
+    );
+}
+
+/// Opens the live connection once the page is interactive; provides [`Live`].
+#[component]
+pub fn LiveAlerts() -> impl IntoView {
+    let live = Live::new();
+    provide_context(live);
+    Effect::new(move |started: Option<bool>| {
+        if started.is_none() {
+            let state = Rc::new(RefCell::new(Connection {
+                socket: None,
+                attempts: 0,
+                counted_upto: 0,
+            }));
+            connect(live, state);
+        }
+        true
+    });
+    view! { <Toasts/> }
+}
+
+/// New alerts, a few at a time, each a link to its record; announced to screen readers.
+#[component]
+fn Toasts() -> impl IntoView {
+    let lang = use_lang();
+    let live = use_context::<Live>().unwrap_or_default();
+    view! {
+        <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
+            <For each=move || live.toasts.get() key=|a| a.id let:alert>
+                <div class="toast" data-kind=alert.kind.clone()>
+                    <a href=alert.href() class="toast-body">
+                        <strong>{alert.title.clone()}</strong>
+                        <span>{alert.body.clone()}</span>
+                    </a>
+                    <button type="button" class="toast-close"
+                        aria-label=lang.t("Dismiss", "关闭")
+                        on:click=move |_| live.toasts.update(|t| t.retain(|x| x.id != alert.id))>"×"</button>
+                </div>
+            </For>
+        </div>
+    }
+}
+
+/// The bell in the header: the unread count, a link to the alert centre.
+#[component]
+pub fn AlertBell() -> impl IntoView {
+    let lang = use_lang();
+    let live = use_context::<Live>().unwrap_or_default();
+    let initial = Resource::new(|| (), |_| crate::api::unread_alerts());
+    // The server's count until the socket says otherwise.
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = initial.get() {
+            if !live.connected.get_untracked() {
+                live.unread.set(c.unread);
+            }
+        }
+    });
+    let label = move || {
+        let n = live.unread.get();
+        match lang {
+            crate::i18n::Lang::En => format!("Alerts, {n} unread"),
+            crate::i18n::Lang::ZhCn => format!("提醒,{n} 条未读"),
+        }
+    };
+    view! {
+        <a href="/alerts" class="bell" aria-label=label data-testid="alert-bell">
+            <span aria-hidden="true">"🔔"</span>
+            <Transition fallback=|| ()>
+                {move || {
+                    let _ = initial.get();
+                    let n = live.unread.get();
+                    (n > 0).then(|| view! { <span class="bell-count" data-testid="unread-count">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span> })
+                }}
+            </Transition>
+        </a>
+    }
+}

@@ -1,0 +1,114 @@
+//! The alert centre: unread first, filter by kind, mark read, open the record.
+use crate::api::{list_alerts, ReadAlert, ReadAllAlerts};
+use crate::components::live::Live;
+use crate::components::{ErrorNote, Loading};
+use crate::format::short_time;
+use crate::i18n::Lang;
+use crate::use_lang;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+pub fn kind_label(lang: Lang, kind: &str) -> &'static str {
+    match kind {
+        "lead_assigned" => lang.t("Lead assigned", "新分配线索"),
+        "lead_sla_warning" => lang.t("Lead first-contact warning", "线索即将超时"),
+        "lead_sla_breach" => lang.t("Lead first contact overdue", "线索首次联系超时"),
+        "lead_returned" => lang.t("Lead back in the pool", "线索退回公海"),
+        "follow_up_due" => lang.t("Follow-up due", "跟进到期"),
+        "follow_up_overdue" => lang.t("Follow-up overdue", "跟进逾期"),
+        "silent_customer" => lang.t("Silent customer", "沉默客户"),
+        "pool_reclaim_warning" => lang.t("Returning to the pool", "即将退回公海"),
+        "pool_reclaimed" => lang.t("Returned to the pool", "已退回公海"),
+        "stage_stalled" => lang.t("Deal stalled", "商机停滞"),
+        "post_sale_check" => lang.t("Post-sale check", "成交回访"),
+        "renewal_due" => lang.t("Renewal due", "续约提醒"),
+        "task_assigned" => lang.t("Task assigned", "新任务"),
+        "task_due" => lang.t("Task due", "任务到期"),
+        _ => lang.t("Alert", "提醒"),
+    }
+}
+
+#[component]
+pub fn AlertsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let kind = move || query.with(|m| m.get("kind").filter(|k| !k.is_empty()));
+    let cursor = move || query.with(|m| m.get("cursor"));
+    let live = use_context::<Live>().unwrap_or_default();
+    let read = ServerAction::<ReadAlert>::new();
+    let read_all = ServerAction::<ReadAllAlerts>::new();
+    let alerts = Resource::new(
+        move || {
+            (
+                kind(),
+                cursor(),
+                live.changes.get(),
+                read.version().get() + read_all.version().get(),
+            )
+        },
+        |(kind, cursor, _, _)| list_alerts(kind, cursor),
+    );
+    let initial_kind = kind();
+    view! {
+        <Title text=lang.t("Alerts · Tandem", "提醒 · Tandem")/>
+        <h1>{lang.t("Alerts", "提醒")}</h1>
+        <div class="toolbar">
+            <form method="get" action="/alerts" class="inline-form">
+                <label for="alert-kind">{lang.t("Kind", "类型")}</label>
+                <select id="alert-kind" name="kind">
+                    <option value="">{lang.t("All kinds", "全部类型")}</option>
+                    {crate::domain::alerts::KINDS.into_iter().map(|k| view! {
+                        <option value=k selected=initial_kind.as_deref() == Some(k)>{kind_label(lang, k)}</option>
+                    }).collect::<Vec<_>>()}
+                </select>
+                <button type="submit">{lang.t("Show", "筛选")}</button>
+            </form>
+            <ActionForm action=read_all attr:class="inline">
+                <button type="submit" data-testid="read-all">{lang.t("Mark all read", "全部标为已读")}</button>
+            </ActionForm>
+        </div>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match alerts.await {
+                    Ok(page) => {
+                        let next = page.next_cursor.map(|c| {
+                            let mut href = format!("/alerts?cursor={c}");
+                            if let Some(k) = kind() {
+                                href.push_str(&format!("&kind={k}"));
+                            }
+                            view! { <a class="button more" href=href>{lang.t("More", "更多")}</a> }
+                        });
+                        if page.items.is_empty() {
+                            return view! { <p class="empty">{lang.t("No alerts.", "暂无提醒。")}</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="rows" data-testid="alert-list">
+                                {page.items.into_iter().map(|a| {
+                                    let unread = a.read_at.is_none();
+                                    let label = format!("{} {}", lang.t("Mark read:", "标为已读:"), a.title);
+                                    view! {
+                                        <li class="row alert" class:unread=unread data-alert=a.id>
+                                            <a class="main" href=a.href()>
+                                                <span class="title">{a.title.clone()}</span>
+                                                <span class="meta">{kind_label(lang, &a.kind)}" · "{a.body.clone()}" · "{short_time(a.created_at)}</span>
+                                            </a>
+                                            {unread.then(|| view! {
+                                                <ActionForm action=read attr:class="inline">
+                                                    <input type="hidden" name="id" value=a.id/>
+                                                    <button type="submit" class="action done" aria-label=label>"✓"</button>
+                                                </ActionForm>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect::<Vec<_>>()}
+                            </ul>
+                            {next}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
