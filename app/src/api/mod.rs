@@ -585,7 +585,10 @@ pub async fn unread_alerts() -> Result<AlertCount, AppError> {
 
 /// The alert centre: unread first, optionally one kind.
 #[server(prefix = "/sfn", endpoint = "alerts")]
-pub async fn list_alerts(kind: Option<String>, cursor: Option<String>) -> Result<Page<Alert>, AppError> {
+pub async fn list_alerts(
+    kind: Option<String>,
+    cursor: Option<String>,
+) -> Result<Page<Alert>, AppError> {
     let q = services::alerts::AlertQuery {
         kind,
         cursor,

@@ -51,6 +51,7 @@ pub fn SignedInLayout() -> impl IntoView {
 #[component]
 fn Frame(user: User) -> impl IntoView {
     let lang = use_lang();
+    provide_context(crate::components::live::Live::new());
     let location = use_location();
     let role_label = role_name(lang, user.role);
     let items = nav_for(user.role);

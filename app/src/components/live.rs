@@ -102,7 +102,10 @@ fn handle(live: Live, state: &Rc<RefCell<Connection>>, msg: WsMessage) {
             if alert.read_at.is_none() && !counted {
                 live.unread.update(|n| *n += 1);
             }
-            if fresh && alert.read_at.is_none() {
+            // Toast what is new: live ones, and recent ones this device missed while away.
+            let recent =
+                js_sys::Date::now() - (alert.created_at.timestamp_millis() as f64) < 600_000.0;
+            if fresh && alert.read_at.is_none() && (!counted || recent) {
                 notify(&alert);
                 live.toasts.update(|t| {
                     t.push(alert);
@@ -147,13 +150,14 @@ fn connect(live: Live, state: Rc<RefCell<Connection>>) {
     }
     {
         let state2 = state.clone();
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if let Some(text) = e.data().as_string() {
-                if let Ok(msg) = serde_json::from_str::<WsMessage>(&text) {
-                    handle(live, &state2, msg);
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                if let Some(text) = e.data().as_string() {
+                    if let Ok(msg) = serde_json::from_str::<WsMessage>(&text) {
+                        handle(live, &state2, msg);
+                    }
                 }
-            }
-        });
+            });
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
     }
@@ -185,11 +189,11 @@ fn retry(live: Live, state: Rc<RefCell<Connection>>) {
     );
 }
 
-/// Opens the live connection once the page is interactive; provides [`Live`].
+/// Opens the live connection once the page is interactive; shares [`Live`] (which the
+/// frame provides) with the bell and the pages.
 #[component]
 pub fn LiveAlerts() -> impl IntoView {
-    let live = Live::new();
-    provide_context(live);
+    let live = use_context::<Live>().unwrap_or_default();
     Effect::new(move |started: Option<bool>| {
         if started.is_none() {
             let state = Rc::new(RefCell::new(Connection {
@@ -248,7 +252,8 @@ pub fn AlertBell() -> impl IntoView {
         }
     };
     view! {
-        <a href="/alerts" class="bell" aria-label=label data-testid="alert-bell">
+        <a href="/alerts" class="bell" aria-label=label data-testid="alert-bell"
+            data-live=move || if live.connected.get() { "on" } else { "off" }>
             <span aria-hidden="true">"🔔"</span>
             <Transition fallback=|| ()>
                 {move || {

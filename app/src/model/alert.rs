@@ -50,7 +50,11 @@ pub enum WsMessage {
     Pong,
     /// Server → client: the session is known; `unread` is the badge count, which counts
     /// every alert up to `upto`.
-    Welcome { user_id: i64, unread: i64, upto: i64 },
+    Welcome {
+        user_id: i64,
+        unread: i64,
+        upto: i64,
+    },
     /// Server → client: an alert, replayed or live.
     Alert { alert: Alert },
     /// Server → client: these alerts were read on some device.

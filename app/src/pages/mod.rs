@@ -1,5 +1,5 @@
-pub mod alerts;
 pub mod admin;
+pub mod alerts;
 pub mod customers;
 pub mod dashboard;
 pub mod login;

@@ -1,0 +1,47 @@
+import { expect, test } from "@playwright/test";
+import { api, hydrated, signIn } from "./helpers";
+
+// A manager assigns a lead; the rep's Today page, open on a phone, shows the toast within
+// two seconds; reading alerts on a second device of the same rep clears the first's badge.
+test("a lead assigned by the manager reaches the rep live, and reads sync across devices", async ({ browser, baseURL }, info) => {
+  test.skip(info.project.name !== "phone", "the rep is on a phone");
+  const rep = "rep7@demo.tandem";
+  const phone = await browser.newContext({ ...info.project.use, baseURL });
+  const other = await browser.newContext({ ...info.project.use, baseURL });
+  const a = await phone.newPage();
+  const b = await other.newPage();
+  await signIn(a, rep);
+  await a.goto("/today");
+  await hydrated(a);
+  await signIn(b, rep);
+  await b.goto("/alerts");
+  await hydrated(b);
+  await expect(a.getByTestId("alert-bell")).toHaveAttribute("data-live", "on");
+  await expect(b.getByTestId("alert-bell")).toHaveAttribute("data-live", "on");
+  // Start from a clean slate: nothing unread on either device.
+  await b.getByTestId("read-all").click();
+  await expect(a.getByTestId("unread-count")).toHaveCount(0);
+
+  const manager = await api(baseURL!, "manager2@demo.tandem");
+  const company = `实时提醒测试 ${Date.now()}`;
+  const created = await manager.post("/api/v1/leads", { data: { name: "赵敏", company, source: "event" } });
+  expect(created.status()).toBe(201);
+  const lead = await created.json();
+  const users = await (await manager.get("/api/v1/users")).json();
+  const repId = users.find((u: { email: string }) => u.email === rep).id;
+  const assigned = await manager.post(`/api/v1/leads/${lead.id}/assign`, { data: { owner_id: repId } });
+  expect(assigned.status()).toBe(200);
+
+  const toast = a.getByTestId("toasts").getByText(company);
+  await expect(toast).toBeVisible({ timeout: 2_000 });
+  await expect(a.getByTestId("unread-count")).toHaveText("1");
+  await expect(b.getByTestId("unread-count")).toHaveText("1");
+  await expect(b.getByTestId("alert-list")).toContainText(company);
+
+  // Read on the second device; the phone's badge and toast clear within a second.
+  await b.getByTestId("read-all").click();
+  await expect(a.getByTestId("unread-count")).toHaveCount(0, { timeout: 1_500 });
+  await expect(toast).toHaveCount(0);
+  await phone.close();
+  await other.close();
+});
