@@ -101,11 +101,7 @@ async fn session(s: ServerState, user_id: i64, socket: WebSocket) {
                         }
                         sent_upto = Some(sent_upto.map_or(upto, |u| u.max(upto)));
                     }
-                    Ok(WsMessage::Ping) => {
-                        if !send(&mut out, &WsMessage::Pong).await {
-                            break;
-                        }
-                    }
+                    Ok(WsMessage::Ping) if !send(&mut out, &WsMessage::Pong).await => break,
                     _ => {}
                 }
             }

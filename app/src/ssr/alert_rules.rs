@@ -78,10 +78,16 @@ pub trait EventRule: Send + Sync {
     ) -> RuleFuture<'a>;
 }
 
+/// Every rule the engine runs.
+pub struct Registry {
+    pub time: Vec<Box<dyn TimeRule>>,
+    pub events: Vec<Box<dyn EventRule>>,
+}
+
 /// The rules Tandem runs.
-pub fn registry() -> (Vec<Box<dyn TimeRule>>, Vec<Box<dyn EventRule>>) {
-    (
-        vec![
+pub fn registry() -> Registry {
+    Registry {
+        time: vec![
             Box::new(FollowUpDue),
             Box::new(FollowUpOverdue),
             Box::new(LeadSlaWarning),
@@ -93,13 +99,13 @@ pub fn registry() -> (Vec<Box<dyn TimeRule>>, Vec<Box<dyn EventRule>>) {
             Box::new(RenewalDue),
             Box::new(TaskDue),
         ],
-        vec![
+        events: vec![
             Box::new(LeadAssigned),
             Box::new(LeadReturned),
             Box::new(PoolReclaimed),
             Box::new(TaskAssigned),
         ],
-    )
+    }
 }
 
 const HOUR: i64 = 3_600_000;

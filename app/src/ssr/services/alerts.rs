@@ -46,7 +46,8 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     super::pool::reclaim_due(state).await?;
     super::leads::mql_timeout_due(state).await?;
 
-    let (time_rules, event_rules) = registry();
+    let rules_in_force = registry();
+    let (time_rules, event_rules) = (&rules_in_force.time, &rules_in_force.events);
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let t = Thresholds {
@@ -79,7 +80,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
 
     match store::state_get(&mut *tx, WATERMARK).await? {
         Some(from) if from < now => {
-            for rule in &time_rules {
+            for rule in time_rules {
                 found.extend(rule.find(&mut tx, from, now, &t).await?);
             }
             store::state_set(&mut *tx, WATERMARK, now).await?;
