@@ -312,3 +312,31 @@ impl TestApp {
         self.count(&format!("SELECT MIN(id) FROM leads WHERE deleted_at IS NULL AND status IN ('new','mql') AND owner_id = {owner}")).await
     }
 }
+
+/// Another instance of Tandem on the same database (its own hub, listener, dispatcher).
+pub struct Instance {
+    pub base: String,
+    pub state: ServerState,
+    _handle: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    pub async fn second_instance(&self) -> Instance {
+        let url = self.state.app.db.url.clone();
+        let db = server::db::connect(&url).await.expect("connect");
+        let config = Config {
+            database_url: url,
+            addr: "127.0.0.1:0".parse().expect("addr"),
+            secure_cookies: false,
+        };
+        let app = Application::build(config, db, Arc::new(self.clock.clone()))
+            .await
+            .expect("build app");
+        let (addr, state, handle) = app.spawn();
+        Instance {
+            base: format!("http://{addr}"),
+            state,
+            _handle: handle,
+        }
+    }
+}

@@ -6,6 +6,7 @@ mod helpers;
 mod alerts;
 mod auth;
 mod customers;
+mod delivery;
 mod follow_ups;
 mod leads;
 mod pages;
