@@ -316,7 +316,7 @@ impl TestApp {
 /// Another instance of Tandem on the same database (its own hub, listener, dispatcher).
 pub struct Instance {
     pub base: String,
-    pub state: ServerState,
+    _state: ServerState,
     _handle: tokio::task::JoinHandle<()>,
 }
 
@@ -335,7 +335,7 @@ impl TestApp {
         let (addr, state, handle) = app.spawn();
         Instance {
             base: format!("http://{addr}"),
-            state,
+            _state: state,
             _handle: handle,
         }
     }
