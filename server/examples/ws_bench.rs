@@ -77,22 +77,31 @@ async fn socket(
     ))
     .await
     .unwrap();
+    #[derive(serde::Deserialize)]
+    struct Frame {
+        #[serde(rename = "type")]
+        kind: String,
+        alert: Option<AlertPart>,
+    }
+    #[derive(serde::Deserialize)]
+    struct AlertPart {
+        id: i64,
+        created_at: chrono::DateTime<chrono::Utc>,
+    }
     while let Some(Ok(m)) = ws.next().await {
+        // Received now: the clock is read before any parsing.
+        let now = chrono::Utc::now().timestamp_millis();
         let Message::Text(t) = m else { continue };
-        let v: Value = serde_json::from_str(t.as_str()).unwrap_or_default();
-        match v["type"].as_str() {
-            Some("welcome") => {
+        let Ok(frame) = serde_json::from_str::<Frame>(t.as_str()) else {
+            continue;
+        };
+        match (frame.kind.as_str(), frame.alert) {
+            ("welcome", _) => {
                 let _ = ready.send(());
             }
-            Some("alert") => {
-                let now = chrono::Utc::now().timestamp_millis();
-                let created = v["alert"]["created_at"]
-                    .as_str()
-                    .and_then(|s| s.parse::<chrono::DateTime<chrono::Utc>>().ok())
-                    .map(|d| d.timestamp_millis())
-                    .unwrap_or(now);
+            ("alert", Some(a)) => {
                 if out
-                    .send((v["alert"]["id"].as_i64().unwrap(), created, now))
+                    .send((a.id, a.created_at.timestamp_millis(), now))
                     .is_err()
                 {
                     break;

@@ -106,19 +106,32 @@ async fn session(s: ServerState, user_id: i64, socket: WebSocket) {
                 }
             }
             push = sub.rx.recv() => {
-                let Some(push) = push else { break };
-                let message = match push {
-                    Push::Alert(alert) => match sent_upto {
-                        Some(upto) if alert.id > upto => {
-                            sent_upto = Some(alert.id);
-                            WsMessage::Alert { alert: (*alert).clone() }
-                        }
-                        _ => continue,
-                    },
-                    Push::Read(ids) => WsMessage::Read { ids },
-                    Push::ReadAll(upto) => WsMessage::ReadAll { upto },
-                };
-                if !send(&mut out, &message).await {
+                let Some(first) = push else { break };
+                // Everything already queued goes out in one flush.
+                let mut pending = vec![first];
+                while let Ok(more) = sub.rx.try_recv() {
+                    pending.push(more);
+                }
+                let mut failed = false;
+                for push in pending {
+                    let text: String = match push {
+                        Push::Alert(alert, text) => match sent_upto {
+                            Some(upto) if alert.id > upto => {
+                                sent_upto = Some(alert.id);
+                                // Serialised once by the dispatcher for every socket.
+                                text.as_ref().to_string()
+                            }
+                            _ => continue,
+                        },
+                        Push::Read(ids) => serde_json::to_string(&WsMessage::Read { ids }).unwrap_or_default(),
+                        Push::ReadAll(upto) => serde_json::to_string(&WsMessage::ReadAll { upto }).unwrap_or_default(),
+                    };
+                    if out.feed(Message::Text(text.into())).await.is_err() {
+                        failed = true;
+                        break;
+                    }
+                }
+                if failed || out.flush().await.is_err() {
                     break;
                 }
             }

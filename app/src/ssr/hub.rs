@@ -12,7 +12,8 @@ use tokio::sync::{mpsc, Notify};
 /// What a socket is told.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Push {
-    Alert(Arc<Alert>),
+    /// The alert and its `{"type":"alert",…}` message, serialised once for every socket.
+    Alert(Arc<Alert>, Arc<str>),
     Read(Vec<i64>),
     ReadAll(i64),
 }

@@ -194,10 +194,14 @@ pub async fn dispatch(state: AppState, poll: Duration) {
             let mut delivered = Vec::new();
             for (user, alert) in batch {
                 let id = alert.id;
-                if state
-                    .hub
-                    .push(user, Push::Alert(std::sync::Arc::new(alert)))
-                {
+                let alert = std::sync::Arc::new(alert);
+                let message = crate::model::WsMessage::Alert {
+                    alert: (*alert).clone(),
+                };
+                let Ok(text) = serde_json::to_string(&message) else {
+                    continue;
+                };
+                if state.hub.push(user, Push::Alert(alert, text.into())) {
                     delivered.push(id);
                 }
             }
