@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/new") view=pages::new_customer::NewCustomerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/customers/:id") view=pages::customers::CustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("/alerts") view=pages::alerts::AlertsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/leads") view=pages::leads::LeadsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/tasks") view=pages::tasks::TasksPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/pipeline") view=pages::pipeline::PipelinePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/deals/:id") view=pages::pipeline::DealPage ssr=SsrMode::Async/>

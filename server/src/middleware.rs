@@ -38,6 +38,7 @@ fn is_private_page(path: &str) -> bool {
         "/customers",
         "/pipeline",
         "/tasks",
+        "/leads",
         "/alerts",
         "/deals",
     ]

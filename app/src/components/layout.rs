@@ -18,10 +18,11 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str, &'static str, &'s
     let admin = ("/admin", "Admin", "管理", "⚙");
     let pipeline = ("/pipeline", "Pipeline", "商机", "📈");
     let tasks = ("/tasks", "Tasks", "任务", "✓");
+    let leads = ("/leads", "Leads", "线索", "🎯");
     match role {
-        Role::Rep => vec![today, customers, pipeline, tasks],
+        Role::Rep => vec![today, leads, customers, pipeline, tasks],
         Role::Agent => vec![queue, customers, tasks],
-        Role::Manager => vec![dashboard, pipeline, customers, tasks, today],
+        Role::Manager => vec![dashboard, leads, pipeline, customers, tasks, today],
         Role::Admin => vec![admin, dashboard, customers, queue],
     }
 }

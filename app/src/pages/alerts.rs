@@ -50,6 +50,16 @@ pub fn AlertsPage() -> impl IntoView {
         |(kind, cursor, _, _)| list_alerts(kind, cursor),
     );
     let initial_kind = kind();
+    // Offer the system notifications once the page runs in a browser that can ask.
+    let (can_ask, set_can_ask) = signal(false);
+    Effect::new(move |_| {
+        set_can_ask
+            .set(web_sys::Notification::permission() == web_sys::NotificationPermission::Default);
+    });
+    let ask = move |_| {
+        let _ = web_sys::Notification::request_permission();
+        set_can_ask.set(false);
+    };
     view! {
         <Title text=lang.t("Alerts · Tandem", "提醒 · Tandem")/>
         <h1>{lang.t("Alerts", "提醒")}</h1>
@@ -64,6 +74,9 @@ pub fn AlertsPage() -> impl IntoView {
                 </select>
                 <button type="submit">{lang.t("Show", "筛选")}</button>
             </form>
+            {move || can_ask.get().then(|| view! {
+                <button type="button" on:click=ask>{lang.t("Notify me on this device", "在此设备上通知我")}</button>
+            })}
             <ActionForm action=read_all attr:class="inline">
                 <button type="submit" data-testid="read-all">{lang.t("Mark all read", "全部标为已读")}</button>
             </ActionForm>

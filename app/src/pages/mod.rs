@@ -2,6 +2,7 @@ pub mod admin;
 pub mod alerts;
 pub mod customers;
 pub mod dashboard;
+pub mod leads;
 pub mod login;
 pub mod new_customer;
 pub mod pipeline;
