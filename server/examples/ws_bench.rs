@@ -99,13 +99,12 @@ async fn socket(
             ("welcome", _) => {
                 let _ = ready.send(());
             }
-            ("alert", Some(a)) => {
+            ("alert", Some(a))
                 if out
                     .send((a.id, a.created_at.timestamp_millis(), now))
-                    .is_err()
-                {
-                    break;
-                }
+                    .is_err() =>
+            {
+                break;
             }
             _ => {}
         }
