@@ -239,6 +239,8 @@ pub async fn log_follow_up(
     summary: String,
     next: String,
     pick: Option<String>,
+    latitude: Option<String>,
+    longitude: Option<String>,
 ) -> Result<Activity, AppError> {
     use crate::domain::time::{local_date_at, NextFollowUp, DEFAULT_UTC_OFFSET_MINUTES};
     let state = app_state()?;
@@ -260,11 +262,22 @@ pub async fn log_follow_up(
             })?
             .resolve(now, DEFAULT_UTC_OFFSET_MINUTES)
     };
+    let degrees = |field: &str, v: Option<String>| -> Result<Option<f64>, AppError> {
+        match v.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(t) => t
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| AppError::field(field, "not a coordinate")),
+        }
+    };
     let input = NewActivity {
         customer_id,
         kind,
         summary: Some(summary),
         next_follow_up_at: next_at,
+        latitude: degrees("latitude", latitude)?,
+        longitude: degrees("longitude", longitude)?,
         ..Default::default()
     };
     services::activities::log(&state, &viewer, input).await
@@ -686,4 +699,37 @@ pub async fn convert_lead(id: i64, version: i64) -> Result<Conversion, AppError>
         opportunity_name: None,
     };
     services::leads::convert(&app_state()?, &current_viewer()?, id, r).await
+}
+
+/// Edits a customer's profile from the form on its page; `version` guards against
+/// overwriting someone else's change (409). Tags are comma-separated.
+#[server(prefix = "/sfn", endpoint = "edit_customer")]
+pub async fn edit_customer(
+    id: i64,
+    version: i64,
+    name: String,
+    level: String,
+    status: String,
+    industry: String,
+    region: String,
+    tags: String,
+) -> Result<Customer, AppError> {
+    let optional = |s: String| Some((!s.trim().is_empty()).then(|| s.trim().to_string()));
+    let patch = CustomerPatch {
+        version,
+        name: Some(name),
+        level: Some(level),
+        status: Some(status),
+        industry: optional(industry),
+        region: optional(region),
+        tags: Some(
+            tags.split([',', ','])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    services::customers::patch(&app_state()?, &current_viewer()?, id, patch).await
 }

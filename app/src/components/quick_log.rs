@@ -26,6 +26,24 @@ pub fn QuickLog(customer_id: i64, customer_name: String) -> impl IntoView {
         lang.t("Log follow-up with", "记录跟进:"),
         customer_name
     );
+    // Optional check-in: the browser asks the user before it shares a position.
+    let (lat, set_lat) = signal(String::new());
+    let (lng, set_lng) = signal(String::new());
+    let check_in = move |_| {
+        use wasm_bindgen::JsCast;
+        let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+            return;
+        };
+        let got = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Position)>::new(
+            move |p: web_sys::Position| {
+                let c = p.coords();
+                set_lat.set(format!("{:.6}", c.latitude()));
+                set_lng.set(format!("{:.6}", c.longitude()));
+            },
+        );
+        let _ = geo.get_current_position(got.as_ref().unchecked_ref());
+        got.forget();
+    };
     let kinds = [
         ActivityKind::Call,
         ActivityKind::Visit,
@@ -51,6 +69,16 @@ pub fn QuickLog(customer_id: i64, customer_name: String) -> impl IntoView {
                 <label class="sr-only" for=format!("summary-{customer_id}")>{lang.t("Summary", "摘要")}</label>
                 <input id=format!("summary-{customer_id}") name="summary" maxlength="500"
                     placeholder=lang.t("One line (optional)", "一句话摘要(可选)")/>
+                <input type="hidden" name="latitude" prop:value=lat/>
+                <input type="hidden" name="longitude" prop:value=lng/>
+                <button type="button" class="link check-in" on:click=check_in
+                    aria-pressed=move || if lat.get().is_empty() { "false" } else { "true" }>
+                    {move || if lat.get().is_empty() {
+                        lang.t("📍 Add my location (visit check-in)", "📍 添加我的位置(拜访签到)")
+                    } else {
+                        lang.t("📍 Location added", "📍 已添加位置")
+                    }}
+                </button>
                 <fieldset class="next">
                     <legend>{lang.t("Next follow-up — saves", "下次跟进(点击即保存)")}</legend>
                     <button type="submit" name="next" value="1d">{lang.t("Tomorrow", "明天")}</button>

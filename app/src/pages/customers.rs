@@ -1,5 +1,5 @@
 //! Customer list (search as you type, keyset paging) and the customer page.
-use crate::api::{customer_timeline, AddTask, CreateDeal, FinishTask, LogFollowUp};
+use crate::api::{customer_timeline, AddTask, CreateDeal, EditCustomer, FinishTask, LogFollowUp};
 use crate::api::{
     get_customer, list_customers, ClaimCustomer, CustomerDetail, CustomerListParams,
     ReleaseCustomer,
@@ -238,8 +238,10 @@ pub fn CustomerPage() -> impl IntoView {
     provide_context(new_deal);
     let add_task = ServerAction::<AddTask>::new();
     let finish_task = ServerAction::<FinishTask>::new();
+    let edit = ServerAction::<EditCustomer>::new();
     provide_context(add_task);
     provide_context(finish_task);
+    provide_context(edit);
     let detail = Resource::new(
         move || {
             (
@@ -248,7 +250,7 @@ pub fn CustomerPage() -> impl IntoView {
                 release.version().get(),
                 log.version().get(),
                 new_deal.version().get(),
-                add_task.version().get() + finish_task.version().get(),
+                add_task.version().get() + finish_task.version().get() + edit.version().get(),
             )
         },
         |(id, _, _, _, _, _)| async move {
@@ -266,6 +268,7 @@ pub fn CustomerPage() -> impl IntoView {
             new_deal.value().get().and_then(|r| r.err()),
             add_task.value().get().and_then(|r| r.err()),
             finish_task.value().get().and_then(|r| r.err()),
+            edit.value().get().and_then(|r| r.err()),
         ]
         .into_iter()
         .flatten()
@@ -361,6 +364,7 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
                 </ActionForm>
             }))}
             {mine.then(|| view! { <QuickLog customer_id=c.id customer_name=c.name.clone()/> })}
+            {(mine || can_add_deal).then(|| view! { <EditCustomerForm c=c.clone()/> })}
             {(mine && !c.locked).then(|| release.map(|a| view! {
                 <details class="release">
                     <summary class="button">{lang.t("Return to the pool", "退回公海")}</summary>
@@ -384,6 +388,7 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
                 <div><dt>{lang.t("Next follow-up", "下次跟进")}</dt><dd>{c.next_follow_up_at.map(short_time).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{lang.t("Last contact", "最近联系")}</dt><dd>{c.last_contact_at.map(short_time).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{lang.t("Industry", "行业")}</dt><dd>{c.industry.clone().unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{lang.t("Tags", "标签")}</dt><dd data-testid="tags">{if c.tags.is_empty() { "—".to_string() } else { c.tags.join(" · ") }}</dd></div>
                 <div><dt>{lang.t("Region", "地区")}</dt><dd>{c.region.clone().unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{lang.t("Health", "健康度")}</dt><dd>{c.health_score.map(|h| h.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
             </dl>
@@ -555,4 +560,41 @@ fn timeline_row(lang: Lang, t: TimelineItem) -> impl IntoView {
             </div>
         </li>
     }
+}
+
+/// The customer's profile as a form; saving sends the version read (409 if it moved).
+#[component]
+fn EditCustomerForm(c: Customer) -> impl IntoView {
+    let lang = use_lang();
+    let Some(edit) = use_context::<ServerAction<EditCustomer>>() else {
+        return ().into_any();
+    };
+    let level = c.level.as_str();
+    view! {
+        <details class="edit-customer">
+            <summary class="button">{lang.t("Edit", "编辑")}</summary>
+            <ActionForm action=edit attr:class="grid-form">
+                <input type="hidden" name="id" value=c.id/>
+                <input type="hidden" name="version" value=c.version/>
+                <label>{lang.t("Name", "名称")}<input name="name" required maxlength="200" value=c.name.clone()/></label>
+                <label>{lang.t("Level", "级别")}
+                    <select name="level">
+                        {["A", "B", "C"].into_iter().map(|l| view! { <option value=l selected=l == level>{l}</option> }).collect::<Vec<_>>()}
+                    </select>
+                </label>
+                <label>{lang.t("Status", "状态")}
+                    <select name="status">
+                        {[CustomerStatus::Prospect, CustomerStatus::Active, CustomerStatus::Churned].into_iter().map(|st| view! {
+                            <option value=st.as_str() selected=st == c.status>{status_label(lang, st)}</option>
+                        }).collect::<Vec<_>>()}
+                    </select>
+                </label>
+                <label>{lang.t("Industry", "行业")}<input name="industry" maxlength="100" value=c.industry.clone().unwrap_or_default()/></label>
+                <label>{lang.t("Region", "地区")}<input name="region" maxlength="100" value=c.region.clone().unwrap_or_default()/></label>
+                <label>{lang.t("Tags (comma-separated)", "标签(逗号分隔)")}<input name="tags" maxlength="500" value=c.tags.join(", ")/></label>
+                <button type="submit" class="primary">{lang.t("Save", "保存")}</button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
 }
