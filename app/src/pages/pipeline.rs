@@ -70,6 +70,27 @@ pub fn PipelinePage() -> impl IntoView {
                                 <div class="tile"><span class="label">{lang.t("Weighted forecast, this month", "本月加权预测")}</span><span class="value">{money(v.month_weighted_minor)}</span></div>
                                 <div class="tile"><span class="label">{lang.t("Weighted forecast, this quarter", "本季度加权预测")}</span><span class="value">{money(v.quarter_weighted_minor)}</span></div>
                             </div>
+                            {(v.by_owner.len() > 1).then(|| view! {
+                                <table class="grid forecast" data-testid="forecast-by-rep">
+                                    <caption>{lang.t("Forecast by rep", "按销售的加权预测")}</caption>
+                                    <thead><tr>
+                                        <th scope="col">{lang.t("Rep", "销售")}</th>
+                                        <th scope="col" class="num">{lang.t("Open deals", "进行中商机")}</th>
+                                        <th scope="col" class="num">{lang.t("This month", "本月")}</th>
+                                        <th scope="col" class="num">{lang.t("This quarter", "本季度")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {v.by_owner.iter().map(|r| view! {
+                                            <tr>
+                                                <th scope="row">{r.owner_name.clone()}</th>
+                                                <td class="num">{r.open_deals}</td>
+                                                <td class="num">{money(r.month_weighted_minor)}</td>
+                                                <td class="num">{money(r.quarter_weighted_minor)}</td>
+                                            </tr>
+                                        }).collect::<Vec<_>>()}
+                                    </tbody>
+                                </table>
+                            })}
                             <div class="board">{columns}</div>
                         }.into_any()
                     }

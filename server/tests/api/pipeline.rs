@@ -240,3 +240,49 @@ async fn a_rejected_contract_leaves_the_deal_open_and_lost_needs_a_reason() {
         assert_eq!(json(r).await["probability"], 0);
     }
 }
+
+#[tokio::test]
+async fn the_forecast_splits_by_rep_and_adds_up_to_the_team() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let view = |c: reqwest::Client| {
+            let url = app.url("/sfn/pipeline");
+            async move {
+                let r = c
+                    .post(url)
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), reqwest::StatusCode::OK);
+                r.json::<serde_json::Value>().await.unwrap()
+            }
+        };
+        let team = view(app.login("manager1@demo.tandem").await).await;
+        let rows = team["by_owner"].as_array().unwrap();
+        assert!(rows.len() > 1, "{b:?}: the team's reps");
+        for (total, field) in [
+            ("month_weighted_minor", "month_weighted_minor"),
+            ("quarter_weighted_minor", "quarter_weighted_minor"),
+        ] {
+            let sum: i64 = rows.iter().map(|r| r[field].as_i64().unwrap()).sum();
+            assert_eq!(sum, team[total].as_i64().unwrap(), "{b:?} {field}");
+        }
+        let other_team = app.user_id("rep5@demo.tandem").await;
+        assert!(rows.iter().all(|r| r["owner_id"] != other_team));
+        let rep1 = app.user_id("rep1@demo.tandem").await;
+        let mine = view(app.login("rep1@demo.tandem").await).await;
+        let own = mine["by_owner"].as_array().unwrap();
+        assert_eq!(own.len(), 1);
+        assert_eq!(own[0]["owner_id"], rep1);
+        assert_eq!(
+            own[0]["quarter_weighted_minor"],
+            mine["quarter_weighted_minor"]
+        );
+        let in_team = rows.iter().find(|r| r["owner_id"] == rep1).unwrap();
+        assert_eq!(
+            in_team["quarter_weighted_minor"],
+            own[0]["quarter_weighted_minor"]
+        );
+    }
+}

@@ -546,9 +546,25 @@ pub async fn pipeline(state: &AppState, viewer: &Viewer) -> AppResult<crate::api
         300,
     )
     .await?;
+    let (m0, m1) = (fmt(month_start), fmt(next(month_start, 1)));
+    let (q0, q1) = (fmt(quarter_start), fmt(next(quarter_start, 3)));
+    let by_owner = store::forecast_by_owner(&state.db.read, viewer, (&m0, &m1), (&q0, &q1))
+        .await?
+        .into_iter()
+        .map(
+            |(owner_id, owner_name, m, q, n)| crate::api::OwnerForecast {
+                owner_id,
+                owner_name,
+                month_weighted_minor: m,
+                quarter_weighted_minor: q,
+                open_deals: n,
+            },
+        )
+        .collect();
     Ok(crate::api::PipelineView {
         deals,
         month_weighted_minor: month,
         quarter_weighted_minor: quarter,
+        by_owner,
     })
 }

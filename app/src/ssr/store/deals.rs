@@ -392,6 +392,33 @@ pub async fn weighted_forecast<'e>(
     sql.query_scalar::<i64>().fetch_one(ex).await
 }
 
+/// The weighted forecast per owner for two close-date ranges, with open deal counts.
+pub async fn forecast_by_owner<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    month: (&str, &str),
+    quarter: (&str, &str),
+) -> Result<Vec<(i64, String, i64, i64, i64)>, sqlx::Error> {
+    let weighted = "o.amount_minor * o.probability / 100";
+    let mut sql = Sql::new("SELECT o.owner_id, u.name");
+    for (from, to) in [month, quarter] {
+        sql.push(", CAST(COALESCE(SUM(CASE WHEN o.expected_close >= ")
+            .bind(from)
+            .push(" AND o.expected_close < ")
+            .bind(to)
+            .push(&format!(" THEN {weighted} ELSE 0 END), 0) AS BIGINT)"));
+    }
+    sql.push(
+        ", COUNT(*) FROM opportunities o JOIN users u ON u.id = o.owner_id \
+         WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won','lost')",
+    );
+    owned_by_scope(&mut sql, viewer, Access::Read, "o.owner_id");
+    sql.push(" GROUP BY o.owner_id, u.name ORDER BY u.name");
+    sql.query_as::<(i64, String, i64, i64, i64)>()
+        .fetch_all(ex)
+        .await
+}
+
 /// The board: open deals and deals won since `won_since_ms`, in stage order, oldest in stage first.
 pub async fn board<'e>(
     ex: impl Executor<'e, Database = Any>,
