@@ -20,6 +20,9 @@ pub struct PoolRules {
     pub no_win_days: i64,
     /// Days of warning before a reclaim.
     pub warning_days: i64,
+    /// Optional holding limits per customer level, e.g. `{"A": 20}`: a rep may hold at most
+    /// that many customers of the level (on top of `holding_limit`).
+    pub level_limits: std::collections::BTreeMap<String, i64>,
 }
 
 impl Default for PoolRules {
@@ -31,6 +34,7 @@ impl Default for PoolRules {
             no_follow_up_days: 30,
             no_win_days: 90,
             warning_days: 3,
+            level_limits: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -38,6 +38,14 @@ pub async fn put_pool(
             errors.insert(field.into(), format!("must be between 0 and {max}"));
         }
     }
+    for (level, limit) in &rules.level_limits {
+        if !["A", "B", "C"].contains(&level.as_str()) || !(0..=100_000).contains(limit) {
+            errors.insert(
+                "level_limits".into(),
+                "give levels A, B or C, each a limit between 0 and 100000".into(),
+            );
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError(AppError::Validation(errors)));
     }

@@ -324,3 +324,59 @@ async fn app_reclaim(app: &TestApp) -> usize {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn per_level_limits_stop_claims_of_that_level_only() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep_id = app.user_id("rep2@demo.tandem").await;
+        let held_a = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM customers WHERE owner_id = {rep_id} AND level = 'A' AND deleted_at IS NULL"
+            ))
+            .await;
+        let ids = pool_ids(&app, 2).await;
+        sqlx::query(&format!(
+            "UPDATE customers SET level = 'A' WHERE id = {}",
+            ids[0]
+        ))
+        .execute(&app.state.app.db.write)
+        .await
+        .unwrap();
+        sqlx::query(&format!(
+            "UPDATE customers SET level = 'C' WHERE id = {}",
+            ids[1]
+        ))
+        .execute(&app.state.app.db.write)
+        .await
+        .unwrap();
+        set_rules(&app, json!({"level_limits": {"A": held_a}})).await;
+        let rep = app.login("rep2@demo.tandem").await;
+        let r = rep
+            .post(app.url(&format!("/api/v1/customers/{}/claim", ids[0])))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let p = problem(r).await;
+        assert!(p["errors"]["customer_id"]
+            .as_str()
+            .unwrap()
+            .contains("level-A"));
+        let r = rep
+            .post(app.url(&format!("/api/v1/customers/{}/claim", ids[1])))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "other levels are not limited");
+        // Bad settings are named.
+        let admin = app.login("admin@demo.tandem").await;
+        let r = admin
+            .put(app.url("/api/v1/settings/pool"))
+            .json(&json!({"level_limits": {"D": 3}}))
+            .send()
+            .await
+            .unwrap();
+        assert!(problem(r).await["errors"]["level_limits"].is_string());
+    }
+}

@@ -53,6 +53,23 @@ pub async fn claim(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cust
             ),
         ));
     }
+    if let Some(limit) = rules.level_limits.get(current.level.as_str()) {
+        let mut sql =
+            Sql::new("SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id = ");
+        sql.bind(viewer.user_id)
+            .push(" AND level = ")
+            .bind(current.level.as_str());
+        let at_level = sql.query_scalar::<i64>().fetch_one(&mut *tx).await?;
+        if at_level >= *limit {
+            return Err(AppError::field(
+                "customer_id",
+                format!(
+                    "you already hold {at_level} level-{} customers; the limit is {limit}",
+                    current.level.as_str()
+                ),
+            ));
+        }
+    }
     let day_start = end_of_local_day(now, DEFAULT_UTC_OFFSET_MINUTES) - Duration::days(1);
     let claimed_today =
         pool::claims_since(&mut *tx, viewer.user_id, day_start.timestamp_millis()).await?;
