@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { api, hydrated, signIn } from "./helpers";
 
 test("a rep enters a lead, sees its first-contact clock, logs a call and qualifies it", async ({ page }, info) => {
   const email = info.project.name === "phone" ? "rep2@demo.tandem" : "rep3@demo.tandem";
@@ -21,4 +21,24 @@ test("a rep enters a lead, sees its first-contact clock, logs a call and qualifi
   await expect(row).toHaveCount(0);
   await page.getByRole("link", { name: "Marketing-qualified" }).click();
   await expect(page.getByTestId("lead-list")).toContainText(company);
+});
+
+test("a manager hands a lead to a rep of the team", async ({ page, baseURL }, info) => {
+  test.skip(info.project.name !== "desktop", "managers work at a desk");
+  const manager = await api(baseURL!, "manager1@demo.tandem");
+  const users = await (await manager.get("/api/v1/users")).json();
+  const byEmail = (e: string) => users.find((u: { email: string }) => u.email === e);
+  const [rep1, rep2] = [byEmail("rep1@demo.tandem"), byEmail("rep2@demo.tandem")];
+  const company = `分配测试 ${Date.now()}`;
+  const r = await manager.post("/api/v1/leads", { data: { name: "孙丽", company, source: "event", owner_id: rep1.id } });
+  expect(r.status()).toBe(201);
+
+  await signIn(page, "manager1@demo.tandem");
+  await page.goto("/leads?tab=new");
+  await hydrated(page);
+  const row = page.getByTestId("lead-list").locator("li", { hasText: company });
+  await expect(row).toContainText(rep1.name);
+  await row.getByLabel("Assign to").selectOption(String(rep2.id));
+  await row.getByRole("button", { name: "Assign", exact: true }).click();
+  await expect(row).toContainText(rep2.name);
 });

@@ -745,3 +745,9 @@ pub async fn edit_customer(
     };
     services::customers::patch(&app_state()?, &current_viewer()?, id, patch).await
 }
+
+/// A manager hands a lead to a rep of their team.
+#[server(prefix = "/sfn", endpoint = "assign_lead")]
+pub async fn assign_lead(id: i64, owner_id: i64) -> Result<Lead, AppError> {
+    services::leads::assign(&app_state()?, &current_viewer()?, id, owner_id).await
+}

@@ -1,12 +1,14 @@
 //! Leads: the first-contact countdown, one-tap call logging, qualify, disqualify with a
 //! reason, convert; and a short form to add one.
 use crate::api::{
-    list_leads, AddLead, ContactLead, ConvertLead, DisqualifyLead, LeadsView, QualifyLead,
+    list_leads, task_assignees, AddLead, AssignLead, ContactLead, ConvertLead, DisqualifyLead,
+    LeadsView, QualifyLead,
 };
 use crate::components::{ErrorNote, Loading};
 use crate::domain::leads::LeadStatus;
 use crate::format::relative;
 use crate::model::Lead;
+use crate::model::{Role, User};
 use crate::use_lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,6 +25,11 @@ pub fn LeadsPage() -> impl IntoView {
     let qualify = ServerAction::<QualifyLead>::new();
     let disqualify = ServerAction::<DisqualifyLead>::new();
     let convert = ServerAction::<ConvertLead>::new();
+    let assign = ServerAction::<AssignLead>::new();
+    provide_context(assign);
+    // Managers hand leads to the reps of their team.
+    let people = Resource::new(|| (), |_| task_assignees());
+    provide_context(people);
     provide_context(contact);
     provide_context(qualify);
     provide_context(disqualify);
@@ -33,6 +40,7 @@ pub fn LeadsPage() -> impl IntoView {
             + qualify.version().get()
             + disqualify.version().get()
             + convert.version().get()
+            + assign.version().get()
     };
     let leads = Resource::new(
         move || (tab(), cursor(), versions()),
@@ -51,6 +59,7 @@ pub fn LeadsPage() -> impl IntoView {
             qualify.value().get().and_then(|r| r.err()),
             disqualify.value().get().and_then(|r| r.err()),
             convert.value().get().and_then(|r| r.err()),
+            assign.value().get().and_then(|r| r.err()),
         ]
         .into_iter()
         .flatten()
@@ -162,6 +171,9 @@ fn LeadRow(l: Lead, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
         _ => None,
     };
     let closed = l.status.is_closed();
+    let assign = use_context::<ServerAction<AssignLead>>();
+    let people = use_context::<Resource<Result<Vec<User>, crate::error::AppError>>>();
+    let owner = l.owner_id;
     view! {
         <li class="row lead" class:overdue=overdue data-lead=l.id>
             <div class="main">
@@ -192,6 +204,26 @@ fn LeadRow(l: Lead, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
                             <input type="hidden" name="version" value=version/>
                             <button type="submit" class="primary">{lang.t("Convert to customer", "转为客户")}</button>
                         </ActionForm>
+                    })}
+                    {(!closed).then_some(()).and(assign.zip(people)).map(|(a, people)| view! {
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                // Only managers and admins see more people than themselves.
+                                let all = people.await.unwrap_or_default();
+                                let manages = all.len() > 1 && all.iter().any(|u| matches!(u.role, Role::Manager | Role::Admin));
+                                let reps: Vec<User> = all.into_iter().filter(|u| u.role == Role::Rep).collect();
+                                (manages && !reps.is_empty()).then(|| view! {
+                                    <ActionForm action=a attr:class="inline-form">
+                                        <input type="hidden" name="id" value=id/>
+                                        <label class="sr-only" for=format!("assign-{id}")>{lang.t("Assign to", "分配给")}</label>
+                                        <select id=format!("assign-{id}") name="owner_id">
+                                            {reps.into_iter().map(|u| view! { <option value=u.id selected=Some(u.id) == owner>{u.name}</option> }).collect::<Vec<_>>()}
+                                        </select>
+                                        <button type="submit">{lang.t("Assign", "分配")}</button>
+                                    </ActionForm>
+                                })
+                            })}
+                        </Suspense>
                     })}
                     {(!closed).then_some(()).and(disqualify).map(|a| view! {
                         <details class="inline-details">
