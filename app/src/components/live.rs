@@ -235,14 +235,19 @@ fn Toasts() -> impl IntoView {
 pub fn AlertBell() -> impl IntoView {
     let lang = use_lang();
     let live = use_context::<Live>().unwrap_or_default();
-    let initial = Resource::new(|| (), |_| crate::api::unread_alerts());
-    // The server's count until the socket says otherwise.
-    Effect::new(move |_| {
-        if let Some(Ok(c)) = initial.get() {
-            if !live.connected.get_untracked() {
-                live.unread.set(c.unread);
-            }
+    // The count is fetched in the browser (the socket's welcome keeps it current), so the
+    // server-rendered header never waits on it.
+    Effect::new(move |started: Option<bool>| {
+        if started.is_none() {
+            leptos::task::spawn_local(async move {
+                if let Ok(c) = crate::api::unread_alerts().await {
+                    if !live.connected.get_untracked() {
+                        live.unread.set(c.unread);
+                    }
+                }
+            });
         }
+        true
     });
     let label = move || {
         let n = live.unread.get();
@@ -255,13 +260,10 @@ pub fn AlertBell() -> impl IntoView {
         <a href="/alerts" class="bell" aria-label=label data-testid="alert-bell"
             data-live=move || if live.connected.get() { "on" } else { "off" }>
             <span aria-hidden="true">"🔔"</span>
-            <Transition fallback=|| ()>
-                {move || {
-                    let _ = initial.get();
-                    let n = live.unread.get();
-                    (n > 0).then(|| view! { <span class="bell-count" data-testid="unread-count">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span> })
-                }}
-            </Transition>
+            {move || {
+                let n = live.unread.get();
+                (n > 0).then(|| view! { <span class="bell-count" data-testid="unread-count">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span> })
+            }}
         </a>
     }
 }

@@ -190,6 +190,8 @@ impl TestApp {
         Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            // A stalled response fails the test instead of hanging the suite.
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .expect("client")
     }
