@@ -146,19 +146,6 @@ pub struct ActivityQuery {
     pub cursor: Option<String>,
 }
 
-fn encode(at: i64, id: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("at:{at}:{id}"))
-}
-
-fn decode(cursor: &str) -> Option<(i64, i64)> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let mut parts = text.strip_prefix("at:")?.split(':');
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
-}
-
 pub async fn list(
     state: &AppState,
     viewer: &Viewer,
@@ -174,7 +161,7 @@ pub async fn list(
     let before = match q.cursor.as_deref() {
         None | Some("") => None,
         Some(c) => Some(
-            decode(c)
+            crate::ssr::store::decode_pair("at", c)
                 .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
         ),
     };
@@ -185,7 +172,7 @@ pub async fn list(
     rows.truncate(limit as usize);
     let next_cursor = if more {
         rows.last()
-            .map(|a| encode(a.occurred_at.timestamp_millis(), a.id))
+            .map(|a| crate::ssr::store::encode_pair("at", a.occurred_at.timestamp_millis(), a.id))
     } else {
         None
     };

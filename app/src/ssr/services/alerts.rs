@@ -16,7 +16,6 @@ use crate::ssr::db::{Backend, Sql};
 use crate::ssr::hub::Push;
 use crate::ssr::store::alerts::{self as store, NewAlert};
 use crate::ssr::store::settings;
-use base64::Engine;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -285,19 +284,6 @@ pub struct AlertQuery {
     pub cursor: Option<String>,
 }
 
-fn encode(unread: i64, id: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("al:{unread}:{id}"))
-}
-
-fn decode(cursor: &str) -> Option<(i64, i64)> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let mut parts = text.strip_prefix("al:")?.split(':');
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
-}
-
 /// The viewer's alerts: unread first, newest first.
 pub async fn list(state: &AppState, viewer: &Viewer, q: AlertQuery) -> AppResult<Page<Alert>> {
     let limit = super::page_limit(q.limit)?;
@@ -310,7 +296,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: AlertQuery) -> AppResult
     let after = match q.cursor.as_deref() {
         None | Some("") => None,
         Some(c) => Some(
-            decode(c)
+            crate::ssr::store::decode_pair("al", c)
                 .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
         ),
     };
@@ -327,7 +313,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: AlertQuery) -> AppResult
     rows.truncate(limit as usize);
     let next_cursor = if more {
         rows.last()
-            .map(|a| encode(i64::from(a.read_at.is_none()), a.id))
+            .map(|a| crate::ssr::store::encode_pair("al", i64::from(a.read_at.is_none()), a.id))
     } else {
         None
     };

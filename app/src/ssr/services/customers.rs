@@ -42,21 +42,6 @@ pub struct CustomerQuery {
     pub cursor: Option<String>,
 }
 
-fn encode_sorted(value: i64, id: i64) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("k:{value}:{id}"))
-}
-
-fn decode_sorted(cursor: &str) -> Option<(i64, i64)> {
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let mut parts = text.strip_prefix("k:")?.split(':');
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
-}
-
 fn nonempty(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)
@@ -89,7 +74,7 @@ pub async fn list(
     } else {
         match q.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => (None, None),
-            Some(c) => match decode_sorted(c) {
+            Some(c) => match crate::ssr::store::decode_pair("k", c) {
                 Some(k) => (None, Some(k)),
                 None => {
                     check.fail("cursor", "not a cursor this server gave out");
@@ -163,7 +148,7 @@ pub async fn list(
         page.next_cursor = page
             .items
             .last()
-            .map(|c| encode_sorted(filter.sort.value(c), c.id));
+            .map(|c| crate::ssr::store::encode_pair("k", filter.sort.value(c), c.id));
     }
     Ok(page)
 }

@@ -10,7 +10,6 @@ use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::customers;
 use crate::ssr::store::scope::{assignable_users_scope, Access};
 use crate::ssr::store::tasks::{self as store, TaskFields, TaskFilter, NO_DUE};
-use base64::Engine;
 use sqlx::AnyConnection;
 
 /// May `viewer` give a task to `user_id`? Reps and agents: only to themselves.
@@ -199,19 +198,6 @@ pub struct TaskQuery {
     pub cursor: Option<String>,
 }
 
-fn encode(due: i64, id: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("due:{due}:{id}"))
-}
-
-fn decode(cursor: &str) -> Option<(i64, i64)> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let mut parts = text.strip_prefix("due:")?.split(':');
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
-}
-
 pub async fn list(state: &AppState, viewer: &Viewer, q: TaskQuery) -> AppResult<Page<Task>> {
     let limit = super::page_limit(q.limit)?;
     let done = match q.status.as_deref() {
@@ -223,7 +209,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: TaskQuery) -> AppResult<
     let after = match q.cursor.as_deref() {
         None | Some("") => None,
         Some(c) => Some(
-            decode(c)
+            crate::ssr::store::decode_pair("due", c)
                 .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
         ),
     };
@@ -242,7 +228,8 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: TaskQuery) -> AppResult<
     rows.truncate(limit as usize);
     let next_cursor = if more {
         rows.last().map(|t| {
-            encode(
+            crate::ssr::store::encode_pair(
+                "due",
                 t.due_at.map(|d| d.timestamp_millis()).unwrap_or(NO_DUE),
                 t.id,
             )

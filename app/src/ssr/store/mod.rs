@@ -32,6 +32,20 @@ pub fn decode_cursor(cursor: &str) -> Option<i64> {
     text.strip_prefix("id:")?.parse().ok()
 }
 
+/// A cursor over a two-part sort key `(value, id)`, tagged by the list it belongs to.
+pub fn encode_pair(tag: &str, value: i64, id: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{tag}:{value}:{id}"))
+}
+
+pub fn decode_pair(tag: &str, cursor: &str) -> Option<(i64, i64)> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let mut parts = text.strip_prefix(tag)?.strip_prefix(':')?.split(':');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
 pub fn like_pattern(needle: &str) -> String {
     let mut p = String::with_capacity(needle.len() + 2);
@@ -55,6 +69,14 @@ mod tests {
         assert_eq!(decode_cursor(&encode_cursor(42)), Some(42));
         assert_eq!(decode_cursor("not-a-cursor"), None);
         assert_eq!(decode_cursor(""), None);
+    }
+
+    #[test]
+    fn pair_cursors_round_trip_only_for_their_list() {
+        let c = encode_pair("due", -5, 42);
+        assert_eq!(decode_pair("due", &c), Some((-5, 42)));
+        assert_eq!(decode_pair("al", &c), None);
+        assert_eq!(decode_pair("due", "bogus"), None);
     }
 
     #[test]
