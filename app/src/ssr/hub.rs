@@ -90,6 +90,14 @@ impl Hub {
             .sum()
     }
 
+    /// Whether the user has a socket open on this instance.
+    pub fn has(&self, user_id: i64) -> bool {
+        self.subs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(&user_id)
+    }
+
     /// Pushes to every socket of a user here; true if at least one was open.
     pub fn push(&self, user_id: i64, push: Push) -> bool {
         let subs = self.subs.lock().unwrap_or_else(|p| p.into_inner());

@@ -192,6 +192,10 @@ pub async fn dispatch(state: AppState, poll: Duration) {
             let full = batch.len() == 1000;
             let mut delivered = Vec::new();
             for (user, alert) in batch {
+                // Most alerts are for people with no socket here: skip serialising those.
+                if !state.hub.has(user) {
+                    continue;
+                }
                 let id = alert.id;
                 let alert = std::sync::Arc::new(alert);
                 let message = crate::model::WsMessage::Alert {
