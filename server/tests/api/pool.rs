@@ -369,6 +369,27 @@ async fn per_level_limits_stop_claims_of_that_level_only() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "other levels are not limited");
+        // A manager cannot push the rep over the limit either.
+        let manager = app.login("manager1@demo.tandem").await;
+        let r = manager
+            .post(app.url(&format!("/api/v1/customers/{}/assign", ids[0])))
+            .json(&json!({"owner_id": rep_id}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        assert!(problem(r).await["errors"]["owner_id"]
+            .as_str()
+            .unwrap()
+            .contains("level-A"));
+        let owner: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT owner_id FROM customers WHERE id = {}",
+            ids[0]
+        ))
+        .fetch_one(&app.state.app.db.read)
+        .await
+        .unwrap();
+        assert_eq!(owner, None, "still in the pool ({b:?})");
         // Bad settings are named.
         let admin = app.login("admin@demo.tandem").await;
         let r = admin

@@ -2,7 +2,7 @@
 use crate::domain::pool::PoolRules;
 use crate::domain::time::{end_of_local_day, DEFAULT_UTC_OFFSET_MINUTES};
 use crate::error::{AppError, AppResult};
-use crate::model::{Customer, Role};
+use crate::model::{Customer, Level, Role};
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::db::Sql;
@@ -43,33 +43,15 @@ pub async fn claim(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cust
             serde_json::to_value(&current).unwrap_or_default(),
         ));
     }
-    let held = pool::holdings(&mut *tx, viewer.user_id).await?;
-    if held >= rules.holding_limit {
-        return Err(AppError::field(
-            "customer_id",
-            format!(
-                "you already hold {held} customers; the limit is {}",
-                rules.holding_limit
-            ),
-        ));
-    }
-    if let Some(limit) = rules.level_limits.get(current.level.as_str()) {
-        let mut sql =
-            Sql::new("SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id = ");
-        sql.bind(viewer.user_id)
-            .push(" AND level = ")
-            .bind(current.level.as_str());
-        let at_level = sql.query_scalar::<i64>().fetch_one(&mut *tx).await?;
-        if at_level >= *limit {
-            return Err(AppError::field(
-                "customer_id",
-                format!(
-                    "you already hold {at_level} level-{} customers; the limit is {limit}",
-                    current.level.as_str()
-                ),
-            ));
-        }
-    }
+    within_limits(
+        &mut tx,
+        &rules,
+        viewer.user_id,
+        current.level,
+        "customer_id",
+        "you already hold",
+    )
+    .await?;
     let day_start = end_of_local_day(now, DEFAULT_UTC_OFFSET_MINUTES) - Duration::days(1);
     let claimed_today =
         pool::claims_since(&mut *tx, viewer.user_id, day_start.timestamp_millis()).await?;
@@ -198,7 +180,46 @@ pub async fn release(
     Ok(after)
 }
 
-/// A manager (or admin) gives a pool or team customer to a rep in their team.
+/// The holding limit and the limit for the customer's level, checked for `user_id` before
+/// a customer of `level` becomes theirs (by claim or by a manager's assignment).
+async fn within_limits(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    rules: &PoolRules,
+    user_id: i64,
+    level: Level,
+    field: &str,
+    holds: &str,
+) -> AppResult<()> {
+    let held = pool::holdings(&mut **tx, user_id).await?;
+    if held >= rules.holding_limit {
+        return Err(AppError::field(
+            field,
+            format!(
+                "{holds} {held} customers; the limit is {}",
+                rules.holding_limit
+            ),
+        ));
+    }
+    if let Some(limit) = rules.level_limits.get(level.as_str()) {
+        let mut sql =
+            Sql::new("SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id = ");
+        sql.bind(user_id).push(" AND level = ").bind(level.as_str());
+        let at_level = sql.query_scalar::<i64>().fetch_one(&mut **tx).await?;
+        if at_level >= *limit {
+            return Err(AppError::field(
+                field,
+                format!(
+                    "{holds} {at_level} level-{} customers; the limit is {limit}",
+                    level.as_str()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A manager (or admin) gives a pool or team customer to a rep in their team, within the
+/// rep's holding limit and level limits.
 pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, to: i64) -> AppResult<Customer> {
     if !matches!(viewer.role, Role::Manager | Role::Admin) {
         return Err(AppError::Forbidden);
@@ -218,6 +239,16 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, to: i64) -> AppR
     if current.owner_id == Some(to) {
         return Ok(current);
     }
+    let rules = rules(&mut *tx).await?;
+    within_limits(
+        &mut tx,
+        &rules,
+        to,
+        current.level,
+        "owner_id",
+        "this rep already holds",
+    )
+    .await?;
     if !pool::set_owner(
         &mut tx,
         id,
@@ -233,7 +264,6 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, to: i64) -> AppR
             serde_json::to_value(latest).unwrap_or_default(),
         ));
     }
-    let rules = rules(&mut *tx).await?;
     pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
     pool::record(
         &mut tx,
