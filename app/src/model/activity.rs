@@ -106,4 +106,9 @@ pub struct TimelineItem {
     /// The deal a stage change or contract belongs to.
     pub opportunity_id: Option<i64>,
     pub amount_minor: Option<i64>,
+    /// activity: where a visit was checked in, when the rep shared it.
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    #[serde(default)]
+    pub longitude: Option<f64>,
 }

@@ -325,6 +325,7 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
     }).collect::<Vec<_>>();
     let no_contacts = contacts.is_empty();
     let new_deal = use_context::<ServerAction<CreateDeal>>();
+    let viewer_is_rep = d.viewer_is_rep;
     let can_add_deal = c.owner_id == Some(d.viewer_id) || !d.viewer_is_rep && c.owner_id.is_some();
     let deals = d.deals.iter().map(|o| view! {
         <li class="row">
@@ -425,7 +426,7 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
             } else {
                 view! { <TaskRows tasks show_assignee=true/> }.into_any()
             }}
-            <NewTaskForm customer_id=Some(customer_id)/>
+            <NewTaskForm customer_id=Some(customer_id) can_assign=!viewer_is_rep/>
         </section>
         <section aria-labelledby="timeline">
             <h2 id="timeline">{lang.t("Timeline", "时间线")}</h2>
@@ -551,12 +552,28 @@ fn timeline_row(lang: Lang, t: TimelineItem) -> impl IntoView {
     } else {
         format!(" · {who}")
     };
+    // A visit's check-in: the place, opening on a map.
+    let place = match (t.latitude, t.longitude) {
+        (Some(lat), Some(lon)) => Some(view! {
+            <a
+                class="checkin"
+                data-testid="checkin"
+                href=format!("https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=17/{lat:.5}/{lon:.5}")
+                target="_blank"
+                rel="noopener"
+            >
+                {format!("📍 {} {lat:.4}, {lon:.4}", lang.t("Checked in at", "签到位置"))}
+            </a>
+        }),
+        _ => None,
+    };
     view! {
         <li class="row" data-kind=t.kind.clone()>
             <span class="icon" aria-hidden="true">{icon}</span>
             <div class="main">
                 <span class="title">{text}</span>
                 <span class="meta">{short_time(t.at)}{by}</span>
+                {place}
             </div>
         </li>
     }

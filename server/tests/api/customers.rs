@@ -681,7 +681,10 @@ async fn the_timeline_tells_the_whole_story_newest_first_in_pages() {
         app.clock.advance(chrono::Duration::minutes(1));
         let r = rep
             .post(app.url("/api/v1/activities"))
-            .json(&json!({"customer_id": pool_customer, "kind": "call", "summary": "首次电话"}))
+            .json(
+                &json!({"customer_id": pool_customer, "kind": "visit", "summary": "首次拜访",
+                "latitude": 31.2304, "longitude": 121.4737}),
+            )
             .send()
             .await
             .unwrap();
@@ -715,6 +718,7 @@ async fn the_timeline_tells_the_whole_story_newest_first_in_pages() {
         // Page through two at a time and collect the kinds, newest first.
         let mut kinds = Vec::new();
         let mut times = Vec::new();
+        let mut places = Vec::new();
         let mut cursor = String::new();
         loop {
             let page = json(
@@ -729,6 +733,7 @@ async fn the_timeline_tells_the_whole_story_newest_first_in_pages() {
             for it in page["items"].as_array().unwrap() {
                 kinds.push(it["kind"].as_str().unwrap().to_string());
                 times.push(it["at"].as_str().unwrap().to_string());
+                places.push((it["latitude"].as_f64(), it["longitude"].as_f64()));
             }
             match page["next_cursor"].as_str() {
                 Some(c) => cursor = c.to_string(),
@@ -737,6 +742,9 @@ async fn the_timeline_tells_the_whole_story_newest_first_in_pages() {
         }
         let newest: Vec<&str> = kinds.iter().take(5).map(String::as_str).collect();
         assert_eq!(newest, ["stage", "task_done", "task", "activity", "owner"]);
+        // The visit shows where it was checked in; nothing else has a place.
+        assert_eq!(places[3], (Some(31.2304), Some(121.4737)), "{b:?}");
+        assert!(places[..3].iter().all(|p| *p == (None, None)), "{b:?}");
         let mut sorted = times.clone();
         sorted.sort_by(|a, b| b.cmp(a));
         assert_eq!(times, sorted, "newest first across pages");

@@ -15,6 +15,8 @@ struct Row {
     user_name: Option<String>,
     opportunity_id: Option<i64>,
     amount_minor: Option<i64>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
 }
 
 /// Where the previous page stopped: (at, kind, id) of its last entry.
@@ -29,54 +31,57 @@ pub async fn for_customer<'e>(
 ) -> Result<Vec<TimelineItem>, sqlx::Error> {
     const NO_TEXT: &str = "CAST(NULL AS TEXT)";
     const NO_INT: &str = "CAST(NULL AS BIGINT)";
+    // Only follow-ups have a place; the other branches end with this.
+    const NO_PLACE: &str = "CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION)";
     let mut sql = Sql::new(
-        "SELECT at, src, id, title, detail, user_name, opportunity_id, amount_minor FROM (",
+        "SELECT at, src, id, title, detail, user_name, opportunity_id, amount_minor, latitude, longitude FROM (",
     );
     sql.push(&format!(
         "SELECT a.occurred_at AS at, 'activity' AS src, a.id AS id, a.kind AS title, a.summary AS detail, \
-         u.name AS user_name, a.opportunity_id AS opportunity_id, {NO_INT} AS amount_minor \
+         u.name AS user_name, a.opportunity_id AS opportunity_id, {NO_INT} AS amount_minor, \
+         a.latitude AS latitude, a.longitude AS longitude \
          FROM activities a LEFT JOIN users u ON u.id = a.user_id \
          WHERE a.deleted_at IS NULL AND a.customer_id = "
     ))
     .bind(customer_id);
     sql.push(&format!(
-        " UNION ALL SELECT h.entered_at, 'stage', h.id, h.stage, o.name, u.name, o.id, {NO_INT} \
+        " UNION ALL SELECT h.entered_at, 'stage', h.id, h.stage, o.name, u.name, o.id, {NO_INT}, {NO_PLACE} \
          FROM opportunity_stage_history h JOIN opportunities o ON o.id = h.opportunity_id \
          LEFT JOIN users u ON u.id = h.entered_by WHERE o.deleted_at IS NULL AND o.customer_id = "
     ))
     .bind(customer_id);
     sql.push(&format!(
-        " UNION ALL SELECT t.created_at, 'task', t.id, 'created', t.title, u.name, t.opportunity_id, {NO_INT} \
+        " UNION ALL SELECT t.created_at, 'task', t.id, 'created', t.title, u.name, t.opportunity_id, {NO_INT}, {NO_PLACE} \
          FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id \
          WHERE t.deleted_at IS NULL AND t.customer_id = "
     ))
     .bind(customer_id);
     sql.push(&format!(
-        " UNION ALL SELECT t.done_at, 'task_done', t.id, 'done', t.title, u.name, t.opportunity_id, {NO_INT} \
+        " UNION ALL SELECT t.done_at, 'task_done', t.id, 'done', t.title, u.name, t.opportunity_id, {NO_INT}, {NO_PLACE} \
          FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id \
          WHERE t.deleted_at IS NULL AND t.done_at IS NOT NULL AND t.customer_id = "
     ))
     .bind(customer_id);
     sql.push(&format!(
-        " UNION ALL SELECT k.created_at, 'ticket', k.id, k.status, k.subject, u.name, {NO_INT}, {NO_INT} \
+        " UNION ALL SELECT k.created_at, 'ticket', k.id, k.status, k.subject, u.name, {NO_INT}, {NO_INT}, {NO_PLACE} \
          FROM tickets k LEFT JOIN users u ON u.id = k.assignee_id \
          WHERE k.deleted_at IS NULL AND k.customer_id = "
     ))
     .bind(customer_id);
     sql.push(&format!(
-        " UNION ALL SELECT c.created_at, 'contract', c.id, 'pending', {NO_TEXT}, u.name, c.opportunity_id, c.amount_minor \
+        " UNION ALL SELECT c.created_at, 'contract', c.id, 'pending', {NO_TEXT}, u.name, c.opportunity_id, c.amount_minor, {NO_PLACE} \
          FROM contracts c LEFT JOIN users u ON u.id = c.created_by \
          WHERE c.deleted_at IS NULL AND c.customer_id = "
     ))
     .bind(customer_id);
-    sql.push(
-        " UNION ALL SELECT c.approved_at, 'contract_decided', c.id, c.approval_status, CAST(NULL AS TEXT), u.name, c.opportunity_id, c.amount_minor \
+    sql.push(&format!(
+        " UNION ALL SELECT c.approved_at, 'contract_decided', c.id, c.approval_status, {NO_TEXT}, u.name, c.opportunity_id, c.amount_minor, {NO_PLACE} \
          FROM contracts c LEFT JOIN users u ON u.id = c.approved_by \
-         WHERE c.deleted_at IS NULL AND c.approved_at IS NOT NULL AND c.customer_id = ",
-    )
+         WHERE c.deleted_at IS NULL AND c.approved_at IS NOT NULL AND c.customer_id = "
+    ))
     .bind(customer_id);
     sql.push(&format!(
-        " UNION ALL SELECT p.at, 'owner', p.id, p.action, p.reason, u.name, {NO_INT}, {NO_INT} \
+        " UNION ALL SELECT p.at, 'owner', p.id, p.action, p.reason, u.name, {NO_INT}, {NO_INT}, {NO_PLACE} \
          FROM pool_events p LEFT JOIN users u ON u.id = p.user_id WHERE p.customer_id = "
     ))
     .bind(customer_id);
@@ -110,6 +115,8 @@ pub async fn for_customer<'e>(
             user_name: r.user_name,
             opportunity_id: r.opportunity_id,
             amount_minor: r.amount_minor,
+            latitude: r.latitude,
+            longitude: r.longitude,
         })
         .collect())
 }
