@@ -136,12 +136,26 @@ pub fn TaskRows(tasks: Vec<Task>, show_assignee: bool) -> impl IntoView {
 
 /// Adding a task: a title, when it is due, and (for managers) who does it.
 #[component]
-pub fn NewTaskForm(customer_id: Option<i64>) -> impl IntoView {
+/// `can_assign`: whether to offer other people (a rep only ever gives tasks to themselves,
+/// so their form does not ask the server who else there is).
+pub fn NewTaskForm(
+    customer_id: Option<i64>,
+    #[prop(default = true)] can_assign: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let Some(add) = use_context::<ServerAction<AddTask>>() else {
         return ().into_any();
     };
-    let assignees = Resource::new(|| (), |_| task_assignees());
+    let assignees = Resource::new(
+        || (),
+        move |_| async move {
+            if can_assign {
+                task_assignees().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
     let suffix = customer_id.map(|c| c.to_string()).unwrap_or_default();
     let assignee_field = format!("task-assignee{suffix}");
     let dues = [

@@ -30,27 +30,14 @@ async fn hash(password: String) -> AppResult<String> {
 
 /// Users the viewer may see: admins everyone, managers their subtree, others themselves.
 pub async fn list(state: &AppState, viewer: &Viewer) -> AppResult<Vec<User>> {
-    let all = users::list(&state.db.read, true).await?;
-    if viewer.role == crate::model::Role::Admin {
-        return Ok(all);
-    }
-    let visible = visible_user_ids(state, viewer).await?;
-    Ok(all
-        .into_iter()
-        .filter(|u| visible.contains(&u.id))
-        .collect())
-}
-
-async fn visible_user_ids(state: &AppState, viewer: &Viewer) -> AppResult<Vec<i64>> {
-    let mut sql = Sql::new("SELECT u.id FROM users u WHERE 1 = 1");
-    assignable_users_scope(&mut sql, viewer, "u.id");
-    Ok(sql.query_scalar::<i64>().fetch_all(&state.db.read).await?)
+    Ok(users::list(&state.db.read, viewer, true).await?)
 }
 
 pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<User> {
-    if viewer.role != crate::model::Role::Admin
-        && !visible_user_ids(state, viewer).await?.contains(&id)
-    {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.id = ");
+    sql.bind(id);
+    assignable_users_scope(&mut sql, viewer, "u.id");
+    if sql.query_scalar::<i64>().fetch_one(&state.db.read).await? == 0 {
         return Err(AppError::NotFound);
     }
     users::get(&state.db.read, id)

@@ -1,5 +1,6 @@
 //! Users, teams and API tokens.
 use crate::model::{ApiToken, Role, Team, User};
+use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
@@ -55,14 +56,19 @@ pub async fn get<'e>(
 }
 
 /// Every user, ordered by team and name (the admin page; companies have hundreds, not millions).
+/// The users `viewer` may see and give work to (admins: everyone; managers: themselves and
+/// their team subtree; others: themselves).
 pub async fn list<'e>(
     ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
     include_inactive: bool,
 ) -> Result<Vec<User>, sqlx::Error> {
     let mut sql = Sql::new(USER_COLUMNS);
+    sql.push(" WHERE 1 = 1");
     if !include_inactive {
-        sql.push(" WHERE u.active = 1");
+        sql.push(" AND u.active = 1");
     }
+    super::scope::assignable_users_scope(&mut sql, viewer, "u.id");
     sql.push(" ORDER BY u.team_id, u.role, u.name, u.id");
     Ok(sql
         .query_as::<UserRow>()
