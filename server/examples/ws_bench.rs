@@ -2,9 +2,14 @@
 //! latency from the alert's creation (in the engine's committing transaction) to receipt
 //! on every socket, and the server's memory per idle socket.
 //!
-//!   ws_bench <base url> <server pid> <sockets> <alerts per rep>
+//!   ws_bench <base url> <server pid> fanout <sockets> <alerts per rep>
+//!   ws_bench <base url> <server pid> users <sockets> <devices per user> <alerts>
 //!
-//! The baseline, measured in the same run, is the same burst with one socket per rep.
+//! `fanout` spreads the sockets over the eight demo reps, so every alert goes to an eighth
+//! of them (the worst case); its baseline is the same burst with one socket per rep.
+//! `users` signs in `sockets ÷ devices` people (`tandem seed --users N`), each with
+//! `devices` sockets, and sends `alerts` alerts to as many different people; its baseline
+//! is the same burst with one socket per addressee and nothing else open.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -124,34 +129,46 @@ struct Burst {
     p50: i64,
     p99: i64,
     max: i64,
+    max_id: i64,
 }
 
-/// Gives every rep `per_rep` tasks (one alert each) and waits for `expected` receipts.
+/// Each manager gives each of its people `per_person` tasks (one alert each), eight
+/// requests in flight at a time, and waits for `expected` receipts.
 async fn burst(
     base: &str,
     managers: &[(reqwest::Client, Vec<i64>)],
-    per_rep: usize,
+    per_person: usize,
     expected: usize,
     rx: &mut mpsc::UnboundedReceiver<(i64, i64, i64)>,
 ) -> Burst {
-    for (client, reps) in managers {
-        for rep in reps {
-            for n in 0..per_rep {
-                let r = client
-                    .post(format!("{base}/api/v1/tasks"))
-                    .json(&json!({"title": format!("压测任务 {n}"), "assignee_id": rep}))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status().as_u16(), 201);
+    let mut requests = Vec::new();
+    for (client, people) in managers {
+        for person in people {
+            for n in 0..per_person {
+                requests.push((client.clone(), *person, n));
             }
         }
     }
+    futures::stream::iter(requests)
+        .for_each_concurrent(8, |(client, person, n)| async move {
+            let r = client
+                .post(format!("{base}/api/v1/tasks"))
+                .json(&json!({"title": format!("压测任务 {n}"), "assignee_id": person}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 201);
+        })
+        .await;
     let mut lat = Vec::with_capacity(expected);
+    let mut max_id = 0;
     let deadline = Instant::now() + Duration::from_secs(120);
     while lat.len() < expected && Instant::now() < deadline {
         match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
-            Ok(Some((_, created, got))) => lat.push(got - created),
+            Ok(Some((id, created, got))) => {
+                max_id = max_id.max(id);
+                lat.push(got - created);
+            }
             _ => break,
         }
     }
@@ -161,7 +178,63 @@ async fn burst(
         p50: percentile(&lat, 0.5),
         p99: percentile(&lat, 0.99),
         max: lat.last().copied().unwrap_or(0),
+        max_id,
     }
+}
+
+/// Opens one socket per cookie, `batch` at a time, each waiting for its welcome.
+async fn open_all(
+    base: &str,
+    cookies: &[String],
+    after: i64,
+    ready_tx: &mpsc::UnboundedSender<()>,
+    ready_rx: &mut mpsc::UnboundedReceiver<()>,
+    tx: &mpsc::UnboundedSender<(i64, i64, i64)>,
+) {
+    for chunk in cookies.chunks(250) {
+        for cookie in chunk {
+            tokio::spawn(socket(
+                base.to_string(),
+                cookie.clone(),
+                after,
+                ready_tx.clone(),
+                tx.clone(),
+            ));
+        }
+        for _ in 0..chunk.len() {
+            ready_rx.recv().await;
+        }
+    }
+}
+
+/// The users a manager sees, by email.
+async fn directory(base: &str, manager: &reqwest::Client) -> Vec<(String, i64)> {
+    let users: Value = manager
+        .get(format!("{base}/api/v1/users"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["email"].as_str().unwrap().to_string(),
+                u["id"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn report(name: &str, sockets: usize, alerts: usize, expected: usize, b: &Burst) {
+    println!(
+        "{name}: {sockets} sockets, {alerts} alerts, {} of {expected} receipts: p50 {} ms, p99 {} ms, max {} ms",
+        b.deliveries, b.p50, b.p99, b.max
+    );
 }
 
 #[tokio::main]
@@ -172,95 +245,130 @@ async fn main() {
         .cloned()
         .unwrap_or_else(|| "http://127.0.0.1:3000".into());
     let pid: u32 = args.get(2).and_then(|p| p.parse().ok()).unwrap_or(0);
-    let sockets: usize = args.get(3).and_then(|p| p.parse().ok()).unwrap_or(10_000);
-    let per_rep: usize = args.get(4).and_then(|p| p.parse().ok()).unwrap_or(5);
+    let mode = args.get(3).cloned().unwrap_or_else(|| "fanout".into());
+    let num = |i: usize, default: usize| -> usize {
+        args.get(i).and_then(|p| p.parse().ok()).unwrap_or(default)
+    };
+    match mode.as_str() {
+        "users" => users(&base, pid, num(4, 10_000), num(5, 3), num(6, 1_000)).await,
+        _ => fanout(&base, pid, num(4, 10_000), num(5, 5)).await,
+    }
+}
 
+/// `people` people with `devices` sockets each; `alerts` of them get one alert.
+async fn users(base: &str, pid: u32, sockets: usize, devices: usize, alerts: usize) {
+    let people = sockets.div_ceil(devices.max(1));
+    let alerts = alerts.min(people);
+    let (m1, _) = login(base, "manager1@demo.tandem").await;
+    let (m2, _) = login(base, "manager2@demo.tandem").await;
+    let mut ids = std::collections::HashMap::new();
+    let mut manager_of = std::collections::HashMap::new();
+    for (m, client) in [&m1, &m2].into_iter().enumerate() {
+        for (email, id) in directory(base, client).await {
+            ids.insert(email.clone(), id);
+            manager_of.insert(email, m);
+        }
+    }
+    let emails: Vec<String> = (1..=people)
+        .map(|i| format!("user{i}@load.tandem"))
+        .collect();
+    if let Some(missing) = emails.iter().find(|e| !ids.contains_key(*e)) {
+        panic!("{missing} does not exist: run `tandem seed --users {people}` first");
+    }
+    let started = Instant::now();
+    let cookies: Vec<String> = futures::stream::iter(emails.clone())
+        .map(|email| async move { login(base, &email).await.1 })
+        .buffered(4)
+        .collect()
+        .await;
+    println!(
+        "signed in {people} people in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    // The addressees: the first `alerts` people, each assigned by their own manager.
+    let mut by_manager = vec![(m1, Vec::new()), (m2, Vec::new())];
+    for email in &emails[..alerts] {
+        by_manager[manager_of[email]].1.push(ids[email]);
+    }
+
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (ready_tx, mut ready_rx) = mpsc::unbounded_channel();
+    // Baseline: one socket per addressee, nothing else open.
+    open_all(base, &cookies[..alerts], 0, &ready_tx, &mut ready_rx, &tx).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    while rx.try_recv().is_ok() {}
+    let baseline = burst(base, &by_manager, 1, alerts, &mut rx).await;
+    report("baseline", alerts, alerts, alerts, &baseline);
+
+    // The load: every person gets `devices` sockets (the addressees already have one).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let rss_before = rss_kib(pid);
+    let started = Instant::now();
+    let mut more = Vec::new();
+    for (i, cookie) in cookies.iter().enumerate() {
+        let have = usize::from(i < alerts);
+        more.extend(std::iter::repeat_n(cookie.clone(), devices - have));
+    }
+    open_all(base, &more, baseline.max_id, &ready_tx, &mut ready_rx, &tx).await;
+    let total = alerts + more.len();
+    println!(
+        "opened {} more sockets in {:.1} s ({total} in all)",
+        more.len(),
+        started.elapsed().as_secs_f64()
+    );
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let rss_after = rss_kib(pid);
+    while rx.try_recv().is_ok() {}
+    if pid > 0 {
+        println!(
+            "server RSS {rss_before} KiB -> {rss_after} KiB: {:.1} KiB per idle socket",
+            (rss_after.saturating_sub(rss_before)) as f64 / more.len() as f64
+        );
+    }
+    let load = burst(base, &by_manager, 1, alerts * devices, &mut rx).await;
+    report("load", total, alerts, alerts * devices, &load);
+    println!(
+        "ratio to baseline: p50 {:.1}x, p99 {:.1}x",
+        load.p50 as f64 / baseline.p50.max(1) as f64,
+        load.p99 as f64 / baseline.p99.max(1) as f64
+    );
+}
+
+/// The eight demo reps share every socket: each alert reaches an eighth of them.
+async fn fanout(base: &str, pid: u32, sockets: usize, per_rep: usize) {
     let mut cookies = Vec::new();
     for rep in REPS {
-        cookies.push(login(&base, rep).await.1);
+        cookies.push(login(base, rep).await.1);
     }
-    let (m1, _) = login(&base, "manager1@demo.tandem").await;
-    let (m2, _) = login(&base, "manager2@demo.tandem").await;
-    let users: Value = m1
-        .get(format!("{base}/api/v1/users"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let users2: Value = m2
-        .get(format!("{base}/api/v1/users"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id_of = |list: &Value, email: &str| {
-        list.as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["email"] == email)
-            .map(|u| u["id"].as_i64().unwrap())
-    };
+    let (m1, _) = login(base, "manager1@demo.tandem").await;
+    let (m2, _) = login(base, "manager2@demo.tandem").await;
+    let users = directory(base, &m1).await;
+    let users2 = directory(base, &m2).await;
+    let id_of =
+        |list: &[(String, i64)], email: &str| list.iter().find(|u| u.0 == email).map(|u| u.1);
     let team1: Vec<i64> = REPS[..4].iter().filter_map(|e| id_of(&users, e)).collect();
     let team2: Vec<i64> = REPS[4..].iter().filter_map(|e| id_of(&users2, e)).collect();
     let managers = vec![(m1, team1), (m2, team2)];
-    // Sockets replay what exists; that is drained before each burst.
-    let after = 0;
 
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (ready_tx, mut ready_rx) = mpsc::unbounded_channel();
 
     // Baseline: one socket per rep.
-    for cookie in &cookies {
-        tokio::spawn(socket(
-            base.clone(),
-            cookie.clone(),
-            after,
-            ready_tx.clone(),
-            tx.clone(),
-        ));
-    }
-    for _ in 0..REPS.len() {
-        ready_rx.recv().await;
-    }
+    open_all(base, &cookies, 0, &ready_tx, &mut ready_rx, &tx).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     while rx.try_recv().is_ok() {}
-    let baseline = burst(&base, &managers, per_rep, REPS.len() * per_rep, &mut rx).await;
-    println!(
-        "baseline: {} sockets, {} alerts, {} receipts: p50 {} ms, p99 {} ms, max {} ms",
-        REPS.len(),
-        REPS.len() * per_rep,
-        baseline.deliveries,
-        baseline.p50,
-        baseline.p99,
-        baseline.max
-    );
+    let expected = REPS.len() * per_rep;
+    let baseline = burst(base, &managers, per_rep, expected, &mut rx).await;
+    report("baseline", REPS.len(), expected, expected, &baseline);
 
     // The load: `sockets` more, spread over the reps.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let rss_before = rss_kib(pid);
     let started = Instant::now();
-    let mut opened = 0;
-    while opened < sockets {
-        let batch = (sockets - opened).min(250);
-        for i in 0..batch {
-            let cookie = cookies[(opened + i) % cookies.len()].clone();
-            tokio::spawn(socket(
-                base.clone(),
-                cookie,
-                after,
-                ready_tx.clone(),
-                tx.clone(),
-            ));
-        }
-        for _ in 0..batch {
-            ready_rx.recv().await;
-        }
-        opened += batch;
-    }
+    let more: Vec<String> = (0..sockets)
+        .map(|i| cookies[i % cookies.len()].clone())
+        .collect();
+    open_all(base, &more, baseline.max_id, &ready_tx, &mut ready_rx, &tx).await;
     println!(
         "opened {sockets} sockets in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -275,16 +383,8 @@ async fn main() {
         );
     }
     let total = sockets + REPS.len();
-    let load = burst(&base, &managers, per_rep, total * per_rep, &mut rx).await;
-    println!(
-        "load: {total} sockets, {} alerts, {} of {} receipts: p50 {} ms, p99 {} ms, max {} ms",
-        REPS.len() * per_rep,
-        load.deliveries,
-        total * per_rep,
-        load.p50,
-        load.p99,
-        load.max
-    );
+    let load = burst(base, &managers, per_rep, total * per_rep, &mut rx).await;
+    report("load", total, expected, total * per_rep, &load);
     println!(
         "ratio to baseline: p50 {:.1}x, p99 {:.1}x",
         load.p50 as f64 / baseline.p50.max(1) as f64,

@@ -44,6 +44,10 @@ enum Command {
         /// ...and this many activities.
         #[arg(long, default_value_t = 0)]
         activities: u64,
+        /// This many more reps (`user1@load.tandem` …, password `tandem-demo`) spread over
+        /// the demo's sales teams, for load tests with many people signed in.
+        #[arg(long)]
+        users: Option<u64>,
     },
 }
 
@@ -93,7 +97,18 @@ pub async fn run() -> ExitCode {
             if_empty,
             customers,
             activities,
-        }) => seed(&cli.database_url, demo, if_empty, customers, activities).await,
+            users,
+        }) => {
+            seed(
+                &cli.database_url,
+                demo,
+                if_empty,
+                customers,
+                activities,
+                users,
+            )
+            .await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -153,6 +168,7 @@ async fn seed(
     if_empty: bool,
     customers: Option<u64>,
     activities: u64,
+    users: Option<u64>,
 ) -> Result<(), String> {
     let db = crate::db::connect(url)
         .await
@@ -187,8 +203,16 @@ async fn seed(
             started.elapsed().as_secs_f64()
         );
     }
-    if !demo && customers.is_none() {
-        return Err("say what to seed: --demo, or --customers N [--activities M]".into());
+    if let Some(n) = users {
+        let made = crate::seed::load_users(&db, n)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        println!("seeded {made} reps: user1@load.tandem … user{made}@load.tandem");
+    }
+    if !demo && customers.is_none() && users.is_none() {
+        return Err(
+            "say what to seed: --demo, --customers N [--activities M], or --users N".into(),
+        );
     }
     Ok(())
 }

@@ -309,6 +309,60 @@ async fn demo_users(conn: &mut AnyConnection, now: i64) -> Result<DemoUsers, sql
     })
 }
 
+/// `n` more reps, `user1@load.tandem` … (password [`DEMO_PASSWORD`]), spread round robin
+/// over the teams that have a manager, so each manager can assign them work. Needs the
+/// demo company (or any teams with managers); returns how many were made.
+pub async fn load_users(db: &Db, n: u64) -> Result<u64, sqlx::Error> {
+    let teams: Vec<i64> = sqlx::query_scalar::<_, i64>(
+        "SELECT DISTINCT team_id FROM users WHERE role = 'manager' AND active = 1 \
+         AND team_id IS NOT NULL ORDER BY team_id",
+    )
+    .fetch_all(&db.read)
+    .await?;
+    if teams.is_empty() {
+        return Err(sqlx::Error::Protocol(
+            "no team has a manager yet: seed --demo first".into(),
+        ));
+    }
+    // One hash for all: each still verifies on sign-in like any other.
+    let hash = hash_password(DEMO_PASSWORD).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let now = Utc::now().timestamp_millis();
+    let cols = [
+        "email",
+        "name",
+        "role",
+        "team_id",
+        "password_hash",
+        "locale",
+        "created_at",
+        "updated_at",
+    ];
+    let mut tx = db.begin().await?;
+    let mut made = 0;
+    let ids: Vec<u64> = (1..=n).collect();
+    for chunk in ids.chunks(100) {
+        let rows = chunk
+            .iter()
+            .map(|i| {
+                let team = teams[(*i as usize) % teams.len()];
+                vec![
+                    format!("user{i}@load.tandem").into(),
+                    format!("压测销售 Load rep {i}").into(),
+                    "rep".into(),
+                    Some(team).into(),
+                    hash.clone().into(),
+                    "zh-CN".into(),
+                    now.into(),
+                    now.into(),
+                ]
+            })
+            .collect();
+        made += insert_rows(&mut tx, "users", &cols, rows).await?.len() as u64;
+    }
+    tx.commit().await?;
+    Ok(made)
+}
+
 /// The demo company and its book of business: 500 customers with contacts, leads in every
 /// state, opportunities in every stage, 180 days of activities, tasks, tickets, contracts;
 /// some customers in the public pool.
