@@ -291,47 +291,25 @@ async fn users(base: &str, pid: u32, sockets: usize, devices: usize, alerts: usi
         by_manager[manager_of[email]].1.push(ids[email]);
     }
 
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let (ready_tx, mut ready_rx) = mpsc::unbounded_channel();
-    // Baseline: one socket per addressee, nothing else open.
-    open_all(base, &cookies[..alerts], 0, &ready_tx, &mut ready_rx, &tx).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    while rx.try_recv().is_ok() {}
-    let baseline = burst(base, &by_manager, 1, alerts, &mut rx).await;
-    report("baseline", alerts, alerts, alerts, &baseline);
-
     // The load: every person gets `devices` sockets (the addressees already have one).
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let rss_before = rss_kib(pid);
-    let started = Instant::now();
     let mut more = Vec::new();
     for (i, cookie) in cookies.iter().enumerate() {
         let have = usize::from(i < alerts);
         more.extend(std::iter::repeat_n(cookie.clone(), devices - have));
     }
-    open_all(base, &more, baseline.max_id, &ready_tx, &mut ready_rx, &tx).await;
-    let total = alerts + more.len();
-    println!(
-        "opened {} more sockets in {:.1} s ({total} in all)",
-        more.len(),
-        started.elapsed().as_secs_f64()
-    );
-    tokio::time::sleep(Duration::from_secs(5)).await;
-    let rss_after = rss_kib(pid);
-    while rx.try_recv().is_ok() {}
-    if pid > 0 {
-        println!(
-            "server RSS {rss_before} KiB -> {rss_after} KiB: {:.1} KiB per idle socket",
-            (rss_after.saturating_sub(rss_before)) as f64 / more.len() as f64
-        );
-    }
-    let load = burst(base, &by_manager, 1, alerts * devices, &mut rx).await;
-    report("load", total, alerts, alerts * devices, &load);
-    println!(
-        "ratio to baseline: p50 {:.1}x, p99 {:.1}x",
-        load.p50 as f64 / baseline.p50.max(1) as f64,
-        load.p99 as f64 / baseline.p99.max(1) as f64
-    );
+    measure(
+        base,
+        pid,
+        Plan {
+            managers: by_manager,
+            per_person: 1,
+            alerts,
+            first: cookies[..alerts].to_vec(),
+            more,
+            load_receipts: alerts * devices,
+        },
+    )
+    .await;
 }
 
 /// The eight demo reps share every socket: each alert reaches an eighth of them.
@@ -350,27 +328,64 @@ async fn fanout(base: &str, pid: u32, sockets: usize, per_rep: usize) {
     let team2: Vec<i64> = REPS[4..].iter().filter_map(|e| id_of(&users2, e)).collect();
     let managers = vec![(m1, team1), (m2, team2)];
 
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let (ready_tx, mut ready_rx) = mpsc::unbounded_channel();
-
-    // Baseline: one socket per rep.
-    open_all(base, &cookies, 0, &ready_tx, &mut ready_rx, &tx).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    while rx.try_recv().is_ok() {}
-    let expected = REPS.len() * per_rep;
-    let baseline = burst(base, &managers, per_rep, expected, &mut rx).await;
-    report("baseline", REPS.len(), expected, expected, &baseline);
-
     // The load: `sockets` more, spread over the reps.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let rss_before = rss_kib(pid);
-    let started = Instant::now();
     let more: Vec<String> = (0..sockets)
         .map(|i| cookies[i % cookies.len()].clone())
         .collect();
+    let alerts = REPS.len() * per_rep;
+    measure(
+        base,
+        pid,
+        Plan {
+            managers,
+            per_person: per_rep,
+            alerts,
+            first: cookies,
+            more,
+            load_receipts: (sockets + REPS.len()) * per_rep,
+        },
+    )
+    .await;
+}
+
+/// One run: a burst with only `first` open (the baseline), then `more` sockets opened and
+/// the server's memory per idle socket read, then the same burst again (the load).
+struct Plan {
+    managers: Vec<(reqwest::Client, Vec<i64>)>,
+    per_person: usize,
+    alerts: usize,
+    first: Vec<String>,
+    more: Vec<String>,
+    load_receipts: usize,
+}
+
+async fn measure(base: &str, pid: u32, plan: Plan) {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (ready_tx, mut ready_rx) = mpsc::unbounded_channel();
+    let Plan {
+        managers,
+        per_person,
+        alerts,
+        first,
+        more,
+        load_receipts,
+    } = plan;
+
+    // Sockets replay what exists; that is drained before the burst.
+    open_all(base, &first, 0, &ready_tx, &mut ready_rx, &tx).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    while rx.try_recv().is_ok() {}
+    let baseline = burst(base, &managers, per_person, alerts, &mut rx).await;
+    report("baseline", first.len(), alerts, alerts, &baseline);
+
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let rss_before = rss_kib(pid);
+    let started = Instant::now();
     open_all(base, &more, baseline.max_id, &ready_tx, &mut ready_rx, &tx).await;
+    let total = first.len() + more.len();
     println!(
-        "opened {sockets} sockets in {:.1} s",
+        "opened {} more sockets in {:.1} s ({total} in all)",
+        more.len(),
         started.elapsed().as_secs_f64()
     );
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -379,12 +394,11 @@ async fn fanout(base: &str, pid: u32, sockets: usize, per_rep: usize) {
     if pid > 0 {
         println!(
             "server RSS {rss_before} KiB -> {rss_after} KiB: {:.1} KiB per idle socket",
-            (rss_after.saturating_sub(rss_before)) as f64 / sockets as f64
+            (rss_after.saturating_sub(rss_before)) as f64 / more.len().max(1) as f64
         );
     }
-    let total = sockets + REPS.len();
-    let load = burst(base, &managers, per_rep, total * per_rep, &mut rx).await;
-    report("load", total, expected, total * per_rep, &load);
+    let load = burst(base, &managers, per_person, load_receipts, &mut rx).await;
+    report("load", total, alerts, load_receipts, &load);
     println!(
         "ratio to baseline: p50 {:.1}x, p99 {:.1}x",
         load.p50 as f64 / baseline.p50.max(1) as f64,

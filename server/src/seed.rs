@@ -171,6 +171,32 @@ pub struct DemoUsers {
 
 /// The demo company's people: one admin over two teams, each with a manager, four reps
 /// and two agents.
+/// The columns [`user_row`] fills, for [`insert_rows`].
+const USER_COLUMNS: [&str; 8] = [
+    "email",
+    "name",
+    "role",
+    "team_id",
+    "password_hash",
+    "locale",
+    "created_at",
+    "updated_at",
+];
+
+/// One seeded user (zh-CN), in the order of [`USER_COLUMNS`].
+fn user_row(email: String, name: String, role: &str, team: i64, hash: &str, now: i64) -> Vec<Arg> {
+    vec![
+        email.into(),
+        name.into(),
+        role.into(),
+        Some(team).into(),
+        hash.into(),
+        "zh-CN".into(),
+        now.into(),
+        now.into(),
+    ]
+}
+
 async fn demo_users(conn: &mut AnyConnection, now: i64) -> Result<DemoUsers, sqlx::Error> {
     let hash = hash_password(DEMO_PASSWORD).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let root = insert_rows(
@@ -197,32 +223,13 @@ async fn demo_users(conn: &mut AnyConnection, now: i64) -> Result<DemoUsers, sql
             .await?[0],
         );
     }
-    let user = |email: String, name: String, role: &str, team: i64| -> Vec<Arg> {
-        vec![
-            email.into(),
-            name.into(),
-            role.into(),
-            Some(team).into(),
-            hash.clone().into(),
-            "zh-CN".into(),
-            now.into(),
-            now.into(),
-        ]
+    let user = |email: String, name: String, role: &str, team: i64| {
+        user_row(email, name, role, team, &hash, now)
     };
-    let cols = [
-        "email",
-        "name",
-        "role",
-        "team_id",
-        "password_hash",
-        "locale",
-        "created_at",
-        "updated_at",
-    ];
     let admin = insert_rows(
         conn,
         "users",
-        &cols,
+        &USER_COLUMNS,
         vec![user(
             "admin@demo.tandem".into(),
             "系统管理员 Admin".into(),
@@ -256,7 +263,7 @@ async fn demo_users(conn: &mut AnyConnection, now: i64) -> Result<DemoUsers, sql
             insert_rows(
                 conn,
                 "users",
-                &cols,
+                &USER_COLUMNS,
                 vec![user(
                     format!("manager{}@demo.tandem", t + 1),
                     manager_names[t].into(),
@@ -272,7 +279,7 @@ async fn demo_users(conn: &mut AnyConnection, now: i64) -> Result<DemoUsers, sql
                 insert_rows(
                     conn,
                     "users",
-                    &cols,
+                    &USER_COLUMNS,
                     vec![user(
                         format!("rep{}@demo.tandem", n + 1),
                         rep_names[n].into(),
@@ -289,7 +296,7 @@ async fn demo_users(conn: &mut AnyConnection, now: i64) -> Result<DemoUsers, sql
                 insert_rows(
                     conn,
                     "users",
-                    &cols,
+                    &USER_COLUMNS,
                     vec![user(
                         format!("agent{}@demo.tandem", n + 1),
                         agent_names[n].into(),
@@ -327,16 +334,6 @@ pub async fn load_users(db: &Db, n: u64) -> Result<u64, sqlx::Error> {
     // One hash for all: each still verifies on sign-in like any other.
     let hash = hash_password(DEMO_PASSWORD).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let now = Utc::now().timestamp_millis();
-    let cols = [
-        "email",
-        "name",
-        "role",
-        "team_id",
-        "password_hash",
-        "locale",
-        "created_at",
-        "updated_at",
-    ];
     let mut tx = db.begin().await?;
     let mut made = 0;
     let ids: Vec<u64> = (1..=n).collect();
@@ -345,19 +342,19 @@ pub async fn load_users(db: &Db, n: u64) -> Result<u64, sqlx::Error> {
             .iter()
             .map(|i| {
                 let team = teams[(*i as usize) % teams.len()];
-                vec![
-                    format!("user{i}@load.tandem").into(),
-                    format!("压测销售 Load rep {i}").into(),
-                    "rep".into(),
-                    Some(team).into(),
-                    hash.clone().into(),
-                    "zh-CN".into(),
-                    now.into(),
-                    now.into(),
-                ]
+                user_row(
+                    format!("user{i}@load.tandem"),
+                    format!("压测销售 Load rep {i}"),
+                    "rep",
+                    team,
+                    &hash,
+                    now,
+                )
             })
             .collect();
-        made += insert_rows(&mut tx, "users", &cols, rows).await?.len() as u64;
+        made += insert_rows(&mut tx, "users", &USER_COLUMNS, rows)
+            .await?
+            .len() as u64;
     }
     tx.commit().await?;
     Ok(made)

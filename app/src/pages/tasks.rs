@@ -134,10 +134,10 @@ pub fn TaskRows(tasks: Vec<Task>, show_assignee: bool) -> impl IntoView {
     }
 }
 
-/// Adding a task: a title, when it is due, and (for managers) who does it.
+/// Adding a task: a title, when it is due, and (for managers) who does it. Without
+/// `can_assign` (a rep only ever gives tasks to themselves) the form does not ask the
+/// server who else there is.
 #[component]
-/// `can_assign`: whether to offer other people (a rep only ever gives tasks to themselves,
-/// so their form does not ask the server who else there is).
 pub fn NewTaskForm(
     customer_id: Option<i64>,
     #[prop(default = true)] can_assign: bool,

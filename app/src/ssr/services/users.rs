@@ -8,7 +8,6 @@ use crate::ssr::auth::{hash_password, new_token, token_hash, Viewer};
 use crate::ssr::context::AppState;
 use crate::ssr::db::{is_unique_violation, Sql};
 use crate::ssr::store::audit::{self, Change};
-use crate::ssr::store::scope::assignable_users_scope;
 use crate::ssr::store::{sessions, users};
 
 pub const LOCALES: [&str; 2] = ["zh-CN", "en"];
@@ -30,17 +29,11 @@ async fn hash(password: String) -> AppResult<String> {
 
 /// Users the viewer may see: admins everyone, managers their subtree, others themselves.
 pub async fn list(state: &AppState, viewer: &Viewer) -> AppResult<Vec<User>> {
-    Ok(users::list(&state.db.read, viewer, true).await?)
+    Ok(users::list(&state.db.read, viewer).await?)
 }
 
 pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<User> {
-    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.id = ");
-    sql.bind(id);
-    assignable_users_scope(&mut sql, viewer, "u.id");
-    if sql.query_scalar::<i64>().fetch_one(&state.db.read).await? == 0 {
-        return Err(AppError::NotFound);
-    }
-    users::get(&state.db.read, id)
+    users::get_visible(&state.db.read, viewer, id)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -55,20 +55,37 @@ pub async fn get<'e>(
         .map(User::from))
 }
 
-/// Every user, ordered by team and name (the admin page; companies have hundreds, not millions).
-/// The users `viewer` may see and give work to (admins: everyone; managers: themselves and
-/// their team subtree; others: themselves).
+/// The users `viewer` may see and give work to, active or not (admins: everyone; managers:
+/// themselves and their team subtree; others: themselves).
+fn visible(viewer: &Viewer) -> Sql {
+    let mut sql = Sql::new(USER_COLUMNS);
+    sql.push(" WHERE 1 = 1");
+    super::scope::assignable_users_scope(&mut sql, viewer, "u.id");
+    sql
+}
+
+/// One user, if `viewer` may see them.
+pub async fn get_visible<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<User>, sqlx::Error> {
+    let mut sql = visible(viewer);
+    sql.push(" AND u.id = ").bind(id);
+    Ok(sql
+        .query_as::<UserRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(User::from))
+}
+
+/// The users `viewer` may see, ordered by team and name (companies have hundreds, not
+/// millions).
 pub async fn list<'e>(
     ex: impl Executor<'e, Database = Any>,
     viewer: &Viewer,
-    include_inactive: bool,
 ) -> Result<Vec<User>, sqlx::Error> {
-    let mut sql = Sql::new(USER_COLUMNS);
-    sql.push(" WHERE 1 = 1");
-    if !include_inactive {
-        sql.push(" AND u.active = 1");
-    }
-    super::scope::assignable_users_scope(&mut sql, viewer, "u.id");
+    let mut sql = visible(viewer);
     sql.push(" ORDER BY u.team_id, u.role, u.name, u.id");
     Ok(sql
         .query_as::<UserRow>()
