@@ -14,10 +14,12 @@ DURATION="${BENCH_DURATION:-20s}"
 OUT="$ROOT/bench/out"
 mkdir -p "$OUT"
 
-if ! command -v wrk >/dev/null; then
-  say "installing wrk"
-  apt-get install -y -q wrk >/dev/null
-fi
+for tool in wrk vmtouch; do
+  if ! command -v "$tool" >/dev/null; then
+    say "installing $tool"
+    apt-get install -y -q "$tool" >/dev/null
+  fi
+done
 leptos_env
 say "building (release)"
 cargo build --release -q -p server --bin tandem --example store_baseline
@@ -29,10 +31,16 @@ if [ ! -f "$DB" ]; then
   /usr/bin/time -f "seed: %e s, max RSS %M KiB" target/release/tandem seed --customers "$CUSTOMERS" --activities "$ACTIVITIES"
 fi
 
+# These virtual machines hand idle page cache back to the host within seconds, so a
+# database that is not locked in memory is read from disk at random moments. Lock it, as a
+# server with enough memory would keep it cached.
+vmtouch -l -q "$DB" &
+locker=$!
+
 port="$(free_port)"
 RUST_LOG=warn target/release/tandem serve --addr "127.0.0.1:$port" > "$OUT/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill $server $locker 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 
 base="http://127.0.0.1:$port"

@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/queue") view=pages::queue::QueuePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/admin/settings") view=pages::settings::SettingsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/customers") view=pages::customers::CustomersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/customers/new") view=pages::new_customer::NewCustomerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/customers/:id") view=pages::customers::CustomerPage ssr=SsrMode::Async/>

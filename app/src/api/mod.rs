@@ -10,12 +10,27 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::ssr::{context::app_state, current_viewer, services};
 
-/// The signed-in user, or None.
+/// Who is signed in, as the frame around every page shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// The signed-in person, or None.
 #[server(prefix = "/sfn", endpoint = "me")]
-pub async fn get_me() -> Result<Option<User>, AppError> {
+pub async fn get_me() -> Result<Option<SignedIn>, AppError> {
     let state = app_state()?;
     match current_viewer() {
-        Ok(v) => Ok(Some(services::auth::me(&state, &v).await?)),
+        Ok(v) => {
+            let u = services::auth::me(&state, &v).await?;
+            Ok(Some(SignedIn {
+                id: u.id,
+                name: u.name,
+                role: u.role,
+            }))
+        }
         Err(_) => Ok(None),
     }
 }
@@ -88,50 +103,13 @@ pub struct CustomerDetail {
 pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
     let state = app_state()?;
     let viewer = current_viewer()?;
-    let customer = services::customers::get(&state, &viewer, id).await?;
-    let contacts = services::contacts::list(
-        &state,
-        &viewer,
-        services::contacts::ContactQuery {
-            customer_id: Some(id),
-            limit: Some(200),
-            ..Default::default()
-        },
-    )
-    .await?
-    .items;
-    let timeline = services::activities::timeline(
-        &state,
-        &viewer,
-        id,
-        services::activities::TimelineQuery {
-            limit: Some(20),
-            cursor: None,
-        },
-    )
-    .await?;
-    let tasks = services::tasks::list(
-        &state,
-        &viewer,
-        services::tasks::TaskQuery {
-            customer_id: Some(id),
-            limit: Some(50),
-            ..Default::default()
-        },
-    )
-    .await?
-    .items;
-    let deals = services::deals::list(
-        &state,
-        &viewer,
-        services::deals::OpportunityQuery {
-            customer_id: Some(id),
-            limit: Some(50),
-            ..Default::default()
-        },
-    )
-    .await?
-    .items;
+    let services::customers::Overview {
+        customer,
+        contacts,
+        timeline,
+        tasks,
+        deals,
+    } = services::customers::overview(&state, &viewer, id).await?;
     Ok(CustomerDetail {
         customer,
         contacts,
@@ -161,6 +139,199 @@ pub async fn get_admin() -> Result<AdminView, AppError> {
         users: services::users::list(&state, &viewer).await?,
         teams: services::users::teams(&state, &viewer).await?,
     })
+}
+
+/// Every admin setting, with the reps a routing rule may name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub pool: crate::domain::pool::PoolRules,
+    pub leads: crate::domain::leads::LeadRules,
+    pub assignment: Vec<crate::domain::leads::AssignmentRule>,
+    pub alerts: crate::domain::alerts::AlertRules,
+    pub reps: Vec<User>,
+}
+
+#[server(prefix = "/sfn", endpoint = "settings")]
+pub async fn get_settings() -> Result<SettingsView, AppError> {
+    let state = app_state()?;
+    let viewer = current_viewer()?;
+    if viewer.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let all = services::settings::all(&state).await?;
+    let reps = services::users::list(&state, &viewer)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Rep)
+        .collect();
+    Ok(SettingsView {
+        pool: all.pool,
+        leads: all.leads,
+        assignment: all.assignment,
+        alerts: all.alerts,
+        reps,
+    })
+}
+
+/// Parses a whole number typed into a form field.
+pub fn form_int(field: &str, s: &str) -> Result<i64, AppError> {
+    s.trim()
+        .parse()
+        .map_err(|_| AppError::field(field, "enter a whole number"))
+}
+
+/// Parses every (field, text) pair, naming each field that is not a whole number.
+fn form_ints<const N: usize>(fields: [(&str, &str); N]) -> Result<[i64; N], AppError> {
+    let mut out = [0; N];
+    let mut errors = crate::error::FieldErrors::new();
+    for (i, (field, text)) in fields.into_iter().enumerate() {
+        match form_int(field, text) {
+            Ok(v) => out[i] = v,
+            Err(_) => {
+                errors.insert(field.to_string(), "enter a whole number".to_string());
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+#[server(prefix = "/sfn", endpoint = "save_pool_rules")]
+pub async fn save_pool_rules(
+    holding_limit: String,
+    daily_claim_cap: String,
+    reclaim_cooldown_days: String,
+    no_follow_up_days: String,
+    no_win_days: String,
+    warning_days: String,
+    level_a: String,
+    level_b: String,
+    level_c: String,
+) -> Result<crate::domain::pool::PoolRules, AppError> {
+    let [holding_limit, daily_claim_cap, reclaim_cooldown_days, no_follow_up_days, no_win_days, warning_days] =
+        form_ints([
+            ("holding_limit", &holding_limit),
+            ("daily_claim_cap", &daily_claim_cap),
+            ("reclaim_cooldown_days", &reclaim_cooldown_days),
+            ("no_follow_up_days", &no_follow_up_days),
+            ("no_win_days", &no_win_days),
+            ("warning_days", &warning_days),
+        ])?;
+    let mut level_limits = std::collections::BTreeMap::new();
+    for (level, text) in [("A", &level_a), ("B", &level_b), ("C", &level_c)] {
+        // An empty box means no limit for that level.
+        if !text.trim().is_empty() {
+            level_limits.insert(level.to_string(), form_int("level_limits", text)?);
+        }
+    }
+    let rules = crate::domain::pool::PoolRules {
+        holding_limit,
+        daily_claim_cap,
+        reclaim_cooldown_days,
+        no_follow_up_days,
+        no_win_days,
+        warning_days,
+        level_limits,
+    };
+    services::settings::save_pool(&app_state()?, &current_viewer()?, rules).await
+}
+
+#[server(prefix = "/sfn", endpoint = "save_lead_rules")]
+pub async fn save_lead_rules(
+    first_contact_hours: String,
+    urgent_first_contact_hours: String,
+    urgent_sources: String,
+    mql_timeout_days: String,
+) -> Result<crate::domain::leads::LeadRules, AppError> {
+    let [first_contact_hours, urgent_first_contact_hours, mql_timeout_days] = form_ints([
+        ("first_contact_hours", &first_contact_hours),
+        ("urgent_first_contact_hours", &urgent_first_contact_hours),
+        ("mql_timeout_days", &mql_timeout_days),
+    ])?;
+    let rules = crate::domain::leads::LeadRules {
+        first_contact_hours,
+        urgent_first_contact_hours,
+        mql_timeout_days,
+        urgent_sources: urgent_sources
+            .split([',', '，'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    services::settings::save_leads(&app_state()?, &current_viewer()?, rules).await
+}
+
+#[server(prefix = "/sfn", endpoint = "save_alert_rules")]
+pub async fn save_alert_rules(
+    follow_up_overdue_hours: String,
+    lead_sla_warning_percent: String,
+    silent_customer_days: String,
+    stage_initial: String,
+    stage_needs: String,
+    stage_proposal: String,
+    stage_negotiation: String,
+    post_sale_check_days: String,
+    renewal_days: String,
+) -> Result<crate::domain::alerts::AlertRules, AppError> {
+    let [follow_up_overdue_hours, lead_sla_warning_percent, silent_customer_days, initial, needs, proposal, negotiation, post_sale_check_days, renewal_days] =
+        form_ints([
+            ("follow_up_overdue_hours", &follow_up_overdue_hours),
+            ("lead_sla_warning_percent", &lead_sla_warning_percent),
+            ("silent_customer_days", &silent_customer_days),
+            ("stage_initial", &stage_initial),
+            ("stage_needs", &stage_needs),
+            ("stage_proposal", &stage_proposal),
+            ("stage_negotiation", &stage_negotiation),
+            ("post_sale_check_days", &post_sale_check_days),
+            ("renewal_days", &renewal_days),
+        ])?;
+    let rules = crate::domain::alerts::AlertRules {
+        follow_up_overdue_hours,
+        lead_sla_warning_percent,
+        silent_customer_days,
+        stage_limit_days: [initial, needs, proposal, negotiation],
+        post_sale_check_days,
+        renewal_days,
+    };
+    services::settings::save_alerts(&app_state()?, &current_viewer()?, rules).await
+}
+
+/// Adds a routing rule (empty `index`) or replaces the one at `index`.
+#[server(prefix = "/sfn", endpoint = "save_routing_rule")]
+pub async fn save_routing_rule(
+    index: String,
+    source: String,
+    region: String,
+    industry: String,
+    product_line: String,
+    #[server(default)] rep_ids: Vec<i64>,
+) -> Result<Vec<crate::domain::leads::AssignmentRule>, AppError> {
+    let at = match form_id("index", &index)? {
+        Some(i) => Some(usize::try_from(i).map_err(|_| AppError::NotFound)?),
+        None => None,
+    };
+    let text = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+    let rule = crate::domain::leads::AssignmentRule {
+        source: text(source),
+        region: text(region),
+        industry: text(industry),
+        product_line: text(product_line),
+        rep_ids,
+    };
+    let edit = services::settings::RuleEdit::Put(at, rule);
+    services::settings::edit_assignment(&app_state()?, &current_viewer()?, edit).await
+}
+
+#[server(prefix = "/sfn", endpoint = "remove_routing_rule")]
+pub async fn remove_routing_rule(
+    index: usize,
+) -> Result<Vec<crate::domain::leads::AssignmentRule>, AppError> {
+    let edit = services::settings::RuleEdit::Remove(index);
+    services::settings::edit_assignment(&app_state()?, &current_viewer()?, edit).await
 }
 
 /// Parses an optional id typed into a form ("" means none).

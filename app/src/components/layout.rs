@@ -1,9 +1,8 @@
 //! The frame around every signed-in page: header, navigation that fits the role, language
 //! switch and sign-out. On phones the navigation is a bottom tab bar within thumb reach.
-use crate::api::get_me;
-use crate::components::{ErrorNote, Loading};
+use crate::api::{get_me, SignedIn};
 use crate::i18n::Lang;
-use crate::model::{Role, User};
+use crate::model::Role;
 use crate::use_lang;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
@@ -27,32 +26,38 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str, &'static str, &'s
     }
 }
 
+/// The page sits outside the frame's `Suspense`: a page created inside it would be created
+/// again when the frame's data arrives, loading its data twice on the server.
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
     let lang = use_lang();
+    provide_context(crate::components::live::Live::new());
     view! {
-        <Suspense fallback=|| view! { <Loading/> }>
+        <Suspense fallback=|| view! { <header class="topbar"><span class="brand">"Tandem"</span></header> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(user)) => view! { <Frame user/> }.into_any(),
-                    Ok(None) => view! {
-                        <main class="page narrow">
-                            <ErrorNote error=crate::error::AppError::Unauthenticated/>
-                        </main>
+                    Ok(None) | Err(_) => view! {
+                        <header class="topbar">
+                            <a class="brand" href="/login">"Tandem"</a>
+                            <a href="/login">{lang.t("Sign in", "登录")}</a>
+                        </header>
                     }.into_any(),
-                    Err(e) => view! { <main class="page narrow"><ErrorNote error=e/></main> }.into_any(),
                 }
             })}
         </Suspense>
+        <main class="page" id="main">
+            <Outlet/>
+        </main>
         <noscript><p class="sr-only">{lang.t("Tandem works without JavaScript; some updates need a reload.", "未启用脚本时 Tandem 仍可使用,部分内容需刷新。")}</p></noscript>
     }
 }
 
+/// The header, the phone's tab bar and the live alerts of a signed-in person.
 #[component]
-fn Frame(user: User) -> impl IntoView {
+fn Frame(user: SignedIn) -> impl IntoView {
     let lang = use_lang();
-    provide_context(crate::components::live::Live::new());
     let location = use_location();
     let role_label = role_name(lang, user.role);
     let items = nav_for(user.role);
@@ -89,9 +94,6 @@ fn Frame(user: User) -> impl IntoView {
                 <button type="submit" class="link">{lang.t("Sign out", "退出")}</button>
             </form>
         </header>
-        <main class="page" id="main">
-            <Outlet/>
-        </main>
         <crate::components::live::LiveAlerts/>
         {nav("tabbar")}
     }

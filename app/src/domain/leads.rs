@@ -79,6 +79,34 @@ impl Default for LeadRules {
 }
 
 impl LeadRules {
+    /// Field → problem, for every value out of range.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (field, value) in [
+            ("first_contact_hours", self.first_contact_hours),
+            (
+                "urgent_first_contact_hours",
+                self.urgent_first_contact_hours,
+            ),
+            ("mql_timeout_days", self.mql_timeout_days),
+        ] {
+            if !(1..=10_000).contains(&value) {
+                out.push((field, "must be between 1 and 10000".to_string()));
+            }
+        }
+        if self
+            .urgent_sources
+            .iter()
+            .any(|s| s.trim().is_empty() || s.chars().count() > 50)
+        {
+            out.push((
+                "urgent_sources",
+                "each source 1 to 50 characters".to_string(),
+            ));
+        }
+        out
+    }
+
     /// When the first contact is due for a lead assigned at `assigned_at`.
     pub fn first_contact_due(&self, source: &str, assigned_at: DateTime<Utc>) -> DateTime<Utc> {
         let hours = if self.urgent_sources.iter().any(|s| s == source) {

@@ -39,6 +39,34 @@ impl Default for PoolRules {
     }
 }
 
+impl PoolRules {
+    /// Field → problem, for every value out of range.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (field, value, max) in [
+            ("holding_limit", self.holding_limit, 100_000),
+            ("daily_claim_cap", self.daily_claim_cap, 10_000),
+            ("reclaim_cooldown_days", self.reclaim_cooldown_days, 3650),
+            ("no_follow_up_days", self.no_follow_up_days, 3650),
+            ("no_win_days", self.no_win_days, 3650),
+            ("warning_days", self.warning_days, 365),
+        ] {
+            if !(0..=max).contains(&value) {
+                out.push((field, format!("must be between 0 and {max}")));
+            }
+        }
+        if self.level_limits.iter().any(|(level, limit)| {
+            !["A", "B", "C"].contains(&level.as_str()) || !(0..=100_000).contains(limit)
+        }) {
+            out.push((
+                "level_limits",
+                "give levels A, B or C, each a limit between 0 and 100000".into(),
+            ));
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReclaimReason {

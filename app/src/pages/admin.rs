@@ -39,6 +39,10 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=lang.t("Admin · Tandem", "管理 · Tandem")/>
         <h1>{lang.t("Users and teams", "用户与团队")}</h1>
+        <nav class="tabs" aria-label=lang.t("Admin", "管理")>
+            <a href="/admin" aria-current="page">{lang.t("Users and teams", "用户与团队")}</a>
+            <a href="/admin/settings">{lang.t("Settings", "设置")}</a>
+        </nav>
         {move || last_error().map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {

@@ -7,6 +7,7 @@ pub mod login;
 pub mod new_customer;
 pub mod pipeline;
 pub mod queue;
+pub mod settings;
 pub mod tasks;
 pub mod today;
 

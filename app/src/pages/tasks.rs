@@ -146,16 +146,6 @@ pub fn NewTaskForm(
     let Some(add) = use_context::<ServerAction<AddTask>>() else {
         return ().into_any();
     };
-    let assignees = Resource::new(
-        || (),
-        move |_| async move {
-            if can_assign {
-                task_assignees().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
     let suffix = customer_id.map(|c| c.to_string()).unwrap_or_default();
     let assignee_field = format!("task-assignee{suffix}");
     let dues = [
@@ -185,20 +175,25 @@ pub fn NewTaskForm(
                 </fieldset>
                 <label for=format!("task-pick{suffix}")>{lang.t("Date (when picked)", "日期(选择指定日期时)")}</label>
                 <input type="date" id=format!("task-pick{suffix}") name="pick"/>
-                <Suspense>
-                    {move || {
-                        let field = assignee_field.clone();
-                        Suspend::new(async move {
-                        let people = assignees.await.unwrap_or_default();
-                        (people.len() > 1).then(|| view! {
-                            <label for=field.clone()>{lang.t("Who does it", "执行人")}</label>
-                            <select id=field name="assignee_id">
-                                <option value="">{lang.t("Me", "我自己")}</option>
-                                {people.into_iter().map(|u| view! { <option value=u.id>{u.name}</option> }).collect::<Vec<_>>()}
-                            </select>
-                        })
-                    })}}
-                </Suspense>
+                {can_assign.then(|| {
+                    let assignees = Resource::new(|| (), |_| task_assignees());
+                    view! {
+                        <Suspense>
+                            {move || {
+                                let field = assignee_field.clone();
+                                Suspend::new(async move {
+                                let people = assignees.await.unwrap_or_default();
+                                (people.len() > 1).then(|| view! {
+                                    <label for=field.clone()>{lang.t("Who does it", "执行人")}</label>
+                                    <select id=field name="assignee_id">
+                                        <option value="">{lang.t("Me", "我自己")}</option>
+                                        {people.into_iter().map(|u| view! { <option value=u.id>{u.name}</option> }).collect::<Vec<_>>()}
+                                    </select>
+                                })
+                            })}}
+                        </Suspense>
+                    }
+                })}
                 <button type="submit" class="primary">{lang.t("Add task", "添加任务")}</button>
             </ActionForm>
         </details>

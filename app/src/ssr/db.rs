@@ -36,7 +36,12 @@ impl Db {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&write)
                 .await?;
-            let read = sqlite_pool(&url, 8).await?;
+            let readers = std::env::var("TANDEM_SQLITE_READERS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .filter(|n| (1..=64).contains(n))
+                .unwrap_or(8);
+            let read = sqlite_pool(&url, readers).await?;
             Ok(Db {
                 read,
                 write,
@@ -104,6 +109,9 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
     AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(10))
+        // An embedded connection cannot drop away like a network one: skip the ping (a
+        // round trip to the connection's thread) that would precede every query.
+        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 // FULL: a commit that was acknowledged survives power loss, not only a crash.

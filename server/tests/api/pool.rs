@@ -401,3 +401,76 @@ async fn per_level_limits_stop_claims_of_that_level_only() {
         assert!(problem(r).await["errors"]["level_limits"].is_string());
     }
 }
+
+#[tokio::test]
+async fn settings_are_admin_only_validated_by_field_and_audited_with_the_old_value() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let manager = app.login("manager1@demo.tandem").await;
+        let r = manager
+            .put(app.url("/api/v1/settings/alerts"))
+            .json(&json!({"silent_customer_days": 10}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b:?}");
+
+        let admin = app.login("admin@demo.tandem").await;
+        // Every bad field is named at once; nothing is stored.
+        let r = admin
+            .put(app.url("/api/v1/settings/leads"))
+            .json(
+                &json!({"first_contact_hours": 0, "mql_timeout_days": 0, "urgent_sources": [" "]}),
+            )
+            .send()
+            .await
+            .unwrap();
+        let errors = problem(r).await["errors"].clone();
+        for field in ["first_contact_hours", "mql_timeout_days", "urgent_sources"] {
+            assert!(errors[field].is_string(), "{field} named ({b:?}): {errors}");
+        }
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM settings WHERE key = 'leads'")
+                .await,
+            0
+        );
+
+        // A good change is stored and audited with what it replaced.
+        let r = admin
+            .put(app.url("/api/v1/settings/alerts"))
+            .json(&json!({"silent_customer_days": 45}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        let got: Value = admin
+            .get(app.url("/api/v1/settings/alerts"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(got["silent_customer_days"], 45);
+        assert_eq!(got["renewal_days"], 60, "unset fields keep their defaults");
+        let (before, after): (String, String) = sqlx::query_as(
+            "SELECT before, after FROM audit_entries WHERE entity_type = 'setting' ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_one(&app.state.app.db.read)
+        .await
+        .unwrap();
+        let before: Value = serde_json::from_str(&before).unwrap();
+        let after: Value = serde_json::from_str(&after).unwrap();
+        assert_eq!(before["alerts"]["silent_customer_days"], 90, "{b:?}");
+        assert_eq!(after["alerts"]["silent_customer_days"], 45, "{b:?}");
+
+        // Routing rules name only reps.
+        let r = admin
+            .put(app.url("/api/v1/settings/lead-assignment"))
+            .json(&json!([{"source": "event", "rep_ids": [999999]}]))
+            .send()
+            .await
+            .unwrap();
+        assert!(problem(r).await["errors"]["0.rep_ids"].is_string(), "{b:?}");
+    }
+}

@@ -213,6 +213,16 @@ pub async fn timeline(
     customer_id: i64,
     q: TimelineQuery,
 ) -> AppResult<Page<TimelineItem>> {
+    super::customers::get(state, viewer, customer_id).await?;
+    timeline_checked(state, customer_id, q).await
+}
+
+/// `timeline` once the caller has read the customer in the viewer's scope.
+pub(super) async fn timeline_checked(
+    state: &AppState,
+    customer_id: i64,
+    q: TimelineQuery,
+) -> AppResult<Page<TimelineItem>> {
     let limit = super::page_limit(q.limit)?;
     let before = match q.cursor.as_deref() {
         None | Some("") => None,
@@ -221,7 +231,6 @@ pub async fn timeline(
                 .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
         ),
     };
-    super::customers::get(state, viewer, customer_id).await?;
     let mut rows = crate::ssr::store::timeline::for_customer(
         &state.db.read,
         customer_id,

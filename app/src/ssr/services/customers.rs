@@ -166,6 +166,65 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Custom
         .ok_or(AppError::NotFound)
 }
 
+/// Everything the customer page shows, read after one scope check.
+pub struct Overview {
+    pub customer: Customer,
+    pub contacts: Vec<Contact>,
+    pub timeline: Page<TimelineItem>,
+    pub tasks: Vec<Task>,
+    pub deals: Vec<Opportunity>,
+}
+
+/// The customer page's reads: the customer in the viewer's scope (404 otherwise), then its
+/// contacts, first timeline page, open tasks and deals side by side.
+pub async fn overview(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Overview> {
+    let customer = get(state, viewer, id).await?;
+    let (contacts, timeline, tasks, deals) = tokio::try_join!(
+        super::contacts::list(
+            state,
+            viewer,
+            super::contacts::ContactQuery {
+                customer_id: Some(id),
+                limit: Some(200),
+                ..Default::default()
+            },
+        ),
+        super::activities::timeline_checked(
+            state,
+            id,
+            super::activities::TimelineQuery {
+                limit: Some(20),
+                cursor: None,
+            },
+        ),
+        super::tasks::list_checked(
+            state,
+            viewer,
+            super::tasks::TaskQuery {
+                customer_id: Some(id),
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+        super::deals::list(
+            state,
+            viewer,
+            super::deals::OpportunityQuery {
+                customer_id: Some(id),
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+    )?;
+    Ok(Overview {
+        customer,
+        contacts: contacts.items,
+        timeline,
+        tasks: tasks.items,
+        deals: deals.items,
+    })
+}
+
 fn parse_level(check: &mut Check, s: Option<&str>, default: Level) -> Level {
     match s {
         None | Some("") => default,

@@ -9,6 +9,7 @@ pub mod deals;
 pub mod home;
 pub mod leads;
 pub mod pool;
+pub mod settings;
 pub mod tasks;
 pub mod users;
 

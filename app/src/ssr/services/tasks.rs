@@ -199,6 +199,19 @@ pub struct TaskQuery {
 }
 
 pub async fn list(state: &AppState, viewer: &Viewer, q: TaskQuery) -> AppResult<Page<Task>> {
+    if let Some(cid) = q.customer_id {
+        // An out-of-scope customer answers 404, not an empty list.
+        super::customers::get(state, viewer, cid).await?;
+    }
+    list_checked(state, viewer, q).await
+}
+
+/// `list` once the caller has read `q.customer_id` (if any) in the viewer's scope.
+pub(super) async fn list_checked(
+    state: &AppState,
+    viewer: &Viewer,
+    q: TaskQuery,
+) -> AppResult<Page<Task>> {
     let limit = super::page_limit(q.limit)?;
     let done = match q.status.as_deref() {
         None | Some("") | Some("open") => Some(false),
@@ -213,10 +226,6 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: TaskQuery) -> AppResult<
                 .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
         ),
     };
-    if let Some(cid) = q.customer_id {
-        // An out-of-scope customer answers 404, not an empty list.
-        super::customers::get(state, viewer, cid).await?;
-    }
     let filter = TaskFilter {
         assignee_id: q.assignee_id,
         customer_id: q.customer_id,

@@ -1,0 +1,229 @@
+//! Admin: the rules every default of the product comes from — the public pool, lead timing,
+//! lead routing and alert thresholds. Each section is a server-function form, so it saves
+//! without the WASM; the values shown are the stored ones.
+use crate::api::{
+    get_settings, RemoveRoutingRule, SaveAlertRules, SaveLeadRules, SavePoolRules, SaveRoutingRule,
+    SettingsView,
+};
+use crate::components::{ErrorNote, Loading};
+use crate::domain::leads::AssignmentRule;
+use crate::i18n::Lang;
+use crate::model::User;
+use crate::use_lang;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let lang = use_lang();
+    let pool = ServerAction::<SavePoolRules>::new();
+    let leads = ServerAction::<SaveLeadRules>::new();
+    let alerts = ServerAction::<SaveAlertRules>::new();
+    let save_rule = ServerAction::<SaveRoutingRule>::new();
+    let remove_rule = ServerAction::<RemoveRoutingRule>::new();
+    let data = Resource::new(
+        move || {
+            pool.version().get()
+                + leads.version().get()
+                + alerts.version().get()
+                + save_rule.version().get()
+                + remove_rule.version().get()
+        },
+        |_| get_settings(),
+    );
+    let outcome = move || {
+        let last = [
+            pool.value().get().map(|r| r.map(|_| ())),
+            leads.value().get().map(|r| r.map(|_| ())),
+            alerts.value().get().map(|r| r.map(|_| ())),
+            save_rule.value().get().map(|r| r.map(|_| ())),
+            remove_rule.value().get().map(|r| r.map(|_| ())),
+        ];
+        let error = last.iter().flatten().find_map(|r| r.clone().err());
+        match error {
+            Some(e) => Some(view! { <ErrorNote error=e/> }.into_any()),
+            None => last.iter().flatten().next().map(|_| {
+                view! { <p class="notice ok" role="status" data-testid="saved">{lang.t("Saved.", "已保存。")}</p> }
+                    .into_any()
+            }),
+        }
+    };
+    view! {
+        <Title text=lang.t("Settings · Tandem", "设置 · Tandem")/>
+        <h1>{lang.t("Settings", "设置")}</h1>
+        <nav class="tabs" aria-label=lang.t("Admin", "管理")>
+            <a href="/admin">{lang.t("Users and teams", "用户与团队")}</a>
+            <a href="/admin/settings" aria-current="page">{lang.t("Settings", "设置")}</a>
+        </nav>
+        {outcome}
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <SettingsForms v pool leads alerts save_rule remove_rule/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A labelled whole-number input holding `value`.
+fn number(
+    lang: Lang,
+    name: &'static str,
+    en: &'static str,
+    zh: &'static str,
+    value: i64,
+) -> impl IntoView {
+    view! {
+        <label>{lang.t(en, zh)}
+            <input name=name type="number" inputmode="numeric" min="0" step="1" required value=value/>
+        </label>
+    }
+}
+
+#[component]
+fn SettingsForms(
+    v: SettingsView,
+    pool: ServerAction<SavePoolRules>,
+    leads: ServerAction<SaveLeadRules>,
+    alerts: ServerAction<SaveAlertRules>,
+    save_rule: ServerAction<SaveRoutingRule>,
+    remove_rule: ServerAction<RemoveRoutingRule>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let p = v.pool;
+    let limit = |level: &str| {
+        p.level_limits
+            .get(level)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    };
+    let (level_a, level_b, level_c) = (limit("A"), limit("B"), limit("C"));
+    let l = v.leads;
+    let a = v.alerts;
+    let reps = v.reps;
+    let rules = v
+        .assignment
+        .into_iter()
+        .enumerate()
+        .map(|(i, rule)| view! { <RoutingRule index=Some(i) rule reps=reps.clone() save_rule remove_rule/> })
+        .collect::<Vec<_>>();
+    let no_rules = rules.is_empty();
+    view! {
+        <section aria-labelledby="pool-rules" class="card">
+            <h2 id="pool-rules">{lang.t("Public pool", "公海规则")}</h2>
+            <ActionForm action=pool attr:class="grid-form" attr:data-testid="pool-form">
+                {number(lang, "holding_limit", "Customers a rep may hold", "每人最多持有客户数", p.holding_limit)}
+                {number(lang, "daily_claim_cap", "Claims per rep per day", "每人每日领取上限", p.daily_claim_cap)}
+                {number(lang, "reclaim_cooldown_days", "Days before a previous owner may claim again", "原负责人再次领取间隔(天)", p.reclaim_cooldown_days)}
+                {number(lang, "no_follow_up_days", "Days without follow-up before reclaim", "未跟进自动收回(天)", p.no_follow_up_days)}
+                {number(lang, "no_win_days", "Days after claim without a won deal before reclaim", "领取后未成交自动收回(天)", p.no_win_days)}
+                {number(lang, "warning_days", "Days of warning before a reclaim", "收回前提醒(天)", p.warning_days)}
+                <fieldset class="levels">
+                    <legend>{lang.t("Most customers of a level per rep (empty: no limit)", "各级别每人上限(留空不限)")}</legend>
+                    <label>"A"<input name="level_a" type="number" inputmode="numeric" min="0" value=level_a/></label>
+                    <label>"B"<input name="level_b" type="number" inputmode="numeric" min="0" value=level_b/></label>
+                    <label>"C"<input name="level_c" type="number" inputmode="numeric" min="0" value=level_c/></label>
+                </fieldset>
+                <button type="submit" class="primary">{lang.t("Save pool rules", "保存公海规则")}</button>
+            </ActionForm>
+        </section>
+        <section aria-labelledby="lead-rules" class="card">
+            <h2 id="lead-rules">{lang.t("Leads", "线索")}</h2>
+            <ActionForm action=leads attr:class="grid-form" attr:data-testid="lead-form">
+                {number(lang, "first_contact_hours", "Hours to first contact", "首次联系时限(小时)", l.first_contact_hours)}
+                <label>{lang.t("Urgent sources (comma-separated)", "紧急来源(逗号分隔)")}
+                    <input name="urgent_sources" maxlength="500" value=l.urgent_sources.join(", ")/>
+                </label>
+                {number(lang, "urgent_first_contact_hours", "Hours to first contact for urgent sources", "紧急来源首次联系时限(小时)", l.urgent_first_contact_hours)}
+                {number(lang, "mql_timeout_days", "Days an MQL may wait before returning to the pool", "MQL 未转化退回公海(天)", l.mql_timeout_days)}
+                <button type="submit" class="primary">{lang.t("Save lead rules", "保存线索规则")}</button>
+            </ActionForm>
+        </section>
+        <section aria-labelledby="routing-rules" class="card">
+            <h2 id="routing-rules">{lang.t("Lead routing", "线索分配规则")}</h2>
+            <p class="hint">{lang.t(
+                "Rules are tried in order; the first that matches a lead, with a rep below the holding limit, assigns it round robin. Unmatched leads go to the pool.",
+                "按顺序匹配;第一条匹配且有未达上限的销售的规则按轮询分配。未匹配的线索进入公海。",
+            )}</p>
+            {no_rules.then(|| view! { <p class="empty">{lang.t("No rules: every new lead goes to the pool.", "暂无规则:新线索全部进入公海。")}</p> })}
+            <ol class="routing">{rules}</ol>
+            <details class="card">
+                <summary class="button">{lang.t("Add a rule", "新增规则")}</summary>
+                <RoutingRule index=None rule=AssignmentRule::default() reps save_rule remove_rule/>
+            </details>
+        </section>
+        <section aria-labelledby="alert-rules" class="card">
+            <h2 id="alert-rules">{lang.t("Alerts", "提醒规则")}</h2>
+            <ActionForm action=alerts attr:class="grid-form" attr:data-testid="alert-form">
+                {number(lang, "follow_up_overdue_hours", "Hours overdue before the manager hears", "跟进逾期通知经理(小时)", a.follow_up_overdue_hours)}
+                {number(lang, "lead_sla_warning_percent", "Warn at this % of the first-contact time", "首次联系时限用到 % 时提醒", a.lead_sla_warning_percent)}
+                {number(lang, "silent_customer_days", "Days without activity before a customer is silent", "客户沉默(天)", a.silent_customer_days)}
+                {number(lang, "stage_initial", "Days in initial contact before stalled", "初步接触停滞(天)", a.stage_limit_days[0])}
+                {number(lang, "stage_needs", "Days in needs analysis before stalled", "需求分析停滞(天)", a.stage_limit_days[1])}
+                {number(lang, "stage_proposal", "Days in proposal before stalled", "方案报价停滞(天)", a.stage_limit_days[2])}
+                {number(lang, "stage_negotiation", "Days in negotiation before stalled", "商务谈判停滞(天)", a.stage_limit_days[3])}
+                {number(lang, "post_sale_check_days", "Days after a win before the post-sale check", "成交后回访(天)", a.post_sale_check_days)}
+                {number(lang, "renewal_days", "Days before a contract ends to remind of renewal", "合同到期前续约提醒(天)", a.renewal_days)}
+                <button type="submit" class="primary">{lang.t("Save alert rules", "保存提醒规则")}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// One routing rule as a form (or, without an index, the form adding one).
+#[component]
+fn RoutingRule(
+    index: Option<usize>,
+    rule: AssignmentRule,
+    reps: Vec<User>,
+    save_rule: ServerAction<SaveRoutingRule>,
+    remove_rule: ServerAction<RemoveRoutingRule>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let key = index.map(|i| i.to_string()).unwrap_or_else(|| "new".into());
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let checks = reps
+        .into_iter()
+        .map(|u| {
+            let checked = rule.rep_ids.contains(&u.id);
+            let label = if u.active {
+                u.name.clone()
+            } else {
+                format!("{} ({})", u.name, lang.t("deactivated", "已冻结"))
+            };
+            view! {
+                <label class="check">
+                    <input type="checkbox" name="rep_ids[]" value=u.id checked=checked/>
+                    {label}
+                </label>
+            }
+        })
+        .collect::<Vec<_>>();
+    let remove = index.map(|i| {
+        view! {
+            <ActionForm action=remove_rule attr:class="inline-form">
+                <input type="hidden" name="index" value=i/>
+                <button type="submit">{lang.t("Remove", "删除")}</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <li class="routing-rule" data-testid=format!("rule-{key}")>
+            <ActionForm action=save_rule attr:class="grid-form">
+                <input type="hidden" name="index" value=index.map(|i| i.to_string()).unwrap_or_default()/>
+                <label>{lang.t("Source", "来源")}<input name="source" maxlength="100" value=text(&rule.source) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Region", "地区")}<input name="region" maxlength="100" value=text(&rule.region) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Industry", "行业")}<input name="industry" maxlength="100" value=text(&rule.industry) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Product line", "产品线")}<input name="product_line" maxlength="100" value=text(&rule.product_line) placeholder=lang.t("any", "不限")/></label>
+                <fieldset class="reps">
+                    <legend>{lang.t("Reps, in turn", "轮流分配给")}</legend>
+                    {checks}
+                </fieldset>
+                <button type="submit" class="primary">{if index.is_some() { lang.t("Save rule", "保存规则") } else { lang.t("Add rule", "添加规则") }}</button>
+            </ActionForm>
+            {remove}
+        </li>
+    }
+}

@@ -1,0 +1,60 @@
+import { expect, test } from "@playwright/test";
+import { api, hydrated, signIn } from "./helpers";
+
+// Settings are global: one project edits them (admins work at a desk) and puts them back.
+test("an admin edits the pool, lead routing and alert rules; a bad value is named and nothing changes", async ({ page, baseURL }, info) => {
+  test.skip(info.project.name !== "desktop", "settings are global; the desktop project edits them");
+  const admin = await api(baseURL!, "admin@demo.tandem");
+  const before = await (await admin.get("/api/v1/settings/pool")).json();
+
+  await signIn(page, "admin@demo.tandem");
+  await page.goto("/admin");
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page).toHaveURL(/\/admin\/settings$/);
+  await hydrated(page);
+
+  // The stored values are what the form shows.
+  const pool = page.getByTestId("pool-form");
+  await expect(pool.getByLabel("Customers a rep may hold")).toHaveValue(String(before.holding_limit));
+
+  // A value out of range is refused with the field's name; the stored rules stay.
+  await pool.getByLabel("Customers a rep may hold").fill("999999");
+  await pool.getByRole("button", { name: "Save pool rules" }).click();
+  await expect(page.getByRole("alert")).toContainText("holding_limit");
+  expect((await (await admin.get("/api/v1/settings/pool")).json()).holding_limit).toBe(before.holding_limit);
+
+  // A good change is saved and read back.
+  await pool.getByLabel("Customers a rep may hold").fill(String(before.holding_limit));
+  await pool.getByLabel("Days of warning before a reclaim").fill(String(before.warning_days + 2));
+  await pool.getByRole("button", { name: "Save pool rules" }).click();
+  await expect(page.getByTestId("saved")).toBeVisible();
+  await expect.poll(async () => (await (await admin.get("/api/v1/settings/pool")).json()).warning_days).toBe(before.warning_days + 2);
+
+  // A routing rule for a source no demo lead has: added, shown, then removed.
+  await page.getByText("Add a rule").click();
+  const draft = page.getByTestId("rule-new");
+  await draft.getByLabel("Source").fill("e2e-fair");
+  await draft.getByLabel("王伟 Wang Wei").check();
+  await draft.getByRole("button", { name: "Add rule" }).click();
+  await expect(page.getByTestId("saved")).toBeVisible();
+  const rules = await (await admin.get("/api/v1/settings/lead-assignment")).json();
+  const index = rules.findIndex((r: { source: string | null }) => r.source === "e2e-fair");
+  expect(index).toBeGreaterThanOrEqual(0);
+  expect(rules[index].rep_ids).toHaveLength(1);
+  const saved = page.getByTestId(`rule-${index}`);
+  await expect(saved.getByLabel("Source")).toHaveValue("e2e-fair");
+  await expect(saved.getByLabel("王伟 Wang Wei")).toBeChecked();
+  await saved.getByRole("button", { name: "Remove" }).click();
+  await expect
+    .poll(async () => (await (await admin.get("/api/v1/settings/lead-assignment")).json()).some((r: { source: string | null }) => r.source === "e2e-fair"))
+    .toBe(false);
+
+  // Put the pool rules back for the rest of the suite.
+  expect((await admin.put("/api/v1/settings/pool", { data: before })).status()).toBe(200);
+});
+
+test("the settings page is for admins only", async ({ page }) => {
+  await signIn(page, "manager1@demo.tandem");
+  await page.goto("/admin/settings");
+  await expect(page.getByText("Your role cannot do this.")).toBeVisible();
+});
