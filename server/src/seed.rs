@@ -403,6 +403,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
             rows.push(vec![
                 name.clone().into(),
                 app::domain::validate::normalize_company(&name).into(),
+                app::ssr::store::customers::name_key(&name).into(),
                 industry.into(),
                 REGIONS[rng.gen_range(0..REGIONS.len())].into(),
                 SIZES[rng.gen_range(0..SIZES.len())].into(),
@@ -433,6 +434,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
             &[
                 "name",
                 "name_norm",
+                "name_key",
                 "industry",
                 "region",
                 "size",
@@ -994,6 +996,8 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
                 rows.push(vec![
                     name.clone().into(),
                     app::domain::validate::normalize_company(&name).into(),
+                    app::ssr::store::customers::name_key(&name).into(),
+                    app::ssr::store::customers::name_key(&name).into(),
                     industry.into(),
                     REGIONS[rng.gen_range(0..REGIONS.len())].into(),
                     level(&mut rng).into(),
@@ -1013,6 +1017,8 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
                 &[
                     "name",
                     "name_norm",
+                    "name_key",
+                    "name_key",
                     "industry",
                     "region",
                     "level",

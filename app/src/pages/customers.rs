@@ -158,6 +158,7 @@ pub fn CustomersPage() -> impl IntoView {
                             <option value="newest">{lang.t("Newest first", "最新创建")}</option>
                             <option value="next_follow_up" selected=chosen(&initial.sort, "next_follow_up")>{lang.t("Next follow-up soonest", "下次跟进最近")}</option>
                             <option value="last_contact" selected=chosen(&initial.sort, "last_contact")>{lang.t("Longest without contact", "最久未联系")}</option>
+                            <option value="name" selected=chosen(&initial.sort, "name")>{lang.t("Name A–Z", "名称 A–Z（拼音）")}</option>
                         </select>
                     </label>
                     <button type="submit" class="primary">{lang.t("Apply", "应用")}</button>

@@ -873,8 +873,72 @@ async fn filters_by_industry_region_tag_and_silence_and_sorts_with_keyset_pages(
         assert_eq!(seen.len(), total, "{b:?}");
         assert!(seen.windows(2).all(|w| w[0] <= w[1]), "ascending");
 
+        // By name, seven at a time: Chinese names by pinyin, every customer once, and a
+        // rename moves the customer.
+        let by_name = |rep: reqwest::Client| async move {
+            let mut rows: Vec<(String, i64)> = Vec::new();
+            let mut cursor = String::new();
+            loop {
+                let page = json(
+                    rep.get(app.url(&format!(
+                        "/api/v1/customers?owner_id={me}&sort=name&limit=7&cursor={cursor}"
+                    )))
+                    .send()
+                    .await
+                    .unwrap(),
+                )
+                .await;
+                for c in page["items"].as_array().unwrap() {
+                    rows.push((
+                        c["name"].as_str().unwrap().into(),
+                        c["id"].as_i64().unwrap(),
+                    ));
+                }
+                match page["next_cursor"].as_str() {
+                    Some(c) => cursor = c.to_string(),
+                    None => return rows,
+                }
+            }
+        };
+        let rows = by_name(rep.clone()).await;
+        assert_eq!(rows.len(), total, "{b:?}");
+        let keys: Vec<(String, i64)> = rows
+            .iter()
+            .map(|(n, id)| (app::ssr::store::customers::name_key(n), *id))
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{b:?} {rows:?}");
+        let ours = |rows: &[(String, i64)]| -> Vec<String> {
+            rows.iter()
+                .filter(|(n, _)| n.starts_with("筛选"))
+                .map(|(n, _)| n.clone())
+                .collect()
+        };
+        // shai xuan bing / jia / yi
+        assert_eq!(ours(&rows), ["筛选丙机械", "筛选甲精密", "筛选乙商贸"]);
+        let v = json(
+            rep.get(app.url(&format!("/api/v1/customers/{}", ids[2])))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await["version"]
+            .as_i64()
+            .unwrap();
+        let r = rep
+            .patch(app.url(&format!("/api/v1/customers/{}", ids[2])))
+            .json(&json!({"version": v, "name": "筛选戊机械"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        assert_eq!(
+            ours(&by_name(rep.clone()).await),
+            ["筛选甲精密", "筛选乙商贸", "筛选戊机械"]
+        );
+
         for (q, field) in [
-            ("sort=name", "sort"),
+            ("sort=oldest", "sort"),
+            ("sort=name&cursor=bogus", "cursor"),
             ("no_contact_days=0", "no_contact_days"),
             ("sort=last_contact&cursor=bogus", "cursor"),
         ] {

@@ -9,7 +9,9 @@ use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::db::Sql;
 use crate::ssr::store::audit::{self, Change};
-use crate::ssr::store::customers::{self as store, CustomerFields, CustomerFilter, CustomerSort};
+use crate::ssr::store::customers::{
+    self as store, CustomerFields, CustomerFilter, CustomerSort, SortValue,
+};
 use crate::ssr::store::scope::{assignable_users_scope, Access};
 use sqlx::AnyConnection;
 
@@ -35,8 +37,8 @@ pub struct CustomerQuery {
     pub tag: Option<String>,
     /// No contact for at least this many days (or never contacted); 1..=3650.
     pub no_contact_days: Option<i64>,
-    /// newest (default), next_follow_up (soonest first) or last_contact (longest silent
-    /// first). A search orders by match instead.
+    /// newest (default), next_follow_up (soonest first), last_contact (longest silent
+    /// first) or name (A to Z, Chinese names by pinyin). A search orders by match instead.
     pub sort: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -60,7 +62,10 @@ pub async fn list(
         None => CustomerSort::Newest,
         Some(Some(sort)) => sort,
         Some(None) => {
-            check.fail("sort", "choose newest, next_follow_up or last_contact");
+            check.fail(
+                "sort",
+                "choose newest, next_follow_up, last_contact or name",
+            );
             CustomerSort::Newest
         }
     };
@@ -74,7 +79,7 @@ pub async fn list(
     } else {
         match q.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => (None, None),
-            Some(c) => match crate::ssr::store::decode_pair("k", c) {
+            Some(c) => match SortValue::from_cursor(sort, c) {
                 Some(k) => (None, Some(k)),
                 None => {
                     check.fail("cursor", "not a cursor this server gave out");
@@ -145,10 +150,7 @@ pub async fn list(
     }
     let mut page = into_page(rows, limit, |c| c.id);
     if page.next_cursor.is_some() {
-        page.next_cursor = page
-            .items
-            .last()
-            .map(|c| crate::ssr::store::encode_pair("k", filter.sort.value(c), c.id));
+        page.next_cursor = page.items.last().map(|c| filter.sort.value(c).cursor(c.id));
     }
     Ok(page)
 }

@@ -101,7 +101,57 @@ pub struct CustomerFilter {
     pub contact_before: Option<i64>,
     pub sort: CustomerSort,
     /// Keyset for the ascending sorts: (sort value, id) of the last row read.
-    pub after: Option<(i64, i64)>,
+    pub after: Option<(SortValue, i64)>,
+}
+
+/// A sort value in a keyset cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortValue {
+    Int(i64),
+    Text(String),
+}
+
+impl SortValue {
+    /// The opaque cursor for the row after (this value, `id`).
+    pub fn cursor(&self, id: i64) -> String {
+        match self {
+            SortValue::Int(v) => super::encode_pair("k", *v, id),
+            SortValue::Text(v) => {
+                use base64::Engine;
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("n:{id}:{v}"))
+            }
+        }
+    }
+
+    /// Reads a cursor made by [`SortValue::cursor`] for `sort`; None if it is not one.
+    pub fn from_cursor(sort: CustomerSort, cursor: &str) -> Option<(SortValue, i64)> {
+        if sort != CustomerSort::Name {
+            return super::decode_pair("k", cursor).map(|(v, id)| (SortValue::Int(v), id));
+        }
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let (id, key) = text.strip_prefix("n:")?.split_once(':')?;
+        Some((SortValue::Text(key.to_string()), id.parse().ok()?))
+    }
+}
+
+/// The key customers are sorted by name on: Chinese characters as toneless pinyin, other
+/// letters and digits lower-cased, the rest dropped; so 北京恒远 sorts as "beijinghengyuan",
+/// between "Acme" and "Zenith". Characters with several readings take the common one.
+pub fn name_key(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut key = String::with_capacity(name.len() * 2);
+    for ch in name.chars() {
+        if let Some(p) = ch.to_pinyin() {
+            key.push_str(p.plain());
+        } else if ch.is_alphanumeric() {
+            key.extend(ch.to_lowercase());
+        }
+    }
+    key
 }
 
 /// How a customer list is ordered (searches order by match instead).
@@ -114,6 +164,8 @@ pub enum CustomerSort {
     NextFollowUp,
     /// Longest without contact first; never contacted first of all.
     LastContact,
+    /// By name, A to Z, Chinese names by pinyin.
+    Name,
 }
 
 /// Sort value for a customer with no follow-up scheduled: after every real one.
@@ -125,6 +177,7 @@ impl CustomerSort {
             "" | "newest" => Some(CustomerSort::Newest),
             "next_follow_up" => Some(CustomerSort::NextFollowUp),
             "last_contact" => Some(CustomerSort::LastContact),
+            "name" => Some(CustomerSort::Name),
             _ => None,
         }
     }
@@ -137,6 +190,7 @@ impl CustomerSort {
                 format!("COALESCE({t}next_follow_up_at, {NO_FOLLOW_UP})")
             }
             CustomerSort::LastContact => format!("COALESCE({t}last_contact_at, 0)"),
+            CustomerSort::Name => format!("{t}name_key"),
         }
     }
 
@@ -148,16 +202,18 @@ impl CustomerSort {
     }
 
     /// The sort value of a row, for the next page's cursor.
-    pub fn value(self, c: &Customer) -> i64 {
+    pub fn value(self, c: &Customer) -> SortValue {
         match self {
-            CustomerSort::Newest => c.id,
-            CustomerSort::NextFollowUp => c
-                .next_follow_up_at
-                .map(|t| t.timestamp_millis())
-                .unwrap_or(NO_FOLLOW_UP),
+            CustomerSort::Newest => SortValue::Int(c.id),
+            CustomerSort::NextFollowUp => SortValue::Int(
+                c.next_follow_up_at
+                    .map(|t| t.timestamp_millis())
+                    .unwrap_or(NO_FOLLOW_UP),
+            ),
             CustomerSort::LastContact => {
-                c.last_contact_at.map(|t| t.timestamp_millis()).unwrap_or(0)
+                SortValue::Int(c.last_contact_at.map(|t| t.timestamp_millis()).unwrap_or(0))
             }
+            CustomerSort::Name => SortValue::Text(name_key(&c.name)),
         }
     }
 }
@@ -295,15 +351,14 @@ fn push_filters(sql: &mut Sql, f: &CustomerFilter, t: &str) {
         .bind(before)
         .push(")");
     }
-    if let Some((value, id)) = f.after {
-        let key = f.sort.key(t);
-        sql.push(&format!(" AND ({key} > "))
-            .bind(value)
-            .push(&format!(" OR ({key} = "))
-            .bind(value)
-            .push(&format!(" AND {t}id > "))
-            .bind(id)
-            .push("))");
+    if let Some((value, id)) = &f.after {
+        // A row-value comparison, so that the index on (owner, key, id) seeks to the page.
+        sql.push(&format!(" AND ({}, {t}id) > (", f.sort.key(t)));
+        match value {
+            SortValue::Int(v) => sql.bind(*v),
+            SortValue::Text(v) => sql.bind(v.clone()),
+        };
+        sql.push(", ").bind(*id).push(")");
     }
 }
 
@@ -354,12 +409,14 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
     let mut sql = Sql::new(
-        "INSERT INTO customers (name, name_norm, industry, region, size, source, level, status, tags, owner_id, \
+        "INSERT INTO customers (name, name_norm, name_key, industry, region, size, source, level, status, tags, owner_id, \
          claimed_at, pool_entered_at, next_follow_up_at, created_at, updated_at, created_by, updated_by) VALUES (",
     );
     sql.bind(f.name.as_str())
         .push(", ")
         .bind(f.name_norm.as_str())
+        .push(", ")
+        .bind(name_key(&f.name))
         .push(", ")
         .bind(f.industry.clone())
         .push(", ")
@@ -412,6 +469,8 @@ pub async fn update(
     sql.bind(f.name.as_str())
         .push(", name_norm = ")
         .bind(f.name_norm.as_str())
+        .push(", name_key = ")
+        .bind(name_key(&f.name))
         .push(", industry = ")
         .bind(f.industry.clone())
         .push(", region = ")
@@ -483,4 +542,52 @@ pub async fn duplicates(
     }
     sql.push(" ORDER BY 1 LIMIT 10");
     sql.query_as().fetch_all(conn).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_keys_put_chinese_names_among_latin_ones_by_pinyin() {
+        assert_eq!(name_key("北京恒远科技"), "beijinghengyuankeji");
+        assert_eq!(name_key("Acme (China) Ltd."), "acmechinaltd");
+        let mut names = vec![
+            "张江物流",
+            "Zenith",
+            "阿里云",
+            "Baidu",
+            "北京恒远",
+            "33 Foods",
+        ];
+        names.sort_by_key(|n| name_key(n));
+        assert_eq!(
+            names,
+            [
+                "33 Foods",
+                "阿里云",
+                "Baidu",
+                "北京恒远",
+                "张江物流",
+                "Zenith"
+            ]
+        );
+    }
+
+    #[test]
+    fn name_cursors_round_trip_and_are_not_taken_for_other_sorts() {
+        let v = SortValue::Text("beijing:x".into());
+        let c = v.cursor(42);
+        assert_eq!(
+            SortValue::from_cursor(CustomerSort::Name, &c),
+            Some((v, 42))
+        );
+        assert_eq!(SortValue::from_cursor(CustomerSort::LastContact, &c), None);
+        let k = SortValue::Int(-5).cursor(7);
+        assert_eq!(SortValue::from_cursor(CustomerSort::Name, &k), None);
+        assert_eq!(
+            SortValue::from_cursor(CustomerSort::NextFollowUp, &k),
+            Some((SortValue::Int(-5), 7))
+        );
+    }
 }
