@@ -875,32 +875,7 @@ async fn filters_by_industry_region_tag_and_silence_and_sorts_with_keyset_pages(
 
         // By name, seven at a time: Chinese names by pinyin, every customer once, and a
         // rename moves the customer.
-        let by_name = |rep: reqwest::Client| async move {
-            let mut rows: Vec<(String, i64)> = Vec::new();
-            let mut cursor = String::new();
-            loop {
-                let page = json(
-                    rep.get(app.url(&format!(
-                        "/api/v1/customers?owner_id={me}&sort=name&limit=7&cursor={cursor}"
-                    )))
-                    .send()
-                    .await
-                    .unwrap(),
-                )
-                .await;
-                for c in page["items"].as_array().unwrap() {
-                    rows.push((
-                        c["name"].as_str().unwrap().into(),
-                        c["id"].as_i64().unwrap(),
-                    ));
-                }
-                match page["next_cursor"].as_str() {
-                    Some(c) => cursor = c.to_string(),
-                    None => return rows,
-                }
-            }
-        };
-        let rows = by_name(rep.clone()).await;
+        let rows = by_name(&app, &rep, me).await;
         assert_eq!(rows.len(), total, "{b:?}");
         let keys: Vec<(String, i64)> = rows
             .iter()
@@ -926,14 +901,14 @@ async fn filters_by_industry_region_tag_and_silence_and_sorts_with_keyset_pages(
             .unwrap();
         let r = rep
             .patch(app.url(&format!("/api/v1/customers/{}", ids[2])))
-            .json(&json!({"version": v, "name": "筛选戊机械"}))
+            .json(&json!({"version": v, "name": "筛选紫机械"}))
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{b:?}");
         assert_eq!(
-            ours(&by_name(rep.clone()).await),
-            ["筛选甲精密", "筛选乙商贸", "筛选戊机械"]
+            ours(&by_name(&app, &rep, me).await),
+            ["筛选甲精密", "筛选乙商贸", "筛选紫机械"]
         );
 
         for (q, field) in [
@@ -949,6 +924,60 @@ async fn filters_by_industry_region_tag_and_silence_and_sorts_with_keyset_pages(
                 .unwrap();
             assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
             assert!(problem(r).await["errors"][field].is_string(), "{q}");
+        }
+    }
+}
+
+/// A rep's customers sorted by name, read seven at a time through the cursor.
+async fn by_name(app: &TestApp, rep: &reqwest::Client, owner: i64) -> Vec<(String, i64)> {
+    let mut rows: Vec<(String, i64)> = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = json(
+            rep.get(app.url(&format!(
+                "/api/v1/customers?owner_id={owner}&sort=name&limit=7&cursor={cursor}"
+            )))
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        for c in page["items"].as_array().unwrap() {
+            rows.push((
+                c["name"].as_str().unwrap().into(),
+                c["id"].as_i64().unwrap(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => return rows,
+        }
+    }
+}
+
+#[tokio::test]
+async fn migrate_fills_in_the_name_sort_key_of_customers_written_before_it() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let db = &app.state.app.db;
+        // As if these rows predated the name sort.
+        sqlx::query("UPDATE customers SET name_key = NULL WHERE id <= 50")
+            .execute(&db.write)
+            .await
+            .unwrap();
+        server::db::migrate(db).await.unwrap();
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT name, name_key FROM customers WHERE id <= 50")
+                .fetch_all(&db.read)
+                .await
+                .unwrap();
+        assert_eq!(rows.len(), 50, "{b:?}");
+        for (name, key) in rows {
+            assert_eq!(
+                key.as_deref(),
+                Some(app::ssr::store::customers::name_key(&name).as_str()),
+                "{b:?} {name}"
+            );
         }
     }
 }
