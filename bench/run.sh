@@ -57,6 +57,7 @@ run() {
   wrk -t2 -c50 -d"$DURATION" --latency -H "Cookie: $cookie" "$url" | tee "$OUT/$name.txt" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
 }
 run list "$base/api/v1/customers?limit=50"
+run list-by-name "$base/api/v1/customers?limit=50&sort=name"
 run search "$base/api/v1/customers?limit=50&q=$q"
 run customer-api "$base/api/v1/customers/$customer"
 run customer-page "$base/customers/$customer"

@@ -4,7 +4,7 @@
 //!   DATABASE_URL=sqlite://bench/out/bench.db cargo run --release -p server --example store_baseline -- rep1@demo.tandem 恒远
 use app::model::Role;
 use app::ssr::auth::Viewer;
-use app::ssr::store::customers::CustomerFilter;
+use app::ssr::store::customers::{CustomerFilter, CustomerSort};
 use app::ssr::store::scope::Access;
 use app::ssr::store::search::Search;
 use std::time::Instant;
@@ -50,6 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut conn = db.read.acquire().await?;
     let mut list = Vec::new();
     let mut search = Vec::new();
+    let mut by_name = Vec::new();
     let mut page = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
@@ -59,6 +60,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         app::ssr::store::customers::list(&mut conn, &viewer, &f).await?;
         list.push(t.elapsed().as_secs_f64() * 1000.0);
+
+        let t = Instant::now();
+        let f = CustomerFilter {
+            limit: 50,
+            sort: CustomerSort::Name,
+            ..Default::default()
+        };
+        app::ssr::store::customers::list(&mut conn, &viewer, &f).await?;
+        by_name.push(t.elapsed().as_secs_f64() * 1000.0);
 
         let t = Instant::now();
         let f = CustomerFilter {
@@ -89,6 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     report("list", list);
     report(&format!("search {needle}"), search);
+    report("list by name", by_name);
     report("customer page", page);
     Ok(())
 }
