@@ -174,6 +174,7 @@ pub async fn get_settings() -> Result<SettingsView, AppError> {
 }
 
 /// Parses a whole number typed into a form field.
+#[cfg(feature = "ssr")]
 pub fn form_int(field: &str, s: &str) -> Result<i64, AppError> {
     s.trim()
         .parse()
@@ -181,6 +182,7 @@ pub fn form_int(field: &str, s: &str) -> Result<i64, AppError> {
 }
 
 /// Parses every (field, text) pair, naming each field that is not a whole number.
+#[cfg(feature = "ssr")]
 fn form_ints<const N: usize>(fields: [(&str, &str); N]) -> Result<[i64; N], AppError> {
     let mut out = [0; N];
     let mut errors = crate::error::FieldErrors::new();
