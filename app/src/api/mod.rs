@@ -184,21 +184,14 @@ pub fn form_int(field: &str, s: &str) -> Result<i64, AppError> {
 /// Parses every (field, text) pair, naming each field that is not a whole number.
 #[cfg(feature = "ssr")]
 fn form_ints<const N: usize>(fields: [(&str, &str); N]) -> Result<[i64; N], AppError> {
-    let mut out = [0; N];
-    let mut errors = crate::error::FieldErrors::new();
-    for (i, (field, text)) in fields.into_iter().enumerate() {
-        match form_int(field, text) {
-            Ok(v) => out[i] = v,
-            Err(_) => {
-                errors.insert(field.to_string(), "enter a whole number".to_string());
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    let mut check = services::Check::new();
+    let out = fields.map(|(field, text)| {
+        check.field(
+            field,
+            form_int(field, text).map_err(|_| "enter a whole number"),
+        )
+    });
+    check.finish().map(|()| out)
 }
 
 #[server(prefix = "/sfn", endpoint = "save_pool_rules")]
@@ -316,12 +309,12 @@ pub async fn save_routing_rule(
         Some(i) => Some(usize::try_from(i).map_err(|_| AppError::NotFound)?),
         None => None,
     };
-    let text = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+    // Blank criteria are dropped by the service (they match anything).
     let rule = crate::domain::leads::AssignmentRule {
-        source: text(source),
-        region: text(region),
-        industry: text(industry),
-        product_line: text(product_line),
+        source: Some(source),
+        region: Some(region),
+        industry: Some(industry),
+        product_line: Some(product_line),
         rep_ids,
     };
     let edit = services::settings::RuleEdit::Put(at, rule);

@@ -1,5 +1,6 @@
 //! Customers: read in the viewer's scope; created and changed with validation, audit and
 //! optimistic concurrency.
+use super::nonempty;
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
 use crate::domain::scope::can_edit_customers;
 use crate::domain::validate::{normalize_company, optional_text, required_text};
@@ -42,13 +43,6 @@ pub struct CustomerQuery {
     pub sort: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-}
-
-fn nonempty(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }
 
 pub async fn list(

@@ -55,6 +55,14 @@ impl Check {
     }
 }
 
+/// The trimmed text, or None when there is none.
+pub fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
 /// Page size: default 50, 1..=200.
 pub fn page_limit(limit: Option<i64>) -> AppResult<i64> {
     match limit {

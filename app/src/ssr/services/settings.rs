@@ -73,12 +73,7 @@ pub async fn save_assignment(
     rules: Vec<AssignmentRule>,
 ) -> AppResult<Vec<AssignmentRule>> {
     admin_only(viewer)?;
-    let clean = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
+    let clean = super::nonempty;
     let rules: Vec<AssignmentRule> = rules
         .iter()
         .map(|r| AssignmentRule {
@@ -180,15 +175,11 @@ fn admin_only(viewer: &Viewer) -> AppResult<()> {
 }
 
 fn valid(problems: Vec<(&'static str, String)>) -> AppResult<()> {
-    if problems.is_empty() {
-        return Ok(());
+    let mut check = super::Check::new();
+    for (field, message) in problems {
+        check.fail(field, message);
     }
-    Err(AppError::Validation(
-        problems
-            .into_iter()
-            .map(|(f, m)| (f.to_string(), m))
-            .collect(),
-    ))
+    check.finish()
 }
 
 /// Stores the value under `key` and audits it with the value it replaced.
