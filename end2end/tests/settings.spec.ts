@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { api, hydrated, signIn } from "./helpers";
 
 // Settings are global: one project edits them (admins work at a desk) and puts them back.
-test("an admin edits the pool, lead routing and alert rules; a bad value is named and nothing changes", async ({ page, baseURL }, info) => {
+test("an admin edits the pool and lead routing rules; a bad value is named, a stale save is refused, and nothing changes", async ({ page, baseURL }, info) => {
   test.skip(info.project.name !== "desktop", "settings are global; the desktop project edits them");
   const admin = await api(baseURL!, "admin@demo.tandem");
   const before = await (await admin.get("/api/v1/settings/pool")).json();
@@ -29,6 +29,16 @@ test("an admin edits the pool, lead routing and alert rules; a bad value is name
   await pool.getByRole("button", { name: "Save pool rules" }).click();
   await expect(page.getByTestId("saved")).toBeVisible();
   await expect.poll(async () => (await (await admin.get("/api/v1/settings/pool")).json()).warning_days).toBe(before.warning_days + 2);
+
+  // Another admin saves meanwhile: this page's save is refused instead of silently undoing
+  // theirs, and the form now shows what they stored.
+  const theirs = { ...before, warning_days: before.warning_days + 3 };
+  expect((await admin.put("/api/v1/settings/pool", { data: theirs })).status()).toBe(200);
+  await pool.getByLabel("Days of warning before a reclaim").fill(String(before.warning_days + 1));
+  await pool.getByRole("button", { name: "Save pool rules" }).click();
+  await expect(page.getByRole("alert")).toContainText("Someone else changed");
+  await expect(pool.getByLabel("Days of warning before a reclaim")).toHaveValue(String(before.warning_days + 3));
+  expect((await (await admin.get("/api/v1/settings/pool")).json()).warning_days).toBe(before.warning_days + 3);
 
   // A routing rule for a source no demo lead has: added, shown, then removed.
   await page.getByText("Add a rule").click();

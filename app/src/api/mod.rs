@@ -148,6 +148,8 @@ pub struct SettingsView {
     pub leads: crate::domain::leads::LeadRules,
     pub assignment: Vec<crate::domain::leads::AssignmentRule>,
     pub alerts: crate::domain::alerts::AlertRules,
+    pub pipeline: crate::domain::pipeline::PipelineRules,
+    pub versions: crate::model::SettingVersions,
     pub reps: Vec<User>,
 }
 
@@ -169,6 +171,8 @@ pub async fn get_settings() -> Result<SettingsView, AppError> {
         leads: all.leads,
         assignment: all.assignment,
         alerts: all.alerts,
+        pipeline: all.pipeline,
+        versions: all.versions,
         reps,
     })
 }
@@ -194,6 +198,12 @@ fn form_ints<const N: usize>(fields: [(&str, &str); N]) -> Result<[i64; N], AppE
     check.finish().map(|()| out)
 }
 
+/// The settings version a form was rendered with (a hidden field).
+#[cfg(feature = "ssr")]
+fn form_version(s: &str) -> Result<i64, AppError> {
+    form_int("version", s)
+}
+
 #[server(prefix = "/sfn", endpoint = "save_pool_rules")]
 pub async fn save_pool_rules(
     holding_limit: String,
@@ -205,7 +215,9 @@ pub async fn save_pool_rules(
     level_a: String,
     level_b: String,
     level_c: String,
+    version: String,
 ) -> Result<crate::domain::pool::PoolRules, AppError> {
+    let version = form_version(&version)?;
     let [holding_limit, daily_claim_cap, reclaim_cooldown_days, no_follow_up_days, no_win_days, warning_days] =
         form_ints([
             ("holding_limit", &holding_limit),
@@ -231,7 +243,10 @@ pub async fn save_pool_rules(
         warning_days,
         level_limits,
     };
-    services::settings::save_pool(&app_state()?, &current_viewer()?, rules).await
+    let saved =
+        services::settings::save_pool(&app_state()?, &current_viewer()?, rules, Some(version))
+            .await?;
+    Ok(saved.value)
 }
 
 #[server(prefix = "/sfn", endpoint = "save_lead_rules")]
@@ -240,7 +255,9 @@ pub async fn save_lead_rules(
     urgent_first_contact_hours: String,
     urgent_sources: String,
     mql_timeout_days: String,
+    version: String,
 ) -> Result<crate::domain::leads::LeadRules, AppError> {
+    let version = form_version(&version)?;
     let [first_contact_hours, urgent_first_contact_hours, mql_timeout_days] = form_ints([
         ("first_contact_hours", &first_contact_hours),
         ("urgent_first_contact_hours", &urgent_first_contact_hours),
@@ -257,7 +274,10 @@ pub async fn save_lead_rules(
             .map(str::to_string)
             .collect(),
     };
-    services::settings::save_leads(&app_state()?, &current_viewer()?, rules).await
+    let saved =
+        services::settings::save_leads(&app_state()?, &current_viewer()?, rules, Some(version))
+            .await?;
+    Ok(saved.value)
 }
 
 #[server(prefix = "/sfn", endpoint = "save_alert_rules")]
@@ -271,7 +291,9 @@ pub async fn save_alert_rules(
     stage_negotiation: String,
     post_sale_check_days: String,
     renewal_days: String,
+    version: String,
 ) -> Result<crate::domain::alerts::AlertRules, AppError> {
+    let version = form_version(&version)?;
     let [follow_up_overdue_hours, lead_sla_warning_percent, silent_customer_days, initial, needs, proposal, negotiation, post_sale_check_days, renewal_days] =
         form_ints([
             ("follow_up_overdue_hours", &follow_up_overdue_hours),
@@ -292,7 +314,38 @@ pub async fn save_alert_rules(
         post_sale_check_days,
         renewal_days,
     };
-    services::settings::save_alerts(&app_state()?, &current_viewer()?, rules).await
+    let saved =
+        services::settings::save_alerts(&app_state()?, &current_viewer()?, rules, Some(version))
+            .await?;
+    Ok(saved.value)
+}
+
+#[server(prefix = "/sfn", endpoint = "save_pipeline_rules")]
+pub async fn save_pipeline_rules(
+    probability_initial: String,
+    probability_needs: String,
+    probability_proposal: String,
+    probability_negotiation: String,
+    version: String,
+    #[server(default)] proposal_requires: Vec<String>,
+    #[server(default)] negotiation_requires: Vec<String>,
+) -> Result<crate::domain::pipeline::PipelineRules, AppError> {
+    let version = form_version(&version)?;
+    let probabilities = form_ints([
+        ("probabilities", &probability_initial),
+        ("probabilities", &probability_needs),
+        ("probabilities", &probability_proposal),
+        ("probabilities", &probability_negotiation),
+    ])?;
+    let rules = crate::domain::pipeline::PipelineRules {
+        probabilities,
+        proposal_requires,
+        negotiation_requires,
+    };
+    let saved =
+        services::settings::save_pipeline(&app_state()?, &current_viewer()?, rules, Some(version))
+            .await?;
+    Ok(saved.value)
 }
 
 /// Adds a routing rule (empty `index`) or replaces the one at `index`.
@@ -303,8 +356,10 @@ pub async fn save_routing_rule(
     region: String,
     industry: String,
     product_line: String,
+    version: String,
     #[server(default)] rep_ids: Vec<i64>,
 ) -> Result<Vec<crate::domain::leads::AssignmentRule>, AppError> {
+    let version = form_version(&version)?;
     let at = match form_id("index", &index)? {
         Some(i) => Some(usize::try_from(i).map_err(|_| AppError::NotFound)?),
         None => None,
@@ -318,15 +373,23 @@ pub async fn save_routing_rule(
         rep_ids,
     };
     let edit = services::settings::RuleEdit::Put(at, rule);
-    services::settings::edit_assignment(&app_state()?, &current_viewer()?, edit).await
+    let saved =
+        services::settings::edit_assignment(&app_state()?, &current_viewer()?, edit, version)
+            .await?;
+    Ok(saved.value)
 }
 
 #[server(prefix = "/sfn", endpoint = "remove_routing_rule")]
 pub async fn remove_routing_rule(
     index: usize,
+    version: String,
 ) -> Result<Vec<crate::domain::leads::AssignmentRule>, AppError> {
+    let version = form_version(&version)?;
     let edit = services::settings::RuleEdit::Remove(index);
-    services::settings::edit_assignment(&app_state()?, &current_viewer()?, edit).await
+    let saved =
+        services::settings::edit_assignment(&app_state()?, &current_viewer()?, edit, version)
+            .await?;
+    Ok(saved.value)
 }
 
 /// Parses an optional id typed into a form ("" means none).

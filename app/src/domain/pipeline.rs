@@ -50,18 +50,6 @@ impl Stage {
         Stage::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    /// Default win probability in percent.
-    pub fn probability(self) -> i64 {
-        match self {
-            Stage::Initial => 10,
-            Stage::Needs => 25,
-            Stage::Proposal => 50,
-            Stage::Negotiation => 75,
-            Stage::Won => 100,
-            Stage::Lost => 0,
-        }
-    }
-
     pub fn is_closed(self) -> bool {
         matches!(self, Stage::Won | Stage::Lost)
     }
@@ -89,14 +77,6 @@ impl Stage {
     }
 }
 
-/// Days a deal may stay in each open stage before it counts as stalled (product defaults).
-pub const STAGE_LIMIT_DAYS: [(&str, i64); 4] = [
-    ("initial", 14),
-    ("needs", 14),
-    ("proposal", 21),
-    ("negotiation", 30),
-];
-
 /// What is known about a deal, as the criteria read it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DealFacts {
@@ -114,9 +94,87 @@ fn blank(v: &Option<String>) -> bool {
     v.as_deref().is_none_or(|s| s.trim().is_empty())
 }
 
-/// Field → what is missing to enter `to`; empty when the move is allowed. Moving back to an
-/// earlier open stage needs nothing; a closed deal does not move.
-pub fn missing_for(from: Stage, to: Stage, f: &DealFacts) -> Vec<(&'static str, &'static str)> {
+/// The fields the needs survey may demand before a deal enters proposal.
+pub const PROPOSAL_FIELDS: [&str; 3] = ["pain_points", "decision_maker", "budget_range"];
+/// The fields that may be demanded before a deal enters negotiation.
+pub const NEGOTIATION_FIELDS: [&str; 3] = ["amount_minor", "expected_close", "competitors"];
+
+/// The pipeline's admin settings: each open stage's win probability and the fields entering
+/// proposal and negotiation demand. Won always needs a contract approved by a manager and
+/// lost a reason: those are controls, not defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PipelineRules {
+    /// Win probability in percent: initial, needs, proposal, negotiation.
+    pub probabilities: [i64; 4],
+    /// Fields a deal needs to enter proposal: any of pain_points, decision_maker, budget_range.
+    pub proposal_requires: Vec<String>,
+    /// Fields a deal needs to enter negotiation: any of amount_minor, expected_close, competitors.
+    pub negotiation_requires: Vec<String>,
+}
+
+impl Default for PipelineRules {
+    fn default() -> Self {
+        PipelineRules {
+            probabilities: [10, 25, 50, 75],
+            proposal_requires: PROPOSAL_FIELDS.map(str::to_string).to_vec(),
+            negotiation_requires: NEGOTIATION_FIELDS.map(str::to_string).to_vec(),
+        }
+    }
+}
+
+impl PipelineRules {
+    /// The win probability a deal takes on entering `stage`.
+    pub fn probability(&self, stage: Stage) -> i64 {
+        match stage {
+            Stage::Won => 100,
+            Stage::Lost => 0,
+            open => self.probabilities[usize::from(open.rank())],
+        }
+    }
+
+    /// Field → problem, for every setting out of range or naming an unknown field.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if self.probabilities.iter().any(|p| !(0..=100).contains(p)) {
+            out.push(("probabilities", "each between 0 and 100".to_string()));
+        }
+        for (field, list, allowed) in [
+            (
+                "proposal_requires",
+                &self.proposal_requires,
+                PROPOSAL_FIELDS,
+            ),
+            (
+                "negotiation_requires",
+                &self.negotiation_requires,
+                NEGOTIATION_FIELDS,
+            ),
+        ] {
+            if list.iter().any(|f| !allowed.contains(&f.as_str())) {
+                out.push((field, format!("choose from {}", allowed.join(", "))));
+            }
+        }
+        out
+    }
+
+    fn requires(&self, field: &str) -> bool {
+        self.proposal_requires
+            .iter()
+            .chain(&self.negotiation_requires)
+            .any(|f| f == field)
+    }
+}
+
+/// Field → what is missing to enter `to` under `rules`; empty when the move is allowed.
+/// Moving back to an earlier open stage needs nothing; a closed deal does not move.
+pub fn missing_for(
+    from: Stage,
+    to: Stage,
+    f: &DealFacts,
+    rules: &PipelineRules,
+) -> Vec<(&'static str, &'static str)> {
     let mut missing = Vec::new();
     if from.is_closed() {
         missing.push(("stage", "this deal is closed"));
@@ -131,29 +189,48 @@ pub fn missing_for(from: Stage, to: Stage, f: &DealFacts) -> Vec<(&'static str, 
     if to.rank() <= from.rank() {
         return missing;
     }
-    if to.rank() >= Stage::Proposal.rank() {
-        if blank(&f.pain_points) {
-            missing.push((
-                "pain_points",
-                "the needs survey: the customer's pain points",
-            ));
-        }
-        if blank(&f.decision_maker) {
-            missing.push(("decision_maker", "the needs survey: who decides"));
-        }
-        if blank(&f.budget_range) {
-            missing.push(("budget_range", "the needs survey: the budget range"));
-        }
-    }
-    if to.rank() >= Stage::Negotiation.rank() {
-        if f.amount_minor.is_none_or(|a| a <= 0) {
-            missing.push(("amount_minor", "the deal's amount"));
-        }
-        if blank(&f.expected_close) {
-            missing.push(("expected_close", "the expected close date"));
-        }
-        if blank(&f.competitors) {
-            missing.push(("competitors", "the competitors (or \"none\")"));
+    let demanded = |field: &str, stage: Stage| to.rank() >= stage.rank() && rules.requires(field);
+    let checks: [(&'static str, Stage, bool, &'static str); 6] = [
+        (
+            "pain_points",
+            Stage::Proposal,
+            blank(&f.pain_points),
+            "the needs survey: the customer's pain points",
+        ),
+        (
+            "decision_maker",
+            Stage::Proposal,
+            blank(&f.decision_maker),
+            "the needs survey: who decides",
+        ),
+        (
+            "budget_range",
+            Stage::Proposal,
+            blank(&f.budget_range),
+            "the needs survey: the budget range",
+        ),
+        (
+            "amount_minor",
+            Stage::Negotiation,
+            f.amount_minor.is_none_or(|a| a <= 0),
+            "the deal's amount",
+        ),
+        (
+            "expected_close",
+            Stage::Negotiation,
+            blank(&f.expected_close),
+            "the expected close date",
+        ),
+        (
+            "competitors",
+            Stage::Negotiation,
+            blank(&f.competitors),
+            "the competitors (or \"none\")",
+        ),
+    ];
+    for (field, stage, absent, what) in checks {
+        if absent && demanded(field, stage) {
+            missing.push((field, what));
         }
     }
     if to == Stage::Won && !f.has_approved_contract {
@@ -166,6 +243,10 @@ pub fn missing_for(from: Stage, to: Stage, f: &DealFacts) -> Vec<(&'static str, 
 mod tests {
     use super::*;
 
+    fn rules() -> PipelineRules {
+        PipelineRules::default()
+    }
+
     fn surveyed() -> DealFacts {
         DealFacts {
             pain_points: Some("数据分散".into()),
@@ -177,23 +258,29 @@ mod tests {
 
     #[test]
     fn proposal_needs_the_needs_survey() {
-        let missing: Vec<_> = missing_for(Stage::Needs, Stage::Proposal, &DealFacts::default())
-            .into_iter()
-            .map(|m| m.0)
-            .collect();
+        let missing: Vec<_> = missing_for(
+            Stage::Needs,
+            Stage::Proposal,
+            &DealFacts::default(),
+            &rules(),
+        )
+        .into_iter()
+        .map(|m| m.0)
+        .collect();
         assert_eq!(
             missing,
             vec!["pain_points", "decision_maker", "budget_range"]
         );
-        assert!(missing_for(Stage::Needs, Stage::Proposal, &surveyed()).is_empty());
+        assert!(missing_for(Stage::Needs, Stage::Proposal, &surveyed(), &rules()).is_empty());
     }
 
     #[test]
     fn negotiation_needs_amount_close_date_and_competitors() {
-        let missing: Vec<_> = missing_for(Stage::Proposal, Stage::Negotiation, &surveyed())
-            .into_iter()
-            .map(|m| m.0)
-            .collect();
+        let missing: Vec<_> =
+            missing_for(Stage::Proposal, Stage::Negotiation, &surveyed(), &rules())
+                .into_iter()
+                .map(|m| m.0)
+                .collect();
         assert_eq!(
             missing,
             vec!["amount_minor", "expected_close", "competitors"]
@@ -204,10 +291,16 @@ mod tests {
             competitors: Some("无".into()),
             ..surveyed()
         };
-        assert!(missing_for(Stage::Proposal, Stage::Negotiation, &ready).is_empty());
+        assert!(missing_for(Stage::Proposal, Stage::Negotiation, &ready, &rules()).is_empty());
         // Skipping stages still demands everything on the way.
         assert_eq!(
-            missing_for(Stage::Initial, Stage::Negotiation, &DealFacts::default()).len(),
+            missing_for(
+                Stage::Initial,
+                Stage::Negotiation,
+                &DealFacts::default(),
+                &rules()
+            )
+            .len(),
             6
         );
     }
@@ -221,7 +314,7 @@ mod tests {
             ..surveyed()
         };
         assert_eq!(
-            missing_for(Stage::Negotiation, Stage::Won, &ready),
+            missing_for(Stage::Negotiation, Stage::Won, &ready, &rules()),
             vec![("contract", "a contract approved by a manager")]
         );
         assert!(missing_for(
@@ -230,11 +323,12 @@ mod tests {
             &DealFacts {
                 has_approved_contract: true,
                 ..ready.clone()
-            }
+            },
+            &rules()
         )
         .is_empty());
         assert_eq!(
-            missing_for(Stage::Needs, Stage::Lost, &DealFacts::default())[0].0,
+            missing_for(Stage::Needs, Stage::Lost, &DealFacts::default(), &rules())[0].0,
             "lost_reason"
         );
         assert!(missing_for(
@@ -243,19 +337,54 @@ mod tests {
             &DealFacts {
                 lost_reason: Some("价格".into()),
                 ..DealFacts::default()
-            }
+            },
+            &rules()
         )
         .is_empty());
     }
 
     #[test]
     fn moving_back_is_free_and_closed_deals_stay_closed() {
-        assert!(missing_for(Stage::Negotiation, Stage::Needs, &DealFacts::default()).is_empty());
+        assert!(missing_for(
+            Stage::Negotiation,
+            Stage::Needs,
+            &DealFacts::default(),
+            &rules()
+        )
+        .is_empty());
         assert_eq!(
-            missing_for(Stage::Won, Stage::Needs, &DealFacts::default())[0].0,
+            missing_for(Stage::Won, Stage::Needs, &DealFacts::default(), &rules())[0].0,
             "stage"
         );
         assert_eq!(Stage::Needs.next(), Some(Stage::Proposal));
-        assert_eq!(Stage::Proposal.probability(), 50);
+        assert_eq!(rules().probability(Stage::Proposal), 50);
+        assert_eq!(rules().probability(Stage::Won), 100);
+    }
+
+    #[test]
+    fn an_admin_may_drop_criteria_and_bad_settings_are_named() {
+        let lighter = PipelineRules {
+            proposal_requires: vec!["pain_points".into()],
+            negotiation_requires: vec![],
+            ..rules()
+        };
+        let facts = DealFacts {
+            pain_points: Some("数据分散".into()),
+            ..DealFacts::default()
+        };
+        assert!(missing_for(Stage::Initial, Stage::Negotiation, &facts, &lighter).is_empty());
+        // Won still needs its approved contract whatever the settings say.
+        assert_eq!(
+            missing_for(Stage::Initial, Stage::Won, &facts, &lighter)[0].0,
+            "contract"
+        );
+        let bad = PipelineRules {
+            probabilities: [10, 25, 150, 75],
+            proposal_requires: vec!["amount_minor".into()],
+            ..rules()
+        };
+        let fields: Vec<_> = bad.problems().into_iter().map(|p| p.0).collect();
+        assert_eq!(fields, vec!["probabilities", "proposal_requires"]);
+        assert!(rules().problems().is_empty());
     }
 }

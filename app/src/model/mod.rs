@@ -69,3 +69,14 @@ pub mod double_option {
         Option::<T>::deserialize(d).map(Some)
     }
 }
+
+/// The stored version of each group of admin settings (0: never saved); a save names the
+/// one it was made from, and a stale one gets a conflict instead of overwriting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingVersions {
+    pub pool: i64,
+    pub leads: i64,
+    pub assignment: i64,
+    pub alerts: i64,
+    pub pipeline: i64,
+}

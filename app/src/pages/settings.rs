@@ -2,11 +2,12 @@
 //! lead routing and alert thresholds. Each section is a server-function form, so it saves
 //! without the WASM; the values shown are the stored ones.
 use crate::api::{
-    get_settings, RemoveRoutingRule, SaveAlertRules, SaveLeadRules, SavePoolRules, SaveRoutingRule,
-    SettingsView,
+    get_settings, RemoveRoutingRule, SaveAlertRules, SaveLeadRules, SavePipelineRules,
+    SavePoolRules, SaveRoutingRule, SettingsView,
 };
 use crate::components::{ErrorNote, Loading};
 use crate::domain::leads::AssignmentRule;
+use crate::domain::pipeline::{NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
 use crate::i18n::Lang;
 use crate::model::User;
 use crate::use_lang;
@@ -19,6 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
     let pool = ServerAction::<SavePoolRules>::new();
     let leads = ServerAction::<SaveLeadRules>::new();
     let alerts = ServerAction::<SaveAlertRules>::new();
+    let pipeline = ServerAction::<SavePipelineRules>::new();
     let save_rule = ServerAction::<SaveRoutingRule>::new();
     let remove_rule = ServerAction::<RemoveRoutingRule>::new();
     let data = Resource::new(
@@ -26,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
             pool.version().get()
                 + leads.version().get()
                 + alerts.version().get()
+                + pipeline.version().get()
                 + save_rule.version().get()
                 + remove_rule.version().get()
         },
@@ -36,6 +39,7 @@ pub fn SettingsPage() -> impl IntoView {
             pool.value().get().map(|r| r.map(|_| ())),
             leads.value().get().map(|r| r.map(|_| ())),
             alerts.value().get().map(|r| r.map(|_| ())),
+            pipeline.value().get().map(|r| r.map(|_| ())),
             save_rule.value().get().map(|r| r.map(|_| ())),
             remove_rule.value().get().map(|r| r.map(|_| ())),
         ];
@@ -59,7 +63,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <SettingsForms v pool leads alerts save_rule remove_rule/> }.into_any(),
+                    Ok(v) => view! { <SettingsForms v pool leads alerts pipeline save_rule remove_rule/> }.into_any(),
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                 }
             })}
@@ -88,6 +92,7 @@ fn SettingsForms(
     pool: ServerAction<SavePoolRules>,
     leads: ServerAction<SaveLeadRules>,
     alerts: ServerAction<SaveAlertRules>,
+    pipeline: ServerAction<SavePipelineRules>,
     save_rule: ServerAction<SaveRoutingRule>,
     remove_rule: ServerAction<RemoveRoutingRule>,
 ) -> impl IntoView {
@@ -102,18 +107,41 @@ fn SettingsForms(
     let (level_a, level_b, level_c) = (limit("A"), limit("B"), limit("C"));
     let l = v.leads;
     let a = v.alerts;
+    let d = v.pipeline;
+    let criteria = |name: &'static str, fields: [&'static str; 3], on: &[String]| {
+        fields
+            .into_iter()
+            .map(|f| {
+                let checked = on.iter().any(|x| x == f);
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name=name value=f checked=checked/>
+                        {deal_field(lang, f)}
+                    </label>
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let proposal_checks = criteria("proposal_requires[]", PROPOSAL_FIELDS, &d.proposal_requires);
+    let negotiation_checks = criteria(
+        "negotiation_requires[]",
+        NEGOTIATION_FIELDS,
+        &d.negotiation_requires,
+    );
     let reps = v.reps;
+    let ver = v.versions;
     let rules = v
         .assignment
         .into_iter()
         .enumerate()
-        .map(|(i, rule)| view! { <RoutingRule index=Some(i) rule reps=reps.clone() save_rule remove_rule/> })
+        .map(|(i, rule)| view! { <RoutingRule index=Some(i) rule version=ver.assignment reps=reps.clone() save_rule remove_rule/> })
         .collect::<Vec<_>>();
     let no_rules = rules.is_empty();
     view! {
         <section aria-labelledby="pool-rules" class="card">
             <h2 id="pool-rules">{lang.t("Public pool", "公海规则")}</h2>
             <ActionForm action=pool attr:class="grid-form" attr:data-testid="pool-form">
+                <input type="hidden" name="version" value=ver.pool/>
                 {number(lang, "holding_limit", "Customers a rep may hold", "每人最多持有客户数", p.holding_limit)}
                 {number(lang, "daily_claim_cap", "Claims per rep per day", "每人每日领取上限", p.daily_claim_cap)}
                 {number(lang, "reclaim_cooldown_days", "Days before a previous owner may claim again", "原负责人再次领取间隔(天)", p.reclaim_cooldown_days)}
@@ -132,6 +160,7 @@ fn SettingsForms(
         <section aria-labelledby="lead-rules" class="card">
             <h2 id="lead-rules">{lang.t("Leads", "线索")}</h2>
             <ActionForm action=leads attr:class="grid-form" attr:data-testid="lead-form">
+                <input type="hidden" name="version" value=ver.leads/>
                 {number(lang, "first_contact_hours", "Hours to first contact", "首次联系时限(小时)", l.first_contact_hours)}
                 <label>{lang.t("Urgent sources (comma-separated)", "紧急来源(逗号分隔)")}
                     <input name="urgent_sources" maxlength="500" value=l.urgent_sources.join(", ")/>
@@ -151,12 +180,36 @@ fn SettingsForms(
             <ol class="routing">{rules}</ol>
             <details class="card">
                 <summary class="button">{lang.t("Add a rule", "新增规则")}</summary>
-                <RoutingRule index=None rule=AssignmentRule::default() reps save_rule remove_rule/>
+                <RoutingRule index=None rule=AssignmentRule::default() version=ver.assignment reps save_rule remove_rule/>
             </details>
+        </section>
+        <section aria-labelledby="pipeline-rules" class="card">
+            <h2 id="pipeline-rules">{lang.t("Pipeline", "商机阶段")}</h2>
+            <ActionForm action=pipeline attr:class="grid-form" attr:data-testid="pipeline-form">
+                <input type="hidden" name="version" value=ver.pipeline/>
+                {number(lang, "probability_initial", "Win probability in initial contact (%)", "初步接触赢率(%)", d.probabilities[0])}
+                {number(lang, "probability_needs", "Win probability in needs analysis (%)", "需求诊断赢率(%)", d.probabilities[1])}
+                {number(lang, "probability_proposal", "Win probability in proposal (%)", "方案呈现赢率(%)", d.probabilities[2])}
+                {number(lang, "probability_negotiation", "Win probability in negotiation (%)", "商务谈判赢率(%)", d.probabilities[3])}
+                <fieldset class="reps">
+                    <legend>{lang.t("To enter proposal, a deal needs", "进入方案呈现需填写")}</legend>
+                    {proposal_checks}
+                </fieldset>
+                <fieldset class="reps">
+                    <legend>{lang.t("To enter negotiation, a deal needs", "进入商务谈判需填写")}</legend>
+                    {negotiation_checks}
+                </fieldset>
+                <p class="hint">{lang.t(
+                    "Won always needs a contract approved by a manager, and lost a reason. Open deals take new probabilities at once.",
+                    "赢单始终需要经理批准的合同,输单需要原因。未结束的商机立即使用新赢率。",
+                )}</p>
+                <button type="submit" class="primary">{lang.t("Save pipeline rules", "保存商机规则")}</button>
+            </ActionForm>
         </section>
         <section aria-labelledby="alert-rules" class="card">
             <h2 id="alert-rules">{lang.t("Alerts", "提醒规则")}</h2>
             <ActionForm action=alerts attr:class="grid-form" attr:data-testid="alert-form">
+                <input type="hidden" name="version" value=ver.alerts/>
                 {number(lang, "follow_up_overdue_hours", "Hours overdue before the manager hears", "跟进逾期通知经理(小时)", a.follow_up_overdue_hours)}
                 {number(lang, "lead_sla_warning_percent", "Warn at this % of the first-contact time", "首次联系时限用到 % 时提醒", a.lead_sla_warning_percent)}
                 {number(lang, "silent_customer_days", "Days without activity before a customer is silent", "客户沉默(天)", a.silent_customer_days)}
@@ -172,11 +225,25 @@ fn SettingsForms(
     }
 }
 
+/// A deal field's name as the pipeline form shows it.
+fn deal_field(lang: Lang, field: &str) -> &'static str {
+    match field {
+        "pain_points" => lang.t("Pain points", "痛点"),
+        "decision_maker" => lang.t("Decision maker", "决策人"),
+        "budget_range" => lang.t("Budget range", "预算范围"),
+        "amount_minor" => lang.t("Amount", "金额"),
+        "expected_close" => lang.t("Expected close date", "预计成交日期"),
+        _ => lang.t("Competitors", "竞争对手"),
+    }
+}
+
 /// One routing rule as a form (or, without an index, the form adding one).
 #[component]
 fn RoutingRule(
     index: Option<usize>,
     rule: AssignmentRule,
+    /// The version of the rule list this form was rendered from.
+    version: i64,
     reps: Vec<User>,
     save_rule: ServerAction<SaveRoutingRule>,
     remove_rule: ServerAction<RemoveRoutingRule>,
@@ -205,6 +272,7 @@ fn RoutingRule(
         view! {
             <ActionForm action=remove_rule attr:class="inline-form">
                 <input type="hidden" name="index" value=i/>
+                <input type="hidden" name="version" value=version/>
                 <button type="submit">{lang.t("Remove", "删除")}</button>
             </ActionForm>
         }
@@ -213,6 +281,7 @@ fn RoutingRule(
         <li class="routing-rule" data-testid=format!("rule-{key}")>
             <ActionForm action=save_rule attr:class="grid-form">
                 <input type="hidden" name="index" value=index.map(|i| i.to_string()).unwrap_or_default()/>
+                <input type="hidden" name="version" value=version/>
                 <label>{lang.t("Source", "来源")}<input name="source" maxlength="100" value=text(&rule.source) placeholder=lang.t("any", "不限")/></label>
                 <label>{lang.t("Region", "地区")}<input name="region" maxlength="100" value=text(&rule.region) placeholder=lang.t("any", "不限")/></label>
                 <label>{lang.t("Industry", "行业")}<input name="industry" maxlength="100" value=text(&rule.industry) placeholder=lang.t("any", "不限")/></label>

@@ -62,6 +62,10 @@ pub fn router() -> Router<ServerState> {
         .route("/opportunities/{id}", get(deals::get))
         .route("/opportunities/{id}/stage", post(deals::stage))
         .route(
+            "/settings/pipeline",
+            get(settings::get_pipeline).put(settings::put_pipeline),
+        )
+        .route(
             "/contracts",
             get(deals::contracts).post(deals::request_contract),
         )

@@ -1,79 +1,175 @@
 //! `/api/v1/settings/…`: the admin-editable rules (pool, lead timing, lead routing, alert
-//! thresholds). Anyone signed in reads them; only admins change them.
+//! thresholds, pipeline). Anyone signed in reads them; only admins change them.
+//!
+//! Each setting has a version, sent as the `ETag` of every read and write. A `PUT` with
+//! `If-Match` naming an older version is refused with 409 and the stored value, so two
+//! admins editing at once cannot silently undo each other; a `PUT` without it replaces
+//! whatever is stored at that moment.
 use super::error::ApiResult;
 use super::extract::{ApiJson, Auth};
 use crate::startup::ServerState;
 use app::domain::alerts::AlertRules;
 use app::domain::leads::{AssignmentRule, LeadRules};
+use app::domain::pipeline::PipelineRules;
 use app::domain::pool::PoolRules;
-use app::ssr::services::settings;
+use app::error::AppError;
+use app::ssr::services::{alerts, deals, leads, pool, settings};
 use axum::extract::State;
+use axum::http::{header, HeaderMap};
 use axum::Json;
+use serde::de::DeserializeOwned;
 
-#[utoipa::path(get, path = "/api/v1/settings/pool", tag = "admin", responses((status = 200, body = PoolRules)))]
-pub async fn get_pool(State(s): State<ServerState>, Auth(_v): Auth) -> ApiResult<Json<PoolRules>> {
-    Ok(Json(settings::all(&s.app).await?.pool))
+/// A setting with its version as the `ETag`.
+type Tagged<T> = ([(header::HeaderName, String); 1], Json<T>);
+
+fn tagged<T>(saved: settings::Saved<T>) -> Tagged<T> {
+    (
+        [(header::ETAG, format!("\"{}\"", saved.version))],
+        Json(saved.value),
+    )
+}
+
+/// The version named by `If-Match` (`"3"`, `W/"3"`); none when absent or `*`.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, AppError> {
+    let Some(raw) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = raw.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    text.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .map(Some)
+        .map_err(|_| AppError::field("If-Match", "send the ETag of the setting as you read it"))
+}
+
+async fn read<T: DeserializeOwned + Default>(s: &ServerState, key: &str) -> ApiResult<Tagged<T>> {
+    Ok(tagged(settings::one(&s.app, key).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/pool", tag = "admin",
+    responses((status = 200, body = PoolRules, headers(("ETag" = String, description = "the setting's version")))))]
+pub async fn get_pool(
+    State(s): State<ServerState>,
+    Auth(_v): Auth,
+) -> ApiResult<Tagged<PoolRules>> {
+    read(&s, pool::SETTING).await
 }
 
 #[utoipa::path(put, path = "/api/v1/settings/pool", tag = "admin", request_body = PoolRules,
-    responses((status = 200, body = PoolRules), (status = 403), (status = 422)))]
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = PoolRules), (status = 403), (status = 409), (status = 422)))]
 pub async fn put_pool(
     State(s): State<ServerState>,
     Auth(v): Auth,
+    headers: HeaderMap,
     ApiJson(rules): ApiJson<PoolRules>,
-) -> ApiResult<Json<PoolRules>> {
-    Ok(Json(settings::save_pool(&s.app, &v, rules).await?))
+) -> ApiResult<Tagged<PoolRules>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_pool(&s.app, &v, rules, expected).await?,
+    ))
 }
 
-#[utoipa::path(get, path = "/api/v1/settings/leads", tag = "admin", responses((status = 200, body = LeadRules)))]
-pub async fn get_leads(State(s): State<ServerState>, Auth(_v): Auth) -> ApiResult<Json<LeadRules>> {
-    Ok(Json(settings::all(&s.app).await?.leads))
+#[utoipa::path(get, path = "/api/v1/settings/leads", tag = "admin",
+    responses((status = 200, body = LeadRules, headers(("ETag" = String, description = "the setting's version")))))]
+pub async fn get_leads(
+    State(s): State<ServerState>,
+    Auth(_v): Auth,
+) -> ApiResult<Tagged<LeadRules>> {
+    read(&s, leads::RULES_SETTING).await
 }
 
 #[utoipa::path(put, path = "/api/v1/settings/leads", tag = "admin", request_body = LeadRules,
-    responses((status = 200, body = LeadRules), (status = 403), (status = 422)))]
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = LeadRules), (status = 403), (status = 409), (status = 422)))]
 pub async fn put_leads(
     State(s): State<ServerState>,
     Auth(v): Auth,
+    headers: HeaderMap,
     ApiJson(rules): ApiJson<LeadRules>,
-) -> ApiResult<Json<LeadRules>> {
-    Ok(Json(settings::save_leads(&s.app, &v, rules).await?))
+) -> ApiResult<Tagged<LeadRules>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_leads(&s.app, &v, rules, expected).await?,
+    ))
 }
 
-#[utoipa::path(get, path = "/api/v1/settings/lead-assignment", tag = "admin", responses((status = 200, body = Vec<AssignmentRule>)))]
+#[utoipa::path(get, path = "/api/v1/settings/lead-assignment", tag = "admin",
+    responses((status = 200, body = Vec<AssignmentRule>, headers(("ETag" = String, description = "the setting's version")))))]
 pub async fn get_assignment(
     State(s): State<ServerState>,
     Auth(_v): Auth,
-) -> ApiResult<Json<Vec<AssignmentRule>>> {
-    Ok(Json(settings::all(&s.app).await?.assignment))
+) -> ApiResult<Tagged<Vec<AssignmentRule>>> {
+    read(&s, leads::ASSIGNMENT_SETTING).await
 }
 
 /// The lead assignment rules, in order: the first matching rule with an eligible rep wins.
 #[utoipa::path(put, path = "/api/v1/settings/lead-assignment", tag = "admin", request_body = Vec<AssignmentRule>,
-    responses((status = 200, body = Vec<AssignmentRule>), (status = 403), (status = 422)))]
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = Vec<AssignmentRule>), (status = 403), (status = 409), (status = 422)))]
 pub async fn put_assignment(
     State(s): State<ServerState>,
     Auth(v): Auth,
+    headers: HeaderMap,
     ApiJson(rules): ApiJson<Vec<AssignmentRule>>,
-) -> ApiResult<Json<Vec<AssignmentRule>>> {
-    Ok(Json(settings::save_assignment(&s.app, &v, rules).await?))
+) -> ApiResult<Tagged<Vec<AssignmentRule>>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_assignment(&s.app, &v, rules, expected).await?,
+    ))
 }
 
 /// The alert rules' thresholds.
-#[utoipa::path(get, path = "/api/v1/settings/alerts", tag = "admin", responses((status = 200, body = AlertRules)))]
+#[utoipa::path(get, path = "/api/v1/settings/alerts", tag = "admin",
+    responses((status = 200, body = AlertRules, headers(("ETag" = String, description = "the setting's version")))))]
 pub async fn get_alerts(
     State(s): State<ServerState>,
     Auth(_v): Auth,
-) -> ApiResult<Json<AlertRules>> {
-    Ok(Json(settings::all(&s.app).await?.alerts))
+) -> ApiResult<Tagged<AlertRules>> {
+    read(&s, alerts::SETTING).await
 }
 
 #[utoipa::path(put, path = "/api/v1/settings/alerts", tag = "admin", request_body = AlertRules,
-    responses((status = 200, body = AlertRules), (status = 403), (status = 422)))]
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = AlertRules), (status = 403), (status = 409), (status = 422)))]
 pub async fn put_alerts(
     State(s): State<ServerState>,
     Auth(v): Auth,
+    headers: HeaderMap,
     ApiJson(rules): ApiJson<AlertRules>,
-) -> ApiResult<Json<AlertRules>> {
-    Ok(Json(settings::save_alerts(&s.app, &v, rules).await?))
+) -> ApiResult<Tagged<AlertRules>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_alerts(&s.app, &v, rules, expected).await?,
+    ))
+}
+
+/// Stage probabilities and the fields entering proposal and negotiation demand.
+#[utoipa::path(get, path = "/api/v1/settings/pipeline", tag = "admin",
+    responses((status = 200, body = PipelineRules, headers(("ETag" = String, description = "the setting's version")))))]
+pub async fn get_pipeline(
+    State(s): State<ServerState>,
+    Auth(_v): Auth,
+) -> ApiResult<Tagged<PipelineRules>> {
+    read(&s, deals::SETTING).await
+}
+
+/// Open deals take the new probabilities at once; won needs an approved contract and lost
+/// a reason whatever is set here.
+#[utoipa::path(put, path = "/api/v1/settings/pipeline", tag = "admin", request_body = PipelineRules,
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = PipelineRules), (status = 403), (status = 409), (status = 422)))]
+pub async fn put_pipeline(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    headers: HeaderMap,
+    ApiJson(rules): ApiJson<PipelineRules>,
+) -> ApiResult<Tagged<PipelineRules>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_pipeline(&s.app, &v, rules, expected).await?,
+    ))
 }

@@ -235,5 +235,27 @@ async fn today_lists_customers_about_to_return_to_the_pool_and_stalled_deals() {
             .collect();
         assert!(stalled.contains(&deal["id"].as_i64().unwrap()), "{b:?}");
         assert!(!stalled.contains(&fresh["id"].as_i64().unwrap()));
+
+        // Today follows the admin's limits, as the stage-stalled alert does: at 10 days
+        // for "initial", the 13-day deal is stalled too.
+        let admin = app.login("admin@demo.tandem").await;
+        let r = admin
+            .put(app.url("/api/v1/settings/alerts"))
+            .json(&json!({"stage_limit_days": [10, 14, 21, 30]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        let v = today(&app, &rep).await;
+        let stalled: Vec<i64> = v["stalled"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_i64().unwrap())
+            .collect();
+        assert!(
+            stalled.contains(&fresh["id"].as_i64().unwrap()),
+            "{b:?}: {v}"
+        );
     }
 }

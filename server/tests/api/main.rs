@@ -14,4 +14,5 @@ mod pipeline;
 mod platform;
 mod pool;
 mod scope;
+mod settings;
 mod tasks;

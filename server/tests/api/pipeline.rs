@@ -286,3 +286,104 @@ async fn the_forecast_splits_by_rep_and_adds_up_to_the_team() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_admin_sets_probabilities_and_entry_criteria_and_open_deals_follow() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep = app.login("rep1@demo.tandem").await;
+        let admin = app.login("admin@demo.tandem").await;
+        let deal = new_deal(&app, &rep, "rep1@demo.tandem").await;
+        let r = move_to(
+            &app,
+            &rep,
+            &deal,
+            json!({"stage": "proposal", "version": deal["version"],
+            "pain_points": "数据分散", "decision_maker": "张总", "budget_range": "50-100万"}),
+        )
+        .await;
+        let deal = json(r).await;
+        assert_eq!(deal["probability"], 50, "{b:?}");
+
+        // Only admins change the pipeline; bad settings are named and change nothing.
+        let r = rep
+            .put(app.url("/api/v1/settings/pipeline"))
+            .json(&json!({"probabilities": [5, 20, 40, 80]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b:?}");
+        let r = admin
+            .put(app.url("/api/v1/settings/pipeline"))
+            .json(&json!({"probabilities": [5, 20, 400, 80], "negotiation_requires": ["pain_points"]}))
+            .send()
+            .await
+            .unwrap();
+        let errors = problem(r).await["errors"].clone();
+        assert!(errors["probabilities"].is_string(), "{b:?}: {errors}");
+        assert!(
+            errors["negotiation_requires"].is_string(),
+            "{b:?}: {errors}"
+        );
+
+        let r = admin
+            .put(app.url("/api/v1/settings/pipeline"))
+            .json(&json!({"probabilities": [5, 20, 40, 80], "negotiation_requires": ["amount_minor"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        let got = json(
+            admin
+                .get(app.url("/api/v1/settings/pipeline"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            got["proposal_requires"],
+            json!(["pain_points", "decision_maker", "budget_range"]),
+            "unset: the default"
+        );
+
+        // The open deal takes the new proposal probability; a new deal starts at 5 %.
+        let now = json(
+            rep.get(app.url(&format!("/api/v1/opportunities/{}", deal["id"])))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(now["probability"], 40, "{b:?}");
+        assert_eq!(
+            new_deal(&app, &rep, "rep1@demo.tandem").await["probability"],
+            5
+        );
+
+        // Negotiation now needs only the amount: close date and competitors are not asked.
+        let r = move_to(
+            &app,
+            &rep,
+            &now,
+            json!({"stage": "negotiation", "version": now["version"]}),
+        )
+        .await;
+        let missing: Vec<String> = problem(r).await["errors"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(missing, vec!["amount_minor"], "{b:?}");
+        let r = move_to(
+            &app,
+            &rep,
+            &now,
+            json!({"stage": "negotiation", "version": now["version"], "amount_minor": 1_000_000}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        assert_eq!(json(r).await["probability"], 80);
+    }
+}

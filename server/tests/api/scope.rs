@@ -540,7 +540,7 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 )
                 .await;
             assert_eq!(s, S::UNPROCESSABLE_ENTITY);
-            for key in ["leads", "lead-assignment", "alerts"] {
+            for key in ["leads", "lead-assignment", "alerts", "pipeline"] {
                 let (s, current) = w
                     .call(
                         Method::GET,

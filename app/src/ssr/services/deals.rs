@@ -1,7 +1,7 @@
 //! The pipeline: deals move through stages only when the stage's entry criteria are met;
 //! "won" needs a contract a manager approved, and approving one wins its deal.
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
-use crate::domain::pipeline::{missing_for, DealFacts, Stage};
+use crate::domain::pipeline::{missing_for, DealFacts, PipelineRules, Stage};
 use crate::domain::validate::{optional_text, required_text};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::model::*;
@@ -10,7 +10,17 @@ use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::deals as store;
 use crate::ssr::store::scope::Access;
+use crate::ssr::store::settings;
 use sqlx::AnyConnection;
+
+pub const SETTING: &str = "pipeline";
+
+/// The admin's pipeline settings: stage probabilities and entry criteria.
+pub async fn rules<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+) -> AppResult<PipelineRules> {
+    Ok(settings::get::<PipelineRules>(ex, SETTING).await?)
+}
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct OpportunityQuery {
@@ -103,7 +113,7 @@ pub async fn create(
         amount_minor: amount,
         currency,
         stage: Stage::Initial,
-        probability: Stage::Initial.probability(),
+        probability: rules(&mut *tx).await?.probability(Stage::Initial),
         expected_close,
         // Deals belong to the customer's owner (a manager creating one for a pool customer keeps it).
         owner_id: customer.owner_id.or(Some(viewer.user_id)),
@@ -236,7 +246,8 @@ pub async fn move_stage(
         lost_reason: next.lost_reason.clone(),
         has_approved_contract: store::has_approved_contract(&mut *tx, id).await?,
     };
-    let missing = missing_for(current.stage, to, &facts);
+    let rules = rules(&mut *tx).await?;
+    let missing = missing_for(current.stage, to, &facts, &rules);
     if !missing.is_empty() {
         let errors: FieldErrors = missing
             .into_iter()
@@ -247,7 +258,7 @@ pub async fn move_stage(
     let stage_changed = to != current.stage;
     next.stage = to;
     if stage_changed {
-        next.probability = to.probability();
+        next.probability = rules.probability(to);
         if to == Stage::Won {
             next.won_at = Some(now);
         }
@@ -464,7 +475,7 @@ pub async fn decide_contract(
                 if !deal.stage.is_closed() {
                     let version = deal.version;
                     deal.stage = Stage::Won;
-                    deal.probability = Stage::Won.probability();
+                    deal.probability = PipelineRules::default().probability(Stage::Won);
                     deal.won_at = Some(now);
                     if deal.amount_minor.is_none() {
                         deal.amount_minor = Some(current.amount_minor);

@@ -21,14 +21,16 @@ pub async fn today(state: &AppState, viewer: &Viewer) -> AppResult<TodayView> {
             let rules = super::pool::rules(pool).await?;
             home::returning(pool, viewer, now_ms + rules.warning_days * 86_400_000, 50).await?
         },
-        stalled: home::stalled(
-            pool,
-            viewer,
-            now_ms,
-            &crate::domain::pipeline::STAGE_LIMIT_DAYS,
-            50,
-        )
-        .await?,
+        stalled: {
+            // The admin's stall limits, as the stage-stalled alert uses them.
+            let rules = super::alerts::rules(pool).await?;
+            let limits: Vec<(&str, i64)> = crate::domain::pipeline::Stage::OPEN
+                .iter()
+                .map(|s| s.as_str())
+                .zip(rules.stage_limit_days)
+                .collect();
+            home::stalled(pool, viewer, now_ms, &limits, 50).await?
+        },
         owned_customers: home::owned_count(pool, viewer).await?,
     })
 }

@@ -1,11 +1,12 @@
-//! Admin settings (pool, lead timing, lead routing, alert thresholds): read by anyone
+//! Admin settings (pool, lead timing, lead routing, alert thresholds, pipeline): read by anyone
 //! signed in, changed only by admins, validated field by field, audited with the value
 //! before and after, for both the admin page and the REST API.
 use crate::domain::alerts::AlertRules;
 use crate::domain::leads::{AssignmentRule, LeadRules};
+use crate::domain::pipeline::{PipelineRules, NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
 use crate::domain::pool::PoolRules;
 use crate::error::{AppError, AppResult};
-use crate::model::Role;
+use crate::model::{Role, SettingVersions};
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
@@ -14,45 +15,93 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-/// Every setting, as the admin page shows them.
+/// Every setting, as the admin page shows them, with the versions a save must name.
 #[derive(Debug, Clone)]
 pub struct All {
     pub pool: PoolRules,
     pub leads: LeadRules,
     pub assignment: Vec<AssignmentRule>,
     pub alerts: AlertRules,
+    pub pipeline: PipelineRules,
+    pub versions: SettingVersions,
 }
 
 pub async fn all(state: &AppState) -> AppResult<All> {
     let mut conn = state.db.read.acquire().await?;
+    let (pool, p) = settings::get_versioned(&mut *conn, super::pool::SETTING).await?;
+    let (leads, l) = settings::get_versioned(&mut *conn, super::leads::RULES_SETTING).await?;
+    let (assignment, r) =
+        settings::get_versioned(&mut *conn, super::leads::ASSIGNMENT_SETTING).await?;
+    let (alerts, a) = settings::get_versioned(&mut *conn, super::alerts::SETTING).await?;
+    let (pipeline, d) = settings::get_versioned(&mut *conn, super::deals::SETTING).await?;
     Ok(All {
-        pool: super::pool::rules(&mut *conn).await?,
-        leads: super::leads::rules(&mut conn).await?,
-        assignment: super::leads::assignment_rules(&mut conn).await?,
-        alerts: super::alerts::rules(&mut *conn).await?,
+        pool,
+        leads,
+        assignment,
+        alerts,
+        pipeline,
+        versions: SettingVersions {
+            pool: p,
+            leads: l,
+            assignment: r,
+            alerts: a,
+            pipeline: d,
+        },
     })
 }
 
+/// One setting and its version, by key.
+pub async fn one<T: DeserializeOwned + Default>(
+    state: &AppState,
+    key: &str,
+) -> AppResult<Saved<T>> {
+    let (value, version) = settings::get_versioned(&state.db.read, key).await?;
+    Ok(Saved { value, version })
+}
+
+/// A setting as saved, with its new version.
+#[derive(Debug, Clone)]
+pub struct Saved<T> {
+    pub value: T,
+    pub version: i64,
+}
+
+/// Each save takes the version it was made from: `Some` is checked against the stored one
+/// (stale → conflict, carrying the stored value); `None` (an API client that did not say)
+/// saves over whatever is stored now — but still never over a save made in between.
 pub async fn save_pool(
     state: &AppState,
     viewer: &Viewer,
     rules: PoolRules,
-) -> AppResult<PoolRules> {
+    expected: Option<i64>,
+) -> AppResult<Saved<PoolRules>> {
     admin_only(viewer)?;
     valid(rules.problems())?;
     let mut tx = state.db.begin().await?;
-    save(&mut tx, state, viewer, super::pool::SETTING, &rules).await?;
+    let version = save(
+        &mut tx,
+        state,
+        viewer,
+        super::pool::SETTING,
+        &rules,
+        expected,
+    )
+    .await?;
     // New thresholds move every owned customer's reclaim time.
     crate::ssr::store::pool::refresh_reclaim(&mut tx, None, &rules).await?;
     tx.commit().await?;
-    Ok(rules)
+    Ok(Saved {
+        value: rules,
+        version,
+    })
 }
 
 pub async fn save_leads(
     state: &AppState,
     viewer: &Viewer,
     mut rules: LeadRules,
-) -> AppResult<LeadRules> {
+    expected: Option<i64>,
+) -> AppResult<Saved<LeadRules>> {
     admin_only(viewer)?;
     rules.urgent_sources = rules
         .urgent_sources
@@ -61,9 +110,13 @@ pub async fn save_leads(
         .collect();
     valid(rules.problems())?;
     let mut tx = state.db.begin().await?;
-    save(&mut tx, state, viewer, super::leads::RULES_SETTING, &rules).await?;
+    let key = super::leads::RULES_SETTING;
+    let version = save(&mut tx, state, viewer, key, &rules, expected).await?;
     tx.commit().await?;
-    Ok(rules)
+    Ok(Saved {
+        value: rules,
+        version,
+    })
 }
 
 /// The lead routing rules, in order: the first matching rule with an eligible rep wins.
@@ -71,8 +124,22 @@ pub async fn save_assignment(
     state: &AppState,
     viewer: &Viewer,
     rules: Vec<AssignmentRule>,
-) -> AppResult<Vec<AssignmentRule>> {
+    expected: Option<i64>,
+) -> AppResult<Saved<Vec<AssignmentRule>>> {
     admin_only(viewer)?;
+    let mut tx = state.db.begin().await?;
+    let saved = store_assignment(&mut tx, state, viewer, rules, expected).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+async fn store_assignment(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    viewer: &Viewer,
+    rules: Vec<AssignmentRule>,
+    expected: Option<i64>,
+) -> AppResult<Saved<Vec<AssignmentRule>>> {
     let clean = super::nonempty;
     let rules: Vec<AssignmentRule> = rules
         .iter()
@@ -84,9 +151,8 @@ pub async fn save_assignment(
             rep_ids: r.rep_ids.clone(),
         })
         .collect();
-    let mut tx = state.db.begin().await?;
     let reps: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE role = 'rep'")
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?;
     for (i, rule) in rules.iter().enumerate() {
         if rule.rep_ids.is_empty() || rule.rep_ids.iter().any(|r| !reps.contains(r)) {
@@ -111,16 +177,12 @@ pub async fn save_assignment(
             ));
         }
     }
-    save(
-        &mut tx,
-        state,
-        viewer,
-        super::leads::ASSIGNMENT_SETTING,
-        &rules,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(rules)
+    let key = super::leads::ASSIGNMENT_SETTING;
+    let version = save(conn, state, viewer, key, &rules, expected).await?;
+    Ok(Saved {
+        value: rules,
+        version,
+    })
 }
 
 /// One change to the routing rules, applied to the stored list in one transaction.
@@ -131,39 +193,86 @@ pub enum RuleEdit {
     Remove(usize),
 }
 
+/// Rules are addressed by position, so the edit must name the version of the list it was
+/// made from: after another admin's change, "rule 2" may be a different rule.
 pub async fn edit_assignment(
     state: &AppState,
     viewer: &Viewer,
     edit: RuleEdit,
-) -> AppResult<Vec<AssignmentRule>> {
+    expected: i64,
+) -> AppResult<Saved<Vec<AssignmentRule>>> {
     admin_only(viewer)?;
-    let mut rules = {
-        let mut conn = state.db.read.acquire().await?;
-        super::leads::assignment_rules(&mut conn).await?
-    };
+    let key = super::leads::ASSIGNMENT_SETTING;
+    let mut tx = state.db.begin().await?;
+    let (mut rules, current): (Vec<AssignmentRule>, i64) =
+        settings::get_versioned(&mut *tx, key).await?;
+    if current != expected {
+        return Err(conflict(key, &rules, current));
+    }
     match edit {
         RuleEdit::Put(None, rule) => rules.push(rule),
         RuleEdit::Put(Some(i), rule) if i < rules.len() => rules[i] = rule,
         RuleEdit::Remove(i) if i < rules.len() => {
             rules.remove(i);
         }
-        // Someone else removed it meanwhile.
         _ => return Err(AppError::NotFound),
     }
-    save_assignment(state, viewer, rules).await
+    let saved = store_assignment(&mut tx, state, viewer, rules, Some(current)).await?;
+    tx.commit().await?;
+    Ok(saved)
 }
 
 pub async fn save_alerts(
     state: &AppState,
     viewer: &Viewer,
     rules: AlertRules,
-) -> AppResult<AlertRules> {
+    expected: Option<i64>,
+) -> AppResult<Saved<AlertRules>> {
     admin_only(viewer)?;
     valid(rules.problems())?;
     let mut tx = state.db.begin().await?;
-    save(&mut tx, state, viewer, super::alerts::SETTING, &rules).await?;
+    let key = super::alerts::SETTING;
+    let version = save(&mut tx, state, viewer, key, &rules, expected).await?;
     tx.commit().await?;
-    Ok(rules)
+    Ok(Saved {
+        value: rules,
+        version,
+    })
+}
+
+/// Stage probabilities and entry criteria; open deals take the new probabilities at once.
+pub async fn save_pipeline(
+    state: &AppState,
+    viewer: &Viewer,
+    mut rules: PipelineRules,
+    expected: Option<i64>,
+) -> AppResult<Saved<PipelineRules>> {
+    admin_only(viewer)?;
+    // In the order the fields appear on a deal, each once.
+    for (list, order) in [
+        (&mut rules.proposal_requires, PROPOSAL_FIELDS),
+        (&mut rules.negotiation_requires, NEGOTIATION_FIELDS),
+    ] {
+        list.sort_by_key(|f| order.iter().position(|o| o == f).unwrap_or(order.len()));
+        list.dedup();
+    }
+    valid(rules.problems())?;
+    let mut tx = state.db.begin().await?;
+    let version = save(
+        &mut tx,
+        state,
+        viewer,
+        super::deals::SETTING,
+        &rules,
+        expected,
+    )
+    .await?;
+    crate::ssr::store::deals::reprice_open(&mut tx, &rules).await?;
+    tx.commit().await?;
+    Ok(Saved {
+        value: rules,
+        version,
+    })
 }
 
 fn admin_only(viewer: &Viewer) -> AppResult<()> {
@@ -182,17 +291,33 @@ fn valid(problems: Vec<(&'static str, String)>) -> AppResult<()> {
     check.finish()
 }
 
-/// Stores the value under `key` and audits it with the value it replaced.
+/// The conflict a stale save gets: the stored value and version, to start again from.
+fn conflict<T: Serialize>(key: &str, value: &T, version: i64) -> AppError {
+    AppError::Conflict(serde_json::json!({ "setting": key, "value": value, "version": version }))
+}
+
+/// Stores the value under `key` (checking `expected` against the stored version), audits
+/// it with the value it replaced, and returns the new version.
 async fn save<T: Serialize + DeserializeOwned + Default>(
     conn: &mut AnyConnection,
     state: &AppState,
     viewer: &Viewer,
     key: &str,
     value: &T,
-) -> AppResult<()> {
+    expected: Option<i64>,
+) -> AppResult<i64> {
     let now = state.clock.now_ms();
-    let before: T = settings::get(&mut *conn, key).await?;
-    settings::put(&mut *conn, key, value, viewer.user_id, now).await?;
+    let (before, current): (T, i64) = settings::get_versioned(&mut *conn, key).await?;
+    if expected.is_some_and(|e| e != current) {
+        return Err(conflict(key, &before, current));
+    }
+    // The write is conditional on the version read just now, so a save committed in
+    // between (another server, another connection) makes this one a conflict too.
+    let Some(version) = settings::put(&mut *conn, key, value, current, viewer.user_id, now).await?
+    else {
+        let (stored, version): (T, i64) = settings::get_versioned(&mut *conn, key).await?;
+        return Err(conflict(key, &stored, version));
+    };
     audit::record(
         conn,
         Some(viewer),
@@ -206,5 +331,5 @@ async fn save<T: Serialize + DeserializeOwned + Default>(
         now,
     )
     .await?;
-    Ok(())
+    Ok(version)
 }

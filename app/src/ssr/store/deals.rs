@@ -204,6 +204,25 @@ pub async fn update(
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
 
+/// Gives every open deal its stage's probability under `rules` (after an admin changes
+/// them), so the weighted forecast follows the setting.
+pub async fn reprice_open(
+    conn: &mut AnyConnection,
+    rules: &crate::domain::pipeline::PipelineRules,
+) -> Result<(), sqlx::Error> {
+    for stage in Stage::OPEN {
+        let p = rules.probability(stage);
+        let mut sql = Sql::new("UPDATE opportunities SET probability = ");
+        sql.bind(p)
+            .push(" WHERE stage = ")
+            .bind(stage.as_str())
+            .push(" AND probability <> ")
+            .bind(p);
+        sql.query().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 pub async fn record_stage(
     conn: &mut AnyConnection,
     id: i64,
