@@ -195,6 +195,28 @@ async fn malformed_or_mistyped_bodies_are_4xx_problems_never_500() {
             assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
             problem(r).await;
         }
+        // Filter words with a control character (PostgreSQL refuses NUL in text) are named,
+        // not a 500.
+        for field in ["industry", "region", "tag"] {
+            let r = rep
+                .get(app.url(&format!("/api/v1/customers?{field}=a%00b")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field} ({b:?})"
+            );
+            assert!(problem(r).await["errors"][field].is_string(), "{field}");
+        }
+        let r = rep
+            .get(app.url("/api/v1/contacts?q=a%00b"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        assert!(problem(r).await["errors"]["q"].is_string());
     }
 }
 

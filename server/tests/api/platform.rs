@@ -29,6 +29,34 @@ async fn health_readiness_metrics_and_the_openapi_contract() {
         assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
         assert!(spec["paths"]["/api/v1/customers/{id}"]["patch"].is_object());
         assert!(spec["components"]["schemas"]["Customer"].is_object());
+        // Every parameter is where the contract says: path parameters are in the path,
+        // filters are optional query parameters (a client generated from it must work).
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    let name = p["name"].as_str().unwrap();
+                    match p["in"].as_str().unwrap() {
+                        "path" => assert!(
+                            path.contains(&format!("{{{name}}}")),
+                            "{method} {path}: {name} is not in the path"
+                        ),
+                        "query" => assert_ne!(
+                            p["required"], true,
+                            "{method} {path}: filter {name} is optional"
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let list = &spec["paths"]["/api/v1/customers"]["get"]["parameters"];
+        assert!(
+            list.as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "industry" && p["in"] == "query"),
+            "{list}"
+        );
     }
 }
 

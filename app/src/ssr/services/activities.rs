@@ -139,6 +139,7 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ActivityQuery {
     /// The customer whose timeline to read (required).
     pub customer_id: Option<i64>,
@@ -183,6 +184,7 @@ pub async fn list(
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TimelineQuery {
     pub limit: Option<i64>,
     pub cursor: Option<String>,

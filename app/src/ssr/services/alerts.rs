@@ -279,6 +279,7 @@ async fn take_lock(state: &AppState) -> Option<sqlx::AnyConnection> {
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AlertQuery {
     /// Only this kind, e.g. follow_up_due.
     pub kind: Option<String>,

@@ -10,7 +10,11 @@ use crate::ssr::store::contacts::{self as store, ContactFields, ContactFilter};
 use crate::ssr::store::scope::Access;
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct ContactQuery {
     /// Only this customer's contacts.
     pub customer_id: Option<i64>,
@@ -23,9 +27,12 @@ pub struct ContactQuery {
 pub async fn list(state: &AppState, viewer: &Viewer, q: ContactQuery) -> AppResult<Page<Contact>> {
     let limit = page_limit(q.limit)?;
     let before_id = page_cursor(q.cursor.as_deref())?;
+    // Compared in SQL: a control character (PostgreSQL refuses NUL) is named, not a 500.
+    let needle =
+        optional_text(q.q.as_deref().unwrap_or(""), 100).map_err(|e| AppError::field("q", e))?;
     let filter = ContactFilter {
         customer_id: q.customer_id,
-        q: q.q.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        q: needle,
         before_id,
         limit,
     };

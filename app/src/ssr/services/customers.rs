@@ -1,6 +1,5 @@
 //! Customers: read in the viewer's scope; created and changed with validation, audit and
 //! optimistic concurrency.
-use super::nonempty;
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
 use crate::domain::scope::can_edit_customers;
 use crate::domain::validate::{normalize_company, optional_text, required_text};
@@ -18,7 +17,11 @@ use sqlx::AnyConnection;
 
 /// Query parameters of the customer list.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct CustomerQuery {
     /// Part of the customer's name.
     pub q: Option<String>,
@@ -108,6 +111,14 @@ pub async fn list(
         ),
         None => None,
     };
+    // Filter words are compared in SQL: a control character (PostgreSQL refuses NUL in
+    // text) is the caller's mistake, named like any other.
+    let mut filter_text = |field: &str, v: &Option<String>| {
+        check.field(field, optional_text(v.as_deref().unwrap_or(""), 100))
+    };
+    let industry = filter_text("industry", &q.industry);
+    let region = filter_text("region", &q.region);
+    let tag = filter_text("tag", &q.tag);
     check.finish()?;
     let needle = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let search = needle.map(|n| crate::ssr::store::search::Search::new(state.db.backend, n));
@@ -126,9 +137,9 @@ pub async fn list(
         pool: q.pool.unwrap_or(false),
         before_id,
         limit,
-        industry: nonempty(&q.industry),
-        region: nonempty(&q.region),
-        tag: nonempty(&q.tag),
+        industry,
+        region,
+        tag,
         contact_before,
         sort: if searching {
             CustomerSort::Newest

@@ -23,6 +23,7 @@ pub async fn rules<'e>(
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OpportunityQuery {
     pub customer_id: Option<i64>,
     pub owner_id: Option<i64>,
@@ -318,6 +319,7 @@ async fn refresh_customer_reclaim(conn: &mut AnyConnection, customer_id: i64) ->
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ContractQuery {
     /// pending | approved | rejected
     pub status: Option<String>,

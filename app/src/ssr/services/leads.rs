@@ -32,6 +32,7 @@ pub async fn assignment_rules(conn: &mut AnyConnection) -> AppResult<Vec<Assignm
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LeadQuery {
     /// new | mql | sql | converted | disqualified
     pub status: Option<String>,

@@ -187,6 +187,7 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: TaskPatch) -> 
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     /// Only this assignee's tasks; `me` is not needed: use your own id, or leave empty
     /// for every task you can see.
