@@ -11,6 +11,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 const LAST_SEEN: &str = "tandem.lastAlert";
+/// How long a toast stays before it leaves on its own.
+const TOAST_SECONDS: u64 = 8;
 
 /// What the live connection shares with the page.
 #[derive(Clone, Copy)]
@@ -107,11 +109,18 @@ fn handle(live: Live, state: &Rc<RefCell<Connection>>, msg: WsMessage) {
                 js_sys::Date::now() - (alert.created_at.timestamp_millis() as f64) < 600_000.0;
             if fresh && alert.read_at.is_none() && (!counted || recent) {
                 notify(&alert);
+                let id = alert.id;
                 live.toasts.update(|t| {
                     t.push(alert);
                     let extra = t.len().saturating_sub(3);
                     t.drain(..extra);
                 });
+                // A toast says "something new" and then gets out of the way: on a phone it
+                // sits over the page's buttons. The alert stays unread in the alert centre.
+                set_timeout(
+                    move || live.toasts.update(|t| t.retain(|a| a.id != id)),
+                    std::time::Duration::from_secs(TOAST_SECONDS),
+                );
             }
             live.changes.update(|c| *c += 1);
         }

@@ -8,6 +8,7 @@ use crate::api::{
 use crate::components::{ErrorNote, Loading};
 use crate::domain::leads::AssignmentRule;
 use crate::domain::pipeline::{NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::model::User;
 use crate::use_lang;
@@ -34,23 +35,32 @@ pub fn SettingsPage() -> impl IntoView {
         },
         |_| get_settings(),
     );
+    // What the page says is the outcome of the save that finished last: a refused save
+    // followed by a good one shows "Saved", not the old refusal.
+    let last = RwSignal::new(None::<Result<(), AppError>>);
+    let finished: [Signal<Option<Result<(), AppError>>>; 6] = [
+        Signal::derive(move || pool.value().get().map(|r| r.map(|_| ()))),
+        Signal::derive(move || leads.value().get().map(|r| r.map(|_| ()))),
+        Signal::derive(move || alerts.value().get().map(|r| r.map(|_| ()))),
+        Signal::derive(move || pipeline.value().get().map(|r| r.map(|_| ()))),
+        Signal::derive(move || save_rule.value().get().map(|r| r.map(|_| ()))),
+        Signal::derive(move || remove_rule.value().get().map(|r| r.map(|_| ()))),
+    ];
+    for result in finished {
+        Effect::new(move |_| {
+            if let Some(r) = result.get() {
+                last.set(Some(r));
+            }
+        });
+    }
     let outcome = move || {
-        let last = [
-            pool.value().get().map(|r| r.map(|_| ())),
-            leads.value().get().map(|r| r.map(|_| ())),
-            alerts.value().get().map(|r| r.map(|_| ())),
-            pipeline.value().get().map(|r| r.map(|_| ())),
-            save_rule.value().get().map(|r| r.map(|_| ())),
-            remove_rule.value().get().map(|r| r.map(|_| ())),
-        ];
-        let error = last.iter().flatten().find_map(|r| r.clone().err());
-        match error {
-            Some(e) => Some(view! { <ErrorNote error=e/> }.into_any()),
-            None => last.iter().flatten().next().map(|_| {
-                view! { <p class="notice ok" role="status" data-testid="saved">{lang.t("Saved.", "已保存。")}</p> }
-                    .into_any()
-            }),
-        }
+        match last.get()? {
+        Err(e) => Some(view! { <ErrorNote error=e/> }.into_any()),
+        Ok(()) => Some(
+            view! { <p class="notice ok" role="status" data-testid="saved">{lang.t("Saved.", "已保存。")}</p> }
+                .into_any(),
+        ),
+    }
     };
     view! {
         <Title text=lang.t("Settings · Tandem", "设置 · Tandem")/>
@@ -71,7 +81,9 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// A labelled whole-number input holding `value`.
+/// A labelled whole-number input holding `value`. Inputs here carry their stored value
+/// twice: as the attribute (rendered on the server) and as the property, so that after a
+/// save or a refused one the page shows what is stored, not what was typed.
 fn number(
     lang: Lang,
     name: &'static str,
@@ -81,7 +93,7 @@ fn number(
 ) -> impl IntoView {
     view! {
         <label>{lang.t(en, zh)}
-            <input name=name type="number" inputmode="numeric" min="0" step="1" required value=value/>
+            <input name=name type="number" inputmode="numeric" min="0" step="1" required value=value prop:value=value.to_string()/>
         </label>
     }
 }
@@ -115,7 +127,7 @@ fn SettingsForms(
                 let checked = on.iter().any(|x| x == f);
                 view! {
                     <label class="check">
-                        <input type="checkbox" name=name value=f checked=checked/>
+                        <input type="checkbox" name=name value=f checked=checked prop:checked=checked/>
                         {deal_field(lang, f)}
                     </label>
                 }
@@ -150,9 +162,9 @@ fn SettingsForms(
                 {number(lang, "warning_days", "Days of warning before a reclaim", "收回前提醒(天)", p.warning_days)}
                 <fieldset class="levels">
                     <legend>{lang.t("Most customers of a level per rep (empty: no limit)", "各级别每人上限(留空不限)")}</legend>
-                    <label>"A"<input name="level_a" type="number" inputmode="numeric" min="0" value=level_a/></label>
-                    <label>"B"<input name="level_b" type="number" inputmode="numeric" min="0" value=level_b/></label>
-                    <label>"C"<input name="level_c" type="number" inputmode="numeric" min="0" value=level_c/></label>
+                    <label>"A"<input name="level_a" type="number" inputmode="numeric" min="0" value=level_a.clone() prop:value=level_a/></label>
+                    <label>"B"<input name="level_b" type="number" inputmode="numeric" min="0" value=level_b.clone() prop:value=level_b/></label>
+                    <label>"C"<input name="level_c" type="number" inputmode="numeric" min="0" value=level_c.clone() prop:value=level_c/></label>
                 </fieldset>
                 <button type="submit" class="primary">{lang.t("Save pool rules", "保存公海规则")}</button>
             </ActionForm>
@@ -163,7 +175,7 @@ fn SettingsForms(
                 <input type="hidden" name="version" value=ver.leads/>
                 {number(lang, "first_contact_hours", "Hours to first contact", "首次联系时限(小时)", l.first_contact_hours)}
                 <label>{lang.t("Urgent sources (comma-separated)", "紧急来源(逗号分隔)")}
-                    <input name="urgent_sources" maxlength="500" value=l.urgent_sources.join(", ")/>
+                    <input name="urgent_sources" maxlength="500" value=l.urgent_sources.join(", ") prop:value=l.urgent_sources.join(", ")/>
                 </label>
                 {number(lang, "urgent_first_contact_hours", "Hours to first contact for urgent sources", "紧急来源首次联系时限(小时)", l.urgent_first_contact_hours)}
                 {number(lang, "mql_timeout_days", "Days an MQL may wait before returning to the pool", "MQL 未转化退回公海(天)", l.mql_timeout_days)}
@@ -282,10 +294,10 @@ fn RoutingRule(
             <ActionForm action=save_rule attr:class="grid-form">
                 <input type="hidden" name="index" value=index.map(|i| i.to_string()).unwrap_or_default()/>
                 <input type="hidden" name="version" value=version/>
-                <label>{lang.t("Source", "来源")}<input name="source" maxlength="100" value=text(&rule.source) placeholder=lang.t("any", "不限")/></label>
-                <label>{lang.t("Region", "地区")}<input name="region" maxlength="100" value=text(&rule.region) placeholder=lang.t("any", "不限")/></label>
-                <label>{lang.t("Industry", "行业")}<input name="industry" maxlength="100" value=text(&rule.industry) placeholder=lang.t("any", "不限")/></label>
-                <label>{lang.t("Product line", "产品线")}<input name="product_line" maxlength="100" value=text(&rule.product_line) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Source", "来源")}<input name="source" maxlength="100" value=text(&rule.source) prop:value=text(&rule.source) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Region", "地区")}<input name="region" maxlength="100" value=text(&rule.region) prop:value=text(&rule.region) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Industry", "行业")}<input name="industry" maxlength="100" value=text(&rule.industry) prop:value=text(&rule.industry) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Product line", "产品线")}<input name="product_line" maxlength="100" value=text(&rule.product_line) prop:value=text(&rule.product_line) placeholder=lang.t("any", "不限")/></label>
                 <fieldset class="reps">
                     <legend>{lang.t("Reps, in turn", "轮流分配给")}</legend>
                     {checks}

@@ -5,6 +5,15 @@ use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+/// The ids of a list of rows on Today.
+fn ids(rows: &Value) -> Vec<i64> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect()
+}
+
 async fn today(app: &TestApp, c: &reqwest::Client) -> Value {
     let r = c
         .post(app.url("/sfn/today"))
@@ -227,12 +236,7 @@ async fn today_lists_customers_about_to_return_to_the_pool_and_stalled_deals() {
         .await
         .unwrap();
         let v = today(&app, &rep).await;
-        let stalled: Vec<i64> = v["stalled"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["id"].as_i64().unwrap())
-            .collect();
+        let stalled = ids(&v["stalled"]);
         assert!(stalled.contains(&deal["id"].as_i64().unwrap()), "{b:?}");
         assert!(!stalled.contains(&fresh["id"].as_i64().unwrap()));
 
@@ -247,12 +251,7 @@ async fn today_lists_customers_about_to_return_to_the_pool_and_stalled_deals() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{b:?}");
         let v = today(&app, &rep).await;
-        let stalled: Vec<i64> = v["stalled"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["id"].as_i64().unwrap())
-            .collect();
+        let stalled = ids(&v["stalled"]);
         assert!(
             stalled.contains(&fresh["id"].as_i64().unwrap()),
             "{b:?}: {v}"

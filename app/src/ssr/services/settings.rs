@@ -13,7 +13,7 @@ use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::settings;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sqlx::AnyConnection;
+use sqlx::{Any, AnyConnection, Transaction};
 
 /// Every setting, as the admin page shows them, with the versions a save must name.
 #[derive(Debug, Clone)]
@@ -75,18 +75,9 @@ pub async fn save_pool(
     rules: PoolRules,
     expected: Option<i64>,
 ) -> AppResult<Saved<PoolRules>> {
-    admin_only(viewer)?;
-    valid(rules.problems())?;
-    let mut tx = state.db.begin().await?;
-    let version = save(
-        &mut tx,
-        state,
-        viewer,
-        super::pool::SETTING,
-        &rules,
-        expected,
-    )
-    .await?;
+    let key = super::pool::SETTING;
+    let (mut tx, version) =
+        begin_save(state, viewer, key, &rules, rules.problems(), expected).await?;
     // New thresholds move every owned customer's reclaim time.
     crate::ssr::store::pool::refresh_reclaim(&mut tx, None, &rules).await?;
     tx.commit().await?;
@@ -102,16 +93,13 @@ pub async fn save_leads(
     mut rules: LeadRules,
     expected: Option<i64>,
 ) -> AppResult<Saved<LeadRules>> {
-    admin_only(viewer)?;
     rules.urgent_sources = rules
         .urgent_sources
         .iter()
         .map(|s| s.trim().to_string())
         .collect();
-    valid(rules.problems())?;
-    let mut tx = state.db.begin().await?;
     let key = super::leads::RULES_SETTING;
-    let version = save(&mut tx, state, viewer, key, &rules, expected).await?;
+    let (tx, version) = begin_save(state, viewer, key, &rules, rules.problems(), expected).await?;
     tx.commit().await?;
     Ok(Saved {
         value: rules,
@@ -228,11 +216,8 @@ pub async fn save_alerts(
     rules: AlertRules,
     expected: Option<i64>,
 ) -> AppResult<Saved<AlertRules>> {
-    admin_only(viewer)?;
-    valid(rules.problems())?;
-    let mut tx = state.db.begin().await?;
     let key = super::alerts::SETTING;
-    let version = save(&mut tx, state, viewer, key, &rules, expected).await?;
+    let (tx, version) = begin_save(state, viewer, key, &rules, rules.problems(), expected).await?;
     tx.commit().await?;
     Ok(Saved {
         value: rules,
@@ -247,7 +232,6 @@ pub async fn save_pipeline(
     mut rules: PipelineRules,
     expected: Option<i64>,
 ) -> AppResult<Saved<PipelineRules>> {
-    admin_only(viewer)?;
     // In the order the fields appear on a deal, each once.
     for (list, order) in [
         (&mut rules.proposal_requires, PROPOSAL_FIELDS),
@@ -256,17 +240,9 @@ pub async fn save_pipeline(
         list.sort_by_key(|f| order.iter().position(|o| o == f).unwrap_or(order.len()));
         list.dedup();
     }
-    valid(rules.problems())?;
-    let mut tx = state.db.begin().await?;
-    let version = save(
-        &mut tx,
-        state,
-        viewer,
-        super::deals::SETTING,
-        &rules,
-        expected,
-    )
-    .await?;
+    let key = super::deals::SETTING;
+    let (mut tx, version) =
+        begin_save(state, viewer, key, &rules, rules.problems(), expected).await?;
     crate::ssr::store::deals::reprice_open(&mut tx, &rules).await?;
     tx.commit().await?;
     Ok(Saved {
@@ -289,6 +265,23 @@ fn valid(problems: Vec<(&'static str, String)>) -> AppResult<()> {
         check.fail(field, message);
     }
     check.finish()
+}
+
+/// Checks the caller and the value, then stores it in a transaction left open for the
+/// writes that follow from it; the caller commits.
+async fn begin_save<T: Serialize + DeserializeOwned + Default>(
+    state: &AppState,
+    viewer: &Viewer,
+    key: &str,
+    value: &T,
+    problems: Vec<(&'static str, String)>,
+    expected: Option<i64>,
+) -> AppResult<(Transaction<'static, Any>, i64)> {
+    admin_only(viewer)?;
+    valid(problems)?;
+    let mut tx = state.db.begin().await?;
+    let version = save(&mut tx, state, viewer, key, value, expected).await?;
+    Ok((tx, version))
 }
 
 /// The conflict a stale save gets: the stored value and version, to start again from.
