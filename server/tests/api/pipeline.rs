@@ -15,6 +15,16 @@ async fn new_deal(app: &TestApp, rep: &reqwest::Client, email: &str) -> Value {
     json(r).await
 }
 
+/// The deal as its owner reads it now.
+async fn reread(app: &TestApp, c: &reqwest::Client, deal: &Value) -> Value {
+    let r = c
+        .get(app.url(&format!("/api/v1/opportunities/{}", deal["id"])))
+        .send()
+        .await
+        .unwrap();
+    json(r).await
+}
+
 async fn move_to(
     app: &TestApp,
     c: &reqwest::Client,
@@ -52,13 +62,7 @@ async fn proposal_needs_the_needs_survey_and_says_exactly_what_is_missing() {
             "pain points were given: {p}"
         );
         // Nothing was saved by the refused move.
-        let still = json(
-            rep.get(app.url(&format!("/api/v1/opportunities/{}", deal["id"])))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let still = reread(&app, &rep, &deal).await;
         assert_eq!(still["stage"], "initial");
         assert!(still["pain_points"].is_null());
 
@@ -162,13 +166,7 @@ async fn won_needs_a_contract_approved_by_the_reps_manager() {
         let r = manager.post(app.url(&path)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{b:?}");
         assert_eq!(json(r).await["approval_status"], "approved");
-        let won = json(
-            rep.get(app.url(&format!("/api/v1/opportunities/{}", deal["id"])))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let won = reread(&app, &rep, &deal).await;
         assert_eq!(won["stage"], "won");
         assert_eq!(won["probability"], 100);
         assert!(won["won_at"].is_string());
@@ -213,13 +211,7 @@ async fn a_rejected_contract_leaves_the_deal_open_and_lost_needs_a_reason() {
             .await
             .unwrap();
         assert_eq!(json(r).await["approval_status"], "rejected");
-        let still = json(
-            rep.get(app.url(&format!("/api/v1/opportunities/{}", deal["id"])))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let still = reread(&app, &rep, &deal).await;
         assert_eq!(still["stage"], "initial", "{b:?}");
         let r = move_to(
             &app,
@@ -348,13 +340,7 @@ async fn the_admin_sets_probabilities_and_entry_criteria_and_open_deals_follow()
         );
 
         // The open deal takes the new proposal probability; a new deal starts at 5 %.
-        let now = json(
-            rep.get(app.url(&format!("/api/v1/opportunities/{}", deal["id"])))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let now = reread(&app, &rep, &deal).await;
         assert_eq!(now["probability"], 40, "{b:?}");
         assert_eq!(
             new_deal(&app, &rep, "rep1@demo.tandem").await["probability"],
