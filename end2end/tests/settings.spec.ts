@@ -40,11 +40,8 @@ test("an admin edits the pool and lead routing rules; a bad value is named, a st
   await expect(pool.getByLabel("Days of warning before a reclaim")).toHaveValue(String(before.warning_days + 3));
   expect((await (await admin.get("/api/v1/settings/pool")).json()).warning_days).toBe(before.warning_days + 3);
 
-  // A routing rule for a source no demo lead has (on a freshly loaded page: after the
-  // refused save above, the rule panel was sometimes found closed; see the notes).
-  await page.reload();
-  await hydrated(page);
-  // A routing rule for a source no demo lead has: added, shown, then removed.
+  // A routing rule for a source no demo lead has: added, shown, then removed — on the
+  // same page, right after the refusal (its forms once came back with untickable boxes).
   await page.getByText("Add a rule").click();
   const draft = page.getByTestId("rule-new");
   await draft.getByLabel("Source").fill("e2e-fair");

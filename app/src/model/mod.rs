@@ -72,7 +72,7 @@ pub mod double_option {
 
 /// The stored version of each group of admin settings (0: never saved); a save names the
 /// one it was made from, and a stale one gets a conflict instead of overwriting.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SettingVersions {
     pub pool: i64,
     pub leads: i64,

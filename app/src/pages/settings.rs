@@ -73,7 +73,17 @@ pub fn SettingsPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <SettingsForms v pool leads alerts pipeline save_rule remove_rule/> }.into_any(),
+                    Ok(v) => {
+                        // Stored values that changed get freshly built forms (keyed by the
+                        // versions), rather than old inputs patched in place.
+                        let key = v.versions;
+                        view! {
+                            <For each=move || std::iter::once(v.clone()) key=move |_| key let:v>
+                                <SettingsForms v pool leads alerts pipeline save_rule remove_rule/>
+                            </For>
+                        }
+                        .into_any()
+                    }
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                 }
             })}
