@@ -91,9 +91,8 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// A labelled whole-number input holding `value`. Inputs here carry their stored value
-/// twice: as the attribute (rendered on the server) and as the property, so that after a
-/// save or a refused one the page shows what is stored, not what was typed.
+/// A labelled whole-number input holding `value`. After a refused value the input keeps what
+/// was typed, next to the message; forms are rebuilt from the stored values when those change.
 fn number(
     lang: Lang,
     name: &'static str,
@@ -103,7 +102,7 @@ fn number(
 ) -> impl IntoView {
     view! {
         <label>{lang.t(en, zh)}
-            <input name=name type="number" inputmode="numeric" min="0" step="1" required value=value prop:value=value.to_string()/>
+            <input name=name type="number" inputmode="numeric" min="0" step="1" required value=value/>
         </label>
     }
 }
@@ -137,7 +136,7 @@ fn SettingsForms(
                 let checked = on.iter().any(|x| x == f);
                 view! {
                     <label class="check">
-                        <input type="checkbox" name=name value=f checked=checked prop:checked=checked/>
+                        <input type="checkbox" name=name value=f checked=checked/>
                         {deal_field(lang, f)}
                     </label>
                 }
@@ -172,9 +171,9 @@ fn SettingsForms(
                 {number(lang, "warning_days", "Days of warning before a reclaim", "收回前提醒(天)", p.warning_days)}
                 <fieldset class="levels">
                     <legend>{lang.t("Most customers of a level per rep (empty: no limit)", "各级别每人上限(留空不限)")}</legend>
-                    <label>"A"<input name="level_a" type="number" inputmode="numeric" min="0" value=level_a.clone() prop:value=level_a/></label>
-                    <label>"B"<input name="level_b" type="number" inputmode="numeric" min="0" value=level_b.clone() prop:value=level_b/></label>
-                    <label>"C"<input name="level_c" type="number" inputmode="numeric" min="0" value=level_c.clone() prop:value=level_c/></label>
+                    <label>"A"<input name="level_a" type="number" inputmode="numeric" min="0" value=level_a/></label>
+                    <label>"B"<input name="level_b" type="number" inputmode="numeric" min="0" value=level_b/></label>
+                    <label>"C"<input name="level_c" type="number" inputmode="numeric" min="0" value=level_c/></label>
                 </fieldset>
                 <button type="submit" class="primary">{lang.t("Save pool rules", "保存公海规则")}</button>
             </ActionForm>
@@ -185,7 +184,7 @@ fn SettingsForms(
                 <input type="hidden" name="version" value=ver.leads/>
                 {number(lang, "first_contact_hours", "Hours to first contact", "首次联系时限(小时)", l.first_contact_hours)}
                 <label>{lang.t("Urgent sources (comma-separated)", "紧急来源(逗号分隔)")}
-                    <input name="urgent_sources" maxlength="500" value=l.urgent_sources.join(", ") prop:value=l.urgent_sources.join(", ")/>
+                    <input name="urgent_sources" maxlength="500" value=l.urgent_sources.join(", ")/>
                 </label>
                 {number(lang, "urgent_first_contact_hours", "Hours to first contact for urgent sources", "紧急来源首次联系时限(小时)", l.urgent_first_contact_hours)}
                 {number(lang, "mql_timeout_days", "Days an MQL may wait before returning to the pool", "MQL 未转化退回公海(天)", l.mql_timeout_days)}
@@ -304,10 +303,10 @@ fn RoutingRule(
             <ActionForm action=save_rule attr:class="grid-form">
                 <input type="hidden" name="index" value=index.map(|i| i.to_string()).unwrap_or_default()/>
                 <input type="hidden" name="version" value=version/>
-                <label>{lang.t("Source", "来源")}<input name="source" maxlength="100" value=text(&rule.source) prop:value=text(&rule.source) placeholder=lang.t("any", "不限")/></label>
-                <label>{lang.t("Region", "地区")}<input name="region" maxlength="100" value=text(&rule.region) prop:value=text(&rule.region) placeholder=lang.t("any", "不限")/></label>
-                <label>{lang.t("Industry", "行业")}<input name="industry" maxlength="100" value=text(&rule.industry) prop:value=text(&rule.industry) placeholder=lang.t("any", "不限")/></label>
-                <label>{lang.t("Product line", "产品线")}<input name="product_line" maxlength="100" value=text(&rule.product_line) prop:value=text(&rule.product_line) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Source", "来源")}<input name="source" maxlength="100" value=text(&rule.source) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Region", "地区")}<input name="region" maxlength="100" value=text(&rule.region) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Industry", "行业")}<input name="industry" maxlength="100" value=text(&rule.industry) placeholder=lang.t("any", "不限")/></label>
+                <label>{lang.t("Product line", "产品线")}<input name="product_line" maxlength="100" value=text(&rule.product_line) placeholder=lang.t("any", "不限")/></label>
                 <fieldset class="reps">
                     <legend>{lang.t("Reps, in turn", "轮流分配给")}</legend>
                     {checks}
