@@ -1,4 +1,5 @@
 //! Alert rules' thresholds (admin settings) and the words of each alert, in both languages.
+use crate::domain::pipeline::Stage;
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -64,12 +65,17 @@ impl AlertRules {
         out
     }
 
+    /// Each open stage with its stall limit in days, in pipeline order.
+    pub fn stage_limits(&self) -> [(&'static str, i64); 4] {
+        std::array::from_fn(|i| (Stage::OPEN[i].as_str(), self.stage_limit_days[i]))
+    }
+
     /// The stall limit of an open stage, in days.
     pub fn stage_limit(&self, stage: &str) -> Option<i64> {
-        let i = ["initial", "needs", "proposal", "negotiation"]
-            .iter()
-            .position(|s| *s == stage)?;
-        Some(self.stage_limit_days[i])
+        self.stage_limits()
+            .into_iter()
+            .find(|(s, _)| *s == stage)
+            .map(|(_, days)| days)
     }
 }
 

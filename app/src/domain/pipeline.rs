@@ -94,6 +94,9 @@ fn blank(v: &Option<String>) -> bool {
     v.as_deref().is_none_or(|s| s.trim().is_empty())
 }
 
+/// A won deal's probability, whatever the settings: it is no longer a forecast.
+pub const WON_PROBABILITY: i64 = 100;
+
 /// The fields the needs survey may demand before a deal enters proposal.
 pub const PROPOSAL_FIELDS: [&str; 3] = ["pain_points", "decision_maker", "budget_range"];
 /// The fields that may be demanded before a deal enters negotiation.
@@ -128,7 +131,7 @@ impl PipelineRules {
     /// The win probability a deal takes on entering `stage`.
     pub fn probability(&self, stage: Stage) -> i64 {
         match stage {
-            Stage::Won => 100,
+            Stage::Won => WON_PROBABILITY,
             Stage::Lost => 0,
             open => self.probabilities[usize::from(open.rank())],
         }

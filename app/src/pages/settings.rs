@@ -54,13 +54,13 @@ pub fn SettingsPage() -> impl IntoView {
         });
     }
     let outcome = move || {
-        match last.get()? {
-        Err(e) => Some(view! { <ErrorNote error=e/> }.into_any()),
-        Ok(()) => Some(
-            view! { <p class="notice ok" role="status" data-testid="saved">{lang.t("Saved.", "已保存。")}</p> }
-                .into_any(),
-        ),
-    }
+        Some(match last.get()? {
+            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+            Ok(()) => view! {
+                <p class="notice ok" role="status" data-testid="saved">{lang.t("Saved.", "已保存。")}</p>
+            }
+            .into_any(),
+        })
     };
     view! {
         <Title text=lang.t("Settings · Tandem", "设置 · Tandem")/>
@@ -91,8 +91,8 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// A labelled whole-number input holding `value`. After a refused value the input keeps what
-/// was typed, next to the message; forms are rebuilt from the stored values when those change.
+/// A labelled whole-number input holding `value` (the stored one: the forms are rebuilt
+/// from what is stored after every save, refused or not).
 fn number(
     lang: Lang,
     name: &'static str,

@@ -438,10 +438,7 @@ impl TimeRule for StageStalled {
     ) -> RuleFuture<'a> {
         Box::pin(async move {
             let mut out = Vec::new();
-            for stage in ["initial", "needs", "proposal", "negotiation"] {
-                let Some(days) = t.alerts.stage_limit(stage) else {
-                    continue;
-                };
+            for (stage, days) in t.alerts.stage_limits() {
                 for times in [1, 2] {
                     let shift = days * DAY * times;
                     let mut sql = Sql::new(

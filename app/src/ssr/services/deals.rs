@@ -1,7 +1,7 @@
 //! The pipeline: deals move through stages only when the stage's entry criteria are met;
 //! "won" needs a contract a manager approved, and approving one wins its deal.
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
-use crate::domain::pipeline::{missing_for, DealFacts, PipelineRules, Stage};
+use crate::domain::pipeline::{missing_for, DealFacts, PipelineRules, Stage, WON_PROBABILITY};
 use crate::domain::validate::{optional_text, required_text};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::model::*;
@@ -477,7 +477,7 @@ pub async fn decide_contract(
                 if !deal.stage.is_closed() {
                     let version = deal.version;
                     deal.stage = Stage::Won;
-                    deal.probability = PipelineRules::default().probability(Stage::Won);
+                    deal.probability = WON_PROBABILITY;
                     deal.won_at = Some(now);
                     if deal.amount_minor.is_none() {
                         deal.amount_minor = Some(current.amount_minor);

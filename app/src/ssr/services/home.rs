@@ -23,12 +23,7 @@ pub async fn today(state: &AppState, viewer: &Viewer) -> AppResult<TodayView> {
         },
         stalled: {
             // The admin's stall limits, as the stage-stalled alert uses them.
-            let rules = super::alerts::rules(pool).await?;
-            let limits: Vec<(&str, i64)> = crate::domain::pipeline::Stage::OPEN
-                .iter()
-                .map(|s| s.as_str())
-                .zip(rules.stage_limit_days)
-                .collect();
+            let limits = super::alerts::rules(pool).await?.stage_limits();
             home::stalled(pool, viewer, now_ms, &limits, 50).await?
         },
         owned_customers: home::owned_count(pool, viewer).await?,
