@@ -10,7 +10,7 @@ cd "$ROOT"
 CUSTOMERS="${1:-100000}"
 ACTIVITIES="${2:-1000000}"
 TERM="${3:-恒远}"
-DURATION="${BENCH_DURATION:-20s}"
+DURATION="${BENCH_DURATION:-20s}"  # seconds, e.g. 20s
 OUT="$ROOT/bench/out"
 mkdir -p "$OUT"
 
@@ -30,6 +30,9 @@ if [ ! -f "$DB" ]; then
   say "seeding $CUSTOMERS customers and $ACTIVITIES activities"
   /usr/bin/time -f "seed: %e s, max RSS %M KiB" target/release/tandem seed --customers "$CUSTOMERS" --activities "$ACTIVITIES"
 fi
+
+# A server in its steady state has a short write-ahead log: fold the seed's into the file.
+python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$DB"
 
 # These virtual machines hand idle page cache back to the host within seconds, so a
 # database that is not locked in memory is read from disk at random moments. Lock it, as a
@@ -51,11 +54,33 @@ me="$(curl -fs -H "Cookie: $cookie" "$base/api/v1/me" | python3 -c 'import json,
 customer="$(curl -fs -H "Cookie: $cookie" "$base/api/v1/customers?owner_id=$me&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
 q="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$TERM")"
 
+# Commits made to the database while a run lasts (the server's own background work, such
+# as pool reclaims): every commit makes SQLite readers drop their page cache and mapping,
+# so a run measured during a burst of writes is not the steady state it claims to be.
+commits() {
+  python3 - "$DB" "$1" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+end, last, n = time.time() + float(sys.argv[2]), None, -1
+while time.time() < end:
+    v = db.execute("PRAGMA data_version").fetchone()[0]
+    n, last = (n + 1, v) if v != last else (n, last)
+    time.sleep(0.005)
+print(n)
+PY
+}
+
 run() {
   local name="$1" url="$2"
   say "$name: $url"
+  commits "${DURATION%s}" > "$OUT/$name.commits" &
+  local poller=$!
   wrk -t2 -c50 -d"$DURATION" --latency -H "Cookie: $cookie" "$url" | tee "$OUT/$name.txt" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+  wait "$poller"
+  echo "    commits during the run: $(cat "$OUT/$name.commits")" | tee -a "$OUT/$name.txt"
 }
+say "warming up"
+wrk -t2 -c50 -d5s -H "Cookie: $cookie" "$base/api/v1/customers?limit=50&q=$q" >/dev/null
 run list "$base/api/v1/customers?limit=50"
 run list-by-name "$base/api/v1/customers?limit=50&sort=name"
 run search "$base/api/v1/customers?limit=50&q=$q"

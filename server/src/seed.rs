@@ -992,6 +992,10 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
                     Some(reps[(seq as usize) % reps.len()])
                 };
                 let follow = owner.map(|_| now + rng.gen_range(-10 * 24..30 * 24) * HOUR);
+                // Claimed within the last 25 days: a living book, where nothing is already
+                // past the 30-day reclaim (else the engine would spend its first hours
+                // returning most customers to the pool, one transaction and alert each).
+                let claimed = owner.map(|_| now - rng.gen_range(1..=25 * 24) * HOUR);
                 names.push(name.clone());
                 rows.push(vec![
                     name.clone().into(),
@@ -1003,7 +1007,7 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
                     "prospect".into(),
                     "[]".into(),
                     owner.into(),
-                    owner.map(|_| now - 30 * DAY).into(),
+                    claimed.into(),
                     follow.into(),
                     now.into(),
                     now.into(),

@@ -100,6 +100,24 @@ async fn an_empty_database_migrates_and_seeds_deterministically() {
             120,
             "{b:?}"
         );
+        // A bulk book is a living one: no owned customer is already due back to the pool
+        // (else the engine spends its first hours reclaiming, and benchmarks measure that).
+        let now = chrono::Utc::now().timestamp_millis();
+        let due = app::ssr::store::pool::due_for_reclaim(&app.state.app.db.read, now, 10)
+            .await
+            .unwrap();
+        assert!(
+            due.is_empty(),
+            "{b:?}: due for reclaim at seed time: {due:?}"
+        );
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM customers WHERE owner_id IS NOT NULL AND reclaim_at IS NULL"
+            )
+            .await,
+            0,
+            "{b:?}: every owned customer has a reclaim date"
+        );
         let first: String = sqlx::query_scalar("SELECT name FROM customers ORDER BY id LIMIT 1")
             .fetch_one(&app.state.app.db.read)
             .await
