@@ -21,6 +21,7 @@ test("an admin edits the pool and lead routing rules; a bad value is named, a st
   await pool.getByLabel("Customers a rep may hold").fill("999999");
   await pool.getByRole("button", { name: "Save pool rules" }).click();
   await expect(page.getByRole("alert")).toContainText("holding_limit");
+  await expect(pool.getByLabel("Customers a rep may hold")).toHaveValue("999999");
   expect((await (await admin.get("/api/v1/settings/pool")).json()).holding_limit).toBe(before.holding_limit);
 
   // A good change is saved and read back.

@@ -24,20 +24,12 @@ pub fn SettingsPage() -> impl IntoView {
     let pipeline = ServerAction::<SavePipelineRules>::new();
     let save_rule = ServerAction::<SaveRoutingRule>::new();
     let remove_rule = ServerAction::<RemoveRoutingRule>::new();
-    let data = Resource::new(
-        move || {
-            pool.version().get()
-                + leads.version().get()
-                + alerts.version().get()
-                + pipeline.version().get()
-                + save_rule.version().get()
-                + remove_rule.version().get()
-        },
-        |_| get_settings(),
-    );
     // What the page says is the outcome of the save that finished last: a refused save
-    // followed by a good one shows "Saved", not the old refusal.
+    // followed by a good one shows "Saved", not the old refusal. After a save, or a save
+    // refused because another admin's came first, the forms are rebuilt from what is stored;
+    // a value refused as invalid leaves the forms alone, so what was typed stays to be fixed.
     let last = RwSignal::new(None::<Result<(), AppError>>);
+    let reload = RwSignal::new(0u32);
     let finished: [Signal<Option<Result<(), AppError>>>; 6] = [
         Signal::derive(move || pool.value().get().map(|r| r.map(|_| ()))),
         Signal::derive(move || leads.value().get().map(|r| r.map(|_| ()))),
@@ -49,10 +41,14 @@ pub fn SettingsPage() -> impl IntoView {
     for result in finished {
         Effect::new(move |_| {
             if let Some(r) = result.get() {
+                if !matches!(r, Err(AppError::Validation(_))) {
+                    reload.update(|n| *n += 1);
+                }
                 last.set(Some(r));
             }
         });
     }
+    let data = Resource::new(move || reload.get(), |_| get_settings());
     let outcome = move || {
         Some(match last.get()? {
             Err(e) => view! { <ErrorNote error=e/> }.into_any(),
@@ -91,8 +87,8 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// A labelled whole-number input holding `value` (the stored one: the forms are rebuilt
-/// from what is stored after every save, refused or not).
+/// A labelled whole-number input holding `value`, the stored one (the forms are rebuilt
+/// from what is stored after every save, except one refused as invalid).
 fn number(
     lang: Lang,
     name: &'static str,
