@@ -972,6 +972,12 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
     }
     const ROWS: usize = 500;
     const PER_TX: u64 = 50_000;
+    // The reclaim rules the book is dated against (and its reclaim dates computed with).
+    let rules = app::domain::pool::PoolRules::default();
+    // Claims reach back to five days short of the no-follow-up reclaim: a living book,
+    // where nothing is already due (else the engine would spend its first hours returning
+    // most customers to the pool, one transaction and alert each).
+    let claim_window_hours = (rules.no_follow_up_days - 5) * 24;
     let mut ids: Vec<(i64, Option<i64>)> = Vec::with_capacity(customers as usize);
     let mut done = 0u64;
     while done < customers {
@@ -992,10 +998,7 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
                     Some(reps[(seq as usize) % reps.len()])
                 };
                 let follow = owner.map(|_| now + rng.gen_range(-10 * 24..30 * 24) * HOUR);
-                // Claimed within the last 25 days: a living book, where nothing is already
-                // past the 30-day reclaim (else the engine would spend its first hours
-                // returning most customers to the pool, one transaction and alert each).
-                let claimed = owner.map(|_| now - rng.gen_range(1..=25 * 24) * HOUR);
+                let claimed = owner.map(|_| now - rng.gen_range(1..=claim_window_hours) * HOUR);
                 names.push(name.clone());
                 rows.push(vec![
                     name.clone().into(),
@@ -1138,12 +1141,7 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
     }
     {
         let mut tx = db.begin().await?;
-        app::ssr::store::pool::refresh_reclaim(
-            &mut tx,
-            None,
-            &app::domain::pool::PoolRules::default(),
-        )
-        .await?;
+        app::ssr::store::pool::refresh_reclaim(&mut tx, None, &rules).await?;
         tx.commit().await?;
     }
     Ok(BulkStats {
