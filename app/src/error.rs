@@ -42,6 +42,35 @@ impl AppError {
         errors.insert(field.to_string(), message.into());
         AppError::Validation(errors)
     }
+
+    /// The HTTP status of this error, the same for REST and for server functions.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::NotFound => 404,
+            AppError::Forbidden => 403,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) | AppError::Duplicate(_) => 409,
+            AppError::RateLimited(_) => 429,
+            AppError::BadRequest(_) => 400,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// A request's arguments that could not be read: serde names the field in backticks
+    /// ("missing field `id`", "unknown field `phone`"), which becomes a 422 naming it.
+    pub fn from_unreadable_input(message: &str) -> Self {
+        let cleaned = match message.find(" at line ") {
+            Some(i) => &message[..i],
+            None => message,
+        };
+        match cleaned.split('`').nth(1) {
+            Some(field) if !field.is_empty() && field.len() <= 64 => {
+                AppError::field(field, cleaned.to_string())
+            }
+            _ => AppError::BadRequest(cleaned.to_string()),
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -50,7 +79,7 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
-                AppError::BadRequest(m)
+                AppError::from_unreadable_input(&m)
             }
             other => AppError::Transport(other.to_string()),
         }

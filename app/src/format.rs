@@ -88,3 +88,34 @@ mod tests {
         assert_eq!(relative(Lang::En, now + Duration::days(3), now), "in 3 d");
     }
 }
+
+/// Escapes text for HTML content and quoted attributes. Leptos escapes what views render;
+/// this is for the few places where text reaches HTML another way (the `<title>`).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::escape_html;
+
+    #[test]
+    fn markup_in_text_stays_text() {
+        assert_eq!(
+            escape_html("X</title><script>alert(3)</script> & \"Ltd\" 'a'"),
+            "X&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt; &amp; &quot;Ltd&quot; &#39;a&#39;"
+        );
+        assert_eq!(escape_html("杭州恒远科技"), "杭州恒远科技");
+    }
+}

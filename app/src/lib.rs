@@ -11,15 +11,18 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use components::PageTitle;
 use i18n::Lang;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    #[cfg(feature = "ssr")]
+    ssr::security::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -71,7 +74,7 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/tandem.css"/>
-        <Title text="Tandem"/>
+        <PageTitle text="Tandem"/>
         <Router>
             <Routes fallback=move || view! { <pages::NotFound/> }>
                 <Route path=path!("/login") view=pages::login::LoginPage/>

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { api, hydrated, signIn } from "./helpers";
 
 // A manager assigns a lead; the rep's Today page, open on a phone, shows the toast within

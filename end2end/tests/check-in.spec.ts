@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { api, hydrated, signIn } from "./helpers";
 
 // The browser has the user's consent and a position (People's Square, Shanghai).

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { api, hydrated, signIn } from "./helpers";
 
 test("a rep edits a customer's level and tags; a stale edit is refused, not lost", async ({ page, baseURL }, info) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { api, hydrated, signIn } from "./helpers";
 
 test("a rep logs a visit on a due follow-up in three taps and the row leaves Today", async ({ page, baseURL }, info) => {

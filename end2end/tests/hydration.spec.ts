@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, signIn } from "./helpers";
 
 test("the customer search filters as you type once the page has hydrated", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { api, hydrated, signIn } from "./helpers";
 
 test("a rep enters a lead, sees its first-contact clock, logs a call and qualifies it", async ({ page }, info) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, signIn } from "./helpers";
 
 test("a rep adds a customer with its first contact and is stopped from adding it twice", async ({ page }, info) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { api, hydrated, signIn } from "./helpers";
 
 test("a rep moves a deal to proposal, is told what is missing, fills it in and succeeds", async ({ page, baseURL }, info) => {

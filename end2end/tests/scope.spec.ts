@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { api, signIn } from "./helpers";
 
 test("a rep cannot open another rep's customer by URL", async ({ page, baseURL }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { api, hydrated, signIn } from "./helpers";
 
 // Settings are global: one project edits them (admins work at a desk) and puts them back.

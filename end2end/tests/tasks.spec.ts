@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, signIn } from "./helpers";
 
 test("a rep adds a task for tomorrow and ticks it off", async ({ page }) => {

@@ -41,6 +41,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         email,
         locale: "en".into(),
         ip: None,
+        credential: None,
+        token_scopes: None,
     };
     let customer: i64 = sqlx::query_scalar("SELECT MAX(id) FROM customers WHERE owner_id = $1")
         .bind(id)

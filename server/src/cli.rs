@@ -62,17 +62,10 @@ pub async fn run() -> ExitCode {
                 .or_else(|_| std::env::var("LEPTOS_SITE_ADDR"))
                 .unwrap_or_else(|_| DEFAULT_ADDR.to_string());
             match addr.parse() {
-                Ok(addr) => {
-                    serve(
-                        Config {
-                            database_url: cli.database_url,
-                            addr,
-                            secure_cookies: false,
-                        },
-                        true,
-                    )
-                    .await
-                }
+                Ok(addr) => match Config::new(cli.database_url, addr).with_network_from_env() {
+                    Ok(config) => serve(config, true).await,
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(format!("TANDEM_ADDR {addr:?}: {e}")),
             }
         }
@@ -80,17 +73,19 @@ pub async fn run() -> ExitCode {
             addr,
             demo,
             secure_cookies,
-        }) => {
-            serve(
-                Config {
-                    database_url: cli.database_url,
-                    addr,
-                    secure_cookies,
-                },
-                demo,
-            )
-            .await
-        }
+        }) => match Config::new(cli.database_url, addr).with_network_from_env() {
+            Ok(config) => {
+                serve(
+                    Config {
+                        secure_cookies,
+                        ..config
+                    },
+                    demo,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        },
         Some(Command::Migrate) => migrate(&cli.database_url).await,
         Some(Command::Seed {
             demo,

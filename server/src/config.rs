@@ -8,8 +8,36 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
 pub struct Config {
     pub database_url: String,
     pub addr: SocketAddr,
-    /// Mark cookies Secure; set when Tandem is served over HTTPS.
+    /// Mark cookies Secure and send HSTS; set when Tandem is served over HTTPS.
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (`TANDEM_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Bearer token for `/metrics` from other hosts (`TANDEM_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
+}
+
+impl Config {
+    /// A configuration with nothing but where to listen and what to open.
+    pub fn new(database_url: String, addr: SocketAddr) -> Config {
+        Config {
+            database_url,
+            addr,
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+        }
+    }
+
+    /// Reads `TANDEM_TRUSTED_PROXIES` and `TANDEM_METRICS_TOKEN`.
+    pub fn with_network_from_env(mut self) -> Result<Config, String> {
+        if let Ok(list) = std::env::var("TANDEM_TRUSTED_PROXIES") {
+            self.trusted_proxies = crate::security::SecurityPolicy::parse_proxies(&list)?;
+        }
+        self.metrics_token = std::env::var("TANDEM_METRICS_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty());
+        Ok(self)
+    }
 }
 
 /// Hides the password of a database URL in logs.

@@ -1,19 +1,20 @@
 //! Plain HTML form endpoints (sign in, sign out, language) and `/`: they work before the
 //! WASM arrives and answer with redirects, as browsers expect from a form post.
 use crate::middleware::{urlencode, ClientIp};
+use crate::rest::extract::parse_urlencoded;
 use crate::startup::ServerState;
 use app::error::AppError;
 use app::i18n::Lang;
 use app::ssr::auth::{
-    clear_session_cookie, cookie, session_cookie, Viewer, LANG_COOKIE, SESSION_COOKIE,
+    clear_session_cookie, cookie, Viewer, DEVICE_COOKIE, LANG_COOKIE, SESSION_COOKIE,
 };
 use app::ssr::services;
-use axum::extract::rejection::FormRejection;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Form, Router};
+use axum::{Extension, Router};
 use serde::Deserialize;
 
 pub fn router() -> Router<ServerState> {
@@ -32,9 +33,27 @@ async fn home(viewer: Option<Extension<Viewer>>) -> Redirect {
     }
 }
 
-/// Only local paths are followed after sign-in (no open redirects).
-fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+/// Only local paths are followed after sign-in (no open redirects). Browsers drop tabs
+/// and line breaks from URLs (`/\t/evil.example` becomes `//evil.example`) and read `\` as
+/// `/`, so a path holding any of them, or any other control or space character, is
+/// refused rather than cleaned. What is followed is percent-encoded to plain ASCII, so it
+/// always makes a valid `Location` header.
+fn safe_next(next: &str) -> Option<String> {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    local.then(|| {
+        next.bytes()
+            .map(|b| {
+                if b.is_ascii() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -51,10 +70,14 @@ async fn login(
     State(state): State<ServerState>,
     Extension(ip): Extension<ClientIp>,
     headers: HeaderMap,
-    form: Result<Form<LoginForm>, FormRejection>,
+    body: Bytes,
 ) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let form: LoginForm = match parse_urlencoded(&body) {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
     let previous = cookie(&headers, SESSION_COOKIE);
+    let device = cookie(&headers, DEVICE_COOKIE);
     let result = services::auth::login(
         &state.app,
         services::auth::LoginAttempt {
@@ -65,20 +88,20 @@ async fn login(
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok()),
             previous_token: previous.as_deref(),
+            device_token: device.as_deref(),
         },
     )
     .await;
     match result {
         Ok(signed_in) => {
             let to = safe_next(&form.next)
-                .unwrap_or(signed_in.user.role.home_path())
-                .to_string();
-            let cookie = session_cookie(
-                &signed_in.token,
-                signed_in.max_age_secs,
-                state.app.auth.secure_cookies,
-            );
-            ([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response()
+                .unwrap_or_else(|| signed_in.user.role.home_path().to_string());
+            let [session, device] = signed_in.cookies(state.app.auth.secure_cookies);
+            (
+                AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, device)]),
+                Redirect::to(&to),
+            )
+                .into_response()
         }
         Err(e) => {
             let code = match e {
@@ -121,16 +144,19 @@ struct LangForm {
 async fn set_lang(
     State(state): State<ServerState>,
     viewer: Option<Extension<Viewer>>,
-    form: Result<Form<LangForm>, FormRejection>,
+    body: Bytes,
 ) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let form: LangForm = match parse_urlencoded(&body) {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
     let lang = Lang::parse(&form.lang).unwrap_or_default();
     if let Some(Extension(v)) = viewer {
         if let Err(e) = services::users::set_own_locale(&state.app, &v, lang.code()).await {
             tracing::warn!(error = %e, "could not store the language");
         }
     }
-    let back = safe_next(&form.back).unwrap_or("/").to_string();
+    let back = safe_next(&form.back).unwrap_or_else(|| "/".to_string());
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
         lang.code()
@@ -144,7 +170,15 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed() {
-        assert_eq!(safe_next("/customers/3"), Some("/customers/3"));
+        assert_eq!(safe_next("/customers/3").as_deref(), Some("/customers/3"));
+        assert_eq!(
+            safe_next("/customers?q=恒远").as_deref(),
+            Some("/customers?q=%E6%81%92%E8%BF%9C")
+        );
+        assert_eq!(safe_next("/\t/evil.example/x"), None);
+        assert_eq!(safe_next("/\n/evil.example"), None);
+        assert_eq!(safe_next("/x\r\nSet-Cookie: a=b"), None);
+        assert_eq!(safe_next("/ /evil.example"), None);
         assert_eq!(safe_next("//evil.example"), None);
         assert_eq!(safe_next("https://evil.example"), None);
         assert_eq!(safe_next("/\\evil.example"), None);

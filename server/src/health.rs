@@ -90,9 +90,23 @@ async fn readyz(State(state): State<ServerState>) -> impl IntoResponse {
     }
 }
 
-async fn metrics(State(state): State<ServerState>) -> impl IntoResponse {
+/// Served to loopback or to the holder of `TANDEM_METRICS_TOKEN`; route names and
+/// volumes are the operator's business, not a visitor's.
+async fn metrics(
+    State(state): State<ServerState>,
+    axum::Extension(client): axum::Extension<crate::security::ClientIp>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    if !crate::security::may_read_metrics(&state.security, &client.0, &headers) {
+        return crate::rest::error::problem(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "Metrics are served to this machine, or with the metrics token.",
+        );
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
     )
+        .into_response()
 }

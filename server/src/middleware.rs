@@ -3,16 +3,13 @@
 use crate::startup::ServerState;
 use app::ssr::auth::{cookie, SESSION_COOKIE};
 use app::ssr::services;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::net::SocketAddr;
 use std::time::Instant;
 
-/// The client's address as the connection reports it.
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub String);
+pub use crate::security::ClientIp;
 
 fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
@@ -55,10 +52,11 @@ pub async fn resolve_viewer(
     if is_static(&path) {
         return next.run(req).await;
     }
+    // Resolved by `security::client_address`, which runs first.
     let ip = req
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .get::<ClientIp>()
+        .map(|c| c.0.clone())
         .unwrap_or_else(|| "unknown".into());
     let bearer = req
         .headers()
@@ -92,12 +90,49 @@ pub async fn resolve_viewer(
             .unwrap_or_default();
         return Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response();
     }
+    if let Some(scopes) = viewer.as_ref().and_then(|v| v.token_scopes.as_ref()) {
+        if let Some(refusal) = token_refusal(scopes, req.method(), &path) {
+            return refusal;
+        }
+    }
     if let Some(mut v) = viewer {
         v.ip = Some(ip.clone());
         req.extensions_mut().insert(v);
     }
-    req.extensions_mut().insert(ClientIp(ip));
     next.run(req).await
+}
+
+/// An API token works on the REST API (and the alert socket) within its scopes only;
+/// pages and server functions are for people signed in with a session.
+fn token_refusal(scopes: &[String], method: &axum::http::Method, path: &str) -> Option<Response> {
+    use app::domain::scope::{token_allows, token_domain_of};
+    use axum::http::{Method, StatusCode};
+    let (domain, write) = if path == "/ws" {
+        (Some("alerts"), false)
+    } else if path.starts_with("/api/v1/") {
+        (
+            token_domain_of(path),
+            !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS),
+        )
+    } else {
+        return Some(crate::rest::error::problem(
+            StatusCode::UNAUTHORIZED,
+            "Unauthenticated",
+            "API tokens work on /api/v1 only; pages need a signed-in session.",
+        ));
+    };
+    match domain {
+        Some(d) if !token_allows(scopes, d, write) => Some(crate::rest::error::problem(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            &format!(
+                "This token may not {} {d}; its scopes are {}.",
+                if write { "change" } else { "read" },
+                scopes.join(", ")
+            ),
+        )),
+        _ => None,
+    }
 }
 
 pub fn urlencode(s: &str) -> String {

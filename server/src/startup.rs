@@ -21,6 +21,7 @@ use tower_http::trace::TraceLayer;
 pub struct ServerState {
     pub app: AppState,
     pub metrics: crate::health::Metrics,
+    pub security: Arc<crate::security::SecurityPolicy>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -84,6 +85,11 @@ impl Application {
         let state = ServerState {
             app: app_state,
             metrics: crate::health::Metrics::new(),
+            security: Arc::new(crate::security::SecurityPolicy {
+                trusted_proxies: config.trusted_proxies.clone(),
+                metrics_token: config.metrics_token.clone(),
+                hsts: config.secure_cookies,
+            }),
         };
         let router = router(state.clone());
         // Pushing alerts to the sockets open here, and hearing about other instances'.
@@ -196,9 +202,19 @@ pub fn router(state: ServerState) -> Router {
             axum::routing::get(crate::openapi::spec),
         )
         .merge(pages)
+        // Innermost first: who is asking, after the cross-site guard and the address.
+        .layer(axum::middleware::from_fn(crate::sfn::refusal_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::middleware::resolve_viewer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::cross_site_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::client_address,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -210,5 +226,10 @@ pub fn router(state: ServerState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(crate::rest::error::panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(crate::security::request_id))
         .with_state(state)
 }

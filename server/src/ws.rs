@@ -12,44 +12,33 @@ use app::model::WsMessage;
 use app::ssr::hub::Push;
 use app::ssr::services::alerts as service;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 const PING_EVERY: Duration = Duration::from_secs(20);
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 
-/// Only pages of this site may open a socket with the user's cookie.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        // Not a browser (no Origin): the session cookie or token still decides.
-        return true;
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    origin
-        .split_once("://")
-        .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
-}
-
 pub async fn upgrade(
     State(s): State<ServerState>,
     Auth(v): Auth,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !same_origin(&headers) {
+    // Only pages of this site may open a socket with the user's cookie; a client that is
+    // not a browser sends no Origin, and its cookie or token still decides.
+    if headers.contains_key(header::ORIGIN) && !s.security.is_same_origin(peer.ip(), &headers) {
         return ApiError(AppError::Forbidden).into_response();
     }
     // Small buffers: an idle socket should cost little memory.
     ws.read_buffer_size(4 * 1024)
         .write_buffer_size(4 * 1024)
         .max_message_size(64 * 1024)
-        .on_upgrade(move |socket| session(s, v.user_id, socket))
+        .on_upgrade(move |socket| session(s, v, socket))
 }
 
 async fn send(socket: &mut futures::stream::SplitSink<WebSocket, Message>, m: &WsMessage) -> bool {
@@ -59,8 +48,24 @@ async fn send(socket: &mut futures::stream::SplitSink<WebSocket, Message>, m: &W
     }
 }
 
-async fn session(s: ServerState, user_id: i64, socket: WebSocket) {
+/// Whether the session or token the socket was opened with still signs its user in.
+async fn still_signed_in(state: &app::ssr::AppState, viewer: &app::ssr::auth::Viewer) -> bool {
+    let Some(hash) = viewer.credential.as_deref() else {
+        return true;
+    };
+    let now = state.clock.now_ms();
+    let found = if viewer.token_scopes.is_some() {
+        app::ssr::store::sessions::viewer_for_token(&state.db.read, hash, now).await
+    } else {
+        app::ssr::store::sessions::viewer_for_session(&state.db.read, hash, now).await
+    };
+    // A database hiccup does not close sockets; only a definite "no".
+    !matches!(found, Ok(None))
+}
+
+async fn session(s: ServerState, viewer: app::ssr::auth::Viewer, socket: WebSocket) {
     let state = s.app;
+    let user_id = viewer.user_id;
     // Subscribe before any replay, so nothing committed in between is missed.
     let mut sub = state.hub.subscribe(user_id);
     let (mut out, mut inbound) = socket.split();
@@ -81,6 +86,11 @@ async fn session(s: ServerState, user_id: i64, socket: WebSocket) {
                 };
                 match serde_json::from_str::<WsMessage>(text.as_str()) {
                     Ok(WsMessage::Hello { after }) => {
+                        // A reconnecting client says hello again: re-check what let it in,
+                        // in case its end was announced while this instance did not hear.
+                        if !still_signed_in(&state, &viewer).await {
+                            break;
+                        }
                         let (unread, upto) = app::ssr::store::alerts::badge(&state.db.read, user_id).await.unwrap_or((0, 0));
                         if !send(&mut out, &WsMessage::Welcome { user_id, unread, upto }).await {
                             break;
@@ -125,6 +135,13 @@ async fn session(s: ServerState, user_id: i64, socket: WebSocket) {
                         },
                         Push::Read(ids) => serde_json::to_string(&WsMessage::Read { ids }).unwrap_or_default(),
                         Push::ReadAll(upto) => serde_json::to_string(&WsMessage::ReadAll { upto }).unwrap_or_default(),
+                        Push::Ended(which) => {
+                            if which.is_none() || which.as_deref() == viewer.credential.as_deref() {
+                                failed = true;
+                                break;
+                            }
+                            continue;
+                        }
                     };
                     if out.feed(Message::Text(text.into())).await.is_err() {
                         failed = true;

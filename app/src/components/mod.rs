@@ -6,6 +6,18 @@ use crate::error::AppError;
 use crate::use_lang;
 use leptos::prelude::*;
 
+/// The page's `<title>`. Every page sets its title here, never with `leptos_meta::Title`
+/// directly: leptos_meta (0.8.7 and 0.9.0-rc1) writes the title text into the server's
+/// HTML without escaping it, so a customer named `</title><script>…` would run script in
+/// whoever opened it. On the server the text is escaped; in the browser it is assigned to
+/// `document.title`, which is text already.
+#[component]
+pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let text = crate::format::escape_html(&text);
+    view! { <leptos_meta::Title text=text/> }
+}
+
 /// Explains an error to the person, in their language.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {

@@ -6,5 +6,6 @@ pub mod pipeline;
 pub mod pool;
 pub mod scope;
 pub mod search;
+pub mod signin;
 pub mod time;
 pub mod validate;

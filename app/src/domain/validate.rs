@@ -1,55 +1,67 @@
 //! Validation and normalisation of what people type: phones, emails, names.
 
-/// Normalises a phone number to E.164. Accepts mainland mobile numbers written the way
-/// people write them (`138 1234 5678`, `138-1234-5678`, `+86 13812345678`, `0086…`) and
-/// any E.164 number (`+44 20 7946 0958`).
+/// Normalises a phone number to E.164, with `;ext=N` when it has an extension. Numbers
+/// are read as Chinese unless they start with `+` or `00`: mainland mobiles
+/// (`138 1234 5678`), landlines with their area code (`010 6552 9988`, `0571-8888 6666`,
+/// `+86 10 6552 9988`), extensions (`010 6552 9988 转 123`, `… ext. 123`, `… x123`) and
+/// any country's number that the numbering plan knows (`+44 20 7946 0958`). Server only:
+/// the plan's metadata would weigh down the browser's WebAssembly.
+#[cfg(feature = "ssr")]
 pub fn normalize_phone(input: &str) -> Result<String, &'static str> {
+    use phonenumber::{country, Mode};
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err("enter a phone number");
     }
-    let plus = trimmed.starts_with('+');
-    let mut digits = String::with_capacity(trimmed.len());
-    for (i, c) in trimmed.chars().enumerate() {
-        match c {
-            '0'..='9' => digits.push(c),
-            ' ' | '-' | '(' | ')' | '.' => {}
-            '+' if i == 0 => {}
-            _ => {
-                return Err(
-                    "a phone number may contain only digits, spaces, dashes and a leading +",
-                )
-            }
-        }
+    if trimmed.chars().count() > 40 {
+        return Err("a phone number has at most 40 characters");
     }
-    let international = if plus {
-        digits
-    } else if let Some(rest) = digits.strip_prefix("00") {
-        rest.to_string()
-    } else if is_mainland_mobile(&digits) {
-        format!("86{digits}")
-    } else {
-        return Err(
-            "enter an 11-digit mainland mobile number or an international number starting with +",
-        );
+    let (main, extension) = split_extension(trimmed);
+    // A `+` only leads the number, perhaps inside a bracket: `(+86) 138 …`.
+    let main_ok = main.char_indices().all(|(i, c)| {
+        c.is_ascii_digit()
+            || matches!(c, ' ' | '-' | '(' | ')' | '.' | '/')
+            || (c == '+' && main[..i].chars().all(|p| p == '(' || p == ' '))
+    });
+    if !main_ok {
+        return Err("a phone number may contain only digits, spaces, dashes and a leading +");
+    }
+    let extension = match extension {
+        Some(e) if e.is_empty() || e.len() > 8 || !e.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err("an extension has 1 to 8 digits")
+        }
+        other => other,
     };
-    if let Some(national) = international.strip_prefix("86") {
-        if national.starts_with('1') && !is_mainland_mobile(national) {
-            return Err("a mainland mobile number has 11 digits and starts with 13–19");
-        }
+    let number = phonenumber::parse(Some(country::Id::CN), main)
+        .map_err(|_| "this is not a phone number: check the digits and the area code")?;
+    if !phonenumber::is_valid(&number) {
+        return Err(
+            "this is not a valid phone number: check the area code and the number of digits",
+        );
     }
-    if !(8..=15).contains(&international.len()) || international.starts_with('0') {
-        return Err("an international number has 8 to 15 digits after the +");
-    }
-    Ok(format!("+{international}"))
+    let e164 = number.format().mode(Mode::E164).to_string();
+    Ok(match extension {
+        Some(ext) => format!("{e164};ext={ext}"),
+        None => e164,
+    })
 }
 
-fn is_mainland_mobile(digits: &str) -> bool {
-    let b = digits.as_bytes();
-    b.len() == 11
-        && b[0] == b'1'
-        && (b'3'..=b'9').contains(&b[1])
-        && b.iter().all(u8::is_ascii_digit)
+/// Splits `main 转 123`, `main ext. 123`, `main x123`, `main #123` into the number and its
+/// extension.
+#[cfg(feature = "ssr")]
+fn split_extension(input: &str) -> (&str, Option<&str>) {
+    let lower = input.to_ascii_lowercase();
+    for marker in ["分机", "转", "ext.", "ext", "x", "#", ";ext="] {
+        if let Some(at) = lower.find(marker) {
+            // ASCII lower-casing keeps byte offsets, so `at` indexes `input` too.
+            let ext = input[at + marker.len()..]
+                .trim()
+                .trim_start_matches(['.', ':'])
+                .trim();
+            return (input[..at].trim(), Some(ext));
+        }
+    }
+    (input, None)
 }
 
 /// Lower-cases and checks an email address (one `@`, a dotted domain, no spaces).
@@ -105,14 +117,25 @@ pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, String> 
     Ok(Some(t.to_string()))
 }
 
-/// Passwords: at least 10 characters (a passphrase beats complexity rules), at most 256.
-pub fn check_password(input: &str) -> Result<(), &'static str> {
+/// Passwords (ASVS 6.2): at least 10 characters and at most 256, and not guessable:
+/// zxcvbn's estimate must reach 3 of 4 ("safely unguessable"), which refuses common and
+/// breached-list passwords (`password12`, `1234567890`), keyboard walks, repeats (ten
+/// spaces) and the person's own name or email (`user_inputs`). No composition rules: a
+/// long passphrase passes. Server only: the dictionaries are large.
+#[cfg(feature = "ssr")]
+pub fn check_password(input: &str, user_inputs: &[&str]) -> Result<(), &'static str> {
     let n = input.chars().count();
     if n < 10 {
         return Err("use at least 10 characters");
     }
     if n > 256 {
         return Err("use at most 256 characters");
+    }
+    if input.trim().is_empty() {
+        return Err("a password of spaces is easy to guess; use words you will remember");
+    }
+    if (zxcvbn::zxcvbn(input, user_inputs).score() as u8) < 3 {
+        return Err("this password is common or easy to guess; try a few unrelated words");
     }
     Ok(())
 }
@@ -150,6 +173,7 @@ pub fn normalize_company(input: &str) -> String {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn mainland_mobiles_in_common_spellings_normalise_to_e164() {
         for input in [
@@ -158,6 +182,7 @@ mod tests {
             "138-1234-5678",
             "+86 138 1234 5678",
             "0086 13812345678",
+            "(+86) 138 1234 5678",
         ] {
             assert_eq!(
                 normalize_phone(input),
@@ -167,14 +192,55 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
-    fn international_numbers_are_kept() {
-        assert_eq!(
-            normalize_phone("+44 20 7946 0958"),
-            Ok("+442079460958".to_string())
-        );
+    fn landlines_with_area_codes_normalise_to_e164() {
+        for (input, want) in [
+            ("010 6552 9988", "+861065529988"),
+            ("010-65529988", "+861065529988"),
+            ("+86 10 6552 9988", "+861065529988"),
+            ("0571-8888 6666", "+8657188886666"),
+            ("(0571) 8888 6666", "+8657188886666"),
+            ("021 5055 1234", "+862150551234"),
+        ] {
+            assert_eq!(normalize_phone(input), Ok(want.to_string()), "{input}");
+        }
     }
 
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn extensions_are_kept_after_the_number() {
+        for input in [
+            "010 6552 9988 转 123",
+            "010-65529988转123",
+            "010 6552 9988 ext. 123",
+            "010 6552 9988 x123",
+            "+86 10 6552 9988 #123",
+        ] {
+            assert_eq!(
+                normalize_phone(input),
+                Ok("+861065529988;ext=123".to_string()),
+                "{input}"
+            );
+        }
+        assert!(normalize_phone("010 6552 9988 转").is_err());
+        assert!(normalize_phone("010 6552 9988 ext 12a").is_err());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn international_numbers_are_kept() {
+        for (input, want) in [
+            ("+44 20 7946 0958", "+442079460958"),
+            ("+1 415 555 2671", "+14155552671"),
+            ("0049 30 901820", "+4930901820"),
+            ("+852 2123 4567", "+85221234567"),
+        ] {
+            assert_eq!(normalize_phone(input), Ok(want.to_string()), "{input}");
+        }
+    }
+
+    #[cfg(feature = "ssr")]
     #[test]
     fn bad_phones_are_refused() {
         for input in [
@@ -185,8 +251,38 @@ mod tests {
             "138abc45678",
             "+0123456789",
             "+1234567890123456",
+            "010 123",
+            "call me",
+            "<script>alert(1)</script>",
+            "=HYPERLINK(\"http://x\")",
+            "138\n1234 5678",
         ] {
             assert!(normalize_phone(input).is_err(), "{input}");
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn weak_passwords_are_refused_and_passphrases_accepted() {
+        for weak in [
+            "          ",
+            "1234567890",
+            "password12",
+            "qwertyuiop",
+            "aaaaaaaaaaaa",
+            "iloveyou123",
+            "short",
+        ] {
+            assert!(check_password(weak, &[]).is_err(), "{weak:?}");
+        }
+        // The person's own name is no secret.
+        assert!(check_password("zhangwei2026", &["zhangwei", "zhang.wei@example.com"]).is_err());
+        for strong in [
+            "correct horse battery staple",
+            "Lotus-Harbor-Quiet-81",
+            "tandem 客户 跟进 2026 春",
+        ] {
+            assert!(check_password(strong, &[]).is_ok(), "{strong:?}");
         }
     }
 
@@ -220,11 +316,5 @@ mod tests {
         );
         assert_eq!(normalize_company("Acme, Inc."), normalize_company("ACME"));
         assert_ne!(normalize_company("Acme"), normalize_company("Acne"));
-    }
-
-    #[test]
-    fn passwords_need_ten_characters() {
-        assert!(check_password("short").is_err());
-        assert!(check_password("tandem-demo").is_ok());
     }
 }

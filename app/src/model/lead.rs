@@ -131,6 +131,13 @@ pub struct LeadForm {
     pub key: Option<String>,
 }
 
+/// Disables a form (its key stops working) or enables it again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LeadFormPatch {
+    pub active: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewLeadForm {

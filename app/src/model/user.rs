@@ -124,6 +124,10 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// What it may do: `customers:read`, `leads:write`, `*:read`…
+    pub scopes: Vec<String>,
+    /// After this it no longer signs anything in.
+    pub expires_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
@@ -132,6 +136,13 @@ pub struct ApiToken {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewApiToken {
     pub name: String,
-    /// The user whose permissions the token carries.
+    /// The user whose permissions the token carries (never more than that user's).
     pub user_id: i64,
+    /// At least one of `domain:read` / `domain:write`, domain one of customers,
+    /// contacts, activities, tasks, leads, opportunities, contracts, alerts, settings,
+    /// users, or `*`.
+    pub scopes: Vec<String>,
+    /// Optional; after it the token stops working.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
 }

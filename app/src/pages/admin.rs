@@ -1,11 +1,11 @@
 //! Admin: users and teams. Forms are server-function forms, so they post without the WASM.
 use crate::api::{get_admin, CreateTeam, CreateUser, SetUserActive, UpdateUser};
 use crate::components::layout::role_name;
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::model::{Role, Team, User};
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -37,7 +37,7 @@ pub fn AdminPage() -> impl IntoView {
         .next()
     };
     view! {
-        <Title text=lang.t("Admin · Tandem", "管理 · Tandem")/>
+        <PageTitle text=lang.t("Admin · Tandem", "管理 · Tandem")/>
         <h1>{lang.t("Users and teams", "用户与团队")}</h1>
         <nav class="tabs" aria-label=lang.t("Admin", "管理")>
             <a href="/admin" aria-current="page">{lang.t("Users and teams", "用户与团队")}</a>

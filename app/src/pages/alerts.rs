@@ -1,12 +1,12 @@
 //! The alert centre: unread first, filter by kind, mark read, open the record.
 use crate::api::{list_alerts, ReadAlert, ReadAllAlerts};
 use crate::components::live::Live;
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::format::short_time;
 use crate::i18n::Lang;
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 pub fn kind_label(lang: Lang, kind: &str) -> &'static str {
@@ -61,7 +61,7 @@ pub fn AlertsPage() -> impl IntoView {
         set_can_ask.set(false);
     };
     view! {
-        <Title text=lang.t("Alerts · Tandem", "提醒 · Tandem")/>
+        <PageTitle text=lang.t("Alerts · Tandem", "提醒 · Tandem")/>
         <h1>{lang.t("Alerts", "提醒")}</h1>
         <div class="toolbar">
             <form method="get" action="/alerts" class="inline-form">

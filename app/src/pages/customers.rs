@@ -6,6 +6,7 @@ use crate::api::{
 };
 use crate::components::quick_log::kind_name;
 use crate::components::quick_log::QuickLog;
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::error::AppError;
 use crate::format::money;
@@ -17,7 +18,6 @@ use crate::pages::dashboard::stage_label;
 use crate::pages::tasks::{NewTaskForm, TaskRows};
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub fn status_label(lang: Lang, s: CustomerStatus) -> &'static str {
@@ -105,7 +105,7 @@ pub fn CustomersPage() -> impl IntoView {
     let initial = params.get_untracked();
     let chosen = move |v: &Option<String>, want: &str| v.as_deref() == Some(want);
     view! {
-        <Title text=lang.t("Customers · Tandem", "客户 · Tandem")/>
+        <PageTitle text=lang.t("Customers · Tandem", "客户 · Tandem")/>
         <h1>{move || if pool() { lang.t("Public pool", "公海客户") } else { lang.t("Customers", "客户") }}</h1>
         <nav class="tabs" aria-label=lang.t("Customer lists", "客户列表")>
             <a href="/customers" aria-current=move || (!pool()).then_some("page")>{lang.t("All I can see", "全部")}</a>
@@ -291,7 +291,7 @@ pub fn CustomerPage() -> impl IntoView {
                             });
                         }
                         view! {
-                            <Title text=lang.t("Not found · Tandem", "未找到 · Tandem")/>
+                            <PageTitle text=lang.t("Not found · Tandem", "未找到 · Tandem")/>
                             <h1>{lang.t("Customer not found", "客户不存在")}</h1>
                             <ErrorNote error=e/>
                         }.into_any()
@@ -381,7 +381,7 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
         </div>
     };
     view! {
-        <Title text=format!("{} · Tandem", c.name)/>
+        <PageTitle text=format!("{} · Tandem", c.name)/>
         <header class="record-head">
             <h1>{c.name.clone()}<span class="badge">{c.level.as_str()}</span></h1>
             <dl class="facts">

@@ -1,12 +1,12 @@
 //! The manager's dashboard: the team's book and pipeline, and who is behind.
 use crate::api::{get_dashboard, pending_contracts, DecideContract};
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::format::money;
 use crate::i18n::Lang;
 use crate::pages::pipeline::ContractButtons;
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 pub fn stage_label(lang: Lang, stage: &str) -> &'static str {
     match stage {
@@ -26,7 +26,7 @@ pub fn DashboardPage() -> impl IntoView {
     let data = Resource::new(move || decide.version().get(), |_| get_dashboard());
     let pending = Resource::new(move || decide.version().get(), |_| pending_contracts());
     view! {
-        <Title text=lang.t("Dashboard · Tandem", "仪表盘 · Tandem")/>
+        <PageTitle text=lang.t("Dashboard · Tandem", "仪表盘 · Tandem")/>
         <h1>{lang.t("Team dashboard", "团队仪表盘")}</h1>
         {move || decide.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=|| ()>

@@ -4,6 +4,7 @@ use crate::api::{
     list_leads, task_assignees, AddLead, AssignLead, ContactLead, ConvertLead, DisqualifyLead,
     LeadsView, QualifyLead,
 };
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::domain::leads::LeadStatus;
 use crate::format::relative;
@@ -11,7 +12,6 @@ use crate::model::Lead;
 use crate::model::{Role, User};
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -80,7 +80,7 @@ pub fn LeadsPage() -> impl IntoView {
         ("demo", lang.t("Demo request", "演示申请")),
     ];
     view! {
-        <Title text=lang.t("Leads · Tandem", "线索 · Tandem")/>
+        <PageTitle text=lang.t("Leads · Tandem", "线索 · Tandem")/>
         <h1>{lang.t("Leads", "线索")}</h1>
         <nav class="tabs" aria-label=lang.t("Lead lists", "线索列表")>
             {tabs.into_iter().map(|(code, label)| view! {

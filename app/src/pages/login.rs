@@ -1,9 +1,9 @@
 //! Sign-in: a plain HTML form posted to `/auth/login`, so it works before (and without)
 //! the WASM.
 use crate::components::layout::LangSwitch;
+use crate::components::PageTitle;
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -27,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
     let email = move || query.with(|q| q.get("email").unwrap_or_default());
     let next = move || query.with(|q| q.get("next").unwrap_or_default());
     view! {
-        <Title text=lang.t("Sign in · Tandem", "登录 · Tandem")/>
+        <PageTitle text=lang.t("Sign in · Tandem", "登录 · Tandem")/>
         <main class="login">
             <div class="login-card">
                 <div class="login-head">

@@ -1,9 +1,9 @@
 //! A new customer with its first contact, checked for duplicates before it is saved.
 use crate::api::CreateCustomer;
 use crate::components::ErrorNote;
+use crate::components::PageTitle;
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NewCustomerPage() -> impl IntoView {
@@ -11,7 +11,7 @@ pub fn NewCustomerPage() -> impl IntoView {
     let create = ServerAction::<CreateCustomer>::new();
     let error = move || create.value().get().and_then(|r| r.err());
     view! {
-        <Title text=lang.t("New customer · Tandem", "新建客户 · Tandem")/>
+        <PageTitle text=lang.t("New customer · Tandem", "新建客户 · Tandem")/>
         <h1>{lang.t("New customer", "新建客户")}</h1>
         {move || error().map(|e| view! { <ErrorNote error=e/> })}
         <ActionForm action=create attr:class="stack card">

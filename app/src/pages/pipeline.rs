@@ -2,6 +2,7 @@
 //! "move to next stage" on phones (the same markup, laid out by CSS), and the deal page
 //! where a stage's criteria are filled in.
 use crate::api::{get_deal, get_pipeline, DecideContract, MoveDeal, RequestContract};
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::domain::pipeline::Stage;
 use crate::error::AppError;
@@ -11,7 +12,6 @@ use crate::model::{Approval, Opportunity};
 use crate::pages::dashboard::stage_label;
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[derive(Clone, Copy)]
@@ -45,7 +45,7 @@ pub fn PipelinePage() -> impl IntoView {
     provide_context(last_move);
     let failed = move || mover.value().get().and_then(|r| r.err());
     view! {
-        <Title text=lang.t("Pipeline · Tandem", "商机 · Tandem")/>
+        <PageTitle text=lang.t("Pipeline · Tandem", "商机 · Tandem")/>
         <h1>{lang.t("Pipeline", "商机")}</h1>
         {move || failed().map(|e| {
             let deal = matches!(e, AppError::Validation(_)).then(|| last_move.0.get()).flatten();
@@ -212,7 +212,7 @@ pub fn DealPage() -> impl IntoView {
         .next()
     };
     view! {
-        <Title text=lang.t("Deal · Tandem", "商机 · Tandem")/>
+        <PageTitle text=lang.t("Deal · Tandem", "商机 · Tandem")/>
         {move || error().map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {

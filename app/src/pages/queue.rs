@@ -1,5 +1,6 @@
 //! The agent's ticket queue, ordered by the next SLA deadline.
 use crate::api::get_queue;
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::format::{relative, short_time};
 use crate::i18n::Lang;
@@ -7,7 +8,6 @@ use crate::model::QueueRow;
 use crate::use_lang;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 fn priority_label(lang: Lang, p: &str) -> &'static str {
     match p {
@@ -66,7 +66,7 @@ pub fn QueuePage() -> impl IntoView {
     let lang = use_lang();
     let queue = Resource::new(|| (), |_| get_queue());
     view! {
-        <Title text=lang.t("Ticket queue · Tandem", "工单队列 · Tandem")/>
+        <PageTitle text=lang.t("Ticket queue · Tandem", "工单队列 · Tandem")/>
         <h1>{lang.t("Ticket queue", "工单队列")}</h1>
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {

@@ -5,6 +5,7 @@ use crate::api::{
     get_settings, RemoveRoutingRule, SaveAlertRules, SaveLeadRules, SavePipelineRules,
     SavePoolRules, SaveRoutingRule, SettingsView,
 };
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::domain::leads::AssignmentRule;
 use crate::domain::pipeline::{NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
@@ -13,7 +14,6 @@ use crate::i18n::Lang;
 use crate::model::User;
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -59,7 +59,7 @@ pub fn SettingsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=lang.t("Settings · Tandem", "设置 · Tandem")/>
+        <PageTitle text=lang.t("Settings · Tandem", "设置 · Tandem")/>
         <h1>{lang.t("Settings", "设置")}</h1>
         <nav class="tabs" aria-label=lang.t("Admin", "管理")>
             <a href="/admin">{lang.t("Users and teams", "用户与团队")}</a>

@@ -1,12 +1,12 @@
 //! Tasks: mine (or my team's, for managers), overdue first in red, done in one tap, and a
 //! short form to add one — also used on the customer page.
 use crate::api::{list_tasks, task_assignees, AddTask, FinishTask};
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::format::short_time;
 use crate::model::Task;
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -53,7 +53,7 @@ pub fn TasksPage() -> impl IntoView {
         href
     };
     view! {
-        <Title text=lang.t("Tasks · Tandem", "任务 · Tandem")/>
+        <PageTitle text=lang.t("Tasks · Tandem", "任务 · Tandem")/>
         <h1>{lang.t("Tasks", "任务")}</h1>
         <nav class="tabs" aria-label=lang.t("Task lists", "任务列表")>
             <a href=move || tab("open", team()) aria-current=move || (!done()).then_some("page")>{lang.t("Open", "待办")}</a>

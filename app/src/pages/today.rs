@@ -1,12 +1,12 @@
 //! The rep's "Today": what to do now, each row one tap from acting on it.
 use crate::api::{get_today, LogFollowUp};
 use crate::components::quick_log::QuickLog;
+use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::format::{relative, short_time};
 use crate::model::TodayView;
 use crate::use_lang;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn TodayPage() -> impl IntoView {
@@ -15,7 +15,7 @@ pub fn TodayPage() -> impl IntoView {
     provide_context(log);
     let today = Resource::new(move || log.version().get(), |_| get_today());
     view! {
-        <Title text=lang.t("Today · Tandem", "今日 · Tandem")/>
+        <PageTitle text=lang.t("Today · Tandem", "今日 · Tandem")/>
         <h1>{lang.t("Today", "今日")}</h1>
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {

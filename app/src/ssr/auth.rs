@@ -19,6 +19,11 @@ pub struct Viewer {
     pub locale: String,
     /// The client address, for the audit trail.
     pub ip: Option<String>,
+    /// The SHA-256 of the session or API token this request came with: a socket opened
+    /// with it closes when it ends.
+    pub credential: Option<String>,
+    /// What an API token may do (`customers:read`, `*:write`…); None for a session.
+    pub token_scopes: Option<Vec<String>>,
 }
 
 /// Argon2id with 19 MiB of memory and 2 iterations (OWASP's minimum for argon2id).
@@ -66,6 +71,9 @@ pub fn token_hash(token: &str) -> String {
 
 pub const SESSION_COOKIE: &str = "tandem_session";
 pub const LANG_COOKIE: &str = "tandem_lang";
+/// Marks a browser that has signed in before (see `domain::signin`); HttpOnly, random,
+/// stored hashed, and worth nothing without the password.
+pub const DEVICE_COOKIE: &str = "tandem_device";
 
 /// Reads one cookie from a request's headers.
 pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
@@ -83,6 +91,13 @@ pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn device_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    format!(
+        "{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
         if secure { "; Secure" } else { "" }
     )
 }

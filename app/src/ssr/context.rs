@@ -11,11 +11,10 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct AuthPolicy {
     pub session_ttl_hours: i64,
-    /// Failed sign-ins allowed per account within the window before 429.
-    pub max_failures_per_account: i64,
-    /// Failed sign-ins allowed per client address within the window before 429.
-    pub max_failures_per_address: i64,
-    pub failure_window_minutes: i64,
+    /// How failed sign-ins slow down further tries (see `domain::signin`).
+    pub throttle: crate::domain::signin::SignInThrottle,
+    /// How long a browser stays a known device after its last sign-in.
+    pub device_ttl_days: i64,
     /// Mark cookies Secure (when served over HTTPS).
     pub secure_cookies: bool,
 }
@@ -24,9 +23,8 @@ impl Default for AuthPolicy {
     fn default() -> Self {
         AuthPolicy {
             session_ttl_hours: 24 * 14,
-            max_failures_per_account: 10,
-            max_failures_per_address: 50,
-            failure_window_minutes: 15,
+            throttle: Default::default(),
+            device_ttl_days: 180,
             secure_cookies: false,
         }
     }

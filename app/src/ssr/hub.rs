@@ -16,6 +16,8 @@ pub enum Push {
     Alert(Arc<Alert>, Arc<str>),
     Read(Vec<i64>),
     ReadAll(i64),
+    /// A session or token of the user ended (None: all of them); its sockets close.
+    Ended(Option<Arc<str>>),
 }
 
 type Subscribers = HashMap<i64, Vec<(u64, mpsc::UnboundedSender<Push>)>>;

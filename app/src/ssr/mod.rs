@@ -9,6 +9,7 @@ pub mod clock;
 pub mod context;
 pub mod db;
 pub mod hub;
+pub mod security;
 pub mod services;
 pub mod store;
 

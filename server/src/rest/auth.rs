@@ -4,11 +4,11 @@ use super::extract::{ApiJson, Auth};
 use crate::middleware::ClientIp;
 use crate::startup::ServerState;
 use app::model::{LoginRequest, User};
-use app::ssr::auth::{clear_session_cookie, cookie, session_cookie, SESSION_COOKIE};
+use app::ssr::auth::{clear_session_cookie, cookie, DEVICE_COOKIE, SESSION_COOKIE};
 use app::ssr::services;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::{Extension, Json};
 
 /// Signs in; sets the HttpOnly session cookie and returns the user.
@@ -22,6 +22,7 @@ pub async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
     let previous = cookie(&headers, SESSION_COOKIE);
+    let device = cookie(&headers, DEVICE_COOKIE);
     let signed_in = services::auth::login(
         &state.app,
         services::auth::LoginAttempt {
@@ -32,15 +33,16 @@ pub async fn login(
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok()),
             previous_token: previous.as_deref(),
+            device_token: device.as_deref(),
         },
     )
     .await?;
-    let cookie = session_cookie(
-        &signed_in.token,
-        signed_in.max_age_secs,
-        state.app.auth.secure_cookies,
-    );
-    Ok(([(header::SET_COOKIE, cookie)], Json(signed_in.user)).into_response())
+    let [session, device] = signed_in.cookies(state.app.auth.secure_cookies);
+    Ok((
+        AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, device)]),
+        Json(signed_in.user),
+    )
+        .into_response())
 }
 
 /// Ends the session of the cookie sent.

@@ -54,7 +54,7 @@ pub async fn patch(
     Ok(Json(service::patch(&s.app, &v, id, body).await?))
 }
 
-/// Soft delete (managers and admins).
+/// Soft delete: managers their team's customers, admins any (a pool customer is an admin's).
 #[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = i64, Path)),
     responses((status = 204), (status = 403), (status = 404)))]
 pub async fn delete(
@@ -64,6 +64,17 @@ pub async fn delete(
 ) -> ApiResult<StatusCode> {
     service::delete(&s.app, &v, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Brings a deleted customer back (admins; 404 for everyone else, 409 if it is not deleted).
+#[utoipa::path(post, path = "/api/v1/customers/{id}/restore", tag = "customers", params(("id" = i64, Path)),
+    responses((status = 200, body = Customer), (status = 404), (status = 409)))]
+pub async fn restore(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+) -> ApiResult<Json<Customer>> {
+    Ok(Json(service::restore(&s.app, &v, id).await?))
 }
 
 /// A rep claims a customer from the public pool (holding limit, daily cap, cooling-off).

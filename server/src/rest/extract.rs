@@ -61,8 +61,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 // A rejection is a ready response, as axum rejections are; it is built once per bad request.
 #[allow(clippy::result_large_err)]
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
+    let mut unknown = Vec::new();
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
+    let mut note = |path: serde_ignored::Path<'_>| unknown.push(field_path(&path));
+    let tracked = serde_ignored::Deserializer::new(de, &mut note);
+    match serde_path_to_error::deserialize::<_, T>(tracked) {
+        Ok(_) if !unknown.is_empty() => Err(unknown_fields(&unknown, "errors")),
         Ok(v) => Ok(v),
         Err(e) => {
             let path = e.path().to_string();
@@ -91,6 +95,36 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
     }
 }
 
+/// Input Tandem does not understand is refused, never silently dropped: a field sent with
+/// a typo (`"phone"` on a customer, whose phones belong to contacts) would otherwise
+/// vanish behind a 201.
+pub fn unknown_fields(paths: &[String], key: &str) -> Response {
+    let errors: serde_json::Map<String, serde_json::Value> = paths
+        .iter()
+        .map(|p| {
+            (
+                p.clone(),
+                json!("Tandem does not know this field; remove it or check its spelling"),
+            )
+        })
+        .collect();
+    problem_body(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Unknown fields",
+        &format!("Not understood: {}.", paths.join(", ")),
+        Some((key, serde_json::Value::Object(errors))),
+    )
+}
+
+/// `contact.?.mobile` (serde_ignored marks an Option as `?`) as a person reads it.
+fn field_path(path: &serde_ignored::Path<'_>) -> String {
+    path.to_string()
+        .split('.')
+        .filter(|s| *s != "?")
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 /// serde names a missing field only inside its message: "missing field `name`".
 fn field_from_message(msg: &str) -> String {
     msg.split('`')
@@ -114,11 +148,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let q = parts.uri.query().unwrap_or("");
-        let de = serde_urlencoded_de(q);
-        match de {
-            Ok(v) => Ok(ApiQuery(v)),
-            Err(msg) => Err(problem_body(
+        parse_urlencoded(parts.uri.query().unwrap_or("").as_bytes()).map(ApiQuery)
+    }
+}
+
+/// Reads a query string or a form body, refusing parameters Tandem does not know.
+#[allow(clippy::result_large_err)]
+pub fn parse_urlencoded<T: DeserializeOwned>(input: &[u8]) -> Result<T, Response> {
+    let mut unknown = Vec::new();
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(input));
+    let mut note = |path: serde_ignored::Path<'_>| unknown.push(field_path(&path));
+    let tracked = serde_ignored::Deserializer::new(de, &mut note);
+    match T::deserialize(tracked) {
+        Ok(_) if !unknown.is_empty() => Err(unknown_fields(&unknown, "errors")),
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let msg = e.to_string();
+            Err(problem_body(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Invalid query",
                 "Some query parameters are not valid; see errors.",
@@ -126,24 +172,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
                     "errors",
                     json!({ field_from_message(&msg).replace("body", "query"): msg }),
                 )),
-            )),
+            ))
         }
     }
-}
-
-fn serde_urlencoded_de<T: DeserializeOwned>(q: &str) -> Result<T, String> {
-    axum::extract::Query::<T>::try_from_uri(
-        &format!("/?{q}")
-            .parse()
-            .map_err(|_| "unreadable query".to_string())?,
-    )
-    .map(|axum::extract::Query(v)| v)
-    .map_err(|e| {
-        let text = e.body_text();
-        text.strip_prefix("Failed to deserialize query string: ")
-            .unwrap_or(&text)
-            .to_string()
-    })
 }
 
 /// A numeric id in the path; anything else cannot name a record, so it is 404.
@@ -183,5 +214,29 @@ mod tests {
             Some(StatusCode::UNPROCESSABLE_ENTITY)
         );
         assert_eq!(field_from_message("missing field `version`"), "version");
+        let unknown =
+            parse_json::<Body>(b"{\"name\": \"x\", \"version\": 1, \"phone\": \"1\"}").err();
+        assert_eq!(
+            unknown.map(|r| r.status()),
+            Some(StatusCode::UNPROCESSABLE_ENTITY)
+        );
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Query {
+        q: Option<String>,
+        limit: Option<i64>,
+    }
+
+    #[test]
+    fn unknown_query_parameters_are_422() {
+        assert!(parse_urlencoded::<Query>(b"q=a&limit=5").is_ok());
+        assert_eq!(
+            parse_urlencoded::<Query>(b"q=a&limt=5")
+                .err()
+                .map(|r| r.status()),
+            Some(StatusCode::UNPROCESSABLE_ENTITY)
+        );
     }
 }

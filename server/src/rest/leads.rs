@@ -5,8 +5,9 @@ use crate::middleware::ClientIp;
 use crate::startup::ServerState;
 use app::model::{
     AssignRequest, Conversion, ConvertRequest, DisqualifyRequest, Lead, LeadContact, LeadForm,
-    NewLead, NewLeadForm, Page, PublicLead, QualifyRequest,
+    LeadFormPatch, NewLead, NewLeadForm, Page, PublicLead, QualifyRequest,
 };
+use app::ssr::services::lead_forms;
 use app::ssr::services::leads::{self as service, LeadQuery, PublicOutcome};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -121,6 +122,37 @@ pub async fn create_form(
 ) -> ApiResult<(StatusCode, Json<LeadForm>)> {
     Ok((
         StatusCode::CREATED,
-        Json(service::create_form(&s.app, &v, body).await?),
+        Json(lead_forms::create(&s.app, &v, body).await?),
     ))
+}
+
+/// The public lead forms (keys are never shown again).
+#[utoipa::path(get, path = "/api/v1/lead-forms", tag = "admin", responses((status = 200, body = Vec<LeadForm>), (status = 403)))]
+pub async fn forms(State(s): State<ServerState>, Auth(v): Auth) -> ApiResult<Json<Vec<LeadForm>>> {
+    Ok(Json(lead_forms::list(&s.app, &v).await?))
+}
+
+/// Disables a form (its key stops working at once) or enables it again.
+#[utoipa::path(patch, path = "/api/v1/lead-forms/{id}", tag = "admin", params(("id" = i64, Path)), request_body = LeadFormPatch,
+    responses((status = 200, body = LeadForm), (status = 403), (status = 404), (status = 422)))]
+pub async fn patch_form(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<LeadFormPatch>,
+) -> ApiResult<Json<LeadForm>> {
+    Ok(Json(
+        lead_forms::set_active(&s.app, &v, id, body.active).await?,
+    ))
+}
+
+/// Gives a form a new key, in the response only; the old key stops working.
+#[utoipa::path(post, path = "/api/v1/lead-forms/{id}/rotate", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 200, body = LeadForm), (status = 403), (status = 404)))]
+pub async fn rotate_form(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+) -> ApiResult<Json<LeadForm>> {
+    Ok(Json(lead_forms::rotate_key(&s.app, &v, id).await?))
 }

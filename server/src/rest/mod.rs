@@ -38,6 +38,7 @@ pub fn router() -> Router<ServerState> {
                 .delete(customers::delete),
         )
         .route("/customers/{id}/timeline", get(customers::timeline))
+        .route("/customers/{id}/restore", post(customers::restore))
         .route("/customers/{id}/claim", post(customers::claim))
         .route("/customers/{id}/release", post(customers::release))
         .route("/customers/{id}/assign", post(customers::assign))
@@ -88,7 +89,9 @@ pub fn router() -> Router<ServerState> {
         .route("/leads/{id}/contact", post(leads::contact))
         .route("/leads/{id}/assign", post(leads::assign))
         .route("/public/leads", post(leads::public))
-        .route("/lead-forms", post(leads::create_form))
+        .route("/lead-forms", get(leads::forms).post(leads::create_form))
+        .route("/lead-forms/{id}", axum::routing::patch(leads::patch_form))
+        .route("/lead-forms/{id}/rotate", post(leads::rotate_form))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", get(users::get).patch(users::patch))
         .route("/teams", get(users::teams).post(users::create_team))

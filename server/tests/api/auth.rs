@@ -331,7 +331,7 @@ async fn api_tokens_made_by_an_admin_act_as_their_user_until_revoked() {
         let rep1 = app.user_id("rep1@demo.tandem").await;
         let r = admin
             .post(app.url("/api/v1/api-tokens"))
-            .json(&json!({"name": "ERP sync", "user_id": rep1}))
+            .json(&json!({"name": "ERP sync", "user_id": rep1, "scopes": ["*:read"]}))
             .send()
             .await
             .unwrap();
@@ -361,7 +361,7 @@ async fn api_tokens_made_by_an_admin_act_as_their_user_until_revoked() {
         let rep = app.login("rep1@demo.tandem").await;
         let r = rep
             .post(app.url("/api/v1/api-tokens"))
-            .json(&json!({"name": "mine", "user_id": rep1}))
+            .json(&json!({"name": "mine", "user_id": rep1, "scopes": ["*:read"]}))
             .send()
             .await
             .unwrap();

@@ -106,7 +106,20 @@ pub async fn spawn_empty_app(backend: Backend) -> TestApp {
     spawn(backend, false).await
 }
 
+/// Starts Tandem with the demo company and a configuration changed by `configure`.
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(Config) -> Config) -> TestApp {
+    spawn_configured(backend, true, configure).await
+}
+
 async fn spawn(backend: Backend, demo: bool) -> TestApp {
+    spawn_configured(backend, demo, |c| c).await
+}
+
+async fn spawn_configured(
+    backend: Backend,
+    demo: bool,
+    configure: impl FnOnce(Config) -> Config,
+) -> TestApp {
     let name = unique_name();
     let (url, guard) = match backend {
         Backend::Sqlite => {
@@ -159,11 +172,7 @@ async fn spawn(backend: Backend, demo: bool) -> TestApp {
         server::seed::demo(&db).await.expect("seed demo data");
     }
     let clock = ManualClock::new(start_time());
-    let config = Config {
-        database_url: url,
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        secure_cookies: false,
-    };
+    let config = configure(Config::new(url, "127.0.0.1:0".parse().expect("addr")));
     let app = Application::build(config, db, Arc::new(clock.clone()))
         .await
         .expect("build app");
@@ -326,11 +335,7 @@ impl TestApp {
     pub async fn second_instance(&self) -> Instance {
         let url = self.state.app.db.url.clone();
         let db = server::db::connect(&url).await.expect("connect");
-        let config = Config {
-            database_url: url,
-            addr: "127.0.0.1:0".parse().expect("addr"),
-            secure_cookies: false,
-        };
+        let config = Config::new(url, "127.0.0.1:0".parse().expect("addr"));
         let app = Application::build(config, db, Arc::new(self.clock.clone()))
             .await
             .expect("build app");

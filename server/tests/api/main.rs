@@ -14,5 +14,6 @@ mod pipeline;
 mod platform;
 mod pool;
 mod scope;
+mod security;
 mod settings;
 mod tasks;

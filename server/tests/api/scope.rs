@@ -514,7 +514,7 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 },
                 "{role} POST lead"
             );
-            let (s, _) = w
+            let (s, made_form) = w
                 .call(
                     Method::POST,
                     "/api/v1/lead-forms",
@@ -530,6 +530,46 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                     S::FORBIDDEN
                 },
                 "{role} POST lead form"
+            );
+            let form_id = made_form["id"].as_i64().unwrap_or(1);
+            let (s, _) = w
+                .call(
+                    Method::GET,
+                    "/api/v1/lead-forms",
+                    "/api/v1/lead-forms".into(),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                s,
+                if role == "admin" { S::OK } else { S::FORBIDDEN },
+                "{role} GET lead forms"
+            );
+            let (s, _) = w
+                .call(
+                    Method::PATCH,
+                    "/api/v1/lead-forms/{id}",
+                    format!("/api/v1/lead-forms/{form_id}"),
+                    Some(json!({"active": false})),
+                )
+                .await;
+            assert_eq!(
+                s,
+                if role == "admin" { S::OK } else { S::FORBIDDEN },
+                "{role} PATCH lead form"
+            );
+            let (s, _) = w
+                .call(
+                    Method::POST,
+                    "/api/v1/lead-forms/{id}/rotate",
+                    format!("/api/v1/lead-forms/{form_id}/rotate"),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                s,
+                if role == "admin" { S::OK } else { S::FORBIDDEN },
+                "{role} rotate lead form key"
             );
             let (s, _) = w
                 .call(
@@ -714,7 +754,9 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                     Method::POST,
                     "/api/v1/api-tokens",
                     "/api/v1/api-tokens".into(),
-                    Some(json!({"name": "t", "user_id": their_owner})),
+                    Some(
+                        json!({"name": "t", "user_id": their_owner, "scopes": ["customers:read"]}),
+                    ),
                 )
                 .await;
             assert_eq!(
@@ -743,6 +785,26 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                     S::FORBIDDEN
                 },
                 "{role} DELETE token"
+            );
+
+            // Restoring is an admin's; their live customer is not deleted (409), and for
+            // everyone else deleted records do not exist (404).
+            let (s, _) = w
+                .call(
+                    Method::POST,
+                    "/api/v1/customers/{id}/restore",
+                    format!("/api/v1/customers/{theirs}/restore"),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                s,
+                if role == "admin" {
+                    S::CONFLICT
+                } else {
+                    S::NOT_FOUND
+                },
+                "{role} restore"
             );
 
             // The pool.

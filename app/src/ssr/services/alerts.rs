@@ -134,9 +134,10 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     })
 }
 
-/// Tells this instance's hub, and on PostgreSQL every instance, about new alerts ("new")
-/// or reads ("read:{user}:{ids}", "readall:{user}:{upto}").
-async fn announce(state: &AppState, message: &str) {
+/// Tells this instance's hub, and on PostgreSQL every instance, about new alerts ("new"),
+/// reads ("read:{user}:{ids}", "readall:{user}:{upto}") or ended sessions
+/// ("end:{user}:{credential hash}", "end:{user}:*").
+pub(crate) async fn announce(state: &AppState, message: &str) {
     match state.db.backend {
         Backend::Sqlite => apply(state, message),
         Backend::Postgres => {
@@ -164,6 +165,12 @@ pub fn apply(state: &AppState, message: &str) {
         (Some("readall"), Some(user), Some(upto)) => {
             if let (Ok(user), Ok(upto)) = (user.parse(), upto.parse()) {
                 state.hub.push(user, Push::ReadAll(upto));
+            }
+        }
+        (Some("end"), Some(user), Some(which)) => {
+            if let Ok(user) = user.parse() {
+                let which = (which != "*").then(|| std::sync::Arc::<str>::from(which));
+                state.hub.push(user, Push::Ended(which));
             }
         }
         _ => {}

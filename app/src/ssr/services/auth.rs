@@ -3,7 +3,7 @@ use crate::error::{AppError, AppResult};
 use crate::model::User;
 use crate::ssr::auth::{dummy_hash, new_token, token_hash, verify_password, Viewer};
 use crate::ssr::context::AppState;
-use crate::ssr::store::sessions::{self, FailureKey, NewSession};
+use crate::ssr::store::sessions::{self, NewSession};
 use crate::ssr::store::users;
 
 pub struct SignedIn {
@@ -11,6 +11,19 @@ pub struct SignedIn {
     /// The new session token, for the cookie.
     pub token: String,
     pub max_age_secs: i64,
+    /// The known-device cookie's value and lifetime: the browser's own, refreshed, or new.
+    pub device_token: String,
+    pub device_max_age_secs: i64,
+}
+
+impl SignedIn {
+    /// The session cookie and the known-device cookie, as Set-Cookie values.
+    pub fn cookies(&self, secure: bool) -> [String; 2] {
+        [
+            crate::ssr::auth::session_cookie(&self.token, self.max_age_secs, secure),
+            crate::ssr::auth::device_cookie(&self.device_token, self.device_max_age_secs, secure),
+        ]
+    }
 }
 
 pub struct LoginAttempt<'a> {
@@ -20,6 +33,8 @@ pub struct LoginAttempt<'a> {
     pub user_agent: Option<&'a str>,
     /// The session the browser had before, ended so that a new token is issued at login.
     pub previous_token: Option<&'a str>,
+    /// The browser's known-device cookie, if it has one.
+    pub device_token: Option<&'a str>,
 }
 
 pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> AppResult<SignedIn> {
@@ -34,30 +49,36 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> AppResult<Sig
     check.finish()?;
 
     let now = state.clock.now_ms();
-    let window_ms = state.auth.failure_window_minutes * 60 * 1000;
-    let since = now - window_ms;
-    for (key, value, max) in [
-        (
-            FailureKey::Email,
-            email.as_str(),
-            state.auth.max_failures_per_account,
-        ),
-        (
-            FailureKey::Ip,
-            attempt.ip,
-            state.auth.max_failures_per_address,
-        ),
-    ] {
-        let (count, oldest) = sessions::failures_since(&state.db.read, key, value, since).await?;
-        if count >= max {
-            let retry_ms = oldest.unwrap_or(now) + window_ms - now;
-            return Err(AppError::RateLimited(
-                ((retry_ms.max(1000) + 999) / 1000) as u64,
-            ));
+    let throttle = state.auth.throttle;
+    let device_fresh_after = now - state.auth.device_ttl_days * 24 * 3600 * 1000;
+    let creds = users::credentials(&state.db.read, &email).await?;
+    // A device counts as known only for the account it signed in to before.
+    let known_device = match (attempt.device_token, &creds) {
+        (Some(t), Some(c)) => {
+            sessions::device_user(&state.db.read, &token_hash(t), device_fresh_after).await?
+                == Some(c.id)
         }
+        _ => false,
+    };
+    let origin = match (known_device, attempt.device_token) {
+        (true, Some(t)) => format!("device:{}", &token_hash(t)[..16]),
+        _ => attempt.ip.to_string(),
+    };
+    let counts = {
+        let mut conn = state.db.read.acquire().await?;
+        sessions::failure_counts(
+            &mut conn,
+            &email,
+            &origin,
+            attempt.ip,
+            now - throttle.window_ms(),
+        )
+        .await?
+    };
+    if let Some(secs) = throttle.wait_secs(&counts, known_device, now) {
+        return Err(AppError::RateLimited(secs));
     }
 
-    let creds = users::credentials(&state.db.read, &email).await?;
     let (hash, user_id, active) = match &creds {
         Some(c) => (c.password_hash.clone(), Some(c.id), c.active != 0),
         None => (dummy_hash().to_string(), None, false),
@@ -70,16 +91,22 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> AppResult<Sig
     let user_id = match (verified, active, user_id) {
         (true, true, Some(id)) => id,
         _ => {
-            sessions::record_failure(&state.db.write, &email, attempt.ip, now).await?;
-            tracing::info!(email = %email, ip = %attempt.ip, "sign-in failed");
+            sessions::record_failure(&state.db.write, &email, &origin, now).await?;
+            // Debug-formatted: what a stranger typed cannot forge a log line.
+            tracing::info!(email = ?email, ip = ?attempt.ip, known_device, "sign-in failed");
             return Err(AppError::Unauthenticated);
         }
     };
 
     let token = new_token();
     let max_age_secs = state.auth.session_ttl_hours * 3600;
+    let device_token = match (known_device, attempt.device_token) {
+        (true, Some(t)) => t.to_string(),
+        _ => new_token(),
+    };
     let mut tx = state.db.begin().await?;
-    sessions::clear_failures(&mut *tx, &email).await?;
+    sessions::clear_failures(&mut *tx, &email, &origin).await?;
+    sessions::remember_device(&mut tx, &token_hash(&device_token), user_id, now).await?;
     if let Some(previous) = attempt.previous_token {
         sessions::delete(&mut *tx, &token_hash(previous)).await?;
     }
@@ -104,26 +131,48 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> AppResult<Sig
         user,
         token,
         max_age_secs,
+        device_token,
+        device_max_age_secs: state.auth.device_ttl_days * 24 * 3600,
     })
 }
 
 pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
-    sessions::delete(&state.db.write, &token_hash(token)).await?;
+    let hash = token_hash(token);
+    let user = sessions::viewer_for_session(&state.db.read, &hash, i64::MIN).await?;
+    sessions::delete(&state.db.write, &hash).await?;
+    if let Some(v) = user {
+        ended(state, v.user_id, Some(&hash)).await;
+    }
     Ok(())
+}
+
+/// Closes the sockets opened with an ended session or token (None: every one of the
+/// user's), on every instance. Call after the commit that ended it.
+pub async fn ended(state: &AppState, user_id: i64, credential_hash: Option<&str>) {
+    super::alerts::announce(
+        state,
+        &format!("end:{user_id}:{}", credential_hash.unwrap_or("*")),
+    )
+    .await;
 }
 
 /// The viewer behind a session cookie, if it is valid and the user active.
 pub async fn viewer_for_session(state: &AppState, token: &str) -> AppResult<Option<Viewer>> {
+    let hash = token_hash(token);
     Ok(
-        sessions::viewer_for_session(&state.db.read, &token_hash(token), state.clock.now_ms())
-            .await?,
+        sessions::viewer_for_session(&state.db.read, &hash, state.clock.now_ms())
+            .await?
+            .map(|v| Viewer {
+                credential: Some(hash),
+                ..v
+            }),
     )
 }
 
 /// The viewer behind an `Authorization: Bearer` API token.
 pub async fn viewer_for_api_token(state: &AppState, token: &str) -> AppResult<Option<Viewer>> {
     let hash = token_hash(token);
-    let viewer = sessions::viewer_for_token(&state.db.read, &hash).await?;
+    let viewer = sessions::viewer_for_token(&state.db.read, &hash, state.clock.now_ms()).await?;
     if viewer.is_some() {
         sessions::touch_token(&state.db.write, &hash, state.clock.now_ms()).await?;
     }

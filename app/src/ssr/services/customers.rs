@@ -479,7 +479,7 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()>
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let current = writable(&mut tx, viewer, id).await?;
-    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+    if !crate::domain::scope::can_delete_customer(viewer.role, current.owner_id.is_none()) {
         return Err(AppError::Forbidden);
     }
     store::soft_delete(&mut tx, id, viewer.user_id, now).await?;
@@ -498,6 +498,43 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()>
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Brings a soft-deleted customer back (admins). Deleted records are invisible to every
+/// other role, so for them it answers 404 as for any record they cannot see; a customer
+/// that is not deleted is 409 with the record as it is.
+pub async fn restore(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Customer> {
+    if !crate::domain::scope::can_restore_records(viewer.role) {
+        return Err(AppError::NotFound);
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    if !store::restore(&mut tx, id, viewer.user_id, now).await? {
+        return match store::get(&mut *tx, viewer, id, Access::Read).await? {
+            Some(live) => Err(AppError::Conflict(
+                serde_json::to_value(live).unwrap_or_default(),
+            )),
+            None => Err(AppError::NotFound),
+        };
+    }
+    let after = store::get(&mut *tx, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "restored",
+            entity_type: "customer",
+            entity_id: id,
+            before: None,
+            after: snapshot(&after),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// The customer if the viewer may change it: 404 when they cannot even see it, 403 when

@@ -237,16 +237,7 @@ pub async fn move_stage(
         next.expected_close = check_date(&mut check, "expected_close", Some(d));
     }
     check.finish()?;
-    let facts = DealFacts {
-        pain_points: next.pain_points.clone(),
-        decision_maker: next.decision_maker.clone(),
-        budget_range: next.budget_range.clone(),
-        amount_minor: next.amount_minor,
-        expected_close: next.expected_close.clone(),
-        competitors: next.competitors.clone(),
-        lost_reason: next.lost_reason.clone(),
-        has_approved_contract: store::has_approved_contract(&mut *tx, id).await?,
-    };
+    let facts = facts_of(&next, store::has_approved_contract(&mut *tx, id).await?);
     let rules = rules(&mut *tx).await?;
     let missing = missing_for(current.stage, to, &facts, &rules);
     if !missing.is_empty() {
@@ -310,6 +301,20 @@ pub async fn move_stage(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// What the stage criteria look at, as the deal stands.
+fn facts_of(deal: &Opportunity, has_approved_contract: bool) -> DealFacts {
+    DealFacts {
+        pain_points: deal.pain_points.clone(),
+        decision_maker: deal.decision_maker.clone(),
+        budget_range: deal.budget_range.clone(),
+        amount_minor: deal.amount_minor,
+        expected_close: deal.expected_close.clone(),
+        competitors: deal.competitors.clone(),
+        lost_reason: deal.lost_reason.clone(),
+        has_approved_contract,
+    }
 }
 
 async fn refresh_customer_reclaim(conn: &mut AnyConnection, customer_id: i64) -> AppResult<()> {
@@ -453,6 +458,19 @@ pub async fn decide_contract(
     if !matches!(viewer.role, Role::Manager | Role::Admin) {
         return Err(AppError::Forbidden);
     }
+    let deal = match current.opportunity_id {
+        Some(opp_id) => store::get(&mut *tx, viewer, opp_id, Access::Read).await?,
+        None => None,
+    };
+    // The control exists so nobody "signs" a deal alone: the owner's own contract goes to
+    // the manager above them, or an admin.
+    if current.owner_id == Some(viewer.user_id)
+        || deal
+            .as_ref()
+            .is_some_and(|d| d.owner_id == Some(viewer.user_id))
+    {
+        return Err(AppError::Forbidden);
+    }
     if current.approval_status != Approval::Pending {
         return Err(AppError::Conflict(
             serde_json::to_value(&current).unwrap_or_default(),
@@ -472,34 +490,39 @@ pub async fn decide_contract(
         ));
     }
     if approve {
-        if let Some(opp_id) = current.opportunity_id {
-            if let Some(mut deal) = store::get(&mut *tx, viewer, opp_id, Access::Read).await? {
-                if !deal.stage.is_closed() {
-                    let version = deal.version;
-                    deal.stage = Stage::Won;
-                    deal.probability = WON_PROBABILITY;
-                    deal.won_at = Some(now);
-                    if deal.amount_minor.is_none() {
-                        deal.amount_minor = Some(current.amount_minor);
-                    }
-                    store::update(&mut tx, &deal, version, true, viewer.user_id, now_ms).await?;
-                    store::record_stage(&mut tx, opp_id, Stage::Won, Some(viewer.user_id), now_ms)
-                        .await?;
-                    refresh_customer_reclaim(&mut tx, deal.customer_id).await?;
-                    audit::record(
-                        &mut tx,
-                        Some(viewer),
-                        Change {
-                            action: "stage_changed",
-                            entity_type: "opportunity",
-                            entity_id: opp_id,
-                            before: None,
-                            after: Some(serde_json::json!({"stage": "won", "by_contract": id})),
-                        },
-                        now_ms,
-                    )
+        if let Some(mut deal) = deal {
+            let opp_id = deal.id;
+            if deal.amount_minor.is_none() {
+                deal.amount_minor = Some(current.amount_minor);
+            }
+            // Approval wins the deal only where the stage criteria already allow "won"
+            // (normally from negotiation); otherwise the deal stays where it is and its
+            // owner moves it on once the proposal and negotiation facts are in.
+            let rules = rules(&mut *tx).await?;
+            let ready =
+                missing_for(deal.stage, Stage::Won, &facts_of(&deal, true), &rules).is_empty();
+            if ready {
+                let version = deal.version;
+                deal.stage = Stage::Won;
+                deal.probability = WON_PROBABILITY;
+                deal.won_at = Some(now);
+                store::update(&mut tx, &deal, version, true, viewer.user_id, now_ms).await?;
+                store::record_stage(&mut tx, opp_id, Stage::Won, Some(viewer.user_id), now_ms)
                     .await?;
-                }
+                refresh_customer_reclaim(&mut tx, deal.customer_id).await?;
+                audit::record(
+                    &mut tx,
+                    Some(viewer),
+                    Change {
+                        action: "stage_changed",
+                        entity_type: "opportunity",
+                        entity_id: opp_id,
+                        before: None,
+                        after: Some(serde_json::json!({"stage": "won", "by_contract": id})),
+                    },
+                    now_ms,
+                )
+                .await?;
             }
         }
     }

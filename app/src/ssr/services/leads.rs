@@ -17,7 +17,7 @@ use sqlx::AnyConnection;
 
 pub const RULES_SETTING: &str = "leads";
 pub const ASSIGNMENT_SETTING: &str = "lead_assignment";
-const SOURCES: [&str; 7] = [
+pub(crate) const SOURCES: [&str; 7] = [
     "web_form", "event", "referral", "import", "api", "trial", "demo",
 ];
 /// Public form submissions allowed per client address per 10 minutes.
@@ -740,49 +740,4 @@ pub async fn mql_timeout_due(state: &AppState) -> AppResult<usize> {
         done += 1;
     }
     Ok(done)
-}
-
-pub async fn create_form(
-    state: &AppState,
-    viewer: &Viewer,
-    input: NewLeadForm,
-) -> AppResult<LeadForm> {
-    if viewer.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
-    let mut check = Check::new();
-    let name = check.field("name", required_text(&input.name, 100));
-    let source = input.source.unwrap_or_else(|| "web_form".into());
-    if !SOURCES.contains(&source.as_str()) {
-        check.fail(
-            "source",
-            "choose web_form, event, referral, import, api, trial or demo",
-        );
-    }
-    check.finish()?;
-    let key = format!("tdf_{}", crate::ssr::auth::new_token());
-    let now_ms = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
-    let id = store::insert_form(&mut tx, &name, &token_hash(&key), &source, now_ms).await?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: "created",
-            entity_type: "lead_form",
-            entity_id: id,
-            before: None,
-            after: Some(serde_json::json!({"name": name, "source": source})),
-        },
-        now_ms,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(LeadForm {
-        id,
-        name,
-        source,
-        active: true,
-        key: Some(key),
-    })
 }

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod customers;
 pub mod deals;
 pub mod home;
+pub mod lead_forms;
 pub mod leads;
 pub mod pool;
 pub mod settings;

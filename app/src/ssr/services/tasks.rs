@@ -22,7 +22,7 @@ async fn check_assignee(
     if user_id == viewer.user_id {
         return Ok(());
     }
-    if matches!(viewer.role, Role::Rep | Role::Agent) {
+    if !crate::domain::scope::can_assign_tasks_to_others(viewer.role) {
         check.fail("assignee_id", "you can only give tasks to yourself");
         return Ok(());
     }

@@ -56,7 +56,10 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewUser) -> AppRes
     if role.is_none() {
         check.fail("role", "choose rep, agent, manager or admin");
     }
-    check.field("password", check_password(&input.password));
+    check.field(
+        "password",
+        check_password(&input.password, &[email.as_str(), name.as_str()]),
+    );
     let locale = input.locale.unwrap_or_else(|| "zh-CN".to_string());
     if !LOCALES.contains(&locale.as_str()) {
         check.fail("locale", "choose zh-CN or en");
@@ -136,7 +139,10 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: UserPatch) -> 
         );
     }
     if let Some(pw) = &p.password {
-        check.field("password", check_password(pw));
+        check.field(
+            "password",
+            check_password(pw, &[current.email.as_str(), name.as_str()]),
+        );
     }
     let locale = p.locale.clone().unwrap_or(current.locale.clone());
     if !LOCALES.contains(&locale.as_str()) {
@@ -174,6 +180,10 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: UserPatch) -> 
     if ends_sessions {
         sessions::delete_for_user(&mut *tx, id).await?;
     }
+    if !active {
+        // A frozen user's tokens die with the freeze: reactivation does not revive them.
+        users::revoke_tokens_of(&mut tx, id, now).await?;
+    }
     let user = users::get(&mut *tx, id).await?.ok_or(AppError::Internal)?;
     let action = if current.active && !user.active {
         "deactivated"
@@ -194,6 +204,9 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: UserPatch) -> 
     )
     .await?;
     tx.commit().await?;
+    if ends_sessions {
+        super::auth::ended(state, id, None).await;
+    }
     Ok(user)
 }
 
@@ -317,15 +330,37 @@ pub async fn create_token(
         Some(u) if u.active => {}
         _ => check.fail("user_id", "no such active user"),
     }
+    let mut scopes = Vec::new();
+    for s in &input.scopes {
+        match crate::domain::scope::parse_token_scope(s) {
+            Ok(s) if !scopes.contains(&s) => scopes.push(s),
+            Ok(_) => {}
+            Err(m) => check.fail("scopes", m),
+        }
+    }
+    if scopes.is_empty() {
+        check.fail(
+            "scopes",
+            "give the token at least one scope, such as customers:read",
+        );
+    }
+    let now = state.clock.now_ms();
+    let expires_at_ms = input.expires_at.map(|t| t.timestamp_millis());
+    if expires_at_ms.is_some_and(|t| t <= now) {
+        check.fail("expires_at", "must be in the future");
+    }
     check.finish()?;
     let secret = format!("tdm_{}", new_token());
-    let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let id = users::insert_token(
         &mut tx,
-        &name,
-        &token_hash(&secret),
-        input.user_id,
+        &users::NewToken {
+            name: &name,
+            hash: &token_hash(&secret),
+            user_id: input.user_id,
+            scopes: &scopes,
+            expires_at_ms,
+        },
         viewer.user_id,
         now,
     )
@@ -355,9 +390,9 @@ pub async fn revoke_token(state: &AppState, viewer: &Viewer, id: i64) -> AppResu
     require_admin(viewer)?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    if !users::revoke_token(&mut tx, id, now).await? {
+    let Some((user_id, hash)) = users::revoke_token(&mut tx, id, now).await? else {
         return Err(AppError::NotFound);
-    }
+    };
     audit::record(
         &mut tx,
         Some(viewer),
@@ -372,5 +407,6 @@ pub async fn revoke_token(state: &AppState, viewer: &Viewer, id: i64) -> AppResu
     )
     .await?;
     tx.commit().await?;
+    super::auth::ended(state, user_id, Some(&hash)).await;
     Ok(())
 }

@@ -517,6 +517,23 @@ pub async fn soft_delete(
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
 
+/// Clears a customer's deletion; false when it was not deleted (or does not exist).
+pub async fn restore(
+    conn: &mut AnyConnection,
+    id: i64,
+    by: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE customers SET deleted_at = NULL, updated_at = ");
+    sql.bind(now_ms)
+        .push(", updated_by = ")
+        .bind(by)
+        .push(", version = version + 1 WHERE id = ")
+        .bind(id)
+        .push(" AND deleted_at IS NOT NULL");
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}
+
 /// Live customers anywhere in the company with this normalised name, or with a contact with
 /// this phone or email: (id, name, owner name, owner id, what matched). For duplicate
 /// detection only; the caller decides what the viewer may see of them.

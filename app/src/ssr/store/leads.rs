@@ -1,7 +1,7 @@
 //! Leads, read through the owner's scope (the pool is owner-less leads).
 use super::scope::{owned_by_scope, Access};
 use crate::domain::leads::LeadStatus;
-use crate::model::Lead;
+use crate::model::{Lead, LeadForm};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::db::Sql;
@@ -278,6 +278,72 @@ pub async fn form_by_key<'e>(
     let mut sql = Sql::new("SELECT id, source FROM lead_forms WHERE active = 1 AND key_hash = ");
     sql.bind(key_hash);
     sql.query_as::<(i64, String)>().fetch_optional(ex).await
+}
+
+#[derive(sqlx::FromRow)]
+struct FormRow {
+    id: i64,
+    name: String,
+    source: String,
+    active: i64,
+}
+
+impl From<FormRow> for LeadForm {
+    fn from(r: FormRow) -> Self {
+        LeadForm {
+            id: r.id,
+            name: r.name,
+            source: r.source,
+            active: r.active != 0,
+            key: None,
+        }
+    }
+}
+
+pub async fn forms<'e>(
+    ex: impl Executor<'e, Database = Any>,
+) -> Result<Vec<LeadForm>, sqlx::Error> {
+    let sql = Sql::new("SELECT id, name, source, active FROM lead_forms ORDER BY id");
+    Ok(sql
+        .query_as::<FormRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(LeadForm::from)
+        .collect())
+}
+
+pub async fn form<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<LeadForm>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT id, name, source, active FROM lead_forms WHERE id = ");
+    sql.bind(id);
+    Ok(sql
+        .query_as::<FormRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(LeadForm::from))
+}
+
+pub async fn set_form_active<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+    active: bool,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE lead_forms SET active = ");
+    sql.bind(i64::from(active)).push(" WHERE id = ").bind(id);
+    Ok(sql.query().execute(ex).await?.rows_affected() == 1)
+}
+
+pub async fn set_form_key<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+    key_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE lead_forms SET key_hash = ");
+    sql.bind(key_hash).push(" WHERE id = ").bind(id);
+    Ok(sql.query().execute(ex).await?.rows_affected() == 1)
 }
 
 pub async fn insert_form(

@@ -24,6 +24,8 @@ impl From<ViewerRow> for Viewer {
             email: r.email,
             locale: r.locale,
             ip: None,
+            credential: None,
+            token_scopes: None,
         }
     }
 }
@@ -80,22 +82,47 @@ pub async fn viewer_for_session<'e>(
         .map(Viewer::from))
 }
 
-/// The active user an unrevoked API token acts as.
+#[derive(sqlx::FromRow)]
+struct TokenViewerRow {
+    id: i64,
+    role: String,
+    team_id: Option<i64>,
+    name: String,
+    email: String,
+    locale: String,
+    scopes: String,
+}
+
+/// The active user an unrevoked, unexpired API token acts as, with the token's scopes.
 pub async fn viewer_for_token<'e>(
     ex: impl Executor<'e, Database = Any>,
     token_hash: &str,
+    now_ms: i64,
 ) -> Result<Option<Viewer>, sqlx::Error> {
     let mut sql = Sql::new(
-        "SELECT u.id, u.role, u.team_id, u.name, u.email, u.locale FROM api_tokens k JOIN users u ON u.id = k.user_id \
+        "SELECT u.id, u.role, u.team_id, u.name, u.email, u.locale, k.scopes FROM api_tokens k JOIN users u ON u.id = k.user_id \
          WHERE k.token_hash = ",
     );
     sql.bind(token_hash)
-        .push(" AND k.revoked_at IS NULL AND u.active = 1");
+        .push(" AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ")
+        .bind(now_ms)
+        .push(") AND u.active = 1");
     Ok(sql
-        .query_as::<ViewerRow>()
+        .query_as::<TokenViewerRow>()
         .fetch_optional(ex)
         .await?
-        .map(Viewer::from))
+        .map(|r| Viewer {
+            token_scopes: Some(super::users::split_scopes(&r.scopes)),
+            credential: Some(token_hash.to_string()),
+            ..Viewer::from(ViewerRow {
+                id: r.id,
+                role: r.role,
+                team_id: r.team_id,
+                name: r.name,
+                email: r.email,
+                locale: r.locale,
+            })
+        }))
 }
 
 pub async fn touch_token<'e>(
@@ -153,35 +180,99 @@ pub async fn record_failure<'e>(
     sql.query().execute(ex).await.map(|_| ())
 }
 
-/// Failures since `since_ms` for a column (`email` or `ip`) and the oldest of them.
-pub async fn failures_since<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    column: FailureKey,
-    value: &str,
+/// The failure log's counts for an attempt from `origin` (a known device's key, or the
+/// address) against `email`, within the window since `since_ms`.
+pub async fn failure_counts(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    origin: &str,
+    address: &str,
     since_ms: i64,
-) -> Result<(i64, Option<i64>), sqlx::Error> {
-    let col = match column {
-        FailureKey::Email => "email",
-        FailureKey::Ip => "ip",
-    };
-    let mut sql = Sql::new(&format!(
-        "SELECT COUNT(*), MIN(at) FROM login_failures WHERE {col} = "
-    ));
-    sql.bind(value).push(" AND at > ").bind(since_ms);
-    sql.query_as::<(i64, Option<i64>)>().fetch_one(ex).await
+) -> Result<crate::domain::signin::FailureCounts, sqlx::Error> {
+    let mut pair = Sql::new("SELECT COUNT(*), MAX(at) FROM login_failures WHERE email = ");
+    pair.bind(email)
+        .push(" AND ip = ")
+        .bind(origin)
+        .push(" AND at > ")
+        .bind(since_ms);
+    let (from_origin, origin_latest_ms) = pair
+        .query_as::<(i64, Option<i64>)>()
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut account = Sql::new("SELECT COUNT(*), MIN(at) FROM login_failures WHERE email = ");
+    account.bind(email).push(" AND at > ").bind(since_ms);
+    let (against_account, account_oldest_ms) = account
+        .query_as::<(i64, Option<i64>)>()
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut addr = Sql::new("SELECT COUNT(*), MIN(at) FROM login_failures WHERE ip = ");
+    addr.bind(address).push(" AND at > ").bind(since_ms);
+    let (from_address, address_oldest_ms) = addr
+        .query_as::<(i64, Option<i64>)>()
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(crate::domain::signin::FailureCounts {
+        from_origin,
+        origin_latest_ms,
+        against_account,
+        account_oldest_ms,
+        from_address,
+        address_oldest_ms,
+    })
 }
 
-#[derive(Debug, Clone, Copy)]
-pub enum FailureKey {
-    Email,
-    Ip,
-}
-
+/// Clears the failures one origin made against an account, after it signed in.
 pub async fn clear_failures<'e>(
     ex: impl Executor<'e, Database = Any>,
     email: &str,
+    origin: &str,
 ) -> Result<(), sqlx::Error> {
     let mut sql = Sql::new("DELETE FROM login_failures WHERE email = ");
-    sql.bind(email);
+    sql.bind(email).push(" AND ip = ").bind(origin);
     sql.query().execute(ex).await.map(|_| ())
+}
+
+/// The user a known-device cookie was issued to, if it is still fresh.
+pub async fn device_user<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    token_hash: &str,
+    fresh_after_ms: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT user_id FROM known_devices WHERE token_hash = ");
+    sql.bind(token_hash)
+        .push(" AND last_used_at > ")
+        .bind(fresh_after_ms);
+    sql.query_scalar::<i64>().fetch_optional(ex).await
+}
+
+/// Remembers (or refreshes) a device that signed in.
+pub async fn remember_device(
+    conn: &mut sqlx::AnyConnection,
+    token_hash: &str,
+    user_id: i64,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut update = Sql::new("UPDATE known_devices SET last_used_at = ");
+    update
+        .bind(now_ms)
+        .push(" WHERE token_hash = ")
+        .bind(token_hash)
+        .push(" AND user_id = ")
+        .bind(user_id);
+    if update.query().execute(&mut *conn).await?.rows_affected() == 0 {
+        let mut insert = Sql::new(
+            "INSERT INTO known_devices (token_hash, user_id, created_at, last_used_at) VALUES (",
+        );
+        insert
+            .bind(token_hash)
+            .push(", ")
+            .bind(user_id)
+            .push(", ")
+            .bind(now_ms)
+            .push(", ")
+            .bind(now_ms)
+            .push(")");
+        insert.query().execute(&mut *conn).await?;
+    }
+    Ok(())
 }

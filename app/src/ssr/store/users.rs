@@ -282,6 +282,21 @@ struct TokenRow {
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
+    scopes: String,
+    expires_at: Option<i64>,
+}
+
+const TOKEN_COLUMNS: &str =
+    "SELECT id, name, user_id, created_at, last_used_at, revoked_at, scopes, expires_at FROM api_tokens";
+
+/// Scopes are stored comma-separated.
+pub fn split_scopes(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl From<TokenRow> for ApiToken {
@@ -293,21 +308,30 @@ impl From<TokenRow> for ApiToken {
             created_at: from_ms(r.created_at),
             last_used_at: opt_from_ms(r.last_used_at),
             revoked_at: opt_from_ms(r.revoked_at),
+            scopes: split_scopes(&r.scopes),
+            expires_at: opt_from_ms(r.expires_at),
             token: None,
         }
     }
 }
 
+pub struct NewToken<'a> {
+    pub name: &'a str,
+    pub hash: &'a str,
+    pub user_id: i64,
+    pub scopes: &'a [String],
+    pub expires_at_ms: Option<i64>,
+}
+
 pub async fn insert_token(
     conn: &mut AnyConnection,
-    name: &str,
-    hash: &str,
-    user_id: i64,
+    t: &NewToken<'_>,
     by: i64,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
+    let (name, hash, user_id) = (t.name, t.hash, t.user_id);
     let mut sql = Sql::new(
-        "INSERT INTO api_tokens (name, token_hash, user_id, created_by, created_at) VALUES (",
+        "INSERT INTO api_tokens (name, token_hash, user_id, created_by, created_at, scopes, expires_at) VALUES (",
     );
     sql.bind(name)
         .push(", ")
@@ -318,6 +342,10 @@ pub async fn insert_token(
         .bind(by)
         .push(", ")
         .bind(now_ms)
+        .push(", ")
+        .bind(t.scopes.join(","))
+        .push(", ")
+        .bind(t.expires_at_ms)
         .push(") RETURNING id");
     sql.query_scalar::<i64>().fetch_one(conn).await
 }
@@ -325,7 +353,7 @@ pub async fn insert_token(
 pub async fn tokens<'e>(
     ex: impl Executor<'e, Database = Any>,
 ) -> Result<Vec<ApiToken>, sqlx::Error> {
-    let sql = Sql::new("SELECT id, name, user_id, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id DESC");
+    let sql = Sql::new(&format!("{TOKEN_COLUMNS} ORDER BY id DESC"));
     Ok(sql
         .query_as::<TokenRow>()
         .fetch_all(ex)
@@ -339,7 +367,7 @@ pub async fn token<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: i64,
 ) -> Result<Option<ApiToken>, sqlx::Error> {
-    let mut sql = Sql::new("SELECT id, name, user_id, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = ");
+    let mut sql = Sql::new(&format!("{TOKEN_COLUMNS} WHERE id = "));
     sql.bind(id);
     Ok(sql
         .query_as::<TokenRow>()
@@ -348,15 +376,31 @@ pub async fn token<'e>(
         .map(ApiToken::from))
 }
 
+/// Revokes a token; its user and hash, for closing what it opened, or None if there was
+/// no such unrevoked token.
 pub async fn revoke_token(
     conn: &mut AnyConnection,
     id: i64,
     now_ms: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<(i64, String)>, sqlx::Error> {
     let mut sql = Sql::new("UPDATE api_tokens SET revoked_at = ");
     sql.bind(now_ms)
         .push(" WHERE id = ")
         .bind(id)
+        .push(" AND revoked_at IS NULL RETURNING user_id, token_hash");
+    sql.query_as::<(i64, String)>().fetch_optional(conn).await
+}
+
+/// Revokes every token acting as a user (when the user is frozen).
+pub async fn revoke_tokens_of(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    now_ms: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE api_tokens SET revoked_at = ");
+    sql.bind(now_ms)
+        .push(" WHERE user_id = ")
+        .bind(user_id)
         .push(" AND revoked_at IS NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    Ok(sql.query().execute(conn).await?.rows_affected())
 }
