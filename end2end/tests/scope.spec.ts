@@ -15,8 +15,14 @@ test("a rep cannot open another rep's customer by URL", async ({ page, baseURL }
   await expect(page.getByText(theirs.name)).toHaveCount(0);
 
   // Their own customer opens, with its contacts one tap from a call.
-  const mine = await page.request.get("/api/v1/customers?limit=50");
-  const owned = (await mine.json()).items.find((c: { owner_id: number | null }) => c.owner_id !== null);
+  const created = await page.request.post("/api/v1/customers", {
+    data: {
+      name: `Scope check ${Date.now()} ${Math.random().toString(36).slice(2, 6)}`,
+      contact: { name: "Li Wei", phone: "+86 138 0013 8000" },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const owned = await created.json();
   await page.goto(`/customers/${owned.id}`);
   await expect(page.getByRole("heading", { level: 1, name: owned.name })).toBeVisible();
   await expect(page.getByRole("link", { name: /^Call / }).first()).toHaveAttribute("href", /^tel:/);

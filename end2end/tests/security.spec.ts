@@ -74,7 +74,7 @@ test("stored markup, script and formula payloads are shown as text on every page
   // A stranger's text through the public web form.
   const form = await ok(await admin.post("/api/v1/lead-forms", { data: { name: `${P.img} form ${tag}` } }));
   const publicLead = await admin.post("/api/v1/public/leads", {
-    data: { form_key: form.key, name: `${P.title} stranger ${tag}`, company: P.img, region: P.js },
+    data: { form_key: form.key, name: `${P.title} stranger ${tag}`, company: P.img, region: P.js, email: `stranger-${tag}@example.com` },
   });
   expect(publicLead.status()).toBe(202);
   // People and teams, named by an admin.

@@ -198,6 +198,15 @@ fn form_ints<const N: usize>(fields: [(&str, &str); N]) -> Result<[i64; N], AppE
     check.finish().map(|()| out)
 }
 
+/// The signed-in admin a settings form is saved by: who may save is checked before what
+/// was typed, so nobody else learns the form's rules from its validation messages.
+#[cfg(feature = "ssr")]
+fn settings_editor() -> Result<crate::ssr::auth::Viewer, AppError> {
+    let viewer = current_viewer()?;
+    services::settings::may_change_settings(&viewer)?;
+    Ok(viewer)
+}
+
 /// The settings version a form was rendered with (a hidden field).
 #[cfg(feature = "ssr")]
 fn form_version(s: &str) -> Result<i64, AppError> {
@@ -217,6 +226,7 @@ pub async fn save_pool_rules(
     level_c: String,
     version: String,
 ) -> Result<crate::domain::pool::PoolRules, AppError> {
+    let viewer = settings_editor()?;
     let version = form_version(&version)?;
     let [holding_limit, daily_claim_cap, reclaim_cooldown_days, no_follow_up_days, no_win_days, warning_days] =
         form_ints([
@@ -243,9 +253,7 @@ pub async fn save_pool_rules(
         warning_days,
         level_limits,
     };
-    let saved =
-        services::settings::save_pool(&app_state()?, &current_viewer()?, rules, Some(version))
-            .await?;
+    let saved = services::settings::save_pool(&app_state()?, &viewer, rules, Some(version)).await?;
     Ok(saved.value)
 }
 
@@ -257,6 +265,7 @@ pub async fn save_lead_rules(
     mql_timeout_days: String,
     version: String,
 ) -> Result<crate::domain::leads::LeadRules, AppError> {
+    let viewer = settings_editor()?;
     let version = form_version(&version)?;
     let [first_contact_hours, urgent_first_contact_hours, mql_timeout_days] = form_ints([
         ("first_contact_hours", &first_contact_hours),
@@ -275,8 +284,7 @@ pub async fn save_lead_rules(
             .collect(),
     };
     let saved =
-        services::settings::save_leads(&app_state()?, &current_viewer()?, rules, Some(version))
-            .await?;
+        services::settings::save_leads(&app_state()?, &viewer, rules, Some(version)).await?;
     Ok(saved.value)
 }
 
@@ -293,6 +301,7 @@ pub async fn save_alert_rules(
     renewal_days: String,
     version: String,
 ) -> Result<crate::domain::alerts::AlertRules, AppError> {
+    let viewer = settings_editor()?;
     let version = form_version(&version)?;
     let [follow_up_overdue_hours, lead_sla_warning_percent, silent_customer_days, initial, needs, proposal, negotiation, post_sale_check_days, renewal_days] =
         form_ints([
@@ -315,8 +324,7 @@ pub async fn save_alert_rules(
         renewal_days,
     };
     let saved =
-        services::settings::save_alerts(&app_state()?, &current_viewer()?, rules, Some(version))
-            .await?;
+        services::settings::save_alerts(&app_state()?, &viewer, rules, Some(version)).await?;
     Ok(saved.value)
 }
 
@@ -330,6 +338,7 @@ pub async fn save_pipeline_rules(
     #[server(default)] proposal_requires: Vec<String>,
     #[server(default)] negotiation_requires: Vec<String>,
 ) -> Result<crate::domain::pipeline::PipelineRules, AppError> {
+    let viewer = settings_editor()?;
     let version = form_version(&version)?;
     let probabilities = form_ints([
         ("probabilities", &probability_initial),
@@ -343,8 +352,7 @@ pub async fn save_pipeline_rules(
         negotiation_requires,
     };
     let saved =
-        services::settings::save_pipeline(&app_state()?, &current_viewer()?, rules, Some(version))
-            .await?;
+        services::settings::save_pipeline(&app_state()?, &viewer, rules, Some(version)).await?;
     Ok(saved.value)
 }
 
@@ -359,6 +367,7 @@ pub async fn save_routing_rule(
     version: String,
     #[server(default)] rep_ids: Vec<i64>,
 ) -> Result<Vec<crate::domain::leads::AssignmentRule>, AppError> {
+    let viewer = settings_editor()?;
     let version = form_version(&version)?;
     let at = match form_id("index", &index)? {
         Some(i) => Some(usize::try_from(i).map_err(|_| AppError::NotFound)?),
@@ -373,9 +382,7 @@ pub async fn save_routing_rule(
         rep_ids,
     };
     let edit = services::settings::RuleEdit::Put(at, rule);
-    let saved =
-        services::settings::edit_assignment(&app_state()?, &current_viewer()?, edit, version)
-            .await?;
+    let saved = services::settings::edit_assignment(&app_state()?, &viewer, edit, version).await?;
     Ok(saved.value)
 }
 
@@ -384,11 +391,10 @@ pub async fn remove_routing_rule(
     index: usize,
     version: String,
 ) -> Result<Vec<crate::domain::leads::AssignmentRule>, AppError> {
+    let viewer = settings_editor()?;
     let version = form_version(&version)?;
     let edit = services::settings::RuleEdit::Remove(index);
-    let saved =
-        services::settings::edit_assignment(&app_state()?, &current_viewer()?, edit, version)
-            .await?;
+    let saved = services::settings::edit_assignment(&app_state()?, &viewer, edit, version).await?;
     Ok(saved.value)
 }
 

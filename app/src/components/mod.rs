@@ -57,7 +57,16 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
                     .owner_name
                     .clone()
                     .unwrap_or_else(|| lang.t("public pool", "公海").to_string());
-                let label = format!("{} · {}", d.name, owner);
+                let name = if d.name.is_empty() {
+                    match d.matched_on.as_str() {
+                        "phone" => lang.t("A customer with this phone", "使用此电话的客户"),
+                        _ => lang.t("A customer with this email", "使用此邮箱的客户"),
+                    }
+                    .to_string()
+                } else {
+                    d.name.clone()
+                };
+                let label = format!("{name} · {owner}");
                 if d.visible {
                     view! { <li><a href=format!("/customers/{}", d.customer_id)>{label}</a></li> }
                         .into_any()

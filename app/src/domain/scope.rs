@@ -54,6 +54,11 @@ pub fn can_assign_tasks_to_others(role: Role) -> bool {
     matches!(role, Role::Manager | Role::Admin)
 }
 
+/// Who may change the pool, lead, alert, pipeline and routing rules.
+pub fn can_change_settings(role: Role) -> bool {
+    matches!(role, Role::Admin)
+}
+
 /// Who may administer users, teams and API tokens.
 pub fn can_administer(role: Role) -> bool {
     matches!(role, Role::Admin)

@@ -16,4 +16,6 @@ mod pool;
 mod scope;
 mod security;
 mod settings;
+mod sfn_scope;
 mod tasks;
+mod tls;

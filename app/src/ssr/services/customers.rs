@@ -360,6 +360,14 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewCustomer) -> Ap
             let visible = store::get(&mut *tx, viewer, id, Access::Read)
                 .await?
                 .is_some();
+            // Who owns it is told (so the rep asks them; see docs/security.md), but a
+            // customer found by a phone or email is not named to someone who cannot
+            // open it: that would turn the check into a reverse phone book.
+            let name = if visible || matched_on == "company_name" {
+                name
+            } else {
+                String::new()
+            };
             refs.push(DuplicateRef {
                 customer_id: id,
                 name,

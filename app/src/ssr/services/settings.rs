@@ -6,7 +6,7 @@ use crate::domain::leads::{AssignmentRule, LeadRules};
 use crate::domain::pipeline::{PipelineRules, NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
 use crate::domain::pool::PoolRules;
 use crate::error::{AppError, AppResult};
-use crate::model::{Role, SettingVersions};
+use crate::model::SettingVersions;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
@@ -114,7 +114,7 @@ pub async fn save_assignment(
     rules: Vec<AssignmentRule>,
     expected: Option<i64>,
 ) -> AppResult<Saved<Vec<AssignmentRule>>> {
-    admin_only(viewer)?;
+    may_change_settings(viewer)?;
     let mut tx = state.db.begin().await?;
     let saved = store_assignment(&mut tx, state, viewer, rules, expected).await?;
     tx.commit().await?;
@@ -189,7 +189,7 @@ pub async fn edit_assignment(
     edit: RuleEdit,
     expected: i64,
 ) -> AppResult<Saved<Vec<AssignmentRule>>> {
-    admin_only(viewer)?;
+    may_change_settings(viewer)?;
     let key = super::leads::ASSIGNMENT_SETTING;
     let mut tx = state.db.begin().await?;
     let (mut rules, current): (Vec<AssignmentRule>, i64) =
@@ -251,8 +251,9 @@ pub async fn save_pipeline(
     })
 }
 
-fn admin_only(viewer: &Viewer) -> AppResult<()> {
-    if viewer.role == Role::Admin {
+/// Refuses anyone who may not change the rules in settings.
+pub fn may_change_settings(viewer: &Viewer) -> AppResult<()> {
+    if crate::domain::scope::can_change_settings(viewer.role) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -277,7 +278,7 @@ async fn begin_save<T: Serialize + DeserializeOwned + Default>(
     problems: Vec<(&'static str, String)>,
     expected: Option<i64>,
 ) -> AppResult<(Transaction<'static, Any>, i64)> {
-    admin_only(viewer)?;
+    may_change_settings(viewer)?;
     valid(problems)?;
     let mut tx = state.db.begin().await?;
     let version = save(&mut tx, state, viewer, key, value, expected).await?;

@@ -1,0 +1,439 @@
+//! The one door, through the pages: every server function, called by every role against
+//! another team's records, answers as REST does (404 for what the role cannot see, 403
+//! for what it can see but not change or for another role's function, never a 5xx), and
+//! the walk fails if a registered server function was not called.
+use crate::helpers::*;
+use reqwest::{Client, StatusCode};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Role {
+    /// rep1 and manager1: rep5's records are outside their scope.
+    Hidden,
+    /// agent1: reads every customer, changes none.
+    ReadOnly,
+    /// admin.
+    Full,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    /// Any signed-in role, no record named: answered.
+    Open,
+    /// Any role; the answer depends on the role's own data (lists, own drafts): no 5xx,
+    /// no 401.
+    Answered,
+    /// Admins only.
+    Admin,
+    /// Reads a record of rep5's.
+    Read,
+    /// Changes a record of rep5's.
+    Write,
+    /// Someone's own alerts: nobody else's are found, not even by an admin.
+    Personal,
+    /// Names a record of rep5's inside a new one (a follow-up, a deal, a contract): for a
+    /// role that cannot see it, the field is refused as naming nothing (422) or the
+    /// record is not found; never created.
+    Refer,
+    /// A function only some roles have (claiming, assigning), refused with 403 before
+    /// any record is looked up; for the roles that have it, as `Write`.
+    RoleThenWrite,
+    /// A record only its own people (the assignee, their managers, an admin) see: 404
+    /// for everyone else, whatever they may read otherwise.
+    Own,
+}
+
+fn expected(rule: Rule, role: Role, role_is_manager: bool, got: StatusCode) -> bool {
+    use StatusCode as S;
+    let answered = !got.is_server_error() && got != S::UNAUTHORIZED;
+    match (rule, role) {
+        (Rule::Open, _) => got == S::OK,
+        (Rule::Answered, _) => answered,
+        (Rule::Admin, Role::Full) => answered && got != S::FORBIDDEN && got != S::NOT_FOUND,
+        (Rule::Admin, _) => got == S::FORBIDDEN,
+        (Rule::Read, Role::Hidden) | (Rule::Write, Role::Hidden) => got == S::NOT_FOUND,
+        (Rule::Read, _) => got == S::OK,
+        (Rule::Write, Role::ReadOnly) => got == S::FORBIDDEN,
+        (Rule::Write, Role::Full) => answered && got != S::FORBIDDEN && got != S::NOT_FOUND,
+        (Rule::Personal, _) => got == S::NOT_FOUND || (role_is_manager && got == S::FORBIDDEN),
+        (Rule::Refer, Role::Hidden) => got == S::NOT_FOUND || got == S::UNPROCESSABLE_ENTITY,
+        (Rule::Refer, _) => expected(Rule::Write, role, role_is_manager, got),
+        (Rule::RoleThenWrite, _) => {
+            got == S::FORBIDDEN || expected(Rule::Write, role, role_is_manager, got)
+        }
+        (Rule::Own, Role::Full) => expected(Rule::Write, role, role_is_manager, got),
+        (Rule::Own, _) => got == S::NOT_FOUND,
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_with_every_role_against_someone_elses_records() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        app::ssr::services::alerts::tick(&app.state.app)
+            .await
+            .unwrap();
+        let rep5 = app.user_id("rep5@demo.tandem").await;
+        let customer = app.customer_of("rep5@demo.tandem").await;
+        let deal = app.open_deal_of("rep5@demo.tandem").await;
+        let contract = app.contract_of("rep5@demo.tandem").await;
+        let lead = app.lead_of("rep5@demo.tandem").await;
+        let task = app
+            .count(&format!(
+                "SELECT MIN(id) FROM tasks WHERE assignee_id = {rep5}"
+            ))
+            .await;
+        let alert = app
+            .count(&format!(
+                "SELECT COALESCE(MIN(id), 0) FROM alerts WHERE user_id = {rep5}"
+            ))
+            .await;
+        let pool = app.pool_customer().await;
+        let version = "1".to_string();
+        let s = |v: i64| v.to_string();
+        // (server function, form fields, rule); ids name rep5's records.
+        let calls: Vec<(&str, Vec<(&str, String)>, Rule)> = vec![
+            ("me", vec![], Rule::Open),
+            ("today", vec![], Rule::Open),
+            // The queue is the service desk's: a rep is refused it.
+            ("queue", vec![], Rule::Answered),
+            ("dashboard", vec![], Rule::Answered),
+            ("customers", vec![("p[q]", "客户".into())], Rule::Open),
+            ("customer", vec![("id", s(customer))], Rule::Read),
+            (
+                "customer_timeline",
+                vec![("id", s(customer)), ("cursor", String::new())],
+                Rule::Read,
+            ),
+            ("admin", vec![], Rule::Admin),
+            ("settings", vec![], Rule::Admin),
+            (
+                "save_pool_rules",
+                [
+                    "holding_limit",
+                    "daily_claim_cap",
+                    "reclaim_cooldown_days",
+                    "no_follow_up_days",
+                    "no_win_days",
+                    "warning_days",
+                    "level_a",
+                    "level_b",
+                    "level_c",
+                ]
+                .iter()
+                .map(|k| (*k, "x".to_string()))
+                .chain([("version", version.clone())])
+                .collect(),
+                Rule::Admin,
+            ),
+            (
+                "save_lead_rules",
+                [
+                    "first_contact_hours",
+                    "urgent_first_contact_hours",
+                    "urgent_sources",
+                    "mql_timeout_days",
+                ]
+                .iter()
+                .map(|k| (*k, "x".to_string()))
+                .chain([("version", version.clone())])
+                .collect(),
+                Rule::Admin,
+            ),
+            (
+                "save_alert_rules",
+                [
+                    "follow_up_overdue_hours",
+                    "lead_sla_warning_percent",
+                    "silent_customer_days",
+                    "stage_initial",
+                    "stage_needs",
+                    "stage_proposal",
+                    "stage_negotiation",
+                    "post_sale_check_days",
+                    "renewal_days",
+                ]
+                .iter()
+                .map(|k| (*k, "x".to_string()))
+                .chain([("version", version.clone())])
+                .collect(),
+                Rule::Admin,
+            ),
+            (
+                "save_pipeline_rules",
+                [
+                    "probability_initial",
+                    "probability_needs",
+                    "probability_proposal",
+                    "probability_negotiation",
+                ]
+                .iter()
+                .map(|k| (*k, "x".to_string()))
+                .chain([("version", version.clone())])
+                .collect(),
+                Rule::Admin,
+            ),
+            (
+                "save_routing_rule",
+                vec![
+                    ("index", "new".into()),
+                    ("source", "event".into()),
+                    ("region", String::new()),
+                    ("industry", String::new()),
+                    ("product_line", String::new()),
+                    ("version", "999".into()),
+                ],
+                Rule::Admin,
+            ),
+            (
+                "remove_routing_rule",
+                vec![("index", "99".into()), ("version", "999".into())],
+                Rule::Admin,
+            ),
+            (
+                "create_user",
+                vec![
+                    ("email", "walk@demo.tandem".into()),
+                    ("name", "走查".into()),
+                    ("role", "rep".into()),
+                    ("team_id", String::new()),
+                    ("password", "x".into()),
+                ],
+                Rule::Admin,
+            ),
+            (
+                "update_user",
+                vec![
+                    ("id", s(rep5)),
+                    ("version", "999".into()),
+                    ("name", "x".into()),
+                    ("role", "rep".into()),
+                    ("team_id", String::new()),
+                ],
+                Rule::Admin,
+            ),
+            (
+                "set_user_active",
+                vec![
+                    ("id", s(rep5)),
+                    ("version", "999".into()),
+                    ("active", "true".into()),
+                ],
+                Rule::Admin,
+            ),
+            (
+                "create_team",
+                vec![("name", String::new()), ("parent_id", String::new())],
+                Rule::Admin,
+            ),
+            (
+                "log_follow_up",
+                vec![
+                    ("customer_id", s(customer)),
+                    ("kind", "call".into()),
+                    ("summary", "走查".into()),
+                    ("next", "none".into()),
+                ],
+                Rule::Refer,
+            ),
+            (
+                "claim_customer",
+                vec![("id", s(customer))],
+                Rule::RoleThenWrite,
+            ),
+            (
+                "release_customer",
+                vec![("id", s(customer)), ("reason", "走查".into())],
+                Rule::Write,
+            ),
+            ("pipeline", vec![], Rule::Answered),
+            ("deal", vec![("id", s(deal))], Rule::Read),
+            (
+                "move_deal",
+                vec![
+                    ("id", s(deal)),
+                    ("version", "999".into()),
+                    ("stage", "needs".into()),
+                ],
+                Rule::Write,
+            ),
+            (
+                "request_contract",
+                vec![
+                    ("opportunity_id", s(deal)),
+                    ("amount_yuan", "100".into()),
+                    ("start_date", "2027-01-01".into()),
+                    ("end_date", "2027-12-31".into()),
+                ],
+                Rule::Refer,
+            ),
+            (
+                "decide_contract",
+                vec![("id", s(contract)), ("approve", "false".into())],
+                Rule::Write,
+            ),
+            ("pending_contracts", vec![], Rule::Answered),
+            (
+                "create_deal",
+                vec![
+                    ("customer_id", s(customer)),
+                    ("name", "走查商机".into()),
+                    ("amount_yuan", String::new()),
+                ],
+                Rule::Refer,
+            ),
+            (
+                "create_customer",
+                vec![
+                    ("name", String::new()),
+                    ("level", "C".into()),
+                    ("industry", String::new()),
+                    ("region", String::new()),
+                    ("contact_name", String::new()),
+                    ("phone", String::new()),
+                    ("email", String::new()),
+                ],
+                Rule::Answered,
+            ),
+            (
+                "edit_customer",
+                vec![
+                    ("id", s(customer)),
+                    ("version", "999".into()),
+                    ("name", "x".into()),
+                    ("level", "C".into()),
+                    ("status", "prospect".into()),
+                    ("industry", String::new()),
+                    ("region", String::new()),
+                    ("tags", String::new()),
+                ],
+                Rule::Write,
+            ),
+            ("tasks", vec![], Rule::Open),
+            (
+                "add_task",
+                vec![
+                    ("title", "走查".into()),
+                    ("due", "none".into()),
+                    ("customer_id", s(customer)),
+                ],
+                Rule::Answered,
+            ),
+            (
+                "finish_task",
+                vec![("id", s(task)), ("version", "999".into())],
+                Rule::Own,
+            ),
+            ("task_assignees", vec![], Rule::Answered),
+            ("unread_alerts", vec![], Rule::Open),
+            ("alerts", vec![], Rule::Open),
+            ("read_alert", vec![("id", s(alert))], Rule::Personal),
+            ("read_all_alerts", vec![], Rule::Open),
+            ("leads", vec![], Rule::Open),
+            (
+                "add_lead",
+                vec![
+                    ("name", String::new()),
+                    ("company", String::new()),
+                    ("phone", String::new()),
+                    ("email", String::new()),
+                    ("source", "event".into()),
+                ],
+                Rule::Answered,
+            ),
+            (
+                "contact_lead",
+                vec![("id", s(lead)), ("kind", "call".into())],
+                Rule::Write,
+            ),
+            (
+                "qualify_lead",
+                vec![
+                    ("id", s(lead)),
+                    ("version", "999".into()),
+                    ("status", "sql".into()),
+                ],
+                Rule::Write,
+            ),
+            (
+                "disqualify_lead",
+                vec![
+                    ("id", s(lead)),
+                    ("version", "999".into()),
+                    ("reason", "走查".into()),
+                ],
+                Rule::Write,
+            ),
+            (
+                "convert_lead",
+                vec![("id", s(lead)), ("version", "999".into())],
+                Rule::Write,
+            ),
+            (
+                "assign_lead",
+                vec![("id", s(lead)), ("owner_id", s(rep5))],
+                Rule::RoleThenWrite,
+            ),
+        ];
+        let _ = pool;
+        let mut walked = BTreeSet::new();
+        let mut wrong = Vec::new();
+        for (email, role) in [
+            ("rep1@demo.tandem", Role::Hidden),
+            ("manager1@demo.tandem", Role::Hidden),
+            ("agent1@demo.tandem", Role::ReadOnly),
+            ("admin@demo.tandem", Role::Full),
+        ] {
+            let c: Client = app.login(email).await;
+            for (name, form, rule) in &calls {
+                walked.insert(format!("/sfn/{name}"));
+                let r = c
+                    .post(app.url(&format!("/sfn/{name}")))
+                    .header("accept", "application/json")
+                    .form(form)
+                    .send()
+                    .await
+                    .unwrap();
+                let got = r.status();
+                let body = r.text().await.unwrap_or_default();
+                if !expected(*rule, role, email.starts_with("manager"), got) {
+                    wrong.push(format!(
+                        "{b:?} {email} /sfn/{name} ({rule:?}): {got} {body:.200}"
+                    ));
+                }
+            }
+            // Signed out, every server function asks for a sign-in (or answers "nobody").
+            if role == Role::Full {
+                let anonymous = app.client();
+                for (name, form, _) in &calls {
+                    let r = anonymous
+                        .post(app.url(&format!("/sfn/{name}")))
+                        .header("accept", "application/json")
+                        .form(form)
+                        .send()
+                        .await
+                        .unwrap();
+                    let want = if *name == "me" {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::UNAUTHORIZED
+                    };
+                    if r.status() != want {
+                        wrong.push(format!("{b:?} anonymous /sfn/{name}: {}", r.status()));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path.to_string())
+            .filter(|p| p.starts_with("/sfn/"))
+            .collect();
+        let missing: Vec<_> = registered.difference(&walked).collect();
+        assert!(
+            missing.is_empty(),
+            "server functions not walked: {missing:?}"
+        );
+        assert!(registered.len() >= 40, "{registered:?}");
+    }
+}
