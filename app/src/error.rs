@@ -36,7 +36,20 @@ pub enum AppError {
     Transport(String),
 }
 
+/// What a field Tandem does not read is told, on every door.
+pub const UNKNOWN_FIELD: &str = "Tandem does not know this field; remove it or check its spelling";
+
 impl AppError {
+    /// Fields that were sent but are not read: refused, never dropped in silence.
+    pub fn unknown_fields<S: AsRef<str>>(fields: &[S]) -> Self {
+        AppError::Validation(
+            fields
+                .iter()
+                .map(|f| (f.as_ref().to_string(), UNKNOWN_FIELD.to_string()))
+                .collect(),
+        )
+    }
+
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         let mut errors = FieldErrors::new();
         errors.insert(field.to_string(), message.into());

@@ -8,6 +8,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod fields;
+
+#[cfg(feature = "ssr")]
 use crate::ssr::{context::app_state, current_viewer, services};
 
 /// Who is signed in, as the frame around every page shows them.

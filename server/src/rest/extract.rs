@@ -101,12 +101,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
 pub fn unknown_fields(paths: &[String], key: &str) -> Response {
     let errors: serde_json::Map<String, serde_json::Value> = paths
         .iter()
-        .map(|p| {
-            (
-                p.clone(),
-                json!("Tandem does not know this field; remove it or check its spelling"),
-            )
-        })
+        .map(|p| (p.clone(), json!(app::error::UNKNOWN_FIELD)))
         .collect();
     problem_body(
         StatusCode::UNPROCESSABLE_ENTITY,

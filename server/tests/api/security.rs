@@ -192,6 +192,34 @@ async fn fields_and_parameters_tandem_does_not_know_are_refused_naming_them() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(problem(r).await["errors"]["remember"].is_string());
+        // Server-function forms: a rep claiming a pool customer for someone else.
+        let pool = app.pool_customer().await;
+        let r = sfn(
+            &app,
+            &rep,
+            "claim_customer",
+            &[("id", pool.to_string()), ("owner_id", "1".into())],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let e: Value = r.json().await.unwrap();
+        assert!(e["detail"]["owner_id"].is_string(), "{e}");
+        let owner = app
+            .count(&format!(
+                "SELECT COALESCE(owner_id, 0) FROM customers WHERE id = {pool}"
+            ))
+            .await;
+        assert_eq!(owner, 0, "nothing was claimed");
+        // And their query strings.
+        let r = rep
+            .post(app.url("/sfn/today?debug=1"))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let e: Value = r.json().await.unwrap();
+        assert!(e["detail"]["debug"].is_string(), "{e}");
     }
 }
 

@@ -435,5 +435,11 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
             "server functions not walked: {missing:?}"
         );
         assert!(registered.len() >= 40, "{registered:?}");
+        // Each one's fields are known, so unknown ones are refused (api/fields.rs).
+        let listed: BTreeSet<String> = app::api::fields::listed_paths().map(String::from).collect();
+        assert_eq!(
+            listed, registered,
+            "server functions listed in api/fields.rs"
+        );
     }
 }
