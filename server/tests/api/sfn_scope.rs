@@ -66,6 +66,9 @@ fn expected(rule: Rule, role: Role, role_is_manager: bool, got: StatusCode) -> b
     }
 }
 
+/// A server function's name, the form it is sent, and the rule its answer must follow.
+type Call = (&'static str, Vec<(&'static str, String)>, Rule);
+
 #[tokio::test]
 async fn every_server_function_with_every_role_against_someone_elses_records() {
     for b in backends() {
@@ -92,7 +95,7 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
         let version = "1".to_string();
         let s = |v: i64| v.to_string();
         // (server function, form fields, rule); ids name rep5's records.
-        let calls: Vec<(&str, Vec<(&str, String)>, Rule)> = vec![
+        let calls: Vec<Call> = vec![
             ("me", vec![], Rule::Open),
             ("today", vec![], Rule::Open),
             // The queue is the service desk's: a rep is refused it.
