@@ -292,6 +292,75 @@ async fn a_lead_is_contacted_qualified_and_converted_in_one_transaction() {
     }
 }
 
+/// Qualifies a new lead of `c`'s to SQL and converts it; returns the conversion.
+async fn converted(app: &TestApp, c: &reqwest::Client, body: Value) -> Value {
+    let l = new_lead(app, c, body).await;
+    let path = |a: &str| app.url(&format!("/api/v1/leads/{}/{a}", l["id"]));
+    let mut version = l["version"].clone();
+    for status in ["mql", "sql"] {
+        let r = c
+            .post(path("qualify"))
+            .json(&json!({"status": status, "version": version}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        version = json(r).await["version"].clone();
+    }
+    let r = c
+        .post(path("convert"))
+        .json(&json!({"version": version}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    json(r).await
+}
+
+#[tokio::test]
+async fn a_converted_lead_opens_its_deal_at_the_admins_probability_and_is_audited() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let admin = admin(&app).await;
+        let r = admin
+            .put(app.url("/api/v1/settings/pipeline"))
+            .json(&json!({"probabilities": [15, 30, 55, 80]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        let rep = app.login("rep1@demo.tandem").await;
+        let conv = converted(&app, &rep, json!({"name": "周总", "company": "常州启明光电有限公司", "phone": "13912340001", "source": "event"})).await;
+        let deal = json(
+            rep.get(app.url(&format!("/api/v1/opportunities/{}", conv["opportunity_id"])))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        // Once hard-coded as 10, whatever the admin had set.
+        assert_eq!(deal["stage"], "initial");
+        assert_eq!(deal["probability"], 15, "{b:?}");
+        // The customer, contact and deal it made are audited and announced like any other.
+        for (entity, id) in [
+            ("customer", &conv["customer_id"]),
+            ("contact", &conv["contact_id"]),
+            ("opportunity", &conv["opportunity_id"]),
+        ] {
+            assert_eq!(
+                app.count(&format!("SELECT COUNT(*) FROM audit_entries WHERE action = 'created' AND entity_type = '{entity}' AND entity_id = {id}")).await,
+                1,
+                "{b:?} audit of the {entity}"
+            );
+            assert_eq!(
+                app.count(&format!("SELECT COUNT(*) FROM outbox WHERE kind = '{entity}.created' AND entity_id = {id}")).await,
+                1,
+                "{b:?} outbox of the {entity}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn disqualifying_needs_a_reason() {
     for b in backends() {

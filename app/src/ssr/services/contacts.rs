@@ -8,6 +8,7 @@ use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::contacts::{self as store, ContactFields, ContactFilter};
 use crate::ssr::store::scope::Access;
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[cfg_attr(
@@ -85,25 +86,12 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewContact) -> App
         Err(e) => return Err(e),
     }
     check.finish()?;
-    let id = store::insert(&mut tx, input.customer_id, &fields, viewer.user_id, now).await?;
+    let id = insert_new(&mut tx, viewer, input.customer_id, &fields, now).await?;
     crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, input.customer_id)
         .await?;
     let created = store::get(&mut *tx, viewer, id, Access::Read)
         .await?
         .ok_or(AppError::Internal)?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: "created",
-            entity_type: "contact",
-            entity_id: id,
-            before: None,
-            after: snapshot(&created),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(created)
 }
@@ -210,4 +198,31 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()>
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Stores a contact of `customer_id`, audited and announced through the outbox, in the
+/// caller's transaction; the caller reindexes the customer for search.
+pub(super) async fn insert_new(
+    tx: &mut AnyConnection,
+    viewer: &Viewer,
+    customer_id: i64,
+    fields: &ContactFields,
+    now: i64,
+) -> AppResult<i64> {
+    let id = store::insert(&mut *tx, customer_id, fields, viewer.user_id, now).await?;
+    let created = store::get(&mut *tx, viewer, id, Access::Read).await?;
+    audit::record(
+        &mut *tx,
+        Some(viewer),
+        Change {
+            action: "created",
+            entity_type: "contact",
+            entity_id: id,
+            before: None,
+            after: created.as_ref().and_then(snapshot),
+        },
+        now,
+    )
+    .await?;
+    Ok(id)
 }

@@ -378,18 +378,35 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewCustomer) -> Ap
         }
         return Err(AppError::Duplicate(refs));
     }
-    let id = store::insert(&mut tx, &fields, viewer.user_id, now).await?;
-    if let Some(k) = &contact {
-        crate::ssr::store::contacts::insert(&mut tx, id, k, viewer.user_id, now).await?;
-    }
-    crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, id).await?;
+    let (created, _) = insert_new(&mut tx, state, viewer, &fields, contact.as_ref(), now).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Stores a new customer and its first contact, as every door that makes one does (the
+/// form, REST, a converted lead): searchable, on the pool's clock, audited and announced
+/// through the outbox, in the caller's transaction.
+pub(super) async fn insert_new(
+    tx: &mut AnyConnection,
+    state: &AppState,
+    viewer: &Viewer,
+    fields: &CustomerFields,
+    contact: Option<&crate::ssr::store::contacts::ContactFields>,
+    now: i64,
+) -> AppResult<(Customer, Option<i64>)> {
+    let id = store::insert(&mut *tx, fields, viewer.user_id, now).await?;
+    let contact_id = match contact {
+        Some(k) => Some(super::contacts::insert_new(&mut *tx, viewer, id, k, now).await?),
+        None => None,
+    };
+    crate::ssr::store::search::reindex_customer(&mut *tx, state.db.backend, id).await?;
     let rules = super::pool::rules(&mut *tx).await?;
-    crate::ssr::store::pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
+    crate::ssr::store::pool::refresh_reclaim(&mut *tx, Some(id), &rules).await?;
     let created = store::get(&mut *tx, viewer, id, Access::Read)
         .await?
         .ok_or(AppError::Internal)?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         Some(viewer),
         Change {
             action: "created",
@@ -401,8 +418,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewCustomer) -> Ap
         now,
     )
     .await?;
-    tx.commit().await?;
-    Ok(created)
+    Ok((created, contact_id))
 }
 
 pub async fn patch(

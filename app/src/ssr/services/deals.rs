@@ -106,18 +106,37 @@ pub async fn create(
     };
     check.finish()?;
     let customer = customer.ok_or(AppError::NotFound)?;
-    let draft = Opportunity {
+    // Deals belong to the customer's owner (a manager creating one for a pool customer keeps it).
+    let owner = customer.owner_id.or(Some(viewer.user_id));
+    let mut draft = draft_of(&mut tx, &customer, name, owner, now).await?;
+    draft.amount_minor = amount;
+    draft.currency = currency;
+    draft.expected_close = expected_close;
+    let created = insert_new(&mut tx, viewer, &draft, now.timestamp_millis()).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// A new deal of `customer` in the first stage, at the win probability the admin set for
+/// it, as every door that opens one does (the form, REST, a converted lead).
+pub(super) async fn draft_of(
+    conn: &mut AnyConnection,
+    customer: &Customer,
+    name: String,
+    owner_id: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Opportunity> {
+    Ok(Opportunity {
         id: 0,
         customer_id: customer.id,
         customer_name: customer.name.clone(),
         name,
-        amount_minor: amount,
-        currency,
+        amount_minor: None,
+        currency: "CNY".into(),
         stage: Stage::Initial,
-        probability: rules(&mut *tx).await?.probability(Stage::Initial),
-        expected_close,
-        // Deals belong to the customer's owner (a manager creating one for a pool customer keeps it).
-        owner_id: customer.owner_id.or(Some(viewer.user_id)),
+        probability: rules(&mut *conn).await?.probability(Stage::Initial),
+        expected_close: None,
+        owner_id,
         owner_name: None,
         stage_entered_at: now,
         pain_points: None,
@@ -129,15 +148,24 @@ pub async fn create(
         created_at: now,
         updated_at: now,
         version: 1,
-    };
-    let now_ms = now.timestamp_millis();
-    let id = store::insert(&mut tx, &draft, viewer.user_id, now_ms).await?;
-    store::record_stage(&mut tx, id, Stage::Initial, Some(viewer.user_id), now_ms).await?;
+    })
+}
+
+/// Stores a drafted deal with its first stage entry, audited and announced through the
+/// outbox, in the caller's transaction.
+pub(super) async fn insert_new(
+    tx: &mut AnyConnection,
+    viewer: &Viewer,
+    draft: &Opportunity,
+    now_ms: i64,
+) -> AppResult<Opportunity> {
+    let id = store::insert(&mut *tx, draft, viewer.user_id, now_ms).await?;
+    store::record_stage(&mut *tx, id, draft.stage, Some(viewer.user_id), now_ms).await?;
     let created = store::get(&mut *tx, viewer, id, Access::Read)
         .await?
         .ok_or(AppError::Internal)?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         Some(viewer),
         Change {
             action: "created",
@@ -149,7 +177,6 @@ pub async fn create(
         now_ms,
     )
     .await?;
-    tx.commit().await?;
     Ok(created)
 }
 

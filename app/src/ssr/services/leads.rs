@@ -629,8 +629,6 @@ pub async fn convert(
         owner_id: Some(owner),
         next_follow_up_at: None,
     };
-    let customer_id =
-        crate::ssr::store::customers::insert(&mut tx, &fields, viewer.user_id, now_ms).await?;
     let contact = crate::ssr::store::contacts::ContactFields {
         name: current.name.clone(),
         title: None,
@@ -640,45 +638,20 @@ pub async fn convert(
         decision_maker: false,
         consent: true,
     };
-    let contact_id =
-        crate::ssr::store::contacts::insert(&mut tx, customer_id, &contact, viewer.user_id, now_ms)
+    let (customer, contact_id) =
+        super::customers::insert_new(&mut tx, state, viewer, &fields, Some(&contact), now_ms)
             .await?;
-    crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, customer_id).await?;
-    let pool_rules = super::pool::rules(&mut *tx).await?;
-    crate::ssr::store::pool::refresh_reclaim(&mut tx, Some(customer_id), &pool_rules).await?;
+    let customer_id = customer.id;
+    let contact_id = contact_id.ok_or(AppError::Internal)?;
     let opp_name = r
         .opportunity_name
         .as_deref()
         .and_then(|n| optional_text(n, 200).ok().flatten())
         .unwrap_or_else(|| format!("{company} 商机"));
-    let mut sql = Sql::new(
-        "INSERT INTO opportunities (customer_id, name, currency, stage, probability, owner_id, stage_entered_at, created_at, updated_at, created_by, updated_by) VALUES (",
-    );
-    sql.bind(customer_id)
-        .push(", ")
-        .bind(opp_name)
-        .push(", 'CNY', 'initial', 10, ")
-        .bind(owner)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(viewer.user_id)
-        .push(", ")
-        .bind(viewer.user_id)
-        .push(") RETURNING id");
-    let opportunity_id = sql.query_scalar::<i64>().fetch_one(&mut *tx).await?;
-    crate::ssr::store::deals::record_stage(
-        &mut tx,
-        opportunity_id,
-        crate::domain::pipeline::Stage::Initial,
-        Some(viewer.user_id),
-        now_ms,
-    )
-    .await?;
+    let draft = super::deals::draft_of(&mut tx, &customer, opp_name, Some(owner), now).await?;
+    let opportunity_id = super::deals::insert_new(&mut tx, viewer, &draft, now_ms)
+        .await?
+        .id;
     let mut next = current.clone();
     next.status = LeadStatus::Converted;
     next.converted_customer_id = Some(customer_id);
