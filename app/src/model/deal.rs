@@ -127,3 +127,24 @@ pub struct NewContract {
     /// YYYY-MM-DD, after the start.
     pub end_date: String,
 }
+
+/// Open deals in the viewer's scope (and those won in the last 30 days) with the weighted
+/// forecast for this month and quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineView {
+    pub deals: Vec<Opportunity>,
+    pub month_weighted_minor: i64,
+    pub quarter_weighted_minor: i64,
+    /// The same forecast per owner (one row for a rep; the team for a manager).
+    pub by_owner: Vec<OwnerForecast>,
+}
+
+/// One owner's weighted forecast.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnerForecast {
+    pub owner_id: i64,
+    pub owner_name: String,
+    pub month_weighted_minor: i64,
+    pub quarter_weighted_minor: i64,
+    pub open_deals: i64,
+}

@@ -575,7 +575,7 @@ pub async fn decide_contract(
 
 /// Open deals (and those won in the last 30 days) with this month's and quarter's weighted
 /// forecast, in the viewer's scope.
-pub async fn pipeline(state: &AppState, viewer: &Viewer) -> AppResult<crate::api::PipelineView> {
+pub async fn pipeline(state: &AppState, viewer: &Viewer) -> AppResult<PipelineView> {
     use chrono::Datelike;
     let now = state.clock.now();
     let today = now.date_naive();
@@ -614,17 +614,15 @@ pub async fn pipeline(state: &AppState, viewer: &Viewer) -> AppResult<crate::api
     let by_owner = store::forecast_by_owner(&state.db.read, viewer, (&m0, &m1), (&q0, &q1))
         .await?
         .into_iter()
-        .map(
-            |(owner_id, owner_name, m, q, n)| crate::api::OwnerForecast {
-                owner_id,
-                owner_name,
-                month_weighted_minor: m,
-                quarter_weighted_minor: q,
-                open_deals: n,
-            },
-        )
+        .map(|(owner_id, owner_name, m, q, n)| OwnerForecast {
+            owner_id,
+            owner_name,
+            month_weighted_minor: m,
+            quarter_weighted_minor: q,
+            open_deals: n,
+        })
         .collect();
-    Ok(crate::api::PipelineView {
+    Ok(PipelineView {
         deals,
         month_weighted_minor: month,
         quarter_weighted_minor: quarter,

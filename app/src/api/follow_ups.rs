@@ -1,0 +1,55 @@
+//! Follow-ups logged from Today or the customer page.
+use super::prelude::*;
+
+/// Logs a follow-up from Today or the customer page: kind, optional one-line summary, and
+/// the next step as a quick choice (`1d`, `3d`, `7d`, `none`) or a picked date (`pick`).
+#[server(prefix = "/sfn", endpoint = "log_follow_up")]
+pub async fn log_follow_up(
+    customer_id: i64,
+    kind: String,
+    summary: String,
+    next: String,
+    pick: Option<String>,
+    latitude: Option<String>,
+    longitude: Option<String>,
+) -> Result<Activity, AppError> {
+    use crate::domain::time::{local_date_at, NextFollowUp, DEFAULT_UTC_OFFSET_MINUTES};
+    let state = app_state()?;
+    let viewer = current_viewer()?;
+    let now = state.clock.now();
+    let next_at = if next == "pick" {
+        Some(
+            local_date_at(
+                pick.as_deref().unwrap_or_default(),
+                10,
+                DEFAULT_UTC_OFFSET_MINUTES,
+            )
+            .ok_or_else(|| AppError::field("pick", "choose a date"))?,
+        )
+    } else {
+        NextFollowUp::parse(&next)
+            .ok_or_else(|| {
+                AppError::field("next", "choose tomorrow, in 3 days, next week or a date")
+            })?
+            .resolve(now, DEFAULT_UTC_OFFSET_MINUTES)
+    };
+    let degrees = |field: &str, v: Option<String>| -> Result<Option<f64>, AppError> {
+        match v.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(t) => t
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| AppError::field(field, "not a coordinate")),
+        }
+    };
+    let input = NewActivity {
+        customer_id,
+        kind,
+        summary: Some(summary),
+        next_follow_up_at: next_at,
+        latitude: degrees("latitude", latitude)?,
+        longitude: degrees("longitude", longitude)?,
+        ..Default::default()
+    };
+    services::activities::log(&state, &viewer, input).await
+}

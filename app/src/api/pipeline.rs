@@ -1,0 +1,115 @@
+//! The pipeline: deals, their stages, contracts and approvals.
+use super::prelude::*;
+
+#[server(prefix = "/sfn", endpoint = "pipeline")]
+pub async fn get_pipeline() -> Result<PipelineView, AppError> {
+    services::deals::pipeline(&app_state()?, &current_viewer()?).await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealDetail {
+    pub deal: Opportunity,
+    pub contracts: Vec<Contract>,
+    pub can_decide: bool,
+}
+
+#[server(prefix = "/sfn", endpoint = "deal")]
+pub async fn get_deal(id: i64) -> Result<DealDetail, AppError> {
+    let state = app_state()?;
+    let viewer = current_viewer()?;
+    let deal = services::deals::get(&state, &viewer, id).await?;
+    let contracts = services::deals::contracts(
+        &state,
+        &viewer,
+        services::deals::ContractQuery {
+            opportunity_id: Some(id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(DealDetail {
+        deal,
+        contracts,
+        can_decide: matches!(viewer.role, Role::Manager | Role::Admin),
+    })
+}
+
+#[server(prefix = "/sfn", endpoint = "move_deal")]
+pub async fn move_deal(
+    id: i64,
+    version: i64,
+    stage: String,
+    pain_points: Option<String>,
+    decision_maker: Option<String>,
+    budget_range: Option<String>,
+    amount_yuan: Option<String>,
+    expected_close: Option<String>,
+    competitors: Option<String>,
+    lost_reason: Option<String>,
+) -> Result<Opportunity, AppError> {
+    let amount_minor = match amount_yuan.as_deref() {
+        Some(a) => yuan_to_minor("amount_minor", a)?,
+        None => None,
+    };
+    let m = StageMove {
+        stage,
+        version,
+        pain_points,
+        decision_maker,
+        budget_range,
+        amount_minor,
+        expected_close,
+        competitors,
+        lost_reason,
+    };
+    services::deals::move_stage(&app_state()?, &current_viewer()?, id, m).await
+}
+
+#[server(prefix = "/sfn", endpoint = "request_contract")]
+pub async fn request_contract(
+    opportunity_id: i64,
+    amount_yuan: String,
+    start_date: String,
+    end_date: String,
+) -> Result<Contract, AppError> {
+    let input = NewContract {
+        opportunity_id,
+        amount_minor: yuan_to_minor("amount_minor", &amount_yuan)?,
+        start_date,
+        end_date,
+    };
+    services::deals::request_contract(&app_state()?, &current_viewer()?, input).await
+}
+
+#[server(prefix = "/sfn", endpoint = "decide_contract")]
+pub async fn decide_contract(id: i64, approve: bool) -> Result<Contract, AppError> {
+    services::deals::decide_contract(&app_state()?, &current_viewer()?, id, approve).await
+}
+
+#[server(prefix = "/sfn", endpoint = "pending_contracts")]
+pub async fn pending_contracts() -> Result<Vec<Contract>, AppError> {
+    let viewer = current_viewer()?;
+    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+        return Ok(Vec::new());
+    }
+    let q = services::deals::ContractQuery {
+        status: Some("pending".into()),
+        ..Default::default()
+    };
+    services::deals::contracts(&app_state()?, &viewer, q).await
+}
+
+#[server(prefix = "/sfn", endpoint = "create_deal")]
+pub async fn create_deal(
+    customer_id: i64,
+    name: String,
+    amount_yuan: String,
+) -> Result<Opportunity, AppError> {
+    let input = NewOpportunity {
+        customer_id,
+        name,
+        amount_minor: yuan_to_minor("amount_minor", &amount_yuan)?,
+        ..Default::default()
+    };
+    services::deals::create(&app_state()?, &current_viewer()?, input).await
+}
