@@ -30,7 +30,7 @@ pub async fn get_deal(id: i64) -> Result<DealDetail, AppError> {
     Ok(DealDetail {
         deal,
         contracts,
-        can_decide: matches!(viewer.role, Role::Manager | Role::Admin),
+        can_decide: crate::domain::scope::can_decide_contracts(viewer.role),
     })
 }
 
@@ -89,7 +89,7 @@ pub async fn decide_contract(id: i64, approve: bool) -> Result<Contract, AppErro
 #[server(prefix = "/sfn", endpoint = "pending_contracts")]
 pub async fn pending_contracts() -> Result<Vec<Contract>, AppError> {
     let viewer = current_viewer()?;
-    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+    if !crate::domain::scope::can_decide_contracts(viewer.role) {
         return Ok(Vec::new());
     }
     let q = services::deals::ContractQuery {

@@ -54,6 +54,26 @@ pub fn can_assign_tasks_to_others(role: Role) -> bool {
     matches!(role, Role::Manager | Role::Admin)
 }
 
+/// Who may give a customer or a lead to someone else (within their team).
+pub fn can_assign_owners(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
+/// Who approves or rejects contracts (never their own deal's; see `services::deals`).
+pub fn can_decide_contracts(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
+/// Who has the team dashboard.
+pub fn can_see_dashboard(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
+/// Who works the service desk's ticket queue.
+pub fn can_work_queue(role: Role) -> bool {
+    matches!(role, Role::Agent | Role::Manager | Role::Admin)
+}
+
 /// Who may change the pool, lead, alert, pipeline and routing rules.
 pub fn can_change_settings(role: Role) -> bool {
     matches!(role, Role::Admin)

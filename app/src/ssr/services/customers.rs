@@ -7,12 +7,11 @@ use crate::error::{AppError, AppResult};
 use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use crate::ssr::db::Sql;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::customers::{
     self as store, CustomerFields, CustomerFilter, CustomerSort, SortValue,
 };
-use crate::ssr::store::scope::{assignable_users_scope, Access};
+use crate::ssr::store::scope::Access;
 use sqlx::AnyConnection;
 
 /// Query parameters of the customer list.
@@ -273,10 +272,7 @@ fn opt_field(check: &mut Check, field: &str, v: Option<&str>, max: usize) -> Opt
 
 /// Whether `owner` may be made the owner by this viewer.
 async fn owner_allowed(conn: &mut AnyConnection, viewer: &Viewer, owner: i64) -> AppResult<bool> {
-    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.role IN ('rep','manager') AND u.id = ");
-    sql.bind(owner);
-    assignable_users_scope(&mut sql, viewer, "u.id");
-    Ok(sql.query_scalar::<i64>().fetch_one(conn).await? > 0)
+    Ok(crate::ssr::store::users::is_assignable_owner(conn, viewer, owner).await?)
 }
 
 pub async fn create(state: &AppState, viewer: &Viewer, input: NewCustomer) -> AppResult<Customer> {

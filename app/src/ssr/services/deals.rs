@@ -482,7 +482,7 @@ pub async fn decide_contract(
             }
         }
     };
-    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+    if !crate::domain::scope::can_decide_contracts(viewer.role) {
         return Err(AppError::Forbidden);
     }
     let deal = match current.opportunity_id {

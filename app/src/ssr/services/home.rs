@@ -32,7 +32,7 @@ pub async fn today(state: &AppState, viewer: &Viewer) -> AppResult<TodayView> {
 
 /// The agent's ticket queue, by SLA urgency.
 pub async fn queue(state: &AppState, viewer: &Viewer) -> AppResult<QueueView> {
-    if !matches!(viewer.role, Role::Agent | Role::Manager | Role::Admin) {
+    if !crate::domain::scope::can_work_queue(viewer.role) {
         return Err(AppError::Forbidden);
     }
     let now = state.clock.now();
@@ -46,7 +46,7 @@ pub async fn queue(state: &AppState, viewer: &Viewer) -> AppResult<QueueView> {
 
 /// The manager's dashboard over their team subtree.
 pub async fn dashboard(state: &AppState, viewer: &Viewer) -> AppResult<DashboardView> {
-    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+    if !crate::domain::scope::can_see_dashboard(viewer.role) {
         return Err(AppError::Forbidden);
     }
     let pool = &state.db.read;

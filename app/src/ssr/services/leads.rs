@@ -11,7 +11,7 @@ use crate::ssr::context::AppState;
 use crate::ssr::db::Sql;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::leads::{self as store, InsertLead, LeadFilter};
-use crate::ssr::store::scope::{assignable_users_scope, Access};
+use crate::ssr::store::scope::Access;
 use crate::ssr::store::settings;
 use sqlx::AnyConnection;
 
@@ -272,10 +272,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewLead) -> AppRes
         }
         (Role::Rep, _) => Some(viewer.user_id),
         (_, Some(o)) => {
-            let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.role IN ('rep','manager') AND u.id = ");
-            sql.bind(o);
-            assignable_users_scope(&mut sql, viewer, "u.id");
-            if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+            if !crate::ssr::store::users::is_assignable_owner(&mut tx, viewer, o).await? {
                 check.fail("owner_id", "choose an active rep in your team");
             }
             Some(o)
@@ -549,16 +546,13 @@ pub async fn contact(
 
 /// A manager hands a lead to a rep of their team (or takes it from the pool).
 pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, owner: i64) -> AppResult<Lead> {
-    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+    if !crate::domain::scope::can_assign_owners(viewer.role) {
         return Err(AppError::Forbidden);
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let current = writable(&mut tx, viewer, id).await?;
-    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.role IN ('rep','manager') AND u.id = ");
-    sql.bind(owner);
-    assignable_users_scope(&mut sql, viewer, "u.id");
-    if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+    if !crate::ssr::store::users::is_assignable_owner(&mut tx, viewer, owner).await? {
         return Err(AppError::field(
             "owner_id",
             "choose an active rep in your team",

@@ -8,7 +8,7 @@ use crate::ssr::context::AppState;
 use crate::ssr::db::Sql;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::customers as customer_store;
-use crate::ssr::store::scope::{assignable_users_scope, Access};
+use crate::ssr::store::scope::Access;
 use crate::ssr::store::{pool, settings};
 use chrono::Duration;
 use sqlx::AnyConnection;
@@ -221,16 +221,13 @@ async fn within_limits(
 /// A manager (or admin) gives a pool or team customer to a rep in their team, within the
 /// rep's holding limit and level limits.
 pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, to: i64) -> AppResult<Customer> {
-    if !matches!(viewer.role, Role::Manager | Role::Admin) {
+    if !crate::domain::scope::can_assign_owners(viewer.role) {
         return Err(AppError::Forbidden);
     }
     let now_ms = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let current = super::customers::writable(&mut tx, viewer, id).await?;
-    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.role IN ('rep','manager') AND u.id = ");
-    sql.bind(to);
-    assignable_users_scope(&mut sql, viewer, "u.id");
-    if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+    if !crate::ssr::store::users::is_assignable_owner(&mut tx, viewer, to).await? {
         return Err(AppError::field(
             "owner_id",
             "choose an active rep in your team",

@@ -5,6 +5,21 @@ use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
+/// Whether `user_id` is an active rep or manager this viewer may make an owner (their
+/// team subtree; everyone for an admin).
+pub async fn is_assignable_owner(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.role IN ('rep','manager') AND u.id = ",
+    );
+    sql.bind(user_id);
+    crate::ssr::store::scope::assignable_users_scope(&mut sql, viewer, "u.id");
+    Ok(sql.query_scalar::<i64>().fetch_one(conn).await? > 0)
+}
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: i64,
