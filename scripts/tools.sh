@@ -1,10 +1,9 @@
 # Installs what Tandem's build needs, idempotently; sourced by scripts/run and scripts/test.
 # Only crates.io, npm, Debian and the Rust distribution are reachable, so nothing here
-# downloads prebuilt binaries from elsewhere (cargo-leptos is built with no_downloads).
+# downloads prebuilt binaries from elsewhere.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CARGO_LEPTOS_VERSION="0.3.10"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
@@ -14,17 +13,54 @@ ensure_rust_tools() {
     say "adding the wasm32 target"
     rustup target add wasm32-unknown-unknown
   fi
-  if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
-    say "building cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes, once)"
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
-  fi
-  # The wasm-bindgen CLI must equal the crate's version to the patch.
+  # The wasm-bindgen CLI must equal the crate's version to the patch. It is the only tool
+  # built from source (about 5 minutes, once); the site is built by `build_site` below
+  # with plain cargo, so cargo-leptos is needed only for `cargo leptos watch`.
   local want
   want="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
   if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $want" ]; then
-    say "building wasm-bindgen-cli $want"
+    say "building wasm-bindgen-cli $want (a few minutes, once)"
+    # A tool run once per build needs no link-time optimisation: this halves its build.
+    export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
     cargo install wasm-bindgen-cli --version "$want" --locked || cargo install wasm-bindgen-cli --version "$want"
+    unset CARGO_PROFILE_RELEASE_LTO CARGO_PROFILE_RELEASE_CODEGEN_UNITS
+  fi
+}
+
+# Builds what `cargo leptos build` builds, into the same places: the browser's WebAssembly
+# (target/front, bound by wasm-bindgen into target/site/pkg/tandem.js and tandem_bg.wasm),
+# the stylesheet (target/site/pkg/tandem.css), the public assets (target/site), and the
+# server binary (target/debug or target/release/tandem). `build_site release` builds the
+# size-optimised WebAssembly (profile wasm-release, then wasm-opt -Oz) and a release server.
+# Debug builds carry `--cfg erase_components`, as cargo-leptos gives them, so `cargo test`
+# and clippy reuse the same artifacts.
+build_site() {
+  local mode="${1:-debug}" site="$ROOT/target/site" wasm
+  local pkg="$site/pkg"
+  mkdir -p "$pkg"
+  leptos_env
+  if [ "$mode" = release ]; then
+    cargo build -p frontend --lib --target wasm32-unknown-unknown --target-dir "$ROOT/target/front" \
+      --no-default-features --profile wasm-release
+    wasm="$ROOT/target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+  else
+    RUSTFLAGS="--cfg erase_components" cargo build -p frontend --lib --target wasm32-unknown-unknown \
+      --target-dir "$ROOT/target/front" --no-default-features
+    wasm="$ROOT/target/front/wasm32-unknown-unknown/debug/frontend.wasm"
+  fi
+  wasm-bindgen --target web --no-typescript --out-name tandem --out-dir "$pkg" "$wasm"
+  # Leptos's hydration script loads pkg/tandem.wasm when LEPTOS_OUTPUT_NAME was set.
+  mv "$pkg/tandem_bg.wasm" "$pkg/tandem.wasm"
+  if [ "$mode" = release ]; then
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      "$pkg/tandem.wasm" -o "$pkg/tandem.wasm"
+  fi
+  cp "$ROOT/style/main.css" "$pkg/tandem.css"
+  cp -r "$ROOT/public/." "$site/"
+  if [ "$mode" = release ]; then
+    cargo build -p server --bin tandem --no-default-features --release
+  else
+    RUSTFLAGS="--cfg erase_components" cargo build -p server --bin tandem --no-default-features
   fi
 }
 
