@@ -22,7 +22,8 @@ ensure_rust_tools() {
     say "building wasm-bindgen-cli $want (a few minutes, once)"
     # A tool run once per build needs no link-time optimisation: this halves its build.
     export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-    cargo install wasm-bindgen-cli --version "$want" --locked || cargo install wasm-bindgen-cli --version "$want"
+    cargo install wasm-bindgen-cli --version "$want" --locked --force \
+      || cargo install wasm-bindgen-cli --version "$want" --force
     unset CARGO_PROFILE_RELEASE_LTO CARGO_PROFILE_RELEASE_CODEGEN_UNITS
   fi
 }
