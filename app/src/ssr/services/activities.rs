@@ -77,13 +77,7 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
         }
     }
     if let Some(opp) = input.opportunity_id {
-        let mut sql = crate::ssr::db::Sql::new(
-            "SELECT COUNT(*) FROM opportunities WHERE deleted_at IS NULL AND id = ",
-        );
-        sql.bind(opp)
-            .push(" AND customer_id = ")
-            .bind(input.customer_id);
-        if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+        if !crate::ssr::store::deals::is_deal_of(&mut tx, opp, input.customer_id).await? {
             check.fail("opportunity_id", "not an opportunity of this customer");
         }
     }

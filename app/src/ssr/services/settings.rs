@@ -139,9 +139,7 @@ async fn store_assignment(
             rep_ids: r.rep_ids.clone(),
         })
         .collect();
-    let reps: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE role = 'rep'")
-        .fetch_all(&mut *conn)
-        .await?;
+    let reps = crate::ssr::store::users::rep_ids(&mut *conn).await?;
     for (i, rule) in rules.iter().enumerate() {
         if rule.rep_ids.is_empty() || rule.rep_ids.iter().any(|r| !reps.contains(r)) {
             return Err(AppError::field(

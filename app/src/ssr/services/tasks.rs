@@ -5,10 +5,9 @@ use crate::error::{AppError, AppResult};
 use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use crate::ssr::db::Sql;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::customers;
-use crate::ssr::store::scope::{assignable_users_scope, Access};
+use crate::ssr::store::scope::Access;
 use crate::ssr::store::tasks::{self as store, TaskFields, TaskFilter, NO_DUE};
 use sqlx::AnyConnection;
 
@@ -26,10 +25,7 @@ async fn check_assignee(
         check.fail("assignee_id", "you can only give tasks to yourself");
         return Ok(());
     }
-    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.id = ");
-    sql.bind(user_id);
-    assignable_users_scope(&mut sql, viewer, "u.id");
-    if sql.query_scalar::<i64>().fetch_one(conn).await? == 0 {
+    if !crate::ssr::store::users::is_active_team_member(conn, viewer, user_id).await? {
         check.fail("assignee_id", "choose an active member of your team");
     }
     Ok(())
@@ -55,16 +51,8 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewTask) -> AppRes
         }
     }
     if let Some(opp) = input.opportunity_id {
-        let mut sql = Sql::new(
-            "SELECT o.customer_id FROM opportunities o WHERE o.deleted_at IS NULL AND o.id = ",
-        );
-        sql.bind(opp);
-        let owner_customer: Option<Option<i64>> = sql
-            .query_scalar::<Option<i64>>()
-            .fetch_optional(&mut *tx)
-            .await?;
-        match owner_customer {
-            Some(Some(c))
+        match crate::ssr::store::deals::customer_of(&mut tx, opp).await? {
+            Some(c)
                 if input.customer_id.is_none_or(|want| want == c)
                     && customers::get(&mut *tx, viewer, c, Access::Read)
                         .await?

@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::model::*;
 use crate::ssr::auth::{hash_password, new_token, token_hash, Viewer};
 use crate::ssr::context::AppState;
-use crate::ssr::db::{is_unique_violation, Sql};
+use crate::ssr::db::is_unique_violation;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::{sessions, users};
 
@@ -281,15 +281,7 @@ pub async fn move_team(
             ));
         }
     }
-    let mut sql = Sql::new("UPDATE teams SET parent_id = ");
-    sql.bind(parent_id)
-        .push(", updated_at = ")
-        .bind(now)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(id)
-        .push(" AND version = ")
-        .bind(version);
-    if sql.query().execute(&mut *tx).await?.rows_affected() != 1 {
+    if !users::set_team_parent(&mut tx, id, parent_id, version, now).await? {
         return Err(AppError::Conflict(
             serde_json::to_value(current).unwrap_or_default(),
         ));

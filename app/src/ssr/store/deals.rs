@@ -459,3 +459,32 @@ pub async fn board<'e>(
         .map(Opportunity::from)
         .collect())
 }
+
+/// Whether `deal_id` is a live deal of `customer_id`.
+pub async fn is_deal_of(
+    conn: &mut AnyConnection,
+    deal_id: i64,
+    customer_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM opportunities WHERE deleted_at IS NULL AND id = ");
+    sql.bind(deal_id)
+        .push(" AND customer_id = ")
+        .bind(customer_id);
+    Ok(sql.query_scalar::<i64>().fetch_one(conn).await? > 0)
+}
+
+/// The customer of a live deal, whoever may see it (the caller checks the customer).
+pub async fn customer_of(
+    conn: &mut AnyConnection,
+    deal_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT o.customer_id FROM opportunities o WHERE o.deleted_at IS NULL AND o.id = ",
+    );
+    sql.bind(deal_id);
+    Ok(sql
+        .query_scalar::<Option<i64>>()
+        .fetch_optional(conn)
+        .await?
+        .flatten())
+}

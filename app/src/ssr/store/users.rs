@@ -20,6 +20,45 @@ pub async fn is_assignable_owner(
     Ok(sql.query_scalar::<i64>().fetch_one(conn).await? > 0)
 }
 
+/// Whether `user_id` is an active user of any role this viewer may give work to (their
+/// team subtree; everyone for an admin).
+pub async fn is_active_team_member(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.id = ");
+    sql.bind(user_id);
+    crate::ssr::store::scope::assignable_users_scope(&mut sql, viewer, "u.id");
+    Ok(sql.query_scalar::<i64>().fetch_one(conn).await? > 0)
+}
+
+/// Every rep's id, active or not (a routing rule may name only reps).
+pub async fn rep_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE role = 'rep'")
+        .fetch_all(conn)
+        .await
+}
+
+/// Moves a team under `parent_id` if `version` is current; false when it was not.
+pub async fn set_team_parent(
+    conn: &mut AnyConnection,
+    id: i64,
+    parent_id: Option<i64>,
+    version: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE teams SET parent_id = ");
+    sql.bind(parent_id)
+        .push(", updated_at = ")
+        .bind(now_ms)
+        .push(", version = version + 1 WHERE id = ")
+        .bind(id)
+        .push(" AND version = ")
+        .bind(version);
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: i64,
