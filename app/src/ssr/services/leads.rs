@@ -8,7 +8,6 @@ use crate::error::{AppError, AppResult};
 use crate::model::*;
 use crate::ssr::auth::{token_hash, Viewer};
 use crate::ssr::context::AppState;
-use crate::ssr::db::Sql;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::leads::{self as store, InsertLead, LeadFilter};
 use crate::ssr::store::scope::Access;
@@ -119,16 +118,7 @@ async fn eligible_reps(conn: &mut AnyConnection, rep_ids: &[i64]) -> AppResult<V
         return Ok(Vec::new());
     }
     let limit = super::pool::rules(&mut *conn).await?.holding_limit;
-    let mut sql =
-        Sql::new("SELECT u.id FROM users u WHERE u.active = 1 AND u.role = 'rep' AND u.id IN (");
-    for (i, id) in rep_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(*id);
-    }
-    sql.push(") AND (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id AND c.deleted_at IS NULL) < ").bind(limit);
-    Ok(sql.query_scalar::<i64>().fetch_all(conn).await?)
+    Ok(store::active_reps_under(conn, rep_ids, limit).await?)
 }
 
 /// The first matching rule with an eligible rep decides, round robin within its reps;
@@ -510,20 +500,7 @@ pub async fn contact(
         .unwrap_or_else(|| kind.as_str().to_string());
     let mut tx = state.db.begin().await?;
     let current = writable(&mut tx, viewer, id).await?;
-    let mut sql = Sql::new("INSERT INTO activities (lead_id, kind, summary, occurred_at, user_id, created_at) VALUES (");
-    sql.bind(id)
-        .push(", ")
-        .bind(kind.as_str())
-        .push(", ")
-        .bind(summary)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(viewer.user_id)
-        .push(", ")
-        .bind(now_ms)
-        .push(")");
-    sql.query().execute(&mut *tx).await?;
+    store::log_contact(&mut tx, id, kind.as_str(), &summary, viewer.user_id, now_ms).await?;
     if current.first_contacted_at.is_some() {
         tx.commit().await?;
         return Ok(current);

@@ -5,7 +5,6 @@ use crate::error::{AppError, AppResult};
 use crate::model::{Customer, Level, Role};
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use crate::ssr::db::Sql;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::customers as customer_store;
 use crate::ssr::store::scope::Access;
@@ -201,10 +200,7 @@ async fn within_limits(
         ));
     }
     if let Some(limit) = rules.level_limits.get(level.as_str()) {
-        let mut sql =
-            Sql::new("SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id = ");
-        sql.bind(user_id).push(" AND level = ").bind(level.as_str());
-        let at_level = sql.query_scalar::<i64>().fetch_one(&mut **tx).await?;
+        let at_level = pool::holdings_at_level(&mut **tx, user_id, level.as_str()).await?;
         if at_level >= *limit {
             return Err(AppError::field(
                 field,
@@ -299,21 +295,11 @@ pub async fn reclaim_due(state: &AppState) -> AppResult<usize> {
     for (id, owner, reason) in due {
         let mut tx = state.db.begin().await?;
         // Re-check inside the transaction: an activity may have just moved the time.
-        let mut sql = Sql::new("SELECT COUNT(*) FROM customers WHERE id = ");
-        sql.bind(id)
-            .push(" AND owner_id = ")
-            .bind(owner)
-            .push(" AND reclaim_at <= ")
-            .bind(now_ms)
-            .push(" AND locked = 0");
-        if sql.query_scalar::<i64>().fetch_one(&mut *tx).await? == 0 {
+        if !pool::still_due(&mut tx, id, owner, now_ms).await? {
             continue;
         }
         pool::set_owner(&mut tx, id, Some(owner), None, owner, now_ms).await?;
-        let mut clear =
-            Sql::new("UPDATE customers SET reclaim_at = NULL, reclaim_reason = NULL WHERE id = ");
-        clear.bind(id);
-        clear.query().execute(&mut *tx).await?;
+        pool::clear_reclaim(&mut tx, id).await?;
         pool::record(
             &mut tx,
             id,

@@ -364,3 +364,50 @@ pub async fn insert_form(
         .push(") RETURNING id");
     sql.query_scalar::<i64>().fetch_one(conn).await
 }
+
+/// Of `rep_ids`, the active reps holding fewer than `holding_limit` live customers.
+pub async fn active_reps_under(
+    conn: &mut AnyConnection,
+    rep_ids: &[i64],
+    holding_limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut sql =
+        Sql::new("SELECT u.id FROM users u WHERE u.active = 1 AND u.role = 'rep' AND u.id IN (");
+    for (i, id) in rep_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*id);
+    }
+    sql.push(") AND (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id AND c.deleted_at IS NULL) < ")
+        .bind(holding_limit);
+    sql.query_scalar::<i64>().fetch_all(conn).await
+}
+
+/// A call, visit or message with a lead, on the lead's story.
+pub async fn log_contact(
+    conn: &mut AnyConnection,
+    lead_id: i64,
+    kind: &str,
+    summary: &str,
+    by: i64,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new(
+        "INSERT INTO activities (lead_id, kind, summary, occurred_at, user_id, created_at) VALUES (",
+    );
+    sql.bind(lead_id)
+        .push(", ")
+        .bind(kind)
+        .push(", ")
+        .bind(summary)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(by)
+        .push(", ")
+        .bind(now_ms)
+        .push(")");
+    sql.query().execute(conn).await?;
+    Ok(())
+}

@@ -139,3 +139,42 @@ pub async fn due_for_reclaim<'e>(
     sql.bind(now_ms).push(" AND owner_id IS NOT NULL AND deleted_at IS NULL AND locked = 0 ORDER BY reclaim_at LIMIT ").bind(limit);
     sql.query_as::<(i64, i64, String)>().fetch_all(ex).await
 }
+
+/// How many live customers of `level` a user holds.
+pub async fn holdings_at_level(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    level: &str,
+) -> Result<i64, sqlx::Error> {
+    let mut sql =
+        Sql::new("SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id = ");
+    sql.bind(user_id).push(" AND level = ").bind(level);
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}
+
+/// Whether a customer is still due to return to the pool from `owner` (an activity may
+/// have just moved its time, or someone locked it).
+pub async fn still_due(
+    conn: &mut AnyConnection,
+    id: i64,
+    owner: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM customers WHERE id = ");
+    sql.bind(id)
+        .push(" AND owner_id = ")
+        .bind(owner)
+        .push(" AND reclaim_at <= ")
+        .bind(now_ms)
+        .push(" AND locked = 0");
+    Ok(sql.query_scalar::<i64>().fetch_one(conn).await? > 0)
+}
+
+/// Forgets a customer's reclaim time (it has returned to the pool).
+pub async fn clear_reclaim(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    let mut sql =
+        Sql::new("UPDATE customers SET reclaim_at = NULL, reclaim_reason = NULL WHERE id = ");
+    sql.bind(id);
+    sql.query().execute(conn).await?;
+    Ok(())
+}
