@@ -200,7 +200,7 @@ async fn within_limits(
         ));
     }
     if let Some(limit) = rules.level_limits.get(level.as_str()) {
-        let at_level = pool::holdings_at_level(&mut **tx, user_id, level.as_str()).await?;
+        let at_level = pool::holdings_at_level(tx, user_id, level.as_str()).await?;
         if at_level >= *limit {
             return Err(AppError::field(
                 field,
