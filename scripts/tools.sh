@@ -14,7 +14,7 @@ ensure_rust_tools() {
     rustup target add wasm32-unknown-unknown
   fi
   # The wasm-bindgen CLI must equal the crate's version to the patch. It is the only tool
-  # built from source (about 5 minutes, once); the site is built by `build_site` below
+  # built from source (about 2 minutes, once); the site is built by `build_site` below
   # with plain cargo, so cargo-leptos is needed only for `cargo leptos watch`.
   local want
   want="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
@@ -36,20 +36,18 @@ ensure_rust_tools() {
 # Debug builds carry `--cfg erase_components`, as cargo-leptos gives them, so `cargo test`
 # and clippy reuse the same artifacts.
 build_site() {
-  local mode="${1:-debug}" site="$ROOT/target/site" wasm
-  local pkg="$site/pkg"
+  local mode="${1:-debug}" site="$ROOT/target/site"
+  local pkg="$site/pkg" flags="--cfg erase_components" out=debug
+  local front=(--no-default-features) server=()
+  if [ "$mode" = release ]; then
+    flags="" out=wasm-release front+=(--profile wasm-release) server=(--release)
+  fi
   mkdir -p "$pkg"
   leptos_env
-  if [ "$mode" = release ]; then
-    cargo build -p frontend --lib --target wasm32-unknown-unknown --target-dir "$ROOT/target/front" \
-      --no-default-features --profile wasm-release
-    wasm="$ROOT/target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm"
-  else
-    RUSTFLAGS="--cfg erase_components" cargo build -p frontend --lib --target wasm32-unknown-unknown \
-      --target-dir "$ROOT/target/front" --no-default-features
-    wasm="$ROOT/target/front/wasm32-unknown-unknown/debug/frontend.wasm"
-  fi
-  wasm-bindgen --target web --no-typescript --out-name tandem --out-dir "$pkg" "$wasm"
+  RUSTFLAGS="$flags" cargo build -p frontend --lib --target wasm32-unknown-unknown \
+    --target-dir "$ROOT/target/front" "${front[@]}"
+  wasm-bindgen --target web --no-typescript --out-name tandem --out-dir "$pkg" \
+    "$ROOT/target/front/wasm32-unknown-unknown/$out/frontend.wasm"
   # Leptos's hydration script loads pkg/tandem.wasm when LEPTOS_OUTPUT_NAME was set.
   mv "$pkg/tandem_bg.wasm" "$pkg/tandem.wasm"
   if [ "$mode" = release ]; then
@@ -58,11 +56,7 @@ build_site() {
   fi
   cp "$ROOT/style/main.css" "$pkg/tandem.css"
   cp -r "$ROOT/public/." "$site/"
-  if [ "$mode" = release ]; then
-    cargo build -p server --bin tandem --no-default-features --release
-  else
-    RUSTFLAGS="--cfg erase_components" cargo build -p server --bin tandem --no-default-features
-  fi
+  RUSTFLAGS="$flags" cargo build -p server --bin tandem --no-default-features "${server[@]}"
 }
 
 ensure_node_tools() {
@@ -85,8 +79,8 @@ ensure_chromium() {
   fi
 }
 
-# The same compile-time environment cargo-leptos uses, so that `cargo test` reuses the
-# artifacts of `cargo leptos build` instead of rebuilding every crate.
+# The compile-time environment of `build_site` (the one cargo-leptos uses too), so that
+# `cargo test` reuses its artifacts instead of rebuilding every crate.
 leptos_env() {
   export LEPTOS_OUTPUT_NAME=tandem
   export LEPTOS_SITE_ROOT=target/site

@@ -203,8 +203,7 @@ pub fn router(state: ServerState) -> Router {
         )
         .merge(pages)
         // Innermost first: who is asking, after the cross-site guard and the address.
-        .layer(axum::middleware::from_fn(crate::sfn::refuse_unknown_fields))
-        .layer(axum::middleware::from_fn(crate::sfn::refusal_status))
+        .layer(axum::middleware::from_fn(crate::sfn::door))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::middleware::resolve_viewer,

@@ -66,6 +66,15 @@ fn expected(rule: Rule, role: Role, role_is_manager: bool, got: StatusCode) -> b
     }
 }
 
+/// A settings form with every number field unreadable, from the given version.
+fn unreadable(fields: &[&'static str], version: &str) -> Vec<(&'static str, String)> {
+    fields
+        .iter()
+        .map(|k| (*k, "x".to_string()))
+        .chain([("version", version.to_string())])
+        .collect()
+}
+
 /// A server function's name, the form it is sent, and the rule its answer must follow.
 type Call = (&'static str, Vec<(&'static str, String)>, Rule);
 
@@ -112,68 +121,64 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
             ("settings", vec![], Rule::Admin),
             (
                 "save_pool_rules",
-                [
-                    "holding_limit",
-                    "daily_claim_cap",
-                    "reclaim_cooldown_days",
-                    "no_follow_up_days",
-                    "no_win_days",
-                    "warning_days",
-                    "level_a",
-                    "level_b",
-                    "level_c",
-                ]
-                .iter()
-                .map(|k| (*k, "x".to_string()))
-                .chain([("version", version.clone())])
-                .collect(),
+                unreadable(
+                    &[
+                        "holding_limit",
+                        "daily_claim_cap",
+                        "reclaim_cooldown_days",
+                        "no_follow_up_days",
+                        "no_win_days",
+                        "warning_days",
+                        "level_a",
+                        "level_b",
+                        "level_c",
+                    ],
+                    &version,
+                ),
                 Rule::Admin,
             ),
             (
                 "save_lead_rules",
-                [
-                    "first_contact_hours",
-                    "urgent_first_contact_hours",
-                    "urgent_sources",
-                    "mql_timeout_days",
-                ]
-                .iter()
-                .map(|k| (*k, "x".to_string()))
-                .chain([("version", version.clone())])
-                .collect(),
+                unreadable(
+                    &[
+                        "first_contact_hours",
+                        "urgent_first_contact_hours",
+                        "urgent_sources",
+                        "mql_timeout_days",
+                    ],
+                    &version,
+                ),
                 Rule::Admin,
             ),
             (
                 "save_alert_rules",
-                [
-                    "follow_up_overdue_hours",
-                    "lead_sla_warning_percent",
-                    "silent_customer_days",
-                    "stage_initial",
-                    "stage_needs",
-                    "stage_proposal",
-                    "stage_negotiation",
-                    "post_sale_check_days",
-                    "renewal_days",
-                ]
-                .iter()
-                .map(|k| (*k, "x".to_string()))
-                .chain([("version", version.clone())])
-                .collect(),
+                unreadable(
+                    &[
+                        "follow_up_overdue_hours",
+                        "lead_sla_warning_percent",
+                        "silent_customer_days",
+                        "stage_initial",
+                        "stage_needs",
+                        "stage_proposal",
+                        "stage_negotiation",
+                        "post_sale_check_days",
+                        "renewal_days",
+                    ],
+                    &version,
+                ),
                 Rule::Admin,
             ),
             (
                 "save_pipeline_rules",
-                [
-                    "probability_initial",
-                    "probability_needs",
-                    "probability_proposal",
-                    "probability_negotiation",
-                ]
-                .iter()
-                .map(|k| (*k, "x".to_string()))
-                .chain([("version", version.clone())])
-                .collect(),
+                unreadable(
+                    &[
+                        "probability_initial",
+                        "probability_needs",
+                        "probability_proposal",
+                        "probability_negotiation",
+                    ],
+                    &version,
+                ),
                 Rule::Admin,
             ),
             (

@@ -86,12 +86,9 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewContact) -> App
         Err(e) => return Err(e),
     }
     check.finish()?;
-    let id = insert_new(&mut tx, viewer, input.customer_id, &fields, now).await?;
+    let created = insert_new(&mut tx, viewer, input.customer_id, &fields, now).await?;
     crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, input.customer_id)
         .await?;
-    let created = store::get(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
     tx.commit().await?;
     Ok(created)
 }
@@ -208,9 +205,11 @@ pub(super) async fn insert_new(
     customer_id: i64,
     fields: &ContactFields,
     now: i64,
-) -> AppResult<i64> {
+) -> AppResult<Contact> {
     let id = store::insert(&mut *tx, customer_id, fields, viewer.user_id, now).await?;
-    let created = store::get(&mut *tx, viewer, id, Access::Read).await?;
+    let created = store::get(&mut *tx, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::Internal)?;
     audit::record(
         &mut *tx,
         Some(viewer),
@@ -219,10 +218,10 @@ pub(super) async fn insert_new(
             entity_type: "contact",
             entity_id: id,
             before: None,
-            after: created.as_ref().and_then(snapshot),
+            after: snapshot(&created),
         },
         now,
     )
     .await?;
-    Ok(id)
+    Ok(created)
 }

@@ -270,11 +270,6 @@ fn opt_field(check: &mut Check, field: &str, v: Option<&str>, max: usize) -> Opt
     check.field(field, optional_text(v.unwrap_or(""), max))
 }
 
-/// Whether `owner` may be made the owner by this viewer.
-async fn owner_allowed(conn: &mut AnyConnection, viewer: &Viewer, owner: i64) -> AppResult<bool> {
-    Ok(crate::ssr::store::users::is_assignable_owner(conn, viewer, owner).await?)
-}
-
 pub async fn create(state: &AppState, viewer: &Viewer, input: NewCustomer) -> AppResult<Customer> {
     if !can_edit_customers(viewer.role) {
         return Err(AppError::Forbidden);
@@ -336,7 +331,9 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewCustomer) -> Ap
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     if let Some(owner) = fields.owner_id {
-        if viewer.role != Role::Rep && !owner_allowed(&mut tx, viewer, owner).await? {
+        if viewer.role != Role::Rep
+            && !crate::ssr::store::users::is_assignable_owner(&mut tx, viewer, owner).await?
+        {
             check.fail("owner_id", "choose an active rep or manager in your team");
         }
     }
@@ -392,7 +389,11 @@ pub(super) async fn insert_new(
 ) -> AppResult<(Customer, Option<i64>)> {
     let id = store::insert(&mut *tx, fields, viewer.user_id, now).await?;
     let contact_id = match contact {
-        Some(k) => Some(super::contacts::insert_new(&mut *tx, viewer, id, k, now).await?),
+        Some(k) => Some(
+            super::contacts::insert_new(&mut *tx, viewer, id, k, now)
+                .await?
+                .id,
+        ),
         None => None,
     };
     crate::ssr::store::search::reindex_customer(&mut *tx, state.db.backend, id).await?;

@@ -12,12 +12,7 @@ pub async fn is_assignable_owner(
     viewer: &Viewer,
     user_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.role IN ('rep','manager') AND u.id = ",
-    );
-    sql.bind(user_id);
-    crate::ssr::store::scope::assignable_users_scope(&mut sql, viewer, "u.id");
-    Ok(sql.query_scalar::<i64>().fetch_one(conn).await? > 0)
+    is_active_in_scope(conn, viewer, user_id, "AND u.role IN ('rep','manager') ").await
 }
 
 /// Whether `user_id` is an active user of any role this viewer may give work to (their
@@ -27,8 +22,19 @@ pub async fn is_active_team_member(
     viewer: &Viewer,
     user_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 AND u.id = ");
-    sql.bind(user_id);
+    is_active_in_scope(conn, viewer, user_id, "").await
+}
+
+/// Whether `user_id` is active, within the viewer's assignable scope and `roles` (a fixed
+/// SQL condition written here, never user input).
+async fn is_active_in_scope(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    user_id: i64,
+    roles: &'static str,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE u.active = 1 ");
+    sql.push(roles).push("AND u.id = ").bind(user_id);
     crate::ssr::store::scope::assignable_users_scope(&mut sql, viewer, "u.id");
     Ok(sql.query_scalar::<i64>().fetch_one(conn).await? > 0)
 }
