@@ -19,7 +19,7 @@ pub struct CustomerListParams {
 
 #[server(prefix = "/sfn", endpoint = "customers")]
 pub async fn list_customers(p: CustomerListParams) -> Result<Page<Customer>, AppError> {
-    let query = services::customers::CustomerQuery {
+    let query = services::customer_list::CustomerQuery {
         q: p.q,
         owner_id: p.owner_id,
         pool: p.pool,
@@ -33,7 +33,7 @@ pub async fn list_customers(p: CustomerListParams) -> Result<Page<Customer>, App
         cursor: p.cursor,
         limit: Some(30),
     };
-    services::customers::list(&app_state()?, &current_viewer()?, query).await
+    services::customer_list::list(&app_state()?, &current_viewer()?, query).await
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -78,7 +78,7 @@ pub async fn convert_lead(id: i64, version: i64) -> Result<Conversion, AppError>
         version,
         opportunity_name: None,
     };
-    services::leads::convert(&app_state()?, &current_viewer()?, id, r).await
+    services::lead_conversion::convert(&app_state()?, &current_viewer()?, id, r).await
 }
 
 /// A manager hands a lead to a rep of their team.

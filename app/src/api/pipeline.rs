@@ -18,10 +18,10 @@ pub async fn get_deal(id: i64) -> Result<DealDetail, AppError> {
     let state = app_state()?;
     let viewer = current_viewer()?;
     let deal = services::deals::get(&state, &viewer, id).await?;
-    let contracts = services::deals::contracts(
+    let contracts = services::contracts::contracts(
         &state,
         &viewer,
-        services::deals::ContractQuery {
+        services::contracts::ContractQuery {
             opportunity_id: Some(id),
             ..Default::default()
         },
@@ -78,12 +78,12 @@ pub async fn request_contract(
         start_date,
         end_date,
     };
-    services::deals::request_contract(&app_state()?, &current_viewer()?, input).await
+    services::contracts::request_contract(&app_state()?, &current_viewer()?, input).await
 }
 
 #[server(prefix = "/sfn", endpoint = "decide_contract")]
 pub async fn decide_contract(id: i64, approve: bool) -> Result<Contract, AppError> {
-    services::deals::decide_contract(&app_state()?, &current_viewer()?, id, approve).await
+    services::contracts::decide_contract(&app_state()?, &current_viewer()?, id, approve).await
 }
 
 #[server(prefix = "/sfn", endpoint = "pending_contracts")]
@@ -92,11 +92,11 @@ pub async fn pending_contracts() -> Result<Vec<Contract>, AppError> {
     if !crate::domain::scope::can_decide_contracts(viewer.role) {
         return Ok(Vec::new());
     }
-    let q = services::deals::ContractQuery {
+    let q = services::contracts::ContractQuery {
         status: Some("pending".into()),
         ..Default::default()
     };
-    services::deals::contracts(&app_state()?, &viewer, q).await
+    services::contracts::contracts(&app_state()?, &viewer, q).await
 }
 
 #[server(prefix = "/sfn", endpoint = "create_deal")]

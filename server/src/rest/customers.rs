@@ -3,7 +3,8 @@ use super::error::ApiResult;
 use super::extract::{ApiJson, ApiQuery, Auth, Id};
 use crate::startup::ServerState;
 use app::model::{AssignRequest, Customer, CustomerPatch, NewCustomer, Page, ReleaseRequest};
-use app::ssr::services::customers::{self as service, CustomerQuery};
+use app::ssr::services::customer_list::{self, CustomerQuery};
+use app::ssr::services::customers as service;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -16,7 +17,7 @@ pub async fn list(
     Auth(v): Auth,
     ApiQuery(q): ApiQuery<CustomerQuery>,
 ) -> ApiResult<Json<Page<Customer>>> {
-    Ok(Json(service::list(&s.app, &v, q).await?))
+    Ok(Json(customer_list::list(&s.app, &v, q).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = i64, Path)),

@@ -3,7 +3,8 @@ use super::error::ApiResult;
 use super::extract::{ApiJson, ApiQuery, Auth, Id};
 use crate::startup::ServerState;
 use app::model::{Contract, NewContract, NewOpportunity, Opportunity, Page, StageMove};
-use app::ssr::services::deals::{self as service, ContractQuery, OpportunityQuery};
+use app::ssr::services::contracts::{self, ContractQuery};
+use app::ssr::services::deals::{self as service, OpportunityQuery};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -57,7 +58,7 @@ pub async fn contracts(
     Auth(v): Auth,
     ApiQuery(q): ApiQuery<ContractQuery>,
 ) -> ApiResult<Json<Vec<Contract>>> {
-    Ok(Json(service::contracts(&s.app, &v, q).await?))
+    Ok(Json(contracts::contracts(&s.app, &v, q).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "pipeline", params(("id" = i64, Path)), responses((status = 200, body = Contract), (status = 404)))]
@@ -66,7 +67,7 @@ pub async fn contract(
     Auth(v): Auth,
     Id(id): Id,
 ) -> ApiResult<Json<Contract>> {
-    Ok(Json(service::contract(&s.app, &v, id).await?))
+    Ok(Json(contracts::contract(&s.app, &v, id).await?))
 }
 
 /// Requests a contract for a deal; it waits for a manager.
@@ -79,7 +80,7 @@ pub async fn request_contract(
 ) -> ApiResult<(StatusCode, Json<Contract>)> {
     Ok((
         StatusCode::CREATED,
-        Json(service::request_contract(&s.app, &v, body).await?),
+        Json(contracts::request_contract(&s.app, &v, body).await?),
     ))
 }
 
@@ -91,7 +92,9 @@ pub async fn approve(
     Auth(v): Auth,
     Id(id): Id,
 ) -> ApiResult<Json<Contract>> {
-    Ok(Json(service::decide_contract(&s.app, &v, id, true).await?))
+    Ok(Json(
+        contracts::decide_contract(&s.app, &v, id, true).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/contracts/{id}/reject", tag = "pipeline", params(("id" = i64, Path)),
@@ -101,5 +104,7 @@ pub async fn reject(
     Auth(v): Auth,
     Id(id): Id,
 ) -> ApiResult<Json<Contract>> {
-    Ok(Json(service::decide_contract(&s.app, &v, id, false).await?))
+    Ok(Json(
+        contracts::decide_contract(&s.app, &v, id, false).await?,
+    ))
 }

@@ -7,8 +7,10 @@ use app::model::{
     AssignRequest, Conversion, ConvertRequest, DisqualifyRequest, Lead, LeadContact, LeadForm,
     LeadFormPatch, NewLead, NewLeadForm, Page, PublicLead, QualifyRequest,
 };
+use app::ssr::services::lead_conversion;
 use app::ssr::services::lead_forms;
-use app::ssr::services::leads::{self as service, LeadQuery, PublicOutcome};
+use app::ssr::services::leads::{self as service, LeadQuery};
+use app::ssr::services::public_leads::{self, PublicOutcome};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -48,7 +50,7 @@ pub async fn public(
     Extension(ip): Extension<ClientIp>,
     ApiJson(body): ApiJson<PublicLead>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-    match service::create_public(&s.app, body, &ip.0).await? {
+    match public_leads::create_public(&s.app, body, &ip.0).await? {
         PublicOutcome::Stored(_) | PublicOutcome::Ignored => Ok((
             StatusCode::ACCEPTED,
             Json(serde_json::json!({"status": "received"})),
@@ -87,7 +89,7 @@ pub async fn convert(
     Id(id): Id,
     ApiJson(body): ApiJson<ConvertRequest>,
 ) -> ApiResult<Json<Conversion>> {
-    Ok(Json(service::convert(&s.app, &v, id, body).await?))
+    Ok(Json(lead_conversion::convert(&s.app, &v, id, body).await?))
 }
 
 /// Logs a call or message to the lead; the first stops the first-contact clock.

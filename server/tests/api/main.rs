@@ -5,6 +5,8 @@ mod helpers;
 
 mod alerts;
 mod auth;
+mod contacts;
+mod customer_lists;
 mod customers;
 mod delivery;
 mod follow_ups;

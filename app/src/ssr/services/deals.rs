@@ -1,7 +1,7 @@
 //! The pipeline: deals move through stages only when the stage's entry criteria are met;
 //! "won" needs a contract a manager approved, and approving one wins its deal.
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
-use crate::domain::pipeline::{missing_for, DealFacts, PipelineRules, Stage, WON_PROBABILITY};
+use crate::domain::pipeline::{missing_for, DealFacts, PipelineRules, Stage};
 use crate::domain::validate::{optional_text, required_text};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::model::*;
@@ -56,7 +56,7 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Opport
         .ok_or(AppError::NotFound)
 }
 
-fn check_date(check: &mut Check, field: &str, v: Option<&str>) -> Option<String> {
+pub(super) fn check_date(check: &mut Check, field: &str, v: Option<&str>) -> Option<String> {
     let v = v.map(str::trim).filter(|s| !s.is_empty())?;
     match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
         Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
@@ -67,7 +67,7 @@ fn check_date(check: &mut Check, field: &str, v: Option<&str>) -> Option<String>
     }
 }
 
-fn check_amount(check: &mut Check, v: Option<i64>) -> Option<i64> {
+pub(super) fn check_amount(check: &mut Check, v: Option<i64>) -> Option<i64> {
     match v {
         Some(a) if !(1..=100_000_000_000_000).contains(&a) => {
             check.fail("amount_minor", "a positive amount in fen (1 yuan = 100)");
@@ -180,7 +180,11 @@ pub(super) async fn insert_new(
     Ok(created)
 }
 
-async fn writable(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> AppResult<Opportunity> {
+pub(super) async fn writable(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<Opportunity> {
     match store::get(&mut *conn, viewer, id, Access::Write).await? {
         Some(o) => Ok(o),
         None => match store::get(&mut *conn, viewer, id, Access::Read).await? {
@@ -331,7 +335,7 @@ pub async fn move_stage(
 }
 
 /// What the stage criteria look at, as the deal stands.
-fn facts_of(deal: &Opportunity, has_approved_contract: bool) -> DealFacts {
+pub(super) fn facts_of(deal: &Opportunity, has_approved_contract: bool) -> DealFacts {
     DealFacts {
         pain_points: deal.pain_points.clone(),
         decision_maker: deal.decision_maker.clone(),
@@ -344,233 +348,13 @@ fn facts_of(deal: &Opportunity, has_approved_contract: bool) -> DealFacts {
     }
 }
 
-async fn refresh_customer_reclaim(conn: &mut AnyConnection, customer_id: i64) -> AppResult<()> {
+pub(super) async fn refresh_customer_reclaim(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+) -> AppResult<()> {
     let rules = super::pool::rules(&mut *conn).await?;
     crate::ssr::store::pool::refresh_reclaim(conn, Some(customer_id), &rules).await?;
     Ok(())
-}
-
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ContractQuery {
-    /// pending | approved | rejected
-    pub status: Option<String>,
-    pub opportunity_id: Option<i64>,
-}
-
-pub async fn contracts(
-    state: &AppState,
-    viewer: &Viewer,
-    q: ContractQuery,
-) -> AppResult<Vec<Contract>> {
-    let status = match q.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(
-            Approval::parse(s)
-                .ok_or_else(|| AppError::field("status", "choose pending, approved or rejected"))?,
-        ),
-    };
-    Ok(store::contracts(&state.db.read, viewer, status, q.opportunity_id, 200).await?)
-}
-
-pub async fn contract(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Contract> {
-    store::contract(&state.db.read, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// A rep asks for a contract on an open deal; it waits for a manager's approval.
-pub async fn request_contract(
-    state: &AppState,
-    viewer: &Viewer,
-    input: NewContract,
-) -> AppResult<Contract> {
-    let now = state.clock.now();
-    let now_ms = now.timestamp_millis();
-    let mut check = Check::new();
-    let start = check_date(&mut check, "start_date", Some(&input.start_date));
-    let end = check_date(&mut check, "end_date", Some(&input.end_date));
-    if input.start_date.trim().is_empty() {
-        check.fail("start_date", "a date like 2026-12-31");
-    }
-    if input.end_date.trim().is_empty() {
-        check.fail("end_date", "a date like 2026-12-31");
-    }
-    if let (Some(s), Some(e)) = (&start, &end) {
-        if e <= s {
-            check.fail("end_date", "must be after the start date");
-        }
-    }
-    let amount = check_amount(&mut check, input.amount_minor);
-    let mut tx = state.db.begin().await?;
-    let deal = match writable(&mut tx, viewer, input.opportunity_id).await {
-        Ok(d) => Some(d),
-        Err(AppError::NotFound) => {
-            check.fail("opportunity_id", "no such deal");
-            None
-        }
-        Err(e) => return Err(e),
-    };
-    if let Some(d) = &deal {
-        if d.stage.is_closed() {
-            check.fail("opportunity_id", "this deal is closed");
-        }
-        if amount.or(d.amount_minor).is_none() {
-            check.fail(
-                "amount_minor",
-                "give the contract's amount (the deal has none)",
-            );
-        }
-    }
-    check.finish()?;
-    let deal = deal.ok_or(AppError::NotFound)?;
-    let draft = Contract {
-        id: 0,
-        customer_id: deal.customer_id,
-        customer_name: deal.customer_name.clone(),
-        opportunity_id: Some(deal.id),
-        amount_minor: amount.or(deal.amount_minor).unwrap_or_default(),
-        currency: deal.currency.clone(),
-        start_date: start.unwrap_or_default(),
-        end_date: end.unwrap_or_default(),
-        approval_status: Approval::Pending,
-        approved_by: None,
-        approved_at: None,
-        owner_id: deal.owner_id,
-        owner_name: None,
-        created_at: now,
-        version: 1,
-    };
-    let id = store::insert_contract(&mut tx, &draft, viewer.user_id, now_ms).await?;
-    let created = store::contract(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: "requested",
-            entity_type: "contract",
-            entity_id: id,
-            before: None,
-            after: snapshot(&created),
-        },
-        now_ms,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(created)
-}
-
-/// A manager (of the deal owner's team) or an admin decides a pending contract. Approval
-/// wins its deal in the same transaction.
-pub async fn decide_contract(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-    approve: bool,
-) -> AppResult<Contract> {
-    let now = state.clock.now();
-    let now_ms = now.timestamp_millis();
-    let mut tx = state.db.begin().await?;
-    let current = match store::contract(&mut *tx, viewer, id, Access::Write).await? {
-        Some(k) => k,
-        None => {
-            return match store::contract(&mut *tx, viewer, id, Access::Read).await? {
-                Some(_) => Err(AppError::Forbidden),
-                None => Err(AppError::NotFound),
-            }
-        }
-    };
-    if !crate::domain::scope::can_decide_contracts(viewer.role) {
-        return Err(AppError::Forbidden);
-    }
-    let deal = match current.opportunity_id {
-        Some(opp_id) => store::get(&mut *tx, viewer, opp_id, Access::Read).await?,
-        None => None,
-    };
-    // The control exists so nobody "signs" a deal alone: the owner's own contract goes to
-    // the manager above them, or an admin.
-    if current.owner_id == Some(viewer.user_id)
-        || deal
-            .as_ref()
-            .is_some_and(|d| d.owner_id == Some(viewer.user_id))
-    {
-        return Err(AppError::Forbidden);
-    }
-    if current.approval_status != Approval::Pending {
-        return Err(AppError::Conflict(
-            serde_json::to_value(&current).unwrap_or_default(),
-        ));
-    }
-    let to = if approve {
-        Approval::Approved
-    } else {
-        Approval::Rejected
-    };
-    if !store::decide_contract(&mut tx, id, current.version, to, viewer.user_id, now_ms).await? {
-        let latest = store::contract(&mut *tx, viewer, id, Access::Read)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
-        ));
-    }
-    if approve {
-        if let Some(mut deal) = deal {
-            let opp_id = deal.id;
-            if deal.amount_minor.is_none() {
-                deal.amount_minor = Some(current.amount_minor);
-            }
-            // Approval wins the deal only where the stage criteria already allow "won"
-            // (normally from negotiation); otherwise the deal stays where it is and its
-            // owner moves it on once the proposal and negotiation facts are in.
-            let rules = rules(&mut *tx).await?;
-            let ready =
-                missing_for(deal.stage, Stage::Won, &facts_of(&deal, true), &rules).is_empty();
-            if ready {
-                let version = deal.version;
-                deal.stage = Stage::Won;
-                deal.probability = WON_PROBABILITY;
-                deal.won_at = Some(now);
-                store::update(&mut tx, &deal, version, true, viewer.user_id, now_ms).await?;
-                store::record_stage(&mut tx, opp_id, Stage::Won, Some(viewer.user_id), now_ms)
-                    .await?;
-                refresh_customer_reclaim(&mut tx, deal.customer_id).await?;
-                audit::record(
-                    &mut tx,
-                    Some(viewer),
-                    Change {
-                        action: "stage_changed",
-                        entity_type: "opportunity",
-                        entity_id: opp_id,
-                        before: None,
-                        after: Some(serde_json::json!({"stage": "won", "by_contract": id})),
-                    },
-                    now_ms,
-                )
-                .await?;
-            }
-        }
-    }
-    let after = store::contract(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: to.as_str(),
-            entity_type: "contract",
-            entity_id: id,
-            before: snapshot(&current),
-            after: snapshot(&after),
-        },
-        now_ms,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
 }
 
 /// Open deals (and those won in the last 30 days) with this month's and quarter's weighted

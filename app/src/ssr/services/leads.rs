@@ -1,12 +1,13 @@
-//! Leads: capture (in the app, over REST, from public web forms), routing by assignment
-//! rules, the lifecycle new → MQL → SQL → converted / disqualified, first contact, and the
-//! MQL qualification timeout that returns a lead to the pool. Every transition is audited.
+//! Leads: capture (in the app, over REST; public web forms in `public_leads`), routing by
+//! assignment rules, the lifecycle new → MQL → SQL → disqualified (converted in
+//! `lead_conversion`), first contact, and the MQL qualification timeout that returns a
+//! lead to the pool. Every transition is audited.
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
-use crate::domain::leads::{round_robin, AssignmentRule, LeadFacts, LeadRules, LeadStatus};
+use crate::domain::leads::{LeadFacts, LeadRules, LeadStatus};
 use crate::domain::validate::{normalize_email, normalize_phone, optional_text, required_text};
 use crate::error::{AppError, AppResult};
 use crate::model::*;
-use crate::ssr::auth::{token_hash, Viewer};
+use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::leads::{self as store, InsertLead, LeadFilter};
@@ -19,15 +20,9 @@ pub const ASSIGNMENT_SETTING: &str = "lead_assignment";
 pub(crate) const SOURCES: [&str; 7] = [
     "web_form", "event", "referral", "import", "api", "trial", "demo",
 ];
-/// Public form submissions allowed per client address per 10 minutes.
-const PUBLIC_PER_ADDRESS: i64 = 5;
 
 pub async fn rules(conn: &mut AnyConnection) -> AppResult<LeadRules> {
     Ok(settings::get::<LeadRules>(&mut *conn, RULES_SETTING).await?)
-}
-
-pub async fn assignment_rules(conn: &mut AnyConnection) -> AppResult<Vec<AssignmentRule>> {
-    Ok(settings::get::<Vec<AssignmentRule>>(&mut *conn, ASSIGNMENT_SETTING).await?)
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -68,19 +63,19 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Lead> 
 }
 
 /// Validated contact fields of a new lead.
-struct LeadInput {
-    name: String,
-    company: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-    region: Option<String>,
-    industry: Option<String>,
-    product_line: Option<String>,
+pub(super) struct LeadInput {
+    pub(super) name: String,
+    pub(super) company: Option<String>,
+    pub(super) phone: Option<String>,
+    pub(super) email: Option<String>,
+    pub(super) region: Option<String>,
+    pub(super) industry: Option<String>,
+    pub(super) product_line: Option<String>,
 }
 
 // One argument per captured field, shared by the app and the public form.
 #[allow(clippy::too_many_arguments)]
-fn check_input(
+pub(super) fn check_input(
     check: &mut Check,
     name: &str,
     company: Option<&str>,
@@ -112,43 +107,19 @@ fn check_input(
     }
 }
 
-/// Reps in `rep_ids` who may take a lead now: active reps under their holding limit.
-async fn eligible_reps(conn: &mut AnyConnection, rep_ids: &[i64]) -> AppResult<Vec<i64>> {
-    if rep_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let limit = super::pool::rules(&mut *conn).await?.holding_limit;
-    Ok(store::active_reps_under(conn, rep_ids, limit).await?)
+pub(super) struct Capture<'a> {
+    pub(super) input: LeadInput,
+    pub(super) source: String,
+    pub(super) owner: Option<i64>,
+    pub(super) actor: Option<&'a Viewer>,
+    pub(super) client_ip: Option<&'a str>,
 }
 
-/// The first matching rule with an eligible rep decides, round robin within its reps;
-/// nothing matching means the pool.
-async fn route(
-    conn: &mut AnyConnection,
-    facts: &LeadFacts<'_>,
-) -> AppResult<(Option<i64>, Option<i64>)> {
-    for (index, rule) in assignment_rules(&mut *conn).await?.iter().enumerate() {
-        if !rule.matches(facts) {
-            continue;
-        }
-        let eligible = eligible_reps(&mut *conn, &rule.rep_ids).await?;
-        let last = store::last_assignee(&mut *conn, index as i64).await?;
-        if let Some(rep) = round_robin(&rule.rep_ids, last, |r| eligible.contains(&r)) {
-            return Ok((Some(rep), Some(index as i64)));
-        }
-    }
-    Ok((None, None))
-}
-
-struct Capture<'a> {
-    input: LeadInput,
-    source: String,
-    owner: Option<i64>,
-    actor: Option<&'a Viewer>,
-    client_ip: Option<&'a str>,
-}
-
-async fn insert(state: &AppState, tx: &mut AnyConnection, c: Capture<'_>) -> AppResult<Lead> {
+pub(super) async fn insert(
+    state: &AppState,
+    tx: &mut AnyConnection,
+    c: Capture<'_>,
+) -> AppResult<Lead> {
     let now = state.clock.now();
     let now_ms = now.timestamp_millis();
     let lead_rules = rules(&mut *tx).await?;
@@ -160,7 +131,7 @@ async fn insert(state: &AppState, tx: &mut AnyConnection, c: Capture<'_>) -> App
     };
     let (owner, rule) = match c.owner {
         Some(o) => (Some(o), None),
-        None => route(&mut *tx, &facts).await?,
+        None => super::lead_routing::route(&mut *tx, &facts).await?,
     };
     let draft = Lead {
         id: 0,
@@ -286,81 +257,11 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewLead) -> AppRes
     Ok(lead)
 }
 
-/// What a public form submission came to.
-pub enum PublicOutcome {
-    Stored(i64),
-    /// A bot filled the honeypot: answered like a success, stored nowhere.
-    Ignored,
-}
-
-/// A submission of a public web form: the form key picks the source; the address is
-/// rate-limited; a filled honeypot is ignored silently.
-pub async fn create_public(
-    state: &AppState,
-    input: PublicLead,
-    ip: &str,
-) -> AppResult<PublicOutcome> {
-    let now_ms = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
-    let Some((_form, source)) =
-        store::form_by_key(&mut *tx, &token_hash(input.form_key.trim())).await?
-    else {
-        return Err(AppError::field(
-            "form_key",
-            "this form is not known or no longer accepts submissions",
-        ));
-    };
-    let recent = store::submissions_since(&mut *tx, ip, now_ms - 10 * 60 * 1000).await?;
-    if recent >= PUBLIC_PER_ADDRESS {
-        return Err(AppError::RateLimited(600));
-    }
-    if input
-        .website
-        .as_deref()
-        .is_some_and(|w| !w.trim().is_empty())
-    {
-        tracing::info!(ip, "public lead honeypot filled; ignored");
-        return Ok(PublicOutcome::Ignored);
-    }
-    let mut check = Check::new();
-    let fields = check_input(
-        &mut check,
-        &input.name,
-        input.company.as_deref(),
-        input.phone.as_deref(),
-        input.email.as_deref(),
-        input.region.as_deref(),
-        input.industry.as_deref(),
-        input.product_line.as_deref(),
-    );
-    if fields.phone.is_none()
-        && fields.email.is_none()
-        && input.phone.as_deref().unwrap_or("").trim().is_empty()
-        && input.email.as_deref().unwrap_or("").trim().is_empty()
-    {
-        check.fail(
-            "phone",
-            "leave a phone number or an email so we can reach you",
-        );
-    }
-    check.finish()?;
-    let lead = insert(
-        state,
-        &mut tx,
-        Capture {
-            input: fields,
-            source,
-            owner: None,
-            actor: None,
-            client_ip: Some(ip),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(PublicOutcome::Stored(lead.id))
-}
-
-async fn writable(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> AppResult<Lead> {
+pub(super) async fn writable(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<Lead> {
     match store::get(&mut *conn, viewer, id, Access::Write).await? {
         Some(l) => Ok(l),
         None => match store::get(&mut *conn, viewer, id, Access::Read).await? {
@@ -370,7 +271,7 @@ async fn writable(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> AppResu
     }
 }
 
-async fn save(
+pub(super) async fn save(
     tx: &mut AnyConnection,
     viewer: Option<&Viewer>,
     before: &Lead,
@@ -557,92 +458,6 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, owner: i64) -> A
     .await?;
     tx.commit().await?;
     Ok(saved)
-}
-
-/// Converts a sales-qualified lead into a customer, a contact and an opportunity, in one
-/// transaction, keeping the link.
-pub async fn convert(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-    r: ConvertRequest,
-) -> AppResult<Conversion> {
-    let now = state.clock.now();
-    let now_ms = now.timestamp_millis();
-    let mut tx = state.db.begin().await?;
-    let current = writable(&mut tx, viewer, id).await?;
-    if current.status != LeadStatus::Sql {
-        return Err(AppError::field(
-            "status",
-            "qualify the lead to SQL (need, budget and timeline confirmed) before converting",
-        ));
-    }
-    if r.version != current.version {
-        return Err(AppError::Conflict(
-            serde_json::to_value(&current).unwrap_or_default(),
-        ));
-    }
-    let owner = current.owner_id.unwrap_or(viewer.user_id);
-    let company = current
-        .company
-        .clone()
-        .unwrap_or_else(|| current.name.clone());
-    let fields = crate::ssr::store::customers::CustomerFields {
-        name_norm: crate::domain::validate::normalize_company(&company),
-        name: company.clone(),
-        industry: current.industry.clone(),
-        region: current.region.clone(),
-        size: None,
-        source: Some(current.source.clone()),
-        level: Level::C,
-        status: CustomerStatus::Prospect,
-        tags: Vec::new(),
-        owner_id: Some(owner),
-        next_follow_up_at: None,
-    };
-    let contact = crate::ssr::store::contacts::ContactFields {
-        name: current.name.clone(),
-        title: None,
-        phone: current.phone.clone(),
-        email: current.email.clone(),
-        wechat: None,
-        decision_maker: false,
-        consent: true,
-    };
-    let (customer, contact_id) =
-        super::customers::insert_new(&mut tx, state, viewer, &fields, Some(&contact), now_ms)
-            .await?;
-    let customer_id = customer.id;
-    let contact_id = contact_id.ok_or(AppError::Internal)?;
-    let opp_name = r
-        .opportunity_name
-        .as_deref()
-        .and_then(|n| optional_text(n, 200).ok().flatten())
-        .unwrap_or_else(|| format!("{company} 商机"));
-    let draft = super::deals::draft_of(&mut tx, &customer, opp_name, Some(owner), now).await?;
-    let opportunity_id = super::deals::insert_new(&mut tx, viewer, &draft, now_ms)
-        .await?
-        .id;
-    let mut next = current.clone();
-    next.status = LeadStatus::Converted;
-    next.converted_customer_id = Some(customer_id);
-    let lead = save(
-        &mut tx,
-        Some(viewer),
-        &current,
-        &next,
-        r.version,
-        "converted",
-        now_ms,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Conversion {
-        lead,
-        customer_id,
-        contact_id,
-        opportunity_id,
-    })
 }
 
 /// The qualification timeout: an MQL not qualified to SQL in time returns to the pool.

@@ -1,0 +1,236 @@
+//! Contracts: a rep asks for one on an open deal; a manager of the deal owner's team (never
+//! the owner) or an admin approves or rejects it, and approval wins the deal in the same
+//! transaction when the deal meets every stage's criteria.
+use super::deals::{check_amount, check_date, facts_of, refresh_customer_reclaim, rules, writable};
+use super::{snapshot, Check};
+use crate::domain::pipeline::{missing_for, Stage, WON_PROBABILITY};
+use crate::error::{AppError, AppResult};
+use crate::model::*;
+use crate::ssr::auth::Viewer;
+use crate::ssr::context::AppState;
+use crate::ssr::store::audit::{self, Change};
+use crate::ssr::store::deals as store;
+use crate::ssr::store::scope::Access;
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContractQuery {
+    /// pending | approved | rejected
+    pub status: Option<String>,
+    pub opportunity_id: Option<i64>,
+}
+
+pub async fn contracts(
+    state: &AppState,
+    viewer: &Viewer,
+    q: ContractQuery,
+) -> AppResult<Vec<Contract>> {
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(
+            Approval::parse(s)
+                .ok_or_else(|| AppError::field("status", "choose pending, approved or rejected"))?,
+        ),
+    };
+    Ok(store::contracts(&state.db.read, viewer, status, q.opportunity_id, 200).await?)
+}
+
+pub async fn contract(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Contract> {
+    store::contract(&state.db.read, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A rep asks for a contract on an open deal; it waits for a manager's approval.
+pub async fn request_contract(
+    state: &AppState,
+    viewer: &Viewer,
+    input: NewContract,
+) -> AppResult<Contract> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut check = Check::new();
+    let start = check_date(&mut check, "start_date", Some(&input.start_date));
+    let end = check_date(&mut check, "end_date", Some(&input.end_date));
+    if input.start_date.trim().is_empty() {
+        check.fail("start_date", "a date like 2026-12-31");
+    }
+    if input.end_date.trim().is_empty() {
+        check.fail("end_date", "a date like 2026-12-31");
+    }
+    if let (Some(s), Some(e)) = (&start, &end) {
+        if e <= s {
+            check.fail("end_date", "must be after the start date");
+        }
+    }
+    let amount = check_amount(&mut check, input.amount_minor);
+    let mut tx = state.db.begin().await?;
+    let deal = match writable(&mut tx, viewer, input.opportunity_id).await {
+        Ok(d) => Some(d),
+        Err(AppError::NotFound) => {
+            check.fail("opportunity_id", "no such deal");
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(d) = &deal {
+        if d.stage.is_closed() {
+            check.fail("opportunity_id", "this deal is closed");
+        }
+        if amount.or(d.amount_minor).is_none() {
+            check.fail(
+                "amount_minor",
+                "give the contract's amount (the deal has none)",
+            );
+        }
+    }
+    check.finish()?;
+    let deal = deal.ok_or(AppError::NotFound)?;
+    let draft = Contract {
+        id: 0,
+        customer_id: deal.customer_id,
+        customer_name: deal.customer_name.clone(),
+        opportunity_id: Some(deal.id),
+        amount_minor: amount.or(deal.amount_minor).unwrap_or_default(),
+        currency: deal.currency.clone(),
+        start_date: start.unwrap_or_default(),
+        end_date: end.unwrap_or_default(),
+        approval_status: Approval::Pending,
+        approved_by: None,
+        approved_at: None,
+        owner_id: deal.owner_id,
+        owner_name: None,
+        created_at: now,
+        version: 1,
+    };
+    let id = store::insert_contract(&mut tx, &draft, viewer.user_id, now_ms).await?;
+    let created = store::contract(&mut *tx, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: "requested",
+            entity_type: "contract",
+            entity_id: id,
+            before: None,
+            after: snapshot(&created),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// A manager (of the deal owner's team) or an admin decides a pending contract. Approval
+/// wins its deal in the same transaction.
+pub async fn decide_contract(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    approve: bool,
+) -> AppResult<Contract> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut tx = state.db.begin().await?;
+    let current = match store::contract(&mut *tx, viewer, id, Access::Write).await? {
+        Some(k) => k,
+        None => {
+            return match store::contract(&mut *tx, viewer, id, Access::Read).await? {
+                Some(_) => Err(AppError::Forbidden),
+                None => Err(AppError::NotFound),
+            }
+        }
+    };
+    if !crate::domain::scope::can_decide_contracts(viewer.role) {
+        return Err(AppError::Forbidden);
+    }
+    let deal = match current.opportunity_id {
+        Some(opp_id) => store::get(&mut *tx, viewer, opp_id, Access::Read).await?,
+        None => None,
+    };
+    // The control exists so nobody "signs" a deal alone: the owner's own contract goes to
+    // the manager above them, or an admin.
+    if current.owner_id == Some(viewer.user_id)
+        || deal
+            .as_ref()
+            .is_some_and(|d| d.owner_id == Some(viewer.user_id))
+    {
+        return Err(AppError::Forbidden);
+    }
+    if current.approval_status != Approval::Pending {
+        return Err(AppError::Conflict(
+            serde_json::to_value(&current).unwrap_or_default(),
+        ));
+    }
+    let to = if approve {
+        Approval::Approved
+    } else {
+        Approval::Rejected
+    };
+    if !store::decide_contract(&mut tx, id, current.version, to, viewer.user_id, now_ms).await? {
+        let latest = store::contract(&mut *tx, viewer, id, Access::Read)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Err(AppError::Conflict(
+            serde_json::to_value(latest).unwrap_or_default(),
+        ));
+    }
+    if approve {
+        if let Some(mut deal) = deal {
+            let opp_id = deal.id;
+            if deal.amount_minor.is_none() {
+                deal.amount_minor = Some(current.amount_minor);
+            }
+            // Approval wins the deal only where the stage criteria already allow "won"
+            // (normally from negotiation); otherwise the deal stays where it is and its
+            // owner moves it on once the proposal and negotiation facts are in.
+            let rules = rules(&mut *tx).await?;
+            let ready =
+                missing_for(deal.stage, Stage::Won, &facts_of(&deal, true), &rules).is_empty();
+            if ready {
+                let version = deal.version;
+                deal.stage = Stage::Won;
+                deal.probability = WON_PROBABILITY;
+                deal.won_at = Some(now);
+                store::update(&mut tx, &deal, version, true, viewer.user_id, now_ms).await?;
+                store::record_stage(&mut tx, opp_id, Stage::Won, Some(viewer.user_id), now_ms)
+                    .await?;
+                refresh_customer_reclaim(&mut tx, deal.customer_id).await?;
+                audit::record(
+                    &mut tx,
+                    Some(viewer),
+                    Change {
+                        action: "stage_changed",
+                        entity_type: "opportunity",
+                        entity_id: opp_id,
+                        before: None,
+                        after: Some(serde_json::json!({"stage": "won", "by_contract": id})),
+                    },
+                    now_ms,
+                )
+                .await?;
+            }
+        }
+    }
+    let after = store::contract(&mut *tx, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: to.as_str(),
+            entity_type: "contract",
+            entity_id: id,
+            before: snapshot(&current),
+            after: snapshot(&after),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
