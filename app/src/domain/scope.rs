@@ -59,7 +59,7 @@ pub fn can_assign_owners(role: Role) -> bool {
     matches!(role, Role::Manager | Role::Admin)
 }
 
-/// Who approves or rejects contracts (never their own deal's; see `services::deals`).
+/// Who approves or rejects contracts (never their own deal's; see `services::contracts`).
 pub fn can_decide_contracts(role: Role) -> bool {
     matches!(role, Role::Manager | Role::Admin)
 }
