@@ -28,10 +28,7 @@ export default defineConfig({
   expect: { timeout: 5_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
-  // One retry in CI while an intermittent fault is open (a page now and then served
-  // without its nonce policy; see docs/security.md): a retried test is reported as flaky,
-  // and a test that fails twice still fails the run.
-  retries: process.env.CI ? 1 : 0,
+  retries: 0,
   workers: process.env.CI ? 2 : undefined,
   reporter: [["list"]],
   use: {

@@ -21,8 +21,6 @@ use leptos_router::{path, SsrMode};
 /// The HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
-    #[cfg(feature = "ssr")]
-    ssr::security::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>

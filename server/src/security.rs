@@ -1,10 +1,11 @@
 //! Guards at the door, for every request: a request id in every log line and response, the
 //! client's address (trusting `X-Forwarded-For` only from configured proxies), refusing
 //! state-changing requests from other sites, and the security headers on every response.
-//! The pages' Content-Security-Policy, with its per-response nonce, is set where the page
-//! is rendered (`app::ssr::security`); other responses get the strict default here.
+//! Every response's Content-Security-Policy is set here: an HTML page's names the nonce
+//! made for its request (which Leptos writes on the page's scripts,
+//! `app::ssr::security::provide_page_nonce`); anything else gets the strict default.
 use crate::startup::ServerState;
-use app::ssr::security::API_POLICY;
+use app::ssr::security::{page_policy, PageNonce, API_POLICY};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{Method, StatusCode};
@@ -209,20 +210,33 @@ pub async fn cross_site_guard(
     next.run(req).await
 }
 
-/// The headers every response carries; a page has set its own Content-Security-Policy.
+/// The policy for a response: a page's names its request's nonce; the rest run nothing.
+fn content_security_policy(headers: &HeaderMap, nonce: &PageNonce) -> HeaderValue {
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("text/html"));
+    if is_page {
+        if let Ok(v) = HeaderValue::from_str(&page_policy(&nonce.0)) {
+            return v;
+        }
+    }
+    HeaderValue::from_static(API_POLICY)
+}
+
+/// The headers every response carries. The request's script nonce is made here, before
+/// routing, so the page rendered for it and its policy share one value.
 pub async fn security_headers(
     State(state): State<ServerState>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
+    let nonce = PageNonce::new();
+    req.extensions_mut().insert(nonce.clone());
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(API_POLICY),
-        );
-    }
+    let policy = content_security_policy(h, &nonce);
+    h.insert(header::CONTENT_SECURITY_POLICY, policy);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -287,6 +301,19 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    #[test]
+    fn html_gets_the_page_policy_with_the_requests_nonce_and_the_rest_runs_nothing() {
+        let nonce = PageNonce("n0nce".into());
+        let page = content_security_policy(
+            &headers(&[("content-type", "text/html; charset=utf-8")]),
+            &nonce,
+        );
+        assert!(page.to_str().unwrap_or_default().contains("'nonce-n0nce'"));
+        for other in [&[("content-type", "application/json")][..], &[]] {
+            assert_eq!(content_security_policy(&headers(other), &nonce), API_POLICY);
+        }
     }
 
     #[test]

@@ -182,15 +182,19 @@ pub fn router(state: ServerState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(app_state.clone()),
+            move || {
+                provide_context(app_state.clone());
+                app::ssr::security::provide_page_nonce();
+            },
             {
                 let options = leptos_options.clone();
                 move || app::shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
-            app::shell,
-        ));
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(app::ssr::security::provide_page_nonce, app::shell));
 
     Router::new()
         .merge(crate::health::router())

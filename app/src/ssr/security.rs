@@ -1,8 +1,10 @@
-//! The Content-Security-Policy of pages and of every other response. A page's inline
-//! scripts (Leptos's hydration bootstrap and streamed resources) carry the per-response
-//! nonce Leptos makes, so `script-src` needs neither `'unsafe-inline'` nor hosts;
-//! `'wasm-unsafe-eval'` lets the page compile its own WebAssembly and nothing else.
-use leptos::prelude::use_context;
+//! The Content-Security-Policy of pages and of every other response. Each request gets a
+//! nonce at the door ([`PageNonce`], made by the server's security middleware); a page's
+//! inline scripts (Leptos's hydration bootstrap and streamed resources) carry it, and the
+//! same middleware sends the policy naming it on every HTML response, so `script-src`
+//! needs neither `'unsafe-inline'` nor hosts. `'wasm-unsafe-eval'` lets the page compile
+//! its own WebAssembly and nothing else.
+use leptos::prelude::{provide_context, use_context};
 
 /// The policy of a rendered page, for the nonce on its inline scripts.
 pub fn page_policy(nonce: &str) -> String {
@@ -18,16 +20,34 @@ pub fn page_policy(nonce: &str) -> String {
 pub const API_POLICY: &str =
     "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// Sets the page's policy on the response being rendered, with this render's nonce.
-pub fn set_page_policy() {
-    let Some(nonce) = leptos::nonce::use_nonce() else {
-        return;
-    };
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce)) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+/// This request's script nonce, put in the request's extensions before it is routed.
+#[derive(Debug, Clone)]
+pub struct PageNonce(pub String);
+
+impl PageNonce {
+    /// 128 random bits, hex (a valid CSP nonce value).
+    pub fn new() -> Self {
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        PageNonce(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+impl Default for PageNonce {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Makes Leptos write the request's own nonce on the scripts it renders (replacing the one
+/// Leptos made for the render), so the header and the page cannot disagree. Called in
+/// the context of every rendered page, the not-found page included.
+pub fn provide_page_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }
 

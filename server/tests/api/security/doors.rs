@@ -57,6 +57,79 @@ fn nonce_of(csp: &str) -> Option<String> {
     Some(csp[start..end].to_string())
 }
 
+/// A page's nonce, checked to be the one every inline script of the page carries.
+async fn page_nonce(r: reqwest::Response) -> Result<String, String> {
+    let path = r.url().path().to_string();
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let nonce = nonce_of(&csp).ok_or(format!("{path}: no nonce in {csp:?}"))?;
+    let html = r.text().await.map_err(|e| e.to_string())?;
+    let inline: Vec<&str> = html
+        .split("<script")
+        .skip(1)
+        .filter(|s| !s.trim_start().starts_with("src="))
+        .collect();
+    if inline.is_empty() {
+        return Err(format!("{path}: no inline scripts"));
+    }
+    match inline
+        .iter()
+        .find(|s| !s.contains(&format!("nonce=\"{nonce}\"")))
+    {
+        Some(s) => Err(format!("{path}: script without the nonce: {s:.80}")),
+        None => Ok(nonce),
+    }
+}
+
+/// Many pages at once, signed in and not, found and not found: each names its own nonce,
+/// and its scripts carry that one (a page with another policy could not hydrate).
+#[tokio::test]
+async fn every_page_served_at_once_names_the_nonce_its_scripts_carry() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let rep = app.login("rep1@demo.tandem").await;
+    let customer = app.customer_of("rep1@demo.tandem").await;
+    let paths = [
+        "/today".to_string(),
+        "/customers".to_string(),
+        format!("/customers/{customer}"),
+        "/customers/999999999".to_string(),
+        "/leads".to_string(),
+        "/leads?tab=pool".to_string(),
+        "/tasks".to_string(),
+        "/pipeline".to_string(),
+        "/alerts".to_string(),
+        "/no-such-page".to_string(),
+    ];
+    let mut calls = Vec::new();
+    for round in 0..8 {
+        for p in &paths {
+            let (c, url) = (rep.clone(), app.url(p));
+            calls.push(tokio::spawn(async move { c.get(url).send().await }));
+        }
+        let anonymous = app.client();
+        let url = app.url(if round % 2 == 0 { "/login" } else { "/nowhere" });
+        calls.push(tokio::spawn(async move { anonymous.get(url).send().await }));
+    }
+    let mut nonces = std::collections::HashSet::new();
+    for call in calls {
+        let r = call.await.unwrap().unwrap();
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{}",
+            r.url()
+        );
+        let nonce = page_nonce(r).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(nonces.insert(nonce), "a nonce was used twice");
+    }
+}
+
 #[tokio::test]
 async fn pages_and_api_responses_carry_the_security_headers() {
     let app = spawn_app(Backend::Sqlite).await;
@@ -78,21 +151,7 @@ async fn pages_and_api_responses_carry_the_security_headers() {
     assert_eq!(h["x-frame-options"], "DENY");
     assert!(h.get("strict-transport-security").is_none());
     assert!(h.get("x-request-id").is_some());
-    let nonce = nonce_of(&csp).unwrap();
-    let html = r.text().await.unwrap();
-    // Every inline script carries this response's nonce.
-    let inline: Vec<&str> = html
-        .split("<script")
-        .skip(1)
-        .filter(|s| !s.trim_start().starts_with("src="))
-        .collect();
-    assert!(!inline.is_empty());
-    for s in inline {
-        assert!(
-            s.contains(&format!("nonce=\"{nonce}\"")),
-            "script without the nonce: {s:.80}"
-        );
-    }
+    let nonce = page_nonce(r).await.unwrap();
     // A second response has another nonce.
     let again = app.client().get(app.url("/login")).send().await.unwrap();
     assert_ne!(
