@@ -4,7 +4,7 @@
 //!   DATABASE_URL=sqlite://bench/out/bench.db cargo run --release -p server --example store_baseline -- rep1@demo.tandem 恒远
 use app::model::Role;
 use app::ssr::auth::Viewer;
-use app::ssr::store::customers::{CustomerFilter, CustomerSort};
+use app::ssr::store::customer_list::{CustomerFilter, CustomerSort};
 use app::ssr::store::scope::Access;
 use app::ssr::store::search::Search;
 use std::time::Instant;
@@ -60,7 +60,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             limit: 50,
             ..Default::default()
         };
-        app::ssr::store::customers::list(&mut conn, &viewer, &f).await?;
+        app::ssr::store::customer_list::list(&mut conn, &viewer, &f).await?;
         list.push(t.elapsed().as_secs_f64() * 1000.0);
 
         let t = Instant::now();
@@ -69,7 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             sort: CustomerSort::Name,
             ..Default::default()
         };
-        app::ssr::store::customers::list(&mut conn, &viewer, &f).await?;
+        app::ssr::store::customer_list::list(&mut conn, &viewer, &f).await?;
         by_name.push(t.elapsed().as_secs_f64() * 1000.0);
 
         let t = Instant::now();
@@ -78,7 +78,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             search: Search::new(db.backend, &needle),
             ..Default::default()
         };
-        app::ssr::store::customers::list(&mut conn, &viewer, &f).await?;
+        app::ssr::store::customer_list::list(&mut conn, &viewer, &f).await?;
         search.push(t.elapsed().as_secs_f64() * 1000.0);
 
         // What the customer page reads: the customer, contacts, 20 activities, deals.

@@ -9,13 +9,13 @@ use crate::domain::alerts::{render, AlertRules};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::model::{Alert, AlertCount, Page};
-use crate::ssr::alert_rules::{registry, Found, OutboxEvent, Thresholds};
+use crate::ssr::alert_rules::{registry, Found, Thresholds};
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use crate::ssr::db::{Backend, Sql};
+use crate::ssr::db::Backend;
 use crate::ssr::hub::Push;
 use crate::ssr::store::alerts::{self as store, NewAlert};
-use crate::ssr::store::settings;
+use crate::ssr::store::{outbox, settings, users};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -56,25 +56,14 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     };
     let mut found: Vec<Found> = Vec::new();
 
-    let events = Sql::new(
-        "SELECT id, kind, entity_type, entity_id, payload FROM outbox WHERE processed_at IS NULL ORDER BY id LIMIT 2000",
-    )
-    .query_as::<OutboxEvent>()
-    .fetch_all(&mut *tx)
-    .await?;
+    let events = outbox::unprocessed(&mut tx, 2000).await?;
     for e in &events {
         for rule in event_rules.iter().filter(|r| r.handles(&e.kind)) {
             found.extend(rule.on(&mut tx, e, &t).await?);
         }
     }
     if let (Some(first), Some(last)) = (events.first(), events.last()) {
-        let mut sql = Sql::new("UPDATE outbox SET processed_at = ");
-        sql.bind(now)
-            .push(" WHERE processed_at IS NULL AND id >= ")
-            .bind(first.id)
-            .push(" AND id <= ")
-            .bind(last.id);
-        sql.query().execute(&mut *tx).await?;
+        outbox::mark_processed(&mut tx, first.id, last.id, now).await?;
     }
 
     match store::state_get(&mut *tx, WATERMARK).await? {
@@ -95,13 +84,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
         let lang = match locales.get(&f.user_id) {
             Some(l) => *l,
             None => {
-                let mut sql = Sql::new("SELECT locale FROM users WHERE active = 1 AND id = ");
-                sql.bind(f.user_id);
-                let Some(locale) = sql
-                    .query_scalar::<String>()
-                    .fetch_optional(&mut *tx)
-                    .await?
-                else {
+                let Some(locale) = users::active_locale(&mut tx, f.user_id).await? else {
                     continue;
                 };
                 let l = Lang::parse(&locale).unwrap_or_default();
@@ -142,9 +125,10 @@ pub(crate) async fn announce(state: &AppState, message: &str) {
         Backend::Sqlite => apply(state, message),
         Backend::Postgres => {
             // The listener of every instance, this one included, applies it.
-            let mut sql = Sql::new("SELECT pg_notify(");
-            sql.bind(CHANNEL).push(", ").bind(message).push(")");
-            if sql.query().execute(&state.db.write).await.is_err() {
+            if store::notify(&state.db.write, CHANNEL, message)
+                .await
+                .is_err()
+            {
                 apply(state, message);
             }
         }
@@ -274,9 +258,7 @@ pub async fn schedule(state: AppState, every: Duration) {
 
 async fn take_lock(state: &AppState) -> Option<sqlx::AnyConnection> {
     let mut conn = state.db.write.acquire().await.ok()?.detach();
-    let mut sql = Sql::new("SELECT pg_try_advisory_lock(");
-    sql.bind(SCHEDULER_LOCK).push(")");
-    match sql.query_scalar::<bool>().fetch_one(&mut conn).await {
+    match store::try_advisory_lock(&mut conn, SCHEDULER_LOCK).await {
         Ok(true) => {
             tracing::info!("this instance runs the alert scheduler");
             Some(conn)

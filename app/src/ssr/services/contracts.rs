@@ -9,7 +9,8 @@ use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
-use crate::ssr::store::deals as store;
+use crate::ssr::store::contracts as store;
+use crate::ssr::store::deals;
 use crate::ssr::store::scope::Access;
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -148,7 +149,7 @@ pub async fn decide_contract(
         return Err(AppError::Forbidden);
     }
     let deal = match current.opportunity_id {
-        Some(opp_id) => store::get(&mut *tx, viewer, opp_id, Access::Read).await?,
+        Some(opp_id) => deals::get(&mut *tx, viewer, opp_id, Access::Read).await?,
         None => None,
     };
     // The control exists so nobody "signs" a deal alone: the owner's own contract goes to
@@ -195,8 +196,8 @@ pub async fn decide_contract(
                 deal.stage = Stage::Won;
                 deal.probability = WON_PROBABILITY;
                 deal.won_at = Some(now);
-                store::update(&mut tx, &deal, version, true, viewer.user_id, now_ms).await?;
-                store::record_stage(&mut tx, opp_id, Stage::Won, Some(viewer.user_id), now_ms)
+                deals::update(&mut tx, &deal, version, true, viewer.user_id, now_ms).await?;
+                deals::record_stage(&mut tx, opp_id, Stage::Won, Some(viewer.user_id), now_ms)
                     .await?;
                 refresh_customer_reclaim(&mut tx, deal.customer_id).await?;
                 audit::record(

@@ -5,7 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use crate::ssr::store::customers::{self as store, CustomerFilter, CustomerSort, SortValue};
+use crate::ssr::store::customer_list::{self as store, CustomerFilter, CustomerSort, SortValue};
 
 /// Query parameters of the customer list.
 #[derive(Debug, Clone, Default, serde::Deserialize)]

@@ -268,7 +268,10 @@ pub async fn move_stage(
         next.expected_close = check_date(&mut check, "expected_close", Some(d));
     }
     check.finish()?;
-    let facts = facts_of(&next, store::has_approved_contract(&mut *tx, id).await?);
+    let facts = facts_of(
+        &next,
+        crate::ssr::store::contracts::has_approved_contract(&mut *tx, id).await?,
+    );
     let rules = rules(&mut *tx).await?;
     let missing = missing_for(current.stage, to, &facts, &rules);
     if !missing.is_empty() {

@@ -6,6 +6,7 @@ use crate::model::DuplicateRef;
 use crate::ssr::auth::Viewer;
 use crate::ssr::store::contacts::ContactFields;
 use crate::ssr::store::customers::{self as store, CustomerFields};
+use crate::ssr::store::duplicates::duplicates;
 use crate::ssr::store::scope::Access;
 use sqlx::AnyConnection;
 
@@ -18,7 +19,7 @@ pub(super) async fn refuse_duplicates(
     may_override: bool,
 ) -> AppResult<()> {
     // Duplicate detection across the company: same company name, phone or email.
-    let found = store::duplicates(
+    let found = duplicates(
         &mut *tx,
         &fields.name_norm,
         contact.and_then(|k| k.phone.as_deref()),

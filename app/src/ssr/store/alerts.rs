@@ -292,3 +292,21 @@ pub async fn badge<'e>(
     sql.bind(user_id);
     sql.query_as::<(i64, i64)>().fetch_one(ex).await
 }
+
+/// Tells every PostgreSQL listener on `channel` (every Tandem instance) `message`.
+pub async fn notify<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    channel: &str,
+    message: &str,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("SELECT pg_notify(");
+    sql.bind(channel).push(", ").bind(message).push(")");
+    sql.query().execute(ex).await.map(|_| ())
+}
+
+/// Takes PostgreSQL's session advisory lock `key` if no other session holds it.
+pub async fn try_advisory_lock(conn: &mut AnyConnection, key: i64) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT pg_try_advisory_lock(");
+    sql.bind(key).push(")");
+    sql.query_scalar::<bool>().fetch_one(conn).await
+}

@@ -411,3 +411,63 @@ pub async fn log_contact(
     sql.query().execute(conn).await?;
     Ok(())
 }
+
+/// Which leads' first-contact times to read: by the urgent sources, or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceClass {
+    All,
+    Urgent,
+    Ordinary,
+}
+
+/// Open, uncontacted leads of active owners whose first-contact time fell in `(from, to]`.
+pub async fn first_contact_due(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    urgent_sources: &[String],
+    class: SourceClass,
+) -> Result<Vec<super::due::DueRecord>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT l.id, l.owner_id, COALESCE(l.company, l.name) AS name, l.first_contact_due_at AS at, \
+         u.name AS owner_name, l.source AS extra FROM leads l JOIN users u ON u.id = l.owner_id \
+         WHERE l.deleted_at IS NULL AND u.active = 1 AND l.first_contacted_at IS NULL \
+         AND l.status IN ('new', 'mql') AND l.first_contact_due_at > ",
+    );
+    sql.bind(from)
+        .push(" AND l.first_contact_due_at <= ")
+        .bind(to);
+    match (class, urgent_sources.is_empty()) {
+        (SourceClass::All, _) | (SourceClass::Ordinary, true) => {}
+        (SourceClass::Urgent, true) => {
+            sql.push(" AND 1 = 0");
+        }
+        (_, false) => {
+            sql.push(if class == SourceClass::Urgent {
+                " AND l.source IN ("
+            } else {
+                " AND l.source NOT IN ("
+            });
+            for (i, s) in urgent_sources.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(s.as_str());
+            }
+            sql.push(")");
+        }
+    }
+    sql.push(" ORDER BY l.id");
+    sql.query_as().fetch_all(conn).await
+}
+
+/// A lead's name as alerts show it: the company, else the person ("" when there is none).
+pub async fn display_name(conn: &mut AnyConnection, id: i64) -> Result<String, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COALESCE(company, name) FROM leads WHERE id = ");
+    sql.bind(id);
+    Ok(sql
+        .query_scalar::<String>()
+        .fetch_optional(conn)
+        .await?
+        .unwrap_or_default())
+}

@@ -193,3 +193,18 @@ pub async fn update(
         .push(" AND deleted_at IS NULL");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
+
+/// Open tasks of active assignees due in `(from, to]`; the assignee is the "owner".
+pub async fn due_between(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<super::due::DueRecord>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT t.id, t.assignee_id AS owner_id, t.title AS name, t.due_at AS at, u.name AS owner_name, \
+         CAST(NULL AS TEXT) AS extra FROM tasks t JOIN users u ON u.id = t.assignee_id \
+         WHERE t.deleted_at IS NULL AND t.done_at IS NULL AND u.active = 1 AND t.due_at > ",
+    );
+    sql.bind(from).push(" AND t.due_at <= ").bind(to);
+    sql.query_as().fetch_all(conn).await
+}

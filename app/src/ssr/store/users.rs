@@ -464,3 +464,30 @@ pub async fn revoke_tokens_of(
         .push(" AND revoked_at IS NULL");
     Ok(sql.query().execute(conn).await?.rows_affected())
 }
+
+/// Active managers of a user's team, the user aside.
+pub async fn managers_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT m.id FROM users m JOIN users u ON u.team_id = m.team_id \
+         WHERE m.role = 'manager' AND m.active = 1 AND m.id <> u.id AND u.id = ",
+    );
+    sql.bind(user_id).push(" ORDER BY m.id");
+    sql.query_scalar::<i64>().fetch_all(conn).await
+}
+
+/// A user's name, if the user exists.
+pub async fn name_of(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT name FROM users WHERE id = ");
+    sql.bind(id);
+    sql.query_scalar::<String>().fetch_optional(conn).await
+}
+
+/// An active user's stored UI language; None for a frozen or unknown user.
+pub async fn active_locale(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT locale FROM users WHERE active = 1 AND id = ");
+    sql.bind(id);
+    sql.query_scalar::<String>().fetch_optional(conn).await
+}

@@ -1,0 +1,82 @@
+//! Rules that watch deals: a deal stalled in a stage, and the check-in after a win.
+use super::{owner_alert, with_managers, RuleFuture, Thresholds, TimeRule, DAY};
+use crate::ssr::store::deals::{entered_stage_between, won_without_contact_since};
+use sqlx::AnyConnection;
+
+/// A deal longer in an open stage than its limit: the owner; at twice the limit, the
+/// team's managers.
+pub(super) struct StageStalled;
+impl TimeRule for StageStalled {
+    fn name(&self) -> &'static str {
+        "stage_stalled"
+    }
+    fn find<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        from: i64,
+        to: i64,
+        t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for (stage, days) in t.alerts.stage_limits() {
+                for times in [1, 2] {
+                    let shift = days * DAY * times;
+                    for h in entered_stage_between(conn, stage, from - shift, to - shift).await? {
+                        let key = format!("stage_stalled:{}:{}:{times}", h.id, h.at);
+                        let f = owner_alert(
+                            "stage_stalled",
+                            "opportunity",
+                            &h,
+                            Some(h.at + shift),
+                            key,
+                            Some(days * times),
+                        );
+                        if times == 1 {
+                            out.push(f);
+                        } else {
+                            // The manager's turn; the owner already heard at the limit.
+                            out.extend(with_managers(conn, f, true).await?.into_iter().skip(1));
+                        }
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// `post_sale_check_days` after a win with no follow-up logged since.
+pub(super) struct PostSaleCheck;
+impl TimeRule for PostSaleCheck {
+    fn name(&self) -> &'static str {
+        "post_sale_check"
+    }
+    fn find<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        from: i64,
+        to: i64,
+        t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let days = t.alerts.post_sale_check_days;
+            let shift = days * DAY;
+            let due = won_without_contact_since(conn, from - shift, to - shift).await?;
+            Ok(due
+                .iter()
+                .map(|h| {
+                    let key = format!("post_sale_check:{}", h.id);
+                    owner_alert(
+                        "post_sale_check",
+                        "opportunity",
+                        h,
+                        Some(h.at + shift),
+                        key,
+                        Some(days),
+                    )
+                })
+                .collect())
+        })
+    }
+}

@@ -1,0 +1,150 @@
+//! Rules that watch leads: the first-contact SLA (warned, then breached), a lead assigned,
+//! an MQL returned to the pool.
+use super::{
+    owner_alert, user_in, with_managers, EventRule, Found, OutboxEvent, RuleFuture, Thresholds,
+    TimeRule, HOUR,
+};
+use crate::domain::alerts::AlertFacts;
+use crate::ssr::store::leads::{display_name, first_contact_due, SourceClass};
+use crate::ssr::store::users;
+use sqlx::AnyConnection;
+
+/// At `lead_sla_warning_percent` of the first-contact time: the owner is warned.
+pub(super) struct LeadSlaWarning;
+impl TimeRule for LeadSlaWarning {
+    fn name(&self) -> &'static str {
+        "lead_sla_warning"
+    }
+    fn find<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        from: i64,
+        to: i64,
+        t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for (hours, class) in [
+                (t.leads.first_contact_hours, SourceClass::Ordinary),
+                (t.leads.urgent_first_contact_hours, SourceClass::Urgent),
+            ] {
+                // Warned when (100 - p)% of the time is left: `left` ms before the due time.
+                let left = hours * HOUR * (100 - t.alerts.lead_sla_warning_percent) / 100;
+                let due =
+                    first_contact_due(conn, from + left, to + left, &t.leads.urgent_sources, class)
+                        .await?;
+                for h in due {
+                    let key = format!("lead_sla_warning:{}:{}", h.id, h.at);
+                    out.push(owner_alert(
+                        "lead_sla_warning",
+                        "lead",
+                        &h,
+                        Some(h.at),
+                        key,
+                        Some(left / 60_000),
+                    ));
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// The first-contact time passed with no contact: the owner and their managers.
+pub(super) struct LeadSlaBreach;
+impl TimeRule for LeadSlaBreach {
+    fn name(&self) -> &'static str {
+        "lead_sla_breach"
+    }
+    fn find<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        from: i64,
+        to: i64,
+        _t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for h in first_contact_due(conn, from, to, &[], SourceClass::All).await? {
+                let key = format!("lead_sla_breach:{}:{}", h.id, h.at);
+                let f = owner_alert("lead_sla_breach", "lead", &h, Some(h.at), key, None);
+                out.extend(with_managers(conn, f, true).await?);
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// A lead was assigned (by a rule or by hand): its new owner hears at once.
+pub(super) struct LeadAssigned;
+impl EventRule for LeadAssigned {
+    fn handles(&self, kind: &str) -> bool {
+        kind == "lead.assigned"
+    }
+    fn on<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        e: &'a OutboxEvent,
+        _t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let v = e.json();
+            let Some(owner) = user_in(&v, "after", "owner_id") else {
+                return Ok(Vec::new());
+            };
+            let due = super::text_after(&v, "first_contact_due_at")
+                .and_then(|d| d.parse::<chrono::DateTime<chrono::Utc>>().ok())
+                .map(|d| d.timestamp_millis());
+            Ok(vec![Found {
+                user_id: owner,
+                kind: "lead_assigned",
+                entity_type: "lead",
+                entity_id: e.entity_id,
+                due_at: due,
+                dedupe_key: format!("lead_assigned:{}:{}", e.entity_id, e.id),
+                facts: AlertFacts {
+                    name: display_name(conn, e.entity_id).await?,
+                    ..AlertFacts::default()
+                },
+                escalated: false,
+            }])
+        })
+    }
+}
+
+/// An MQL timed out and went back to the pool: its rep and their managers are told.
+pub(super) struct LeadReturned;
+impl EventRule for LeadReturned {
+    fn handles(&self, kind: &str) -> bool {
+        kind == "lead.returned_to_pool"
+    }
+    fn on<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        e: &'a OutboxEvent,
+        t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let v = e.json();
+            let Some(owner) = user_in(&v, "before", "owner_id") else {
+                return Ok(Vec::new());
+            };
+            let f = Found {
+                user_id: owner,
+                kind: "lead_returned",
+                entity_type: "lead",
+                entity_id: e.entity_id,
+                due_at: None,
+                dedupe_key: format!("lead_returned:{}:{}", e.entity_id, e.id),
+                facts: AlertFacts {
+                    name: display_name(conn, e.entity_id).await?,
+                    owner_name: users::name_of(conn, owner).await?,
+                    n: Some(t.leads.mql_timeout_days),
+                    extra: None,
+                },
+                escalated: false,
+            };
+            with_managers(conn, f, true).await
+        })
+    }
+}

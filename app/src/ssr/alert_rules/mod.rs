@@ -1,0 +1,161 @@
+//! The alert rules. The engine knows only the two traits; a rule is a value in a list, so
+//! the service-desk rules (ticket assigned, SLA, CSAT) and churn risk join by being added
+//! to [`registry`], without a change to the engine.
+//!
+//! Time rules answer "what fell due in (from, to]?" with an indexed range query over a
+//! due-time column (each record's store module has its own, returning
+//! [`DueRecord`]s); event rules turn outbox events into alerts. The rules are filed by
+//! what they watch: customers, leads, deals and contracts, tasks.
+mod customers;
+mod deals;
+mod leads;
+mod tasks;
+
+use crate::domain::alerts::{AlertFacts, AlertRules};
+use crate::domain::leads::LeadRules;
+use crate::domain::pool::PoolRules;
+use crate::ssr::store::due::DueRecord;
+use crate::ssr::store::users;
+use sqlx::AnyConnection;
+use std::future::Future;
+use std::pin::Pin;
+
+pub use crate::ssr::store::outbox::OutboxEvent;
+
+pub type RuleFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Vec<Found>, sqlx::Error>> + Send + 'a>>;
+
+/// Every threshold a rule may read, loaded once per tick.
+#[derive(Debug, Clone, Default)]
+pub struct Thresholds {
+    pub alerts: AlertRules,
+    pub pool: PoolRules,
+    pub leads: LeadRules,
+}
+
+/// One alert a rule wants made (the engine renders and stores it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub user_id: i64,
+    pub kind: &'static str,
+    pub entity_type: &'static str,
+    pub entity_id: i64,
+    pub due_at: Option<i64>,
+    /// Unique per firing: the same rule, record, due time and user make one alert.
+    pub dedupe_key: String,
+    pub facts: AlertFacts,
+    /// The manager's copy of an escalation.
+    pub escalated: bool,
+}
+
+pub trait TimeRule: Send + Sync {
+    fn name(&self) -> &'static str;
+    /// What fell due in the window `(from, to]` (epoch ms).
+    fn find<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        from: i64,
+        to: i64,
+        t: &'a Thresholds,
+    ) -> RuleFuture<'a>;
+}
+
+pub trait EventRule: Send + Sync {
+    /// The outbox kind it reads, e.g. `lead.assigned`.
+    fn handles(&self, kind: &str) -> bool;
+    fn on<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        event: &'a OutboxEvent,
+        t: &'a Thresholds,
+    ) -> RuleFuture<'a>;
+}
+
+/// Every rule the engine runs.
+pub struct Registry {
+    pub time: Vec<Box<dyn TimeRule>>,
+    pub events: Vec<Box<dyn EventRule>>,
+}
+
+/// The rules Tandem runs.
+pub fn registry() -> Registry {
+    Registry {
+        time: vec![
+            Box::new(customers::FollowUpDue),
+            Box::new(customers::FollowUpOverdue),
+            Box::new(leads::LeadSlaWarning),
+            Box::new(leads::LeadSlaBreach),
+            Box::new(customers::SilentCustomer),
+            Box::new(customers::PoolReclaimWarning),
+            Box::new(deals::StageStalled),
+            Box::new(deals::PostSaleCheck),
+            Box::new(customers::RenewalDue),
+            Box::new(tasks::TaskDue),
+        ],
+        events: vec![
+            Box::new(leads::LeadAssigned),
+            Box::new(leads::LeadReturned),
+            Box::new(customers::PoolReclaimed),
+            Box::new(tasks::TaskAssigned),
+        ],
+    }
+}
+
+const HOUR: i64 = 3_600_000;
+const DAY: i64 = 24 * HOUR;
+
+/// The owner's alert of `kind` about a record that fell due.
+fn owner_alert(
+    kind: &'static str,
+    entity_type: &'static str,
+    h: &DueRecord,
+    due_at: Option<i64>,
+    dedupe_key: String,
+    n: Option<i64>,
+) -> Found {
+    Found {
+        user_id: h.owner_id,
+        kind,
+        entity_type,
+        entity_id: h.id,
+        due_at,
+        dedupe_key,
+        facts: AlertFacts {
+            name: h.name.clone(),
+            owner_name: h.owner_name.clone(),
+            n,
+            extra: h.extra.clone(),
+        },
+        escalated: false,
+    }
+}
+
+/// The owner's alert, plus one for each of the team's active managers when `escalate`.
+async fn with_managers(
+    conn: &mut AnyConnection,
+    found: Found,
+    escalate: bool,
+) -> Result<Vec<Found>, sqlx::Error> {
+    let mut out = vec![found.clone()];
+    if escalate {
+        for m in users::managers_of(conn, found.user_id).await? {
+            out.push(Found {
+                user_id: m,
+                dedupe_key: format!("{}:m{m}", found.dedupe_key),
+                escalated: true,
+                ..found.clone()
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A user id at `side` (`before` / `after`) `field` of an event's payload.
+fn user_in(v: &serde_json::Value, side: &str, field: &str) -> Option<i64> {
+    v.get(side)?.get(field)?.as_i64()
+}
+
+/// A text at `after.field` of an event's payload.
+fn text_after(v: &serde_json::Value, field: &str) -> Option<String> {
+    v.get("after")?.get(field)?.as_str().map(str::to_string)
+}

@@ -1,0 +1,76 @@
+//! Rules that watch tasks: a task falling due, a task given by someone else.
+use super::{
+    owner_alert, text_after, user_in, EventRule, Found, OutboxEvent, RuleFuture, Thresholds,
+    TimeRule,
+};
+use crate::domain::alerts::AlertFacts;
+use crate::ssr::store::{tasks, users};
+use sqlx::AnyConnection;
+
+pub(super) struct TaskDue;
+impl TimeRule for TaskDue {
+    fn name(&self) -> &'static str {
+        "task_due"
+    }
+    fn find<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        from: i64,
+        to: i64,
+        _t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            Ok(tasks::due_between(conn, from, to)
+                .await?
+                .iter()
+                .map(|h| {
+                    let key = format!("task_due:{}:{}", h.id, h.at);
+                    owner_alert("task_due", "task", h, Some(h.at), key, None)
+                })
+                .collect())
+        })
+    }
+}
+
+/// Someone else gave a user a task.
+pub(super) struct TaskAssigned;
+impl EventRule for TaskAssigned {
+    fn handles(&self, kind: &str) -> bool {
+        kind == "task.created" || kind == "task.assigned"
+    }
+    fn on<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        e: &'a OutboxEvent,
+        _t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let v = e.json();
+            let actor = v.get("actor_id").and_then(|a| a.as_i64());
+            let Some(assignee) = user_in(&v, "after", "assignee_id") else {
+                return Ok(Vec::new());
+            };
+            if Some(assignee) == actor || user_in(&v, "before", "assignee_id") == Some(assignee) {
+                return Ok(Vec::new());
+            }
+            let given_by = match actor {
+                Some(a) => users::name_of(conn, a).await?,
+                None => None,
+            };
+            Ok(vec![Found {
+                user_id: assignee,
+                kind: "task_assigned",
+                entity_type: "task",
+                entity_id: e.entity_id,
+                due_at: None,
+                dedupe_key: format!("task_assigned:{}:{}", e.entity_id, e.id),
+                facts: AlertFacts {
+                    name: text_after(&v, "title").unwrap_or_default(),
+                    owner_name: given_by,
+                    ..AlertFacts::default()
+                },
+                escalated: false,
+            }])
+        })
+    }
+}

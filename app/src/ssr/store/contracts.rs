@@ -1,0 +1,180 @@
+//! Contracts and their approval, read through the owner's scope.
+use super::scope::{owned_by_scope, Access};
+use crate::model::{Approval, Contract};
+use crate::ssr::auth::Viewer;
+use crate::ssr::clock::{from_ms, opt_from_ms};
+use crate::ssr::db::Sql;
+use sqlx::{Any, AnyConnection, Executor};
+
+#[derive(sqlx::FromRow)]
+struct ContractRow {
+    id: i64,
+    customer_id: i64,
+    customer_name: String,
+    opportunity_id: Option<i64>,
+    amount_minor: i64,
+    currency: String,
+    start_date: String,
+    end_date: String,
+    approval_status: String,
+    approved_by: Option<i64>,
+    approved_at: Option<i64>,
+    owner_id: Option<i64>,
+    owner_name: Option<String>,
+    created_at: i64,
+    version: i64,
+}
+
+impl From<ContractRow> for Contract {
+    fn from(r: ContractRow) -> Self {
+        Contract {
+            id: r.id,
+            customer_id: r.customer_id,
+            customer_name: r.customer_name,
+            opportunity_id: r.opportunity_id,
+            amount_minor: r.amount_minor,
+            currency: r.currency,
+            start_date: r.start_date,
+            end_date: r.end_date,
+            approval_status: Approval::parse(&r.approval_status).unwrap_or(Approval::Pending),
+            approved_by: r.approved_by,
+            approved_at: opt_from_ms(r.approved_at),
+            owner_id: r.owner_id,
+            owner_name: r.owner_name,
+            created_at: from_ms(r.created_at),
+            version: r.version,
+        }
+    }
+}
+
+const CONTRACT_COLUMNS: &str = "SELECT k.id, k.customer_id, c.name AS customer_name, k.opportunity_id, k.amount_minor, k.currency, \
+     k.start_date, k.end_date, k.approval_status, k.approved_by, k.approved_at, k.owner_id, u.name AS owner_name, k.created_at, k.version \
+     FROM contracts k JOIN customers c ON c.id = k.customer_id LEFT JOIN users u ON u.id = k.owner_id \
+     WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL";
+
+pub async fn contract<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    id: i64,
+    access: Access,
+) -> Result<Option<Contract>, sqlx::Error> {
+    let mut sql = Sql::new(CONTRACT_COLUMNS);
+    sql.push(" AND k.id = ").bind(id);
+    owned_by_scope(&mut sql, viewer, access, "k.owner_id");
+    Ok(sql
+        .query_as::<ContractRow>()
+        .fetch_optional(ex)
+        .await?
+        .map(Contract::from))
+}
+
+pub async fn contracts<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    status: Option<Approval>,
+    opportunity_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Contract>, sqlx::Error> {
+    let mut sql = Sql::new(CONTRACT_COLUMNS);
+    owned_by_scope(&mut sql, viewer, Access::Read, "k.owner_id");
+    if let Some(s) = status {
+        sql.push(" AND k.approval_status = ").bind(s.as_str());
+    }
+    if let Some(o) = opportunity_id {
+        sql.push(" AND k.opportunity_id = ").bind(o);
+    }
+    sql.push(" ORDER BY k.id DESC LIMIT ").bind(limit);
+    Ok(sql
+        .query_as::<ContractRow>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(Contract::from)
+        .collect())
+}
+
+pub async fn insert_contract(
+    conn: &mut AnyConnection,
+    k: &Contract,
+    by: i64,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(
+        "INSERT INTO contracts (customer_id, opportunity_id, amount_minor, currency, start_date, end_date, approval_status, owner_id, \
+         created_at, updated_at, created_by) VALUES (",
+    );
+    sql.bind(k.customer_id)
+        .push(", ")
+        .bind(k.opportunity_id)
+        .push(", ")
+        .bind(k.amount_minor)
+        .push(", ")
+        .bind(k.currency.as_str())
+        .push(", ")
+        .bind(k.start_date.as_str())
+        .push(", ")
+        .bind(k.end_date.as_str())
+        .push(", 'pending', ")
+        .bind(k.owner_id)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(by)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}
+
+pub async fn decide_contract(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    to: Approval,
+    by: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE contracts SET approval_status = ");
+    sql.bind(to.as_str())
+        .push(", approved_by = ")
+        .bind(by)
+        .push(", approved_at = ")
+        .bind(now_ms)
+        .push(", updated_at = ")
+        .bind(now_ms)
+        .push(", version = version + 1 WHERE id = ")
+        .bind(id)
+        .push(" AND version = ")
+        .bind(version)
+        .push(" AND approval_status = 'pending'");
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}
+
+pub async fn has_approved_contract<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    opportunity_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM contracts WHERE deleted_at IS NULL AND approval_status = 'approved' AND opportunity_id = ");
+    sql.bind(opportunity_id);
+    Ok(sql.query_scalar::<i64>().fetch_one(ex).await? > 0)
+}
+
+/// Approved contracts ending on a day in `(lo, hi]` (`YYYY-MM-DD`) whose customer has no
+/// open deal to renew them: the customer's id and name, the contract's owner (else the
+/// customer's), the contract's id as `at` and its end date as `extra`.
+pub async fn ending_without_renewal(
+    conn: &mut AnyConnection,
+    lo: &str,
+    hi: &str,
+) -> Result<Vec<super::due::DueRecord>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT c.id, COALESCE(k.owner_id, c.owner_id) AS owner_id, c.name, k.id AS at, u.name AS owner_name, \
+         k.end_date AS extra FROM contracts k JOIN customers c ON c.id = k.customer_id \
+         JOIN users u ON u.id = COALESCE(k.owner_id, c.owner_id) \
+         WHERE k.deleted_at IS NULL AND u.active = 1 AND k.approval_status = 'approved' \
+         AND NOT EXISTS (SELECT 1 FROM opportunities o WHERE o.customer_id = k.customer_id \
+         AND o.deleted_at IS NULL AND o.stage NOT IN ('won', 'lost')) AND k.end_date > ",
+    );
+    sql.bind(lo).push(" AND k.end_date <= ").bind(hi);
+    sql.query_as().fetch_all(conn).await
+}
