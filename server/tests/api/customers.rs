@@ -454,3 +454,39 @@ async fn the_timeline_tells_the_whole_story_newest_first_in_pages() {
         assert!(problem(r).await["errors"]["cursor"].is_string());
     }
 }
+
+/// A status the code does not know (written by a newer version, or by hand; the column
+/// has no CHECK) is a fault the server reports, not a customer quietly shown as a
+/// prospect; and nothing is written over it.
+#[tokio::test]
+async fn a_stored_value_tandem_does_not_know_is_an_error_not_a_default() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep = app.login("rep1@demo.tandem").await;
+        let id = app.customer_of("rep1@demo.tandem").await;
+        sqlx::query(&format!(
+            "UPDATE customers SET status = 'vip_by_hand' WHERE id = {id}"
+        ))
+        .execute(&app.state.app.db.write)
+        .await
+        .unwrap();
+        let url = app.url(&format!("/api/v1/customers/{id}"));
+        let r = rep.get(&url).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR, "{b:?}");
+        let r = rep
+            .patch(&url)
+            .json(&json!({"industry": "制造", "version": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR, "{b:?}");
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM customers WHERE status = 'vip_by_hand' AND id = {id}"
+            ))
+            .await,
+            1,
+            "{b:?}: nothing was written over it"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use sqlx::AnyPool;
 struct FollowUpDbRow {
     id: i64,
     name: String,
-    level: String,
+    level: Level,
     next_follow_up_at: i64,
     phone: Option<String>,
 }
@@ -40,7 +40,7 @@ pub async fn follow_ups(
         .map(|r| FollowUpRow {
             customer_id: r.id,
             customer_name: r.name,
-            level: Level::parse(&r.level).unwrap_or(Level::C),
+            level: r.level,
             next_follow_up_at: from_ms(r.next_follow_up_at),
             overdue: r.next_follow_up_at < now_ms,
             phone: r.phone,

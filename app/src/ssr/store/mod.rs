@@ -18,6 +18,7 @@ pub mod scope;
 pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod stored_enums;
 pub mod tasks;
 pub mod timeline;
 pub mod users;

@@ -7,7 +7,7 @@ use sqlx::{Any, Executor};
 #[derive(sqlx::FromRow)]
 struct ViewerRow {
     id: i64,
-    role: String,
+    role: Role,
     team_id: Option<i64>,
     name: String,
     email: String,
@@ -18,7 +18,7 @@ impl From<ViewerRow> for Viewer {
     fn from(r: ViewerRow) -> Self {
         Viewer {
             user_id: r.id,
-            role: Role::parse(&r.role).unwrap_or(Role::Rep),
+            role: r.role,
             team_id: r.team_id,
             name: r.name,
             email: r.email,
@@ -85,7 +85,7 @@ pub async fn viewer_for_session<'e>(
 #[derive(sqlx::FromRow)]
 struct TokenViewerRow {
     id: i64,
-    role: String,
+    role: Role,
     team_id: Option<i64>,
     name: String,
     email: String,
