@@ -1,6 +1,8 @@
+pub mod contracts;
 pub mod layout;
 pub mod live;
 pub mod quick_log;
+pub mod tasks;
 
 use crate::error::AppError;
 use crate::use_lang;

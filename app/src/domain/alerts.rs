@@ -110,18 +110,11 @@ pub struct AlertFacts {
     pub extra: Option<String>,
 }
 
+/// A stage's label; a stage this version does not know is shown as stored.
 fn stage_name(lang: Lang, stage: &str) -> String {
-    let (en, zh) = match stage {
-        "initial" => ("Initial contact", "初步接触"),
-        "needs" => ("Needs analysis", "需求分析"),
-        "proposal" => ("Proposal", "方案报价"),
-        "negotiation" => ("Negotiation", "商务谈判"),
-        other => (other, other),
-    };
-    match lang {
-        Lang::En => en.to_string(),
-        Lang::ZhCn => zh.to_string(),
-    }
+    crate::domain::pipeline::Stage::parse(stage)
+        .map(|s| s.label(lang).to_string())
+        .unwrap_or_else(|| stage.to_string())
 }
 
 /// The title and body of an alert of `kind`, in `lang`. `escalated`: the manager's copy.

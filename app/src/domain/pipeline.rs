@@ -2,7 +2,7 @@
 //! stage demands, as plain rules.
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -48,6 +48,18 @@ impl Stage {
 
     pub fn parse(s: &str) -> Option<Stage> {
         Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The stage's name as people read it: the one label every page and alert uses.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            Stage::Initial => lang.t("Initial contact", "初步接触"),
+            Stage::Needs => lang.t("Needs analysis", "需求诊断"),
+            Stage::Proposal => lang.t("Proposal", "方案呈现"),
+            Stage::Negotiation => lang.t("Negotiation", "商务谈判"),
+            Stage::Won => lang.t("Won", "合同签署"),
+            Stage::Lost => lang.t("Lost", "输单"),
+        }
     }
 
     pub fn is_closed(self) -> bool {

@@ -1,5 +1,6 @@
 //! What each role's home page shows.
 use super::{FollowUpRow, Level};
+use crate::domain::pipeline::Stage;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +40,7 @@ pub struct StalledDeal {
     pub id: i64,
     pub name: String,
     pub customer_name: String,
-    pub stage: String,
+    pub stage: Stage,
     pub stage_entered_at: DateTime<Utc>,
 }
 
@@ -79,7 +80,7 @@ pub struct QueueView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageTotal {
-    pub stage: String,
+    pub stage: Stage,
     pub count: i64,
     pub amount_minor: i64,
     pub weighted_minor: i64,

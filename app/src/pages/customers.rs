@@ -6,16 +6,16 @@ use crate::api::{
 };
 use crate::components::quick_log::kind_name;
 use crate::components::quick_log::QuickLog;
+use crate::components::tasks::{NewTaskForm, TaskRows};
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
+use crate::domain::pipeline::Stage;
 use crate::error::AppError;
 use crate::format::money;
 use crate::format::short_time;
 use crate::i18n::Lang;
 use crate::model::{ActivityKind, TimelineItem};
 use crate::model::{Customer, CustomerStatus};
-use crate::pages::dashboard::stage_label;
-use crate::pages::tasks::{NewTaskForm, TaskRows};
 use crate::use_lang;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -332,7 +332,7 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
         <li class="row">
             <a class="main" href=format!("/deals/{}", o.id)>
                 <span class="title">{o.name.clone()}</span>
-                <span class="meta">{stage_label(lang, o.stage.as_str())}" · "{o.amount_minor.map(money).unwrap_or_else(|| "—".into())}</span>
+                <span class="meta">{o.stage.label(lang)}" · "{o.amount_minor.map(money).unwrap_or_else(|| "—".into())}</span>
             </a>
         </li>
     }).collect::<Vec<_>>();
@@ -491,7 +491,9 @@ fn timeline_row(lang: Lang, t: TimelineItem) -> impl IntoView {
             format!(
                 "{} → {}",
                 t.detail.clone().unwrap_or_default(),
-                stage_label(lang, &t.title)
+                Stage::parse(&t.title)
+                    .map(|s| s.label(lang).to_string())
+                    .unwrap_or_else(|| t.title.clone())
             ),
         ),
         "task" => (

@@ -1,23 +1,11 @@
 //! The manager's dashboard: the team's book and pipeline, and who is behind.
 use crate::api::{get_dashboard, pending_contracts, DecideContract};
+use crate::components::contracts::ContractButtons;
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::format::money;
-use crate::i18n::Lang;
-use crate::pages::pipeline::ContractButtons;
 use crate::use_lang;
 use leptos::prelude::*;
-
-pub fn stage_label(lang: Lang, stage: &str) -> &'static str {
-    match stage {
-        "initial" => lang.t("Initial contact", "初步接触"),
-        "needs" => lang.t("Needs analysis", "需求诊断"),
-        "proposal" => lang.t("Proposal", "方案呈现"),
-        "negotiation" => lang.t("Negotiation", "商务谈判"),
-        "won" => lang.t("Won", "合同签署"),
-        _ => lang.t("Lost", "输单"),
-    }
-}
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -56,7 +44,7 @@ pub fn DashboardPage() -> impl IntoView {
                     Ok(v) => {
                         let stages = v.pipeline.into_iter().map(|s| view! {
                             <tr>
-                                <th scope="row">{stage_label(lang, &s.stage)}</th>
+                                <th scope="row">{s.stage.label(lang)}</th>
                                 <td class="num">{s.count}</td>
                                 <td class="num">{money(s.amount_minor)}</td>
                                 <td class="num">{money(s.weighted_minor)}</td>

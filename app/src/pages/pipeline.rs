@@ -2,6 +2,7 @@
 //! "move to next stage" on phones (the same markup, laid out by CSS), and the deal page
 //! where a stage's criteria are filled in.
 use crate::api::{get_deal, get_pipeline, DecideContract, MoveDeal, RequestContract};
+use crate::components::contracts::ContractButtons;
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::domain::pipeline::Stage;
@@ -9,7 +10,6 @@ use crate::error::AppError;
 use crate::format::{money, short_time};
 use crate::i18n::Lang;
 use crate::model::{Approval, Opportunity};
-use crate::pages::dashboard::stage_label;
 use crate::use_lang;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -27,8 +27,8 @@ const BOARD: [Stage; 5] = [
 
 fn move_label(lang: Lang, to: Stage) -> String {
     match lang {
-        Lang::En => format!("Move to {}", stage_label(lang, to.as_str())),
-        Lang::ZhCn => format!("推进到{}", stage_label(lang, to.as_str())),
+        Lang::En => format!("Move to {}", to.label(lang)),
+        Lang::ZhCn => format!("推进到{}", to.label(lang)),
     }
 }
 
@@ -132,10 +132,10 @@ fn Column(stage: Stage, deals: Vec<Opportunity>, total: i64) -> impl IntoView {
         }
     };
     view! {
-        <section class="column" data-stage=stage.as_str() aria-label=stage_label(lang, stage.as_str())
+        <section class="column" data-stage=stage.as_str() aria-label=stage.label(lang)
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=on_drop>
-            <h2>{stage_label(lang, stage.as_str())}" "<span class="count">{count}</span></h2>
+            <h2>{stage.label(lang)}" "<span class="count">{count}</span></h2>
             <p class="column-total">{money(total)}</p>
             <ul class="cards">
                 {deals.into_iter().map(|d| view! { <DealCard d/> }).collect::<Vec<_>>()}
@@ -315,7 +315,7 @@ fn DealView(d: crate::api::DealDetail) -> impl IntoView {
             <h1>{deal.name.clone()}</h1>
             <dl class="facts">
                 <div><dt>{lang.t("Customer", "客户")}</dt><dd><a href=format!("/customers/{}", deal.customer_id)>{deal.customer_name.clone()}</a></dd></div>
-                <div><dt>{lang.t("Stage", "阶段")}</dt><dd data-testid="deal-stage">{stage_label(lang, deal.stage.as_str())}</dd></div>
+                <div><dt>{lang.t("Stage", "阶段")}</dt><dd data-testid="deal-stage">{deal.stage.label(lang)}</dd></div>
                 <div><dt>{lang.t("Probability", "赢率")}</dt><dd>{format!("{}%", deal.probability)}</dd></div>
                 <div><dt>{lang.t("Amount", "金额")}</dt><dd>{deal.amount_minor.map(money).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{lang.t("Expected close", "预计成交")}</dt><dd>{deal.expected_close.clone().unwrap_or_else(|| "—".into())}</dd></div>
@@ -328,22 +328,5 @@ fn DealView(d: crate::api::DealDetail) -> impl IntoView {
             <h2 id="contracts">{lang.t("Contracts", "合同")}</h2>
             <ul class="rows">{contracts}</ul>
         </section>
-    }
-}
-
-#[component]
-pub fn ContractButtons(id: i64, decide: ServerAction<DecideContract>) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <ActionForm action=decide attr:class="inline-form">
-            <input type="hidden" name="id" value=id/>
-            <input type="hidden" name="approve" value="true"/>
-            <button type="submit" class="primary">{lang.t("Approve", "批准")}</button>
-        </ActionForm>
-        <ActionForm action=decide attr:class="inline-form">
-            <input type="hidden" name="id" value=id/>
-            <input type="hidden" name="approve" value="false"/>
-            <button type="submit">{lang.t("Reject", "驳回")}</button>
-        </ActionForm>
     }
 }

@@ -110,14 +110,8 @@ fn TodayBody(v: TodayView) -> impl IntoView {
         .map(|d| {
             let days = (now - d.stage_entered_at).num_days();
             let text = match lang {
-                crate::i18n::Lang::En => format!(
-                    "{} for {days} days",
-                    crate::pages::dashboard::stage_label(lang, &d.stage)
-                ),
-                crate::i18n::Lang::ZhCn => format!(
-                    "停留在{} {days} 天",
-                    crate::pages::dashboard::stage_label(lang, &d.stage)
-                ),
+                crate::i18n::Lang::En => format!("{} for {days} days", d.stage.label(lang)),
+                crate::i18n::Lang::ZhCn => format!("停留在{} {days} 天", d.stage.label(lang)),
             };
             view! {
                 <li class="row warn">

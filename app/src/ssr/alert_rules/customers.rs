@@ -5,6 +5,7 @@ use super::{
     Thresholds, TimeRule, DAY, HOUR,
 };
 use crate::domain::alerts::AlertFacts;
+use crate::domain::events::{Action, Entity, EventKind};
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::ssr::store::contracts;
 use crate::ssr::store::customers::{due_between, name_of, CustomerClock};
@@ -204,8 +205,8 @@ impl TimeRule for RenewalDue {
 /// The pool took a customer back: the previous owner is told why.
 pub(super) struct PoolReclaimed;
 impl EventRule for PoolReclaimed {
-    fn handles(&self, kind: &str) -> bool {
-        kind == "customer.reclaimed"
+    fn handles(&self, kind: EventKind) -> bool {
+        kind == EventKind::new(Entity::Customer, Action::Reclaimed)
     }
     fn on<'a>(
         &'a self,

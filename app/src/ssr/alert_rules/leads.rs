@@ -5,6 +5,7 @@ use super::{
     TimeRule, HOUR,
 };
 use crate::domain::alerts::AlertFacts;
+use crate::domain::events::{Action, Entity, EventKind};
 use crate::ssr::store::leads::{display_name, first_contact_due, SourceClass};
 use crate::ssr::store::users;
 use sqlx::AnyConnection;
@@ -78,8 +79,8 @@ impl TimeRule for LeadSlaBreach {
 /// A lead was assigned (by a rule or by hand): its new owner hears at once.
 pub(super) struct LeadAssigned;
 impl EventRule for LeadAssigned {
-    fn handles(&self, kind: &str) -> bool {
-        kind == "lead.assigned"
+    fn handles(&self, kind: EventKind) -> bool {
+        kind == EventKind::new(Entity::Lead, Action::Assigned)
     }
     fn on<'a>(
         &'a self,
@@ -115,8 +116,8 @@ impl EventRule for LeadAssigned {
 /// An MQL timed out and went back to the pool: its rep and their managers are told.
 pub(super) struct LeadReturned;
 impl EventRule for LeadReturned {
-    fn handles(&self, kind: &str) -> bool {
-        kind == "lead.returned_to_pool"
+    fn handles(&self, kind: EventKind) -> bool {
+        kind == EventKind::new(Entity::Lead, Action::ReturnedToPool)
     }
     fn on<'a>(
         &'a self,

@@ -12,6 +12,7 @@ mod leads;
 mod tasks;
 
 use crate::domain::alerts::{AlertFacts, AlertRules};
+use crate::domain::events::EventKind;
 use crate::domain::leads::LeadRules;
 use crate::domain::pool::PoolRules;
 use crate::ssr::store::due::DueRecord;
@@ -61,8 +62,8 @@ pub trait TimeRule: Send + Sync {
 }
 
 pub trait EventRule: Send + Sync {
-    /// The outbox kind it reads, e.g. `lead.assigned`.
-    fn handles(&self, kind: &str) -> bool;
+    /// Whether it reads events of this kind, e.g. `lead.assigned`.
+    fn handles(&self, kind: EventKind) -> bool;
     fn on<'a>(
         &'a self,
         conn: &'a mut AnyConnection,

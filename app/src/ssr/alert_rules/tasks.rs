@@ -4,6 +4,7 @@ use super::{
     TimeRule,
 };
 use crate::domain::alerts::AlertFacts;
+use crate::domain::events::{Action, Entity, EventKind};
 use crate::ssr::store::{tasks, users};
 use sqlx::AnyConnection;
 
@@ -35,8 +36,8 @@ impl TimeRule for TaskDue {
 /// Someone else gave a user a task.
 pub(super) struct TaskAssigned;
 impl EventRule for TaskAssigned {
-    fn handles(&self, kind: &str) -> bool {
-        kind == "task.created" || kind == "task.assigned"
+    fn handles(&self, kind: EventKind) -> bool {
+        kind.entity == Entity::Task && matches!(kind.action, Action::Created | Action::Assigned)
     }
     fn on<'a>(
         &'a self,

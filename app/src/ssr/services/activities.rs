@@ -1,6 +1,7 @@
 //! Logging follow-ups: a call, visit or message, and the next step. Logging moves the
 //! customer's last contact and sets (or clears) its next follow-up in the same transaction.
 use super::{snapshot, Check};
+use crate::domain::events::{Action, Entity};
 use crate::domain::validate::optional_text;
 use crate::error::{AppError, AppResult};
 use crate::model::*;
@@ -119,8 +120,8 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
         &mut tx,
         Some(viewer),
         Change {
-            action: "created",
-            entity_type: "activity",
+            action: Action::Created,
+            entity_type: Entity::Activity,
             entity_id: id,
             before: None,
             after: snapshot(&activity),

@@ -1,5 +1,6 @@
 //! Contacts: visible and changeable exactly as their customer is.
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
+use crate::domain::events::{Action, Entity};
 use crate::domain::validate::{normalize_email, normalize_phone, optional_text, required_text};
 use crate::error::{AppError, AppResult};
 use crate::model::*;
@@ -160,8 +161,8 @@ pub async fn patch(
         &mut tx,
         Some(viewer),
         Change {
-            action: "updated",
-            entity_type: "contact",
+            action: Action::Updated,
+            entity_type: Entity::Contact,
             entity_id: id,
             before: snapshot(&current),
             after: snapshot(&updated),
@@ -184,8 +185,8 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()>
         &mut tx,
         Some(viewer),
         Change {
-            action: "deleted",
-            entity_type: "contact",
+            action: Action::Deleted,
+            entity_type: Entity::Contact,
             entity_id: id,
             before: snapshot(&current),
             after: None,
@@ -214,8 +215,8 @@ pub(super) async fn insert_new(
         &mut *tx,
         Some(viewer),
         Change {
-            action: "created",
-            entity_type: "contact",
+            action: Action::Created,
+            entity_type: Entity::Contact,
             entity_id: id,
             before: None,
             after: snapshot(&created),

@@ -3,6 +3,7 @@
 //! transaction when the deal meets every stage's criteria.
 use super::deals::{check_amount, check_date, facts_of, refresh_customer_reclaim, rules, writable};
 use super::{snapshot, Check};
+use crate::domain::events::{Action, Entity};
 use crate::domain::pipeline::{missing_for, Stage, WON_PROBABILITY};
 use crate::error::{AppError, AppResult};
 use crate::model::*;
@@ -112,8 +113,8 @@ pub async fn request_contract(
         &mut tx,
         Some(viewer),
         Change {
-            action: "requested",
-            entity_type: "contract",
+            action: Action::Requested,
+            entity_type: Entity::Contract,
             entity_id: id,
             before: None,
             after: snapshot(&created),
@@ -204,8 +205,8 @@ pub async fn decide_contract(
                     &mut tx,
                     Some(viewer),
                     Change {
-                        action: "stage_changed",
-                        entity_type: "opportunity",
+                        action: Action::StageChanged,
+                        entity_type: Entity::Opportunity,
                         entity_id: opp_id,
                         before: None,
                         after: Some(serde_json::json!({"stage": "won", "by_contract": id})),
@@ -223,8 +224,12 @@ pub async fn decide_contract(
         &mut tx,
         Some(viewer),
         Change {
-            action: to.as_str(),
-            entity_type: "contract",
+            action: match to {
+                Approval::Approved => Action::Approved,
+                Approval::Rejected => Action::Rejected,
+                Approval::Pending => Action::Requested,
+            },
+            entity_type: Entity::Contract,
             entity_id: id,
             before: snapshot(&current),
             after: snapshot(&after),

@@ -1,6 +1,7 @@
 //! Customers: read in the viewer's scope; created and changed with validation, audit and
 //! optimistic concurrency.
 use super::{snapshot, Check};
+use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_edit_customers;
 use crate::domain::validate::{normalize_company, optional_text, required_text};
 use crate::error::{AppError, AppResult};
@@ -222,8 +223,8 @@ pub(super) async fn insert_new(
         &mut *tx,
         Some(viewer),
         Change {
-            action: "created",
-            entity_type: "customer",
+            action: Action::Created,
+            entity_type: Entity::Customer,
             entity_id: id,
             before: None,
             after: snapshot(&created),
@@ -298,8 +299,8 @@ pub async fn patch(
         &mut tx,
         Some(viewer),
         Change {
-            action: "updated",
-            entity_type: "customer",
+            action: Action::Updated,
+            entity_type: Entity::Customer,
             entity_id: id,
             before: snapshot(&current),
             after: snapshot(&updated),
@@ -324,8 +325,8 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()>
         &mut tx,
         Some(viewer),
         Change {
-            action: "deleted",
-            entity_type: "customer",
+            action: Action::Deleted,
+            entity_type: Entity::Customer,
             entity_id: id,
             before: snapshot(&current),
             after: None,
@@ -361,8 +362,8 @@ pub async fn restore(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cu
         &mut tx,
         Some(viewer),
         Change {
-            action: "restored",
-            entity_type: "customer",
+            action: Action::Restored,
+            entity_type: Entity::Customer,
             entity_id: id,
             before: None,
             after: snapshot(&after),

@@ -1,6 +1,7 @@
 //! The pipeline: deals move through stages only when the stage's entry criteria are met;
 //! "won" needs a contract a manager approved, and approving one wins its deal.
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
+use crate::domain::events::{Action, Entity};
 use crate::domain::pipeline::{missing_for, DealFacts, PipelineRules, Stage};
 use crate::domain::validate::{optional_text, required_text};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -168,8 +169,8 @@ pub(super) async fn insert_new(
         &mut *tx,
         Some(viewer),
         Change {
-            action: "created",
-            entity_type: "opportunity",
+            action: Action::Created,
+            entity_type: Entity::Opportunity,
             entity_id: id,
             before: None,
             after: snapshot(&created),
@@ -316,16 +317,16 @@ pub async fn move_stage(
         .await?
         .ok_or(AppError::Internal)?;
     let action = if stage_changed {
-        "stage_changed"
+        Action::StageChanged
     } else {
-        "updated"
+        Action::Updated
     };
     audit::record(
         &mut tx,
         Some(viewer),
         Change {
             action,
-            entity_type: "opportunity",
+            entity_type: Entity::Opportunity,
             entity_id: id,
             before: snapshot(&current),
             after: snapshot(&after),

@@ -1,6 +1,7 @@
 //! Lead conversion: a sales-qualified lead becomes a customer, its contact and a first
 //! deal, in one transaction, through the same insert paths the forms and REST use.
 use super::leads::{save, writable};
+use crate::domain::events::Action;
 use crate::domain::leads::LeadStatus;
 use crate::domain::validate::optional_text;
 use crate::error::{AppError, AppResult};
@@ -81,7 +82,7 @@ pub async fn convert(
         &current,
         &next,
         r.version,
-        "converted",
+        Action::Converted,
         now_ms,
     )
     .await?;

@@ -2,6 +2,7 @@
 //! and given a new key when the old one leaked; the key is stored only as its hash.
 use super::leads::SOURCES;
 use super::Check;
+use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_administer;
 use crate::domain::validate::required_text;
 use crate::error::{AppError, AppResult};
@@ -43,8 +44,8 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewLeadForm) -> Ap
         &mut tx,
         Some(viewer),
         Change {
-            action: "created",
-            entity_type: "lead_form",
+            action: Action::Created,
+            entity_type: Entity::LeadForm,
             entity_id: id,
             before: None,
             after: Some(serde_json::json!({"name": name, "source": source})),
@@ -84,8 +85,12 @@ pub async fn set_active(
         &mut tx,
         Some(viewer),
         Change {
-            action: if active { "enabled" } else { "disabled" },
-            entity_type: "lead_form",
+            action: if active {
+                Action::Enabled
+            } else {
+                Action::Disabled
+            },
+            entity_type: Entity::LeadForm,
             entity_id: id,
             before: serde_json::to_value(&before).ok(),
             after: serde_json::to_value(&after).ok(),
@@ -110,8 +115,8 @@ pub async fn rotate_key(state: &AppState, viewer: &Viewer, id: i64) -> AppResult
         &mut tx,
         Some(viewer),
         Change {
-            action: "key_rotated",
-            entity_type: "lead_form",
+            action: Action::KeyRotated,
+            entity_type: Entity::LeadForm,
             entity_id: id,
             before: None,
             after: None,

@@ -3,6 +3,7 @@
 //! `lead_conversion`), first contact, and the MQL qualification timeout that returns a
 //! lead to the pool. Every transition is audited.
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
+use crate::domain::events::{Action, Entity};
 use crate::domain::leads::{LeadFacts, LeadRules, LeadStatus};
 use crate::domain::validate::{normalize_email, normalize_phone, optional_text, required_text};
 use crate::error::{AppError, AppResult};
@@ -175,8 +176,8 @@ pub(super) async fn insert(
         &mut *tx,
         c.actor,
         Change {
-            action: "created",
-            entity_type: "lead",
+            action: Action::Created,
+            entity_type: Entity::Lead,
             entity_id: id,
             before: None,
             after: snapshot(&lead),
@@ -189,8 +190,8 @@ pub(super) async fn insert(
             &mut *tx,
             c.actor,
             Change {
-                action: "assigned",
-                entity_type: "lead",
+                action: Action::Assigned,
+                entity_type: Entity::Lead,
                 entity_id: id,
                 before: None,
                 after: Some(serde_json::json!({"owner_id": owner, "rule": rule})),
@@ -277,7 +278,7 @@ pub(super) async fn save(
     before: &Lead,
     after: &Lead,
     version: i64,
-    action: &str,
+    action: Action,
     now_ms: i64,
 ) -> AppResult<Lead> {
     if !store::update(&mut *tx, after, version, viewer.map(|v| v.user_id), now_ms).await? {
@@ -296,7 +297,7 @@ pub(super) async fn save(
         viewer,
         Change {
             action,
-            entity_type: "lead",
+            entity_type: Entity::Lead,
             entity_id: after.id,
             before: snapshot(before),
             after: snapshot(&saved),
@@ -346,7 +347,7 @@ pub async fn qualify(
         &current,
         &next,
         r.version,
-        "qualified",
+        Action::Qualified,
         now.timestamp_millis(),
     )
     .await?;
@@ -376,7 +377,7 @@ pub async fn disqualify(
         &current,
         &next,
         r.version,
-        "disqualified",
+        Action::Disqualified,
         now_ms,
     )
     .await?;
@@ -414,7 +415,7 @@ pub async fn contact(
         &current,
         &next,
         current.version,
-        "contacted",
+        Action::Contacted,
         now_ms,
     )
     .await?;
@@ -452,7 +453,7 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, owner: i64) -> A
         &current,
         &next,
         current.version,
-        "assigned",
+        Action::Assigned,
         now.timestamp_millis(),
     )
     .await?;
@@ -491,7 +492,7 @@ pub async fn mql_timeout_due(state: &AppState) -> AppResult<usize> {
             &current,
             &next,
             current.version,
-            "returned_to_pool",
+            Action::ReturnedToPool,
             now_ms,
         )
         .await?;

@@ -1,4 +1,5 @@
 //! The public pool (公海): claim, release, assign, and the automatic reclaim.
+use crate::domain::events::{Action, Entity};
 use crate::domain::pool::PoolRules;
 use crate::domain::time::{end_of_local_day, DEFAULT_UTC_OFFSET_MINUTES};
 use crate::error::{AppError, AppResult};
@@ -106,8 +107,8 @@ pub async fn claim(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cust
         &mut tx,
         Some(viewer),
         Change {
-            action: "claimed",
-            entity_type: "customer",
+            action: Action::Claimed,
+            entity_type: Entity::Customer,
             entity_id: id,
             before: super::snapshot(&current),
             after: super::snapshot(&after),
@@ -166,8 +167,8 @@ pub async fn release(
         &mut tx,
         Some(viewer),
         Change {
-            action: "released",
-            entity_type: "customer",
+            action: Action::Released,
+            entity_type: Entity::Customer,
             entity_id: id,
             before: super::snapshot(&current),
             after: super::snapshot(&after),
@@ -273,8 +274,8 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, to: i64) -> AppR
         &mut tx,
         Some(viewer),
         Change {
-            action: "assigned",
-            entity_type: "customer",
+            action: Action::Assigned,
+            entity_type: Entity::Customer,
             entity_id: id,
             before: super::snapshot(&current),
             after: super::snapshot(&after),
@@ -314,8 +315,8 @@ pub async fn reclaim_due(state: &AppState) -> AppResult<usize> {
             &mut tx,
             None,
             Change {
-                action: "reclaimed",
-                entity_type: "customer",
+                action: Action::Reclaimed,
+                entity_type: Entity::Customer,
                 entity_id: id,
                 before: Some(serde_json::json!({"owner_id": owner})),
                 after: Some(serde_json::json!({"owner_id": null, "reason": reason})),

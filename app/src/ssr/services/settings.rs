@@ -2,6 +2,7 @@
 //! signed in, changed only by admins, validated field by field, audited with the value
 //! before and after, for both the admin page and the REST API.
 use crate::domain::alerts::AlertRules;
+use crate::domain::events::{Action, Entity};
 use crate::domain::leads::{AssignmentRule, LeadRules};
 use crate::domain::pipeline::{PipelineRules, NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
 use crate::domain::pool::PoolRules;
@@ -314,8 +315,8 @@ async fn save<T: Serialize + DeserializeOwned + Default>(
         conn,
         Some(viewer),
         Change {
-            action: "updated",
-            entity_type: "setting",
+            action: Action::Updated,
+            entity_type: Entity::Setting,
             entity_id: 0,
             before: Some(serde_json::json!({ key: before })),
             after: Some(serde_json::json!({ key: value })),

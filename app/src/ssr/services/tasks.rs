@@ -1,5 +1,6 @@
 //! Tasks: create, assign (managers within their team, admins to anyone), due, done.
 use super::{snapshot, Check};
+use crate::domain::events::{Action, Entity};
 use crate::domain::validate::required_text;
 use crate::error::{AppError, AppResult};
 use crate::model::*;
@@ -82,8 +83,8 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewTask) -> AppRes
         &mut tx,
         Some(viewer),
         Change {
-            action: "created",
-            entity_type: "task",
+            action: Action::Created,
+            entity_type: Entity::Task,
             entity_id: id,
             before: None,
             after: snapshot(&task),
@@ -152,17 +153,17 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: TaskPatch) -> 
         .await?
         .ok_or(AppError::Internal)?;
     let action = match (current.done_at.is_some(), task.done_at.is_some()) {
-        (false, true) => "completed",
-        (true, false) => "reopened",
-        _ if current.assignee_id != task.assignee_id => "assigned",
-        _ => "updated",
+        (false, true) => Action::Completed,
+        (true, false) => Action::Reopened,
+        _ if current.assignee_id != task.assignee_id => Action::Assigned,
+        _ => Action::Updated,
     };
     audit::record(
         &mut tx,
         Some(viewer),
         Change {
             action,
-            entity_type: "task",
+            entity_type: Entity::Task,
             entity_id: id,
             before: snapshot(&current),
             after: snapshot(&task),

@@ -1,5 +1,6 @@
 //! Administration: users, teams and API tokens. Admins change; managers may read their team.
 use super::{snapshot, Check};
+use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_administer;
 use crate::domain::validate::{check_password, normalize_email, required_text};
 use crate::error::{AppError, AppResult};
@@ -98,8 +99,8 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewUser) -> AppRes
         &mut tx,
         Some(viewer),
         Change {
-            action: "created",
-            entity_type: "user",
+            action: Action::Created,
+            entity_type: Entity::User,
             entity_id: id,
             before: None,
             after: snapshot(&user),
@@ -186,16 +187,16 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: UserPatch) -> 
     }
     let user = users::get(&mut *tx, id).await?.ok_or(AppError::Internal)?;
     let action = if current.active && !user.active {
-        "deactivated"
+        Action::Deactivated
     } else {
-        "updated"
+        Action::Updated
     };
     audit::record(
         &mut tx,
         Some(viewer),
         Change {
             action,
-            entity_type: "user",
+            entity_type: Entity::User,
             entity_id: id,
             before: snapshot(&current),
             after: snapshot(&user),
@@ -243,8 +244,8 @@ pub async fn create_team(state: &AppState, viewer: &Viewer, input: NewTeam) -> A
         &mut tx,
         Some(viewer),
         Change {
-            action: "created",
-            entity_type: "team",
+            action: Action::Created,
+            entity_type: Entity::Team,
             entity_id: id,
             before: None,
             after: snapshot(&team),
@@ -291,8 +292,8 @@ pub async fn move_team(
         &mut tx,
         Some(viewer),
         Change {
-            action: "updated",
-            entity_type: "team",
+            action: Action::Updated,
+            entity_type: Entity::Team,
             entity_id: id,
             before: snapshot(&current),
             after: snapshot(&team),
@@ -364,8 +365,8 @@ pub async fn create_token(
         &mut tx,
         Some(viewer),
         Change {
-            action: "created",
-            entity_type: "api_token",
+            action: Action::Created,
+            entity_type: Entity::ApiToken,
             entity_id: id,
             before: None,
             after: snapshot(&token),
@@ -389,8 +390,8 @@ pub async fn revoke_token(state: &AppState, viewer: &Viewer, id: i64) -> AppResu
         &mut tx,
         Some(viewer),
         Change {
-            action: "revoked",
-            entity_type: "api_token",
+            action: Action::Revoked,
+            entity_type: Entity::ApiToken,
             entity_id: id,
             before: None,
             after: None,

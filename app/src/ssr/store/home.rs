@@ -1,5 +1,6 @@
 //! The queries behind each role's home page.
 use super::scope::{assignable_users_scope, owned_by_scope, Access};
+use crate::domain::pipeline::Stage;
 use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
@@ -184,7 +185,7 @@ pub async fn queue(
 
 #[derive(sqlx::FromRow)]
 struct StageDbRow {
-    stage: String,
+    stage: Stage,
     count: i64,
     amount: i64,
     weighted: i64,
@@ -212,13 +213,7 @@ pub async fn pipeline(pool: &AnyPool, viewer: &Viewer) -> Result<Vec<StageTotal>
             weighted_minor: r.weighted,
         })
         .collect();
-    let order = ["initial", "needs", "proposal", "negotiation"];
-    rows.sort_by_key(|r| {
-        order
-            .iter()
-            .position(|s| *s == r.stage)
-            .unwrap_or(order.len())
-    });
+    rows.sort_by_key(|r| r.stage);
     Ok(rows)
 }
 
@@ -317,7 +312,7 @@ struct StalledDbRow {
     id: i64,
     name: String,
     customer_name: String,
-    stage: String,
+    stage: Stage,
     stage_entered_at: i64,
 }
 
