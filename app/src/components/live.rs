@@ -225,7 +225,7 @@ fn Toasts() -> impl IntoView {
     view! {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
             <For each=move || live.toasts.get() key=|a| a.id let:alert>
-                <div class="toast" data-kind=alert.kind.clone()>
+                <div class="toast" data-kind=alert.kind.as_str()>
                     <a href=alert.href() class="toast-body">
                         <strong>{alert.title.clone()}</strong>
                         <span>{alert.body.clone()}</span>

@@ -79,23 +79,47 @@ impl AlertRules {
     }
 }
 
-/// Every alert kind Tandem produces; service-desk kinds join this list.
-pub const KINDS: [&str; 14] = [
-    "lead_assigned",
-    "lead_sla_warning",
-    "lead_sla_breach",
-    "lead_returned",
-    "follow_up_due",
-    "follow_up_overdue",
-    "silent_customer",
-    "pool_reclaim_warning",
-    "pool_reclaimed",
-    "stage_stalled",
-    "post_sale_check",
-    "renewal_due",
-    "task_assigned",
-    "task_due",
-];
+named_enum! {
+    /// Every kind of alert Tandem sends; service-desk kinds join this list.
+    AlertKind {
+        LeadAssigned => "lead_assigned",
+        LeadSlaWarning => "lead_sla_warning",
+        LeadSlaBreach => "lead_sla_breach",
+        LeadReturned => "lead_returned",
+        FollowUpDue => "follow_up_due",
+        FollowUpOverdue => "follow_up_overdue",
+        SilentCustomer => "silent_customer",
+        PoolReclaimWarning => "pool_reclaim_warning",
+        PoolReclaimed => "pool_reclaimed",
+        StageStalled => "stage_stalled",
+        PostSaleCheck => "post_sale_check",
+        RenewalDue => "renewal_due",
+        TaskAssigned => "task_assigned",
+        TaskDue => "task_due",
+    }
+}
+
+impl AlertKind {
+    /// The kind's name in the alert centre's filter and on each alert.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            AlertKind::LeadAssigned => lang.t("Lead assigned", "新分配线索"),
+            AlertKind::LeadSlaWarning => lang.t("Lead first-contact warning", "线索即将超时"),
+            AlertKind::LeadSlaBreach => lang.t("Lead first contact overdue", "线索首次联系超时"),
+            AlertKind::LeadReturned => lang.t("Lead back in the pool", "线索退回公海"),
+            AlertKind::FollowUpDue => lang.t("Follow-up due", "跟进到期"),
+            AlertKind::FollowUpOverdue => lang.t("Follow-up overdue", "跟进逾期"),
+            AlertKind::SilentCustomer => lang.t("Silent customer", "沉默客户"),
+            AlertKind::PoolReclaimWarning => lang.t("Returning to the pool", "即将退回公海"),
+            AlertKind::PoolReclaimed => lang.t("Returned to the pool", "已退回公海"),
+            AlertKind::StageStalled => lang.t("Deal stalled", "商机停滞"),
+            AlertKind::PostSaleCheck => lang.t("Post-sale check", "成交回访"),
+            AlertKind::RenewalDue => lang.t("Renewal due", "续约提醒"),
+            AlertKind::TaskAssigned => lang.t("Task assigned", "新任务"),
+            AlertKind::TaskDue => lang.t("Task due", "任务到期"),
+        }
+    }
+}
 
 /// What the words of an alert are made from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -118,135 +142,140 @@ fn stage_name(lang: Lang, stage: &str) -> String {
 }
 
 /// The title and body of an alert of `kind`, in `lang`. `escalated`: the manager's copy.
-pub fn render(lang: Lang, kind: &str, f: &AlertFacts, escalated: bool) -> (String, String) {
+pub fn render(lang: Lang, kind: AlertKind, f: &AlertFacts, escalated: bool) -> (String, String) {
     let name = &f.name;
     let n = f.n.unwrap_or(0);
     let owner = f.owner_name.clone().unwrap_or_default();
     let extra = f.extra.clone().unwrap_or_default();
     let zh = lang == Lang::ZhCn;
     let (title, body) = match (kind, zh) {
-        ("lead_assigned", false) => (
+        (AlertKind::LeadAssigned, false) => (
             format!("New lead: {name}"),
             "Contact them before the first-contact time runs out.".to_string(),
         ),
-        ("lead_assigned", true) => (
+        (AlertKind::LeadAssigned, true) => (
             format!("新线索:{name}"),
             "请在首次联系时限内联系。".to_string(),
         ),
-        ("lead_sla_warning", false) => (
+        (AlertKind::LeadSlaWarning, false) => (
             format!("Lead waiting: {name}"),
             format!("First contact due in {n} min."),
         ),
-        ("lead_sla_warning", true) => (
+        (AlertKind::LeadSlaWarning, true) => (
             format!("线索待联系:{name}"),
             format!("首次联系将在 {n} 分钟后超时。"),
         ),
-        ("lead_sla_breach", false) if escalated => (
+        (AlertKind::LeadSlaBreach, false) if escalated => (
             format!("{owner} missed first contact: {name}"),
             "The first-contact time has passed.".to_string(),
         ),
-        ("lead_sla_breach", true) if escalated => (
+        (AlertKind::LeadSlaBreach, true) if escalated => (
             format!("{owner} 未按时联系线索:{name}"),
             "首次联系已超时。".to_string(),
         ),
-        ("lead_sla_breach", false) => (
+        (AlertKind::LeadSlaBreach, false) => (
             format!("First contact overdue: {name}"),
             "The first-contact time has passed. Call now.".to_string(),
         ),
-        ("lead_sla_breach", true) => (format!("首次联系已超时:{name}"), "请立即联系。".to_string()),
-        ("lead_returned", false) => (
+        (AlertKind::LeadSlaBreach, true) => {
+            (format!("首次联系已超时:{name}"), "请立即联系。".to_string())
+        }
+        (AlertKind::LeadReturned, false) => (
             format!("Lead back in the pool: {name}"),
             format!("Not qualified within {n} days."),
         ),
-        ("lead_returned", true) => (
+        (AlertKind::LeadReturned, true) => (
             format!("线索退回公海:{name}"),
             format!("{n} 天内未完成资格确认。"),
         ),
-        ("follow_up_due", false) => (
+        (AlertKind::FollowUpDue, false) => (
             format!("Follow up now: {name}"),
             "The planned follow-up time has come.".to_string(),
         ),
-        ("follow_up_due", true) => (
+        (AlertKind::FollowUpDue, true) => (
             format!("该跟进了:{name}"),
             "计划的跟进时间已到。".to_string(),
         ),
-        ("follow_up_overdue", false) if escalated => (
+        (AlertKind::FollowUpOverdue, false) if escalated => (
             format!("{owner} is behind on {name}"),
             format!("Follow-up {n} h overdue."),
         ),
-        ("follow_up_overdue", true) if escalated => (
+        (AlertKind::FollowUpOverdue, true) if escalated => (
             format!("{owner} 逾期未跟进:{name}"),
             format!("已逾期 {n} 小时。"),
         ),
-        ("follow_up_overdue", false) => (
+        (AlertKind::FollowUpOverdue, false) => (
             format!("Follow-up overdue: {name}"),
             format!("{n} h past due with nothing logged."),
         ),
-        ("follow_up_overdue", true) => (
+        (AlertKind::FollowUpOverdue, true) => (
             format!("跟进已逾期:{name}"),
             format!("已逾期 {n} 小时,尚无跟进记录。"),
         ),
-        ("silent_customer", false) => (
+        (AlertKind::SilentCustomer, false) => (
             format!("Silent customer: {name}"),
             format!("No activity for {n} days."),
         ),
-        ("silent_customer", true) => (
+        (AlertKind::SilentCustomer, true) => (
             format!("沉默客户:{name}"),
             format!("已 {n} 天没有任何跟进。"),
         ),
-        ("pool_reclaim_warning", false) => (
+        (AlertKind::PoolReclaimWarning, false) => (
             format!("Returns to the pool in {n} days: {name}"),
             "Log a follow-up to keep this customer.".to_string(),
         ),
-        ("pool_reclaim_warning", true) => (
+        (AlertKind::PoolReclaimWarning, true) => (
             format!("{n} 天后退回公海:{name}"),
             "记录一次跟进即可保留该客户。".to_string(),
         ),
-        ("pool_reclaimed", false) => (
+        (AlertKind::PoolReclaimed, false) => (
             format!("Returned to the pool: {name}"),
             extra_reason(lang, &extra),
         ),
-        ("pool_reclaimed", true) => (format!("已退回公海:{name}"), extra_reason(lang, &extra)),
-        ("stage_stalled", false) if escalated => (
+        (AlertKind::PoolReclaimed, true) => {
+            (format!("已退回公海:{name}"), extra_reason(lang, &extra))
+        }
+        (AlertKind::StageStalled, false) if escalated => (
             format!("{owner}'s deal stalled: {name}"),
             format!("{} for {n} days.", stage_name(lang, &extra)),
         ),
-        ("stage_stalled", true) if escalated => (
+        (AlertKind::StageStalled, true) if escalated => (
             format!("{owner} 的商机停滞:{name}"),
             format!("停留在{} {n} 天。", stage_name(lang, &extra)),
         ),
-        ("stage_stalled", false) => (
+        (AlertKind::StageStalled, false) => (
             format!("Deal stalled: {name}"),
             format!("{} for {n} days.", stage_name(lang, &extra)),
         ),
-        ("stage_stalled", true) => (
+        (AlertKind::StageStalled, true) => (
             format!("商机停滞:{name}"),
             format!("停留在{} {n} 天。", stage_name(lang, &extra)),
         ),
-        ("post_sale_check", false) => (
+        (AlertKind::PostSaleCheck, false) => (
             format!("Check in after the win: {name}"),
             format!("Won {n} days ago, no follow-up yet."),
         ),
-        ("post_sale_check", true) => (
+        (AlertKind::PostSaleCheck, true) => (
             format!("成交回访:{name}"),
             format!("成交已 {n} 天,尚未回访。"),
         ),
-        ("renewal_due", false) => (
+        (AlertKind::RenewalDue, false) => (
             format!("Renewal due: {name}"),
             format!("The contract ends in {n} days and no renewal deal exists."),
         ),
-        ("renewal_due", true) => (
+        (AlertKind::RenewalDue, true) => (
             format!("续约提醒:{name}"),
             format!("合同将在 {n} 天后到期,尚无续约商机。"),
         ),
-        ("task_assigned", false) => (format!("New task: {name}"), format!("From {owner}.")),
-        ("task_assigned", true) => (format!("新任务:{name}"), format!("来自 {owner}。")),
-        ("task_due", false) => (
+        (AlertKind::TaskAssigned, false) => (format!("New task: {name}"), format!("From {owner}.")),
+        (AlertKind::TaskAssigned, true) => (format!("新任务:{name}"), format!("来自 {owner}。")),
+        (AlertKind::TaskDue, false) => (
             format!("Task due: {name}"),
             "Its due time has come.".to_string(),
         ),
-        ("task_due", true) => (format!("任务到期:{name}"), "任务截止时间已到。".to_string()),
-        (other, _) => (format!("{other}: {name}"), extra),
+        (AlertKind::TaskDue, true) => {
+            (format!("任务到期:{name}"), "任务截止时间已到。".to_string())
+        }
     };
     (title, body)
 }
@@ -289,11 +318,11 @@ mod tests {
             n: Some(3),
             extra: Some("proposal".into()),
         };
-        for kind in KINDS {
-            let (en, _) = render(Lang::En, kind, &f, false);
-            let (zh, _) = render(Lang::ZhCn, kind, &f, true);
+        for kind in AlertKind::ALL {
+            let (en, _) = render(Lang::En, *kind, &f, false);
+            let (zh, _) = render(Lang::ZhCn, *kind, &f, true);
             assert!(en.contains("华东精密") && zh.contains("华东精密"), "{kind}");
-            assert!(!en.starts_with(kind), "{kind} has no English words");
+            assert_ne!(kind.label(Lang::En), kind.label(Lang::ZhCn), "{kind}");
         }
     }
 }

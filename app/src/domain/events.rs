@@ -3,40 +3,7 @@
 //! and read through [`EventKind`], never spelled by hand.
 use std::fmt;
 
-macro_rules! named {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($variant),*
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),*
-                }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s {
-                    $($text => Some($name::$variant),)*
-                    _ => None,
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-named! {
+named_enum! {
     /// A kind of record changes are recorded for.
     Entity {
         Customer => "customer",
@@ -54,7 +21,7 @@ named! {
     }
 }
 
-named! {
+named_enum! {
     /// What was done to it.
     Action {
         Created => "created",

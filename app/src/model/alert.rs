@@ -1,4 +1,5 @@
 use super::EntityRef;
+use crate::domain::alerts::AlertKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct Alert {
     pub id: i64,
     /// lead_assigned, follow_up_due, follow_up_overdue, stage_stalled, …
-    pub kind: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub kind: AlertKind,
     /// In the user's language.
     pub title: String,
     pub body: String,

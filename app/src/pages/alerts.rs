@@ -3,31 +3,11 @@ use crate::api::{list_alerts, ReadAlert, ReadAllAlerts};
 use crate::components::live::Live;
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
+use crate::domain::alerts::AlertKind;
 use crate::format::short_time;
-use crate::i18n::Lang;
 use crate::use_lang;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-pub fn kind_label(lang: Lang, kind: &str) -> &'static str {
-    match kind {
-        "lead_assigned" => lang.t("Lead assigned", "新分配线索"),
-        "lead_sla_warning" => lang.t("Lead first-contact warning", "线索即将超时"),
-        "lead_sla_breach" => lang.t("Lead first contact overdue", "线索首次联系超时"),
-        "lead_returned" => lang.t("Lead back in the pool", "线索退回公海"),
-        "follow_up_due" => lang.t("Follow-up due", "跟进到期"),
-        "follow_up_overdue" => lang.t("Follow-up overdue", "跟进逾期"),
-        "silent_customer" => lang.t("Silent customer", "沉默客户"),
-        "pool_reclaim_warning" => lang.t("Returning to the pool", "即将退回公海"),
-        "pool_reclaimed" => lang.t("Returned to the pool", "已退回公海"),
-        "stage_stalled" => lang.t("Deal stalled", "商机停滞"),
-        "post_sale_check" => lang.t("Post-sale check", "成交回访"),
-        "renewal_due" => lang.t("Renewal due", "续约提醒"),
-        "task_assigned" => lang.t("Task assigned", "新任务"),
-        "task_due" => lang.t("Task due", "任务到期"),
-        _ => lang.t("Alert", "提醒"),
-    }
-}
 
 #[component]
 pub fn AlertsPage() -> impl IntoView {
@@ -68,8 +48,8 @@ pub fn AlertsPage() -> impl IntoView {
                 <label for="alert-kind">{lang.t("Kind", "类型")}</label>
                 <select id="alert-kind" name="kind">
                     <option value="">{lang.t("All kinds", "全部类型")}</option>
-                    {crate::domain::alerts::KINDS.into_iter().map(|k| view! {
-                        <option value=k selected=initial_kind.as_deref() == Some(k)>{kind_label(lang, k)}</option>
+                    {AlertKind::ALL.iter().map(|k| view! {
+                        <option value=k.as_str() selected=initial_kind.as_deref() == Some(k.as_str())>{k.label(lang)}</option>
                     }).collect::<Vec<_>>()}
                 </select>
                 <button type="submit">{lang.t("Show", "筛选")}</button>
@@ -104,7 +84,7 @@ pub fn AlertsPage() -> impl IntoView {
                                         <li class="row alert" class:unread=unread data-alert=a.id>
                                             <a class="main" href=a.href()>
                                                 <span class="title">{a.title.clone()}</span>
-                                                <span class="meta">{kind_label(lang, &a.kind)}" · "{a.body.clone()}" · "{short_time(a.created_at)}</span>
+                                                <span class="meta">{a.kind.label(lang)}" · "{a.body.clone()}" · "{short_time(a.created_at)}</span>
                                             </a>
                                             {unread.then(|| view! {
                                                 <ActionForm action=read attr:class="inline">

@@ -4,7 +4,7 @@ use super::{
     owner_alert, text_after, user_in, with_managers, EventRule, Found, OutboxEvent, RuleFuture,
     Thresholds, TimeRule, DAY, HOUR,
 };
-use crate::domain::alerts::AlertFacts;
+use crate::domain::alerts::{AlertFacts, AlertKind};
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::ssr::store::contracts;
@@ -29,7 +29,14 @@ impl TimeRule for FollowUpDue {
                 .iter()
                 .map(|h| {
                     let key = format!("follow_up_due:{}:{}", h.id, h.at);
-                    owner_alert("follow_up_due", "customer", h, Some(h.at), key, None)
+                    owner_alert(
+                        AlertKind::FollowUpDue,
+                        Entity::Customer,
+                        h,
+                        Some(h.at),
+                        key,
+                        None,
+                    )
                 })
                 .collect())
         })
@@ -65,8 +72,8 @@ impl TimeRule for FollowUpOverdue {
             for h in due {
                 let key = format!("follow_up_overdue:{}:{}", h.id, h.at);
                 let f = owner_alert(
-                    "follow_up_overdue",
-                    "customer",
+                    AlertKind::FollowUpOverdue,
+                    Entity::Customer,
                     &h,
                     Some(h.at + shift),
                     key,
@@ -108,8 +115,8 @@ impl TimeRule for SilentCustomer {
                 .map(|h| {
                     let key = format!("silent_customer:{}:{}", h.id, h.at);
                     owner_alert(
-                        "silent_customer",
-                        "customer",
+                        AlertKind::SilentCustomer,
+                        Entity::Customer,
                         h,
                         Some(h.at + shift),
                         key,
@@ -147,8 +154,8 @@ impl TimeRule for PoolReclaimWarning {
                 .map(|h| {
                     let key = format!("pool_reclaim_warning:{}:{}", h.id, h.at);
                     owner_alert(
-                        "pool_reclaim_warning",
-                        "customer",
+                        AlertKind::PoolReclaimWarning,
+                        Entity::Customer,
                         h,
                         Some(h.at),
                         key,
@@ -193,7 +200,14 @@ impl TimeRule for RenewalDue {
                 .map(|h| {
                     // `at` carries the contract's id here.
                     let key = format!("renewal_due:{}", h.at);
-                    let mut f = owner_alert("renewal_due", "customer", h, None, key, Some(days));
+                    let mut f = owner_alert(
+                        AlertKind::RenewalDue,
+                        Entity::Customer,
+                        h,
+                        None,
+                        key,
+                        Some(days),
+                    );
                     f.facts.owner_name = None;
                     f
                 })
@@ -221,8 +235,8 @@ impl EventRule for PoolReclaimed {
             };
             Ok(vec![Found {
                 user_id: owner,
-                kind: "pool_reclaimed",
-                entity_type: "customer",
+                kind: AlertKind::PoolReclaimed,
+                entity_type: Entity::Customer,
                 entity_id: e.entity_id,
                 due_at: None,
                 dedupe_key: format!("pool_reclaimed:{}:{}", e.entity_id, e.id),

@@ -1,5 +1,7 @@
 //! Rules that watch deals: a deal stalled in a stage, and the check-in after a win.
 use super::{owner_alert, with_managers, RuleFuture, Thresholds, TimeRule, DAY};
+use crate::domain::alerts::AlertKind;
+use crate::domain::events::Entity;
 use crate::ssr::store::deals::{entered_stage_between, won_without_contact_since};
 use sqlx::AnyConnection;
 
@@ -25,8 +27,8 @@ impl TimeRule for StageStalled {
                     for h in entered_stage_between(conn, stage, from - shift, to - shift).await? {
                         let key = format!("stage_stalled:{}:{}:{times}", h.id, h.at);
                         let f = owner_alert(
-                            "stage_stalled",
-                            "opportunity",
+                            AlertKind::StageStalled,
+                            Entity::Opportunity,
                             &h,
                             Some(h.at + shift),
                             key,
@@ -68,8 +70,8 @@ impl TimeRule for PostSaleCheck {
                 .map(|h| {
                     let key = format!("post_sale_check:{}", h.id);
                     owner_alert(
-                        "post_sale_check",
-                        "opportunity",
+                        AlertKind::PostSaleCheck,
+                        Entity::Opportunity,
                         h,
                         Some(h.at + shift),
                         key,

@@ -4,7 +4,7 @@ use super::{
     owner_alert, user_in, with_managers, EventRule, Found, OutboxEvent, RuleFuture, Thresholds,
     TimeRule, HOUR,
 };
-use crate::domain::alerts::AlertFacts;
+use crate::domain::alerts::{AlertFacts, AlertKind};
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::ssr::store::leads::{display_name, first_contact_due, SourceClass};
 use crate::ssr::store::users;
@@ -37,8 +37,8 @@ impl TimeRule for LeadSlaWarning {
                 for h in due {
                     let key = format!("lead_sla_warning:{}:{}", h.id, h.at);
                     out.push(owner_alert(
-                        "lead_sla_warning",
-                        "lead",
+                        AlertKind::LeadSlaWarning,
+                        Entity::Lead,
                         &h,
                         Some(h.at),
                         key,
@@ -68,7 +68,14 @@ impl TimeRule for LeadSlaBreach {
             let mut out = Vec::new();
             for h in first_contact_due(conn, from, to, &[], SourceClass::All).await? {
                 let key = format!("lead_sla_breach:{}:{}", h.id, h.at);
-                let f = owner_alert("lead_sla_breach", "lead", &h, Some(h.at), key, None);
+                let f = owner_alert(
+                    AlertKind::LeadSlaBreach,
+                    Entity::Lead,
+                    &h,
+                    Some(h.at),
+                    key,
+                    None,
+                );
                 out.extend(with_managers(conn, f, true).await?);
             }
             Ok(out)
@@ -98,8 +105,8 @@ impl EventRule for LeadAssigned {
                 .map(|d| d.timestamp_millis());
             Ok(vec![Found {
                 user_id: owner,
-                kind: "lead_assigned",
-                entity_type: "lead",
+                kind: AlertKind::LeadAssigned,
+                entity_type: Entity::Lead,
                 entity_id: e.entity_id,
                 due_at: due,
                 dedupe_key: format!("lead_assigned:{}:{}", e.entity_id, e.id),
@@ -132,8 +139,8 @@ impl EventRule for LeadReturned {
             };
             let f = Found {
                 user_id: owner,
-                kind: "lead_returned",
-                entity_type: "lead",
+                kind: AlertKind::LeadReturned,
+                entity_type: Entity::Lead,
                 entity_id: e.entity_id,
                 due_at: None,
                 dedupe_key: format!("lead_returned:{}:{}", e.entity_id, e.id),

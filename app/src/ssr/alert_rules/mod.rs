@@ -11,8 +11,8 @@ mod deals;
 mod leads;
 mod tasks;
 
-use crate::domain::alerts::{AlertFacts, AlertRules};
-use crate::domain::events::EventKind;
+use crate::domain::alerts::{AlertFacts, AlertKind, AlertRules};
+use crate::domain::events::{Entity, EventKind};
 use crate::domain::leads::LeadRules;
 use crate::domain::pool::PoolRules;
 use crate::ssr::store::due::DueRecord;
@@ -38,8 +38,8 @@ pub struct Thresholds {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
     pub user_id: i64,
-    pub kind: &'static str,
-    pub entity_type: &'static str,
+    pub kind: AlertKind,
+    pub entity_type: Entity,
     pub entity_id: i64,
     pub due_at: Option<i64>,
     /// Unique per firing: the same rule, record, due time and user make one alert.
@@ -107,8 +107,8 @@ const DAY: i64 = 24 * HOUR;
 
 /// The owner's alert of `kind` about a record that fell due.
 fn owner_alert(
-    kind: &'static str,
-    entity_type: &'static str,
+    kind: AlertKind,
+    entity_type: Entity,
     h: &DueRecord,
     due_at: Option<i64>,
     dedupe_key: String,

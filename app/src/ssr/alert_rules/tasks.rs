@@ -3,7 +3,7 @@ use super::{
     owner_alert, text_after, user_in, EventRule, Found, OutboxEvent, RuleFuture, Thresholds,
     TimeRule,
 };
-use crate::domain::alerts::AlertFacts;
+use crate::domain::alerts::{AlertFacts, AlertKind};
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::ssr::store::{tasks, users};
 use sqlx::AnyConnection;
@@ -26,7 +26,7 @@ impl TimeRule for TaskDue {
                 .iter()
                 .map(|h| {
                     let key = format!("task_due:{}:{}", h.id, h.at);
-                    owner_alert("task_due", "task", h, Some(h.at), key, None)
+                    owner_alert(AlertKind::TaskDue, Entity::Task, h, Some(h.at), key, None)
                 })
                 .collect())
         })
@@ -60,8 +60,8 @@ impl EventRule for TaskAssigned {
             };
             Ok(vec![Found {
                 user_id: assignee,
-                kind: "task_assigned",
-                entity_type: "task",
+                kind: AlertKind::TaskAssigned,
+                entity_type: Entity::Task,
                 entity_id: e.entity_id,
                 due_at: None,
                 dedupe_key: format!("task_assigned:{}:{}", e.entity_id, e.id),

@@ -5,7 +5,7 @@
 //! into alerts, runs the time rules over the window since the last tick, and stores every
 //! alert with its dedupe key — all in one transaction with the progress it made. Only then
 //! is the hub woken to push them.
-use crate::domain::alerts::{render, AlertRules};
+use crate::domain::alerts::{render, AlertKind, AlertRules};
 use crate::domain::events::EventKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -101,8 +101,8 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
         let (title, body) = render(lang, f.kind, &f.facts, f.escalated);
         let row = NewAlert {
             user_id: f.user_id,
-            kind: f.kind.to_string(),
-            entity_type: f.entity_type.to_string(),
+            kind: f.kind,
+            entity_type: f.entity_type.as_str().to_string(),
             entity_id: f.entity_id,
             title,
             body,
@@ -287,12 +287,13 @@ pub struct AlertQuery {
 /// The viewer's alerts: unread first, newest first.
 pub async fn list(state: &AppState, viewer: &Viewer, q: AlertQuery) -> AppResult<Page<Alert>> {
     let limit = super::page_limit(q.limit)?;
-    let kind = q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty());
-    if let Some(k) = kind {
-        if !crate::domain::alerts::KINDS.contains(&k) {
-            return Err(AppError::field("kind", "not a kind of alert Tandem sends"));
-        }
-    }
+    let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => Some(
+            AlertKind::parse(k)
+                .ok_or_else(|| AppError::field("kind", "not a kind of alert Tandem sends"))?,
+        ),
+    };
     let after = match q.cursor.as_deref() {
         None | Some("") => None,
         Some(c) => Some(

@@ -1,5 +1,6 @@
 //! Alerts: one row per (rule, record, due time, user), unique by its dedupe key. A user
 //! only ever reads their own.
+use crate::domain::alerts::AlertKind;
 use crate::model::{Alert, EntityRef};
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::db::Sql;
@@ -9,7 +10,7 @@ use sqlx::{Any, AnyConnection, Executor};
 struct AlertRow {
     id: i64,
     user_id: i64,
-    kind: String,
+    kind: AlertKind,
     entity_type: String,
     entity_id: i64,
     title: String,
@@ -50,7 +51,7 @@ const COLUMNS: &str =
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewAlert {
     pub user_id: i64,
-    pub kind: String,
+    pub kind: AlertKind,
     pub entity_type: String,
     pub entity_id: i64,
     pub title: String,
@@ -112,7 +113,7 @@ const UNREAD_FIRST: &str = "CASE WHEN a.read_at IS NULL THEN 1 ELSE 0 END";
 pub async fn list<'e>(
     ex: impl Executor<'e, Database = Any>,
     user_id: i64,
-    kind: Option<&str>,
+    kind: Option<AlertKind>,
     unread_only: bool,
     after: Option<(i64, i64)>,
     limit: i64,
@@ -120,7 +121,7 @@ pub async fn list<'e>(
     let mut sql = Sql::new(COLUMNS);
     sql.push(" AND a.user_id = ").bind(user_id);
     if let Some(k) = kind {
-        sql.push(" AND a.kind = ").bind(k);
+        sql.push(" AND a.kind = ").bind(k.as_str());
     }
     if unread_only {
         sql.push(" AND a.read_at IS NULL");

@@ -1,6 +1,7 @@
 //! The domain's enums as stored columns: read straight into their type, and a value the
 //! code does not know is a decode error naming it, never quietly taken for a default (a
 //! row written by a newer version, or by hand, must not turn into a Lost deal or a rep).
+use crate::domain::alerts::AlertKind;
 use crate::domain::leads::LeadStatus;
 use crate::domain::pipeline::Stage;
 use crate::model::{ActivityKind, Approval, CustomerStatus, Level, Role};
@@ -45,4 +46,5 @@ stored_enum! {
     Approval => "contract approval",
     ActivityKind => "activity kind",
     LeadStatus => "lead status",
+    AlertKind => "alert kind",
 }
