@@ -7,9 +7,10 @@ export async function signIn(page: Page, email: string, lang = "en") {
   // The demo people prefer Chinese; the suite reads English unless a test asks otherwise.
   await page.context().addCookies([{ name: "tandem_lang", value: lang, url: test.info().project.use.baseURL! }]);
   await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  const zh = lang.startsWith("zh");
+  await page.getByLabel(zh ? "邮箱" : "Email").fill(email);
+  await page.getByLabel(zh ? "密码" : "Password").fill(PASSWORD);
+  await page.getByRole("button", { name: zh ? "登录" : "Sign in" }).click();
   await expect(page).not.toHaveURL(/\/login/);
 }
 

@@ -16,9 +16,11 @@ test("a rep moves a deal to proposal, is told what is missing, fills it in and s
   const card = page.locator(`li[data-deal='${deal.id}']`);
   await card.getByRole("button", { name: /Move to Proposal/ }).click();
   const alert = page.getByRole("alert");
-  await expect(alert).toContainText("pain_points");
-  await expect(alert).toContainText("decision_maker");
-  await expect(alert).toContainText("budget_range");
+  // Each missing field by the label its form gives it, not by its key.
+  await expect(alert).toContainText("Pain points: needed for this stage: the needs survey: the customer's pain points");
+  await expect(alert).toContainText("Decision maker");
+  await expect(alert).toContainText("Budget range");
+  await expect(alert).not.toContainText("pain_points");
 
   await page.getByRole("link", { name: "Fill in what is missing" }).click();
   await expect(page).toHaveURL(new RegExp(`/deals/${deal.id}`));
@@ -28,6 +30,25 @@ test("a rep moves a deal to proposal, is told what is missing, fills it in and s
   await page.getByLabel("Budget range").fill("30-50万");
   await page.getByRole("button", { name: /Move to Proposal/ }).click();
   await expect(page.getByTestId("deal-stage")).toHaveText("Proposal");
+});
+
+test("a rep reading Chinese is told what a stage needs in Chinese", async ({ page, baseURL }, info) => {
+  const email = info.project.name === "phone" ? "rep7@demo.tandem" : "rep8@demo.tandem";
+  const rep = await api(baseURL!, email);
+  const me = await (await rep.get("/api/v1/me")).json();
+  const customers = await (await rep.get(`/api/v1/customers?owner_id=${me.id}&limit=1`)).json();
+  const deal = await (await rep.post("/api/v1/opportunities", { data: { customer_id: customers.items[0].id, name: `中文 ${info.project.name}` } })).json();
+  const needs = await rep.post(`/api/v1/opportunities/${deal.id}/stage`, { data: { stage: "needs", version: deal.version } });
+  expect(needs.status()).toBe(200);
+
+  await signIn(page, email, "zh");
+  await page.goto("/pipeline");
+  await hydrated(page);
+  await page.locator(`li[data-deal='${deal.id}']`).getByRole("button", { name: /推进到方案呈现/ }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("痛点：进入此阶段需要：需求调研：客户痛点");
+  await expect(alert).toContainText("决策人");
+  await expect(alert).not.toContainText("needed for this stage");
 });
 
 test("a manager approves a contract on the dashboard and the deal becomes won", async ({ page, baseURL }, info) => {

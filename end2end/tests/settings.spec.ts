@@ -20,7 +20,7 @@ test("an admin edits the pool and lead routing rules; a bad value is named, a st
   // A value out of range is refused with the field's name; the stored rules stay.
   await pool.getByLabel("Customers a rep may hold").fill("999999");
   await pool.getByRole("button", { name: "Save pool rules" }).click();
-  await expect(page.getByRole("alert")).toContainText("holding_limit");
+  await expect(page.getByRole("alert")).toContainText("Customers a rep may hold: must be between 0 and 100000");
   await expect(pool.getByLabel("Customers a rep may hold")).toHaveValue("999999");
   expect((await (await admin.get("/api/v1/settings/pool")).json()).holding_limit).toBe(before.holding_limit);
 

@@ -5,6 +5,7 @@ pub mod quick_log;
 pub mod tasks;
 
 use crate::error::AppError;
+use crate::i18n::errors::{field_label, message};
 use crate::use_lang;
 use leptos::prelude::*;
 
@@ -82,7 +83,10 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     let fields = match error {
         AppError::Validation(errors) => errors
             .into_iter()
-            .map(|(f, m)| view! { <li><strong>{f}</strong>": "{m}</li> })
+            .map(|(f, m)| {
+                let (label, text) = (field_label(lang, &f), message(lang, &m));
+                view! { <li data-field=f><strong>{label}</strong>{lang.t(": ", "：")}{text}</li> }
+            })
             .collect::<Vec<_>>(),
         _ => Vec::new(),
     };

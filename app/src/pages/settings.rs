@@ -10,6 +10,7 @@ use crate::components::{ErrorNote, Loading};
 use crate::domain::leads::AssignmentRule;
 use crate::domain::pipeline::{NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
 use crate::error::AppError;
+use crate::i18n::errors::field_label;
 use crate::i18n::Lang;
 use crate::model::User;
 use crate::use_lang;
@@ -89,15 +90,10 @@ pub fn SettingsPage() -> impl IntoView {
 
 /// A labelled whole-number input holding `value`, the stored one (the forms are rebuilt
 /// from what is stored after every save, except one refused as invalid).
-fn number(
-    lang: Lang,
-    name: &'static str,
-    en: &'static str,
-    zh: &'static str,
-    value: i64,
-) -> impl IntoView {
+/// A whole-number setting, labelled as its errors name it (`i18n::errors::field_label`).
+fn number(lang: Lang, name: &'static str, value: i64) -> impl IntoView {
     view! {
-        <label>{lang.t(en, zh)}
+        <label>{field_label(lang, name)}
             <input name=name type="number" inputmode="numeric" min="0" step="1" required value=value/>
         </label>
     }
@@ -159,12 +155,12 @@ fn SettingsForms(
             <h2 id="pool-rules">{lang.t("Public pool", "公海规则")}</h2>
             <ActionForm action=pool attr:class="grid-form" attr:data-testid="pool-form">
                 <input type="hidden" name="version" value=ver.pool/>
-                {number(lang, "holding_limit", "Customers a rep may hold", "每人最多持有客户数", p.holding_limit)}
-                {number(lang, "daily_claim_cap", "Claims per rep per day", "每人每日领取上限", p.daily_claim_cap)}
-                {number(lang, "reclaim_cooldown_days", "Days before a previous owner may claim again", "原负责人再次领取间隔(天)", p.reclaim_cooldown_days)}
-                {number(lang, "no_follow_up_days", "Days without follow-up before reclaim", "未跟进自动收回(天)", p.no_follow_up_days)}
-                {number(lang, "no_win_days", "Days after claim without a won deal before reclaim", "领取后未成交自动收回(天)", p.no_win_days)}
-                {number(lang, "warning_days", "Days of warning before a reclaim", "收回前提醒(天)", p.warning_days)}
+                {number(lang, "holding_limit", p.holding_limit)}
+                {number(lang, "daily_claim_cap", p.daily_claim_cap)}
+                {number(lang, "reclaim_cooldown_days", p.reclaim_cooldown_days)}
+                {number(lang, "no_follow_up_days", p.no_follow_up_days)}
+                {number(lang, "no_win_days", p.no_win_days)}
+                {number(lang, "warning_days", p.warning_days)}
                 <fieldset class="levels">
                     <legend>{lang.t("Most customers of a level per rep (empty: no limit)", "各级别每人上限(留空不限)")}</legend>
                     <label>"A"<input name="level_a" type="number" inputmode="numeric" min="0" value=level_a/></label>
@@ -178,12 +174,12 @@ fn SettingsForms(
             <h2 id="lead-rules">{lang.t("Leads", "线索")}</h2>
             <ActionForm action=leads attr:class="grid-form" attr:data-testid="lead-form">
                 <input type="hidden" name="version" value=ver.leads/>
-                {number(lang, "first_contact_hours", "Hours to first contact", "首次联系时限(小时)", l.first_contact_hours)}
+                {number(lang, "first_contact_hours", l.first_contact_hours)}
                 <label>{lang.t("Urgent sources (comma-separated)", "紧急来源(逗号分隔)")}
                     <input name="urgent_sources" maxlength="500" value=l.urgent_sources.join(", ")/>
                 </label>
-                {number(lang, "urgent_first_contact_hours", "Hours to first contact for urgent sources", "紧急来源首次联系时限(小时)", l.urgent_first_contact_hours)}
-                {number(lang, "mql_timeout_days", "Days an MQL may wait before returning to the pool", "MQL 未转化退回公海(天)", l.mql_timeout_days)}
+                {number(lang, "urgent_first_contact_hours", l.urgent_first_contact_hours)}
+                {number(lang, "mql_timeout_days", l.mql_timeout_days)}
                 <button type="submit" class="primary">{lang.t("Save lead rules", "保存线索规则")}</button>
             </ActionForm>
         </section>
@@ -204,10 +200,10 @@ fn SettingsForms(
             <h2 id="pipeline-rules">{lang.t("Pipeline", "商机阶段")}</h2>
             <ActionForm action=pipeline attr:class="grid-form" attr:data-testid="pipeline-form">
                 <input type="hidden" name="version" value=ver.pipeline/>
-                {number(lang, "probability_initial", "Win probability in initial contact (%)", "初步接触赢率(%)", d.probabilities[0])}
-                {number(lang, "probability_needs", "Win probability in needs analysis (%)", "需求诊断赢率(%)", d.probabilities[1])}
-                {number(lang, "probability_proposal", "Win probability in proposal (%)", "方案呈现赢率(%)", d.probabilities[2])}
-                {number(lang, "probability_negotiation", "Win probability in negotiation (%)", "商务谈判赢率(%)", d.probabilities[3])}
+                {number(lang, "probability_initial", d.probabilities[0])}
+                {number(lang, "probability_needs", d.probabilities[1])}
+                {number(lang, "probability_proposal", d.probabilities[2])}
+                {number(lang, "probability_negotiation", d.probabilities[3])}
                 <fieldset class="reps">
                     <legend>{lang.t("To enter proposal, a deal needs", "进入方案呈现需填写")}</legend>
                     {proposal_checks}
@@ -227,15 +223,15 @@ fn SettingsForms(
             <h2 id="alert-rules">{lang.t("Alerts", "提醒规则")}</h2>
             <ActionForm action=alerts attr:class="grid-form" attr:data-testid="alert-form">
                 <input type="hidden" name="version" value=ver.alerts/>
-                {number(lang, "follow_up_overdue_hours", "Hours overdue before the manager hears", "跟进逾期通知经理(小时)", a.follow_up_overdue_hours)}
-                {number(lang, "lead_sla_warning_percent", "Warn at this % of the first-contact time", "首次联系时限用到 % 时提醒", a.lead_sla_warning_percent)}
-                {number(lang, "silent_customer_days", "Days without activity before a customer is silent", "客户沉默(天)", a.silent_customer_days)}
-                {number(lang, "stage_initial", "Days in initial contact before stalled", "初步接触停滞(天)", a.stage_limit_days[0])}
-                {number(lang, "stage_needs", "Days in needs analysis before stalled", "需求分析停滞(天)", a.stage_limit_days[1])}
-                {number(lang, "stage_proposal", "Days in proposal before stalled", "方案报价停滞(天)", a.stage_limit_days[2])}
-                {number(lang, "stage_negotiation", "Days in negotiation before stalled", "商务谈判停滞(天)", a.stage_limit_days[3])}
-                {number(lang, "post_sale_check_days", "Days after a win before the post-sale check", "成交后回访(天)", a.post_sale_check_days)}
-                {number(lang, "renewal_days", "Days before a contract ends to remind of renewal", "合同到期前续约提醒(天)", a.renewal_days)}
+                {number(lang, "follow_up_overdue_hours", a.follow_up_overdue_hours)}
+                {number(lang, "lead_sla_warning_percent", a.lead_sla_warning_percent)}
+                {number(lang, "silent_customer_days", a.silent_customer_days)}
+                {number(lang, "stage_initial", a.stage_limit_days[0])}
+                {number(lang, "stage_needs", a.stage_limit_days[1])}
+                {number(lang, "stage_proposal", a.stage_limit_days[2])}
+                {number(lang, "stage_negotiation", a.stage_limit_days[3])}
+                {number(lang, "post_sale_check_days", a.post_sale_check_days)}
+                {number(lang, "renewal_days", a.renewal_days)}
                 <button type="submit" class="primary">{lang.t("Save alert rules", "保存提醒规则")}</button>
             </ActionForm>
         </section>

@@ -49,7 +49,7 @@ pub async fn claim(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cust
         viewer.user_id,
         current.level,
         "customer_id",
-        "you already hold",
+        true,
     )
     .await?;
     let day_start = end_of_local_day(now, DEFAULT_UTC_OFFSET_MINUTES) - Duration::days(1);
@@ -188,27 +188,35 @@ async fn within_limits(
     user_id: i64,
     level: Level,
     field: &str,
-    holds: &str,
+    for_self: bool,
 ) -> AppResult<()> {
     let held = pool::holdings(&mut **tx, user_id).await?;
-    if held >= rules.holding_limit {
+    let limit = rules.holding_limit;
+    if held >= limit {
         return Err(AppError::field(
             field,
-            format!(
-                "{holds} {held} customers; the limit is {}",
-                rules.holding_limit
-            ),
+            if for_self {
+                format!("you already hold {held} customers; the limit is {limit}")
+            } else {
+                format!("this rep already holds {held} customers; the limit is {limit}")
+            },
         ));
     }
     if let Some(limit) = rules.level_limits.get(level.as_str()) {
         let at_level = pool::holdings_at_level(tx, user_id, level.as_str()).await?;
         if at_level >= *limit {
+            let level = level.as_str();
             return Err(AppError::field(
                 field,
-                format!(
-                    "{holds} {at_level} level-{} customers; the limit is {limit}",
-                    level.as_str()
-                ),
+                if for_self {
+                    format!(
+                        "you already hold {at_level} level-{level} customers; the limit is {limit}"
+                    )
+                } else {
+                    format!(
+                        "this rep already holds {at_level} level-{level} customers; the limit is {limit}"
+                    )
+                },
             ));
         }
     }
@@ -234,15 +242,7 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, to: i64) -> AppR
         return Ok(current);
     }
     let rules = rules(&mut *tx).await?;
-    within_limits(
-        &mut tx,
-        &rules,
-        to,
-        current.level,
-        "owner_id",
-        "this rep already holds",
-    )
-    .await?;
+    within_limits(&mut tx, &rules, to, current.level, "owner_id", false).await?;
     if !pool::set_owner(
         &mut tx,
         id,

@@ -1,5 +1,8 @@
 //! The two UI languages. Strings sit where they are used, English beside Chinese, so a
-//! change to one is seen next to the other.
+//! change to one is seen next to the other; field errors, which services write in
+//! English, are translated for pages in [`errors`].
+pub mod errors;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
