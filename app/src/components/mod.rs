@@ -5,7 +5,8 @@ pub mod quick_log;
 pub mod tasks;
 
 use crate::error::AppError;
-use crate::i18n::errors::{field_label, message};
+use crate::i18n::errors::message;
+use crate::i18n::fields::field_label;
 use crate::use_lang;
 use leptos::prelude::*;
 

@@ -2,6 +2,7 @@
 //! change to one is seen next to the other; field errors, which services write in
 //! English, are translated for pages in [`errors`].
 pub mod errors;
+pub mod fields;
 
 use serde::{Deserialize, Serialize};
 

@@ -10,7 +10,7 @@ use crate::components::{ErrorNote, Loading};
 use crate::domain::leads::AssignmentRule;
 use crate::domain::pipeline::{NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
 use crate::error::AppError;
-use crate::i18n::errors::field_label;
+use crate::i18n::fields::field_label;
 use crate::i18n::Lang;
 use crate::model::User;
 use crate::use_lang;

@@ -44,7 +44,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     let _one = state.hub.engine.lock().await;
     // Sweeps first: what they change lands in the outbox and is read below.
     super::pool::reclaim_due(state).await?;
-    super::leads::mql_timeout_due(state).await?;
+    super::lead_timeout::mql_timeout_due(state).await?;
 
     let rules_in_force = registry();
     let (time_rules, event_rules) = (&rules_in_force.time, &rules_in_force.events);

@@ -1,7 +1,7 @@
 //! Leads: capture (in the app, over REST; public web forms in `public_leads`), routing by
 //! assignment rules, the lifecycle new → MQL → SQL → disqualified (converted in
-//! `lead_conversion`), first contact, and the MQL qualification timeout that returns a
-//! lead to the pool. Every transition is audited.
+//! `lead_conversion`; the MQL qualification timeout that returns a lead to the pool in
+//! `lead_timeout`), and first contact. Every transition is audited.
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::leads::{LeadFacts, LeadRules, LeadStatus};
@@ -459,45 +459,4 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, owner: i64) -> A
     .await?;
     tx.commit().await?;
     Ok(saved)
-}
-
-/// The qualification timeout: an MQL not qualified to SQL in time returns to the pool.
-pub async fn mql_timeout_due(state: &AppState) -> AppResult<usize> {
-    let now_ms = state.clock.now_ms();
-    let mut conn = state.db.read.acquire().await?;
-    let lead_rules = rules(&mut conn).await?;
-    drop(conn);
-    let due = store::mql_timed_out(
-        &state.db.read,
-        now_ms - lead_rules.mql_timeout_days * 86_400_000,
-        500,
-    )
-    .await?;
-    let mut done = 0;
-    for id in due {
-        let mut tx = state.db.begin().await?;
-        let Some(current) = store::get_any(&mut *tx, id).await? else {
-            continue;
-        };
-        if current.status != LeadStatus::Mql || current.owner_id.is_none() {
-            continue;
-        }
-        let mut next = current.clone();
-        next.owner_id = None;
-        next.assigned_at = None;
-        next.first_contact_due_at = None;
-        save(
-            &mut tx,
-            None,
-            &current,
-            &next,
-            current.version,
-            Action::ReturnedToPool,
-            now_ms,
-        )
-        .await?;
-        tx.commit().await?;
-        done += 1;
-    }
-    Ok(done)
 }

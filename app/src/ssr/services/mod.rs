@@ -13,6 +13,7 @@ pub mod home;
 pub mod lead_conversion;
 pub mod lead_forms;
 pub mod lead_routing;
+pub mod lead_timeout;
 pub mod leads;
 pub mod pool;
 pub mod public_leads;
