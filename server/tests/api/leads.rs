@@ -410,7 +410,7 @@ async fn an_mql_not_qualified_in_seven_days_returns_to_the_pool_once() {
         )
         .await;
         assert_eq!(m["status"], "mql");
-        let sweep = || app::ssr::services::leads::mql_timeout_due(&app.state.app);
+        let sweep = || app::ssr::services::lead_timeout::mql_timeout_due(&app.state.app);
         app.clock.advance(Duration::days(7) - Duration::minutes(1));
         sweep().await.unwrap();
         assert_eq!(
