@@ -1,4 +1,5 @@
 //! Contacts: visible and changeable exactly as their customer is.
+use super::write::{audited, check_version, stale, Versioned};
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::validate::{normalize_email, normalize_phone, optional_text, required_text};
@@ -113,11 +114,7 @@ pub async fn patch(
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let current = writable(&mut tx, viewer, id).await?;
-    if p.version != current.version {
-        return Err(AppError::Conflict(
-            serde_json::to_value(&current).unwrap_or_default(),
-        ));
-    }
+    check_version(&current, current.version, p.version)?;
     let mut check = Check::new();
     let fields = ContactFields {
         name: match &p.name {
@@ -145,31 +142,18 @@ pub async fn patch(
     };
     check.finish()?;
     if !store::update(&mut tx, id, p.version, &fields, viewer.user_id, now).await? {
-        let latest = store::get(&mut *tx, viewer, id, Access::Read)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
-        ));
+        return Err(stale(store::get(&mut *tx, viewer, id, Access::Read).await?));
     }
     crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, current.customer_id)
         .await?;
-    let updated = store::get(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Updated,
-            entity_type: Entity::Contact,
-            entity_id: id,
-            before: snapshot(&current),
-            after: snapshot(&updated),
-        },
-        now,
-    )
-    .await?;
+    let after = store::get(&mut *tx, viewer, id, Access::Read).await?;
+    let change = Versioned {
+        entity: Entity::Contact,
+        action: Action::Updated,
+        id,
+        before: &current,
+    };
+    let updated = audited(&mut tx, Some(viewer), change, after, now).await?;
     tx.commit().await?;
     Ok(updated)
 }

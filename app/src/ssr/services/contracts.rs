@@ -2,6 +2,7 @@
 //! the owner) or an admin approves or rejects it, and approval wins the deal in the same
 //! transaction when the deal meets every stage's criteria.
 use super::deals::{check_amount, check_date, facts_of, refresh_customer_reclaim, rules, writable};
+use super::write::stale;
 use super::{snapshot, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::pipeline::{missing_for, Stage, WON_PROBABILITY};
@@ -163,9 +164,7 @@ pub async fn decide_contract(
         return Err(AppError::Forbidden);
     }
     if current.approval_status != Approval::Pending {
-        return Err(AppError::Conflict(
-            serde_json::to_value(&current).unwrap_or_default(),
-        ));
+        return Err(stale(Some(&current)));
     }
     let to = if approve {
         Approval::Approved
@@ -173,11 +172,8 @@ pub async fn decide_contract(
         Approval::Rejected
     };
     if !store::decide_contract(&mut tx, id, current.version, to, viewer.user_id, now_ms).await? {
-        let latest = store::contract(&mut *tx, viewer, id, Access::Read)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
+        return Err(stale(
+            store::contract(&mut *tx, viewer, id, Access::Read).await?,
         ));
     }
     if approve {

@@ -1,5 +1,6 @@
 //! Customers: read in the viewer's scope; created and changed with validation, audit and
 //! optimistic concurrency.
+use super::write::{audited, check_version, stale, Versioned};
 use super::{snapshot, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_edit_customers;
@@ -244,11 +245,7 @@ pub async fn patch(
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let current = writable(&mut tx, viewer, id).await?;
-    if p.version != current.version {
-        return Err(AppError::Conflict(
-            serde_json::to_value(&current).unwrap_or_default(),
-        ));
-    }
+    check_version(&current, current.version, p.version)?;
     let mut check = Check::new();
     let name = match &p.name {
         Some(n) => check.field("name", required_text(n, 200)),
@@ -282,32 +279,19 @@ pub async fn patch(
     };
     check.finish()?;
     if !store::update(&mut tx, id, p.version, &fields, viewer.user_id, now).await? {
-        let latest = store::get(&mut *tx, viewer, id, Access::Read)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
-        ));
+        return Err(stale(store::get(&mut *tx, viewer, id, Access::Read).await?));
     }
     if fields.name != current.name {
         crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, id).await?;
     }
-    let updated = store::get(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Updated,
-            entity_type: Entity::Customer,
-            entity_id: id,
-            before: snapshot(&current),
-            after: snapshot(&updated),
-        },
-        now,
-    )
-    .await?;
+    let after = store::get(&mut *tx, viewer, id, Access::Read).await?;
+    let change = Versioned {
+        entity: Entity::Customer,
+        action: Action::Updated,
+        id,
+        before: &current,
+    };
+    let updated = audited(&mut tx, Some(viewer), change, after, now).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -349,9 +333,7 @@ pub async fn restore(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cu
     let mut tx = state.db.begin().await?;
     if !store::restore(&mut tx, id, viewer.user_id, now).await? {
         return match store::get(&mut *tx, viewer, id, Access::Read).await? {
-            Some(live) => Err(AppError::Conflict(
-                serde_json::to_value(live).unwrap_or_default(),
-            )),
+            live @ Some(_) => Err(stale(live)),
             None => Err(AppError::NotFound),
         };
     }

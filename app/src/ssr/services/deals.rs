@@ -1,5 +1,6 @@
 //! The pipeline: deals move through stages only when the stage's entry criteria are met;
 //! "won" needs a contract a manager approved, and approving one wins its deal.
+use super::write::{audited, check_version, stale, Versioned};
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::pipeline::{missing_for, DealFacts, PipelineRules, Stage};
@@ -219,11 +220,7 @@ pub async fn move_stage(
     let now_ms = now.timestamp_millis();
     let mut tx = state.db.begin().await?;
     let current = writable(&mut tx, viewer, id).await?;
-    if m.version != current.version {
-        return Err(AppError::Conflict(
-            serde_json::to_value(&current).unwrap_or_default(),
-        ));
-    }
+    check_version(&current, current.version, m.version)?;
     let mut check = Check::new();
     let Some(to) = Stage::parse(&m.stage) else {
         return Err(AppError::field(
@@ -300,12 +297,7 @@ pub async fn move_stage(
     )
     .await?
     {
-        let latest = store::get(&mut *tx, viewer, id, Access::Read)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
-        ));
+        return Err(stale(store::get(&mut *tx, viewer, id, Access::Read).await?));
     }
     if stage_changed {
         store::record_stage(&mut tx, id, to, Some(viewer.user_id), now_ms).await?;
@@ -313,27 +305,19 @@ pub async fn move_stage(
             refresh_customer_reclaim(&mut tx, current.customer_id).await?;
         }
     }
-    let after = store::get(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let after = store::get(&mut *tx, viewer, id, Access::Read).await?;
     let action = if stage_changed {
         Action::StageChanged
     } else {
         Action::Updated
     };
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action,
-            entity_type: Entity::Opportunity,
-            entity_id: id,
-            before: snapshot(&current),
-            after: snapshot(&after),
-        },
-        now_ms,
-    )
-    .await?;
+    let change = Versioned {
+        entity: Entity::Opportunity,
+        action,
+        id,
+        before: &current,
+    };
+    let after = audited(&mut tx, Some(viewer), change, after, now_ms).await?;
     tx.commit().await?;
     Ok(after)
 }

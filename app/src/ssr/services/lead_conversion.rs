@@ -1,6 +1,7 @@
 //! Lead conversion: a sales-qualified lead becomes a customer, its contact and a first
 //! deal, in one transaction, through the same insert paths the forms and REST use.
 use super::leads::{save, writable};
+use super::write::check_version;
 use crate::domain::events::Action;
 use crate::domain::leads::LeadStatus;
 use crate::domain::validate::optional_text;
@@ -27,11 +28,7 @@ pub async fn convert(
             "qualify the lead to SQL (need, budget and timeline confirmed) before converting",
         ));
     }
-    if r.version != current.version {
-        return Err(AppError::Conflict(
-            serde_json::to_value(&current).unwrap_or_default(),
-        ));
-    }
+    check_version(&current, current.version, r.version)?;
     let owner = current.owner_id.unwrap_or(viewer.user_id);
     let company = current
         .company

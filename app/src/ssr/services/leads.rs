@@ -2,6 +2,7 @@
 //! assignment rules, the lifecycle new → MQL → SQL → disqualified (converted in
 //! `lead_conversion`; the MQL qualification timeout that returns a lead to the pool in
 //! `lead_timeout`), and first contact. Every transition is audited.
+use super::write::{audited, stale, Versioned};
 use super::{into_page, page_cursor, page_limit, snapshot, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::leads::{LeadFacts, LeadRules, LeadStatus};
@@ -282,30 +283,16 @@ pub(super) async fn save(
     now_ms: i64,
 ) -> AppResult<Lead> {
     if !store::update(&mut *tx, after, version, viewer.map(|v| v.user_id), now_ms).await? {
-        let latest = store::get_any(&mut *tx, after.id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
-        ));
+        return Err(stale(store::get_any(&mut *tx, after.id).await?));
     }
-    let saved = store::get_any(&mut *tx, after.id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
-        &mut *tx,
-        viewer,
-        Change {
-            action,
-            entity_type: Entity::Lead,
-            entity_id: after.id,
-            before: snapshot(before),
-            after: snapshot(&saved),
-        },
-        now_ms,
-    )
-    .await?;
-    Ok(saved)
+    let saved = store::get_any(&mut *tx, after.id).await?;
+    let change = Versioned {
+        entity: Entity::Lead,
+        action,
+        id: after.id,
+        before,
+    };
+    audited(&mut *tx, viewer, change, saved, now_ms).await
 }
 
 /// new → MQL → SQL.

@@ -20,6 +20,7 @@ pub mod public_leads;
 pub mod settings;
 pub mod tasks;
 pub mod users;
+pub mod write;
 
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::model::{DEFAULT_LIMIT, MAX_LIMIT};

@@ -1,4 +1,5 @@
 //! The public pool (公海): claim, release, assign, and the automatic reclaim.
+use super::write::stale;
 use crate::domain::events::{Action, Entity};
 use crate::domain::pool::PoolRules;
 use crate::domain::time::{end_of_local_day, DEFAULT_UTC_OFFSET_MINUTES};
@@ -39,9 +40,7 @@ pub async fn claim(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cust
         .await?
         .ok_or(AppError::NotFound)?;
     if current.owner_id.is_some() {
-        return Err(AppError::Conflict(
-            serde_json::to_value(&current).unwrap_or_default(),
-        ));
+        return Err(stale(Some(&current)));
     }
     within_limits(
         &mut tx,
@@ -84,11 +83,8 @@ pub async fn claim(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cust
     )
     .await?
     {
-        let latest = customer_store::get(&mut *tx, viewer, id, Access::Read)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
+        return Err(stale(
+            customer_store::get(&mut *tx, viewer, id, Access::Read).await?,
         ));
     }
     pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
@@ -145,10 +141,7 @@ pub async fn release(
         ));
     }
     if !pool::set_owner(&mut tx, id, Some(owner), None, viewer.user_id, now_ms).await? {
-        let latest = reread(&mut tx, viewer, id).await?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
-        ));
+        return Err(stale(Some(reread(&mut tx, viewer, id).await?)));
     }
     let rules = rules(&mut *tx).await?;
     pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
@@ -253,10 +246,7 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, to: i64) -> AppR
     )
     .await?
     {
-        let latest = reread(&mut tx, viewer, id).await?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
-        ));
+        return Err(stale(Some(reread(&mut tx, viewer, id).await?)));
     }
     pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
     pool::record(

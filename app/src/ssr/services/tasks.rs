@@ -1,4 +1,5 @@
 //! Tasks: create, assign (managers within their team, admins to anyone), due, done.
+use super::write::{audited, check_version, stale, Versioned};
 use super::{snapshot, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::validate::required_text;
@@ -108,11 +109,7 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: TaskPatch) -> 
     let current = store::get(&mut *tx, viewer, id, now_ms)
         .await?
         .ok_or(AppError::NotFound)?;
-    if p.version != current.version {
-        return Err(AppError::Conflict(
-            serde_json::to_value(&current).unwrap_or_default(),
-        ));
-    }
+    check_version(&current, current.version, p.version)?;
     let mut check = Check::new();
     let title = match &p.title {
         Some(t) => check.field("title", required_text(t, 200)),
@@ -144,33 +141,22 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: TaskPatch) -> 
         done_at,
     };
     if !store::update(&mut tx, id, p.version, &fields, now_ms).await? {
-        let now = store::get(&mut *tx, viewer, id, now_ms).await?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(&now).unwrap_or_default(),
-        ));
+        return Err(stale(store::get(&mut *tx, viewer, id, now_ms).await?));
     }
-    let task = store::get(&mut *tx, viewer, id, now_ms)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let action = match (current.done_at.is_some(), task.done_at.is_some()) {
+    let after = store::get(&mut *tx, viewer, id, now_ms).await?;
+    let action = match (current.done_at.is_some(), fields.done_at.is_some()) {
         (false, true) => Action::Completed,
         (true, false) => Action::Reopened,
-        _ if current.assignee_id != task.assignee_id => Action::Assigned,
+        _ if current.assignee_id != fields.assignee_id => Action::Assigned,
         _ => Action::Updated,
     };
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action,
-            entity_type: Entity::Task,
-            entity_id: id,
-            before: snapshot(&current),
-            after: snapshot(&task),
-        },
-        now_ms,
-    )
-    .await?;
+    let change = Versioned {
+        entity: Entity::Task,
+        action,
+        id,
+        before: &current,
+    };
+    let task = audited(&mut tx, Some(viewer), change, after, now_ms).await?;
     tx.commit().await?;
     Ok(task)
 }

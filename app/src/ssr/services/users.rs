@@ -1,4 +1,5 @@
 //! Administration: users, teams and API tokens. Admins change; managers may read their team.
+use super::write::{audited, stale, Versioned};
 use super::{snapshot, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_administer;
@@ -173,10 +174,7 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: UserPatch) -> 
     )
     .await?;
     if !updated {
-        let latest = users::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
-        return Err(AppError::Conflict(
-            serde_json::to_value(latest).unwrap_or_default(),
-        ));
+        return Err(stale(users::get(&mut *tx, id).await?));
     }
     if ends_sessions {
         sessions::delete_for_user(&mut *tx, id).await?;
@@ -185,25 +183,19 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: UserPatch) -> 
         // A frozen user's tokens die with the freeze: reactivation does not revive them.
         users::revoke_tokens_of(&mut tx, id, now).await?;
     }
-    let user = users::get(&mut *tx, id).await?.ok_or(AppError::Internal)?;
-    let action = if current.active && !user.active {
+    let after = users::get(&mut *tx, id).await?;
+    let action = if current.active && !active {
         Action::Deactivated
     } else {
         Action::Updated
     };
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action,
-            entity_type: Entity::User,
-            entity_id: id,
-            before: snapshot(&current),
-            after: snapshot(&user),
-        },
-        now,
-    )
-    .await?;
+    let change = Versioned {
+        entity: Entity::User,
+        action,
+        id,
+        before: &current,
+    };
+    let user = audited(&mut tx, Some(viewer), change, after, now).await?;
     tx.commit().await?;
     if ends_sessions {
         super::auth::ended(state, id, None).await;
@@ -283,9 +275,7 @@ pub async fn move_team(
         }
     }
     if !users::set_team_parent(&mut tx, id, parent_id, version, now).await? {
-        return Err(AppError::Conflict(
-            serde_json::to_value(current).unwrap_or_default(),
-        ));
+        return Err(stale(users::team(&mut *tx, id).await?));
     }
     let team = users::team(&mut *tx, id).await?.ok_or(AppError::Internal)?;
     audit::record(
