@@ -2,6 +2,7 @@
 //! each role, and the server functions they call. Server-only code sits in `ssr`.
 pub mod api;
 pub mod components;
+#[macro_use]
 pub mod domain;
 pub mod error;
 pub mod format;

@@ -1,21 +1,9 @@
 //! Logging a follow-up in three taps: open, kind, next step. A `<details>` panel with a
 //! server-function form, so it opens and posts even before the WASM arrives.
 use crate::api::LogFollowUp;
-use crate::i18n::Lang;
 use crate::model::ActivityKind;
 use crate::use_lang;
 use leptos::prelude::*;
-
-pub fn kind_name(lang: Lang, kind: ActivityKind) -> &'static str {
-    match kind {
-        ActivityKind::Call => lang.t("Call", "电话"),
-        ActivityKind::Visit => lang.t("Visit", "拜访"),
-        ActivityKind::Email => lang.t("Email", "邮件"),
-        ActivityKind::Meeting => lang.t("Meeting", "会议"),
-        ActivityKind::Wechat => lang.t("WeChat", "微信"),
-        ActivityKind::Note => lang.t("Note", "备注"),
-    }
-}
 
 #[component]
 pub fn QuickLog(customer_id: i64, customer_name: String) -> impl IntoView {
@@ -62,7 +50,7 @@ pub fn QuickLog(customer_id: i64, customer_name: String) -> impl IntoView {
                         let id = format!("kind-{customer_id}-{}", k.as_str());
                         view! {
                             <input type="radio" name="kind" id=id.clone() value=k.as_str() checked=i == 0/>
-                            <label for=id>{kind_name(lang, k)}</label>
+                            <label for=id>{k.label(lang)}</label>
                         }
                     }).collect::<Vec<_>>()}
                 </fieldset>

@@ -15,6 +15,18 @@ pub enum ActivityKind {
 }
 
 impl ActivityKind {
+    /// The kind as people read it.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            ActivityKind::Call => lang.t("Call", "电话"),
+            ActivityKind::Visit => lang.t("Visit", "拜访"),
+            ActivityKind::Email => lang.t("Email", "邮件"),
+            ActivityKind::Meeting => lang.t("Meeting", "会议"),
+            ActivityKind::Wechat => lang.t("WeChat", "微信"),
+            ActivityKind::Note => lang.t("Note", "备注"),
+        }
+    }
+
     pub const ALL: [ActivityKind; 6] = [
         ActivityKind::Call,
         ActivityKind::Visit,

@@ -38,6 +38,15 @@ pub enum CustomerStatus {
 }
 
 impl CustomerStatus {
+    /// The status as people read it.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            CustomerStatus::Prospect => lang.t("Prospect", "潜在客户"),
+            CustomerStatus::Active => lang.t("Customer", "成交客户"),
+            CustomerStatus::Churned => lang.t("Churned", "已流失"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             CustomerStatus::Prospect => "prospect",

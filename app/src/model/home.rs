@@ -1,5 +1,6 @@
 //! What each role's home page shows.
 use super::{FollowUpRow, Level};
+use super::{TicketPriority, TicketStatus};
 use crate::domain::pipeline::Stage;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -63,8 +64,8 @@ pub struct QueueRow {
     pub subject: String,
     pub customer_id: Option<i64>,
     pub customer_name: Option<String>,
-    pub priority: String,
-    pub status: String,
+    pub priority: TicketPriority,
+    pub status: TicketStatus,
     pub assignee_name: Option<String>,
     /// The next SLA deadline: first response if not yet answered, else resolution.
     pub due_at: Option<DateTime<Utc>>,

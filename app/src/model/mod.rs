@@ -6,6 +6,7 @@ mod deal;
 mod home;
 mod lead;
 mod task;
+mod ticket;
 mod user;
 
 pub use activity::*;
@@ -15,6 +16,7 @@ pub use deal::*;
 pub use home::*;
 pub use lead::*;
 pub use task::*;
+pub use ticket::*;
 pub use user::*;
 
 use serde::{Deserialize, Serialize};

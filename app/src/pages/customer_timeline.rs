@@ -1,7 +1,6 @@
 //! The customer page's timeline: follow-ups, stage moves, tasks, owner changes and
 //! tickets, newest first, paged by a keyset cursor.
 use crate::api::customer_timeline;
-use crate::components::quick_log::kind_name;
 use crate::domain::pipeline::Stage;
 use crate::format::{money, short_time};
 use crate::i18n::Lang;
@@ -50,7 +49,7 @@ fn timeline_row(lang: Lang, t: TimelineItem) -> impl IntoView {
             format!(
                 "{} · {}",
                 ActivityKind::parse(&t.title)
-                    .map(|k| kind_name(lang, k))
+                    .map(|k| k.label(lang))
                     .unwrap_or("—"),
                 t.detail.clone().unwrap_or_default()
             ),

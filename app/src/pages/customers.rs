@@ -18,14 +18,6 @@ use crate::use_lang;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-pub fn status_label(lang: Lang, s: CustomerStatus) -> &'static str {
-    match s {
-        CustomerStatus::Prospect => lang.t("Prospect", "潜在客户"),
-        CustomerStatus::Active => lang.t("Customer", "成交客户"),
-        CustomerStatus::Churned => lang.t("Churned", "已流失"),
-    }
-}
-
 /// Reads the list's filters from the query string.
 fn params_from(m: &leptos_router::params::ParamsMap) -> CustomerListParams {
     let text = |k: &str| {
@@ -132,7 +124,7 @@ pub fn CustomersPage() -> impl IntoView {
                         <select name="status">
                             <option value="">{lang.t("Any", "全部")}</option>
                             {[CustomerStatus::Prospect, CustomerStatus::Active, CustomerStatus::Churned].into_iter().map(|st| view! {
-                                <option value=st.as_str() selected=chosen(&initial.status, st.as_str())>{status_label(lang, st)}</option>
+                                <option value=st.as_str() selected=chosen(&initial.status, st.as_str())>{st.label(lang)}</option>
                             }).collect::<Vec<_>>()}
                         </select>
                     </label>
@@ -384,7 +376,7 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
             <h1>{c.name.clone()}<span class="badge">{c.level.as_str()}</span></h1>
             <dl class="facts">
                 <div><dt>{lang.t("Owner", "负责人")}</dt><dd>{owner}</dd></div>
-                <div><dt>{lang.t("Status", "状态")}</dt><dd>{status_label(lang, c.status)}</dd></div>
+                <div><dt>{lang.t("Status", "状态")}</dt><dd>{c.status.label(lang)}</dd></div>
                 <div><dt>{lang.t("Next follow-up", "下次跟进")}</dt><dd>{c.next_follow_up_at.map(short_time).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{lang.t("Last contact", "最近联系")}</dt><dd>{c.last_contact_at.map(short_time).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{lang.t("Industry", "行业")}</dt><dd>{c.industry.clone().unwrap_or_else(|| "—".into())}</dd></div>
@@ -461,7 +453,7 @@ fn EditCustomerForm(c: Customer) -> impl IntoView {
                 <label>{lang.t("Status", "状态")}
                     <select name="status">
                         {[CustomerStatus::Prospect, CustomerStatus::Active, CustomerStatus::Churned].into_iter().map(|st| view! {
-                            <option value=st.as_str() selected=st == c.status>{status_label(lang, st)}</option>
+                            <option value=st.as_str() selected=st == c.status>{st.label(lang)}</option>
                         }).collect::<Vec<_>>()}
                     </select>
                 </label>

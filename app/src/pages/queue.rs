@@ -9,25 +9,6 @@ use crate::use_lang;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-fn priority_label(lang: Lang, p: &str) -> &'static str {
-    match p {
-        "urgent" => lang.t("Urgent", "紧急"),
-        "high" => lang.t("High", "高"),
-        "normal" => lang.t("Normal", "普通"),
-        _ => lang.t("Low", "低"),
-    }
-}
-
-fn status_label(lang: Lang, s: &str) -> &'static str {
-    match s {
-        "new" => lang.t("New", "新建"),
-        "open" => lang.t("Open", "处理中"),
-        "pending" => lang.t("Pending", "等待中"),
-        "resolved" => lang.t("Resolved", "已解决"),
-        _ => lang.t("Closed", "已关闭"),
-    }
-}
-
 fn table(lang: Lang, rows: Vec<QueueRow>, now: DateTime<Utc>) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="empty">{lang.t("No open tickets.", "没有未处理的工单。")}</p> }
@@ -49,10 +30,10 @@ fn table(lang: Lang, rows: Vec<QueueRow>, now: DateTime<Utc>) -> impl IntoView {
                     view! {
                         <tr class:breached=r.breached>
                             <td>{due}</td>
-                            <td><span class=format!("pill p-{}", r.priority)>{priority_label(lang, &r.priority)}</span></td>
+                            <td><span class=format!("pill p-{}", r.priority)>{r.priority.label(lang)}</span></td>
                             <td>{r.subject.clone()}</td>
                             <td>{customer}</td>
-                            <td>{status_label(lang, &r.status)}</td>
+                            <td>{r.status.label(lang)}</td>
                         </tr>
                     }
                 }).collect::<Vec<_>>()}

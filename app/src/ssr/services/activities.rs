@@ -13,24 +13,6 @@ use crate::ssr::store::contacts;
 use crate::ssr::store::scope::Access;
 use base64::Engine;
 
-fn kind_label(kind: ActivityKind, locale: &str) -> &'static str {
-    let zh = locale.starts_with("zh");
-    match (kind, zh) {
-        (ActivityKind::Call, true) => "电话",
-        (ActivityKind::Visit, true) => "拜访",
-        (ActivityKind::Email, true) => "邮件",
-        (ActivityKind::Meeting, true) => "会议",
-        (ActivityKind::Wechat, true) => "微信",
-        (ActivityKind::Note, true) => "备注",
-        (ActivityKind::Call, false) => "Call",
-        (ActivityKind::Visit, false) => "Visit",
-        (ActivityKind::Email, false) => "Email",
-        (ActivityKind::Meeting, false) => "Meeting",
-        (ActivityKind::Wechat, false) => "WeChat",
-        (ActivityKind::Note, false) => "Note",
-    }
-}
-
 pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppResult<Activity> {
     let now = state.clock.now();
     let now_ms = now.timestamp_millis();
@@ -45,7 +27,10 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
             "summary",
             optional_text(input.summary.as_deref().unwrap_or(""), 500),
         )
-        .unwrap_or_else(|| kind_label(kind, &viewer.locale).to_string());
+        .unwrap_or_else(|| {
+            kind.label(crate::i18n::Lang::parse(&viewer.locale).unwrap_or_default())
+                .to_string()
+        });
     let occurred_at = input.occurred_at.unwrap_or(now);
     if occurred_at > now + chrono::Duration::minutes(5) {
         check.fail("occurred_at", "cannot be in the future");

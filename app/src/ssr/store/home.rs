@@ -2,6 +2,7 @@
 use super::scope::{assignable_users_scope, owned_by_scope, Access};
 use crate::domain::pipeline::Stage;
 use crate::model::*;
+use crate::model::{TicketPriority, TicketStatus};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::db::Sql;
@@ -140,8 +141,8 @@ struct QueueDbRow {
     subject: String,
     customer_id: Option<i64>,
     customer_name: Option<String>,
-    priority: String,
-    status: String,
+    priority: TicketPriority,
+    status: TicketStatus,
     assignee_name: Option<String>,
     due_at: Option<i64>,
 }

@@ -4,7 +4,9 @@
 use crate::domain::alerts::AlertKind;
 use crate::domain::leads::LeadStatus;
 use crate::domain::pipeline::Stage;
-use crate::model::{ActivityKind, Approval, CustomerStatus, Level, Role};
+use crate::model::{
+    ActivityKind, Approval, CustomerStatus, Level, Role, TicketPriority, TicketStatus,
+};
 use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
 use sqlx::{Any, Decode, Type};
@@ -47,4 +49,6 @@ stored_enum! {
     ActivityKind => "activity kind",
     LeadStatus => "lead status",
     AlertKind => "alert kind",
+    TicketStatus => "ticket status",
+    TicketPriority => "ticket priority",
 }
