@@ -13,26 +13,15 @@ pub async fn log_follow_up(
     latitude: Option<String>,
     longitude: Option<String>,
 ) -> Result<Activity, AppError> {
-    use crate::domain::time::{local_date_at, NextFollowUp, DEFAULT_UTC_OFFSET_MINUTES};
+    use crate::domain::time::{next_follow_up_from_choice, DEFAULT_UTC_OFFSET_MINUTES};
     let state = app_state()?;
     let viewer = current_viewer()?;
-    let now = state.clock.now();
-    let next_at = if next == "pick" {
-        Some(
-            local_date_at(
-                pick.as_deref().unwrap_or_default(),
-                10,
-                DEFAULT_UTC_OFFSET_MINUTES,
-            )
-            .ok_or_else(|| AppError::field("pick", "choose a date"))?,
-        )
-    } else {
-        NextFollowUp::parse(&next)
-            .ok_or_else(|| {
-                AppError::field("next", "choose tomorrow, in 3 days, next week or a date")
-            })?
-            .resolve(now, DEFAULT_UTC_OFFSET_MINUTES)
-    };
+    let next_at = next_follow_up_from_choice(
+        &next,
+        pick.as_deref(),
+        state.clock.now(),
+        DEFAULT_UTC_OFFSET_MINUTES,
+    )?;
     let degrees = |field: &str, v: Option<String>| -> Result<Option<f64>, AppError> {
         match v.as_deref().map(str::trim) {
             None | Some("") => Ok(None),

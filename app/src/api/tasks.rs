@@ -31,26 +31,15 @@ pub async fn add_task(
     customer_id: Option<i64>,
     assignee_id: Option<String>,
 ) -> Result<Task, AppError> {
-    use crate::domain::time::{
-        end_of_work_day, local_date_at, NextFollowUp, DEFAULT_UTC_OFFSET_MINUTES,
-    };
+    use crate::domain::time::{task_due_from_choice, DEFAULT_UTC_OFFSET_MINUTES};
     let state = app_state()?;
     let viewer = current_viewer()?;
-    let now = state.clock.now();
-    let due_at = match due.as_str() {
-        "today" => Some(end_of_work_day(now, DEFAULT_UTC_OFFSET_MINUTES)),
-        "pick" => Some(
-            local_date_at(
-                pick.as_deref().unwrap_or_default(),
-                18,
-                DEFAULT_UTC_OFFSET_MINUTES,
-            )
-            .ok_or_else(|| AppError::field("pick", "choose a date"))?,
-        ),
-        other => NextFollowUp::parse(other)
-            .ok_or_else(|| AppError::field("due", "choose today, tomorrow, next week or a date"))?
-            .resolve(now, DEFAULT_UTC_OFFSET_MINUTES),
-    };
+    let due_at = task_due_from_choice(
+        &due,
+        pick.as_deref(),
+        state.clock.now(),
+        DEFAULT_UTC_OFFSET_MINUTES,
+    )?;
     let assignee_id = match assignee_id.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(v) => Some(

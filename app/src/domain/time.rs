@@ -18,6 +18,46 @@ pub fn end_of_local_day(now: DateTime<Utc>, offset_minutes: i32) -> DateTime<Utc
         .unwrap_or(now + Duration::days(1))
 }
 
+/// When a task is due, from the form's quick choice (`today`, `1d`, `7d`, `none`) or a
+/// picked local date (`pick`, due at 18:00 that day). The rule the pages offer, here so
+/// any door can offer it.
+pub fn task_due_from_choice(
+    choice: &str,
+    pick: Option<&str>,
+    now: DateTime<Utc>,
+    offset_minutes: i32,
+) -> Result<Option<DateTime<Utc>>, crate::error::AppError> {
+    use crate::error::AppError;
+    match choice {
+        "today" => Ok(Some(end_of_work_day(now, offset_minutes))),
+        "pick" => local_date_at(pick.unwrap_or_default(), 18, offset_minutes)
+            .map(Some)
+            .ok_or_else(|| AppError::field("pick", "choose a date")),
+        other => Ok(NextFollowUp::parse(other)
+            .ok_or_else(|| AppError::field("due", "choose today, tomorrow, next week or a date"))?
+            .resolve(now, offset_minutes)),
+    }
+}
+
+/// The next follow-up, from the form's quick choice (`1d`, `3d`, `7d`, `none`) or a
+/// picked local date (`pick`, at 10:00 that day).
+pub fn next_follow_up_from_choice(
+    choice: &str,
+    pick: Option<&str>,
+    now: DateTime<Utc>,
+    offset_minutes: i32,
+) -> Result<Option<DateTime<Utc>>, crate::error::AppError> {
+    use crate::error::AppError;
+    if choice == "pick" {
+        return local_date_at(pick.unwrap_or_default(), 10, offset_minutes)
+            .map(Some)
+            .ok_or_else(|| AppError::field("pick", "choose a date"));
+    }
+    Ok(NextFollowUp::parse(choice)
+        .ok_or_else(|| AppError::field("next", "choose tomorrow, in 3 days, next week or a date"))?
+        .resolve(now, offset_minutes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +88,51 @@ mod tests {
             .single()
             .unwrap_or_default();
         assert!(end_of_work_day(late, 480) > late);
+    }
+
+    #[test]
+    fn the_forms_due_choices_resolve_in_beijing_time_and_junk_is_named() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 22, 2, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let at = |d, h| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).single();
+        assert_eq!(
+            task_due_from_choice("today", None, now, 480).ok(),
+            Some(at(22, 10))
+        );
+        assert_eq!(
+            task_due_from_choice("pick", Some("2026-11-25"), now, 480).ok(),
+            Some(at(25, 10))
+        );
+        assert_eq!(
+            task_due_from_choice("none", None, now, 480).ok(),
+            Some(None)
+        );
+        let field = |r: Result<_, crate::error::AppError>| match r {
+            Err(crate::error::AppError::Validation(e)) => e.keys().cloned().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        assert_eq!(
+            field(task_due_from_choice("soonish", None, now, 480)),
+            ["due"]
+        );
+        assert_eq!(
+            field(task_due_from_choice("pick", Some("25/11"), now, 480)),
+            ["pick"]
+        );
+        assert_eq!(
+            next_follow_up_from_choice("pick", Some("2026-11-25"), now, 480).ok(),
+            Some(at(25, 2))
+        );
+        assert_eq!(
+            field(next_follow_up_from_choice("later", None, now, 480)),
+            ["next"]
+        );
+        assert!(next_follow_up_from_choice("1d", None, now, 480)
+            .ok()
+            .flatten()
+            .is_some_and(|t| t > now));
     }
 
     #[test]
