@@ -58,5 +58,6 @@ pub mod pool;
 pub mod scope;
 pub mod search;
 pub mod signin;
+pub mod sla;
 pub mod time;
 pub mod validate;

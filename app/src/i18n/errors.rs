@@ -195,6 +195,11 @@ const MESSAGES: &[(&str, &str)] = &[
         "每个权限范围由领域(customers、contacts、activities、tasks、leads、opportunities、contracts、alerts、settings、users 或 *)加 :read 或 :write 组成",
     ),
     ("not a kind of alert Tandem sends", "不是 Tandem 发送的提醒类型"),
+    // Service desk.
+    (
+        "each open day starts before it ends, within the day",
+        "每个工作日须在当天之内，且开始早于结束",
+    ),
 ];
 
 /// Matches `text` against `pattern` (`{}` for a value); the values, in order.
