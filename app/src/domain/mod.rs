@@ -59,5 +59,6 @@ pub mod scope;
 pub mod search;
 pub mod signin;
 pub mod sla;
+pub mod tickets;
 pub mod time;
 pub mod validate;

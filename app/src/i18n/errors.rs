@@ -196,6 +196,8 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("not a kind of alert Tandem sends", "不是 Tandem 发送的提醒类型"),
     // Service desk.
+    ("each target between 1 minute and 365 days", "每项时限须在 1 分钟到 365 天之间"),
+    ("the first response is due before the resolution", "首次响应时限须早于解决时限"),
     (
         "each open day starts before it ends, within the day",
         "每个工作日须在当天之内，且开始早于结束",

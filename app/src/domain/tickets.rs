@@ -1,0 +1,136 @@
+//! Ticket rules that need no database: which status moves are allowed, and the service
+//! desk's admin settings (SLA targets per priority, the warning threshold, auto-close).
+use crate::domain::sla::{default_target, Target};
+use crate::model::{TicketPriority, TicketStatus};
+use serde::{Deserialize, Serialize};
+
+/// Whether a ticket may go from `from` to `to` by an agent's hand. A customer's reply
+/// reopens a pending, resolved or closed ticket through the same rule.
+pub fn can_move(from: TicketStatus, to: TicketStatus) -> bool {
+    use TicketStatus::*;
+    matches!(
+        (from, to),
+        (New, Open | Pending | Resolved)
+            | (Open, Pending | Resolved)
+            | (Pending, Open | Resolved)
+            | (Resolved, Open | Closed)
+            | (Closed, Open)
+    )
+}
+
+/// The service desk's settings, versioned like the others.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SlaRules {
+    pub urgent: Target,
+    pub high: Target,
+    pub normal: Target,
+    pub low: Target,
+    /// An SLA warning fires when this share of a target is used.
+    pub warning_percent: i64,
+    /// A resolved ticket closes itself this many days later.
+    pub auto_close_days: i64,
+}
+
+impl Default for SlaRules {
+    fn default() -> Self {
+        SlaRules {
+            urgent: default_target(TicketPriority::Urgent),
+            high: default_target(TicketPriority::High),
+            normal: default_target(TicketPriority::Normal),
+            low: default_target(TicketPriority::Low),
+            warning_percent: 80,
+            auto_close_days: 7,
+        }
+    }
+}
+
+impl SlaRules {
+    pub fn target(&self, priority: TicketPriority) -> Target {
+        match priority {
+            TicketPriority::Urgent => self.urgent,
+            TicketPriority::High => self.high,
+            TicketPriority::Normal => self.normal,
+            TicketPriority::Low => self.low,
+        }
+    }
+
+    /// Field → problem, for every value out of range.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (field, t) in [
+            ("urgent", self.urgent),
+            ("high", self.high),
+            ("normal", self.normal),
+            ("low", self.low),
+        ] {
+            let in_range = |m: i64| (1..=525_600).contains(&m);
+            if !in_range(t.first_response_minutes) || !in_range(t.resolution_minutes) {
+                out.push((
+                    field,
+                    "each target between 1 minute and 365 days".to_string(),
+                ));
+            } else if t.first_response_minutes > t.resolution_minutes {
+                out.push((
+                    field,
+                    "the first response is due before the resolution".to_string(),
+                ));
+            }
+        }
+        if !(1..=99).contains(&self.warning_percent) {
+            out.push(("warning_percent", "must be between 1 and 99".to_string()));
+        }
+        if !(1..=365).contains(&self.auto_close_days) {
+            out.push(("auto_close_days", "must be between 1 and 365".to_string()));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TicketStatus::*;
+
+    #[test]
+    fn tickets_move_forward_reopen_and_never_skip_back_to_new() {
+        for (from, to) in [
+            (New, Open),
+            (Open, Pending),
+            (Pending, Open),
+            (Open, Resolved),
+            (Resolved, Closed),
+            (Resolved, Open),
+            (Closed, Open),
+        ] {
+            assert!(can_move(from, to), "{from} → {to}");
+        }
+        for (from, to) in [
+            (Open, New),
+            (Closed, Resolved),
+            (Closed, Pending),
+            (New, Closed),
+            (Open, Open),
+        ] {
+            assert!(!can_move(from, to), "{from} → {to}");
+        }
+    }
+
+    #[test]
+    fn the_default_targets_are_product_rules_and_bad_ones_are_named() {
+        let r = SlaRules::default();
+        assert!(r.problems().is_empty());
+        assert_eq!(r.target(TicketPriority::Urgent).first_response_minutes, 120);
+        assert_eq!(r.target(TicketPriority::Low).resolution_minutes, 120 * 60);
+        let bad = SlaRules {
+            high: Target {
+                first_response_minutes: 600,
+                resolution_minutes: 60,
+            },
+            warning_percent: 100,
+            ..SlaRules::default()
+        };
+        let fields: Vec<_> = bad.problems().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["high", "warning_percent"]);
+    }
+}
