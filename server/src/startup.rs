@@ -174,9 +174,24 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// Leptos's route list, generated once per process. Generating it suppresses resource
+/// loading process-wide (leptos_server's `SuppressResourceLoad`, a global flag), and a
+/// resource first polled meanwhile waits forever (leptos-rs/leptos#4773): a page being
+/// rendered by another Tandem app in the same process (the integration tests run many)
+/// would never finish. Generated once, before any of this process's apps serve a page, no
+/// render can meet the flag.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    if std::env::var("TANDEM_OLD_ROUTES").is_ok() {
+        return generate_route_list(app::App);
+    }
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 pub fn router(state: ServerState) -> Router {
     let leptos_options = state.app.leptos_options.clone();
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let app_state = state.app.clone();
     let pages = Router::new()
         .leptos_routes_with_context(

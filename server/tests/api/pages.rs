@@ -185,3 +185,45 @@ async fn the_language_switch_is_remembered() {
         "the user's setting beats the browser's"
     );
 }
+
+/// Leptos suppresses resource loading process-wide while it generates a route list; a page
+/// rendering meanwhile never finished (leptos-rs/leptos#4773). The tests run many apps in
+/// one process, so routers are built while other apps serve pages: every page must still
+/// finish. (With the route list generated per router, this failed every run: bodies timed
+/// out mid-stream.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_finish_while_other_apps_start_in_the_same_process() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let rep = app.login("rep1@demo.tandem").await;
+    // Each app of the process builds its router as it starts.
+    let state = app.state.clone();
+    let starting = tokio::task::spawn_blocking(move || {
+        for _ in 0..300 {
+            drop(server::startup::router(state.clone()));
+        }
+    });
+    let mut pages = Vec::new();
+    for _ in 0..40 {
+        let (c, url) = (rep.clone(), app.url("/today"));
+        pages.push(tokio::spawn(async move {
+            let r = c
+                .get(url)
+                .timeout(std::time::Duration::from_secs(15))
+                .send()
+                .await?;
+            r.text().await
+        }));
+    }
+    for page in pages {
+        let html = page.await.unwrap().expect("the page finished");
+        let from = html
+            .char_indices()
+            .rev()
+            .nth(120)
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        let tail = &html[from..];
+        assert!(html.contains("</html>"), "a page stopped mid-body: {tail}");
+    }
+    starting.await.unwrap();
+}
