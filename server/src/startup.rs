@@ -183,9 +183,6 @@ async fn shutdown_signal() {
 fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
         std::sync::OnceLock::new();
-    if std::env::var("TANDEM_OLD_ROUTES").is_ok() {
-        return generate_route_list(app::App);
-    }
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
