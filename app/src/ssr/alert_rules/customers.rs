@@ -1,8 +1,8 @@
 //! Rules that watch customers: follow-ups falling due and overdue, customers gone silent,
 //! the pool's reclaim (warned before, told after), and contracts ending with no renewal.
 use super::{
-    owner_alert, text_after, user_in, with_managers, EventRule, Found, OutboxEvent, RuleFuture,
-    Thresholds, TimeRule, DAY, HOUR,
+    event_alert, owner_alert, text_after, user_in, with_managers, EventRule, OutboxEvent,
+    RuleFuture, Thresholds, TimeRule, DAY, HOUR,
 };
 use crate::domain::alerts::{AlertFacts, AlertKind};
 use crate::domain::events::{Action, Entity, EventKind};
@@ -13,9 +13,6 @@ use sqlx::AnyConnection;
 
 pub(super) struct FollowUpDue;
 impl TimeRule for FollowUpDue {
-    fn name(&self) -> &'static str {
-        "follow_up_due"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -28,13 +25,11 @@ impl TimeRule for FollowUpDue {
             Ok(due
                 .iter()
                 .map(|h| {
-                    let key = format!("follow_up_due:{}:{}", h.id, h.at);
                     owner_alert(
                         AlertKind::FollowUpDue,
                         Entity::Customer,
                         h,
                         Some(h.at),
-                        key,
                         None,
                     )
                 })
@@ -47,9 +42,6 @@ impl TimeRule for FollowUpDue {
 /// the next follow-up). Owner, and the team's managers.
 pub(super) struct FollowUpOverdue;
 impl TimeRule for FollowUpOverdue {
-    fn name(&self) -> &'static str {
-        "follow_up_overdue"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -70,16 +62,14 @@ impl TimeRule for FollowUpOverdue {
             .await?;
             let mut out = Vec::new();
             for h in due {
-                let key = format!("follow_up_overdue:{}:{}", h.id, h.at);
                 let f = owner_alert(
                     AlertKind::FollowUpOverdue,
                     Entity::Customer,
                     &h,
                     Some(h.at + shift),
-                    key,
                     Some(hours),
                 );
-                out.extend(with_managers(conn, f, true).await?);
+                out.extend(with_managers(conn, f).await?);
             }
             Ok(out)
         })
@@ -89,9 +79,6 @@ impl TimeRule for FollowUpOverdue {
 /// No contact for `silent_customer_days`.
 pub(super) struct SilentCustomer;
 impl TimeRule for SilentCustomer {
-    fn name(&self) -> &'static str {
-        "silent_customer"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -113,13 +100,11 @@ impl TimeRule for SilentCustomer {
             Ok(due
                 .iter()
                 .map(|h| {
-                    let key = format!("silent_customer:{}:{}", h.id, h.at);
                     owner_alert(
                         AlertKind::SilentCustomer,
                         Entity::Customer,
                         h,
                         Some(h.at + shift),
-                        key,
                         Some(days),
                     )
                 })
@@ -131,9 +116,6 @@ impl TimeRule for SilentCustomer {
 /// `warning_days` before the pool takes a customer back.
 pub(super) struct PoolReclaimWarning;
 impl TimeRule for PoolReclaimWarning {
-    fn name(&self) -> &'static str {
-        "pool_reclaim_warning"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -152,13 +134,11 @@ impl TimeRule for PoolReclaimWarning {
             Ok(due
                 .iter()
                 .map(|h| {
-                    let key = format!("pool_reclaim_warning:{}:{}", h.id, h.at);
                     owner_alert(
                         AlertKind::PoolReclaimWarning,
                         Entity::Customer,
                         h,
                         Some(h.at),
-                        key,
                         Some(days),
                     )
                 })
@@ -177,9 +157,6 @@ fn local_day(ms: i64) -> String {
 /// A contract ends in `renewal_days` and the customer has no open deal to renew it.
 pub(super) struct RenewalDue;
 impl TimeRule for RenewalDue {
-    fn name(&self) -> &'static str {
-        "renewal_due"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -198,16 +175,10 @@ impl TimeRule for RenewalDue {
             Ok(due
                 .iter()
                 .map(|h| {
-                    // `at` carries the contract's id here.
-                    let key = format!("renewal_due:{}", h.at);
-                    let mut f = owner_alert(
-                        AlertKind::RenewalDue,
-                        Entity::Customer,
-                        h,
-                        None,
-                        key,
-                        Some(days),
-                    );
+                    // `at` carries the contract's id here: one alert per contract.
+                    let mut f =
+                        owner_alert(AlertKind::RenewalDue, Entity::Customer, h, None, Some(days))
+                            .keyed(h.at);
                     f.facts.owner_name = None;
                     f
                 })
@@ -233,20 +204,18 @@ impl EventRule for PoolReclaimed {
             let Some(owner) = user_in(&v, "before", "owner_id") else {
                 return Ok(Vec::new());
             };
-            Ok(vec![Found {
-                user_id: owner,
-                kind: AlertKind::PoolReclaimed,
-                entity_type: Entity::Customer,
-                entity_id: e.entity_id,
-                due_at: None,
-                dedupe_key: format!("pool_reclaimed:{}:{}", e.entity_id, e.id),
-                facts: AlertFacts {
-                    name: name_of(conn, e.entity_id).await?,
-                    extra: text_after(&v, "reason"),
-                    ..AlertFacts::default()
-                },
-                escalated: false,
-            }])
+            let facts = AlertFacts {
+                name: name_of(conn, e.entity_id).await?,
+                extra: text_after(&v, "reason"),
+                ..AlertFacts::default()
+            };
+            Ok(vec![event_alert(
+                AlertKind::PoolReclaimed,
+                Entity::Customer,
+                e,
+                owner,
+                facts,
+            )])
         })
     }
 }

@@ -1,5 +1,5 @@
 //! Rules that watch deals: a deal stalled in a stage, and the check-in after a win.
-use super::{owner_alert, with_managers, RuleFuture, Thresholds, TimeRule, DAY};
+use super::{managers_copies, owner_alert, RuleFuture, Thresholds, TimeRule, DAY};
 use crate::domain::alerts::AlertKind;
 use crate::domain::events::Entity;
 use crate::ssr::store::deals::{entered_stage_between, won_without_contact_since};
@@ -9,9 +9,6 @@ use sqlx::AnyConnection;
 /// team's managers.
 pub(super) struct StageStalled;
 impl TimeRule for StageStalled {
-    fn name(&self) -> &'static str {
-        "stage_stalled"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -25,20 +22,19 @@ impl TimeRule for StageStalled {
                 for times in [1, 2] {
                     let shift = days * DAY * times;
                     for h in entered_stage_between(conn, stage, from - shift, to - shift).await? {
-                        let key = format!("stage_stalled:{}:{}:{times}", h.id, h.at);
                         let f = owner_alert(
                             AlertKind::StageStalled,
                             Entity::Opportunity,
                             &h,
                             Some(h.at + shift),
-                            key,
                             Some(days * times),
-                        );
+                        )
+                        .keyed(format!("{}:{}:{times}", h.id, h.at));
                         if times == 1 {
                             out.push(f);
                         } else {
                             // The manager's turn; the owner already heard at the limit.
-                            out.extend(with_managers(conn, f, true).await?.into_iter().skip(1));
+                            out.extend(managers_copies(conn, &f).await?);
                         }
                     }
                 }
@@ -51,9 +47,6 @@ impl TimeRule for StageStalled {
 /// `post_sale_check_days` after a win with no follow-up logged since.
 pub(super) struct PostSaleCheck;
 impl TimeRule for PostSaleCheck {
-    fn name(&self) -> &'static str {
-        "post_sale_check"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -68,15 +61,14 @@ impl TimeRule for PostSaleCheck {
             Ok(due
                 .iter()
                 .map(|h| {
-                    let key = format!("post_sale_check:{}", h.id);
                     owner_alert(
                         AlertKind::PostSaleCheck,
                         Entity::Opportunity,
                         h,
                         Some(h.at + shift),
-                        key,
                         Some(days),
                     )
+                    .keyed(h.id)
                 })
                 .collect())
         })

@@ -1,8 +1,8 @@
 //! Rules that watch leads: the first-contact SLA (warned, then breached), a lead assigned,
 //! an MQL returned to the pool.
 use super::{
-    owner_alert, user_in, with_managers, EventRule, Found, OutboxEvent, RuleFuture, Thresholds,
-    TimeRule, HOUR,
+    event_alert, owner_alert, user_in, with_managers, EventRule, Found, OutboxEvent, RuleFuture,
+    Thresholds, TimeRule, HOUR,
 };
 use crate::domain::alerts::{AlertFacts, AlertKind};
 use crate::domain::events::{Action, Entity, EventKind};
@@ -13,9 +13,6 @@ use sqlx::AnyConnection;
 /// At `lead_sla_warning_percent` of the first-contact time: the owner is warned.
 pub(super) struct LeadSlaWarning;
 impl TimeRule for LeadSlaWarning {
-    fn name(&self) -> &'static str {
-        "lead_sla_warning"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -35,13 +32,11 @@ impl TimeRule for LeadSlaWarning {
                     first_contact_due(conn, from + left, to + left, &t.leads.urgent_sources, class)
                         .await?;
                 for h in due {
-                    let key = format!("lead_sla_warning:{}:{}", h.id, h.at);
                     out.push(owner_alert(
                         AlertKind::LeadSlaWarning,
                         Entity::Lead,
                         &h,
                         Some(h.at),
-                        key,
                         Some(left / 60_000),
                     ));
                 }
@@ -54,9 +49,6 @@ impl TimeRule for LeadSlaWarning {
 /// The first-contact time passed with no contact: the owner and their managers.
 pub(super) struct LeadSlaBreach;
 impl TimeRule for LeadSlaBreach {
-    fn name(&self) -> &'static str {
-        "lead_sla_breach"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -67,16 +59,8 @@ impl TimeRule for LeadSlaBreach {
         Box::pin(async move {
             let mut out = Vec::new();
             for h in first_contact_due(conn, from, to, &[], SourceClass::All).await? {
-                let key = format!("lead_sla_breach:{}:{}", h.id, h.at);
-                let f = owner_alert(
-                    AlertKind::LeadSlaBreach,
-                    Entity::Lead,
-                    &h,
-                    Some(h.at),
-                    key,
-                    None,
-                );
-                out.extend(with_managers(conn, f, true).await?);
+                let f = owner_alert(AlertKind::LeadSlaBreach, Entity::Lead, &h, Some(h.at), None);
+                out.extend(with_managers(conn, f).await?);
             }
             Ok(out)
         })
@@ -103,19 +87,12 @@ impl EventRule for LeadAssigned {
             let due = super::text_after(&v, "first_contact_due_at")
                 .and_then(|d| d.parse::<chrono::DateTime<chrono::Utc>>().ok())
                 .map(|d| d.timestamp_millis());
-            Ok(vec![Found {
-                user_id: owner,
-                kind: AlertKind::LeadAssigned,
-                entity_type: Entity::Lead,
-                entity_id: e.entity_id,
-                due_at: due,
-                dedupe_key: format!("lead_assigned:{}:{}", e.entity_id, e.id),
-                facts: AlertFacts {
-                    name: display_name(conn, e.entity_id).await?,
-                    ..AlertFacts::default()
-                },
-                escalated: false,
-            }])
+            let facts = AlertFacts {
+                name: display_name(conn, e.entity_id).await?,
+                ..AlertFacts::default()
+            };
+            let f = event_alert(AlertKind::LeadAssigned, Entity::Lead, e, owner, facts);
+            Ok(vec![Found { due_at: due, ..f }])
         })
     }
 }
@@ -137,22 +114,14 @@ impl EventRule for LeadReturned {
             let Some(owner) = user_in(&v, "before", "owner_id") else {
                 return Ok(Vec::new());
             };
-            let f = Found {
-                user_id: owner,
-                kind: AlertKind::LeadReturned,
-                entity_type: Entity::Lead,
-                entity_id: e.entity_id,
-                due_at: None,
-                dedupe_key: format!("lead_returned:{}:{}", e.entity_id, e.id),
-                facts: AlertFacts {
-                    name: display_name(conn, e.entity_id).await?,
-                    owner_name: users::name_of(conn, owner).await?,
-                    n: Some(t.leads.mql_timeout_days),
-                    extra: None,
-                },
-                escalated: false,
+            let facts = AlertFacts {
+                name: display_name(conn, e.entity_id).await?,
+                owner_name: users::name_of(conn, owner).await?,
+                n: Some(t.leads.mql_timeout_days),
+                extra: None,
             };
-            with_managers(conn, f, true).await
+            let f = event_alert(AlertKind::LeadReturned, Entity::Lead, e, owner, facts);
+            with_managers(conn, f).await
         })
     }
 }

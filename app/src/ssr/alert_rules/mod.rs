@@ -50,7 +50,6 @@ pub struct Found {
 }
 
 pub trait TimeRule: Send + Sync {
-    fn name(&self) -> &'static str;
     /// What fell due in the window `(from, to]` (epoch ms).
     fn find<'a>(
         &'a self,
@@ -105,13 +104,13 @@ pub fn registry() -> Registry {
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
 
-/// The owner's alert of `kind` about a record that fell due.
+/// The owner's alert of `kind` about a record that fell due, unique per record and due
+/// time (`{kind}:{id}:{at}`; [`Found::keyed`] for another key).
 fn owner_alert(
     kind: AlertKind,
     entity_type: Entity,
     h: &DueRecord,
     due_at: Option<i64>,
-    dedupe_key: String,
     n: Option<i64>,
 ) -> Found {
     Found {
@@ -120,7 +119,7 @@ fn owner_alert(
         entity_type,
         entity_id: h.id,
         due_at,
-        dedupe_key,
+        dedupe_key: format!("{kind}:{}:{}", h.id, h.at),
         facts: AlertFacts {
             name: h.name.clone(),
             owner_name: h.owner_name.clone(),
@@ -131,23 +130,58 @@ fn owner_alert(
     }
 }
 
-/// The owner's alert, plus one for each of the team's active managers when `escalate`.
-async fn with_managers(
-    conn: &mut AnyConnection,
-    found: Found,
-    escalate: bool,
-) -> Result<Vec<Found>, sqlx::Error> {
-    let mut out = vec![found.clone()];
-    if escalate {
-        for m in users::managers_of(conn, found.user_id).await? {
-            out.push(Found {
-                user_id: m,
-                dedupe_key: format!("{}:m{m}", found.dedupe_key),
-                escalated: true,
-                ..found.clone()
-            });
+/// The alert of `kind` an outbox event makes for `user_id`, once per event
+/// (`{kind}:{entity id}:{event id}`).
+fn event_alert(
+    kind: AlertKind,
+    entity_type: Entity,
+    e: &OutboxEvent,
+    user_id: i64,
+    facts: AlertFacts,
+) -> Found {
+    Found {
+        user_id,
+        kind,
+        entity_type,
+        entity_id: e.entity_id,
+        due_at: None,
+        dedupe_key: format!("{kind}:{}:{}", e.entity_id, e.id),
+        facts,
+        escalated: false,
+    }
+}
+
+impl Found {
+    /// The same alert unique by `{kind}:{rest}` instead.
+    fn keyed(self, rest: impl std::fmt::Display) -> Found {
+        Found {
+            dedupe_key: format!("{}:{rest}", self.kind),
+            ..self
         }
     }
+}
+
+/// The copies of an alert for the active managers of its user's team.
+async fn managers_copies(
+    conn: &mut AnyConnection,
+    found: &Found,
+) -> Result<Vec<Found>, sqlx::Error> {
+    Ok(users::managers_of(conn, found.user_id)
+        .await?
+        .into_iter()
+        .map(|m| Found {
+            user_id: m,
+            dedupe_key: format!("{}:m{m}", found.dedupe_key),
+            escalated: true,
+            ..found.clone()
+        })
+        .collect())
+}
+
+/// The owner's alert and its managers' copies.
+async fn with_managers(conn: &mut AnyConnection, found: Found) -> Result<Vec<Found>, sqlx::Error> {
+    let mut out = managers_copies(conn, &found).await?;
+    out.insert(0, found);
     Ok(out)
 }
 

@@ -1,6 +1,6 @@
 //! Rules that watch tasks: a task falling due, a task given by someone else.
 use super::{
-    owner_alert, text_after, user_in, EventRule, Found, OutboxEvent, RuleFuture, Thresholds,
+    event_alert, owner_alert, text_after, user_in, EventRule, OutboxEvent, RuleFuture, Thresholds,
     TimeRule,
 };
 use crate::domain::alerts::{AlertFacts, AlertKind};
@@ -10,9 +10,6 @@ use sqlx::AnyConnection;
 
 pub(super) struct TaskDue;
 impl TimeRule for TaskDue {
-    fn name(&self) -> &'static str {
-        "task_due"
-    }
     fn find<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -24,10 +21,7 @@ impl TimeRule for TaskDue {
             Ok(tasks::due_between(conn, from, to)
                 .await?
                 .iter()
-                .map(|h| {
-                    let key = format!("task_due:{}:{}", h.id, h.at);
-                    owner_alert(AlertKind::TaskDue, Entity::Task, h, Some(h.at), key, None)
-                })
+                .map(|h| owner_alert(AlertKind::TaskDue, Entity::Task, h, Some(h.at), None))
                 .collect())
         })
     }
@@ -58,20 +52,18 @@ impl EventRule for TaskAssigned {
                 Some(a) => users::name_of(conn, a).await?,
                 None => None,
             };
-            Ok(vec![Found {
-                user_id: assignee,
-                kind: AlertKind::TaskAssigned,
-                entity_type: Entity::Task,
-                entity_id: e.entity_id,
-                due_at: None,
-                dedupe_key: format!("task_assigned:{}:{}", e.entity_id, e.id),
-                facts: AlertFacts {
-                    name: text_after(&v, "title").unwrap_or_default(),
-                    owner_name: given_by,
-                    ..AlertFacts::default()
-                },
-                escalated: false,
-            }])
+            let facts = AlertFacts {
+                name: text_after(&v, "title").unwrap_or_default(),
+                owner_name: given_by,
+                ..AlertFacts::default()
+            };
+            Ok(vec![event_alert(
+                AlertKind::TaskAssigned,
+                Entity::Task,
+                e,
+                assignee,
+                facts,
+            )])
         })
     }
 }
