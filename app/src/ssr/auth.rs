@@ -56,17 +56,29 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("no such user, no such password").unwrap_or_default())
 }
 
-/// A new random secret of 256 bits, URL-safe.
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
+/// `N` random bytes from the operating system, as URL-safe base64: secrets (session and
+/// API tokens, 32), page nonces (16), request ids (12).
+pub fn random_text<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Tokens are stored only as their SHA-256, so a leaked table opens no sessions.
+/// A new random secret of 256 bits, URL-safe.
+pub fn new_token() -> String {
+    random_text::<32>()
+}
+
+/// Tokens are stored only as their SHA-256, so a leaked table opens no sessions. Every
+/// authenticated request hashes its credential, so the hex is written in one buffer.
 pub fn token_hash(token: &str) -> String {
+    use std::fmt::Write;
     let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
 }
 
 pub const SESSION_COOKIE: &str = "tandem_session";

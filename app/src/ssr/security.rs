@@ -25,12 +25,9 @@ pub const API_POLICY: &str =
 pub struct PageNonce(pub String);
 
 impl PageNonce {
-    /// 128 random bits, hex (a valid CSP nonce value).
+    /// 128 random bits, URL-safe base64 (a valid CSP nonce value).
     pub fn new() -> Self {
-        use rand::RngCore;
-        let mut bytes = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut bytes);
-        PageNonce(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        PageNonce(crate::ssr::auth::random_text::<16>())
     }
 }
 
