@@ -6,8 +6,73 @@ use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use std::collections::BTreeMap;
 
-/// Field name → message written for the person who will read it.
-pub type FieldErrors = BTreeMap<String, String>;
+/// Field name → why it was refused.
+pub type FieldErrors = BTreeMap<String, FieldError>;
+
+/// Why a field was refused: a stable code with the values it names, for programs and for
+/// the page that shows it in the viewer's language, and the English text REST clients read.
+/// Between server and page it travels as its English text, from which both sides read the
+/// same code and values (the catalogue is compiled into both); REST adds them as `codes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// `required`, `too_long`, `not_a_choice`, …: listed in `i18n::errors`, never renamed.
+    pub code: String,
+    /// The values the message names: `{"max": "200"}` for `too_long`.
+    pub params: BTreeMap<String, String>,
+    /// The message in English.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A message as a service writes it, with its code and values read from the catalogue.
+    pub fn new(message: impl Into<String>) -> Self {
+        let message = message.into();
+        let (code, values) = crate::i18n::errors::recognise(&message);
+        FieldError {
+            code: code.to_string(),
+            params: values
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            message,
+        }
+    }
+
+    /// The message as `lang` reads it.
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::errors::render(lang, &self.code, &self.params, &self.message)
+    }
+}
+
+impl From<String> for FieldError {
+    fn from(message: String) -> Self {
+        FieldError::new(message)
+    }
+}
+
+impl From<&str> for FieldError {
+    fn from(message: &str) -> Self {
+        FieldError::new(message)
+    }
+}
+
+impl Serialize for FieldError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.message)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(FieldError::new)
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
@@ -39,20 +104,23 @@ pub enum AppError {
 /// What a field Tandem does not read is told, on every door.
 pub const UNKNOWN_FIELD: &str = "Tandem does not know this field; remove it or check its spelling";
 
+/// Each field named as one Tandem does not read.
+pub fn unknown_field_errors<S: AsRef<str>>(fields: &[S]) -> FieldErrors {
+    fields
+        .iter()
+        .map(|f| (f.as_ref().to_string(), FieldError::new(UNKNOWN_FIELD)))
+        .collect()
+}
+
 impl AppError {
     /// Fields that were sent but are not read: refused, never dropped in silence.
     pub fn unknown_fields<S: AsRef<str>>(fields: &[S]) -> Self {
-        AppError::Validation(
-            fields
-                .iter()
-                .map(|f| (f.as_ref().to_string(), UNKNOWN_FIELD.to_string()))
-                .collect(),
-        )
+        AppError::Validation(unknown_field_errors(fields))
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         let mut errors = FieldErrors::new();
-        errors.insert(field.to_string(), message.into());
+        errors.insert(field.to_string(), FieldError::new(message));
         AppError::Validation(errors)
     }
 
@@ -73,17 +141,39 @@ impl AppError {
     /// A request's arguments that could not be read: serde names the field in backticks
     /// ("missing field `id`", "unknown field `phone`"), which becomes a 422 naming it.
     pub fn from_unreadable_input(message: &str) -> Self {
-        let cleaned = match message.find(" at line ") {
-            Some(i) => &message[..i],
-            None => message,
-        };
+        let cleaned = readable_serde_message(message);
+        if message.contains("unknown variant") {
+            // serde names the value, not the field, here.
+            return AppError::BadRequest(cleaned);
+        }
         match cleaned.split('`').nth(1) {
             Some(field) if !field.is_empty() && field.len() <= 64 => {
-                AppError::field(field, cleaned.to_string())
+                let field = field.to_string();
+                AppError::field(&field, cleaned)
             }
-            _ => AppError::BadRequest(cleaned.to_string()),
+            _ => AppError::BadRequest(cleaned),
         }
     }
+}
+
+/// serde's message about a value it could not read, as a person fixing the request reads
+/// it: without " at line 1 column 17", and a value outside a fixed list said the way the
+/// services say it ("choose from initial, needs, …").
+pub fn readable_serde_message(message: &str) -> String {
+    let message = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        if let Some((_, expected)) = rest.split_once("`, expected ") {
+            let names = expected.strip_prefix("one of ").unwrap_or(expected);
+            return format!(
+                "choose from {}",
+                names.replace("` or `", ", ").replace('`', "")
+            );
+        }
+    }
+    message.to_string()
 }
 
 impl FromServerFnError for AppError {

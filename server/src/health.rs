@@ -79,7 +79,7 @@ pub fn router() -> Router<ServerState> {
 }
 
 async fn readyz(State(state): State<ServerState>) -> impl IntoResponse {
-    let probe = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.app.db.read);
+    let probe = app::ssr::store::db::ping(&state.app.db);
     match tokio::time::timeout(Duration::from_secs(2), probe).await {
         Ok(Ok(_)) => (StatusCode::OK, "ready"),
         Ok(Err(e)) => {

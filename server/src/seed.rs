@@ -2,21 +2,20 @@
 //! generator, so the same command makes the same book of business (times are relative to
 //! the moment of seeding).
 use app::ssr::auth::hash_password;
-use app::ssr::db::{Arg, Db, Sql};
+use app::ssr::store::db::{Arg, Db};
+use app::ssr::store::seed as store;
 use chrono::Utc;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::AnyConnection;
+use store::insert_rows;
 
 pub const DEMO_PASSWORD: &str = "tandem-demo";
 const DAY: i64 = 24 * 3600 * 1000;
 const HOUR: i64 = 3600 * 1000;
 
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
-        .fetch_one(&db.read)
-        .await?
-        == 0)
+    store::has_no_users(db).await
 }
 
 pub fn print_demo_sign_ins() {
@@ -25,37 +24,6 @@ pub fn print_demo_sign_ins() {
     println!("  managers  manager1@demo.tandem, manager2@demo.tandem");
     println!("  reps      rep1@demo.tandem … rep8@demo.tandem");
     println!("  agents    agent1@demo.tandem … agent4@demo.tandem");
-}
-
-/// Inserts rows with one multi-row statement; returns the new ids in statement order.
-async fn insert_rows(
-    conn: &mut AnyConnection,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<Arg>>,
-) -> Result<Vec<i64>, sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut sql = Sql::new(&format!(
-        "INSERT INTO {table} ({}) VALUES ",
-        columns.join(", ")
-    ));
-    for (i, row) in rows.into_iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.push("(");
-        for (j, value) in row.into_iter().enumerate() {
-            if j > 0 {
-                sql.push(", ");
-            }
-            sql.bind(value);
-        }
-        sql.push(")");
-    }
-    sql.push(" RETURNING id");
-    sql.query_scalar::<i64>().fetch_all(conn).await
 }
 
 const CITIES: [&str; 24] = [
@@ -320,12 +288,7 @@ async fn demo_users(conn: &mut AnyConnection, now: i64) -> Result<DemoUsers, sql
 /// over the teams that have a manager, so each manager can assign them work. Needs the
 /// demo company (or any teams with managers); returns how many were made.
 pub async fn load_users(db: &Db, n: u64) -> Result<u64, sqlx::Error> {
-    let teams: Vec<i64> = sqlx::query_scalar::<_, i64>(
-        "SELECT DISTINCT team_id FROM users WHERE role = 'manager' AND active = 1 \
-         AND team_id IS NOT NULL ORDER BY team_id",
-    )
-    .fetch_all(&db.read)
-    .await?;
+    let teams = store::teams_with_a_manager(db).await?;
     if teams.is_empty() {
         return Err(sqlx::Error::Protocol(
             "no team has a manager yet: seed --demo first".into(),
@@ -459,9 +422,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
     // The first customer of each rep is due within the hour, so "Today" always has work.
     for rep in &users.reps {
         if let Some((id, _)) = customers.iter().find(|(_, o)| *o == Some(*rep)) {
-            let mut sql = Sql::new("UPDATE customers SET next_follow_up_at = ");
-            sql.bind(now - 2 * HOUR).push(" WHERE id = ").bind(*id);
-            sql.query().execute(&mut *conn).await?;
+            store::set_next_follow_up(&mut *conn, *id, now - 2 * HOUR).await?;
         }
     }
 
@@ -555,11 +516,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
         )
         .await?;
     }
-    sqlx::query(
-        "UPDATE customers SET last_contact_at = (SELECT MAX(a.occurred_at) FROM activities a WHERE a.customer_id = customers.id)",
-    )
-    .execute(&mut *conn)
-    .await?;
+    store::fill_last_contact(&mut *conn, false).await?;
 
     // Leads in every state.
     let statuses = ["new", "new", "mql", "sql", "converted", "disqualified"];
@@ -896,48 +853,12 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Writes many full-text index entries with one statement.
-async fn insert_search_bodies(
-    conn: &mut AnyConnection,
-    backend: app::ssr::db::Backend,
-    bodies: Vec<(i64, String)>,
-) -> Result<(), sqlx::Error> {
-    if bodies.is_empty() {
-        return Ok(());
-    }
-    let (head, value) = match backend {
-        app::ssr::db::Backend::Sqlite => (
-            "INSERT INTO customer_fts (rowid, body) VALUES ",
-            ("(", ", ", ")"),
-        ),
-        app::ssr::db::Backend::Postgres => (
-            "INSERT INTO customer_search (customer_id, tsv) VALUES ",
-            ("(", ", to_tsvector('simple', ", "))"),
-        ),
-    };
-    let mut sql = Sql::new(head);
-    for (i, (id, body)) in bodies.into_iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.push(value.0)
-            .bind(id)
-            .push(value.1)
-            .bind(body)
-            .push(value.2);
-    }
-    sql.query().execute(conn).await.map(|_| ())
-}
-
 /// Rebuilds the full-text entries of every customer (after the demo seed).
 async fn reindex_all(
     conn: &mut AnyConnection,
-    backend: app::ssr::db::Backend,
+    backend: app::ssr::store::db::Backend,
 ) -> Result<(), sqlx::Error> {
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?;
+    let ids = store::live_customers(&mut *conn).await?;
     for id in ids {
         app::ssr::store::search::reindex_customer(conn, backend, id).await?;
     }
@@ -961,10 +882,7 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
         demo_users(&mut tx, now).await?;
         tx.commit().await?;
     }
-    let reps: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE role = 'rep' AND active = 1 ORDER BY id")
-            .fetch_all(&db.read)
-            .await?;
+    let reps = store::active_reps(db).await?;
     if reps.is_empty() {
         return Err(sqlx::Error::Protocol(
             "no active reps to own the customers".into(),
@@ -1083,7 +1001,7 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
                 contact_rows,
             )
             .await?;
-            insert_search_bodies(&mut tx, db.backend, bodies).await?;
+            app::ssr::store::search::insert_bodies(&mut tx, db.backend, bodies).await?;
             ids.extend(new_ids.into_iter().zip(owners));
             done += n as u64;
         }
@@ -1132,12 +1050,8 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
         tracing::info!(made, activities, "activities seeded");
     }
     if made > 0 {
-        sqlx::query(
-            "UPDATE customers SET last_contact_at = (SELECT MAX(a.occurred_at) FROM activities a WHERE a.customer_id = customers.id) \
-             WHERE last_contact_at IS NULL",
-        )
-        .execute(&db.write)
-        .await?;
+        let mut conn = db.write.acquire().await?;
+        store::fill_last_contact(&mut conn, true).await?;
     }
     {
         let mut tx = db.begin().await?;

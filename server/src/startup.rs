@@ -2,7 +2,7 @@
 use crate::config::Config;
 use app::ssr::clock::Clock;
 use app::ssr::context::{AppState, AuthPolicy};
-use app::ssr::db::Db;
+use app::ssr::store::db::Db;
 use axum::extract::FromRef;
 use axum::Router;
 use leptos::config::LeptosOptions;

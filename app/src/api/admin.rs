@@ -11,7 +11,7 @@ pub struct AdminView {
 pub async fn get_admin() -> Result<AdminView, AppError> {
     let state = app_state()?;
     let viewer = current_viewer()?;
-    if viewer.role != Role::Admin {
+    if !crate::domain::scope::can_administer(viewer.role) {
         return Err(AppError::Forbidden);
     }
     Ok(AdminView {
@@ -31,7 +31,7 @@ pub async fn create_user(
     let input = NewUser {
         email,
         name,
-        role,
+        role: role.as_str().into(),
         team_id: form_id("team_id", &team_id)?,
         password,
         locale: None,
@@ -50,7 +50,7 @@ pub async fn update_user(
     let patch = UserPatch {
         version,
         name: Some(name),
-        role: Some(role),
+        role: Some(form_choice("role", &role)?),
         team_id: Some(form_id("team_id", &team_id)?),
         ..Default::default()
     };

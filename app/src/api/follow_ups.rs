@@ -33,12 +33,14 @@ pub async fn log_follow_up(
     };
     let input = NewActivity {
         customer_id,
-        kind,
+        kind: kind.as_str().into(),
         summary: Some(summary),
         next_follow_up_at: next_at,
         latitude: degrees("latitude", latitude)?,
         longitude: degrees("longitude", longitude)?,
-        ..Default::default()
+        contact_id: None,
+        opportunity_id: None,
+        occurred_at: None,
     };
     services::activities::log(&state, &viewer, input).await
 }

@@ -29,6 +29,23 @@ pub fn form_version(s: &str) -> Result<i64, AppError> {
     form_int("version", s)
 }
 
+/// Reads a value picked from a fixed list (a stage, a role, a kind), naming the field when
+/// it is not one of them.
+pub fn form_choice<T: crate::domain::Choice>(field: &str, s: &str) -> Result<T, AppError> {
+    crate::domain::parse_choice(s).map_err(|m| AppError::field(field, m))
+}
+
+/// An optional choice: empty text means none.
+pub fn form_optional_choice<T: crate::domain::Choice>(
+    field: &str,
+    s: Option<&str>,
+) -> Result<Option<T>, AppError> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => form_choice(field, t).map(Some),
+    }
+}
+
 /// Parses an optional id typed into a form ("" means none).
 pub fn form_id(field: &str, s: &str) -> Result<Option<i64>, AppError> {
     let s = s.trim();

@@ -16,7 +16,7 @@ pub async fn list_leads(
 ) -> Result<LeadsView, AppError> {
     let state = app_state()?;
     let q = services::leads::LeadQuery {
-        status,
+        status: form_optional_choice("status", status.as_deref())?,
         pool,
         cursor,
         limit: Some(50),
@@ -53,7 +53,7 @@ pub async fn add_lead(
 #[server(prefix = "/sfn", endpoint = "contact_lead")]
 pub async fn contact_lead(id: i64, kind: String) -> Result<Lead, AppError> {
     let r = LeadContact {
-        kind,
+        kind: form_choice("kind", &kind)?,
         summary: None,
     };
     services::leads::contact(&app_state()?, &current_viewer()?, id, r).await
@@ -61,7 +61,10 @@ pub async fn contact_lead(id: i64, kind: String) -> Result<Lead, AppError> {
 
 #[server(prefix = "/sfn", endpoint = "qualify_lead")]
 pub async fn qualify_lead(id: i64, version: i64, status: String) -> Result<Lead, AppError> {
-    let r = QualifyRequest { status, version };
+    let r = QualifyRequest {
+        status: form_choice("status", &status)?,
+        version,
+    };
     services::leads::qualify(&app_state()?, &current_viewer()?, id, r).await
 }
 

@@ -52,7 +52,7 @@ pub async fn move_deal(
         None => None,
     };
     let m = StageMove {
-        stage,
+        stage: form_choice("stage", &stage)?,
         version,
         pain_points,
         decision_maker,

@@ -5,7 +5,6 @@ pub mod quick_log;
 pub mod tasks;
 
 use crate::error::AppError;
-use crate::i18n::errors::message;
 use crate::i18n::fields::field_label;
 use crate::use_lang;
 use leptos::prelude::*;
@@ -85,7 +84,7 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
         AppError::Validation(errors) => errors
             .into_iter()
             .map(|(f, m)| {
-                let (label, text) = (field_label(lang, &f), message(lang, &m));
+                let (label, text) = (field_label(lang, &f), m.text(lang));
                 view! { <li data-field=f><strong>{label}</strong>{lang.t(": ", "：")}{text}</li> }
             })
             .collect::<Vec<_>>(),

@@ -16,6 +16,14 @@ pub enum LeadStatus {
 }
 
 impl LeadStatus {
+    pub const ALL: [LeadStatus; 5] = [
+        LeadStatus::New,
+        LeadStatus::Mql,
+        LeadStatus::Sql,
+        LeadStatus::Converted,
+        LeadStatus::Disqualified,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             LeadStatus::New => "new",
@@ -27,15 +35,7 @@ impl LeadStatus {
     }
 
     pub fn parse(s: &str) -> Option<LeadStatus> {
-        [
-            LeadStatus::New,
-            LeadStatus::Mql,
-            LeadStatus::Sql,
-            LeadStatus::Converted,
-            LeadStatus::Disqualified,
-        ]
-        .into_iter()
-        .find(|l| l.as_str() == s)
+        LeadStatus::ALL.into_iter().find(|l| l.as_str() == s)
     }
 
     pub fn is_closed(self) -> bool {

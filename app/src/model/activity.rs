@@ -71,12 +71,12 @@ pub struct Activity {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewActivity {
     pub customer_id: i64,
-    /// call | visit | email | meeting | wechat | note
-    pub kind: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = ActivityKind))]
+    pub kind: crate::domain::Picked<ActivityKind>,
     /// One line; defaults to the kind when left empty.
     #[serde(default)]
     pub summary: Option<String>,

@@ -11,6 +11,8 @@ pub enum Level {
 }
 
 impl Level {
+    pub const ALL: [Level; 3] = [Level::A, Level::B, Level::C];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::A => "A",
@@ -46,6 +48,12 @@ impl CustomerStatus {
             CustomerStatus::Churned => lang.t("Churned", "已流失"),
         }
     }
+
+    pub const ALL: [CustomerStatus; 3] = [
+        CustomerStatus::Prospect,
+        CustomerStatus::Active,
+        CustomerStatus::Churned,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -45,11 +45,10 @@ pub struct NewOpportunity {
 }
 
 /// Moves a deal to a stage, optionally filling what that stage needs in the same request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StageMove {
-    /// initial | needs | proposal | negotiation | won | lost
-    pub stage: String,
+    pub stage: crate::domain::pipeline::Stage,
     pub version: i64,
     #[serde(default)]
     pub pain_points: Option<String>,

@@ -80,8 +80,8 @@ pub struct PublicLead {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QualifyRequest {
-    /// mql | sql
-    pub status: String,
+    /// mql or sql
+    pub status: crate::domain::leads::LeadStatus,
     pub version: i64,
 }
 
@@ -113,8 +113,7 @@ pub struct Conversion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LeadContact {
-    /// call | visit | email | meeting | wechat | note
-    pub kind: String,
+    pub kind: crate::model::ActivityKind,
     #[serde(default)]
     pub summary: Option<String>,
 }

@@ -67,12 +67,13 @@ pub struct Team {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewUser {
     pub email: String,
     pub name: String,
-    pub role: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Role))]
+    pub role: crate::domain::Picked<Role>,
     pub team_id: Option<i64>,
     pub password: String,
     #[serde(default)]
@@ -87,7 +88,7 @@ pub struct UserPatch {
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
-    pub role: Option<String>,
+    pub role: Option<Role>,
     /// `null` removes the user from their team; absent leaves it unchanged.
     #[serde(default, with = "crate::model::double_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]

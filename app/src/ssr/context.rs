@@ -1,7 +1,7 @@
 //! Shared server state and the request context server functions read.
 use super::auth::Viewer;
 use super::clock::Clock;
-use super::db::Db;
+use super::store::db::Db;
 use crate::error::{AppError, AppResult};
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;

@@ -7,7 +7,6 @@ pub mod alert_rules;
 pub mod auth;
 pub mod clock;
 pub mod context;
-pub mod db;
 pub mod hub;
 pub mod security;
 pub mod services;

@@ -1,6 +1,6 @@
 //! One mapping from the service error to HTTP: `application/problem+json` (RFC 9457) with
 //! a field-by-field `errors` object for bad input. Internal causes are logged, never sent.
-use app::error::AppError;
+use app::error::{AppError, FieldErrors};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
@@ -15,11 +15,11 @@ impl From<AppError> for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-pub fn problem_body(
+pub fn problem_body<const N: usize>(
     status: StatusCode,
     title: &str,
     detail: &str,
-    extra: Option<(&str, Value)>,
+    extra: [(&str, Value); N],
 ) -> Response {
     let mut body = json!({
         "type": "about:blank",
@@ -27,8 +27,10 @@ pub fn problem_body(
         "status": status.as_u16(),
         "detail": detail,
     });
-    if let (Some((k, v)), Some(obj)) = (extra, body.as_object_mut()) {
-        obj.insert(k.to_string(), v);
+    if let Some(obj) = body.as_object_mut() {
+        for (k, v) in extra {
+            obj.insert(k.to_string(), v);
+        }
     }
     let mut resp = (status, body.to_string()).into_response();
     resp.headers_mut().insert(
@@ -38,8 +40,31 @@ pub fn problem_body(
     resp
 }
 
+/// A 422 for bad fields: `errors` maps each field to its English message (what api.md
+/// promises), `codes` to its stable code and the values it names, for clients that show
+/// their own text.
+pub fn invalid_fields(title: &str, detail: &str, errors: &FieldErrors) -> Response {
+    let messages = errors
+        .iter()
+        .map(|(f, e)| (f.clone(), json!(e.message)))
+        .collect();
+    let codes = errors
+        .iter()
+        .map(|(f, e)| (f.clone(), json!({ "code": e.code, "params": e.params })))
+        .collect();
+    problem_body(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        title,
+        detail,
+        [
+            ("errors", Value::Object(messages)),
+            ("codes", Value::Object(codes)),
+        ],
+    )
+}
+
 pub fn problem(status: StatusCode, title: &str, detail: &str) -> Response {
-    problem_body(status, title, detail, None)
+    problem_body(status, title, detail, [])
 }
 
 impl IntoResponse for ApiError {
@@ -60,23 +85,22 @@ impl IntoResponse for ApiError {
                 "Forbidden",
                 "Your role cannot do this.",
             ),
-            AppError::Validation(errors) => problem_body(
-                StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(errors) => invalid_fields(
                 "Invalid input",
                 "Some fields are not valid; see errors.",
-                Some(("errors", json!(errors))),
+                &errors,
             ),
             AppError::Conflict(current) => problem_body(
                 StatusCode::CONFLICT,
                 "Conflict",
                 "The record was changed since you read it; current holds the latest version.",
-                Some(("current", current)),
+                [("current", current)],
             ),
             AppError::Duplicate(duplicates) => problem_body(
                 StatusCode::CONFLICT,
                 "Possible duplicate",
                 "A customer with the same company name, phone or email exists; open it instead (admins may save anyway).",
-                Some(("duplicates", json!(duplicates))),
+                [("duplicates", json!(duplicates))],
             ),
             AppError::RateLimited(secs) => {
                 let mut resp = problem(

@@ -1,7 +1,7 @@
 //! Extractors whose rejections speak problem+json: JSON bodies (syntax → 400, a wrong
 //! field → 422 naming it), query strings, path ids, and the signed-in viewer.
-use super::error::{problem, problem_body, ApiError};
-use app::error::AppError;
+use super::error::{invalid_fields, problem, ApiError};
+use app::error::{readable_serde_message, AppError, FieldErrors};
 use app::ssr::auth::Viewer;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -9,7 +9,6 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use serde_json::json;
 
 /// The acting user; 401 problem when nobody is signed in.
 pub struct Auth(pub Viewer);
@@ -66,7 +65,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
     let mut note = |path: serde_ignored::Path<'_>| unknown.push(field_path(&path));
     let tracked = serde_ignored::Deserializer::new(de, &mut note);
     match serde_path_to_error::deserialize::<_, T>(tracked) {
-        Ok(_) if !unknown.is_empty() => Err(unknown_fields(&unknown, "errors")),
+        Ok(_) if !unknown.is_empty() => Err(unknown_fields(&unknown)),
         Ok(v) => Ok(v),
         Err(e) => {
             let path = e.path().to_string();
@@ -78,36 +77,35 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
                     &format!("The body is not valid JSON: {inner}"),
                 ))
             } else {
+                let message = inner.to_string();
                 let field = if path == "." || path.is_empty() {
-                    field_from_message(&inner.to_string())
+                    field_from_message(&message)
                 } else {
                     path
                 };
-                let message = clean_message(&inner.to_string());
-                Err(problem_body(
-                    StatusCode::UNPROCESSABLE_ENTITY,
+                Err(invalid_fields(
                     "Invalid input",
                     "Some fields are not valid; see errors.",
-                    Some(("errors", json!({ field: message }))),
+                    &one_field(field, &message),
                 ))
             }
         }
     }
 }
 
+/// One field's error from serde's message about it.
+fn one_field(field: String, serde_message: &str) -> FieldErrors {
+    FieldErrors::from([(field, readable_serde_message(serde_message).into())])
+}
+
 /// Input Tandem does not understand is refused, never silently dropped: a field sent with
 /// a typo (`"phone"` on a customer, whose phones belong to contacts) would otherwise
 /// vanish behind a 201.
-pub fn unknown_fields(paths: &[String], key: &str) -> Response {
-    let errors: serde_json::Map<String, serde_json::Value> = paths
-        .iter()
-        .map(|p| (p.clone(), json!(app::error::UNKNOWN_FIELD)))
-        .collect();
-    problem_body(
-        StatusCode::UNPROCESSABLE_ENTITY,
+pub fn unknown_fields(paths: &[String]) -> Response {
+    invalid_fields(
         "Unknown fields",
         &format!("Not understood: {}.", paths.join(", ")),
-        Some((key, serde_json::Value::Object(errors))),
+        &app::error::unknown_field_errors(paths),
     )
 }
 
@@ -126,14 +124,6 @@ fn field_from_message(msg: &str) -> String {
         .nth(1)
         .map(str::to_string)
         .unwrap_or_else(|| "body".to_string())
-}
-
-fn clean_message(msg: &str) -> String {
-    // Drop serde's " at line 1 column 17" suffix: it helps nobody fix a form.
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
 }
 
 /// A query string.
@@ -155,18 +145,15 @@ pub fn parse_urlencoded<T: DeserializeOwned>(input: &[u8]) -> Result<T, Response
     let mut note = |path: serde_ignored::Path<'_>| unknown.push(field_path(&path));
     let tracked = serde_ignored::Deserializer::new(de, &mut note);
     match T::deserialize(tracked) {
-        Ok(_) if !unknown.is_empty() => Err(unknown_fields(&unknown, "errors")),
+        Ok(_) if !unknown.is_empty() => Err(unknown_fields(&unknown)),
         Ok(v) => Ok(v),
         Err(e) => {
             let msg = e.to_string();
-            Err(problem_body(
-                StatusCode::UNPROCESSABLE_ENTITY,
+            let field = field_from_message(&msg).replace("body", "query");
+            Err(invalid_fields(
                 "Invalid query",
                 "Some query parameters are not valid; see errors.",
-                Some((
-                    "errors",
-                    json!({ field_from_message(&msg).replace("body", "query"): msg }),
-                )),
+                &one_field(field, &msg),
             ))
         }
     }

@@ -262,7 +262,7 @@ async fn sigkill_while_alerts_are_made_loses_none_and_repeats_none() {
     let mut ws = open_ws(&base, &rep_cookie, last).await;
 
     // Every acknowledged task made its alert; wait until the client has them all.
-    let db = app::ssr::db::Db::connect(&url).await.unwrap();
+    let db = app::ssr::store::db::Db::connect(&url).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     let expected: Vec<i64> = loop {
         let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(

@@ -224,7 +224,7 @@ impl TestApp {
     }
 
     pub async fn user_id(&self, email: &str) -> i64 {
-        let mut sql = app::ssr::db::Sql::new("SELECT id FROM users WHERE email = ");
+        let mut sql = app::ssr::store::db::Sql::new("SELECT id FROM users WHERE email = ");
         sql.bind(email);
         sql.query_scalar::<i64>()
             .fetch_one(&self.state.app.db.read)
@@ -235,7 +235,7 @@ impl TestApp {
     /// Some live customer owned by this user.
     pub async fn customer_of(&self, email: &str) -> i64 {
         let owner = self.user_id(email).await;
-        let mut sql = app::ssr::db::Sql::new(
+        let mut sql = app::ssr::store::db::Sql::new(
             "SELECT MIN(id) FROM customers WHERE deleted_at IS NULL AND owner_id = ",
         );
         sql.bind(owner);
@@ -255,7 +255,7 @@ impl TestApp {
     }
 
     pub async fn contact_of(&self, customer_id: i64) -> i64 {
-        let mut sql = app::ssr::db::Sql::new(
+        let mut sql = app::ssr::store::db::Sql::new(
             "SELECT MIN(id) FROM contacts WHERE deleted_at IS NULL AND customer_id = ",
         );
         sql.bind(customer_id);

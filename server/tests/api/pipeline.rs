@@ -373,3 +373,67 @@ async fn the_admin_sets_probabilities_and_entry_criteria_and_open_deals_follow()
         assert_eq!(json(r).await["probability"], 80);
     }
 }
+
+/// A stage outside the list is refused at the edge, naming the field, on both doors; REST
+/// carries each field's stable code and values beside the English message.
+#[tokio::test]
+async fn an_unknown_stage_is_a_coded_field_error_on_both_doors() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep = app.login("rep1@demo.tandem").await;
+        let deal = new_deal(&app, &rep, "rep1@demo.tandem").await;
+        let r = move_to(
+            &app,
+            &rep,
+            &deal,
+            json!({"stage": "signed", "version": deal["version"]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let p = problem(r).await;
+        assert_eq!(
+            p["errors"]["stage"],
+            "choose from initial, needs, proposal, negotiation, won, lost"
+        );
+        assert_eq!(p["codes"]["stage"]["code"], "not_a_choice");
+        assert_eq!(
+            p["codes"]["stage"]["params"]["choices"],
+            "initial, needs, proposal, negotiation, won, lost"
+        );
+
+        let r = rep
+            .post(app.url("/sfn/move_deal"))
+            .header("accept", "application/json")
+            .form(&[
+                ("id", deal["id"].to_string()),
+                ("version", deal["version"].to_string()),
+                ("stage", "signed".to_string()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["kind"], "validation", "{body}");
+        assert_eq!(
+            body["detail"]["stage"], "choose from initial, needs, proposal, negotiation, won, lost",
+            "{body}"
+        );
+        assert_eq!(reread(&app, &rep, &deal).await["stage"], "initial");
+
+        // A message with values: the code names them.
+        let r = move_to(
+            &app,
+            &rep,
+            &deal,
+            json!({"stage": "needs", "version": deal["version"], "pain_points": "长".repeat(2001)}),
+        )
+        .await;
+        let p = problem(r).await;
+        assert_eq!(p["codes"]["pain_points"]["code"], "too_long", "{p}");
+        assert!(
+            p["codes"]["pain_points"]["params"]["max"].is_string(),
+            "{p}"
+        );
+    }
+}

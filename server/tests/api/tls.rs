@@ -2,7 +2,7 @@
 //! `sslmode=require`, and a throwaway PostgreSQL this test starts with a certificate
 //! authority it makes, for `sslmode=verify-full` (right CA and host: connects; another
 //! CA, or a host the certificate does not name: refused).
-use app::ssr::db::Db;
+use app::ssr::store::db::Db;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 

@@ -17,11 +17,9 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
     let now = state.clock.now();
     let now_ms = now.timestamp_millis();
     let mut check = Check::new();
-    let kind = ActivityKind::parse(&input.kind);
-    if kind.is_none() {
-        check.fail("kind", "choose call, visit, email, meeting, wechat or note");
-    }
-    let kind = kind.unwrap_or(ActivityKind::Note);
+    let kind = check
+        .field("kind", input.kind.value().map(Some))
+        .unwrap_or(ActivityKind::Note);
     let summary = check
         .field(
             "summary",

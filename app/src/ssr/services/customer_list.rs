@@ -85,24 +85,8 @@ pub async fn list(
             None
         }
     };
-    let level = q
-        .level
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| Level::parse(s).ok_or("choose A, B or C"));
-    let level = match level {
-        Some(r) => Some(check.field("level", r.map(Some))).flatten(),
-        None => None,
-    };
-    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => check.field(
-            "status",
-            CustomerStatus::parse(s)
-                .map(Some)
-                .ok_or("choose prospect, active or churned"),
-        ),
-        None => None,
-    };
+    let level: Option<Level> = check.choice("level", q.level.as_deref());
+    let status: Option<CustomerStatus> = check.choice("status", q.status.as_deref());
     // Filter words are compared in SQL: a control character (PostgreSQL refuses NUL in
     // text) is the caller's mistake, named like any other.
     let mut filter_text = |field: &str, v: &Option<String>| {
@@ -154,7 +138,11 @@ pub async fn list(
 
 fn error_message(e: AppError) -> String {
     match e {
-        AppError::Validation(m) => m.into_values().next().unwrap_or_default(),
+        AppError::Validation(m) => m
+            .into_values()
+            .next()
+            .map(|e| e.message)
+            .unwrap_or_default(),
         other => other.to_string(),
     }
 }

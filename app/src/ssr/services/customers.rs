@@ -79,26 +79,6 @@ pub async fn overview(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<O
     })
 }
 
-fn parse_level(check: &mut Check, s: Option<&str>, default: Level) -> Level {
-    match s {
-        None | Some("") => default,
-        Some(s) => Level::parse(s).unwrap_or_else(|| {
-            check.fail("level", "choose A, B or C");
-            default
-        }),
-    }
-}
-
-fn parse_status(check: &mut Check, s: Option<&str>, default: CustomerStatus) -> CustomerStatus {
-    match s {
-        None | Some("") => default,
-        Some(s) => CustomerStatus::parse(s).unwrap_or_else(|| {
-            check.fail("status", "choose prospect, active or churned");
-            default
-        }),
-    }
-}
-
 fn clean_tags(check: &mut Check, tags: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for t in tags {
@@ -131,12 +111,12 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewCustomer) -> Ap
         region: opt_field(&mut check, "region", input.region.as_deref(), 100),
         size: opt_field(&mut check, "size", input.size.as_deref(), 50),
         source: opt_field(&mut check, "source", input.source.as_deref(), 50),
-        level: parse_level(&mut check, input.level.as_deref(), Level::C),
-        status: parse_status(
-            &mut check,
-            input.status.as_deref(),
-            CustomerStatus::Prospect,
-        ),
+        level: check
+            .choice("level", input.level.as_deref())
+            .unwrap_or(Level::C),
+        status: check
+            .choice("status", input.status.as_deref())
+            .unwrap_or(CustomerStatus::Prospect),
         tags: clean_tags(&mut check, &input.tags),
         owner_id: match viewer.role {
             Role::Rep => {
@@ -265,8 +245,12 @@ pub async fn patch(
         region: merge(&mut check, "region", &p.region, &current.region, 100),
         size: merge(&mut check, "size", &p.size, &current.size, 50),
         source: merge(&mut check, "source", &p.source, &current.source, 50),
-        level: parse_level(&mut check, p.level.as_deref(), current.level),
-        status: parse_status(&mut check, p.status.as_deref(), current.status),
+        level: check
+            .choice("level", p.level.as_deref())
+            .unwrap_or(current.level),
+        status: check
+            .choice("status", p.status.as_deref())
+            .unwrap_or(current.status),
         tags: match &p.tags {
             Some(t) => clean_tags(&mut check, t),
             None => current.tags.clone(),

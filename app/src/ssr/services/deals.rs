@@ -222,12 +222,7 @@ pub async fn move_stage(
     let current = writable(&mut tx, viewer, id).await?;
     check_version(&current, current.version, m.version)?;
     let mut check = Check::new();
-    let Some(to) = Stage::parse(&m.stage) else {
-        return Err(AppError::field(
-            "stage",
-            "choose initial, needs, proposal, negotiation, won or lost",
-        ));
-    };
+    let to = m.stage;
     let mut next = current.clone();
     next.pain_points = merge_text(
         &mut check,
@@ -275,7 +270,7 @@ pub async fn move_stage(
     if !missing.is_empty() {
         let errors: FieldErrors = missing
             .into_iter()
-            .map(|(f, m)| (f.to_string(), format!("needed for this stage: {m}")))
+            .map(|(f, m)| (f.to_string(), format!("needed for this stage: {m}").into()))
             .collect();
         return Err(AppError::Validation(errors));
     }

@@ -30,8 +30,7 @@ pub async fn rules(conn: &mut AnyConnection) -> AppResult<LeadRules> {
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LeadQuery {
-    /// new | mql | sql | converted | disqualified
-    pub status: Option<String>,
+    pub status: Option<LeadStatus>,
     pub owner_id: Option<i64>,
     /// Only leads in the pool.
     pub pool: Option<bool>,
@@ -41,14 +40,8 @@ pub struct LeadQuery {
 
 pub async fn list(state: &AppState, viewer: &Viewer, q: LeadQuery) -> AppResult<Page<Lead>> {
     let limit = page_limit(q.limit)?;
-    let status = match q.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(LeadStatus::parse(s).ok_or_else(|| {
-            AppError::field("status", "choose new, mql, sql, converted or disqualified")
-        })?),
-    };
     let f = LeadFilter {
-        status,
+        status: q.status,
         owner_id: q.owner_id,
         pool: q.pool.unwrap_or(false),
         before_id: page_cursor(q.cursor.as_deref())?,
@@ -305,11 +298,10 @@ pub async fn qualify(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let current = writable(&mut tx, viewer, id).await?;
-    let to =
-        LeadStatus::parse(&r.status).filter(|s| matches!(s, LeadStatus::Mql | LeadStatus::Sql));
-    let Some(to) = to else {
+    let to = r.status;
+    if !matches!(to, LeadStatus::Mql | LeadStatus::Sql) {
         return Err(AppError::field("status", "choose mql or sql"));
-    };
+    }
     if !current.status.can_qualify_to(to) {
         return Err(AppError::field(
             "status",
@@ -381,9 +373,7 @@ pub async fn contact(
 ) -> AppResult<Lead> {
     let now = state.clock.now();
     let now_ms = now.timestamp_millis();
-    let kind = ActivityKind::parse(&r.kind).ok_or_else(|| {
-        AppError::field("kind", "choose call, visit, email, meeting, wechat or note")
-    })?;
+    let kind = r.kind;
     let summary = optional_text(r.summary.as_deref().unwrap_or(""), 500)
         .map_err(|e| AppError::field("summary", e))?
         .unwrap_or_else(|| kind.as_str().to_string());

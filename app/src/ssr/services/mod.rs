@@ -22,7 +22,7 @@ pub mod tasks;
 pub mod users;
 pub mod write;
 
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, FieldError, FieldErrors};
 use crate::model::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// Collects field errors and fails once with all of them.
@@ -43,7 +43,7 @@ impl Check {
             Err(e) => {
                 self.errors
                     .entry(field.to_string())
-                    .or_insert_with(|| e.to_string());
+                    .or_insert_with(|| e.to_string().into());
                 T::default()
             }
         }
@@ -52,7 +52,20 @@ impl Check {
     pub fn fail(&mut self, field: &str, message: impl Into<String>) {
         self.errors
             .entry(field.to_string())
-            .or_insert_with(|| message.into());
+            .or_insert_with(|| FieldError::new(message));
+    }
+
+    /// An optional value from a fixed list, sent as text (empty means none); records the
+    /// values Tandem knows under `field` when it is none of them.
+    pub fn choice<T: crate::domain::Choice>(
+        &mut self,
+        field: &str,
+        text: Option<&str>,
+    ) -> Option<T> {
+        match text.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(t) => self.field(field, crate::domain::parse_choice::<T>(t).map(Some)),
+        }
     }
 
     pub fn finish(self) -> AppResult<()> {

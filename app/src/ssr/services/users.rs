@@ -8,8 +8,8 @@ use crate::error::{AppError, AppResult};
 use crate::model::*;
 use crate::ssr::auth::{hash_password, new_token, token_hash, Viewer};
 use crate::ssr::context::AppState;
-use crate::ssr::db::is_unique_violation;
 use crate::ssr::store::audit::{self, Change};
+use crate::ssr::store::db::is_unique_violation;
 use crate::ssr::store::{sessions, users};
 
 pub const LOCALES: [&str; 2] = ["zh-CN", "en"];
@@ -54,10 +54,9 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewUser) -> AppRes
     let mut check = Check::new();
     let email = check.field("email", normalize_email(&input.email));
     let name = check.field("name", required_text(&input.name, 100));
-    let role = Role::parse(&input.role);
-    if role.is_none() {
-        check.fail("role", "choose rep, agent, manager or admin");
-    }
+    let role = check
+        .field("role", input.role.value().map(Some))
+        .unwrap_or(Role::Rep);
     check.field(
         "password",
         check_password(&input.password, &[email.as_str(), name.as_str()]),
@@ -68,7 +67,6 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewUser) -> AppRes
     }
     check_team(state, &mut check, input.team_id).await?;
     check.finish()?;
-    let role = role.unwrap_or(Role::Rep);
     let password_hash = hash(input.password).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
@@ -124,13 +122,7 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: UserPatch) -> 
         Some(n) => check.field("name", required_text(n, 100)),
         None => current.name.clone(),
     };
-    let role = match &p.role {
-        Some(r) => Role::parse(r).unwrap_or_else(|| {
-            check.fail("role", "choose rep, agent, manager or admin");
-            current.role
-        }),
-        None => current.role,
-    };
+    let role = p.role.unwrap_or(current.role);
     let team_id = p.team_id.unwrap_or(current.team_id);
     check_team(state, &mut check, team_id).await?;
     let active = p.active.unwrap_or(current.active);

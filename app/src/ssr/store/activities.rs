@@ -3,7 +3,7 @@ use super::scope::{owned_by_scope, Access};
 use crate::model::{Activity, ActivityKind};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -153,11 +153,7 @@ pub async fn touch_customer(
         .bind(occurred_at)
         .push(" ELSE last_contact_at END, next_follow_up_at = ")
         .bind(next)
-        .push(", updated_at = ")
-        .bind(now_ms)
-        .push(", updated_by = ")
-        .bind(by)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(customer_id);
+        .stamp(now_ms, Some(by))
+        .where_version(customer_id, None);
     sql.query().execute(conn).await.map(|_| ())
 }

@@ -3,7 +3,7 @@
 use crate::domain::alerts::AlertKind;
 use crate::model::{Alert, EntityRef};
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]

@@ -1,7 +1,7 @@
 //! The audit trail and the outbox, written in the same transaction as the change.
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::ssr::auth::Viewer;
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::AnyConnection;
 
 pub struct Change {

@@ -3,7 +3,7 @@ use super::scope::{owned_by_scope, Access};
 use crate::model::Contact;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::from_ms;
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -173,14 +173,8 @@ pub async fn update(
         .bind(f.decision_maker)
         .push(", consent = ")
         .bind(f.consent)
-        .push(", updated_at = ")
-        .bind(now_ms)
-        .push(", updated_by = ")
-        .bind(by)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(id)
-        .push(" AND version = ")
-        .bind(version)
+        .stamp(now_ms, Some(by))
+        .where_version(id, Some(version))
         .push(" AND deleted_at IS NULL");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
@@ -191,16 +185,7 @@ pub async fn soft_delete(
     by: i64,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut sql = Sql::new("UPDATE contacts SET deleted_at = ");
-    sql.bind(now_ms)
-        .push(", updated_at = ")
-        .bind(now_ms)
-        .push(", updated_by = ")
-        .bind(by)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(id)
-        .push(" AND deleted_at IS NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    crate::ssr::store::db::soft_delete(conn, "contacts", id, by, now_ms).await
 }
 
 /// Live contacts in the viewer's scope with this phone or email (duplicate detection).

@@ -3,7 +3,7 @@ use super::scope::{owned_by_scope, Access};
 use crate::model::{Approval, Contract};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -140,12 +140,8 @@ pub async fn decide_contract(
         .bind(by)
         .push(", approved_at = ")
         .bind(now_ms)
-        .push(", updated_at = ")
-        .bind(now_ms)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(id)
-        .push(" AND version = ")
-        .bind(version)
+        .stamp(now_ms, None)
+        .where_version(id, Some(version))
         .push(" AND approval_status = 'pending'");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }

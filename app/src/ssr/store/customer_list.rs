@@ -4,7 +4,7 @@ use super::customers::{name_key, CustomerRow, COLUMNS, FIELDS};
 use super::scope::{owned_by_scope, Access};
 use crate::model::{Customer, CustomerStatus, Level};
 use crate::ssr::auth::Viewer;
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,7 @@ use super::scope::{owned_by_scope, Access};
 use crate::model::{Customer, CustomerStatus, Level};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -200,14 +200,8 @@ pub async fn update(
         .bind(tags)
         .push(", next_follow_up_at = ")
         .bind(f.next_follow_up_at)
-        .push(", updated_at = ")
-        .bind(now_ms)
-        .push(", updated_by = ")
-        .bind(by)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(id)
-        .push(" AND version = ")
-        .bind(version)
+        .stamp(now_ms, Some(by))
+        .where_version(id, Some(version))
         .push(" AND deleted_at IS NULL");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
@@ -218,16 +212,7 @@ pub async fn soft_delete(
     by: i64,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut sql = Sql::new("UPDATE customers SET deleted_at = ");
-    sql.bind(now_ms)
-        .push(", updated_at = ")
-        .bind(now_ms)
-        .push(", updated_by = ")
-        .bind(by)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(id)
-        .push(" AND deleted_at IS NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    crate::ssr::store::db::soft_delete(conn, "customers", id, by, now_ms).await
 }
 
 /// Clears a customer's deletion; false when it was not deleted (or does not exist).
@@ -237,12 +222,9 @@ pub async fn restore(
     by: i64,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut sql = Sql::new("UPDATE customers SET deleted_at = NULL, updated_at = ");
-    sql.bind(now_ms)
-        .push(", updated_by = ")
-        .bind(by)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(id)
+    let mut sql = Sql::new("UPDATE customers SET deleted_at = NULL");
+    sql.stamp(now_ms, Some(by))
+        .where_version(id, None)
         .push(" AND deleted_at IS NOT NULL");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
@@ -298,6 +280,31 @@ pub async fn name_of(conn: &mut AnyConnection, id: i64) -> Result<String, sqlx::
         .fetch_optional(conn)
         .await?
         .unwrap_or_default())
+}
+
+/// Customers written before the name sort existed get their sort key, a batch at a time
+/// (each batch its own transaction, so an interrupted run resumes where it stopped).
+pub async fn fill_name_keys(db: &crate::ssr::store::db::Db) -> Result<u64, sqlx::Error> {
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM customers WHERE name_key IS NULL LIMIT 2000")
+                .fetch_all(&db.write)
+                .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = db.write.begin().await?;
+        for (id, name) in &rows {
+            sqlx::query("UPDATE customers SET name_key = $1 WHERE id = $2")
+                .bind(name_key(name))
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        filled += rows.len() as u64;
+    }
 }
 
 #[cfg(test)]

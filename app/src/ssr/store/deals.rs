@@ -4,7 +4,7 @@ use crate::domain::pipeline::Stage;
 use crate::model::Opportunity;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -193,14 +193,9 @@ pub async fn update(
     if stage_changed {
         sql.push(", stage_entered_at = ").bind(now_ms);
     }
-    sql.push(", updated_at = ")
-        .bind(now_ms)
-        .push(", updated_by = ")
-        .bind(by)
-        .push(", version = version + 1 WHERE deleted_at IS NULL AND id = ")
-        .bind(o.id)
-        .push(" AND version = ")
-        .bind(version);
+    sql.stamp(now_ms, Some(by))
+        .where_version(o.id, Some(version))
+        .push(" AND deleted_at IS NULL");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
 

@@ -1,6 +1,6 @@
 //! Customers that may be the same company, company-wide, by name, phone or email: what
 //! the duplicate check reads.
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::AnyConnection;
 
 /// Live customers anywhere in the company with this normalised name, or with a contact with

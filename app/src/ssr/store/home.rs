@@ -5,7 +5,7 @@ use crate::model::*;
 use crate::model::{TicketPriority, TicketStatus};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::AnyPool;
 
 #[derive(sqlx::FromRow)]

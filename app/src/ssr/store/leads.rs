@@ -4,7 +4,7 @@ use crate::domain::leads::LeadStatus;
 use crate::model::{Lead, LeadForm};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -221,14 +221,12 @@ pub async fn update(
         .push(" IS NULL THEN NULL ELSE ")
         .bind(now_ms)
         .push(" END")
-        .push(", updated_at = ")
-        .bind(now_ms)
+        // None: a rule of the system changed it, which clears the last editor.
         .push(", updated_by = ")
         .bind(by)
-        .push(", version = version + 1 WHERE deleted_at IS NULL AND id = ")
-        .bind(l.id)
-        .push(" AND version = ")
-        .bind(version);
+        .stamp(now_ms, None)
+        .where_version(l.id, Some(version))
+        .push(" AND deleted_at IS NULL");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
 

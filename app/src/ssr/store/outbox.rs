@@ -1,6 +1,6 @@
 //! The outbox as its readers see it: events written with each change
 //! (`audit::record`), read in order and marked processed by the alert engine.
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::AnyConnection;
 
 /// An outbox event.

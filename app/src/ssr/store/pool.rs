@@ -1,7 +1,7 @@
 //! The public pool's bookkeeping: pool events, and each owned customer's reclaim time kept
 //! current in SQL so the reclaim rule is a range query on an index.
 use crate::domain::pool::PoolRules;
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 const DAY_MS: i64 = 86_400_000;
@@ -113,12 +113,9 @@ pub async fn set_owner(
         .push(", next_follow_up_at = CASE WHEN ")
         .bind(to)
         .push(" IS NULL THEN NULL ELSE next_follow_up_at END")
-        .push(", updated_at = ")
-        .bind(now_ms)
-        .push(", updated_by = ")
-        .bind(by)
-        .push(", version = version + 1 WHERE deleted_at IS NULL AND id = ")
-        .bind(id);
+        .stamp(now_ms, Some(by))
+        .where_version(id, None)
+        .push(" AND deleted_at IS NULL");
     match from {
         Some(owner) => sql.push(" AND owner_id = ").bind(owner),
         None => sql.push(" AND owner_id IS NULL"),

@@ -2,7 +2,7 @@
 use crate::domain::scope::{scope_for, DataScope};
 use crate::model::Role;
 use crate::ssr::auth::Viewer;
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {

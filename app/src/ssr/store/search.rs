@@ -1,7 +1,7 @@
 //! The customer full-text index: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL,
 //! holding the same Tandem-tokenised body (see `domain::search`).
 use crate::domain::search::{fts5_query, index_body, query_parts, tsquery};
-use crate::ssr::db::{Backend, Sql};
+use crate::ssr::store::db::{Backend, Sql};
 use sqlx::AnyConnection;
 
 /// A prepared search for one backend.
@@ -99,6 +99,39 @@ pub async fn write_body(
         }
     };
     sql.push("");
+    sql.query().execute(conn).await.map(|_| ())
+}
+
+/// Writes many full-text index entries with one statement.
+pub async fn insert_bodies(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    bodies: Vec<(i64, String)>,
+) -> Result<(), sqlx::Error> {
+    if bodies.is_empty() {
+        return Ok(());
+    }
+    let (head, value) = match backend {
+        Backend::Sqlite => (
+            "INSERT INTO customer_fts (rowid, body) VALUES ",
+            ("(", ", ", ")"),
+        ),
+        Backend::Postgres => (
+            "INSERT INTO customer_search (customer_id, tsv) VALUES ",
+            ("(", ", to_tsvector('simple', ", "))"),
+        ),
+    };
+    let mut sql = Sql::new(head);
+    for (i, (id, body)) in bodies.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push(value.0)
+            .bind(id)
+            .push(value.1)
+            .bind(body)
+            .push(value.2);
+    }
     sql.query().execute(conn).await.map(|_| ())
 }
 

@@ -1,7 +1,7 @@
 //! Server-side sessions, API token lookup and the sign-in failure log.
 use crate::model::Role;
 use crate::ssr::auth::Viewer;
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, Executor};
 
 #[derive(sqlx::FromRow)]

@@ -1,7 +1,7 @@
 //! Admin-editable settings, as JSON by key; code defaults apply when a key is absent.
 //! Each key carries a version (0 when absent) so that a save can name the one it started
 //! from and a stale save is refused rather than overwriting someone else's.
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::{Any, Executor};

@@ -4,7 +4,7 @@ use super::scope::assignable_users_scope;
 use crate::model::Task;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 /// Sort key for tasks without a due time: after every dated one.
@@ -184,12 +184,8 @@ pub async fn update(
         .bind(f.assignee_id)
         .push(", done_at = ")
         .bind(f.done_at)
-        .push(", updated_at = ")
-        .bind(now_ms)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(id)
-        .push(" AND version = ")
-        .bind(version)
+        .stamp(now_ms, None)
+        .where_version(id, Some(version))
         .push(" AND deleted_at IS NULL");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }

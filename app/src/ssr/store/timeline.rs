@@ -2,7 +2,7 @@
 //! tickets, contracts and ownership changes, each branch read through its customer index.
 use crate::model::TimelineItem;
 use crate::ssr::clock::from_ms;
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, Executor};
 
 #[derive(sqlx::FromRow)]

@@ -2,7 +2,7 @@
 use crate::model::{ApiToken, Role, Team, User};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::db::Sql;
+use crate::ssr::store::db::Sql;
 use sqlx::{Any, AnyConnection, Executor};
 
 /// Whether `user_id` is an active rep or manager this viewer may make an owner (their
@@ -56,12 +56,8 @@ pub async fn set_team_parent(
 ) -> Result<bool, sqlx::Error> {
     let mut sql = Sql::new("UPDATE teams SET parent_id = ");
     sql.bind(parent_id)
-        .push(", updated_at = ")
-        .bind(now_ms)
-        .push(", version = version + 1 WHERE id = ")
-        .bind(id)
-        .push(" AND version = ")
-        .bind(version);
+        .stamp(now_ms, None)
+        .where_version(id, Some(version));
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
 
@@ -228,16 +224,11 @@ pub async fn update(conn: &mut AnyConnection, u: &UpdateUser) -> Result<bool, sq
         .bind(u.active)
         .push(", locale = ")
         .bind(u.locale.as_str())
-        .push(", updated_at = ")
-        .bind(u.now_ms)
-        .push(", version = version + 1");
+        .stamp(u.now_ms, None);
     if let Some(h) = &u.password_hash {
         sql.push(", password_hash = ").bind(h.as_str());
     }
-    sql.push(" WHERE id = ")
-        .bind(u.id)
-        .push(" AND version = ")
-        .bind(u.version);
+    sql.where_version(u.id, Some(u.version));
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
 

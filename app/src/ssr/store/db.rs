@@ -6,7 +6,7 @@
 //! while another writer holds it (which fails at once with SQLITE_BUSY); readers use WAL
 //! and never wait for the writer.
 use sqlx::any::{AnyArguments, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,30 @@ pub struct Db {
     pub backend: Backend,
     /// Where it lives (PostgreSQL: for LISTEN, which needs its own connection).
     pub url: String,
+}
+
+/// The readiness probe: the database answers a trivial query.
+pub async fn ping(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&db.read)
+        .await
+}
+
+/// Marks a live row of `table` (a table with `deleted_at` and a version) deleted; false
+/// when it was deleted already or does not exist.
+pub async fn soft_delete(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: i64,
+    by: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new(&format!("UPDATE {table} SET deleted_at = "));
+    sql.bind(now_ms)
+        .stamp(now_ms, Some(by))
+        .where_version(id, None)
+        .push(" AND deleted_at IS NULL");
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
 
 impl Db {
@@ -201,6 +225,26 @@ impl Sql {
         }
     }
 
+    /// The end of every versioned write's SET list: when and (if given) by whom, and the
+    /// next version: `, updated_at = $n[, updated_by = $m], version = version + 1`.
+    pub fn stamp(&mut self, now_ms: i64, by: Option<i64>) -> &mut Self {
+        self.push(", updated_at = ").bind(now_ms);
+        if let Some(by) = by {
+            self.push(", updated_by = ").bind(by);
+        }
+        self.push(", version = version + 1")
+    }
+
+    /// ` WHERE id = $n[ AND version = $m]`: the row, and the version the writer read when
+    /// the write must not overwrite someone else's.
+    pub fn where_version(&mut self, id: i64, version: Option<i64>) -> &mut Self {
+        self.push(" WHERE id = ").bind(id);
+        if let Some(version) = version {
+            self.push(" AND version = ").bind(version);
+        }
+        self
+    }
+
     pub fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self
@@ -286,5 +330,24 @@ mod tests {
             "SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c = $3"
         );
         assert_eq!(sql.args.len(), 3);
+    }
+
+    #[test]
+    fn a_versioned_write_ends_with_its_stamp_and_the_version_it_read() {
+        let mut sql = Sql::new("UPDATE t SET a = ");
+        sql.bind(1_i64)
+            .stamp(1000, Some(7))
+            .where_version(42, Some(3));
+        assert_eq!(
+            sql.text,
+            "UPDATE t SET a = $1, updated_at = $2, updated_by = $3, version = version + 1 \
+             WHERE id = $4 AND version = $5"
+        );
+        let mut sql = Sql::new("UPDATE t SET a = 1");
+        sql.stamp(1000, None).where_version(42, None);
+        assert_eq!(
+            sql.text,
+            "UPDATE t SET a = 1, updated_at = $1, version = version + 1 WHERE id = $2"
+        );
     }
 }

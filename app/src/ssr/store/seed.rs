@@ -1,0 +1,95 @@
+//! The statements the demo and bulk seeds (`tandem seed`) write with: many rows at a time,
+//! and the derived columns they fill in afterwards. Nothing here takes a viewer: the seed
+//! runs as the operator, before anyone signs in.
+use crate::ssr::store::db::{Arg, Db, Sql};
+use sqlx::AnyConnection;
+
+/// Whether nobody has been created yet (a fresh database the demo may fill).
+pub async fn has_no_users(db: &Db) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.read)
+        .await?
+        == 0)
+}
+
+/// Inserts rows with one multi-row statement; returns the new ids in statement order.
+pub async fn insert_rows(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Arg>>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(&format!(
+        "INSERT INTO {table} ({}) VALUES ",
+        columns.join(", ")
+    ));
+    for (i, row) in rows.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(");
+        for (j, value) in row.into_iter().enumerate() {
+            if j > 0 {
+                sql.push(", ");
+            }
+            sql.bind(value);
+        }
+        sql.push(")");
+    }
+    sql.push(" RETURNING id");
+    sql.query_scalar::<i64>().fetch_all(conn).await
+}
+
+/// The teams that have an active manager, in id order.
+pub async fn teams_with_a_manager(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT DISTINCT team_id FROM users WHERE role = 'manager' AND active = 1 \
+         AND team_id IS NOT NULL ORDER BY team_id",
+    )
+    .fetch_all(&db.read)
+    .await
+}
+
+/// The active reps, in id order.
+pub async fn active_reps(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE role = 'rep' AND active = 1 ORDER BY id")
+        .fetch_all(&db.read)
+        .await
+}
+
+/// Every customer not deleted, in id order.
+pub async fn live_customers(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY id")
+        .fetch_all(conn)
+        .await
+}
+
+/// Dates a customer's next follow-up.
+pub async fn set_next_follow_up(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    at_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE customers SET next_follow_up_at = ");
+    sql.bind(at_ms).push(" WHERE id = ").bind(customer_id);
+    sql.query().execute(conn).await.map(|_| ())
+}
+
+/// Sets each customer's last contact from its activities; with `only_missing`, only where
+/// none is set yet.
+pub async fn fill_last_contact(
+    conn: &mut AnyConnection,
+    only_missing: bool,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new(
+        "UPDATE customers SET last_contact_at = \
+         (SELECT MAX(a.occurred_at) FROM activities a WHERE a.customer_id = customers.id)",
+    );
+    if only_missing {
+        sql.push(" WHERE last_contact_at IS NULL");
+    }
+    sql.query().execute(conn).await.map(|_| ())
+}
