@@ -11,6 +11,24 @@ use sqlx::AnyConnection;
 use store::insert_rows;
 
 pub const DEMO_PASSWORD: &str = "tandem-demo";
+
+/// What customers say when they open a ticket, and how agents first answer.
+const TICKET_OPENINGS: &[&str] = &[
+    "您好，今天早上开始我们所有同事都无法登录系统，提示密码错误，请尽快处理。",
+    "上个月的发票抬头开错了，应为“上海启航科技有限公司”，麻烦重开。",
+    "导出客户报表时一直转圈，等了十分钟也没有文件。",
+    "合同快到期了，想了解续费价格和新版本的区别。",
+    "上周提的问题到现在没人回复，我们很不满意。",
+    "调用接口 /api/v1/customers 返回 500，附上请求时间 10:32。",
+];
+const TICKET_ANSWERS: &[&str] = &[
+    "您好，已收到，我们正在排查登录服务，一小时内给您答复。",
+    "您好，已为您提交重开申请，新发票三个工作日内寄出。",
+    "您好，请问导出的数据量大约多少条？我们先帮您在后台导出。",
+    "您好，续费报价已发到您的邮箱，有疑问可以随时联系我。",
+    "非常抱歉让您久等了，我现在负责跟进，今天内给您结果。",
+    "您好，我们已复现该问题，技术同事正在修复。",
+];
 const DAY: i64 = 24 * 3600 * 1000;
 const HOUR: i64 = 3600 * 1000;
 
@@ -808,7 +826,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
         let (cid, _) = customers[rng.gen_range(0..customers.len())];
         let responded = (status != "new").then_some(created + HOUR);
         let resolved = matches!(status, "resolved" | "closed").then_some(created + 5 * HOUR);
-        insert_rows(
+        let ids = insert_rows(
             conn,
             "tickets",
             &[
@@ -836,7 +854,10 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
                 status.into(),
                 assignee.into(),
                 Some(created + first_h * HOUR).into(),
-                Some(created + resolve_h * HOUR).into(),
+                // The resolution clock stands still while pending: no due time then.
+                (status != "pending")
+                    .then_some(created + resolve_h * HOUR)
+                    .into(),
                 responded.into(),
                 resolved.into(),
                 resolved.map(|_| rng.gen_range(1..=5)).into(),
@@ -845,6 +866,54 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
             ]],
         )
         .await?;
+        // The conversation: what the customer said, the agent's answer, a note between
+        // colleagues; and the spans the resolution clock stood still.
+        let ticket = ids[0];
+        let agent = assignee.unwrap_or(users.agents[0]);
+        let mut messages = vec![vec![
+            ticket.into(),
+            None::<i64>.into(),
+            TICKET_OPENINGS[i % TICKET_OPENINGS.len()].into(),
+            false.into(),
+            created.into(),
+        ]];
+        if let Some(at) = responded {
+            messages.push(vec![
+                ticket.into(),
+                Some(agent).into(),
+                TICKET_ANSWERS[i % TICKET_ANSWERS.len()].into(),
+                false.into(),
+                at.into(),
+            ]);
+            messages.push(vec![
+                ticket.into(),
+                Some(agent).into(),
+                "已核对客户合同与服务等级，按优先级处理。".into(),
+                true.into(),
+                (at + 10 * 60 * 1000).into(),
+            ]);
+        }
+        insert_rows(
+            conn,
+            "ticket_messages",
+            &["ticket_id", "author_id", "body", "internal", "created_at"],
+            messages,
+        )
+        .await?;
+        let paused = match status {
+            "pending" => Some(created + 2 * HOUR),
+            "resolved" | "closed" => resolved,
+            _ => None,
+        };
+        if let Some(at) = paused {
+            insert_rows(
+                conn,
+                "ticket_pauses",
+                &["ticket_id", "paused_at"],
+                vec![vec![ticket.into(), at.into()]],
+            )
+            .await?;
+        }
     }
     app::ssr::store::pool::refresh_reclaim(&mut tx, None, &app::domain::pool::PoolRules::default())
         .await?;

@@ -13,6 +13,7 @@ named_enum! {
         Opportunity => "opportunity",
         Contract => "contract",
         Task => "task",
+        Ticket => "ticket",
         Activity => "activity",
         User => "user",
         Team => "team",
@@ -48,6 +49,8 @@ named_enum! {
         Deactivated => "deactivated",
         Completed => "completed",
         Reopened => "reopened",
+        Replied => "replied",
+        Noted => "noted",
     }
 }
 

@@ -74,6 +74,12 @@ pub fn can_work_queue(role: Role) -> bool {
     matches!(role, Role::Agent | Role::Manager | Role::Admin)
 }
 
+/// Who answers, assigns and moves tickets. Everyone else reads the tickets of the
+/// customers they may read (the service history beside the sales record), and changes none.
+pub fn can_work_tickets(role: Role) -> bool {
+    matches!(role, Role::Agent | Role::Admin)
+}
+
 /// Who may change the pool, lead, alert, pipeline and routing rules.
 pub fn can_change_settings(role: Role) -> bool {
     matches!(role, Role::Admin)
@@ -97,6 +103,7 @@ pub const TOKEN_DOMAINS: &[&str] = &[
     "alerts",
     "settings",
     "users",
+    "tickets",
 ];
 
 /// Checks one scope as an admin writes it (`customers:read`, `leads:write`, `*:read`).
@@ -106,7 +113,7 @@ pub fn parse_token_scope(scope: &str) -> Result<String, &'static str> {
         Some((domain, "read" | "write")) if domain == "*" || TOKEN_DOMAINS.contains(&domain) => {
             Ok(scope)
         }
-        _ => Err("each scope is a domain (customers, contacts, activities, tasks, leads, opportunities, contracts, alerts, settings, users, or *) and :read or :write"),
+        _ => Err("each scope is a domain (customers, contacts, activities, tasks, leads, opportunities, contracts, alerts, settings, users, tickets, or *) and :read or :write"),
     }
 }
 

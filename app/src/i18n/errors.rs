@@ -120,9 +120,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("team_rep_or_manager", "choose an active rep or manager in your team", "请选择您团队中的在职销售或经理"),
     ("keep_own_admin", "you cannot remove your own administrator access", "您不能取消自己的管理员权限"),
     ("token_scope_required", "give the token at least one scope, such as customers:read", "请至少为令牌指定一个权限范围，如 customers:read"),
-    ("token_scope_format", "each scope is a domain (customers, contacts, activities, tasks, leads, opportunities, contracts, alerts, settings, users, or *) and :read or :write", "每个权限范围由领域(customers、contacts、activities、tasks、leads、opportunities、contracts、alerts、settings、users 或 *)加 :read 或 :write 组成"),
+    ("token_scope_format", "each scope is a domain (customers, contacts, activities, tasks, leads, opportunities, contracts, alerts, settings, users, tickets, or *) and :read or :write", "每个权限范围由领域(customers、contacts、activities、tasks、leads、opportunities、contracts、alerts、settings、users、tickets 或 *)加 :read 或 :write 组成"),
     ("alert_kind", "not a kind of alert Tandem sends", "不是 Tandem 发送的提醒类型"),
     // Service desk.
+    ("ticket_transition", "a {from} ticket cannot become {to}", "{from} 状态的工单不能变为 {to}"),
+    ("agent_required", "choose an active agent", "请选择在职的客服"),
+    ("ticket_view", "choose from mine, unassigned, open, breached, waiting, all", "请从以下选择：mine、unassigned、open、breached、waiting、all"),
     ("sla_target_range", "each target between 1 minute and 365 days", "每项时限须在 1 分钟到 365 天之间"),
     ("sla_response_before_resolution", "the first response is due before the resolution", "首次响应时限须早于解决时限"),
     ("business_hours", "each open day starts before it ends, within the day", "每个工作日须在当天之内，且开始早于结束"),

@@ -1,6 +1,8 @@
 //! Tickets' closed sets: where a ticket is in its life, and how urgent it is (the SLA
 //! targets are per priority). Stored and sent as text.
 use crate::i18n::Lang;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 named_enum! {
     /// new → open → pending (waiting on the customer) → resolved → closed.
@@ -44,4 +46,155 @@ impl TicketPriority {
             TicketPriority::Low => lang.t("Low", "低"),
         }
     }
+}
+
+named_enum! {
+    /// Where a ticket came in.
+    TicketChannel {
+        Phone => "phone",
+        Email => "email",
+        Web => "web",
+        Chat => "chat",
+    }
+}
+
+named_enum! {
+    /// What a ticket is about.
+    TicketCategory {
+        Technical => "technical",
+        Billing => "billing",
+        Inquiry => "inquiry",
+        Complaint => "complaint",
+    }
+}
+
+impl TicketCategory {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            TicketCategory::Technical => lang.t("Technical", "技术"),
+            TicketCategory::Billing => lang.t("Billing", "账务"),
+            TicketCategory::Inquiry => lang.t("Inquiry", "咨询"),
+            TicketCategory::Complaint => lang.t("Complaint", "投诉"),
+        }
+    }
+}
+
+/// One SLA clock of a ticket as the viewer reads it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SlaClock {
+    /// running | paused | met | breached
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub state: crate::domain::sla::ClockState,
+    /// When it runs out (running) or ran out (breached); null while paused or once met.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Business minutes left; negative: by how much it is or was breached.
+    pub left_minutes: i64,
+}
+
+/// A ticket (工单) with its two SLA clocks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Ticket {
+    pub id: i64,
+    pub subject: String,
+    pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
+    pub contact_id: Option<i64>,
+    pub channel: TicketChannel,
+    pub category: TicketCategory,
+    pub priority: TicketPriority,
+    pub status: TicketStatus,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub first_response: SlaClock,
+    pub resolution: SlaClock,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub csat: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// One entry of a ticket's conversation: a public reply (the customer reads it) or an
+/// internal note (only the team does).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketMessage {
+    pub id: i64,
+    pub ticket_id: i64,
+    /// None: the customer wrote it.
+    pub author_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A ticket with its conversation, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketDetail {
+    pub ticket: Ticket,
+    pub messages: Vec<TicketMessage>,
+}
+
+/// A ticket logged by an agent (a call) or sent by an integration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewTicket {
+    pub subject: String,
+    /// What the customer said, as the first message of the conversation.
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+    #[serde(default)]
+    pub contact_id: Option<i64>,
+    /// Default phone.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<TicketChannel>))]
+    pub channel: Option<crate::domain::Picked<TicketChannel>>,
+    /// Default inquiry.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<TicketCategory>))]
+    pub category: Option<crate::domain::Picked<TicketCategory>>,
+    /// Default normal.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<TicketPriority>))]
+    pub priority: Option<crate::domain::Picked<TicketPriority>>,
+    /// Default: nobody (the queue's unassigned view).
+    #[serde(default)]
+    pub assignee_id: Option<i64>,
+}
+
+/// A change to a ticket; `version` must be the one last read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketPatch {
+    pub version: i64,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub status: Option<TicketStatus>,
+    #[serde(default)]
+    pub priority: Option<TicketPriority>,
+    #[serde(default)]
+    pub category: Option<TicketCategory>,
+    /// A user id to assign, null to put it back in the queue; absent leaves it.
+    #[serde(default, with = "crate::model::double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub assignee_id: Option<Option<i64>>,
+}
+
+/// A public reply or an internal note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewTicketMessage {
+    pub body: String,
+    /// true: an internal note, which neither the customer sees nor stops a clock.
+    #[serde(default)]
+    pub internal: bool,
 }

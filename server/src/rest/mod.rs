@@ -11,6 +11,7 @@ pub mod extract;
 pub mod leads;
 pub mod settings;
 pub mod tasks;
+pub mod tickets;
 pub mod users;
 
 use crate::startup::ServerState;
@@ -59,6 +60,9 @@ pub fn router() -> Router<ServerState> {
         )
         .route("/tasks", get(tasks::list).post(tasks::create))
         .route("/tasks/{id}", get(tasks::get).patch(tasks::patch))
+        .route("/tickets", get(tickets::list).post(tickets::create))
+        .route("/tickets/{id}", get(tickets::get).patch(tickets::patch))
+        .route("/tickets/{id}/messages", post(tickets::add_message))
         .route("/opportunities", get(deals::list).post(deals::create))
         .route("/opportunities/{id}", get(deals::get))
         .route("/opportunities/{id}/stage", post(deals::stage))

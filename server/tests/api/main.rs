@@ -20,4 +20,5 @@ mod security;
 mod settings;
 mod sfn_scope;
 mod tasks;
+mod tickets;
 mod tls;

@@ -76,6 +76,18 @@ async fn every_route_with_every_role_against_someone_elses_records() {
         let their_contact = app.contact_of(theirs).await;
         let their_owner = app.user_id("rep5@demo.tandem").await;
         let mut all_covered = BTreeSet::new();
+        // A ticket of that customer's, logged by an agent.
+        let their_ticket = {
+            let agent = app.login("agent2@demo.tandem").await;
+            let r = agent
+                .post(app.url("/api/v1/tickets"))
+                .json(&json!({"customer_id": theirs, "subject": "无法导出报表"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED);
+            json(r).await["id"].as_i64().unwrap()
+        };
         for (role, email, expect) in [
             ("rep", "rep1@demo.tandem", Expect::Hidden),
             ("manager", "manager1@demo.tandem", Expect::Hidden),
@@ -95,6 +107,67 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 .call(Method::GET, "/api/v1/me", "/api/v1/me".into(), None)
                 .await;
             assert_eq!(s, S::OK);
+
+            // Tickets: agents and admins work every ticket; reps and managers read those of
+            // the customers they may read, and change none (403: the role never may).
+            let (s, list) = w
+                .call(
+                    Method::GET,
+                    "/api/v1/tickets",
+                    format!("/api/v1/tickets?view=all&customer_id={theirs}"),
+                    None,
+                )
+                .await;
+            assert_eq!(s, S::OK);
+            let listed = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["id"] == their_ticket);
+            assert_eq!(listed, !matches!(expect, Expect::Hidden), "{role} tickets");
+            let (s, detail) = w
+                .call(
+                    Method::GET,
+                    "/api/v1/tickets/{id}",
+                    format!("/api/v1/tickets/{their_ticket}"),
+                    None,
+                )
+                .await;
+            w.check("GET ticket", s, S::NOT_FOUND, S::OK, S::OK);
+            let version = detail["ticket"]["version"].as_i64().unwrap_or(1);
+            let (s, _) = w
+                .call(
+                    Method::PATCH,
+                    "/api/v1/tickets/{id}",
+                    format!("/api/v1/tickets/{their_ticket}"),
+                    Some(json!({"version": version, "priority": "high"})),
+                )
+                .await;
+            w.check("PATCH ticket", s, S::FORBIDDEN, S::OK, S::OK);
+            let (s, _) = w
+                .call(
+                    Method::POST,
+                    "/api/v1/tickets/{id}/messages",
+                    format!("/api/v1/tickets/{their_ticket}/messages"),
+                    Some(json!({"body": "已收到，正在处理", "internal": true})),
+                )
+                .await;
+            w.check(
+                "POST ticket message",
+                s,
+                S::FORBIDDEN,
+                S::CREATED,
+                S::CREATED,
+            );
+            let (s, _) = w
+                .call(
+                    Method::POST,
+                    "/api/v1/tickets",
+                    "/api/v1/tickets".into(),
+                    Some(json!({"customer_id": theirs, "subject": format!("{role} 来电")})),
+                )
+                .await;
+            w.check("POST ticket", s, S::FORBIDDEN, S::CREATED, S::CREATED);
 
             // Customers.
             let (s, list) = w
@@ -942,6 +1015,8 @@ async fn anonymous_callers_get_401_on_every_data_route() {
             "/api/v1/users",
             "/api/v1/teams",
             "/api/v1/api-tokens",
+            "/api/v1/tickets",
+            "/api/v1/tickets/1",
         ] {
             let r = c.get(app.url(path)).send().await.unwrap();
             assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{path} on {b:?}");

@@ -19,6 +19,7 @@ pub mod pool;
 pub mod public_leads;
 pub mod settings;
 pub mod tasks;
+pub mod tickets;
 pub mod users;
 pub mod write;
 

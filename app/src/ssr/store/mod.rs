@@ -22,6 +22,7 @@ pub mod sessions;
 pub mod settings;
 pub mod stored_enums;
 pub mod tasks;
+pub mod tickets;
 pub mod timeline;
 pub mod users;
 
@@ -30,6 +31,20 @@ use base64::Engine;
 /// Keyset cursors are opaque to clients: base64 of the last row's sort key.
 pub fn encode_cursor(id: i64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("id:{id}"))
+}
+
+/// A cursor for lists ordered by a key and then the id (tickets by their next deadline).
+pub fn encode_key_cursor(key: i64, id: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("key:{key}:{id}"))
+}
+
+pub fn decode_key_cursor(cursor: &str) -> Option<(i64, i64)> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (key, id) = text.strip_prefix("key:")?.split_once(':')?;
+    Some((key.parse().ok()?, id.parse().ok()?))
 }
 
 pub fn decode_cursor(cursor: &str) -> Option<i64> {

@@ -5,7 +5,8 @@ use crate::domain::alerts::AlertKind;
 use crate::domain::leads::LeadStatus;
 use crate::domain::pipeline::Stage;
 use crate::model::{
-    ActivityKind, Approval, CustomerStatus, Level, Role, TicketPriority, TicketStatus,
+    ActivityKind, Approval, CustomerStatus, Level, Role, TicketCategory, TicketChannel,
+    TicketPriority, TicketStatus,
 };
 use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
@@ -51,4 +52,6 @@ stored_enum! {
     AlertKind => "alert kind",
     TicketStatus => "ticket status",
     TicketPriority => "ticket priority",
+    TicketChannel => "ticket channel",
+    TicketCategory => "ticket category",
 }

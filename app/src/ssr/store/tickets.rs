@@ -1,0 +1,350 @@
+//! Tickets (工单) and their conversations. Agents and admins read every ticket; everyone
+//! else reads the tickets of the customers in their own scope (the service history beside
+//! the sales record), never a ticket without a customer.
+use super::scope::{owned_by_scope, Access};
+use crate::domain::scope::{scope_for, DataScope};
+use crate::model::{TicketCategory, TicketChannel, TicketMessage, TicketPriority, TicketStatus};
+use crate::ssr::auth::Viewer;
+use crate::ssr::clock::from_ms;
+use crate::ssr::store::db::Sql;
+use sqlx::{Any, AnyConnection, Executor};
+
+/// A ticket as stored; the service makes its clocks.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TicketRow {
+    pub id: i64,
+    pub subject: String,
+    pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
+    pub contact_id: Option<i64>,
+    pub channel: TicketChannel,
+    pub category: TicketCategory,
+    pub priority: TicketPriority,
+    pub status: TicketStatus,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub first_response_due_at: Option<i64>,
+    pub resolution_due_at: Option<i64>,
+    pub first_responded_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub csat: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+    /// The sort key of [`list`].
+    pub next_due: i64,
+}
+
+/// The next deadline a ticket is worked by: the first response until it is given, then
+/// the resolution. Far in the future when none runs (paused, done).
+const NEXT_DUE: &str =
+    "COALESCE(CASE WHEN t.first_responded_at IS NULL THEN t.first_response_due_at \
+     ELSE t.resolution_due_at END, 9000000000000000)";
+
+fn select() -> Sql {
+    Sql::new(&format!(
+        "SELECT t.id, t.subject, t.customer_id, c.name AS customer_name, t.contact_id, t.channel, \
+         t.category, t.priority, t.status, t.assignee_id, a.name AS assignee_name, \
+         t.first_response_due_at, t.resolution_due_at, t.first_responded_at, t.resolved_at, \
+         t.closed_at, t.csat, t.created_at, t.updated_at, t.version, {NEXT_DUE} AS next_due \
+         FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id \
+         LEFT JOIN users a ON a.id = t.assignee_id WHERE t.deleted_at IS NULL"
+    ))
+}
+
+/// Restricts `t` to the tickets the viewer may read.
+fn scoped(sql: &mut Sql, viewer: &Viewer) {
+    match scope_for(viewer.role) {
+        DataScope::All | DataScope::Service => {}
+        DataScope::OwnAndPool | DataScope::TeamSubtree => {
+            sql.push(" AND t.customer_id IS NOT NULL AND c.deleted_at IS NULL");
+            owned_by_scope(sql, viewer, Access::Read, "c.owner_id");
+        }
+    }
+}
+
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<TicketRow>, sqlx::Error> {
+    let mut sql = select();
+    sql.push(" AND t.id = ").bind(id);
+    scoped(&mut sql, viewer);
+    sql.query_as::<TicketRow>().fetch_optional(ex).await
+}
+
+/// Which tickets a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueView {
+    /// Open and assigned to the viewer.
+    Mine,
+    /// Open and assigned to nobody.
+    Unassigned,
+    /// Open, anyone's.
+    Open,
+    /// Open with a clock past its deadline at the given moment.
+    Breached(i64),
+    /// Pending on the customer.
+    Waiting,
+    /// Every ticket, closed ones too.
+    All,
+}
+
+pub struct TicketFilter {
+    pub view: QueueView,
+    pub customer_id: Option<i64>,
+    /// Keyset: after this (next deadline, id).
+    pub after: Option<(i64, i64)>,
+    pub limit: i64,
+}
+
+/// A page of tickets by their next deadline, soonest (most breached) first.
+pub async fn list<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    f: &TicketFilter,
+) -> Result<Vec<TicketRow>, sqlx::Error> {
+    let mut sql = select();
+    scoped(&mut sql, viewer);
+    let open = " AND t.status IN ('new', 'open', 'pending')";
+    match f.view {
+        QueueView::Mine => {
+            sql.push(open)
+                .push(" AND t.assignee_id = ")
+                .bind(viewer.user_id);
+        }
+        QueueView::Unassigned => {
+            sql.push(open).push(" AND t.assignee_id IS NULL");
+        }
+        QueueView::Open => {
+            sql.push(open);
+        }
+        QueueView::Breached(now_ms) => {
+            sql.push(open)
+                .push(" AND (")
+                .push(NEXT_DUE)
+                .push(" < ")
+                .bind(now_ms)
+                .push(")");
+        }
+        QueueView::Waiting => {
+            sql.push(" AND t.status = 'pending'");
+        }
+        QueueView::All => {}
+    }
+    if let Some(c) = f.customer_id {
+        sql.push(" AND t.customer_id = ").bind(c);
+    }
+    if let Some((due, id)) = f.after {
+        sql.push(" AND (")
+            .push(NEXT_DUE)
+            .push(" > ")
+            .bind(due)
+            .push(" OR (")
+            .push(NEXT_DUE)
+            .push(" = ")
+            .bind(due)
+            .push(" AND t.id > ")
+            .bind(id)
+            .push("))");
+    }
+    sql.push(" ORDER BY next_due, t.id LIMIT ").bind(f.limit);
+    sql.query_as::<TicketRow>().fetch_all(ex).await
+}
+
+/// What a ticket's row holds besides its conversation.
+pub struct TicketFields<'a> {
+    pub subject: &'a str,
+    pub customer_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub channel: TicketChannel,
+    pub category: TicketCategory,
+    pub priority: TicketPriority,
+    pub status: TicketStatus,
+    pub assignee_id: Option<i64>,
+    pub first_response_due_at: Option<i64>,
+    pub resolution_due_at: Option<i64>,
+    pub first_responded_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    f: &TicketFields<'_>,
+    by: i64,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(
+        "INSERT INTO tickets (subject, customer_id, contact_id, channel, category, priority, status, \
+         assignee_id, first_response_due_at, resolution_due_at, created_at, updated_at, created_by, updated_by) VALUES (",
+    );
+    sql.bind(f.subject)
+        .push(", ")
+        .bind(f.customer_id)
+        .push(", ")
+        .bind(f.contact_id)
+        .push(", ")
+        .bind(f.channel.as_str())
+        .push(", ")
+        .bind(f.category.as_str())
+        .push(", ")
+        .bind(f.priority.as_str())
+        .push(", ")
+        .bind(f.status.as_str())
+        .push(", ")
+        .bind(f.assignee_id)
+        .push(", ")
+        .bind(f.first_response_due_at)
+        .push(", ")
+        .bind(f.resolution_due_at)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(now_ms)
+        .push(", ")
+        .bind(by)
+        .push(", ")
+        .bind(by)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}
+
+/// Writes every field if `version` is still current; false when it is not.
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    f: &TicketFields<'_>,
+    by: Option<i64>,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE tickets SET subject = ");
+    sql.bind(f.subject)
+        .push(", customer_id = ")
+        .bind(f.customer_id)
+        .push(", contact_id = ")
+        .bind(f.contact_id)
+        .push(", category = ")
+        .bind(f.category.as_str())
+        .push(", priority = ")
+        .bind(f.priority.as_str())
+        .push(", status = ")
+        .bind(f.status.as_str())
+        .push(", assignee_id = ")
+        .bind(f.assignee_id)
+        .push(", first_response_due_at = ")
+        .bind(f.first_response_due_at)
+        .push(", resolution_due_at = ")
+        .bind(f.resolution_due_at)
+        .push(", first_responded_at = ")
+        .bind(f.first_responded_at)
+        .push(", resolved_at = ")
+        .bind(f.resolved_at)
+        .push(", closed_at = ")
+        .bind(f.closed_at)
+        .push(", updated_by = ")
+        .bind(by)
+        .stamp(now_ms, None)
+        .where_version(id, Some(version))
+        .push(" AND deleted_at IS NULL");
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}
+
+/// The spans a ticket's resolution clock stood still, oldest first (the last may be open).
+pub async fn pauses<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ticket_id: i64,
+) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT paused_at, resumed_at FROM ticket_pauses WHERE ticket_id = ");
+    sql.bind(ticket_id).push(" ORDER BY id");
+    sql.query_as::<(i64, Option<i64>)>().fetch_all(ex).await
+}
+
+/// Stops the resolution clock (pending, resolved).
+pub async fn pause(
+    conn: &mut AnyConnection,
+    ticket_id: i64,
+    at_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("INSERT INTO ticket_pauses (ticket_id, paused_at) VALUES (");
+    sql.bind(ticket_id).push(", ").bind(at_ms).push(")");
+    sql.query().execute(conn).await.map(|_| ())
+}
+
+/// Starts the resolution clock again where it stood.
+pub async fn resume(
+    conn: &mut AnyConnection,
+    ticket_id: i64,
+    at_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE ticket_pauses SET resumed_at = ");
+    sql.bind(at_ms)
+        .push(" WHERE ticket_id = ")
+        .bind(ticket_id)
+        .push(" AND resumed_at IS NULL");
+    sql.query().execute(conn).await.map(|_| ())
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageDbRow {
+    id: i64,
+    ticket_id: i64,
+    author_id: Option<i64>,
+    author_name: Option<String>,
+    body: String,
+    internal: i64,
+    created_at: i64,
+}
+
+/// A ticket's conversation, oldest first.
+pub async fn messages<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ticket_id: i64,
+) -> Result<Vec<TicketMessage>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT m.id, m.ticket_id, m.author_id, u.name AS author_name, m.body, m.internal, m.created_at \
+         FROM ticket_messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.ticket_id = ",
+    );
+    sql.bind(ticket_id).push(" ORDER BY m.id");
+    let rows = sql.query_as::<MessageDbRow>().fetch_all(ex).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TicketMessage {
+            id: r.id,
+            ticket_id: r.ticket_id,
+            author_id: r.author_id,
+            author_name: r.author_name,
+            body: r.body,
+            internal: r.internal != 0,
+            created_at: from_ms(r.created_at),
+        })
+        .collect())
+}
+
+/// Adds a reply or note (`author` None: the customer wrote it); its id.
+pub async fn add_message(
+    conn: &mut AnyConnection,
+    ticket_id: i64,
+    author: Option<i64>,
+    body: &str,
+    internal: bool,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(
+        "INSERT INTO ticket_messages (ticket_id, author_id, body, internal, created_at) VALUES (",
+    );
+    sql.bind(ticket_id)
+        .push(", ")
+        .bind(author)
+        .push(", ")
+        .bind(body)
+        .push(", ")
+        .bind(i64::from(internal))
+        .push(", ")
+        .bind(now_ms)
+        .push(") RETURNING id");
+    sql.query_scalar::<i64>().fetch_one(conn).await
+}

@@ -1,0 +1,72 @@
+//! `/api/v1/tickets`: log a ticket, the queue, work it, and its conversation.
+use super::error::ApiResult;
+use super::extract::{ApiJson, ApiQuery, Auth, Id};
+use crate::startup::ServerState;
+use app::model::{NewTicket, NewTicketMessage, Page, Ticket, TicketDetail, TicketPatch};
+use app::ssr::services::tickets::{self as service, TicketQuery};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+/// Tickets you can see, by their next SLA deadline (breached first).
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketQuery),
+    responses((status = 200, body = Page<Ticket>), (status = 422)))]
+pub async fn list(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    ApiQuery(q): ApiQuery<TicketQuery>,
+) -> ApiResult<Json<Page<Ticket>>> {
+    Ok(Json(service::list(&s.app, &v, q).await?))
+}
+
+/// A ticket with its conversation and clocks.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = i64, Path)),
+    responses((status = 200, body = TicketDetail), (status = 404)))]
+pub async fn get(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+) -> ApiResult<Json<TicketDetail>> {
+    Ok(Json(service::get(&s.app, &v, id).await?))
+}
+
+/// Logs a ticket (agents and admins): a call taken, or an integration's.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicket,
+    responses((status = 201, body = Ticket), (status = 403), (status = 422)))]
+pub async fn create(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    ApiJson(body): ApiJson<NewTicket>,
+) -> ApiResult<(StatusCode, Json<Ticket>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::create(&s.app, &v, body).await?),
+    ))
+}
+
+/// Moves, reprioritises, recategorises or (re)assigns a ticket.
+#[utoipa::path(patch, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = i64, Path)), request_body = TicketPatch,
+    responses((status = 200, body = Ticket), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn patch(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<TicketPatch>,
+) -> ApiResult<Json<Ticket>> {
+    Ok(Json(service::patch(&s.app, &v, id, body).await?))
+}
+
+/// Adds a public reply or an internal note.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", params(("id" = i64, Path)), request_body = NewTicketMessage,
+    responses((status = 201, body = TicketDetail), (status = 403), (status = 404), (status = 422)))]
+pub async fn add_message(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<NewTicketMessage>,
+) -> ApiResult<(StatusCode, Json<TicketDetail>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::add_message(&s.app, &v, id, body).await?),
+    ))
+}
