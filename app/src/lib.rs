@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=components::layout::SignedInLayout ssr=SsrMode::InOrder>
                     <Route path=path!("/today") view=pages::today::TodayPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/queue") view=pages::queue::QueuePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/tickets/:id") view=pages::tickets::TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/settings") view=pages::settings::SettingsPage ssr=SsrMode::InOrder/>

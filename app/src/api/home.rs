@@ -6,11 +6,6 @@ pub async fn get_today() -> Result<TodayView, AppError> {
     services::home::today(&app_state()?, &current_viewer()?).await
 }
 
-#[server(prefix = "/sfn", endpoint = "queue")]
-pub async fn get_queue() -> Result<QueueView, AppError> {
-    services::home::queue(&app_state()?, &current_viewer()?).await
-}
-
 #[server(prefix = "/sfn", endpoint = "dashboard")]
 pub async fn get_dashboard() -> Result<DashboardView, AppError> {
     services::home::dashboard(&app_state()?, &current_viewer()?).await

@@ -16,6 +16,7 @@ mod pool;
 mod session;
 mod settings;
 mod tasks;
+mod tickets;
 
 #[cfg(feature = "ssr")]
 pub mod fields;
@@ -32,6 +33,7 @@ pub use pool::*;
 pub use session::*;
 pub use settings::*;
 pub use tasks::*;
+pub use tickets::*;
 
 /// What every door module uses.
 mod prelude {

@@ -2,7 +2,9 @@ pub mod contracts;
 pub mod layout;
 pub mod live;
 pub mod quick_log;
+pub mod shortcuts;
 pub mod tasks;
+pub mod tickets;
 
 use crate::error::AppError;
 use crate::i18n::fields::field_label;

@@ -77,8 +77,11 @@ pub fn can_work_queue(role: Role) -> bool {
 /// Who answers, assigns and moves tickets. Everyone else reads the tickets of the
 /// customers they may read (the service history beside the sales record), and changes none.
 pub fn can_work_tickets(role: Role) -> bool {
-    matches!(role, Role::Agent | Role::Admin)
+    TICKET_WORKERS.contains(&role)
 }
+
+/// The roles [`can_work_tickets`] admits: those a ticket may be assigned to.
+pub const TICKET_WORKERS: &[Role] = &[Role::Agent, Role::Admin];
 
 /// Who may change the pool, lead, alert, pipeline and routing rules.
 pub fn can_change_settings(role: Role) -> bool {

@@ -1,6 +1,5 @@
 //! What each role's home page shows.
 use super::{FollowUpRow, Level};
-use super::{TicketPriority, TicketStatus};
 use crate::domain::pipeline::Stage;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,28 +54,6 @@ pub struct TodayView {
     pub returning: Vec<ReturningCustomer>,
     pub stalled: Vec<StalledDeal>,
     pub owned_customers: i64,
-}
-
-/// One ticket of the agent's queue, ordered by the next SLA deadline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueueRow {
-    pub id: i64,
-    pub subject: String,
-    pub customer_id: Option<i64>,
-    pub customer_name: Option<String>,
-    pub priority: TicketPriority,
-    pub status: TicketStatus,
-    pub assignee_name: Option<String>,
-    /// The next SLA deadline: first response if not yet answered, else resolution.
-    pub due_at: Option<DateTime<Utc>>,
-    pub breached: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueueView {
-    pub now: DateTime<Utc>,
-    pub mine: Vec<QueueRow>,
-    pub unassigned: Vec<QueueRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

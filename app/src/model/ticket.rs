@@ -198,3 +198,42 @@ pub struct NewTicketMessage {
     #[serde(default)]
     pub internal: bool,
 }
+
+/// The agent's queue: one view of the open tickets, by next SLA deadline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketQueue {
+    pub now: DateTime<Utc>,
+    /// mine | unassigned | open | breached | waiting | all
+    pub view: String,
+    pub page: super::Page<Ticket>,
+}
+
+/// Someone a ticket may be given to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignable {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The customer beside a ticket, so nobody asks them to tell their story again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerBeside {
+    pub customer: super::Customer,
+    pub contacts: Vec<super::Contact>,
+    pub open_deals: Vec<super::Opportunity>,
+    /// The latest follow-ups, newest first.
+    pub follow_ups: Vec<super::TimelineItem>,
+    /// The customer's other tickets, newest first.
+    pub other_tickets: Vec<Ticket>,
+}
+
+/// The ticket page: the conversation, the customer beside it, whom it may go to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketPage {
+    pub now: DateTime<Utc>,
+    pub detail: TicketDetail,
+    pub customer: Option<CustomerBeside>,
+    pub assignable: Vec<Assignable>,
+    /// Whether the viewer may answer and change it.
+    pub can_work: bool,
+}

@@ -10,6 +10,7 @@ pub mod pipeline;
 pub mod queue;
 pub mod settings;
 pub mod tasks;
+pub mod tickets;
 pub mod today;
 
 use crate::use_lang;

@@ -1,70 +1,141 @@
-//! The agent's ticket queue, ordered by the next SLA deadline.
-use crate::api::get_queue;
+//! The agent's home: the ticket queue, one view at a time (mine, unassigned, all open,
+//! breached, waiting on the customer), by the next SLA deadline. Keyboard first: j/k
+//! move, Enter opens, c logs a call, ? lists the keys.
+use crate::api::{get_queue, LogTicket};
+use crate::components::shortcuts::{focus, use_shortcuts, ShortcutHelp};
+use crate::components::tickets::TicketRows;
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
-use crate::format::{relative, short_time};
 use crate::i18n::Lang;
-use crate::model::QueueRow;
+use crate::model::{TicketCategory, TicketChannel, TicketPriority};
 use crate::use_lang;
-use chrono::{DateTime, Utc};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-fn table(lang: Lang, rows: Vec<QueueRow>, now: DateTime<Utc>) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p class="empty">{lang.t("No open tickets.", "没有未处理的工单。")}</p> }
-            .into_any();
-    }
-    view! {
-        <table class="grid">
-            <thead><tr>
-                <th scope="col">{lang.t("SLA due", "SLA 截止")}</th>
-                <th scope="col">{lang.t("Priority", "优先级")}</th>
-                <th scope="col">{lang.t("Subject", "主题")}</th>
-                <th scope="col">{lang.t("Customer", "客户")}</th>
-                <th scope="col">{lang.t("Status", "状态")}</th>
-            </tr></thead>
-            <tbody>
-                {rows.into_iter().map(|r| {
-                    let due = r.due_at.map(|d| format!("{} ({})", short_time(d), relative(lang, d, now))).unwrap_or_default();
-                    let customer = r.customer_id.map(|id| view! { <a href=format!("/customers/{id}")>{r.customer_name.clone().unwrap_or_default()}</a> });
-                    view! {
-                        <tr class:breached=r.breached>
-                            <td>{due}</td>
-                            <td><span class=format!("pill p-{}", r.priority)>{r.priority.label(lang)}</span></td>
-                            <td>{r.subject.clone()}</td>
-                            <td>{customer}</td>
-                            <td>{r.status.label(lang)}</td>
-                        </tr>
-                    }
-                }).collect::<Vec<_>>()}
-            </tbody>
-        </table>
-    }.into_any()
+/// The queue's views: (query value, English, Chinese).
+const VIEWS: &[(&str, &str, &str)] = &[
+    ("mine", "Assigned to me", "分配给我的"),
+    ("unassigned", "Unassigned", "未分配"),
+    ("open", "All open", "全部未关闭"),
+    ("breached", "Breached", "已超时"),
+    ("waiting", "Waiting on customer", "等待客户"),
+];
+
+fn view_name(lang: Lang, view: &str) -> &'static str {
+    VIEWS
+        .iter()
+        .find(|(v, _, _)| *v == view)
+        .map(|(_, en, zh)| lang.t(en, zh))
+        .unwrap_or_else(|| lang.t("Tickets", "工单"))
 }
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let lang = use_lang();
-    let queue = Resource::new(|| (), |_| get_queue());
+    let query = use_query_map();
+    let view_param = move || query.with(|q| q.get("view"));
+    let cursor = move || query.with(|q| q.get("cursor"));
+    let customer = move || query.with(|q| q.get("customer")).unwrap_or_default();
+    let log = ServerAction::<LogTicket>::new();
+    let queue = Resource::new(
+        move || (view_param(), cursor(), log.version().get()),
+        |(view, cursor, _)| get_queue(view, cursor),
+    );
+    let selected = RwSignal::new(0usize);
+    let help = RwSignal::new(false);
+    let ids = RwSignal::new(Vec::<i64>::new());
+    let navigate = use_navigate();
+    use_shortcuts(move |key| match key {
+        "j" => selected
+            .update(|s| *s = (*s + 1).min(ids.with_untracked(|i| i.len().saturating_sub(1)))),
+        "k" => selected.update(|s| *s = s.saturating_sub(1)),
+        "Enter" => {
+            if let Some(id) = ids.with_untracked(|i| i.get(selected.get_untracked()).copied()) {
+                navigate(&format!("/tickets/{id}"), Default::default());
+            }
+        }
+        "c" => focus("log-subject"),
+        "?" => help.update(|h| *h = !*h),
+        "Escape" => help.set(false),
+        _ => {}
+    });
+    let created = move || log.value().get().and_then(|r| r.ok());
     view! {
         <PageTitle text=lang.t("Ticket queue · Tandem", "工单队列 · Tandem")/>
         <h1>{lang.t("Ticket queue", "工单队列")}</h1>
+        <ShortcutHelp open=help keys=vec![
+            ("j / k", "Next / previous ticket", "下一个 / 上一个工单"),
+            ("Enter", "Open the ticket", "打开工单"),
+            ("c", "Log a call", "登记来电"),
+            ("r / n / a", "On a ticket: reply, note, assign", "工单内：回复、备注、分配"),
+            ("?", "Show or hide these keys", "显示或隐藏快捷键"),
+        ]/>
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok(v) => view! {
-                        <section aria-labelledby="mine">
-                            <h2 id="mine">{lang.t("Assigned to me", "分配给我的")}" "<span class="count">{v.mine.len()}</span></h2>
-                            {table(lang, v.mine, v.now)}
-                        </section>
-                        <section aria-labelledby="unassigned">
-                            <h2 id="unassigned">{lang.t("Unassigned", "未分配")}" "<span class="count">{v.unassigned.len()}</span></h2>
-                            {table(lang, v.unassigned, v.now)}
-                        </section>
-                    }.into_any(),
+                    Ok(q) => {
+                        ids.set(q.page.items.iter().map(|t| t.id).collect());
+                        selected.set(0);
+                        let current = q.view.clone();
+                        let next = q.page.next_cursor.clone().map(|c| view! {
+                            <a class="button more" href=format!("/queue?view={}&cursor={c}", q.view)>{lang.t("More", "更多")}</a>
+                        });
+                        view! {
+                            <nav class="tabs" aria-label=lang.t("Queue views", "队列视图")>
+                                {VIEWS.iter().map(|(v, en, zh)| {
+                                    let here = *v == current;
+                                    view! { <a href=format!("/queue?view={v}") aria-current=here.then_some("page")>{lang.t(en, zh)}</a> }
+                                }).collect::<Vec<_>>()}
+                            </nav>
+                            <section aria-labelledby="queue-view">
+                                <h2 id="queue-view">{view_name(lang, &q.view)}" "<span class="count">{q.page.items.len()}</span></h2>
+                                <TicketRows tickets=q.page.items now=q.now selected=Signal::from(selected)/>
+                                {next}
+                            </section>
+                        }.into_any()
+                    }
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                 }
             })}
         </Transition>
+        <section aria-labelledby="log-call" class="card">
+            <h2 id="log-call">{lang.t("Log a call", "登记来电")}</h2>
+            {move || log.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+            {move || created().map(|t| view! {
+                <p class="notice" role="status">
+                    {lang.t("Ticket logged: ", "已登记工单：")}
+                    <a href=format!("/tickets/{}", t.id)>{format!("#{} {}", t.id, t.subject)}</a>
+                </p>
+            })}
+            <ActionForm action=log attr:class="stack">
+                <input type="hidden" name="customer_id" prop:value=customer/>
+                <input type="hidden" name="channel" value=TicketChannel::Phone.as_str()/>
+                <label for="log-subject">{lang.t("Subject", "主题")}</label>
+                <input id="log-subject" name="subject" required maxlength="200" autocomplete="off"/>
+                <label for="log-body">{lang.t("What the customer said", "客户反映的问题")}</label>
+                <textarea id="log-body" name="body" rows="3"></textarea>
+                <div class="row">
+                    <label>{lang.t("Priority", "优先级")}" "
+                        <select name="priority">
+                            {TicketPriority::ALL.iter().map(|p| view! {
+                                <option value=p.as_str() selected=*p == TicketPriority::Normal>{p.label(lang)}</option>
+                            }).collect::<Vec<_>>()}
+                        </select>
+                    </label>
+                    <label>{lang.t("Category", "类别")}" "
+                        <select name="category">
+                            {TicketCategory::ALL.iter().map(|c| view! {
+                                <option value=c.as_str() selected=*c == TicketCategory::Inquiry>{c.label(lang)}</option>
+                            }).collect::<Vec<_>>()}
+                        </select>
+                    </label>
+                </div>
+                {move || (!customer().is_empty()).then(|| view! {
+                    <p class="hint">{lang.t("For customer #", "客户 #")}{customer()}</p>
+                })}
+                <button type="submit">{lang.t("Log the call", "登记")}</button>
+            </ActionForm>
+        </section>
     }
 }

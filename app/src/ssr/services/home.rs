@@ -30,20 +30,6 @@ pub async fn today(state: &AppState, viewer: &Viewer) -> AppResult<TodayView> {
     })
 }
 
-/// The agent's ticket queue, by SLA urgency.
-pub async fn queue(state: &AppState, viewer: &Viewer) -> AppResult<QueueView> {
-    if !crate::domain::scope::can_work_queue(viewer.role) {
-        return Err(AppError::Forbidden);
-    }
-    let now = state.clock.now();
-    let pool = &state.db.read;
-    Ok(QueueView {
-        now,
-        mine: home::queue(pool, viewer, false, now.timestamp_millis(), 100).await?,
-        unassigned: home::queue(pool, viewer, true, now.timestamp_millis(), 100).await?,
-    })
-}
-
 /// The manager's dashboard over their team subtree.
 pub async fn dashboard(state: &AppState, viewer: &Viewer) -> AppResult<DashboardView> {
     if !crate::domain::scope::can_see_dashboard(viewer.role) {

@@ -2,7 +2,6 @@
 use super::scope::{assignable_users_scope, owned_by_scope, Access};
 use crate::domain::pipeline::Stage;
 use crate::model::*;
-use crate::model::{TicketPriority, TicketStatus};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::Sql;
@@ -133,55 +132,6 @@ pub async fn owned_count(pool: &AnyPool, viewer: &Viewer) -> Result<i64, sqlx::E
         Sql::new("SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id = ");
     sql.bind(viewer.user_id);
     sql.query_scalar::<i64>().fetch_one(pool).await
-}
-
-#[derive(sqlx::FromRow)]
-struct QueueDbRow {
-    id: i64,
-    subject: String,
-    customer_id: Option<i64>,
-    customer_name: Option<String>,
-    priority: TicketPriority,
-    status: TicketStatus,
-    assignee_name: Option<String>,
-    due_at: Option<i64>,
-}
-
-/// Open tickets assigned to the viewer (or to nobody), by their next SLA deadline.
-pub async fn queue(
-    pool: &AnyPool,
-    viewer: &Viewer,
-    unassigned: bool,
-    now_ms: i64,
-    limit: i64,
-) -> Result<Vec<QueueRow>, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT t.id, t.subject, t.customer_id, c.name AS customer_name, t.priority, t.status, a.name AS assignee_name, \
-         CASE WHEN t.first_responded_at IS NULL THEN t.first_response_due_at ELSE t.resolution_due_at END AS due_at \
-         FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN users a ON a.id = t.assignee_id \
-         WHERE t.deleted_at IS NULL AND t.status IN ('new','open','pending')",
-    );
-    if unassigned {
-        sql.push(" AND t.assignee_id IS NULL");
-    } else {
-        sql.push(" AND t.assignee_id = ").bind(viewer.user_id);
-    }
-    sql.push(" ORDER BY due_at LIMIT ").bind(limit);
-    let rows = sql.query_as::<QueueDbRow>().fetch_all(pool).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| QueueRow {
-            id: r.id,
-            subject: r.subject,
-            customer_id: r.customer_id,
-            customer_name: r.customer_name,
-            priority: r.priority,
-            status: r.status,
-            assignee_name: r.assignee_name,
-            breached: r.due_at.is_some_and(|d| d < now_ms),
-            due_at: opt_from_ms(r.due_at),
-        })
-        .collect())
 }
 
 #[derive(sqlx::FromRow)]

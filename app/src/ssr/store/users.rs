@@ -152,6 +152,22 @@ pub async fn list<'e>(
         .collect())
 }
 
+/// Active users of the given roles, by name: whom a ticket may go to.
+pub async fn active_with_roles<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    roles: &[Role],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT u.id, u.name FROM users u WHERE u.active = 1 AND u.role IN (");
+    for (i, r) in roles.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(r.as_str());
+    }
+    sql.push(") ORDER BY u.name, u.id");
+    sql.query_as::<(i64, String)>().fetch_all(ex).await
+}
+
 /// Credentials of an active or inactive user by email.
 #[derive(sqlx::FromRow)]
 pub struct Credentials {

@@ -1,0 +1,74 @@
+//! The service desk: the queue, a ticket, logging a call, answering and working a ticket.
+use super::prelude::*;
+
+#[server(prefix = "/sfn", endpoint = "queue")]
+pub async fn get_queue(
+    view: Option<String>,
+    cursor: Option<String>,
+) -> Result<TicketQueue, AppError> {
+    services::tickets::queue(&app_state()?, &current_viewer()?, view, cursor).await
+}
+
+#[server(prefix = "/sfn", endpoint = "ticket")]
+pub async fn get_ticket(id: i64) -> Result<TicketPage, AppError> {
+    services::tickets::page(&app_state()?, &current_viewer()?, id).await
+}
+
+/// A call taken at the desk (or a ticket typed in for another channel).
+#[server(prefix = "/sfn", endpoint = "log_ticket")]
+pub async fn log_ticket(
+    subject: String,
+    body: String,
+    customer_id: String,
+    channel: String,
+    priority: String,
+    category: String,
+) -> Result<Ticket, AppError> {
+    let input = NewTicket {
+        subject,
+        body: Some(body),
+        customer_id: form_id("customer_id", &customer_id)?,
+        contact_id: None,
+        channel: Some(channel.as_str().into()),
+        category: Some(category.as_str().into()),
+        priority: Some(priority.as_str().into()),
+        assignee_id: None,
+    };
+    services::tickets::create(&app_state()?, &current_viewer()?, input).await
+}
+
+/// A public reply, or an internal note when `internal` is ticked.
+#[server(prefix = "/sfn", endpoint = "answer_ticket")]
+pub async fn answer_ticket(
+    id: i64,
+    body: String,
+    internal: Option<String>,
+) -> Result<TicketDetail, AppError> {
+    let m = NewTicketMessage {
+        body,
+        internal: internal.is_some_and(|v| !v.is_empty() && v != "false"),
+    };
+    services::tickets::add_message(&app_state()?, &current_viewer()?, id, m).await
+}
+
+/// The ticket's status, priority, category and assignee as the side panel's form sends
+/// them (an empty assignee: back to the queue).
+#[server(prefix = "/sfn", endpoint = "work_ticket")]
+pub async fn work_ticket(
+    id: i64,
+    version: i64,
+    status: String,
+    priority: String,
+    category: String,
+    assignee_id: String,
+) -> Result<Ticket, AppError> {
+    let patch = TicketPatch {
+        version,
+        subject: None,
+        status: Some(form_choice("status", &status)?),
+        priority: Some(form_choice("priority", &priority)?),
+        category: Some(form_choice("category", &category)?),
+        assignee_id: Some(form_id("assignee_id", &assignee_id)?),
+    };
+    services::tickets::patch(&app_state()?, &current_viewer()?, id, patch).await
+}

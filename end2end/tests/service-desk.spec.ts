@@ -1,0 +1,71 @@
+import { expect, test } from "./fixtures";
+import { api, hydrated, signIn } from "./helpers";
+
+test("an agent logs a call, opens it from the queue by keyboard, answers it and sets it pending", async ({ page, baseURL }) => {
+  const subject = `Cannot export the report ${Date.now()}`;
+  await signIn(page, "agent3@demo.tandem");
+  await expect(page).toHaveURL(/\/queue/);
+  await hydrated(page);
+  // Log a call: it lands in the unassigned view, by its deadline.
+  await page.keyboard.press("c");
+  await expect(page.getByLabel("Subject")).toBeFocused();
+  await page.getByLabel("Subject").fill(subject);
+  await page.getByLabel("What the customer said").fill("The export spins and never finishes.");
+  await page.getByRole("button", { name: "Log the call" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Ticket logged" })).toContainText(subject);
+  // Assign it to myself through the API, then find it in "Assigned to me" by keyboard.
+  const agent = await api(baseURL!, "agent3@demo.tandem");
+  const me = await (await agent.get("/api/v1/me")).json();
+  const list = await (await agent.get("/api/v1/tickets?view=unassigned&limit=200")).json();
+  const ticket = list.items.find((t: { subject: string }) => t.subject === subject);
+  expect(ticket.first_response.state).toBe("running");
+  const r = await agent.patch(`/api/v1/tickets/${ticket.id}`, { data: { version: ticket.version, assignee_id: me.id } });
+  expect(r.status()).toBe(200);
+  await page.goto("/queue?view=mine");
+  await hydrated(page);
+  const rows = page.locator("table.tickets tbody tr");
+  const index = await rows.evaluateAll((trs, id) => trs.findIndex((tr) => tr.getAttribute("data-ticket") === String(id)), ticket.id);
+  expect(index).toBeGreaterThanOrEqual(0);
+  for (let i = 0; i < index; i++) await page.keyboard.press("j");
+  await expect(rows.nth(index)).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`));
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(subject);
+  await expect(page.locator("[data-kind='customer']")).toContainText("never finishes");
+
+  // A note first (n), then the reply (r): the note is told apart and answers nobody.
+  await page.keyboard.press("n");
+  await expect(page.locator("#reply-body")).toBeFocused();
+  await page.locator("#reply-body").fill("Checked the logs: the export job timed out.");
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(page.locator("[data-kind='note']")).toContainText("timed out");
+  await expect(page.locator("[data-sla]").first()).toHaveAttribute("data-sla", "running");
+  await page.keyboard.press("r");
+  await page.locator("#reply-body").fill("We found the cause; a fix ships today.");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await expect(page.locator("[data-kind='reply']")).toContainText("fix ships today");
+  await expect(page.locator("[data-sla]").first()).toHaveAttribute("data-sla", "met");
+
+  // Waiting on the customer: the resolution clock stands still.
+  await page.getByLabel("Status").selectOption("pending");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("[data-sla]").nth(1)).toHaveAttribute("data-sla", "paused");
+  await expect(page.getByLabel("Status")).toHaveValue("pending");
+});
+
+test("a rep reads a customer's ticket and has nothing to answer it with", async ({ page, baseURL }) => {
+  const agent = await api(baseURL!, "agent4@demo.tandem");
+  const rep = await api(baseURL!, "rep3@demo.tandem");
+  const customers = await (await rep.get("/api/v1/customers?limit=1")).json();
+  const customer = customers.items[0];
+  const r = await agent.post("/api/v1/tickets", { data: { customer_id: customer.id, subject: `Invoice title wrong ${Date.now()}`, body: "Please reissue." } });
+  expect(r.status()).toBe(201);
+  const ticket = await r.json();
+  await signIn(page, "rep3@demo.tandem");
+  await page.goto(`/tickets/${ticket.id}`);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Invoice title wrong");
+  await expect(page.locator("[data-kind='customer']")).toContainText("reissue");
+  await expect(page.locator("#reply-body")).toHaveCount(0);
+  await expect(page.getByLabel("Status")).toHaveCount(0);
+});
