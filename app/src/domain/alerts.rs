@@ -96,6 +96,9 @@ named_enum! {
         RenewalDue => "renewal_due",
         TaskAssigned => "task_assigned",
         TaskDue => "task_due",
+        TicketAssigned => "ticket_assigned",
+        TicketSlaWarning => "ticket_sla_warning",
+        TicketSlaBreach => "ticket_sla_breach",
     }
 }
 
@@ -117,6 +120,9 @@ impl AlertKind {
             AlertKind::RenewalDue => lang.t("Renewal due", "续约提醒"),
             AlertKind::TaskAssigned => lang.t("Task assigned", "新任务"),
             AlertKind::TaskDue => lang.t("Task due", "任务到期"),
+            AlertKind::TicketAssigned => lang.t("Ticket assigned", "新分配工单"),
+            AlertKind::TicketSlaWarning => lang.t("Ticket SLA warning", "工单即将超时"),
+            AlertKind::TicketSlaBreach => lang.t("Ticket SLA breached", "工单已超时"),
         }
     }
 }
@@ -141,6 +147,15 @@ fn stage_name(lang: Lang, stage: &str) -> String {
         .unwrap_or_else(|| stage.to_string())
 }
 
+/// Which SLA clock an alert is about ("first_response" or "resolution"), as people say it.
+fn sla_clock_name(lang: Lang, clock: &str) -> String {
+    match clock {
+        "first_response" => lang.t("First response", "首次响应"),
+        _ => lang.t("Resolution", "解决"),
+    }
+    .to_string()
+}
+
 /// The title and body of an alert of `kind`, in `lang`. `escalated`: the manager's copy.
 pub fn render(lang: Lang, kind: AlertKind, f: &AlertFacts, escalated: bool) -> (String, String) {
     let name = &f.name;
@@ -149,6 +164,50 @@ pub fn render(lang: Lang, kind: AlertKind, f: &AlertFacts, escalated: bool) -> (
     let extra = f.extra.clone().unwrap_or_default();
     let zh = lang == Lang::ZhCn;
     let (title, body) = match (kind, zh) {
+        (AlertKind::TicketAssigned, false) => (
+            format!("Ticket for you: {name}"),
+            match f.owner_name.as_deref() {
+                Some(by) => format!("Assigned by {by}."),
+                None => "Assigned to you.".to_string(),
+            },
+        ),
+        (AlertKind::TicketAssigned, true) => (
+            format!("新工单:{name}"),
+            match f.owner_name.as_deref() {
+                Some(by) => format!("由 {by} 分配给您。"),
+                None => "已分配给您。".to_string(),
+            },
+        ),
+        (AlertKind::TicketSlaWarning, false) => (
+            format!("Ticket due soon: {name}"),
+            format!("{} due in {n} min.", sla_clock_name(lang, &extra)),
+        ),
+        (AlertKind::TicketSlaWarning, true) => (
+            format!("工单即将超时:{name}"),
+            format!("{}将在 {n} 分钟后到期。", sla_clock_name(lang, &extra)),
+        ),
+        (AlertKind::TicketSlaBreach, false) if escalated => (
+            format!("{owner}'s ticket breached: {name}"),
+            format!(
+                "The {} time has passed.",
+                sla_clock_name(lang, &extra).to_lowercase()
+            ),
+        ),
+        (AlertKind::TicketSlaBreach, true) if escalated => (
+            format!("{owner} 的工单已超时:{name}"),
+            format!("{}已超时。", sla_clock_name(lang, &extra)),
+        ),
+        (AlertKind::TicketSlaBreach, false) => (
+            format!("Ticket breached: {name}"),
+            format!(
+                "The {} time has passed. Answer now.",
+                sla_clock_name(lang, &extra).to_lowercase()
+            ),
+        ),
+        (AlertKind::TicketSlaBreach, true) => (
+            format!("工单已超时:{name}"),
+            format!("{}已超时,请立即处理。", sla_clock_name(lang, &extra)),
+        ),
         (AlertKind::LeadAssigned, false) => (
             format!("New lead: {name}"),
             "Contact them before the first-contact time runs out.".to_string(),

@@ -28,6 +28,7 @@ impl Alert {
             "customer" => format!("/customers/{}", self.entity.id),
             "opportunity" => format!("/deals/{}", self.entity.id),
             "task" => "/tasks".to_string(),
+            "ticket" => format!("/tickets/{}", self.entity.id),
             _ => "/today".to_string(),
         }
     }

@@ -348,3 +348,89 @@ async fn the_queue_pages_by_next_deadline_without_repeating_a_ticket() {
         assert_eq!(seen.len() as i64, open, "a ticket shown twice");
     }
 }
+
+/// (user, kind) of the alerts about one ticket, in id order.
+async fn ticket_alerts(app: &TestApp, id: i64) -> Vec<(i64, String)> {
+    sqlx::query_as::<_, (i64, String)>(&format!(
+        "SELECT user_id, kind FROM alerts WHERE entity_type = 'ticket' AND entity_id = {id} ORDER BY id"
+    ))
+    .fetch_all(&app.state.app.db.read)
+    .await
+    .unwrap()
+}
+
+async fn tick(app: &TestApp) {
+    app::ssr::services::alerts::tick(&app.state.app)
+        .await
+        .expect("tick");
+}
+
+#[tokio::test]
+async fn the_assignee_hears_of_a_ticket_then_before_and_at_each_breach_once() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let admin = app.login("admin@demo.tandem").await;
+        let agent = app.login("agent1@demo.tandem").await;
+        let agent_id = app.user_id("agent1@demo.tandem").await;
+        let t = log_ticket(
+            &app,
+            &admin,
+            json!({"subject": "接口调用报错", "priority": "urgent", "assignee_id": agent_id}),
+        )
+        .await;
+        let id = t["id"].as_i64().unwrap();
+        tick(&app).await;
+        assert_eq!(
+            ticket_alerts(&app, id).await,
+            vec![(agent_id, "ticket_assigned".to_string())],
+            "{b:?}"
+        );
+
+        // Urgent: 2 h to answer; warned at 80 % (24 min left), breached at 2 h.
+        app.clock.advance(Duration::minutes(95));
+        tick(&app).await;
+        assert_eq!(ticket_alerts(&app, id).await.len(), 1, "not yet");
+        app.clock.advance(Duration::minutes(2));
+        tick(&app).await;
+        tick(&app).await;
+        let warned = ticket_alerts(&app, id).await;
+        assert_eq!(warned[1..], [(agent_id, "ticket_sla_warning".to_string())]);
+        app.clock.advance(Duration::minutes(24));
+        tick(&app).await;
+        tick(&app).await;
+        let after = ticket_alerts(&app, id).await;
+        let breaches: Vec<&(i64, String)> = after
+            .iter()
+            .filter(|(_, k)| k == "ticket_sla_breach")
+            .collect();
+        assert_eq!(breaches[0].0, agent_id, "{b:?}: the assignee first");
+        let managers = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM users m WHERE m.role = 'manager' AND m.active = 1 AND m.id IN ({})",
+                breaches.iter().skip(1).map(|(u, _)| u.to_string()).chain(["0".into()]).collect::<Vec<_>>().join(",")
+            ))
+            .await;
+        assert_eq!(
+            managers as usize,
+            breaches.len() - 1,
+            "the copies go to managers"
+        );
+
+        // Answered now; then waiting on the customer from 3 h 20 min: the resolution clock
+        // (8 h) stands still, so no resolution alert ever comes.
+        let r = say(&app, &agent, &t, "您好，正在排查。", false).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        app.clock.advance(Duration::minutes(79));
+        let t = detail(&app, &agent, &t["id"]).await["ticket"].clone();
+        let r = patch(&app, &agent, &t, json!({"status": "pending"})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let before = ticket_alerts(&app, id).await.len();
+        app.clock.advance(Duration::hours(10));
+        tick(&app).await;
+        assert_eq!(
+            ticket_alerts(&app, id).await.len(),
+            before,
+            "{b:?}: paused clocks do not warn"
+        );
+    }
+}

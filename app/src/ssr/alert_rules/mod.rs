@@ -10,6 +10,7 @@ mod customers;
 mod deals;
 mod leads;
 mod tasks;
+mod tickets;
 
 use crate::domain::alerts::{AlertFacts, AlertKind, AlertRules};
 use crate::domain::events::{Entity, EventKind};
@@ -32,6 +33,7 @@ pub struct Thresholds {
     pub alerts: AlertRules,
     pub pool: PoolRules,
     pub leads: LeadRules,
+    pub sla: crate::domain::tickets::SlaRules,
 }
 
 /// One alert a rule wants made (the engine renders and stores it).
@@ -91,12 +93,15 @@ pub fn registry() -> Registry {
             Box::new(deals::PostSaleCheck),
             Box::new(customers::RenewalDue),
             Box::new(tasks::TaskDue),
+            Box::new(tickets::TicketSlaWarning),
+            Box::new(tickets::TicketSlaBreach),
         ],
         events: vec![
             Box::new(leads::LeadAssigned),
             Box::new(leads::LeadReturned),
             Box::new(customers::PoolReclaimed),
             Box::new(tasks::TaskAssigned),
+            Box::new(tickets::TicketAssigned),
         ],
     }
 }

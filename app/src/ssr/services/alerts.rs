@@ -54,6 +54,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
         alerts: rules(&mut *tx).await?,
         pool: super::pool::rules(&mut *tx).await?,
         leads: super::leads::rules(&mut tx).await?,
+        sla: super::tickets::clock_rules(&mut tx).await?.sla,
     };
     let mut found: Vec<Found> = Vec::new();
 

@@ -348,3 +348,53 @@ pub async fn add_message(
         .push(") RETURNING id");
     sql.query_scalar::<i64>().fetch_one(conn).await
 }
+
+/// Which of a ticket's two clocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaClockKind {
+    FirstResponse,
+    Resolution,
+}
+
+impl SlaClockKind {
+    pub const ALL: [SlaClockKind; 2] = [SlaClockKind::FirstResponse, SlaClockKind::Resolution];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlaClockKind::FirstResponse => "first_response",
+            SlaClockKind::Resolution => "resolution",
+        }
+    }
+}
+
+/// Assigned open tickets whose `clock` runs out in `(from, to]` (of one priority, when
+/// given): what the SLA alert rules read. `extra` names the clock.
+pub async fn sla_due(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    clock: SlaClockKind,
+    priority: Option<TicketPriority>,
+) -> Result<Vec<crate::ssr::store::due::DueRecord>, sqlx::Error> {
+    let (column, unmet) = match clock {
+        SlaClockKind::FirstResponse => (
+            "t.first_response_due_at",
+            " AND t.first_responded_at IS NULL",
+        ),
+        SlaClockKind::Resolution => ("t.resolution_due_at", " AND t.resolved_at IS NULL"),
+    };
+    // The clock's name is one of two fixed words written here, never input.
+    let mut sql = Sql::new(&format!(
+        "SELECT t.id, t.assignee_id AS owner_id, t.subject AS name, {column} AS at, u.name AS owner_name, \
+         '{}' AS extra FROM tickets t JOIN users u ON u.id = t.assignee_id \
+         WHERE t.deleted_at IS NULL AND t.status IN ('new', 'open'){unmet} AND {column} > ",
+        clock.as_str()
+    ));
+    sql.bind(from).push(&format!(" AND {column} <= ")).bind(to);
+    if let Some(p) = priority {
+        sql.push(" AND t.priority = ").bind(p.as_str());
+    }
+    sql.query_as::<crate::ssr::store::due::DueRecord>()
+        .fetch_all(conn)
+        .await
+}

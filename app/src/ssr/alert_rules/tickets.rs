@@ -1,0 +1,132 @@
+//! Rules that watch tickets: a ticket given to an agent, and each SLA clock warned at the
+//! admin's share of its target, then breached (the assignee, and their managers on a
+//! breach). Unassigned tickets wait in the queue's breached view, which needs no alert.
+use super::{
+    event_alert, owner_alert, text_after, user_in, with_managers, EventRule, OutboxEvent,
+    RuleFuture, Thresholds, TimeRule,
+};
+use crate::domain::alerts::{AlertFacts, AlertKind};
+use crate::domain::events::{Action, Entity, EventKind};
+use crate::model::TicketPriority;
+use crate::ssr::store::tickets::{sla_due, SlaClockKind};
+use crate::ssr::store::users;
+use sqlx::AnyConnection;
+
+const MINUTE: i64 = 60_000;
+
+/// At `warning_percent` of a clock's target: the assignee is warned, once per clock and
+/// due time. The share is of the target's length, counted on the wall clock from the due
+/// time back (exact while the clocks run round the clock).
+pub(super) struct TicketSlaWarning;
+impl TimeRule for TicketSlaWarning {
+    fn find<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        from: i64,
+        to: i64,
+        t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for priority in TicketPriority::ALL {
+                let target = t.sla.target(*priority);
+                for clock in SlaClockKind::ALL {
+                    let minutes = match clock {
+                        SlaClockKind::FirstResponse => target.first_response_minutes,
+                        SlaClockKind::Resolution => target.resolution_minutes,
+                    };
+                    let left = minutes * MINUTE * (100 - t.sla.warning_percent) / 100;
+                    for h in sla_due(conn, from + left, to + left, clock, Some(*priority)).await? {
+                        out.push(
+                            owner_alert(
+                                AlertKind::TicketSlaWarning,
+                                Entity::Ticket,
+                                &h,
+                                Some(h.at),
+                                Some(left / MINUTE),
+                            )
+                            .keyed(format!(
+                                "{}:{}:{}",
+                                h.id,
+                                clock.as_str(),
+                                h.at
+                            )),
+                        );
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// A clock ran out: the assignee and their managers.
+pub(super) struct TicketSlaBreach;
+impl TimeRule for TicketSlaBreach {
+    fn find<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        from: i64,
+        to: i64,
+        _t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for clock in SlaClockKind::ALL {
+                for h in sla_due(conn, from, to, clock, None).await? {
+                    let f = owner_alert(
+                        AlertKind::TicketSlaBreach,
+                        Entity::Ticket,
+                        &h,
+                        Some(h.at),
+                        None,
+                    )
+                    .keyed(format!("{}:{}:{}", h.id, clock.as_str(), h.at));
+                    out.extend(with_managers(conn, f).await?);
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// A ticket was given to someone (not by themselves): they hear at once.
+pub(super) struct TicketAssigned;
+impl EventRule for TicketAssigned {
+    fn handles(&self, kind: EventKind) -> bool {
+        kind.entity == Entity::Ticket && matches!(kind.action, Action::Created | Action::Assigned)
+    }
+    fn on<'a>(
+        &'a self,
+        conn: &'a mut AnyConnection,
+        e: &'a OutboxEvent,
+        _t: &'a Thresholds,
+    ) -> RuleFuture<'a> {
+        Box::pin(async move {
+            let v = e.json();
+            let actor = v.get("actor_id").and_then(|a| a.as_i64());
+            let Some(assignee) = user_in(&v, "after", "assignee_id") else {
+                return Ok(Vec::new());
+            };
+            if Some(assignee) == actor || user_in(&v, "before", "assignee_id") == Some(assignee) {
+                return Ok(Vec::new());
+            }
+            let by = match actor {
+                Some(a) => users::name_of(conn, a).await?,
+                None => None,
+            };
+            let facts = AlertFacts {
+                name: text_after(&v, "subject").unwrap_or_default(),
+                owner_name: by,
+                ..AlertFacts::default()
+            };
+            Ok(vec![event_alert(
+                AlertKind::TicketAssigned,
+                Entity::Ticket,
+                e,
+                assignee,
+                facts,
+            )])
+        })
+    }
+}
