@@ -30,6 +30,9 @@ enum Command {
     },
     /// Create or update the schema.
     Migrate,
+    /// Take one email (RFC 5322) from stdin into the service desk, as an MTA's pipe
+    /// transport hands it over: a reply joins its ticket, anything else opens one.
+    MailIn,
     /// Fill the database with data.
     Seed {
         /// The demo company: 15 users in two teams and a believable book of business.
@@ -87,6 +90,7 @@ pub async fn run() -> ExitCode {
             Err(e) => Err(e),
         },
         Some(Command::Migrate) => migrate(&cli.database_url).await,
+        Some(Command::MailIn) => mail_in(&cli.database_url).await,
         Some(Command::Seed {
             demo,
             if_empty,
@@ -154,6 +158,41 @@ async fn migrate(url: &str) -> Result<(), String> {
         .await
         .map_err(|e| format!("migrate: {e}"))?;
     println!("migrated {}", redact_url(url));
+    Ok(())
+}
+
+/// `tandem mail-in`: one message from stdin. Exits non-zero when it could not be taken
+/// in, so the MTA keeps it and tries again (or bounces it) instead of losing it.
+async fn mail_in(url: &str) -> Result<(), String> {
+    use std::io::Read;
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("stdin: {e}"))?;
+    let db = crate::db::connect(url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    crate::db::migrate(&db)
+        .await
+        .map_err(|e| format!("migrate: {e}"))?;
+    let state = app::ssr::context::AppState {
+        db,
+        clock: std::sync::Arc::new(app::ssr::clock::SystemClock),
+        auth: app::ssr::context::AuthPolicy::default(),
+        leptos_options: crate::startup::leptos_options(([127, 0, 0, 1], 0).into()),
+        hub: app::ssr::hub::Hub::new(),
+    };
+    let got = app::ssr::services::mail_in::take_in(&state, None, &raw)
+        .await
+        .map_err(|e| format!("mail-in: {e}"))?;
+    println!(
+        "{} {}",
+        got.outcome,
+        got.ticket_id
+            .map(|id| format!("ticket {id}"))
+            .or(got.reason)
+            .unwrap_or_default()
+    );
     Ok(())
 }
 

@@ -128,6 +128,7 @@ pub fn token_domain_of(path: &str) -> Option<&'static str> {
         "me" | "auth" => return None,
         "lead-forms" | "leads" => "leads",
         "teams" | "api-tokens" | "users" => "users",
+        "inbound" => "tickets",
         other => TOKEN_DOMAINS
             .iter()
             .find(|d| **d == other)

@@ -125,6 +125,9 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     // Service desk.
     ("ticket_transition", "a {from} ticket cannot become {to}", "{from} 状态的工单不能变为 {to}"),
     ("agent_required", "choose an active agent", "请选择在职的客服"),
+    ("not_an_email", "this is not an email message", "这不是一封电子邮件"),
+    ("no_sender", "the message has no sender", "邮件没有发件人"),
+    ("sender_not_email", "the sender's address is not an email address", "发件人地址不是有效的邮箱地址"),
     ("ticket_view", "choose from mine, unassigned, open, breached, waiting, all", "请从以下选择：mine、unassigned、open、breached、waiting、all"),
     ("sla_target_range", "each target between 1 minute and 365 days", "每项时限须在 1 分钟到 365 天之间"),
     ("sla_response_before_resolution", "the first response is due before the resolution", "首次响应时限须早于解决时限"),
@@ -369,6 +372,7 @@ mod tests {
         "alert listener cannot connect",
         "alert engine tick failed",
         "field names only",
+        "automatic mail ignored",
     ];
 
     /// String literals passed as a field's message: the second argument of

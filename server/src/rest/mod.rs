@@ -63,6 +63,7 @@ pub fn router() -> Router<ServerState> {
         .route("/tickets", get(tickets::list).post(tickets::create))
         .route("/tickets/{id}", get(tickets::get).patch(tickets::patch))
         .route("/tickets/{id}/messages", post(tickets::add_message))
+        .route("/inbound/email", post(tickets::inbound_email))
         .route("/opportunities", get(deals::list).post(deals::create))
         .route("/opportunities/{id}", get(deals::get))
         .route("/opportunities/{id}/stage", post(deals::stage))

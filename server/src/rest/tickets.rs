@@ -3,7 +3,9 @@ use super::error::ApiResult;
 use super::extract::{ApiJson, ApiQuery, Auth, Id};
 use crate::startup::ServerState;
 use app::model::{NewTicket, NewTicketMessage, Page, Ticket, TicketDetail, TicketPatch};
+use app::ssr::services::mail_in::{self, Received};
 use app::ssr::services::tickets::{self as service, TicketQuery};
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -69,4 +71,17 @@ pub async fn add_message(
         StatusCode::CREATED,
         Json(service::add_message(&s.app, &v, id, body).await?),
     ))
+}
+
+/// One raw email (RFC 5322, as a mail gateway received it) into the desk: a reply joins
+/// its ticket, anything else opens one; bounces and auto-replies are ignored.
+#[utoipa::path(post, path = "/api/v1/inbound/email", tag = "tickets",
+    request_body(content = String, content_type = "message/rfc822"),
+    responses((status = 200, body = Received), (status = 403), (status = 422)))]
+pub async fn inbound_email(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    body: Bytes,
+) -> ApiResult<Json<Received>> {
+    Ok(Json(mail_in::take_in(&s.app, Some(&v), &body).await?))
 }

@@ -67,6 +67,8 @@ impl Drop for DbGuard {
 
 pub struct TestApp {
     pub base: String,
+    /// The test database, for the command-line tools.
+    pub db_url: String,
     pub state: ServerState,
     pub clock: ManualClock,
     pub backend: Backend,
@@ -172,13 +174,17 @@ async fn spawn_configured(
         server::seed::demo(&db).await.expect("seed demo data");
     }
     let clock = ManualClock::new(start_time());
-    let config = configure(Config::new(url, "127.0.0.1:0".parse().expect("addr")));
+    let config = configure(Config::new(
+        url.clone(),
+        "127.0.0.1:0".parse().expect("addr"),
+    ));
     let app = Application::build(config, db, Arc::new(clock.clone()))
         .await
         .expect("build app");
     let (addr, state, handle) = app.spawn();
     TestApp {
         base: format!("http://{addr}"),
+        db_url: url,
         state,
         clock,
         backend,

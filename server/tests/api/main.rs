@@ -11,6 +11,7 @@ mod customers;
 mod delivery;
 mod follow_ups;
 mod leads;
+mod mail_in;
 mod pages;
 mod pipeline;
 mod platform;

@@ -168,6 +168,19 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 )
                 .await;
             w.check("POST ticket", s, S::FORBIDDEN, S::CREATED, S::CREATED);
+            w.covered
+                .insert(("post".to_string(), "/api/v1/inbound/email".to_string()));
+            let r = w
+                .client
+                .post(app.url("/api/v1/inbound/email"))
+                .header("content-type", "message/rfc822")
+                .body(format!(
+                    "From: caller.{role}@walk.example\r\nSubject: walk\r\n\r\nhello\r\n"
+                ))
+                .send()
+                .await
+                .unwrap();
+            w.check("POST inbound email", r.status(), S::FORBIDDEN, S::OK, S::OK);
 
             // Customers.
             let (s, list) = w

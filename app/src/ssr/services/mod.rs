@@ -15,6 +15,7 @@ pub mod lead_forms;
 pub mod lead_routing;
 pub mod lead_timeout;
 pub mod leads;
+pub mod mail_in;
 pub mod pool;
 pub mod public_leads;
 pub mod settings;

@@ -1,0 +1,318 @@
+//! Email into tickets: one parser for every way a message arrives (`tandem mail-in` on
+//! stdin from an MTA's pipe, `POST /api/v1/inbound/email`, and the IMAP poller when it
+//! comes). A reply to one of Tandem's tickets (the ticket number in the subject, `[#123]`,
+//! or Tandem's Message-ID in In-Reply-To / References) joins that ticket and reopens it;
+//! anything else opens a ticket for the contact with the sender's address, making the
+//! contact and its customer (tagged for review) when nobody has it. Bounces and
+//! auto-replies never open a ticket, so two systems cannot mail each other forever.
+use crate::domain::validate::normalize_email;
+use crate::error::{AppError, AppResult};
+use crate::model::*;
+use crate::ssr::auth::Viewer;
+use crate::ssr::context::AppState;
+use mail_parser::MessageParser;
+use serde::Serialize;
+
+/// The tag on a customer made from an unknown sender, for someone to check.
+pub const REVIEW_TAG: &str = "email: review";
+
+/// A message as the desk reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inbound {
+    pub from_email: String,
+    pub from_name: Option<String>,
+    pub subject: String,
+    pub body: String,
+    /// The ticket the message answers, if it names one.
+    pub ticket: Option<i64>,
+    /// Why no person wrote it (a bounce, an auto-reply, a list), if so.
+    pub automatic: Option<&'static str>,
+}
+
+/// What became of a message.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Received {
+    /// opened | replied | ignored
+    pub outcome: String,
+    pub ticket_id: Option<i64>,
+    /// Why it was ignored.
+    pub reason: Option<String>,
+}
+
+/// `[#123]` in a subject.
+fn ticket_in_subject(subject: &str) -> Option<i64> {
+    let mut rest = subject;
+    while let Some(at) = rest.find("[#") {
+        let after = &rest[at + 2..];
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() && after[digits.len()..].starts_with(']') {
+            return digits.parse().ok();
+        }
+        rest = after;
+    }
+    None
+}
+
+/// The ticket named by one of Tandem's Message-IDs (`ticket-123.…@…`).
+fn ticket_in_message_id(id: &str) -> Option<i64> {
+    let id = id.trim().trim_start_matches('<');
+    let rest = id.strip_prefix("ticket-")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Reads a raw message; Err names what is wrong with it.
+pub fn read(raw: &[u8]) -> Result<Inbound, &'static str> {
+    let msg = MessageParser::default()
+        .parse(raw)
+        .ok_or("this is not an email message")?;
+    let from = msg
+        .from()
+        .and_then(|a| a.first())
+        .ok_or("the message has no sender")?;
+    let from_email = from
+        .address()
+        .and_then(|a| normalize_email(a).ok())
+        .ok_or("the sender's address is not an email address")?;
+    let header = |name: &str| msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
+    let local = from_email.split('@').next().unwrap_or_default();
+    let automatic = if header("auto-submitted").is_some_and(|v| v != "no") {
+        Some("auto-submitted")
+    } else if header("precedence").is_some_and(|v| matches!(v.as_str(), "bulk" | "junk" | "list")) {
+        Some("bulk")
+    } else if header("x-autoreply").is_some() || header("x-autorespond").is_some() {
+        Some("auto-reply")
+    } else if header("content-type").is_some_and(|v| v.contains("multipart/report"))
+        || matches!(local, "mailer-daemon" | "postmaster")
+    {
+        Some("bounce")
+    } else {
+        None
+    };
+    let subject = msg.subject().unwrap_or_default().trim().to_string();
+    let mut ids: Vec<String> = Vec::new();
+    for h in [msg.in_reply_to(), msg.references()] {
+        if let Some(list) = h.as_text_list() {
+            ids.extend(list.iter().map(|s| s.to_string()));
+        } else if let Some(one) = h.as_text() {
+            ids.push(one.to_string());
+        }
+    }
+    let ticket = ids
+        .iter()
+        .find_map(|id| ticket_in_message_id(id))
+        .or_else(|| ticket_in_subject(&subject));
+    let body = msg
+        .body_text(0)
+        .map(|b| b.trim().to_string())
+        .unwrap_or_default();
+    Ok(Inbound {
+        from_email,
+        from_name: from
+            .name()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty()),
+        subject,
+        body,
+        ticket,
+        automatic,
+    })
+}
+
+/// Takes one raw message in for `caller` (someone who works tickets: a mail gateway's
+/// token, an agent), or for the operator of the machine (`None`: `tandem mail-in`).
+pub async fn take_in(state: &AppState, caller: Option<&Viewer>, raw: &[u8]) -> AppResult<Received> {
+    if caller.is_some_and(|v| !crate::domain::scope::can_work_tickets(v.role)) {
+        return Err(AppError::Forbidden);
+    }
+    let desk = mailbox_viewer(state).await?;
+    receive(state, &desk, raw).await
+}
+
+/// Takes one raw message in. `desk` acts for the mailbox: it makes the contact, customer
+/// and ticket, so it must be someone who may (an admin).
+async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Received> {
+    let m = read(raw).map_err(|e| AppError::field("message", e))?;
+    if let Some(why) = m.automatic {
+        tracing::info!(from = %m.from_email, why, "automatic mail ignored");
+        return Ok(Received {
+            outcome: "ignored".into(),
+            ticket_id: None,
+            reason: Some(why.into()),
+        });
+    }
+    let body = if m.body.is_empty() {
+        m.subject.clone()
+    } else {
+        m.body.clone()
+    };
+    if let Some(id) = m.ticket {
+        match super::tickets::customer_replied(state, id, &body).await {
+            Ok(t) => {
+                return Ok(Received {
+                    outcome: "replied".into(),
+                    ticket_id: Some(t.id),
+                    reason: None,
+                })
+            }
+            // A number that names no ticket: the message opens its own.
+            Err(AppError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let (customer_id, contact_id) = sender(state, desk, &m).await?;
+    let subject: String = if m.subject.is_empty() {
+        body.chars().take(80).collect()
+    } else {
+        m.subject.chars().take(200).collect()
+    };
+    let ticket = super::tickets::create(
+        state,
+        desk,
+        NewTicket {
+            subject,
+            body: Some(body.chars().take(20_000).collect()),
+            customer_id: Some(customer_id),
+            contact_id: Some(contact_id),
+            channel: Some(crate::domain::Picked::of(TicketChannel::Email)),
+            category: None,
+            priority: None,
+            assignee_id: None,
+        },
+    )
+    .await?;
+    Ok(Received {
+        outcome: "opened".into(),
+        ticket_id: Some(ticket.id),
+        reason: None,
+    })
+}
+
+/// The sender's customer and contact: the contact with their address, or a new contact
+/// with a new customer tagged for review.
+async fn sender(state: &AppState, desk: &Viewer, m: &Inbound) -> AppResult<(i64, i64)> {
+    let known = crate::ssr::store::contacts::same_phone_or_email(
+        &state.db.read,
+        desk,
+        None,
+        Some(&m.from_email),
+        None,
+    )
+    .await?;
+    if let Some(c) = known.first() {
+        return Ok((c.customer_id, c.id));
+    }
+    let person = m.from_name.clone().unwrap_or_else(|| {
+        m.from_email
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    });
+    let company = m
+        .from_email
+        .split('@')
+        .nth(1)
+        .map(str::to_string)
+        .unwrap_or_else(|| person.clone());
+    let customer = super::customers::create(
+        state,
+        desk,
+        NewCustomer {
+            name: company,
+            industry: None,
+            region: None,
+            size: None,
+            source: Some("email".into()),
+            level: None,
+            status: None,
+            tags: vec![REVIEW_TAG.to_string()],
+            owner_id: None,
+            next_follow_up_at: None,
+            contact: Some(FirstContact {
+                name: person.chars().take(100).collect(),
+                phone: None,
+                email: Some(m.from_email.clone()),
+                title: None,
+            }),
+            allow_duplicate: true,
+        },
+    )
+    .await?;
+    let contact = crate::ssr::store::contacts::same_phone_or_email(
+        &state.db.read,
+        desk,
+        None,
+        Some(&m.from_email),
+        None,
+    )
+    .await?
+    .into_iter()
+    .find(|c| c.customer_id == customer.id)
+    .ok_or(AppError::Internal)?;
+    Ok((customer.id, contact.id))
+}
+
+/// The first active admin, who acts for the mailbox: mail makes contacts and customers,
+/// which only someone who may edit customers does.
+async fn mailbox_viewer(state: &AppState) -> AppResult<Viewer> {
+    let (id, name) = crate::ssr::store::users::active_with_roles(&state.db.read, &[Role::Admin])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::BadRequest(
+            "Tandem has no active admin to take mail in".into(),
+        ))?;
+    let user = crate::ssr::store::users::get(&state.db.read, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(Viewer {
+        user_id: id,
+        role: Role::Admin,
+        team_id: user.team_id,
+        name,
+        email: user.email,
+        locale: user.locale,
+        ip: None,
+        credential: None,
+        token_scopes: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_is_named_by_its_number_in_the_subject_or_by_tandems_message_id() {
+        assert_eq!(ticket_in_subject("Re: [#123] 无法登录"), Some(123));
+        assert_eq!(ticket_in_subject("Re: [#12a] x [#7]"), Some(7));
+        assert_eq!(ticket_in_subject("invoice #123"), None);
+        assert_eq!(
+            ticket_in_message_id("<ticket-42.9f3@desk.example>"),
+            Some(42)
+        );
+        assert_eq!(ticket_in_message_id("<CAF123@mail.gmail.com>"), None);
+    }
+
+    #[test]
+    fn gbk_subjects_and_html_only_bodies_read_as_text_and_auto_replies_are_known() {
+        // "无法登录" in GBK, base64 in an encoded word; an HTML-only body.
+        let raw = b"From: =?GBK?B?1cXOsA==?= <Zhang.Wei@Example.CN>\r\n\
+Subject: =?GBK?B?zt63qLXHwrw=?=\r\n\
+Content-Type: text/html; charset=utf-8\r\n\r\n\
+<p>Hello <b>desk</b></p>\r\n";
+        let m = read(raw).unwrap();
+        assert_eq!(m.from_email, "zhang.wei@example.cn");
+        assert_eq!(m.from_name.as_deref(), Some("张伟"));
+        assert_eq!(m.subject, "无法登录");
+        assert!(m.body.contains("Hello") && m.body.contains("desk") && !m.body.contains("<p>"));
+        assert_eq!(m.automatic, None);
+
+        let auto = b"From: a@b.cn\r\nAuto-Submitted: auto-replied\r\nSubject: Out of office\r\n\r\nAway.\r\n";
+        assert_eq!(read(auto).unwrap().automatic, Some("auto-submitted"));
+        let bounce = b"From: MAILER-DAEMON@b.cn\r\nSubject: Undelivered\r\n\r\nx\r\n";
+        assert_eq!(read(bounce).unwrap().automatic, Some("bounce"));
+        assert!(read(b"not a message").is_err());
+    }
+}
