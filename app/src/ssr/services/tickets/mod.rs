@@ -1,0 +1,292 @@
+//! Tickets: logging one (a call, an integration), the queue, working it (status, priority,
+//! category, assignee), and its conversation (public replies and internal notes), each
+//! change audited with its outbox event. The SLA clocks are made here from the stored
+//! instants, the admin's targets and the service hours, the same way for every door:
+//! this module holds the clocks and the reads, [`work`] the writes, [`desk`] the queue
+//! and the ticket page.
+use super::write::{audited, check_version, stale, Versioned};
+use super::{page_limit, Check};
+use crate::domain::events::{Action, Entity};
+use crate::domain::scope::can_work_tickets;
+use crate::domain::sla::{self, BusinessHours, TicketTimes};
+use crate::domain::tickets::{can_move, SlaRules};
+use crate::domain::validate::{optional_text, required_text};
+use crate::error::{AppError, AppResult};
+use crate::model::*;
+use crate::ssr::auth::Viewer;
+use crate::ssr::clock::{from_ms, opt_from_ms};
+use crate::ssr::context::AppState;
+use crate::ssr::store::audit::{self, Change};
+use crate::ssr::store::scope::Access;
+use crate::ssr::store::settings;
+use crate::ssr::store::tickets::{self as store, QueueView, TicketFields, TicketFilter, TicketRow};
+use crate::ssr::store::{contacts, customers, decode_key_cursor, encode_key_cursor, users};
+use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
+
+mod desk;
+mod work;
+
+pub use desk::{page, queue};
+pub use work::{add_message, create, customer_replied, patch};
+
+/// The setting keys of the SLA targets and of the hours the clocks run.
+pub const SLA_SETTING: &str = "sla";
+pub const HOURS_SETTING: &str = "service_hours";
+
+/// What the clocks are measured against.
+pub struct ClockRules {
+    pub sla: SlaRules,
+    pub hours: BusinessHours,
+}
+
+pub async fn clock_rules(conn: &mut AnyConnection) -> AppResult<ClockRules> {
+    Ok(ClockRules {
+        sla: settings::get::<SlaRules>(&mut *conn, SLA_SETTING).await?,
+        hours: settings::get::<BusinessHours>(&mut *conn, HOURS_SETTING).await?,
+    })
+}
+
+/// The instants a row's clocks are made from.
+fn times(r: &TicketRow, pauses: &[(i64, Option<i64>)]) -> TicketTimes {
+    TicketTimes {
+        created_at: from_ms(r.created_at),
+        first_responded_at: opt_from_ms(r.first_responded_at),
+        resolved_at: opt_from_ms(r.resolved_at),
+        pending: pauses
+            .iter()
+            .map(|(p, q)| (from_ms(*p), opt_from_ms(*q)))
+            .collect(),
+    }
+}
+
+fn clock(c: sla::ClockView) -> SlaClock {
+    SlaClock {
+        state: c.state,
+        due_at: c.due_at,
+        left_minutes: c.left_minutes,
+    }
+}
+
+/// The two clocks of a ticket at `now`.
+fn clocks(
+    r: &TicketRow,
+    pauses: &[(i64, Option<i64>)],
+    rules: &ClockRules,
+    now: DateTime<Utc>,
+) -> (SlaClock, SlaClock) {
+    let t = times(r, pauses);
+    let target = rules.sla.target(r.priority);
+    (
+        clock(sla::first_response(&t, &target, &rules.hours, now)),
+        clock(sla::resolution(&t, &target, &rules.hours, now)),
+    )
+}
+
+fn view(
+    r: TicketRow,
+    pauses: &[(i64, Option<i64>)],
+    rules: &ClockRules,
+    now: DateTime<Utc>,
+) -> Ticket {
+    let (first_response, resolution) = clocks(&r, pauses, rules, now);
+    Ticket {
+        id: r.id,
+        subject: r.subject,
+        customer_id: r.customer_id,
+        customer_name: r.customer_name,
+        contact_id: r.contact_id,
+        channel: r.channel,
+        category: r.category,
+        priority: r.priority,
+        status: r.status,
+        assignee_id: r.assignee_id,
+        assignee_name: r.assignee_name,
+        first_response,
+        resolution,
+        first_responded_at: opt_from_ms(r.first_responded_at),
+        resolved_at: opt_from_ms(r.resolved_at),
+        closed_at: opt_from_ms(r.closed_at),
+        csat: r.csat,
+        created_at: from_ms(r.created_at),
+        updated_at: from_ms(r.updated_at),
+        version: r.version,
+    }
+}
+
+/// One ticket as the viewer sees it now; None when it is not theirs to see.
+async fn read(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+    rules: &ClockRules,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Ticket>> {
+    let Some(row) = store::get(&mut *conn, viewer, id).await? else {
+        return Ok(None);
+    };
+    let pauses = store::pauses(&mut *conn, id).await?;
+    Ok(Some(view(row, &pauses, rules, now)))
+}
+
+pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<TicketDetail> {
+    let now = state.clock.now();
+    let mut conn = state.db.read.acquire().await?;
+    let rules = clock_rules(&mut conn).await?;
+    let ticket = read(&mut conn, viewer, id, &rules, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let messages = store::messages(&mut *conn, id).await?;
+    Ok(TicketDetail { ticket, messages })
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketQuery {
+    /// mine | unassigned | open | breached | waiting | all (default open)
+    pub view: Option<String>,
+    pub customer_id: Option<i64>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A page of tickets by their next SLA deadline, soonest first.
+pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResult<Page<Ticket>> {
+    let now = state.clock.now();
+    let limit = page_limit(q.limit)?;
+    let queue = match q.view.as_deref().unwrap_or("open") {
+        "mine" => QueueView::Mine,
+        "unassigned" => QueueView::Unassigned,
+        "open" => QueueView::Open,
+        "breached" => QueueView::Breached(now.timestamp_millis()),
+        "waiting" => QueueView::Waiting,
+        "all" => QueueView::All,
+        _ => {
+            return Err(AppError::field(
+                "view",
+                "choose from mine, unassigned, open, breached, waiting, all",
+            ))
+        }
+    };
+    let after = match q.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(
+            decode_key_cursor(c)
+                .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
+        ),
+    };
+    let mut conn = state.db.read.acquire().await?;
+    let rules = clock_rules(&mut conn).await?;
+    let mut rows = store::list(
+        &mut *conn,
+        viewer,
+        &TicketFilter {
+            view: queue,
+            customer_id: q.customer_id,
+            after,
+            limit: limit + 1,
+        },
+    )
+    .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = more
+        .then(|| rows.last().map(|r| encode_key_cursor(r.next_due, r.id)))
+        .flatten();
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        let pauses = store::pauses(&mut *conn, r.id).await?;
+        items.push(view(r, &pauses, &rules, now));
+    }
+    Ok(Page { items, next_cursor })
+}
+
+/// A choice the input may leave out: its default then, and the field named when it is
+/// none of the values.
+fn picked<T: crate::domain::Choice>(
+    check: &mut Check,
+    field: &str,
+    sent: &Option<crate::domain::Picked<T>>,
+    default: T,
+) -> T {
+    match sent {
+        None => default,
+        Some(p) => check.field(field, p.value().map(Some)).unwrap_or(default),
+    }
+}
+
+/// 403 unless the viewer works tickets.
+fn may_work(viewer: &Viewer) -> AppResult<()> {
+    if can_work_tickets(viewer.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Whether `user_id` may be given tickets: an active agent or admin.
+async fn check_assignee(
+    conn: &mut AnyConnection,
+    check: &mut Check,
+    user_id: Option<i64>,
+) -> AppResult<()> {
+    if let Some(id) = user_id {
+        let ok = users::get(&mut *conn, id)
+            .await?
+            .is_some_and(|u| u.active && can_work_tickets(u.role));
+        if !ok {
+            check.fail("assignee_id", "choose an active agent");
+        }
+    }
+    Ok(())
+}
+
+/// The due times stored for ordering and for the alert rules: the first response's, fixed
+/// at creation, and the resolution's as it now runs (none while it stands still).
+fn stored_dues(
+    r: &TicketRow,
+    pauses: &[(i64, Option<i64>)],
+    rules: &ClockRules,
+    now: DateTime<Utc>,
+) -> (Option<i64>, Option<i64>) {
+    let (first, resolution) = clocks(r, pauses, rules, now);
+    let ms = |d: Option<DateTime<Utc>>| d.map(|t| t.timestamp_millis());
+    (ms(first.due_at), ms(resolution.due_at))
+}
+
+fn fields_of(
+    r: &TicketRow,
+    first_due: Option<i64>,
+    resolution_due: Option<i64>,
+) -> TicketFields<'_> {
+    TicketFields {
+        subject: &r.subject,
+        customer_id: r.customer_id,
+        contact_id: r.contact_id,
+        channel: r.channel,
+        category: r.category,
+        priority: r.priority,
+        status: r.status,
+        assignee_id: r.assignee_id,
+        first_response_due_at: first_due,
+        resolution_due_at: resolution_due,
+        first_responded_at: r.first_responded_at,
+        resolved_at: r.resolved_at,
+        closed_at: r.closed_at,
+    }
+}
+
+/// The service desk as the system reads tickets: every ticket (the agents' scope).
+fn desk_viewer() -> Viewer {
+    Viewer {
+        user_id: 0,
+        role: Role::Agent,
+        team_id: None,
+        name: String::new(),
+        email: String::new(),
+        locale: "zh-CN".into(),
+        ip: None,
+        credential: None,
+        token_scopes: None,
+    }
+}

@@ -1,0 +1,327 @@
+//! Writing tickets: logging one, moving and assigning it, and its conversation (the
+//! desk's replies and notes, the customer's own replies by email).
+use super::*;
+
+pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppResult<Ticket> {
+    may_work(viewer)?;
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut check = Check::new();
+    let subject = check.field("subject", required_text(&input.subject, 200));
+    let body = check.field(
+        "body",
+        optional_text(input.body.as_deref().unwrap_or(""), 20_000),
+    );
+    let channel = picked(&mut check, "channel", &input.channel, TicketChannel::Phone);
+    let category = picked(
+        &mut check,
+        "category",
+        &input.category,
+        TicketCategory::Inquiry,
+    );
+    let priority = picked(
+        &mut check,
+        "priority",
+        &input.priority,
+        TicketPriority::Normal,
+    );
+    let mut tx = state.db.begin().await?;
+    if let Some(cid) = input.customer_id {
+        if customers::get(&mut *tx, viewer, cid, Access::Read)
+            .await?
+            .is_none()
+        {
+            check.fail("customer_id", "no such customer");
+        }
+    }
+    if let Some(k) = input.contact_id {
+        let of_customer = contacts::get(&mut *tx, viewer, k, Access::Read)
+            .await?
+            .is_some_and(|c| input.customer_id.is_none_or(|want| want == c.customer_id));
+        if !of_customer {
+            check.fail("contact_id", "not a contact of this customer");
+        }
+    }
+    check_assignee(&mut tx, &mut check, input.assignee_id).await?;
+    check.finish()?;
+    let customer_id = match (input.customer_id, input.contact_id) {
+        (Some(c), _) => Some(c),
+        (None, Some(k)) => contacts::get(&mut *tx, viewer, k, Access::Read)
+            .await?
+            .map(|c| c.customer_id),
+        (None, None) => None,
+    };
+    let rules = clock_rules(&mut tx).await?;
+    let target = rules.sla.target(priority);
+    let ms = |d: Option<DateTime<Utc>>| d.map(|t| t.timestamp_millis());
+    let id = store::insert(
+        &mut tx,
+        &TicketFields {
+            subject: &subject,
+            customer_id,
+            contact_id: input.contact_id,
+            channel,
+            category,
+            priority,
+            status: TicketStatus::New,
+            assignee_id: input.assignee_id,
+            first_response_due_at: ms(rules.hours.add(now, target.first_response_minutes)),
+            resolution_due_at: ms(rules.hours.add(now, target.resolution_minutes)),
+            first_responded_at: None,
+            resolved_at: None,
+            closed_at: None,
+        },
+        viewer.user_id,
+        now_ms,
+    )
+    .await?;
+    if let Some(body) = body {
+        // What the customer said opens the conversation (the agent wrote it down).
+        store::add_message(&mut tx, id, None, &body, false, now_ms).await?;
+    }
+    let ticket = read(&mut tx, viewer, id, &rules, now)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        Some(viewer),
+        Change {
+            action: Action::Created,
+            entity_type: Entity::Ticket,
+            entity_id: id,
+            before: None,
+            after: crate::ssr::services::snapshot(&ticket),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ticket)
+}
+
+/// Changes status, priority, category, subject or assignee. A move the lifecycle does not
+/// allow is refused naming `status`; pending and resolved stop the resolution clock, and
+/// leaving them starts it again where it stood.
+pub async fn patch(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    p: TicketPatch,
+) -> AppResult<Ticket> {
+    may_work(viewer)?;
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let mut tx = state.db.begin().await?;
+    let rules = clock_rules(&mut tx).await?;
+    let current = read(&mut tx, viewer, id, &rules, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_version(&current, current.version, p.version)?;
+    let mut row = store::get(&mut *tx, viewer, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut check = Check::new();
+    let subject = match &p.subject {
+        Some(s) => check.field("subject", required_text(s, 200)),
+        None => row.subject.clone(),
+    };
+    let to = p.status.unwrap_or(row.status);
+    if to != row.status && !can_move(row.status, to) {
+        check.fail(
+            "status",
+            format!("a {} ticket cannot become {}", row.status, to),
+        );
+    }
+    let assignee = p.assignee_id.unwrap_or(row.assignee_id);
+    if assignee != row.assignee_id {
+        check_assignee(&mut tx, &mut check, assignee).await?;
+    }
+    check.finish()?;
+    let stands_still = |s: TicketStatus| {
+        matches!(
+            s,
+            TicketStatus::Pending | TicketStatus::Resolved | TicketStatus::Closed
+        )
+    };
+    if to != row.status {
+        match (stands_still(row.status), stands_still(to)) {
+            (false, true) => store::pause(&mut tx, id, now_ms).await?,
+            (true, false) => store::resume(&mut tx, id, now_ms).await?,
+            _ => {}
+        }
+        match to {
+            TicketStatus::Resolved => row.resolved_at = row.resolved_at.or(Some(now_ms)),
+            TicketStatus::Closed => row.closed_at = Some(now_ms),
+            TicketStatus::Open | TicketStatus::New | TicketStatus::Pending => {
+                row.resolved_at = None;
+                row.closed_at = None;
+            }
+        }
+    }
+    row.subject = subject;
+    row.status = to;
+    row.priority = p.priority.unwrap_or(row.priority);
+    row.category = p.category.unwrap_or(row.category);
+    row.assignee_id = assignee;
+    let pauses = store::pauses(&mut *tx, id).await?;
+    let (first_due, resolution_due) = stored_dues(&row, &pauses, &rules, now);
+    let written = store::update(
+        &mut tx,
+        id,
+        p.version,
+        &fields_of(&row, first_due, resolution_due),
+        Some(viewer.user_id),
+        now_ms,
+    )
+    .await?;
+    if !written {
+        return Err(stale(read(&mut tx, viewer, id, &rules, now).await?));
+    }
+    let action = if assignee != current.assignee_id {
+        Action::Assigned
+    } else {
+        Action::Updated
+    };
+    let after = read(&mut tx, viewer, id, &rules, now).await?;
+    let ticket = audited(
+        &mut tx,
+        Some(viewer),
+        Versioned {
+            entity: Entity::Ticket,
+            action,
+            id,
+            before: &current,
+        },
+        after,
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ticket)
+}
+
+/// Adds a public reply or an internal note. The first public reply meets the
+/// first-response clock and opens a new ticket; a note changes no clock.
+pub async fn add_message(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    m: NewTicketMessage,
+) -> AppResult<TicketDetail> {
+    may_work(viewer)?;
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let body = required_text(&m.body, 20_000).map_err(|e| AppError::field("body", e))?;
+    let mut tx = state.db.begin().await?;
+    let rules = clock_rules(&mut tx).await?;
+    let current = read(&mut tx, viewer, id, &rules, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut row = store::get(&mut *tx, viewer, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::add_message(&mut tx, id, Some(viewer.user_id), &body, m.internal, now_ms).await?;
+    if !m.internal && (row.first_responded_at.is_none() || row.status == TicketStatus::New) {
+        row.first_responded_at = row.first_responded_at.or(Some(now_ms));
+        if row.status == TicketStatus::New {
+            row.status = TicketStatus::Open;
+        }
+        let pauses = store::pauses(&mut *tx, id).await?;
+        let (first_due, resolution_due) = stored_dues(&row, &pauses, &rules, now);
+        let written = store::update(
+            &mut tx,
+            id,
+            row.version,
+            &fields_of(&row, first_due, resolution_due),
+            Some(viewer.user_id),
+            now_ms,
+        )
+        .await?;
+        if !written {
+            return Err(stale(read(&mut tx, viewer, id, &rules, now).await?));
+        }
+    }
+    let after = read(&mut tx, viewer, id, &rules, now).await?;
+    let ticket = audited(
+        &mut tx,
+        Some(viewer),
+        Versioned {
+            entity: Entity::Ticket,
+            action: if m.internal {
+                Action::Noted
+            } else {
+                Action::Replied
+            },
+            id,
+            before: &current,
+        },
+        after,
+        now_ms,
+    )
+    .await?;
+    let messages = store::messages(&mut *tx, id).await?;
+    tx.commit().await?;
+    Ok(TicketDetail { ticket, messages })
+}
+
+/// The customer wrote again (a reply by email): their words join the conversation, and a
+/// ticket waiting on them, resolved or closed opens again with its resolution clock running
+/// where it stood. Written by nobody on Tandem's side (the audit names no actor).
+pub async fn customer_replied(state: &AppState, id: i64, body: &str) -> AppResult<Ticket> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let desk = desk_viewer();
+    let mut tx = state.db.begin().await?;
+    let rules = clock_rules(&mut tx).await?;
+    let current = read(&mut tx, &desk, id, &rules, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut row = store::get(&mut *tx, &desk, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::add_message(&mut tx, id, None, body, false, now_ms).await?;
+    let reopened = matches!(
+        row.status,
+        TicketStatus::Pending | TicketStatus::Resolved | TicketStatus::Closed
+    );
+    if reopened {
+        store::resume(&mut tx, id, now_ms).await?;
+        row.status = TicketStatus::Open;
+        row.resolved_at = None;
+        row.closed_at = None;
+    }
+    let pauses = store::pauses(&mut *tx, id).await?;
+    let (first_due, resolution_due) = stored_dues(&row, &pauses, &rules, now);
+    if !store::update(
+        &mut tx,
+        id,
+        row.version,
+        &fields_of(&row, first_due, resolution_due),
+        None,
+        now_ms,
+    )
+    .await?
+    {
+        return Err(stale(read(&mut tx, &desk, id, &rules, now).await?));
+    }
+    let after = read(&mut tx, &desk, id, &rules, now).await?;
+    let ticket = audited(
+        &mut tx,
+        None,
+        Versioned {
+            entity: Entity::Ticket,
+            action: if reopened {
+                Action::Reopened
+            } else {
+                Action::Replied
+            },
+            id,
+            before: &current,
+        },
+        after,
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ticket)
+}
