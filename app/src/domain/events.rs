@@ -51,6 +51,7 @@ named_enum! {
         Reopened => "reopened",
         Replied => "replied",
         Noted => "noted",
+        Closed => "closed",
     }
 }
 

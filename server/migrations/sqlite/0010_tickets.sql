@@ -10,3 +10,5 @@ CREATE TABLE ticket_pauses (
 CREATE INDEX ticket_pauses_ticket ON ticket_pauses(ticket_id, id);
 -- The queue reads open tickets by their next deadline.
 CREATE INDEX tickets_open_by_due ON tickets(status, first_response_due_at, resolution_due_at);
+-- Resolved tickets close themselves some days later.
+CREATE INDEX tickets_resolved ON tickets(status, resolved_at);

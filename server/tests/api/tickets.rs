@@ -434,3 +434,47 @@ async fn the_assignee_hears_of_a_ticket_then_before_and_at_each_breach_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_resolved_ticket_closes_itself_after_the_admins_days_unless_reopened() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let agent = app.login("agent1@demo.tandem").await;
+        let t = log_ticket(&app, &agent, json!({"subject": "培训安排咨询"})).await;
+        let r = patch(&app, &agent, &t, json!({"status": "resolved"})).await;
+        let t = json(r).await;
+        // Seven days by default.
+        app.clock.advance(Duration::days(7) - Duration::minutes(1));
+        tick(&app).await;
+        // A week on, the agent signs in again.
+        let agent = app.login("agent1@demo.tandem").await;
+        let d = detail(&app, &agent, &t["id"]).await;
+        assert_eq!(d["ticket"]["status"], "resolved", "{b:?}: not yet");
+        app.clock.advance(Duration::minutes(2));
+        tick(&app).await;
+        let d = detail(&app, &agent, &t["id"]).await;
+        assert_eq!(d["ticket"]["status"], "closed", "{b:?}");
+        assert!(d["ticket"]["closed_at"].is_string());
+        let id = t["id"].as_i64().unwrap();
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM audit_entries WHERE entity_type = 'ticket' AND entity_id = {id} \
+                 AND action = 'closed' AND actor_id IS NULL"
+            ))
+            .await,
+            1
+        );
+        // A reopened one is left alone.
+        let t2 = log_ticket(&app, &agent, json!({"subject": "账号权限问题"})).await;
+        let t2 = json(patch(&app, &agent, &t2, json!({"status": "resolved"})).await).await;
+        app.clock.advance(Duration::days(1));
+        let t2 = json(patch(&app, &agent, &t2, json!({"status": "open"})).await).await;
+        app.clock.advance(Duration::days(8));
+        tick(&app).await;
+        let agent = app.login("agent1@demo.tandem").await;
+        assert_eq!(
+            detail(&app, &agent, &t2["id"]).await["ticket"]["status"],
+            "open"
+        );
+    }
+}

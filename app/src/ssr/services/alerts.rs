@@ -45,6 +45,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     // Sweeps first: what they change lands in the outbox and is read below.
     super::pool::reclaim_due(state).await?;
     super::lead_timeout::mql_timeout_due(state).await?;
+    super::tickets::auto_close(state).await?;
 
     let rules_in_force = registry();
     let (time_rules, event_rules) = (&rules_in_force.time, &rules_in_force.events);

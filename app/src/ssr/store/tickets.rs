@@ -398,3 +398,18 @@ pub async fn sla_due(
         .fetch_all(conn)
         .await
 }
+
+/// Tickets resolved at or before `cutoff_ms` and still resolved, oldest first.
+pub async fn resolved_before<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    cutoff_ms: i64,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT id FROM tickets WHERE deleted_at IS NULL AND status = 'resolved' AND resolved_at <= ",
+    );
+    sql.bind(cutoff_ms)
+        .push(" ORDER BY resolved_at, id LIMIT ")
+        .bind(limit);
+    sql.query_scalar::<i64>().fetch_all(ex).await
+}

@@ -325,3 +325,64 @@ pub async fn customer_replied(state: &AppState, id: i64, body: &str) -> AppResul
     tx.commit().await?;
     Ok(ticket)
 }
+
+/// Run by the alert engine's tick: a ticket resolved `auto_close_days` ago and not
+/// reopened since closes itself (audited, by nobody). Its customer may still reopen it
+/// by replying.
+pub async fn auto_close(state: &AppState) -> AppResult<usize> {
+    let now = state.clock.now();
+    let now_ms = now.timestamp_millis();
+    let desk = desk_viewer();
+    let mut conn = state.db.read.acquire().await?;
+    let rules = clock_rules(&mut conn).await?;
+    drop(conn);
+    let cutoff = now_ms - rules.sla.auto_close_days * 86_400_000;
+    let due = store::resolved_before(&state.db.read, cutoff, 500).await?;
+    let mut closed = 0;
+    for id in due {
+        let mut tx = state.db.begin().await?;
+        let Some(current) = read(&mut tx, &desk, id, &rules, now).await? else {
+            continue;
+        };
+        let Some(mut row) = store::get(&mut *tx, &desk, id).await? else {
+            continue;
+        };
+        if row.status != TicketStatus::Resolved {
+            continue;
+        }
+        row.status = TicketStatus::Closed;
+        row.closed_at = Some(now_ms);
+        let pauses = store::pauses(&mut *tx, id).await?;
+        let (first_due, resolution_due) = stored_dues(&row, &pauses, &rules, now);
+        if !store::update(
+            &mut tx,
+            id,
+            row.version,
+            &fields_of(&row, first_due, resolution_due),
+            None,
+            now_ms,
+        )
+        .await?
+        {
+            // Someone changed it meanwhile: it is theirs now.
+            continue;
+        }
+        let after = read(&mut tx, &desk, id, &rules, now).await?;
+        audited(
+            &mut tx,
+            None,
+            Versioned {
+                entity: Entity::Ticket,
+                action: Action::Closed,
+                id,
+                before: &current,
+            },
+            after,
+            now_ms,
+        )
+        .await?;
+        tx.commit().await?;
+        closed += 1;
+    }
+    Ok(closed)
+}
