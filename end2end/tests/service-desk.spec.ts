@@ -69,3 +69,26 @@ test("a rep reads a customer's ticket and has nothing to answer it with", async 
   await expect(page.locator("#reply-body")).toHaveCount(0);
   await expect(page.getByLabel("Status")).toHaveCount(0);
 });
+
+test("an agent logs a ticket from the customer's page and it shows on the customer's timeline", async ({ page, baseURL }) => {
+  const rep = await api(baseURL!, "rep2@demo.tandem");
+  const customers = await (await rep.get("/api/v1/customers?limit=1")).json();
+  const customer = customers.items[0];
+  await signIn(page, "agent2@demo.tandem");
+  await page.goto(`/customers/${customer.id}`);
+  await hydrated(page);
+  await page.getByRole("link", { name: "New ticket" }).click();
+  await expect(page).toHaveURL(new RegExp(`/queue\\?customer=${customer.id}`));
+  await hydrated(page);
+  const subject = `Training dates ${Date.now()}`;
+  await page.getByLabel("Subject").fill(subject);
+  await page.getByRole("button", { name: "Log the call" }).click();
+  await page.getByRole("status").filter({ hasText: "Ticket logged" }).getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(subject);
+  await expect(page.locator(".beside")).toContainText(customer.name);
+  await page.goto(`/customers/${customer.id}`);
+  const row = page.locator("[data-kind='ticket']", { hasText: subject });
+  await expect(row).toBeVisible();
+  await row.getByRole("link", { name: "Open the ticket" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(subject);
+});

@@ -43,6 +43,8 @@ pub struct CustomerDetail {
     pub now: chrono::DateTime<chrono::Utc>,
     pub viewer_id: i64,
     pub viewer_is_rep: bool,
+    /// Whether the viewer logs and answers tickets (a "new ticket" link for agents).
+    pub can_work_tickets: bool,
     /// Newest first: the start of the customer's timeline.
     pub timeline: Page<TimelineItem>,
     pub deals: Vec<Opportunity>,
@@ -67,6 +69,7 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
         now: state.clock.now(),
         viewer_id: viewer.user_id,
         viewer_is_rep: viewer.role == Role::Rep,
+        can_work_tickets: crate::domain::scope::can_work_tickets(viewer.role),
         timeline,
         deals,
         tasks,

@@ -145,6 +145,9 @@ fn timeline_row(lang: Lang, t: TimelineItem) -> impl IntoView {
                 <span class="title">{text}</span>
                 <span class="meta">{short_time(t.at)}{by}</span>
                 {place}
+                {(t.kind == "ticket").then(|| view! {
+                    <a class="ticket-link" href=format!("/tickets/{}", t.id)>{lang.t("Open the ticket", "打开工单")}</a>
+                })}
             </div>
         </li>
     }

@@ -347,8 +347,12 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
             crate::i18n::Lang::ZhCn => format!("{days} 天后退回公海({why})"),
         }
     });
+    let new_ticket = d.can_work_tickets.then(|| view! {
+        <a class="button" href=format!("/queue?customer={}", c.id)>{lang.t("New ticket", "新建工单")}</a>
+    });
     let actions = view! {
         <div class="record-actions">
+            {new_ticket}
             {(in_pool && d.viewer_is_rep).then(|| claim.map(|a| view! {
                 <ActionForm action=a>
                     <input type="hidden" name="id" value=c.id/>

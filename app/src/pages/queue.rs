@@ -43,6 +43,8 @@ pub fn QueuePage() -> impl IntoView {
         |(view, cursor, _)| get_queue(view, cursor),
     );
     let selected = RwSignal::new(0usize);
+    // Made here, not inside the list's render: the rows outlive a re-render of the list.
+    let selected_row: Signal<usize> = selected.into();
     let help = RwSignal::new(false);
     let ids = RwSignal::new(Vec::<i64>::new());
     let navigate = use_navigate();
@@ -90,7 +92,7 @@ pub fn QueuePage() -> impl IntoView {
                             </nav>
                             <section aria-labelledby="queue-view">
                                 <h2 id="queue-view">{view_name(lang, &q.view)}" "<span class="count">{q.page.items.len()}</span></h2>
-                                <TicketRows tickets=q.page.items now=q.now selected=Signal::from(selected)/>
+                                <TicketRows tickets=q.page.items now=q.now selected=selected_row/>
                                 {next}
                             </section>
                         }.into_any()
