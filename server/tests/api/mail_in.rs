@@ -166,6 +166,17 @@ async fn mail_opens_tickets_for_known_and_new_senders_and_a_reply_reopens_its_ti
         assert_eq!(got["outcome"], "replied");
         assert_eq!(got["ticket_id"], t["id"]);
 
+        // Someone else quoting the ticket's number does not write into it.
+        let quoted = mail(
+            "outsider@elsewhere.example",
+            &format!("Re: [#{}] 无法导出报表", t["id"]),
+            "",
+            "我也遇到了。",
+        );
+        let got = json(post_mail(&app, &agent, quoted).await).await;
+        assert_eq!(got["outcome"], "opened", "{b:?}");
+        assert_ne!(got["ticket_id"], t["id"]);
+
         // Auto-replies and bounces open nothing.
         for (from, headers) in [
             ("wang.lei@newco.example", "Auto-Submitted: auto-replied\r\n"),
@@ -179,7 +190,7 @@ async fn mail_opens_tickets_for_known_and_new_senders_and_a_reply_reopens_its_ti
         }
         assert_eq!(
             app.count("SELECT COUNT(*) FROM tickets").await,
-            tickets_before + 3
+            tickets_before + 4
         );
 
         // Not a message: a 422 naming it. A rep has no mailbox to feed.

@@ -1,7 +1,8 @@
 //! Email into tickets: one parser for every way a message arrives (`tandem mail-in` on
 //! stdin from an MTA's pipe, `POST /api/v1/inbound/email`, and the IMAP poller when it
 //! comes). A reply to one of Tandem's tickets (the ticket number in the subject, `[#123]`,
-//! or Tandem's Message-ID in In-Reply-To / References) joins that ticket and reopens it;
+//! or Tandem's Message-ID in In-Reply-To / References) from a contact of its customer
+//! joins that ticket and reopens it;
 //! anything else opens a ticket for the contact with the sender's address, making the
 //! contact and its customer (tagged for review) when nobody has it. Bounces and
 //! auto-replies never open a ticket, so two systems cannot mail each other forever.
@@ -146,7 +147,11 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
     } else {
         m.body.clone()
     };
-    if let Some(id) = m.ticket {
+    let named = match m.ticket {
+        Some(id) => ticket_of_sender(state, desk, id, &m.from_email).await?,
+        None => None,
+    };
+    if let Some(id) = named {
         match super::tickets::customer_replied(state, id, &body).await {
             Ok(t) => {
                 return Ok(Received {
@@ -186,6 +191,37 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
         ticket_id: Some(ticket.id),
         reason: None,
     })
+}
+
+/// The ticket a message names, when its sender is one of that ticket's customer's
+/// contacts: anyone else quoting a ticket number opens a ticket of their own instead of
+/// writing into someone else's conversation.
+async fn ticket_of_sender(
+    state: &AppState,
+    desk: &Viewer,
+    id: i64,
+    from_email: &str,
+) -> AppResult<Option<i64>> {
+    let customer = match super::tickets::get(state, desk, id).await {
+        Ok(d) => d.ticket.customer_id,
+        Err(AppError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(customer) = customer else {
+        return Ok(None);
+    };
+    let senders = crate::ssr::store::contacts::same_phone_or_email(
+        &state.db.read,
+        desk,
+        None,
+        Some(from_email),
+        None,
+    )
+    .await?;
+    Ok(senders
+        .iter()
+        .any(|c| c.customer_id == customer)
+        .then_some(id))
 }
 
 /// The sender's customer and contact: the contact with their address, or a new contact
