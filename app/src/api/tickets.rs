@@ -6,6 +6,7 @@ pub async fn get_queue(
     view: Option<String>,
     cursor: Option<String>,
 ) -> Result<TicketQueue, AppError> {
+    let view = form_optional_choice("view", view.as_deref())?;
     services::tickets::queue(&app_state()?, &current_viewer()?, view, cursor).await
 }
 

@@ -128,7 +128,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("not_an_email", "this is not an email message", "这不是一封电子邮件"),
     ("no_sender", "the message has no sender", "邮件没有发件人"),
     ("sender_not_email", "the sender's address is not an email address", "发件人地址不是有效的邮箱地址"),
-    ("ticket_view", "choose from mine, unassigned, open, breached, waiting, all", "请从以下选择：mine、unassigned、open、breached、waiting、all"),
     ("sla_target_range", "each target between 1 minute and 365 days", "每项时限须在 1 分钟到 365 天之间"),
     ("sla_response_before_resolution", "the first response is due before the resolution", "首次响应时限须早于解决时限"),
     ("business_hours", "each open day starts before it ends, within the day", "每个工作日须在当天之内，且开始早于结束"),

@@ -79,6 +79,40 @@ impl TicketCategory {
     }
 }
 
+named_enum! {
+    /// Which tickets a list shows: the queue's tabs, and every ticket.
+    TicketView {
+        Mine => "mine",
+        Unassigned => "unassigned",
+        Open => "open",
+        Breached => "breached",
+        Waiting => "waiting",
+        All => "all",
+    }
+}
+
+impl TicketView {
+    /// The tabs of the agent's queue, in order.
+    pub const TABS: [TicketView; 5] = [
+        TicketView::Mine,
+        TicketView::Unassigned,
+        TicketView::Open,
+        TicketView::Breached,
+        TicketView::Waiting,
+    ];
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            TicketView::Mine => lang.t("Assigned to me", "分配给我的"),
+            TicketView::Unassigned => lang.t("Unassigned", "未分配"),
+            TicketView::Open => lang.t("All open", "全部未关闭"),
+            TicketView::Breached => lang.t("Breached", "已超时"),
+            TicketView::Waiting => lang.t("Waiting on customer", "等待客户"),
+            TicketView::All => lang.t("All tickets", "全部工单"),
+        }
+    }
+}
+
 /// One SLA clock of a ticket as the viewer reads it now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -203,8 +237,7 @@ pub struct NewTicketMessage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketQueue {
     pub now: DateTime<Utc>,
-    /// mine | unassigned | open | breached | waiting | all
-    pub view: String,
+    pub view: TicketView,
     pub page: super::Page<Ticket>,
 }
 

@@ -6,29 +6,11 @@ use crate::components::shortcuts::{focus, use_shortcuts, ShortcutHelp};
 use crate::components::tickets::TicketRows;
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
-use crate::i18n::Lang;
-use crate::model::{TicketCategory, TicketChannel, TicketPriority};
+use crate::model::{TicketCategory, TicketChannel, TicketPriority, TicketView};
 use crate::use_lang;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-
-/// The queue's views: (query value, English, Chinese).
-const VIEWS: &[(&str, &str, &str)] = &[
-    ("mine", "Assigned to me", "分配给我的"),
-    ("unassigned", "Unassigned", "未分配"),
-    ("open", "All open", "全部未关闭"),
-    ("breached", "Breached", "已超时"),
-    ("waiting", "Waiting on customer", "等待客户"),
-];
-
-fn view_name(lang: Lang, view: &str) -> &'static str {
-    VIEWS
-        .iter()
-        .find(|(v, _, _)| *v == view)
-        .map(|(_, en, zh)| lang.t(en, zh))
-        .unwrap_or_else(|| lang.t("Tickets", "工单"))
-}
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -79,19 +61,19 @@ pub fn QueuePage() -> impl IntoView {
                     Ok(q) => {
                         ids.set(q.page.items.iter().map(|t| t.id).collect());
                         selected.set(0);
-                        let current = q.view.clone();
+                        let current = q.view;
                         let next = q.page.next_cursor.clone().map(|c| view! {
                             <a class="button more" href=format!("/queue?view={}&cursor={c}", q.view)>{lang.t("More", "更多")}</a>
                         });
                         view! {
                             <nav class="tabs" aria-label=lang.t("Queue views", "队列视图")>
-                                {VIEWS.iter().map(|(v, en, zh)| {
+                                {TicketView::TABS.iter().map(|v| {
                                     let here = *v == current;
-                                    view! { <a href=format!("/queue?view={v}") aria-current=here.then_some("page")>{lang.t(en, zh)}</a> }
+                                    view! { <a href=format!("/queue?view={v}") aria-current=here.then_some("page")>{v.label(lang)}</a> }
                                 }).collect::<Vec<_>>()}
                             </nav>
                             <section aria-labelledby="queue-view">
-                                <h2 id="queue-view">{view_name(lang, &q.view)}" "<span class="count">{q.page.items.len()}</span></h2>
+                                <h2 id="queue-view">{q.view.label(lang)}" "<span class="count">{q.page.items.len()}</span></h2>
                                 <TicketRows tickets=q.page.items now=q.now selected=selected_row/>
                                 {next}
                             </section>

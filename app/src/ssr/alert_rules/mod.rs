@@ -190,6 +190,36 @@ async fn with_managers(conn: &mut AnyConnection, found: Found) -> Result<Vec<Fou
     Ok(out)
 }
 
+/// The alert of `kind` for a record's new assignee (`after.assignee_id`) when someone
+/// else gave it to them, named by `after.{name_field}` and by who gave it; nothing when
+/// they took it themselves or already had it.
+async fn given_by_someone_else(
+    conn: &mut AnyConnection,
+    e: &OutboxEvent,
+    kind: AlertKind,
+    entity: Entity,
+    name_field: &str,
+) -> Result<Vec<Found>, sqlx::Error> {
+    let v = e.json();
+    let actor = v.get("actor_id").and_then(|a| a.as_i64());
+    let Some(assignee) = user_in(&v, "after", "assignee_id") else {
+        return Ok(Vec::new());
+    };
+    if Some(assignee) == actor || user_in(&v, "before", "assignee_id") == Some(assignee) {
+        return Ok(Vec::new());
+    }
+    let given_by = match actor {
+        Some(a) => users::name_of(conn, a).await?,
+        None => None,
+    };
+    let facts = AlertFacts {
+        name: text_after(&v, name_field).unwrap_or_default(),
+        owner_name: given_by,
+        ..AlertFacts::default()
+    };
+    Ok(vec![event_alert(kind, entity, e, assignee, facts)])
+}
+
 /// A user id at `side` (`before` / `after`) `field` of an event's payload.
 fn user_in(v: &serde_json::Value, side: &str, field: &str) -> Option<i64> {
     v.get(side)?.get(field)?.as_i64()

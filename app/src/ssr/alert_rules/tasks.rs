@@ -1,11 +1,10 @@
 //! Rules that watch tasks: a task falling due, a task given by someone else.
 use super::{
-    event_alert, owner_alert, text_after, user_in, EventRule, OutboxEvent, RuleFuture, Thresholds,
-    TimeRule,
+    given_by_someone_else, owner_alert, EventRule, OutboxEvent, RuleFuture, Thresholds, TimeRule,
 };
-use crate::domain::alerts::{AlertFacts, AlertKind};
+use crate::domain::alerts::AlertKind;
 use crate::domain::events::{Action, Entity, EventKind};
-use crate::ssr::store::{tasks, users};
+use crate::ssr::store::tasks;
 use sqlx::AnyConnection;
 
 pub(super) struct TaskDue;
@@ -39,31 +38,12 @@ impl EventRule for TaskAssigned {
         e: &'a OutboxEvent,
         _t: &'a Thresholds,
     ) -> RuleFuture<'a> {
-        Box::pin(async move {
-            let v = e.json();
-            let actor = v.get("actor_id").and_then(|a| a.as_i64());
-            let Some(assignee) = user_in(&v, "after", "assignee_id") else {
-                return Ok(Vec::new());
-            };
-            if Some(assignee) == actor || user_in(&v, "before", "assignee_id") == Some(assignee) {
-                return Ok(Vec::new());
-            }
-            let given_by = match actor {
-                Some(a) => users::name_of(conn, a).await?,
-                None => None,
-            };
-            let facts = AlertFacts {
-                name: text_after(&v, "title").unwrap_or_default(),
-                owner_name: given_by,
-                ..AlertFacts::default()
-            };
-            Ok(vec![event_alert(
-                AlertKind::TaskAssigned,
-                Entity::Task,
-                e,
-                assignee,
-                facts,
-            )])
-        })
+        Box::pin(given_by_someone_else(
+            conn,
+            e,
+            AlertKind::TaskAssigned,
+            Entity::Task,
+            "title",
+        ))
     }
 }

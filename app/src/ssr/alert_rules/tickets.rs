@@ -2,14 +2,13 @@
 //! admin's share of its target, then breached (the assignee, and their managers on a
 //! breach). Unassigned tickets wait in the queue's breached view, which needs no alert.
 use super::{
-    event_alert, owner_alert, text_after, user_in, with_managers, EventRule, OutboxEvent,
-    RuleFuture, Thresholds, TimeRule,
+    given_by_someone_else, owner_alert, with_managers, EventRule, OutboxEvent, RuleFuture,
+    Thresholds, TimeRule,
 };
-use crate::domain::alerts::{AlertFacts, AlertKind};
+use crate::domain::alerts::AlertKind;
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::model::TicketPriority;
 use crate::ssr::store::tickets::{sla_due, SlaClockKind};
-use crate::ssr::store::users;
 use sqlx::AnyConnection;
 
 const MINUTE: i64 = 60_000;
@@ -102,31 +101,12 @@ impl EventRule for TicketAssigned {
         e: &'a OutboxEvent,
         _t: &'a Thresholds,
     ) -> RuleFuture<'a> {
-        Box::pin(async move {
-            let v = e.json();
-            let actor = v.get("actor_id").and_then(|a| a.as_i64());
-            let Some(assignee) = user_in(&v, "after", "assignee_id") else {
-                return Ok(Vec::new());
-            };
-            if Some(assignee) == actor || user_in(&v, "before", "assignee_id") == Some(assignee) {
-                return Ok(Vec::new());
-            }
-            let by = match actor {
-                Some(a) => users::name_of(conn, a).await?,
-                None => None,
-            };
-            let facts = AlertFacts {
-                name: text_after(&v, "subject").unwrap_or_default(),
-                owner_name: by,
-                ..AlertFacts::default()
-            };
-            Ok(vec![event_alert(
-                AlertKind::TicketAssigned,
-                Entity::Ticket,
-                e,
-                assignee,
-                facts,
-            )])
-        })
+        Box::pin(given_by_someone_else(
+            conn,
+            e,
+            AlertKind::TicketAssigned,
+            Entity::Ticket,
+            "subject",
+        ))
     }
 }

@@ -147,8 +147,18 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
     } else {
         m.body.clone()
     };
+    // The sender's contacts, looked up once: they decide both which ticket a reply may
+    // join and whose ticket a new message is.
+    let known = crate::ssr::store::contacts::same_phone_or_email(
+        &state.db.read,
+        desk,
+        None,
+        Some(&m.from_email),
+        None,
+    )
+    .await?;
     let named = match m.ticket {
-        Some(id) => ticket_of_sender(state, desk, id, &m.from_email).await?,
+        Some(id) => ticket_of_sender(state, desk, id, &known).await?,
         None => None,
     };
     if let Some(id) = named {
@@ -165,7 +175,10 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
             Err(e) => return Err(e),
         }
     }
-    let (customer_id, contact_id) = sender(state, desk, &m).await?;
+    let (customer_id, contact_id) = match known.first() {
+        Some(c) => (c.customer_id, c.id),
+        None => new_sender(state, desk, &m).await?,
+    };
     let subject: String = if m.subject.is_empty() {
         body.chars().take(80).collect()
     } else {
@@ -200,44 +213,20 @@ async fn ticket_of_sender(
     state: &AppState,
     desk: &Viewer,
     id: i64,
-    from_email: &str,
+    senders: &[Contact],
 ) -> AppResult<Option<i64>> {
-    let customer = match super::tickets::get(state, desk, id).await {
-        Ok(d) => d.ticket.customer_id,
-        Err(AppError::NotFound) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let Some(customer) = customer else {
+    let Some(customer) = super::tickets::customer_of(state, desk, id).await? else {
         return Ok(None);
     };
-    let senders = crate::ssr::store::contacts::same_phone_or_email(
-        &state.db.read,
-        desk,
-        None,
-        Some(from_email),
-        None,
-    )
-    .await?;
     Ok(senders
         .iter()
         .any(|c| c.customer_id == customer)
         .then_some(id))
 }
 
-/// The sender's customer and contact: the contact with their address, or a new contact
-/// with a new customer tagged for review.
-async fn sender(state: &AppState, desk: &Viewer, m: &Inbound) -> AppResult<(i64, i64)> {
-    let known = crate::ssr::store::contacts::same_phone_or_email(
-        &state.db.read,
-        desk,
-        None,
-        Some(&m.from_email),
-        None,
-    )
-    .await?;
-    if let Some(c) = known.first() {
-        return Ok((c.customer_id, c.id));
-    }
+/// A sender nobody has: a new contact with their address, and a new customer for it
+/// tagged for review.
+async fn new_sender(state: &AppState, desk: &Viewer, m: &Inbound) -> AppResult<(i64, i64)> {
     let person = m.from_name.clone().unwrap_or_else(|| {
         m.from_email
             .split('@')
@@ -292,27 +281,11 @@ async fn sender(state: &AppState, desk: &Viewer, m: &Inbound) -> AppResult<(i64,
 /// The first active admin, who acts for the mailbox: mail makes contacts and customers,
 /// which only someone who may edit customers does.
 async fn mailbox_viewer(state: &AppState) -> AppResult<Viewer> {
-    let (id, name) = crate::ssr::store::users::active_with_roles(&state.db.read, &[Role::Admin])
+    crate::ssr::store::sessions::first_active_admin(&state.db.read)
         .await?
-        .into_iter()
-        .next()
         .ok_or(AppError::BadRequest(
             "Tandem has no active admin to take mail in".into(),
-        ))?;
-    let user = crate::ssr::store::users::get(&state.db.read, id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    Ok(Viewer {
-        user_id: id,
-        role: Role::Admin,
-        team_id: user.team_id,
-        name,
-        email: user.email,
-        locale: user.locale,
-        ip: None,
-        credential: None,
-        token_scopes: None,
-    })
+        ))
 }
 
 #[cfg(test)]

@@ -248,14 +248,9 @@ pub async fn mark_delivered<'e>(
     }
     let mut sql = Sql::new("UPDATE alerts SET delivered_at = ");
     sql.bind(now_ms)
-        .push(" WHERE delivered_at IS NULL AND id IN (");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(*id);
-    }
-    sql.push(")");
+        .push(" WHERE delivered_at IS NULL AND id IN (")
+        .bind_list(ids.iter().copied())
+        .push(")");
     sql.query().execute(ex).await.map(|_| ())
 }
 

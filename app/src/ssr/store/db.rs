@@ -225,6 +225,18 @@ impl Sql {
         }
     }
 
+    /// `$n, $n+1, …`: the values of an `IN (…)` list (the caller writes the parentheses,
+    /// and never passes an empty list).
+    pub fn bind_list<T: Into<Arg>>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Self {
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(value);
+        }
+        self
+    }
+
     /// The end of every versioned write's SET list: when and (if given) by whom, and the
     /// next version: `, updated_at = $n[, updated_by = $m], version = version + 1`.
     pub fn stamp(&mut self, now_ms: i64, by: Option<i64>) -> &mut Self {

@@ -371,13 +371,7 @@ pub async fn active_reps_under(
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut sql =
         Sql::new("SELECT u.id FROM users u WHERE u.active = 1 AND u.role = 'rep' AND u.id IN (");
-    for (i, id) in rep_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(*id);
-    }
-    sql.push(") AND (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id AND c.deleted_at IS NULL) < ")
+    sql.bind_list(rep_ids.iter().copied()).push(") AND (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id AND c.deleted_at IS NULL) < ")
         .bind(holding_limit);
     sql.query_scalar::<i64>().fetch_all(conn).await
 }
@@ -446,13 +440,8 @@ pub async fn first_contact_due(
             } else {
                 " AND l.source NOT IN ("
             });
-            for (i, s) in urgent_sources.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(s.as_str());
-            }
-            sql.push(")");
+            sql.bind_list(urgent_sources.iter().map(String::as_str))
+                .push(")");
         }
     }
     sql.push(" ORDER BY l.id");

@@ -30,14 +30,7 @@ pub async fn insert_rows(
         if i > 0 {
             sql.push(", ");
         }
-        sql.push("(");
-        for (j, value) in row.into_iter().enumerate() {
-            if j > 0 {
-                sql.push(", ");
-            }
-            sql.bind(value);
-        }
-        sql.push(")");
+        sql.push("(").bind_list(row).push(")");
     }
     sql.push(" RETURNING id");
     sql.query_scalar::<i64>().fetch_all(conn).await

@@ -82,6 +82,20 @@ pub async fn viewer_for_session<'e>(
         .map(Viewer::from))
 }
 
+/// The first active admin (by name), as the viewer Tandem acts as when no person asks:
+/// mail piped in on the command line.
+pub async fn first_active_admin<'e>(
+    ex: impl Executor<'e, Database = Any>,
+) -> Result<Option<Viewer>, sqlx::Error> {
+    Ok(sqlx::query_as::<_, ViewerRow>(
+        "SELECT u.id, u.role, u.team_id, u.name, u.email, u.locale FROM users u \
+         WHERE u.active = 1 AND u.role = 'admin' ORDER BY u.name, u.id LIMIT 1",
+    )
+    .fetch_optional(ex)
+    .await?
+    .map(Viewer::from))
+}
+
 #[derive(sqlx::FromRow)]
 struct TokenViewerRow {
     id: i64,

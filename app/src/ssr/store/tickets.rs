@@ -263,6 +263,31 @@ pub async fn pauses<'e>(
     sql.query_as::<(i64, Option<i64>)>().fetch_all(ex).await
 }
 
+/// The pause spans of many tickets in one query (a page of the queue), by ticket.
+pub async fn pauses_of<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ticket_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<(i64, Option<i64>)>>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    if ticket_ids.is_empty() {
+        return Ok(out);
+    }
+    let mut sql =
+        Sql::new("SELECT ticket_id, paused_at, resumed_at FROM ticket_pauses WHERE ticket_id IN (");
+    sql.bind_list(ticket_ids.iter().copied())
+        .push(") ORDER BY ticket_id, id");
+    for (ticket, paused, resumed) in sql
+        .query_as::<(i64, i64, Option<i64>)>()
+        .fetch_all(ex)
+        .await?
+    {
+        out.entry(ticket)
+            .or_insert_with(Vec::new)
+            .push((paused, resumed));
+    }
+    Ok(out)
+}
+
 /// Stops the resolution clock (pending, resolved).
 pub async fn pause(
     conn: &mut AnyConnection,

@@ -158,13 +158,8 @@ pub async fn active_with_roles<'e>(
     roles: &[Role],
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let mut sql = Sql::new("SELECT u.id, u.name FROM users u WHERE u.active = 1 AND u.role IN (");
-    for (i, r) in roles.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(r.as_str());
-    }
-    sql.push(") ORDER BY u.name, u.id");
+    sql.bind_list(roles.iter().map(|r| r.as_str()))
+        .push(") ORDER BY u.name, u.id");
     sql.query_as::<(i64, String)>().fetch_all(ex).await
 }
 

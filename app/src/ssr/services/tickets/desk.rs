@@ -6,25 +6,22 @@ use super::*;
 pub async fn queue(
     state: &AppState,
     viewer: &Viewer,
-    view: Option<String>,
+    view: Option<TicketView>,
     cursor: Option<String>,
 ) -> AppResult<TicketQueue> {
     if !crate::domain::scope::can_work_queue(viewer.role) {
         return Err(AppError::Forbidden);
     }
-    let view = view.filter(|v| !v.is_empty()).unwrap_or_else(|| {
-        if can_work_tickets(viewer.role) {
-            "mine"
-        } else {
-            "open"
-        }
-        .to_string()
+    let view = view.unwrap_or(if can_work_tickets(viewer.role) {
+        TicketView::Mine
+    } else {
+        TicketView::Open
     });
     let page = list(
         state,
         viewer,
         TicketQuery {
-            view: Some(view.clone()),
+            view: Some(view),
             customer_id: None,
             limit: Some(50),
             cursor,
@@ -50,7 +47,7 @@ pub async fn page(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Ticke
                     state,
                     viewer,
                     TicketQuery {
-                        view: Some("all".into()),
+                        view: Some(TicketView::All),
                         customer_id: Some(cid),
                         limit: Some(20),
                         cursor: None,

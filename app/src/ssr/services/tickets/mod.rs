@@ -114,6 +114,28 @@ fn view(
     }
 }
 
+/// A ticket loaded for a write: the stored row to change, and the ticket as it stood (the
+/// audit's "before" and the 409's answer), read once.
+struct Loaded {
+    row: TicketRow,
+    before: Ticket,
+}
+
+async fn load(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+    rules: &ClockRules,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Loaded>> {
+    let Some(row) = store::get(&mut *conn, viewer, id).await? else {
+        return Ok(None);
+    };
+    let pauses = store::pauses(&mut *conn, id).await?;
+    let before = view(row.clone(), &pauses, rules, now);
+    Ok(Some(Loaded { row, before }))
+}
+
 /// One ticket as the viewer sees it now; None when it is not theirs to see.
 async fn read(
     conn: &mut AnyConnection,
@@ -122,11 +144,15 @@ async fn read(
     rules: &ClockRules,
     now: DateTime<Utc>,
 ) -> AppResult<Option<Ticket>> {
-    let Some(row) = store::get(&mut *conn, viewer, id).await? else {
-        return Ok(None);
-    };
-    let pauses = store::pauses(&mut *conn, id).await?;
-    Ok(Some(view(row, &pauses, rules, now)))
+    Ok(load(conn, viewer, id, rules, now).await?.map(|l| l.before))
+}
+
+/// The customer of a ticket the viewer may read; None when there is no such ticket or it
+/// has no customer.
+pub async fn customer_of(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Option<i64>> {
+    Ok(store::get(&state.db.read, viewer, id)
+        .await?
+        .and_then(|t| t.customer_id))
 }
 
 pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<TicketDetail> {
@@ -143,8 +169,8 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Ticket
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TicketQuery {
-    /// mine | unassigned | open | breached | waiting | all (default open)
-    pub view: Option<String>,
+    /// Default open.
+    pub view: Option<TicketView>,
     pub customer_id: Option<i64>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -154,19 +180,13 @@ pub struct TicketQuery {
 pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResult<Page<Ticket>> {
     let now = state.clock.now();
     let limit = page_limit(q.limit)?;
-    let queue = match q.view.as_deref().unwrap_or("open") {
-        "mine" => QueueView::Mine,
-        "unassigned" => QueueView::Unassigned,
-        "open" => QueueView::Open,
-        "breached" => QueueView::Breached(now.timestamp_millis()),
-        "waiting" => QueueView::Waiting,
-        "all" => QueueView::All,
-        _ => {
-            return Err(AppError::field(
-                "view",
-                "choose from mine, unassigned, open, breached, waiting, all",
-            ))
-        }
+    let queue = match q.view.unwrap_or(TicketView::Open) {
+        TicketView::Mine => QueueView::Mine,
+        TicketView::Unassigned => QueueView::Unassigned,
+        TicketView::Open => QueueView::Open,
+        TicketView::Breached => QueueView::Breached(now.timestamp_millis()),
+        TicketView::Waiting => QueueView::Waiting,
+        TicketView::All => QueueView::All,
     };
     let after = match q.cursor.as_deref() {
         None | Some("") => None,
@@ -193,11 +213,15 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResul
     let next_cursor = more
         .then(|| rows.last().map(|r| encode_key_cursor(r.next_due, r.id)))
         .flatten();
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
-        let pauses = store::pauses(&mut *conn, r.id).await?;
-        items.push(view(r, &pauses, &rules, now));
-    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut pauses = store::pauses_of(&mut *conn, &ids).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let spans = pauses.remove(&r.id).unwrap_or_default();
+            view(r, &spans, &rules, now)
+        })
+        .collect();
     Ok(Page { items, next_cursor })
 }
 
@@ -239,6 +263,103 @@ async fn check_assignee(
         }
     }
     Ok(())
+}
+
+/// Whether the resolution clock stands still in this status.
+fn stands_still(s: TicketStatus) -> bool {
+    matches!(
+        s,
+        TicketStatus::Pending | TicketStatus::Resolved | TicketStatus::Closed
+    )
+}
+
+/// Moves `row` to `to` with what the move does to the clocks: into pending, resolved or
+/// closed the resolution clock stops, out of them it runs again where it stood; resolving
+/// and closing are dated, and leaving them clears those dates.
+async fn move_status(
+    conn: &mut AnyConnection,
+    row: &mut TicketRow,
+    to: TicketStatus,
+    now_ms: i64,
+) -> AppResult<()> {
+    if to == row.status {
+        return Ok(());
+    }
+    match (stands_still(row.status), stands_still(to)) {
+        (false, true) => store::pause(&mut *conn, row.id, now_ms).await?,
+        (true, false) => store::resume(&mut *conn, row.id, now_ms).await?,
+        _ => {}
+    }
+    match to {
+        TicketStatus::Resolved => row.resolved_at = row.resolved_at.or(Some(now_ms)),
+        TicketStatus::Closed => row.closed_at = Some(now_ms),
+        TicketStatus::Open | TicketStatus::New | TicketStatus::Pending => {
+            row.resolved_at = None;
+            row.closed_at = None;
+        }
+    }
+    row.status = to;
+    Ok(())
+}
+
+/// What a write changes and who makes it: `actor` None for Tandem itself (a customer's
+/// email, the auto-close), which leaves no editor on the row and no actor in the audit.
+struct Save<'a> {
+    row: &'a TicketRow,
+    before: &'a Ticket,
+    action: Action,
+    actor: Option<&'a Viewer>,
+    /// Whose scope the ticket is read back in.
+    reader: &'a Viewer,
+}
+
+/// The write sequence for a ticket: its due times as the row now stands, the row if its
+/// version is still the one loaded, read back, audited with its outbox event. None when
+/// someone changed it meanwhile.
+async fn save(
+    conn: &mut AnyConnection,
+    s: Save<'_>,
+    rules: &ClockRules,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Ticket>> {
+    let now_ms = now.timestamp_millis();
+    let id = s.row.id;
+    let pauses = store::pauses(&mut *conn, id).await?;
+    let (first_due, resolution_due) = stored_dues(s.row, &pauses, rules, now);
+    let written = store::update(
+        &mut *conn,
+        id,
+        s.row.version,
+        &fields_of(s.row, first_due, resolution_due),
+        s.actor.map(|v| v.user_id),
+        now_ms,
+    )
+    .await?;
+    if !written {
+        return Ok(None);
+    }
+    let after = read(&mut *conn, s.reader, id, rules, now).await?;
+    let change = Versioned {
+        entity: Entity::Ticket,
+        action: s.action,
+        id,
+        before: s.before,
+    };
+    Ok(Some(audited(conn, s.actor, change, after, now_ms).await?))
+}
+
+/// A write that lost the race: 409 with the ticket as it now stands, or 404.
+async fn lost(
+    conn: &mut AnyConnection,
+    reader: &Viewer,
+    id: i64,
+    rules: &ClockRules,
+    now: DateTime<Utc>,
+) -> AppError {
+    match read(conn, reader, id, rules, now).await {
+        Ok(latest) => stale(latest),
+        Err(e) => e,
+    }
 }
 
 /// The due times stored for ordering and for the alert rules: the first response's, fixed

@@ -113,13 +113,10 @@ pub async fn patch(
     let now_ms = now.timestamp_millis();
     let mut tx = state.db.begin().await?;
     let rules = clock_rules(&mut tx).await?;
-    let current = read(&mut tx, viewer, id, &rules, now)
+    let Loaded { mut row, before } = load(&mut tx, viewer, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_version(&current, current.version, p.version)?;
-    let mut row = store::get(&mut *tx, viewer, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    check_version(&before, before.version, p.version)?;
     let mut check = Check::new();
     let subject = match &p.subject {
         Some(s) => check.field("subject", required_text(s, 200)),
@@ -137,65 +134,26 @@ pub async fn patch(
         check_assignee(&mut tx, &mut check, assignee).await?;
     }
     check.finish()?;
-    let stands_still = |s: TicketStatus| {
-        matches!(
-            s,
-            TicketStatus::Pending | TicketStatus::Resolved | TicketStatus::Closed
-        )
-    };
-    if to != row.status {
-        match (stands_still(row.status), stands_still(to)) {
-            (false, true) => store::pause(&mut tx, id, now_ms).await?,
-            (true, false) => store::resume(&mut tx, id, now_ms).await?,
-            _ => {}
-        }
-        match to {
-            TicketStatus::Resolved => row.resolved_at = row.resolved_at.or(Some(now_ms)),
-            TicketStatus::Closed => row.closed_at = Some(now_ms),
-            TicketStatus::Open | TicketStatus::New | TicketStatus::Pending => {
-                row.resolved_at = None;
-                row.closed_at = None;
-            }
-        }
-    }
+    move_status(&mut tx, &mut row, to, now_ms).await?;
     row.subject = subject;
-    row.status = to;
     row.priority = p.priority.unwrap_or(row.priority);
     row.category = p.category.unwrap_or(row.category);
     row.assignee_id = assignee;
-    let pauses = store::pauses(&mut *tx, id).await?;
-    let (first_due, resolution_due) = stored_dues(&row, &pauses, &rules, now);
-    let written = store::update(
-        &mut tx,
-        id,
-        p.version,
-        &fields_of(&row, first_due, resolution_due),
-        Some(viewer.user_id),
-        now_ms,
-    )
-    .await?;
-    if !written {
-        return Err(stale(read(&mut tx, viewer, id, &rules, now).await?));
-    }
-    let action = if assignee != current.assignee_id {
+    let action = if assignee != before.assignee_id {
         Action::Assigned
     } else {
         Action::Updated
     };
-    let after = read(&mut tx, viewer, id, &rules, now).await?;
-    let ticket = audited(
-        &mut tx,
-        Some(viewer),
-        Versioned {
-            entity: Entity::Ticket,
-            action,
-            id,
-            before: &current,
-        },
-        after,
-        now_ms,
-    )
-    .await?;
+    let saved = Save {
+        row: &row,
+        before: &before,
+        action,
+        actor: Some(viewer),
+        reader: viewer,
+    };
+    let Some(ticket) = save(&mut tx, saved, &rules, now).await? else {
+        return Err(lost(&mut tx, viewer, id, &rules, now).await);
+    };
     tx.commit().await?;
     Ok(ticket)
 }
@@ -214,51 +172,44 @@ pub async fn add_message(
     let body = required_text(&m.body, 20_000).map_err(|e| AppError::field("body", e))?;
     let mut tx = state.db.begin().await?;
     let rules = clock_rules(&mut tx).await?;
-    let current = read(&mut tx, viewer, id, &rules, now)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut row = store::get(&mut *tx, viewer, id)
+    let Loaded { mut row, before } = load(&mut tx, viewer, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
     store::add_message(&mut tx, id, Some(viewer.user_id), &body, m.internal, now_ms).await?;
-    if !m.internal && (row.first_responded_at.is_none() || row.status == TicketStatus::New) {
+    let action = if m.internal {
+        Action::Noted
+    } else {
+        Action::Replied
+    };
+    let answers =
+        !m.internal && (row.first_responded_at.is_none() || row.status == TicketStatus::New);
+    let ticket = if answers {
         row.first_responded_at = row.first_responded_at.or(Some(now_ms));
         if row.status == TicketStatus::New {
-            row.status = TicketStatus::Open;
+            move_status(&mut tx, &mut row, TicketStatus::Open, now_ms).await?;
         }
-        let pauses = store::pauses(&mut *tx, id).await?;
-        let (first_due, resolution_due) = stored_dues(&row, &pauses, &rules, now);
-        let written = store::update(
-            &mut tx,
-            id,
-            row.version,
-            &fields_of(&row, first_due, resolution_due),
-            Some(viewer.user_id),
-            now_ms,
-        )
-        .await?;
-        if !written {
-            return Err(stale(read(&mut tx, viewer, id, &rules, now).await?));
+        let saved = Save {
+            row: &row,
+            before: &before,
+            action,
+            actor: Some(viewer),
+            reader: viewer,
+        };
+        match save(&mut tx, saved, &rules, now).await? {
+            Some(t) => t,
+            None => return Err(lost(&mut tx, viewer, id, &rules, now).await),
         }
-    }
-    let after = read(&mut tx, viewer, id, &rules, now).await?;
-    let ticket = audited(
-        &mut tx,
-        Some(viewer),
-        Versioned {
+    } else {
+        // Nothing on the ticket itself changes: the message is audited on its own.
+        let change = Versioned {
             entity: Entity::Ticket,
-            action: if m.internal {
-                Action::Noted
-            } else {
-                Action::Replied
-            },
+            action,
             id,
-            before: &current,
-        },
-        after,
-        now_ms,
-    )
-    .await?;
+            before: &before,
+        };
+        let after = read(&mut tx, viewer, id, &rules, now).await?;
+        audited(&mut tx, Some(viewer), change, after, now_ms).await?
+    };
     let messages = store::messages(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(TicketDetail { ticket, messages })
@@ -273,55 +224,28 @@ pub async fn customer_replied(state: &AppState, id: i64, body: &str) -> AppResul
     let desk = desk_viewer();
     let mut tx = state.db.begin().await?;
     let rules = clock_rules(&mut tx).await?;
-    let current = read(&mut tx, &desk, id, &rules, now)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut row = store::get(&mut *tx, &desk, id)
+    let Loaded { mut row, before } = load(&mut tx, &desk, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
     store::add_message(&mut tx, id, None, body, false, now_ms).await?;
-    let reopened = matches!(
-        row.status,
-        TicketStatus::Pending | TicketStatus::Resolved | TicketStatus::Closed
-    );
+    let reopened = stands_still(row.status);
     if reopened {
-        store::resume(&mut tx, id, now_ms).await?;
-        row.status = TicketStatus::Open;
-        row.resolved_at = None;
-        row.closed_at = None;
+        move_status(&mut tx, &mut row, TicketStatus::Open, now_ms).await?;
     }
-    let pauses = store::pauses(&mut *tx, id).await?;
-    let (first_due, resolution_due) = stored_dues(&row, &pauses, &rules, now);
-    if !store::update(
-        &mut tx,
-        id,
-        row.version,
-        &fields_of(&row, first_due, resolution_due),
-        None,
-        now_ms,
-    )
-    .await?
-    {
-        return Err(stale(read(&mut tx, &desk, id, &rules, now).await?));
-    }
-    let after = read(&mut tx, &desk, id, &rules, now).await?;
-    let ticket = audited(
-        &mut tx,
-        None,
-        Versioned {
-            entity: Entity::Ticket,
-            action: if reopened {
-                Action::Reopened
-            } else {
-                Action::Replied
-            },
-            id,
-            before: &current,
+    let saved = Save {
+        row: &row,
+        before: &before,
+        action: if reopened {
+            Action::Reopened
+        } else {
+            Action::Replied
         },
-        after,
-        now_ms,
-    )
-    .await?;
+        actor: None,
+        reader: &desk,
+    };
+    let Some(ticket) = save(&mut tx, saved, &rules, now).await? else {
+        return Err(lost(&mut tx, &desk, id, &rules, now).await);
+    };
     tx.commit().await?;
     Ok(ticket)
 }
@@ -341,48 +265,25 @@ pub async fn auto_close(state: &AppState) -> AppResult<usize> {
     let mut closed = 0;
     for id in due {
         let mut tx = state.db.begin().await?;
-        let Some(current) = read(&mut tx, &desk, id, &rules, now).await? else {
-            continue;
-        };
-        let Some(mut row) = store::get(&mut *tx, &desk, id).await? else {
+        let Some(Loaded { mut row, before }) = load(&mut tx, &desk, id, &rules, now).await? else {
             continue;
         };
         if row.status != TicketStatus::Resolved {
             continue;
         }
-        row.status = TicketStatus::Closed;
-        row.closed_at = Some(now_ms);
-        let pauses = store::pauses(&mut *tx, id).await?;
-        let (first_due, resolution_due) = stored_dues(&row, &pauses, &rules, now);
-        if !store::update(
-            &mut tx,
-            id,
-            row.version,
-            &fields_of(&row, first_due, resolution_due),
-            None,
-            now_ms,
-        )
-        .await?
-        {
-            // Someone changed it meanwhile: it is theirs now.
-            continue;
+        move_status(&mut tx, &mut row, TicketStatus::Closed, now_ms).await?;
+        let saved = Save {
+            row: &row,
+            before: &before,
+            action: Action::Closed,
+            actor: None,
+            reader: &desk,
+        };
+        // None: someone changed it meanwhile, and it is theirs now.
+        if save(&mut tx, saved, &rules, now).await?.is_some() {
+            tx.commit().await?;
+            closed += 1;
         }
-        let after = read(&mut tx, &desk, id, &rules, now).await?;
-        audited(
-            &mut tx,
-            None,
-            Versioned {
-                entity: Entity::Ticket,
-                action: Action::Closed,
-                id,
-                before: &current,
-            },
-            after,
-            now_ms,
-        )
-        .await?;
-        tx.commit().await?;
-        closed += 1;
     }
     Ok(closed)
 }

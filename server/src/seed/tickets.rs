@@ -1,0 +1,168 @@
+//! The service desk's demo: tickets in every status on the demo customers, each with a
+//! conversation (what the customer said, the agent's answer, a note between colleagues)
+//! and the spans its resolution clock stood still.
+use super::*;
+use app::domain::sla::default_target;
+use app::model::TicketPriority;
+
+const MINUTE: i64 = 60 * 1000;
+
+/// What customers say when they open a ticket, and how agents first answer.
+const TICKET_OPENINGS: &[&str] = &[
+    "您好，今天早上开始我们所有同事都无法登录系统，提示密码错误，请尽快处理。",
+    "上个月的发票抬头开错了，应为“上海启航科技有限公司”，麻烦重开。",
+    "导出客户报表时一直转圈，等了十分钟也没有文件。",
+    "合同快到期了，想了解续费价格和新版本的区别。",
+    "上周提的问题到现在没人回复，我们很不满意。",
+    "调用接口 /api/v1/customers 返回 500，附上请求时间 10:32。",
+];
+const TICKET_ANSWERS: &[&str] = &[
+    "您好，已收到，我们正在排查登录服务，一小时内给您答复。",
+    "您好，已为您提交重开申请，新发票三个工作日内寄出。",
+    "您好，请问导出的数据量大约多少条？我们先帮您在后台导出。",
+    "您好，续费报价已发到您的邮箱，有疑问可以随时联系我。",
+    "非常抱歉让您久等了，我现在负责跟进，今天内给您结果。",
+    "您好，我们已复现该问题，技术同事正在修复。",
+];
+
+/// 80 tickets over the demo customers, a fifth unassigned, due by the default targets.
+pub(super) async fn demo_tickets(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    now: i64,
+    users: &DemoUsers,
+    customers: &[(i64, Option<i64>)],
+) -> Result<(), sqlx::Error> {
+    // Tickets with SLA clocks (first response / resolution targets by priority).
+    // The default targets, in priority order: what an admin who changed nothing sees.
+    let priorities: Vec<(&str, i64, i64)> = TicketPriority::ALL
+        .iter()
+        .map(|p| {
+            let t = default_target(*p);
+            (p.as_str(), t.first_response_minutes, t.resolution_minutes)
+        })
+        .collect();
+    let ticket_statuses = ["new", "open", "open", "pending", "resolved", "closed"];
+    let subjects = [
+        "无法登录系统",
+        "发票抬头错误",
+        "数据导出失败",
+        "咨询续费价格",
+        "对服务响应慢不满",
+        "接口调用报错",
+        "账号权限问题",
+        "培训安排咨询",
+    ];
+    let categories = [
+        "technical",
+        "billing",
+        "technical",
+        "inquiry",
+        "complaint",
+        "technical",
+        "technical",
+        "inquiry",
+    ];
+    for i in 0..80usize {
+        let (priority, first_min, resolve_min) = priorities[i % priorities.len()];
+        let status = ticket_statuses[i % ticket_statuses.len()];
+        let created = now - rng.gen_range(1..72) * HOUR;
+        let assignee = if i % 5 == 4 {
+            None
+        } else {
+            Some(users.agents[i % users.agents.len()])
+        };
+        let (cid, _) = customers[rng.gen_range(0..customers.len())];
+        let responded = (status != "new").then_some(created + HOUR);
+        let resolved = matches!(status, "resolved" | "closed").then_some(created + 5 * HOUR);
+        let ids = insert_rows(
+            conn,
+            "tickets",
+            &[
+                "customer_id",
+                "subject",
+                "channel",
+                "category",
+                "priority",
+                "status",
+                "assignee_id",
+                "first_response_due_at",
+                "resolution_due_at",
+                "first_responded_at",
+                "resolved_at",
+                "csat",
+                "created_at",
+                "updated_at",
+            ],
+            vec![vec![
+                Some(cid).into(),
+                subjects[i % subjects.len()].into(),
+                ["phone", "email", "web", "chat"][i % 4].into(),
+                categories[i % categories.len()].into(),
+                priority.into(),
+                status.into(),
+                assignee.into(),
+                Some(created + first_min * MINUTE).into(),
+                // The resolution clock stands still while pending: no due time then.
+                (status != "pending")
+                    .then_some(created + resolve_min * MINUTE)
+                    .into(),
+                responded.into(),
+                resolved.into(),
+                resolved.map(|_| rng.gen_range(1..=5)).into(),
+                created.into(),
+                now.into(),
+            ]],
+        )
+        .await?;
+        // The conversation: what the customer said, the agent's answer, a note between
+        // colleagues; and the spans the resolution clock stood still.
+        let ticket = ids[0];
+        let agent = assignee.unwrap_or(users.agents[0]);
+        let mut messages = vec![vec![
+            ticket.into(),
+            None::<i64>.into(),
+            TICKET_OPENINGS[i % TICKET_OPENINGS.len()].into(),
+            false.into(),
+            created.into(),
+        ]];
+        if let Some(at) = responded {
+            messages.push(vec![
+                ticket.into(),
+                Some(agent).into(),
+                TICKET_ANSWERS[i % TICKET_ANSWERS.len()].into(),
+                false.into(),
+                at.into(),
+            ]);
+            messages.push(vec![
+                ticket.into(),
+                Some(agent).into(),
+                "已核对客户合同与服务等级，按优先级处理。".into(),
+                true.into(),
+                (at + 10 * 60 * 1000).into(),
+            ]);
+        }
+        insert_rows(
+            conn,
+            "ticket_messages",
+            &["ticket_id", "author_id", "body", "internal", "created_at"],
+            messages,
+        )
+        .await?;
+        let paused = match status {
+            "pending" => Some(created + 2 * HOUR),
+            "resolved" | "closed" => resolved,
+            _ => None,
+        };
+        if let Some(at) = paused {
+            insert_rows(
+                conn,
+                "ticket_pauses",
+                &["ticket_id", "paused_at"],
+                vec![vec![ticket.into(), at.into()]],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

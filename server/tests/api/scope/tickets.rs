@@ -1,0 +1,89 @@
+//! The service desk's routes: agents and admins work every ticket; reps and managers
+//! read those of the customers they may read.
+use super::*;
+
+/// Walks these routes as `w`'s role against `t`.
+pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
+    use StatusCode as S;
+    let app = w.app;
+    let role = w.role;
+    let expect = w.expect;
+    let Their {
+        customer: theirs,
+        ticket: their_ticket,
+        ..
+    } = *t;
+    // Tickets: agents and admins work every ticket; reps and managers read those of
+    // the customers they may read, and change none (403: the role never may).
+    let (s, list) = w
+        .call(
+            Method::GET,
+            "/api/v1/tickets",
+            format!("/api/v1/tickets?view=all&customer_id={theirs}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, S::OK);
+    let listed = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == their_ticket);
+    assert_eq!(listed, !matches!(expect, Expect::Hidden), "{role} tickets");
+    let (s, detail) = w
+        .call(
+            Method::GET,
+            "/api/v1/tickets/{id}",
+            format!("/api/v1/tickets/{their_ticket}"),
+            None,
+        )
+        .await;
+    w.check("GET ticket", s, S::NOT_FOUND, S::OK, S::OK);
+    let version = detail["ticket"]["version"].as_i64().unwrap_or(1);
+    let (s, _) = w
+        .call(
+            Method::PATCH,
+            "/api/v1/tickets/{id}",
+            format!("/api/v1/tickets/{their_ticket}"),
+            Some(json!({"version": version, "priority": "high"})),
+        )
+        .await;
+    w.check("PATCH ticket", s, S::FORBIDDEN, S::OK, S::OK);
+    let (s, _) = w
+        .call(
+            Method::POST,
+            "/api/v1/tickets/{id}/messages",
+            format!("/api/v1/tickets/{their_ticket}/messages"),
+            Some(json!({"body": "已收到，正在处理", "internal": true})),
+        )
+        .await;
+    w.check(
+        "POST ticket message",
+        s,
+        S::FORBIDDEN,
+        S::CREATED,
+        S::CREATED,
+    );
+    let (s, _) = w
+        .call(
+            Method::POST,
+            "/api/v1/tickets",
+            "/api/v1/tickets".into(),
+            Some(json!({"customer_id": theirs, "subject": format!("{role} 来电")})),
+        )
+        .await;
+    w.check("POST ticket", s, S::FORBIDDEN, S::CREATED, S::CREATED);
+    w.covered
+        .insert(("post".to_string(), "/api/v1/inbound/email".to_string()));
+    let r = w
+        .client
+        .post(app.url("/api/v1/inbound/email"))
+        .header("content-type", "message/rfc822")
+        .body(format!(
+            "From: caller.{role}@walk.example\r\nSubject: walk\r\n\r\nhello\r\n"
+        ))
+        .send()
+        .await
+        .unwrap();
+    w.check("POST inbound email", r.status(), S::FORBIDDEN, S::OK, S::OK);
+}
