@@ -142,18 +142,23 @@ impl AppError {
     /// ("missing field `id`", "unknown field `phone`"), which becomes a 422 naming it.
     pub fn from_unreadable_input(message: &str) -> Self {
         let cleaned = readable_serde_message(message);
-        if message.contains("unknown variant") {
-            // serde names the value, not the field, here.
-            return AppError::BadRequest(cleaned);
-        }
-        match cleaned.split('`').nth(1) {
-            Some(field) if !field.is_empty() && field.len() <= 64 => {
-                let field = field.to_string();
-                AppError::field(&field, cleaned)
-            }
-            _ => AppError::BadRequest(cleaned),
+        match field_in_serde_message(message) {
+            Some(field) => AppError::field(field, cleaned),
+            None => AppError::BadRequest(cleaned),
         }
     }
+}
+
+/// The field serde names in backticks ("missing field `id`", "unknown field `phone`");
+/// None when the backticks hold a value instead ("unknown variant `x`") or there are none.
+pub fn field_in_serde_message(message: &str) -> Option<&str> {
+    if message.starts_with("unknown variant") || message.starts_with("invalid value") {
+        return None;
+    }
+    message
+        .split('`')
+        .nth(1)
+        .filter(|f| !f.is_empty() && f.len() <= 64)
 }
 
 /// serde's message about a value it could not read, as a person fixing the request reads

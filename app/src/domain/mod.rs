@@ -61,10 +61,11 @@ macro_rules! named_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                const NAMES: &[&str] = &[$($text),*];
                 let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                $name::parse(&text).ok_or_else(|| {
-                    serde::de::Error::custom(format!("unknown value {text:?}"))
-                })
+                // serde's own words for it, which every door turns into "choose from …".
+                $name::parse(&text)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&text, NAMES))
             }
         }
     };

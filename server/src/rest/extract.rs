@@ -1,7 +1,7 @@
 //! Extractors whose rejections speak problem+json: JSON bodies (syntax → 400, a wrong
 //! field → 422 naming it), query strings, path ids, and the signed-in viewer.
 use super::error::{invalid_fields, problem, ApiError};
-use app::error::{readable_serde_message, AppError, FieldErrors};
+use app::error::{field_in_serde_message, readable_serde_message, AppError, FieldErrors};
 use app::ssr::auth::Viewer;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -56,39 +56,58 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Why input could not be read: fields Tandem does not know, or a value serde refused,
+/// with its path (`.` for the whole input).
+enum Unread<E> {
+    Unknown(Vec<String>),
+    Invalid(String, E),
+}
+
+/// Reads `T` from `de`, noting every field it did not know and the path of a bad value.
+fn read_tracked<'de, D, T>(de: D) -> Result<T, Unread<D::Error>>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let mut unknown = Vec::new();
+    let mut note = |path: serde_ignored::Path<'_>| unknown.push(field_path(&path));
+    let tracked = serde_ignored::Deserializer::new(de, &mut note);
+    match serde_path_to_error::deserialize::<_, T>(tracked) {
+        Ok(_) if !unknown.is_empty() => Err(Unread::Unknown(unknown)),
+        Ok(v) => Ok(v),
+        Err(e) => Err(Unread::Invalid(e.path().to_string(), e.into_inner())),
+    }
+}
+
+/// The field a refused value belongs to: serde's path to it, or the one its message names,
+/// else `whole` (the body, the query).
+fn field_at_fault(path: String, message: &str, whole: &str) -> String {
+    if path == "." || path.is_empty() {
+        field_in_serde_message(message).unwrap_or(whole).to_string()
+    } else {
+        path
+    }
+}
+
 /// Parses JSON, naming the field at fault.
 // A rejection is a ready response, as axum rejections are; it is built once per bad request.
 #[allow(clippy::result_large_err)]
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
-    let mut unknown = Vec::new();
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let mut note = |path: serde_ignored::Path<'_>| unknown.push(field_path(&path));
-    let tracked = serde_ignored::Deserializer::new(de, &mut note);
-    match serde_path_to_error::deserialize::<_, T>(tracked) {
-        Ok(_) if !unknown.is_empty() => Err(unknown_fields(&unknown)),
+    match read_tracked(&mut serde_json::Deserializer::from_slice(bytes)) {
         Ok(v) => Ok(v),
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                Err(problem(
-                    StatusCode::BAD_REQUEST,
-                    "Malformed JSON",
-                    &format!("The body is not valid JSON: {inner}"),
-                ))
-            } else {
-                let message = inner.to_string();
-                let field = if path == "." || path.is_empty() {
-                    field_from_message(&message)
-                } else {
-                    path
-                };
-                Err(invalid_fields(
-                    "Invalid input",
-                    "Some fields are not valid; see errors.",
-                    &one_field(field, &message),
-                ))
-            }
+        Err(Unread::Unknown(paths)) => Err(unknown_fields(&paths)),
+        Err(Unread::Invalid(_, inner)) if inner.is_syntax() || inner.is_eof() => Err(problem(
+            StatusCode::BAD_REQUEST,
+            "Malformed JSON",
+            &format!("The body is not valid JSON: {inner}"),
+        )),
+        Err(Unread::Invalid(path, inner)) => {
+            let message = inner.to_string();
+            Err(invalid_fields(
+                "Invalid input",
+                "Some fields are not valid; see errors.",
+                &one_field(field_at_fault(path, &message, "body"), &message),
+            ))
         }
     }
 }
@@ -118,14 +137,6 @@ fn field_path(path: &serde_ignored::Path<'_>) -> String {
         .join(".")
 }
 
-/// serde names a missing field only inside its message: "missing field `name`".
-fn field_from_message(msg: &str) -> String {
-    msg.split('`')
-        .nth(1)
-        .map(str::to_string)
-        .unwrap_or_else(|| "body".to_string())
-}
-
 /// A query string.
 pub struct ApiQuery<T>(pub T);
 
@@ -140,20 +151,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 /// Reads a query string or a form body, refusing parameters Tandem does not know.
 #[allow(clippy::result_large_err)]
 pub fn parse_urlencoded<T: DeserializeOwned>(input: &[u8]) -> Result<T, Response> {
-    let mut unknown = Vec::new();
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(input));
-    let mut note = |path: serde_ignored::Path<'_>| unknown.push(field_path(&path));
-    let tracked = serde_ignored::Deserializer::new(de, &mut note);
-    match T::deserialize(tracked) {
-        Ok(_) if !unknown.is_empty() => Err(unknown_fields(&unknown)),
+    match read_tracked(de) {
         Ok(v) => Ok(v),
-        Err(e) => {
-            let msg = e.to_string();
-            let field = field_from_message(&msg).replace("body", "query");
+        Err(Unread::Unknown(paths)) => Err(unknown_fields(&paths)),
+        Err(Unread::Invalid(path, inner)) => {
+            let message = inner.to_string();
             Err(invalid_fields(
                 "Invalid query",
                 "Some query parameters are not valid; see errors.",
-                &one_field(field, &msg),
+                &one_field(field_at_fault(path, &message, "query"), &message),
             ))
         }
     }
@@ -174,6 +181,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -195,7 +203,14 @@ mod tests {
             wrong.map(|r| r.status()),
             Some(StatusCode::UNPROCESSABLE_ENTITY)
         );
-        assert_eq!(field_from_message("missing field `version`"), "version");
+        assert_eq!(
+            field_in_serde_message("missing field `version`"),
+            Some("version")
+        );
+        assert_eq!(
+            field_in_serde_message("unknown variant `x`, expected `a` or `b`"),
+            None
+        );
         let unknown =
             parse_json::<Body>(b"{\"name\": \"x\", \"version\": 1, \"phone\": \"1\"}").err();
         assert_eq!(
@@ -209,6 +224,29 @@ mod tests {
     struct Query {
         q: Option<String>,
         limit: Option<i64>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Views {
+        view: Option<app::model::TicketView>,
+    }
+
+    /// Caught in review: a value outside a list was reported under the value's name
+    /// (`errors.soon`) instead of the parameter's.
+    #[tokio::test]
+    async fn a_query_value_outside_its_list_names_the_parameter() {
+        let r = parse_urlencoded::<Views>(b"view=soon").err().unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bytes = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap();
+        let body = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(
+            body.contains(
+                "\"view\":\"choose from mine, unassigned, open, breached, waiting, all\""
+            ),
+            "{body}"
+        );
+        assert!(!body.contains("\"soon\""), "{body}");
     }
 
     #[test]
