@@ -121,12 +121,7 @@ pub async fn run() -> ExitCode {
 
 async fn serve(config: Config, demo_if_empty: bool) -> Result<(), String> {
     tracing::info!(database = %redact_url(&config.database_url), "starting");
-    let db = crate::db::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("database: {e}"))?;
-    crate::db::migrate(&db)
-        .await
-        .map_err(|e| format!("migrate: {e}"))?;
+    let db = open(&config.database_url).await?;
     if demo_if_empty
         && crate::seed::is_empty(&db)
             .await
@@ -150,13 +145,19 @@ async fn serve(config: Config, demo_if_empty: bool) -> Result<(), String> {
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }
 
-async fn migrate(url: &str) -> Result<(), String> {
+/// The database at `url`, connected and migrated to this version's schema.
+async fn open(url: &str) -> Result<app::ssr::store::db::Db, String> {
     let db = crate::db::connect(url)
         .await
         .map_err(|e| format!("database: {e}"))?;
     crate::db::migrate(&db)
         .await
         .map_err(|e| format!("migrate: {e}"))?;
+    Ok(db)
+}
+
+async fn migrate(url: &str) -> Result<(), String> {
+    open(url).await?;
     println!("migrated {}", redact_url(url));
     Ok(())
 }
@@ -169,12 +170,7 @@ async fn mail_in(url: &str) -> Result<(), String> {
     std::io::stdin()
         .read_to_end(&mut raw)
         .map_err(|e| format!("stdin: {e}"))?;
-    let db = crate::db::connect(url)
-        .await
-        .map_err(|e| format!("database: {e}"))?;
-    crate::db::migrate(&db)
-        .await
-        .map_err(|e| format!("migrate: {e}"))?;
+    let db = open(url).await?;
     let state = app::ssr::context::AppState {
         db,
         clock: std::sync::Arc::new(app::ssr::clock::SystemClock),
@@ -204,12 +200,7 @@ async fn seed(
     activities: u64,
     users: Option<u64>,
 ) -> Result<(), String> {
-    let db = crate::db::connect(url)
-        .await
-        .map_err(|e| format!("database: {e}"))?;
-    crate::db::migrate(&db)
-        .await
-        .map_err(|e| format!("migrate: {e}"))?;
+    let db = open(url).await?;
     if if_empty
         && !crate::seed::is_empty(&db)
             .await

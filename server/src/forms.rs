@@ -5,9 +5,7 @@ use crate::rest::extract::parse_urlencoded;
 use crate::startup::ServerState;
 use app::error::AppError;
 use app::i18n::Lang;
-use app::ssr::auth::{
-    clear_session_cookie, cookie, Viewer, DEVICE_COOKIE, LANG_COOKIE, SESSION_COOKIE,
-};
+use app::ssr::auth::{clear_session_cookie, cookie, Viewer, LANG_COOKIE, SESSION_COOKIE};
 use app::ssr::services;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -76,22 +74,8 @@ async fn login(
         Ok(f) => f,
         Err(refused) => return refused,
     };
-    let previous = cookie(&headers, SESSION_COOKIE);
-    let device = cookie(&headers, DEVICE_COOKIE);
-    let result = services::auth::login(
-        &state.app,
-        services::auth::LoginAttempt {
-            email: &form.email,
-            password: &form.password,
-            ip: &ip.0,
-            user_agent: headers
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok()),
-            previous_token: previous.as_deref(),
-            device_token: device.as_deref(),
-        },
-    )
-    .await;
+    let result =
+        crate::rest::auth::sign_in(&state, &ip, &headers, &form.email, &form.password).await;
     match result {
         Ok(signed_in) => {
             let to = safe_next(&form.next)

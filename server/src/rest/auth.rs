@@ -21,28 +21,38 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    let previous = cookie(&headers, SESSION_COOKIE);
-    let device = cookie(&headers, DEVICE_COOKIE);
-    let signed_in = services::auth::login(
-        &state.app,
-        services::auth::LoginAttempt {
-            email: &body.email,
-            password: &body.password,
-            ip: &ip.0,
-            user_agent: headers
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok()),
-            previous_token: previous.as_deref(),
-            device_token: device.as_deref(),
-        },
-    )
-    .await?;
+    let signed_in = sign_in(&state, &ip, &headers, &body.email, &body.password).await?;
     let [session, device] = signed_in.cookies(state.app.auth.secure_cookies);
     Ok((
         AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, device)]),
         Json(signed_in.user),
     )
         .into_response())
+}
+
+/// A sign-in from this browser: its address, user agent, previous session and known-device
+/// cookie go with the email and password (the JSON door and the HTML form both call it).
+pub async fn sign_in(
+    state: &ServerState,
+    ip: &ClientIp,
+    headers: &HeaderMap,
+    email: &str,
+    password: &str,
+) -> Result<services::auth::SignedIn, app::error::AppError> {
+    let previous = cookie(headers, SESSION_COOKIE);
+    let device = cookie(headers, DEVICE_COOKIE);
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    let attempt = services::auth::LoginAttempt {
+        email,
+        password,
+        ip: &ip.0,
+        user_agent,
+        previous_token: previous.as_deref(),
+        device_token: device.as_deref(),
+    };
+    services::auth::login(&state.app, attempt).await
 }
 
 /// Ends the session of the cookie sent.

@@ -166,20 +166,7 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
                     ]
                 })
                 .collect();
-            insert_rows(
-                &mut tx,
-                "activities",
-                &[
-                    "customer_id",
-                    "kind",
-                    "summary",
-                    "occurred_at",
-                    "user_id",
-                    "created_at",
-                ],
-                rows,
-            )
-            .await?;
+            insert_rows(&mut tx, "activities", ACTIVITY_COLUMNS, rows).await?;
             made += n as u64;
         }
         tx.commit().await?;

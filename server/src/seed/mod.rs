@@ -10,6 +10,16 @@ use rand::{Rng, SeedableRng};
 use sqlx::AnyConnection;
 use store::insert_rows;
 
+/// The columns of a seeded follow-up, in the order its rows list them.
+const ACTIVITY_COLUMNS: &[&str] = &[
+    "customer_id",
+    "kind",
+    "summary",
+    "occurred_at",
+    "user_id",
+    "created_at",
+];
+
 mod bulk;
 mod deals;
 mod leads;
@@ -307,20 +317,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
         ]);
     }
     for chunk in activity_rows.chunks(300) {
-        insert_rows(
-            conn,
-            "activities",
-            &[
-                "customer_id",
-                "kind",
-                "summary",
-                "occurred_at",
-                "user_id",
-                "created_at",
-            ],
-            chunk.to_vec(),
-        )
-        .await?;
+        insert_rows(conn, "activities", ACTIVITY_COLUMNS, chunk.to_vec()).await?;
     }
     store::fill_last_contact(&mut *conn, false).await?;
 

@@ -1,26 +1,20 @@
 //! Rules that watch customers: follow-ups falling due and overdue, customers gone silent,
 //! the pool's reclaim (warned before, told after), and contracts ending with no renewal.
 use super::{
-    event_alert, owner_alert, text_after, user_in, with_managers, EventRule, OutboxEvent,
-    RuleFuture, Thresholds, TimeRule, DAY, HOUR,
+    event_alert, owner_alert, text_after, user_in, with_managers, EventRule, Fired, RuleFuture,
+    TimeRule, Window, DAY, HOUR,
 };
 use crate::domain::alerts::{AlertFacts, AlertKind};
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::ssr::store::contracts;
 use crate::ssr::store::customers::{due_between, name_of, CustomerClock};
-use sqlx::AnyConnection;
 
 pub(super) struct FollowUpDue;
 impl TimeRule for FollowUpDue {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        _t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, .. } = w;
             let due = due_between(conn, CustomerClock::NextFollowUp, from, to, false).await?;
             Ok(due
                 .iter()
@@ -42,14 +36,9 @@ impl TimeRule for FollowUpDue {
 /// the next follow-up). Owner, and the team's managers.
 pub(super) struct FollowUpOverdue;
 impl TimeRule for FollowUpOverdue {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, t } = w;
             let hours = t.alerts.follow_up_overdue_hours;
             let shift = hours * HOUR;
             let due = due_between(
@@ -79,14 +68,9 @@ impl TimeRule for FollowUpOverdue {
 /// No contact for `silent_customer_days`.
 pub(super) struct SilentCustomer;
 impl TimeRule for SilentCustomer {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, t } = w;
             let days = t.alerts.silent_customer_days;
             let shift = days * DAY;
             let due = due_between(
@@ -116,14 +100,9 @@ impl TimeRule for SilentCustomer {
 /// `warning_days` before the pool takes a customer back.
 pub(super) struct PoolReclaimWarning;
 impl TimeRule for PoolReclaimWarning {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, t } = w;
             let days = t.pool.warning_days;
             if days <= 0 {
                 return Ok(Vec::new());
@@ -157,14 +136,9 @@ fn local_day(ms: i64) -> String {
 /// A contract ends in `renewal_days` and the customer has no open deal to renew it.
 pub(super) struct RenewalDue;
 impl TimeRule for RenewalDue {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, t } = w;
             let days = t.alerts.renewal_days;
             // Ends on a local day that came within `days` during the window.
             let (lo, hi) = (local_day(from + days * DAY), local_day(to + days * DAY));
@@ -193,13 +167,9 @@ impl EventRule for PoolReclaimed {
     fn handles(&self, kind: EventKind) -> bool {
         kind == EventKind::new(Entity::Customer, Action::Reclaimed)
     }
-    fn on<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        e: &'a OutboxEvent,
-        _t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn on<'a>(&'a self, ev: Fired<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Fired { conn, e, .. } = ev;
             let v = e.json();
             let Some(owner) = user_in(&v, "before", "owner_id") else {
                 return Ok(Vec::new());

@@ -1,22 +1,16 @@
 //! Rules that watch deals: a deal stalled in a stage, and the check-in after a win.
-use super::{managers_copies, owner_alert, RuleFuture, Thresholds, TimeRule, DAY};
+use super::{managers_copies, owner_alert, RuleFuture, TimeRule, Window, DAY};
 use crate::domain::alerts::AlertKind;
 use crate::domain::events::Entity;
 use crate::ssr::store::deals::{entered_stage_between, won_without_contact_since};
-use sqlx::AnyConnection;
 
 /// A deal longer in an open stage than its limit: the owner; at twice the limit, the
 /// team's managers.
 pub(super) struct StageStalled;
 impl TimeRule for StageStalled {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, t } = w;
             let mut out = Vec::new();
             for (stage, days) in t.alerts.stage_limits() {
                 for times in [1, 2] {
@@ -47,14 +41,9 @@ impl TimeRule for StageStalled {
 /// `post_sale_check_days` after a win with no follow-up logged since.
 pub(super) struct PostSaleCheck;
 impl TimeRule for PostSaleCheck {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, t } = w;
             let days = t.alerts.post_sale_check_days;
             let shift = days * DAY;
             let due = won_without_contact_since(conn, from - shift, to - shift).await?;

@@ -1,26 +1,20 @@
 //! Rules that watch leads: the first-contact SLA (warned, then breached), a lead assigned,
 //! an MQL returned to the pool.
 use super::{
-    event_alert, owner_alert, user_in, with_managers, EventRule, Found, OutboxEvent, RuleFuture,
-    Thresholds, TimeRule, HOUR,
+    event_alert, owner_alert, user_in, with_managers, EventRule, Fired, Found, RuleFuture,
+    TimeRule, Window, HOUR,
 };
 use crate::domain::alerts::{AlertFacts, AlertKind};
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::ssr::store::leads::{display_name, first_contact_due, SourceClass};
 use crate::ssr::store::users;
-use sqlx::AnyConnection;
 
 /// At `lead_sla_warning_percent` of the first-contact time: the owner is warned.
 pub(super) struct LeadSlaWarning;
 impl TimeRule for LeadSlaWarning {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, t } = w;
             let mut out = Vec::new();
             for (hours, class) in [
                 (t.leads.first_contact_hours, SourceClass::Ordinary),
@@ -49,14 +43,9 @@ impl TimeRule for LeadSlaWarning {
 /// The first-contact time passed with no contact: the owner and their managers.
 pub(super) struct LeadSlaBreach;
 impl TimeRule for LeadSlaBreach {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        _t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, .. } = w;
             let mut out = Vec::new();
             for h in first_contact_due(conn, from, to, &[], SourceClass::All).await? {
                 let f = owner_alert(AlertKind::LeadSlaBreach, Entity::Lead, &h, Some(h.at), None);
@@ -73,13 +62,9 @@ impl EventRule for LeadAssigned {
     fn handles(&self, kind: EventKind) -> bool {
         kind == EventKind::new(Entity::Lead, Action::Assigned)
     }
-    fn on<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        e: &'a OutboxEvent,
-        _t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn on<'a>(&'a self, ev: Fired<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Fired { conn, e, .. } = ev;
             let v = e.json();
             let Some(owner) = user_in(&v, "after", "owner_id") else {
                 return Ok(Vec::new());
@@ -103,13 +88,9 @@ impl EventRule for LeadReturned {
     fn handles(&self, kind: EventKind) -> bool {
         kind == EventKind::new(Entity::Lead, Action::ReturnedToPool)
     }
-    fn on<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        e: &'a OutboxEvent,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn on<'a>(&'a self, ev: Fired<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Fired { conn, e, t } = ev;
             let v = e.json();
             let Some(owner) = user_in(&v, "before", "owner_id") else {
                 return Ok(Vec::new());

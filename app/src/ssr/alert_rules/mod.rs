@@ -51,26 +51,29 @@ pub struct Found {
     pub escalated: bool,
 }
 
+/// What a time rule is asked: what fell due in the window `(from, to]` (epoch ms).
+pub struct Window<'a> {
+    pub conn: &'a mut AnyConnection,
+    pub from: i64,
+    pub to: i64,
+    pub t: &'a Thresholds,
+}
+
+/// What an event rule is given: one outbox event.
+pub struct Fired<'a> {
+    pub conn: &'a mut AnyConnection,
+    pub e: &'a OutboxEvent,
+    pub t: &'a Thresholds,
+}
+
 pub trait TimeRule: Send + Sync {
-    /// What fell due in the window `(from, to]` (epoch ms).
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a>;
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a>;
 }
 
 pub trait EventRule: Send + Sync {
     /// Whether it reads events of this kind, e.g. `lead.assigned`.
     fn handles(&self, kind: EventKind) -> bool;
-    fn on<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        event: &'a OutboxEvent,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a>;
+    fn on<'a>(&'a self, ev: Fired<'a>) -> RuleFuture<'a>;
 }
 
 /// Every rule the engine runs.
@@ -194,12 +197,12 @@ async fn with_managers(conn: &mut AnyConnection, found: Found) -> Result<Vec<Fou
 /// else gave it to them, named by `after.{name_field}` and by who gave it; nothing when
 /// they took it themselves or already had it.
 async fn given_by_someone_else(
-    conn: &mut AnyConnection,
-    e: &OutboxEvent,
+    ev: Fired<'_>,
     kind: AlertKind,
     entity: Entity,
     name_field: &str,
 ) -> Result<Vec<Found>, sqlx::Error> {
+    let Fired { conn, e, .. } = ev;
     let v = e.json();
     let actor = v.get("actor_id").and_then(|a| a.as_i64());
     let Some(assignee) = user_in(&v, "after", "assignee_id") else {

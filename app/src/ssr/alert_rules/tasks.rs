@@ -1,22 +1,14 @@
 //! Rules that watch tasks: a task falling due, a task given by someone else.
-use super::{
-    given_by_someone_else, owner_alert, EventRule, OutboxEvent, RuleFuture, Thresholds, TimeRule,
-};
+use super::{given_by_someone_else, owner_alert, EventRule, Fired, RuleFuture, TimeRule, Window};
 use crate::domain::alerts::AlertKind;
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::ssr::store::tasks;
-use sqlx::AnyConnection;
 
 pub(super) struct TaskDue;
 impl TimeRule for TaskDue {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        _t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, .. } = w;
             Ok(tasks::due_between(conn, from, to)
                 .await?
                 .iter()
@@ -32,15 +24,9 @@ impl EventRule for TaskAssigned {
     fn handles(&self, kind: EventKind) -> bool {
         kind.entity == Entity::Task && matches!(kind.action, Action::Created | Action::Assigned)
     }
-    fn on<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        e: &'a OutboxEvent,
-        _t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn on<'a>(&'a self, ev: Fired<'a>) -> RuleFuture<'a> {
         Box::pin(given_by_someone_else(
-            conn,
-            e,
+            ev,
             AlertKind::TaskAssigned,
             Entity::Task,
             "title",

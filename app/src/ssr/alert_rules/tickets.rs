@@ -2,14 +2,13 @@
 //! admin's share of its target, then breached (the assignee, and their managers on a
 //! breach). Unassigned tickets wait in the queue's breached view, which needs no alert.
 use super::{
-    given_by_someone_else, owner_alert, with_managers, EventRule, OutboxEvent, RuleFuture,
-    Thresholds, TimeRule,
+    given_by_someone_else, owner_alert, with_managers, EventRule, Fired, RuleFuture, TimeRule,
+    Window,
 };
 use crate::domain::alerts::AlertKind;
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::model::TicketPriority;
 use crate::ssr::store::tickets::{sla_due, SlaClockKind};
-use sqlx::AnyConnection;
 
 const MINUTE: i64 = 60_000;
 
@@ -18,14 +17,9 @@ const MINUTE: i64 = 60_000;
 /// time back (exact while the clocks run round the clock).
 pub(super) struct TicketSlaWarning;
 impl TimeRule for TicketSlaWarning {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, t } = w;
             let mut out = Vec::new();
             for priority in TicketPriority::ALL {
                 let target = t.sla.target(*priority);
@@ -62,14 +56,9 @@ impl TimeRule for TicketSlaWarning {
 /// A clock ran out: the assignee and their managers.
 pub(super) struct TicketSlaBreach;
 impl TimeRule for TicketSlaBreach {
-    fn find<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        from: i64,
-        to: i64,
-        _t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn find<'a>(&'a self, w: Window<'a>) -> RuleFuture<'a> {
         Box::pin(async move {
+            let Window { conn, from, to, .. } = w;
             let mut out = Vec::new();
             for clock in SlaClockKind::ALL {
                 for h in sla_due(conn, from, to, clock, None).await? {
@@ -95,15 +84,9 @@ impl EventRule for TicketAssigned {
     fn handles(&self, kind: EventKind) -> bool {
         kind.entity == Entity::Ticket && matches!(kind.action, Action::Created | Action::Assigned)
     }
-    fn on<'a>(
-        &'a self,
-        conn: &'a mut AnyConnection,
-        e: &'a OutboxEvent,
-        _t: &'a Thresholds,
-    ) -> RuleFuture<'a> {
+    fn on<'a>(&'a self, ev: Fired<'a>) -> RuleFuture<'a> {
         Box::pin(given_by_someone_else(
-            conn,
-            e,
+            ev,
             AlertKind::TicketAssigned,
             Entity::Ticket,
             "subject",

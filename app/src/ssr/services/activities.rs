@@ -1,6 +1,7 @@
 //! Logging follow-ups: a call, visit or message, and the next step. Logging moves the
 //! customer's last contact and sets (or clears) its next follow-up in the same transaction.
-use super::{snapshot, Check};
+use super::write::audited_new;
+use super::Check;
 use crate::domain::events::{Action, Entity};
 use crate::domain::validate::optional_text;
 use crate::error::{AppError, AppResult};
@@ -8,7 +9,6 @@ use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::activities::{self as store, InsertActivity};
-use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::contacts;
 use crate::ssr::store::scope::Access;
 use base64::Engine;
@@ -46,14 +46,9 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
     }
 
     let mut tx = state.db.begin().await?;
-    let customer = match super::customers::writable(&mut tx, viewer, input.customer_id).await {
-        Ok(c) => Some(c),
-        Err(AppError::NotFound) => {
-            check.fail("customer_id", "no such customer");
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    let customer =
+        super::customers::writable_for_input(&mut tx, viewer, &mut check, input.customer_id)
+            .await?;
     if let Some(contact_id) = input.contact_id {
         match contacts::get(&mut *tx, viewer, contact_id, Access::Read).await? {
             Some(k) if k.customer_id == input.customer_id => {}
@@ -96,19 +91,12 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
     .await?;
     let rules = super::pool::rules(&mut *tx).await?;
     crate::ssr::store::pool::refresh_reclaim(&mut tx, Some(customer.id), &rules).await?;
-    let activity = store::get(&mut *tx, viewer, id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
+    let activity = store::get(&mut *tx, viewer, id).await?;
+    let activity = audited_new(
         &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::Activity,
-            entity_id: id,
-            before: None,
-            after: snapshot(&activity),
-        },
+        viewer,
+        (Entity::Activity, Action::Created, id),
+        activity,
         now_ms,
     )
     .await?;

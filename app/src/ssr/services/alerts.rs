@@ -10,7 +10,7 @@ use crate::domain::events::EventKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::model::{Alert, AlertCount, Page};
-use crate::ssr::alert_rules::{registry, Found, Thresholds};
+use crate::ssr::alert_rules::{registry, Fired, Found, Thresholds, Window};
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::hub::Push;
@@ -67,7 +67,12 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
             continue;
         };
         for rule in event_rules.iter().filter(|r| r.handles(kind)) {
-            found.extend(rule.on(&mut tx, e, &t).await?);
+            let fired = Fired {
+                conn: &mut tx,
+                e,
+                t: &t,
+            };
+            found.extend(rule.on(fired).await?);
         }
     }
     if let (Some(first), Some(last)) = (events.first(), events.last()) {
@@ -77,7 +82,13 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     match store::state_get(&mut *tx, WATERMARK).await? {
         Some(from) if from < now => {
             for rule in time_rules {
-                found.extend(rule.find(&mut tx, from, now, &t).await?);
+                let window = Window {
+                    conn: &mut tx,
+                    from,
+                    to: now,
+                    t: &t,
+                };
+                found.extend(rule.find(window).await?);
             }
             store::state_set(&mut *tx, WATERMARK, now).await?;
         }

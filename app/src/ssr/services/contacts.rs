@@ -1,6 +1,6 @@
 //! Contacts: visible and changeable exactly as their customer is.
-use super::write::{audited, check_version, stale, Versioned};
-use super::{into_page, page_cursor, page_limit, snapshot, Check};
+use super::write::{audited, audited_new, check_version, stale, Versioned};
+use super::{into_page, page_cursor, page_limit, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::validate::{normalize_email, normalize_phone, optional_text, required_text};
 use crate::error::{AppError, AppResult};
@@ -82,11 +82,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewContact) -> App
     };
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    match super::customers::writable(&mut tx, viewer, input.customer_id).await {
-        Ok(_) => {}
-        Err(AppError::NotFound) => check.fail("customer_id", "no such customer"),
-        Err(e) => return Err(e),
-    }
+    super::customers::writable_for_input(&mut tx, viewer, &mut check, input.customer_id).await?;
     check.finish()?;
     let created = insert_new(&mut tx, viewer, input.customer_id, &fields, now).await?;
     crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, input.customer_id)
@@ -147,12 +143,7 @@ pub async fn patch(
     crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, current.customer_id)
         .await?;
     let after = store::get(&mut *tx, viewer, id, Access::Read).await?;
-    let change = Versioned {
-        entity: Entity::Contact,
-        action: Action::Updated,
-        id,
-        before: &current,
-    };
+    let change = Versioned::new(Entity::Contact, Action::Updated, id, &current);
     let updated = audited(&mut tx, Some(viewer), change, after, now).await?;
     tx.commit().await?;
     Ok(updated)
@@ -168,13 +159,7 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()>
     audit::record(
         &mut tx,
         Some(viewer),
-        Change {
-            action: Action::Deleted,
-            entity_type: Entity::Contact,
-            entity_id: id,
-            before: snapshot(&current),
-            after: None,
-        },
+        Change::new(Action::Deleted, Entity::Contact, id).before(&current),
         now,
     )
     .await?;
@@ -192,19 +177,12 @@ pub(super) async fn insert_new(
     now: i64,
 ) -> AppResult<Contact> {
     let id = store::insert(&mut *tx, customer_id, fields, viewer.user_id, now).await?;
-    let created = store::get(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
+    let created = store::get(&mut *tx, viewer, id, Access::Read).await?;
+    let created = audited_new(
         &mut *tx,
-        Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::Contact,
-            entity_id: id,
-            before: None,
-            after: snapshot(&created),
-        },
+        viewer,
+        (Entity::Contact, Action::Created, id),
+        created,
         now,
     )
     .await?;

@@ -2,7 +2,7 @@
 //! the owner) or an admin approves or rejects it, and approval wins the deal in the same
 //! transaction when the deal meets every stage's criteria.
 use super::deals::{check_amount, check_date, facts_of, refresh_customer_reclaim, rules, writable};
-use super::write::stale;
+use super::write::{audited_new, stale};
 use super::{snapshot, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::pipeline::{missing_for, Stage, WON_PROBABILITY};
@@ -107,19 +107,12 @@ pub async fn request_contract(
         version: 1,
     };
     let id = store::insert_contract(&mut tx, &draft, viewer.user_id, now_ms).await?;
-    let created = store::contract(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
+    let created = store::contract(&mut *tx, viewer, id, Access::Read).await?;
+    let created = audited_new(
         &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Requested,
-            entity_type: Entity::Contract,
-            entity_id: id,
-            before: None,
-            after: snapshot(&created),
-        },
+        viewer,
+        (Entity::Contract, Action::Requested, id),
+        created,
         now_ms,
     )
     .await?;

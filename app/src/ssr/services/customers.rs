@@ -1,7 +1,7 @@
 //! Customers: read in the viewer's scope; created and changed with validation, audit and
 //! optimistic concurrency.
-use super::write::{audited, check_version, stale, Versioned};
-use super::{snapshot, Check};
+use super::write::{audited, audited_new, check_version, stale, Versioned};
+use super::Check;
 use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_edit_customers;
 use crate::domain::validate::{normalize_company, optional_text, required_text};
@@ -197,19 +197,12 @@ pub(super) async fn insert_new(
     crate::ssr::store::search::reindex_customer(&mut *tx, state.db.backend, id).await?;
     let rules = super::pool::rules(&mut *tx).await?;
     crate::ssr::store::pool::refresh_reclaim(&mut *tx, Some(id), &rules).await?;
-    let created = store::get(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
+    let created = store::get(&mut *tx, viewer, id, Access::Read).await?;
+    let created = audited_new(
         &mut *tx,
-        Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::Customer,
-            entity_id: id,
-            before: None,
-            after: snapshot(&created),
-        },
+        viewer,
+        (Entity::Customer, Action::Created, id),
+        created,
         now,
     )
     .await?;
@@ -269,12 +262,7 @@ pub async fn patch(
         crate::ssr::store::search::reindex_customer(&mut tx, state.db.backend, id).await?;
     }
     let after = store::get(&mut *tx, viewer, id, Access::Read).await?;
-    let change = Versioned {
-        entity: Entity::Customer,
-        action: Action::Updated,
-        id,
-        before: &current,
-    };
+    let change = Versioned::new(Entity::Customer, Action::Updated, id, &current);
     let updated = audited(&mut tx, Some(viewer), change, after, now).await?;
     tx.commit().await?;
     Ok(updated)
@@ -292,13 +280,7 @@ pub async fn delete(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()>
     audit::record(
         &mut tx,
         Some(viewer),
-        Change {
-            action: Action::Deleted,
-            entity_type: Entity::Customer,
-            entity_id: id,
-            before: snapshot(&current),
-            after: None,
-        },
+        Change::new(Action::Deleted, Entity::Customer, id).before(&current),
         now,
     )
     .await?;
@@ -321,24 +303,53 @@ pub async fn restore(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cu
             None => Err(AppError::NotFound),
         };
     }
-    let after = store::get(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
+    let after = store::get(&mut *tx, viewer, id, Access::Read).await?;
+    let after = audited_new(
         &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Restored,
-            entity_type: Entity::Customer,
-            entity_id: id,
-            before: None,
-            after: snapshot(&after),
-        },
+        viewer,
+        (Entity::Customer, Action::Restored, id),
+        after,
         now,
     )
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// The customer named by an input's `customer_id` if the viewer may change it; "no such
+/// customer" on that field when they cannot see it (403 when they may only read it).
+pub(super) async fn writable_for_input(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    check: &mut Check,
+    id: i64,
+) -> AppResult<Option<Customer>> {
+    match writable(conn, viewer, id).await {
+        Ok(c) => Ok(Some(c)),
+        Err(AppError::NotFound) => {
+            check.fail("customer_id", "no such customer");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// "no such customer" on an input's `customer_id` when it names one the viewer cannot see.
+pub(super) async fn check_visible(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    check: &mut Check,
+    id: Option<i64>,
+) -> AppResult<()> {
+    if let Some(id) = id {
+        if store::get(&mut *conn, viewer, id, Access::Read)
+            .await?
+            .is_none()
+        {
+            check.fail("customer_id", "no such customer");
+        }
+    }
+    Ok(())
 }
 
 /// The customer if the viewer may change it: 404 when they cannot even see it, 403 when

@@ -1,7 +1,7 @@
 //! The pipeline: deals move through stages only when the stage's entry criteria are met;
 //! "won" needs a contract a manager approved, and approving one wins its deal.
-use super::write::{audited, check_version, stale, Versioned};
-use super::{into_page, page_cursor, page_limit, snapshot, Check};
+use super::write::{audited, audited_new, check_version, stale, Versioned};
+use super::{into_page, page_cursor, page_limit, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::pipeline::{missing_for, DealFacts, PipelineRules, Stage};
 use crate::domain::validate::{optional_text, required_text};
@@ -9,7 +9,6 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::deals as store;
 use crate::ssr::store::scope::Access;
 use crate::ssr::store::settings;
@@ -98,14 +97,9 @@ pub async fn create(
         check.fail("currency", "a three-letter ISO code such as CNY");
     }
     let mut tx = state.db.begin().await?;
-    let customer = match super::customers::writable(&mut tx, viewer, input.customer_id).await {
-        Ok(c) => Some(c),
-        Err(AppError::NotFound) => {
-            check.fail("customer_id", "no such customer");
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    let customer =
+        super::customers::writable_for_input(&mut tx, viewer, &mut check, input.customer_id)
+            .await?;
     check.finish()?;
     let customer = customer.ok_or(AppError::NotFound)?;
     // Deals belong to the customer's owner (a manager creating one for a pool customer keeps it).
@@ -163,19 +157,12 @@ pub(super) async fn insert_new(
 ) -> AppResult<Opportunity> {
     let id = store::insert(&mut *tx, draft, viewer.user_id, now_ms).await?;
     store::record_stage(&mut *tx, id, draft.stage, Some(viewer.user_id), now_ms).await?;
-    let created = store::get(&mut *tx, viewer, id, Access::Read)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
+    let created = store::get(&mut *tx, viewer, id, Access::Read).await?;
+    let created = audited_new(
         &mut *tx,
-        Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::Opportunity,
-            entity_id: id,
-            before: None,
-            after: snapshot(&created),
-        },
+        viewer,
+        (Entity::Opportunity, Action::Created, id),
+        created,
         now_ms,
     )
     .await?;
@@ -306,12 +293,7 @@ pub async fn move_stage(
     } else {
         Action::Updated
     };
-    let change = Versioned {
-        entity: Entity::Opportunity,
-        action,
-        id,
-        before: &current,
-    };
+    let change = Versioned::new(Entity::Opportunity, action, id, &current);
     let after = audited(&mut tx, Some(viewer), change, after, now_ms).await?;
     tx.commit().await?;
     Ok(after)

@@ -73,17 +73,8 @@ pub async fn convert(
     let mut next = current.clone();
     next.status = LeadStatus::Converted;
     next.converted_customer_id = Some(customer_id);
-    let lead = save(
-        &mut tx,
-        Some(viewer),
-        &current,
-        &next,
-        r.version,
-        Action::Converted,
-        now_ms,
-    )
-    .await?;
-    tx.commit().await?;
+    next.version = r.version;
+    let lead = save(tx, Some(viewer), &current, &next, Action::Converted, now_ms).await?;
     Ok(Conversion {
         lead,
         customer_id,

@@ -114,13 +114,7 @@ pub async fn rotate_key(state: &AppState, viewer: &Viewer, id: i64) -> AppResult
     audit::record(
         &mut tx,
         Some(viewer),
-        Change {
-            action: Action::KeyRotated,
-            entity_type: Entity::LeadForm,
-            entity_id: id,
-            before: None,
-            after: None,
-        },
+        Change::new(Action::KeyRotated, Entity::LeadForm, id),
         now_ms,
     )
     .await?;

@@ -33,17 +33,7 @@ pub async fn mql_timeout_due(state: &AppState) -> AppResult<usize> {
         next.owner_id = None;
         next.assigned_at = None;
         next.first_contact_due_at = None;
-        save(
-            &mut tx,
-            None,
-            &current,
-            &next,
-            current.version,
-            Action::ReturnedToPool,
-            now_ms,
-        )
-        .await?;
-        tx.commit().await?;
+        save(tx, None, &current, &next, Action::ReturnedToPool, now_ms).await?;
         done += 1;
     }
     Ok(done)

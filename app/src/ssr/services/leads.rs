@@ -3,7 +3,7 @@
 //! `lead_conversion`; the MQL qualification timeout that returns a lead to the pool in
 //! `lead_timeout`), and first contact. Every transition is audited.
 use super::write::{audited, stale, Versioned};
-use super::{into_page, page_cursor, page_limit, snapshot, Check};
+use super::{into_page, page_cursor, page_limit, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::leads::{LeadFacts, LeadRules, LeadStatus};
 use crate::domain::validate::{normalize_email, normalize_phone, optional_text, required_text};
@@ -169,13 +169,7 @@ pub(super) async fn insert(
     audit::record(
         &mut *tx,
         c.actor,
-        Change {
-            action: Action::Created,
-            entity_type: Entity::Lead,
-            entity_id: id,
-            before: None,
-            after: snapshot(&lead),
-        },
+        Change::new(Action::Created, Entity::Lead, id).after(&lead),
         now_ms,
     )
     .await?;
@@ -266,26 +260,25 @@ pub(super) async fn writable(
     }
 }
 
+/// Saves the lead's change (`after.version` is the version the client read), audits it
+/// and commits.
 pub(super) async fn save(
-    tx: &mut AnyConnection,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
     viewer: Option<&Viewer>,
     before: &Lead,
     after: &Lead,
-    version: i64,
     action: Action,
     now_ms: i64,
 ) -> AppResult<Lead> {
-    if !store::update(&mut *tx, after, version, viewer.map(|v| v.user_id), now_ms).await? {
+    let by = viewer.map(|v| v.user_id);
+    if !store::update(&mut tx, after, after.version, by, now_ms).await? {
         return Err(stale(store::get_any(&mut *tx, after.id).await?));
     }
     let saved = store::get_any(&mut *tx, after.id).await?;
-    let change = Versioned {
-        entity: Entity::Lead,
-        action,
-        id: after.id,
-        before,
-    };
-    audited(&mut *tx, viewer, change, saved, now_ms).await
+    let change = Versioned::new(Entity::Lead, action, after.id, before);
+    let saved = audited(&mut tx, viewer, change, saved, now_ms).await?;
+    tx.commit().await?;
+    Ok(saved)
 }
 
 /// new → MQL → SQL.
@@ -320,18 +313,16 @@ pub async fn qualify(
         next.sql_at = Some(now);
         next.mql_at = next.mql_at.or(Some(now));
     }
-    let saved = save(
-        &mut tx,
+    next.version = r.version;
+    save(
+        tx,
         Some(viewer),
         &current,
         &next,
-        r.version,
         Action::Qualified,
         now.timestamp_millis(),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(saved)
+    .await
 }
 
 pub async fn disqualify(
@@ -350,18 +341,16 @@ pub async fn disqualify(
     let mut next = current.clone();
     next.status = LeadStatus::Disqualified;
     next.disqualify_reason = Some(reason);
-    let saved = save(
-        &mut tx,
+    next.version = r.version;
+    save(
+        tx,
         Some(viewer),
         &current,
         &next,
-        r.version,
         Action::Disqualified,
         now_ms,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(saved)
+    .await
 }
 
 /// A call or message to the lead: the first one stops the first-contact clock.
@@ -386,18 +375,7 @@ pub async fn contact(
     }
     let mut next = current.clone();
     next.first_contacted_at = Some(now);
-    let saved = save(
-        &mut tx,
-        Some(viewer),
-        &current,
-        &next,
-        current.version,
-        Action::Contacted,
-        now_ms,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(saved)
+    save(tx, Some(viewer), &current, &next, Action::Contacted, now_ms).await
 }
 
 /// A manager hands a lead to a rep of their team (or takes it from the pool).
@@ -424,16 +402,13 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, owner: i64) -> A
     if next.first_contacted_at.is_none() {
         next.first_contact_due_at = Some(lead_rules.first_contact_due(&current.source, now));
     }
-    let saved = save(
-        &mut tx,
+    save(
+        tx,
         Some(viewer),
         &current,
         &next,
-        current.version,
         Action::Assigned,
         now.timestamp_millis(),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(saved)
+    .await
 }

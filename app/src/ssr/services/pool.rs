@@ -73,47 +73,16 @@ pub async fn claim(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cust
             ));
         }
     }
-    if !pool::set_owner(
-        &mut tx,
-        id,
-        None,
-        Some(viewer.user_id),
-        viewer.user_id,
+    let to = Some(viewer.user_id);
+    hand_over(
+        tx,
+        viewer,
+        &current,
+        (to, Action::Claimed, None),
+        &rules,
         now_ms,
     )
-    .await?
-    {
-        return Err(stale(
-            customer_store::get(&mut *tx, viewer, id, Access::Read).await?,
-        ));
-    }
-    pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
-    pool::record(
-        &mut tx,
-        id,
-        Some(viewer.user_id),
-        Some(viewer.user_id),
-        "claim",
-        None,
-        now_ms,
-    )
-    .await?;
-    let after = reread(&mut tx, viewer, id).await?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Claimed,
-            entity_type: Entity::Customer,
-            entity_id: id,
-            before: super::snapshot(&current),
-            after: super::snapshot(&after),
-        },
-        now_ms,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    .await
 }
 
 /// The owner (or their manager) gives a customer back to the pool, saying why.
@@ -128,47 +97,62 @@ pub async fn release(
     let now_ms = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let current = super::customers::writable(&mut tx, viewer, id).await?;
-    let Some(owner) = current.owner_id else {
+    if current.owner_id.is_none() {
         return Err(AppError::field(
             "customer_id",
             "this customer is already in the pool",
         ));
-    };
+    }
     if current.locked && viewer.role == Role::Rep {
         return Err(AppError::field(
             "customer_id",
             "this customer is locked to you; ask your manager",
         ));
     }
-    if !pool::set_owner(&mut tx, id, Some(owner), None, viewer.user_id, now_ms).await? {
-        return Err(stale(Some(reread(&mut tx, viewer, id).await?)));
-    }
     let rules = rules(&mut *tx).await?;
-    pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
-    pool::record(
-        &mut tx,
-        id,
-        Some(owner),
-        Some(viewer.user_id),
-        "release",
-        Some(&reason),
+    let why = Some(reason.as_str());
+    hand_over(
+        tx,
+        viewer,
+        &current,
+        (None, Action::Released, why),
+        &rules,
         now_ms,
     )
-    .await?;
+    .await
+}
+
+/// Moves `current` to owner `to` if its owner is still the one read (409 otherwise), then
+/// recomputes its reclaim time and records the move in the pool's history and the audit
+/// trail, and commits.
+async fn hand_over(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    viewer: &Viewer,
+    current: &Customer,
+    (to, action, why): (Option<i64>, Action, Option<&str>),
+    rules: &PoolRules,
+    now_ms: i64,
+) -> AppResult<Customer> {
+    let id = current.id;
+    let from = current.owner_id;
+    if !pool::set_owner(&mut tx, id, from, to, viewer.user_id, now_ms).await? {
+        return Err(stale(
+            customer_store::get(&mut *tx, viewer, id, Access::Read).await?,
+        ));
+    }
+    pool::refresh_reclaim(&mut tx, Some(id), rules).await?;
+    let word = match action {
+        Action::Claimed => "claim",
+        Action::Released => "release",
+        _ => "assign",
+    };
+    let by = Some(viewer.user_id);
+    pool::record(&mut tx, id, to.or(from), by, word, why, now_ms).await?;
     let after = reread(&mut tx, viewer, id).await?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Released,
-            entity_type: Entity::Customer,
-            entity_id: id,
-            before: super::snapshot(&current),
-            after: super::snapshot(&after),
-        },
-        now_ms,
-    )
-    .await?;
+    let change = Change::new(action, Entity::Customer, id)
+        .before(current)
+        .after(&after);
+    audit::record(&mut tx, Some(viewer), change, now_ms).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -236,45 +220,15 @@ pub async fn assign(state: &AppState, viewer: &Viewer, id: i64, to: i64) -> AppR
     }
     let rules = rules(&mut *tx).await?;
     within_limits(&mut tx, &rules, to, current.level, "owner_id", false).await?;
-    if !pool::set_owner(
-        &mut tx,
-        id,
-        current.owner_id,
-        Some(to),
-        viewer.user_id,
+    hand_over(
+        tx,
+        viewer,
+        &current,
+        (Some(to), Action::Assigned, None),
+        &rules,
         now_ms,
     )
-    .await?
-    {
-        return Err(stale(Some(reread(&mut tx, viewer, id).await?)));
-    }
-    pool::refresh_reclaim(&mut tx, Some(id), &rules).await?;
-    pool::record(
-        &mut tx,
-        id,
-        Some(to),
-        Some(viewer.user_id),
-        "assign",
-        None,
-        now_ms,
-    )
-    .await?;
-    let after = reread(&mut tx, viewer, id).await?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Assigned,
-            entity_type: Entity::Customer,
-            entity_id: id,
-            before: super::snapshot(&current),
-            after: super::snapshot(&after),
-        },
-        now_ms,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    .await
 }
 
 /// The reclaim rule: owned customers whose reclaim time has passed return to the pool.

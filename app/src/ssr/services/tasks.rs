@@ -1,13 +1,12 @@
 //! Tasks: create, assign (managers within their team, admins to anyone), due, done.
-use super::write::{audited, check_version, stale, Versioned};
-use super::{snapshot, Check};
+use super::write::{audited, audited_new, check_version, stale, Versioned};
+use super::Check;
 use crate::domain::events::{Action, Entity};
 use crate::domain::validate::required_text;
 use crate::error::{AppError, AppResult};
 use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::customers;
 use crate::ssr::store::scope::Access;
 use crate::ssr::store::tasks::{self as store, TaskFields, TaskFilter, NO_DUE};
@@ -44,14 +43,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewTask) -> AppRes
     let assignee = input.assignee_id.unwrap_or(viewer.user_id);
     let mut tx = state.db.begin().await?;
     check_assignee(&mut tx, viewer, assignee, &mut check).await?;
-    if let Some(cid) = input.customer_id {
-        if customers::get(&mut *tx, viewer, cid, Access::Read)
-            .await?
-            .is_none()
-        {
-            check.fail("customer_id", "no such customer");
-        }
-    }
+    super::customers::check_visible(&mut tx, viewer, &mut check, input.customer_id).await?;
     if let Some(opp) = input.opportunity_id {
         match crate::ssr::store::deals::customer_of(&mut tx, opp).await? {
             Some(c)
@@ -77,19 +69,12 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewTask) -> AppRes
         now_ms,
     )
     .await?;
-    let task = store::get(&mut *tx, viewer, id, now_ms)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
+    let task = store::get(&mut *tx, viewer, id, now_ms).await?;
+    let task = audited_new(
         &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::Task,
-            entity_id: id,
-            before: None,
-            after: snapshot(&task),
-        },
+        viewer,
+        (Entity::Task, Action::Created, id),
+        task,
         now_ms,
     )
     .await?;
@@ -150,12 +135,7 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: TaskPatch) -> 
         _ if current.assignee_id != fields.assignee_id => Action::Assigned,
         _ => Action::Updated,
     };
-    let change = Versioned {
-        entity: Entity::Task,
-        action,
-        id,
-        before: &current,
-    };
+    let change = Versioned::new(Entity::Task, action, id, &current);
     let task = audited(&mut tx, Some(viewer), change, after, now_ms).await?;
     tx.commit().await?;
     Ok(task)

@@ -1,6 +1,6 @@
 //! Administration: users, teams and API tokens. Admins change; managers may read their team.
 use super::write::{audited, stale, Versioned};
-use super::{snapshot, Check};
+use super::Check;
 use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_administer;
 use crate::domain::validate::{check_password, normalize_email, required_text};
@@ -97,13 +97,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewUser) -> AppRes
     audit::record(
         &mut tx,
         Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::User,
-            entity_id: id,
-            before: None,
-            after: snapshot(&user),
-        },
+        Change::new(Action::Created, Entity::User, id).after(&user),
         now,
     )
     .await?;
@@ -181,12 +175,7 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: UserPatch) -> 
     } else {
         Action::Updated
     };
-    let change = Versioned {
-        entity: Entity::User,
-        action,
-        id,
-        before: &current,
-    };
+    let change = Versioned::new(Entity::User, action, id, &current);
     let user = audited(&mut tx, Some(viewer), change, after, now).await?;
     tx.commit().await?;
     if ends_sessions {
@@ -227,13 +216,7 @@ pub async fn create_team(state: &AppState, viewer: &Viewer, input: NewTeam) -> A
     audit::record(
         &mut tx,
         Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::Team,
-            entity_id: id,
-            before: None,
-            after: snapshot(&team),
-        },
+        Change::new(Action::Created, Entity::Team, id).after(&team),
         now,
     )
     .await?;
@@ -273,13 +256,9 @@ pub async fn move_team(
     audit::record(
         &mut tx,
         Some(viewer),
-        Change {
-            action: Action::Updated,
-            entity_type: Entity::Team,
-            entity_id: id,
-            before: snapshot(&current),
-            after: snapshot(&team),
-        },
+        Change::new(Action::Updated, Entity::Team, id)
+            .before(&current)
+            .after(&team),
         now,
     )
     .await?;
@@ -346,13 +325,7 @@ pub async fn create_token(
     audit::record(
         &mut tx,
         Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::ApiToken,
-            entity_id: id,
-            before: None,
-            after: snapshot(&token),
-        },
+        Change::new(Action::Created, Entity::ApiToken, id).after(&token),
         now,
     )
     .await?;
@@ -371,13 +344,7 @@ pub async fn revoke_token(state: &AppState, viewer: &Viewer, id: i64) -> AppResu
     audit::record(
         &mut tx,
         Some(viewer),
-        Change {
-            action: Action::Revoked,
-            entity_type: Entity::ApiToken,
-            entity_id: id,
-            before: None,
-            after: None,
-        },
+        Change::new(Action::Revoked, Entity::ApiToken, id),
         now,
     )
     .await?;

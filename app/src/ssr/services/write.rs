@@ -24,6 +24,17 @@ pub struct Versioned<'a, T> {
     pub before: &'a T,
 }
 
+impl<'a, T> Versioned<'a, T> {
+    pub fn new(entity: Entity, action: Action, id: i64, before: &'a T) -> Self {
+        Versioned {
+            entity,
+            action,
+            id,
+            before,
+        }
+    }
+}
+
 /// Before validating: the client edited the version it read; if the record moved on
 /// since, 409 with the record as it stands.
 pub fn check_version<T: Serialize>(current: &T, current_version: i64, sent: i64) -> AppResult<()> {
@@ -44,6 +55,21 @@ pub fn stale<T: Serialize>(latest: Option<T>) -> AppError {
     }
 }
 
+/// Step 3 for a record that came to be (created, requested, restored): as read back (it
+/// must be there), audited with its outbox event, with nothing before it.
+pub async fn audited_new<T: Serialize>(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    (entity, action, id): (Entity, Action, i64),
+    created: Option<T>,
+    now_ms: i64,
+) -> AppResult<T> {
+    let created = created.ok_or(AppError::Internal)?;
+    let change = Change::new(action, entity, id).after(&created);
+    audit::record(conn, Some(viewer), change, now_ms).await?;
+    Ok(created)
+}
+
 /// Step 3: the record as read back after the write (it must be there), audited with its
 /// outbox event.
 pub async fn audited<T: Serialize>(
@@ -57,13 +83,9 @@ pub async fn audited<T: Serialize>(
     audit::record(
         conn,
         viewer,
-        Change {
-            action: change.action,
-            entity_type: change.entity,
-            entity_id: change.id,
-            before: super::snapshot(change.before),
-            after: super::snapshot(&after),
-        },
+        Change::new(change.action, change.entity, change.id)
+            .before(change.before)
+            .after(&after),
         now_ms,
     )
     .await?;

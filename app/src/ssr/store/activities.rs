@@ -3,7 +3,7 @@ use super::scope::{owned_by_scope, Access};
 use crate::model::{Activity, ActivityKind};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -56,11 +56,7 @@ pub async fn get<'e>(
     let mut sql = Sql::new(COLUMNS);
     sql.push(" AND a.id = ").bind(id);
     owned_by_scope(&mut sql, viewer, Access::Read, "c.owner_id");
-    Ok(sql
-        .query_as::<ActivityRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(Activity::from))
+    sql.one::<ActivityRow, _>(ex, Activity::from).await
 }
 
 /// A customer's activities, newest first, keyset-paged on (occurred_at, id).
@@ -85,13 +81,7 @@ pub async fn for_customer<'e>(
     }
     sql.push(" ORDER BY a.occurred_at DESC, a.id DESC LIMIT ")
         .bind(limit + 1);
-    Ok(sql
-        .query_as::<ActivityRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(Activity::from)
-        .collect())
+    sql.all::<ActivityRow, _>(ex, Activity::from).await
 }
 
 pub struct InsertActivity<'a> {
@@ -109,33 +99,20 @@ pub struct InsertActivity<'a> {
 }
 
 pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO activities (customer_id, contact_id, opportunity_id, kind, summary, occurred_at, next_follow_up_at, \
-         latitude, longitude, user_id, created_at) VALUES (",
-    );
-    sql.bind(a.customer_id)
-        .push(", ")
-        .bind(a.contact_id)
-        .push(", ")
-        .bind(a.opportunity_id)
-        .push(", ")
-        .bind(a.kind.as_str())
-        .push(", ")
-        .bind(a.summary)
-        .push(", ")
-        .bind(a.occurred_at)
-        .push(", ")
-        .bind(a.next_follow_up_at)
-        .push(", ")
-        .bind(a.latitude)
-        .push(", ")
-        .bind(a.longitude)
-        .push(", ")
-        .bind(a.user_id)
-        .push(", ")
-        .bind(a.now_ms)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("activities")
+        .value("customer_id", a.customer_id)
+        .value("contact_id", a.contact_id)
+        .value("opportunity_id", a.opportunity_id)
+        .value("kind", a.kind.as_str())
+        .value("summary", a.summary)
+        .value("occurred_at", a.occurred_at)
+        .value("next_follow_up_at", a.next_follow_up_at)
+        .value("latitude", a.latitude)
+        .value("longitude", a.longitude)
+        .value("user_id", a.user_id)
+        .value("created_at", a.now_ms)
+        .returning_id(conn)
+        .await
 }
 
 /// Moves the customer's last contact forward (never back) and sets its next follow-up.

@@ -3,7 +3,7 @@
 use crate::domain::alerts::AlertKind;
 use crate::model::{Alert, EntityRef};
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -66,27 +66,18 @@ pub async fn insert(
     a: &NewAlert,
     now_ms: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO alerts (user_id, kind, entity_type, entity_id, title, body, due_at, created_at, dedupe_key) VALUES (",
-    );
-    sql.bind(a.user_id)
-        .push(", ")
-        .bind(a.kind.as_str())
-        .push(", ")
-        .bind(a.entity_type.as_str())
-        .push(", ")
-        .bind(a.entity_id)
-        .push(", ")
-        .bind(a.title.as_str())
-        .push(", ")
-        .bind(a.body.as_str())
-        .push(", ")
-        .bind(a.due_at)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(a.dedupe_key.as_str())
-        .push(") ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
+    let mut sql = Insert::into("alerts")
+        .value("user_id", a.user_id)
+        .value("kind", a.kind.as_str())
+        .value("entity_type", a.entity_type.as_str())
+        .value("entity_id", a.entity_id)
+        .value("title", a.title.as_str())
+        .value("body", a.body.as_str())
+        .value("due_at", a.due_at)
+        .value("created_at", now_ms)
+        .value("dedupe_key", a.dedupe_key.as_str())
+        .sql();
+    sql.push(" ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
     sql.query_scalar::<i64>().fetch_optional(conn).await
 }
 
@@ -100,11 +91,7 @@ pub async fn get<'e>(
         .bind(user_id)
         .push(" AND a.id = ")
         .bind(id);
-    Ok(sql
-        .query_as::<AlertRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(|r| r.into_pair().1))
+    sql.one(ex, |r: AlertRow| r.into_pair().1).await
 }
 
 const UNREAD_FIRST: &str = "CASE WHEN a.read_at IS NULL THEN 1 ELSE 0 END";
@@ -137,13 +124,7 @@ pub async fn list<'e>(
     }
     sql.push(&format!(" ORDER BY {UNREAD_FIRST} DESC, a.id DESC LIMIT "))
         .bind(limit + 1);
-    Ok(sql
-        .query_as::<AlertRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(|r| r.into_pair().1)
-        .collect())
+    sql.all(ex, |r: AlertRow| r.into_pair().1).await
 }
 
 /// A user's alerts after an id, oldest first (the websocket's replay).
@@ -160,13 +141,7 @@ pub async fn after_for_user<'e>(
         .bind(after)
         .push(" ORDER BY a.id LIMIT ")
         .bind(limit);
-    Ok(sql
-        .query_as::<AlertRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(|r| r.into_pair().1)
-        .collect())
+    sql.all(ex, |r: AlertRow| r.into_pair().1).await
 }
 
 /// Everyone's alerts after an id, oldest first, with their user (the hub's feed).
@@ -180,13 +155,7 @@ pub async fn after<'e>(
         .bind(after)
         .push(" ORDER BY a.id LIMIT ")
         .bind(limit);
-    Ok(sql
-        .query_as::<AlertRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(AlertRow::into_pair)
-        .collect())
+    sql.all(ex, AlertRow::into_pair).await
 }
 
 pub async fn max_id<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64, sqlx::Error> {

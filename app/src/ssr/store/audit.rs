@@ -1,7 +1,7 @@
 //! The audit trail and the outbox, written in the same transaction as the change.
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::ssr::auth::Viewer;
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::Insert;
 use sqlx::AnyConnection;
 
 pub struct Change {
@@ -10,6 +10,34 @@ pub struct Change {
     pub entity_id: i64,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+}
+
+impl Change {
+    /// `action` done to a record; what it was and is are added with [`Change::before`] and
+    /// [`Change::after`].
+    pub fn new(action: Action, entity_type: Entity, entity_id: i64) -> Change {
+        Change {
+            action,
+            entity_type,
+            entity_id,
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn before(self, record: &impl serde::Serialize) -> Change {
+        Change {
+            before: serde_json::to_value(record).ok(),
+            ..self
+        }
+    }
+
+    pub fn after(self, record: &impl serde::Serialize) -> Change {
+        Change {
+            after: serde_json::to_value(record).ok(),
+            ..self
+        }
+    }
 }
 
 /// Writes the audit entry and the matching outbox event (its [`EventKind`]).
@@ -21,41 +49,37 @@ pub async fn record(
 ) -> Result<(), sqlx::Error> {
     let before = change.before.as_ref().map(|v| v.to_string());
     let after = change.after.as_ref().map(|v| v.to_string());
-    let mut sql = Sql::new("INSERT INTO audit_entries (actor_id, action, entity_type, entity_id, before, after, at, ip) VALUES (");
-    sql.bind(actor.map(|a| a.user_id))
-        .push(", ")
-        .bind(change.action.as_str())
-        .push(", ")
-        .bind(change.entity_type.as_str())
-        .push(", ")
-        .bind(change.entity_id)
-        .push(", ")
-        .bind(before)
-        .push(", ")
-        .bind(after.clone())
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(actor.and_then(|a| a.ip.clone()))
-        .push(")");
-    sql.query().execute(&mut *conn).await?;
+    Insert::into("audit_entries")
+        .value("actor_id", actor.map(|a| a.user_id))
+        .value("action", change.action.as_str())
+        .value("entity_type", change.entity_type.as_str())
+        .value("entity_id", change.entity_id)
+        .value("before", before)
+        .value("after", after.clone())
+        .value("at", now_ms)
+        .value("ip", actor.and_then(|a| a.ip.clone()))
+        .sql()
+        .query()
+        .execute(&mut *conn)
+        .await?;
 
     let payload = serde_json::json!({
         "actor_id": actor.map(|a| a.user_id),
         "before": change.before,
         "after": change.after,
     });
-    let mut sql =
-        Sql::new("INSERT INTO outbox (kind, entity_type, entity_id, payload, created_at) VALUES (");
-    sql.bind(EventKind::new(change.entity_type, change.action).to_string())
-        .push(", ")
-        .bind(change.entity_type.as_str())
-        .push(", ")
-        .bind(change.entity_id)
-        .push(", ")
-        .bind(payload.to_string())
-        .push(", ")
-        .bind(now_ms)
-        .push(")");
-    sql.query().execute(conn).await.map(|_| ())
+    Insert::into("outbox")
+        .value(
+            "kind",
+            EventKind::new(change.entity_type, change.action).to_string(),
+        )
+        .value("entity_type", change.entity_type.as_str())
+        .value("entity_id", change.entity_id)
+        .value("payload", payload.to_string())
+        .value("created_at", now_ms)
+        .sql()
+        .query()
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

@@ -1,9 +1,9 @@
 //! Contacts, visible exactly when their customer is.
-use super::scope::{owned_by_scope, Access};
+use super::scope::{owned_by_scope, Access, Owned};
 use crate::model::Contact;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::from_ms;
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -45,18 +45,20 @@ const COLUMNS: &str = "SELECT k.id, k.customer_id, k.name, k.title, k.phone, k.e
      k.consent, k.created_at, k.updated_at, k.version FROM contacts k JOIN customers c ON c.id = k.customer_id \
      WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL";
 
+const BY_ID: Owned = Owned {
+    select: COLUMNS,
+    id: "k.id",
+    owner: "c.owner_id",
+};
+
 pub async fn get<'e>(
     ex: impl Executor<'e, Database = Any>,
     viewer: &Viewer,
     id: i64,
     access: Access,
 ) -> Result<Option<Contact>, sqlx::Error> {
-    let mut sql = Sql::new(COLUMNS);
-    sql.push(" AND k.id = ").bind(id);
-    owned_by_scope(&mut sql, viewer, access, "c.owner_id");
-    Ok(sql
-        .query_as::<ContactRow>()
-        .fetch_optional(ex)
+    Ok(BY_ID
+        .one::<ContactRow>(ex, viewer, id, access)
         .await?
         .map(Contact::from))
 }
@@ -93,13 +95,7 @@ pub async fn list<'e>(
         sql.push(" AND k.id < ").bind(before);
     }
     sql.push(" ORDER BY k.id DESC LIMIT ").bind(f.limit + 1);
-    Ok(sql
-        .query_as::<ContactRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(Contact::from)
-        .collect())
+    sql.all::<ContactRow, _>(ex, Contact::from).await
 }
 
 #[derive(Debug, Clone)]
@@ -120,35 +116,18 @@ pub async fn insert(
     by: i64,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO contacts (customer_id, name, title, phone, email, wechat, decision_maker, consent, created_at, \
-         updated_at, created_by, updated_by) VALUES (",
-    );
-    sql.bind(customer_id)
-        .push(", ")
-        .bind(f.name.as_str())
-        .push(", ")
-        .bind(f.title.clone())
-        .push(", ")
-        .bind(f.phone.clone())
-        .push(", ")
-        .bind(f.email.clone())
-        .push(", ")
-        .bind(f.wechat.clone())
-        .push(", ")
-        .bind(f.decision_maker)
-        .push(", ")
-        .bind(f.consent)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(by)
-        .push(", ")
-        .bind(by)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("contacts")
+        .value("customer_id", customer_id)
+        .value("name", f.name.as_str())
+        .value("title", f.title.clone())
+        .value("phone", f.phone.clone())
+        .value("email", f.email.clone())
+        .value("wechat", f.wechat.clone())
+        .value("decision_maker", f.decision_maker)
+        .value("consent", f.consent)
+        .created(now_ms, by)
+        .returning_id(conn)
+        .await
 }
 
 pub async fn update(
@@ -210,11 +189,5 @@ pub async fn same_phone_or_email<'e>(
     }
     owned_by_scope(&mut sql, viewer, Access::Read, "c.owner_id");
     sql.push(" ORDER BY k.id LIMIT 5");
-    Ok(sql
-        .query_as::<ContactRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(Contact::from)
-        .collect())
+    sql.all::<ContactRow, _>(ex, Contact::from).await
 }

@@ -1,9 +1,9 @@
 //! Contracts and their approval, read through the owner's scope.
-use super::scope::{owned_by_scope, Access};
+use super::scope::{owned_by_scope, Access, Owned};
 use crate::model::{Approval, Contract};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -52,18 +52,20 @@ const CONTRACT_COLUMNS: &str = "SELECT k.id, k.customer_id, c.name AS customer_n
      FROM contracts k JOIN customers c ON c.id = k.customer_id LEFT JOIN users u ON u.id = k.owner_id \
      WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL";
 
+const BY_ID: Owned = Owned {
+    select: CONTRACT_COLUMNS,
+    id: "k.id",
+    owner: "k.owner_id",
+};
+
 pub async fn contract<'e>(
     ex: impl Executor<'e, Database = Any>,
     viewer: &Viewer,
     id: i64,
     access: Access,
 ) -> Result<Option<Contract>, sqlx::Error> {
-    let mut sql = Sql::new(CONTRACT_COLUMNS);
-    sql.push(" AND k.id = ").bind(id);
-    owned_by_scope(&mut sql, viewer, access, "k.owner_id");
-    Ok(sql
-        .query_as::<ContractRow>()
-        .fetch_optional(ex)
+    Ok(BY_ID
+        .one::<ContractRow>(ex, viewer, id, access)
         .await?
         .map(Contract::from))
 }
@@ -84,13 +86,7 @@ pub async fn contracts<'e>(
         sql.push(" AND k.opportunity_id = ").bind(o);
     }
     sql.push(" ORDER BY k.id DESC LIMIT ").bind(limit);
-    Ok(sql
-        .query_as::<ContractRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(Contract::from)
-        .collect())
+    sql.all::<ContractRow, _>(ex, Contract::from).await
 }
 
 pub async fn insert_contract(
@@ -99,31 +95,20 @@ pub async fn insert_contract(
     by: i64,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO contracts (customer_id, opportunity_id, amount_minor, currency, start_date, end_date, approval_status, owner_id, \
-         created_at, updated_at, created_by) VALUES (",
-    );
-    sql.bind(k.customer_id)
-        .push(", ")
-        .bind(k.opportunity_id)
-        .push(", ")
-        .bind(k.amount_minor)
-        .push(", ")
-        .bind(k.currency.as_str())
-        .push(", ")
-        .bind(k.start_date.as_str())
-        .push(", ")
-        .bind(k.end_date.as_str())
-        .push(", 'pending', ")
-        .bind(k.owner_id)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(by)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("contracts")
+        .value("customer_id", k.customer_id)
+        .value("opportunity_id", k.opportunity_id)
+        .value("amount_minor", k.amount_minor)
+        .value("currency", k.currency.as_str())
+        .value("start_date", k.start_date.as_str())
+        .value("end_date", k.end_date.as_str())
+        .value("approval_status", "pending")
+        .value("owner_id", k.owner_id)
+        .value("created_at", now_ms)
+        .value("updated_at", now_ms)
+        .value("created_by", by)
+        .returning_id(conn)
+        .await
 }
 
 pub async fn decide_contract(

@@ -151,13 +151,7 @@ pub async fn list(
         push_filters(&mut sql, &rest, "c.");
         sql.push(&format!(" ORDER BY {} DESC LIMIT ", search.order_key()))
             .bind(f.limit + 1);
-        return Ok(sql
-            .query_as::<CustomerRow>()
-            .fetch_all(conn)
-            .await?
-            .into_iter()
-            .map(Customer::from)
-            .collect());
+        return sql.all::<CustomerRow, _>(conn, Customer::from).await;
     }
     let groups = super::scope::owner_groups(&mut *conn, viewer).await?;
     let groups: Vec<Option<i64>> = match (groups, f.owner_id, f.pool) {
@@ -171,13 +165,7 @@ pub async fn list(
             push_filters(&mut sql, f, "c.");
             sql.push(&format!(" ORDER BY {} LIMIT ", f.sort.order("c.")))
                 .bind(f.limit + 1);
-            return Ok(sql
-                .query_as::<CustomerRow>()
-                .fetch_all(conn)
-                .await?
-                .into_iter()
-                .map(Customer::from)
-                .collect());
+            return sql.all::<CustomerRow, _>(conn, Customer::from).await;
         }
     };
     if groups.is_empty() {
@@ -201,13 +189,7 @@ pub async fn list(
     }
     sql.push(&format!(") ORDER BY {} LIMIT ", f.sort.order("c.")))
         .bind(f.limit + 1);
-    Ok(sql
-        .query_as::<CustomerRow>()
-        .fetch_all(conn)
-        .await?
-        .into_iter()
-        .map(Customer::from)
-        .collect())
+    sql.all::<CustomerRow, _>(conn, Customer::from).await
 }
 
 fn push_filters(sql: &mut Sql, f: &CustomerFilter, t: &str) {

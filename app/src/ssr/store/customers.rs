@@ -1,9 +1,9 @@
 //! Customers, always read through the viewer's scope.
-use super::scope::{owned_by_scope, Access};
+use super::scope::{Access, Owned};
 use crate::model::{Customer, CustomerStatus, Level};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -65,6 +65,12 @@ pub(super) const COLUMNS: &str = "SELECT c.id, c.name, c.industry, c.region, c.s
      c.created_at, c.updated_at, c.version FROM customers c LEFT JOIN users o ON o.id = c.owner_id \
      WHERE c.deleted_at IS NULL";
 
+const BY_ID: Owned = Owned {
+    select: COLUMNS,
+    id: "c.id",
+    owner: "c.owner_id",
+};
+
 /// One customer if the viewer may see (Read) or change (Write) it.
 pub async fn get<'e>(
     ex: impl Executor<'e, Database = Any>,
@@ -72,12 +78,8 @@ pub async fn get<'e>(
     id: i64,
     access: Access,
 ) -> Result<Option<Customer>, sqlx::Error> {
-    let mut sql = Sql::new(COLUMNS);
-    sql.push(" AND c.id = ").bind(id);
-    owned_by_scope(&mut sql, viewer, access, "c.owner_id");
-    Ok(sql
-        .query_as::<CustomerRow>()
-        .fetch_optional(ex)
+    Ok(BY_ID
+        .one::<CustomerRow>(ex, viewer, id, access)
         .await?
         .map(Customer::from))
 }
@@ -121,51 +123,31 @@ pub async fn insert(
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
-    let mut sql = Sql::new(
-        "INSERT INTO customers (name, name_norm, name_key, industry, region, size, source, level, status, tags, owner_id, \
-         claimed_at, pool_entered_at, next_follow_up_at, created_at, updated_at, created_by, updated_by) VALUES (",
-    );
-    sql.bind(f.name.as_str())
-        .push(", ")
-        .bind(f.name_norm.as_str())
-        .push(", ")
-        .bind(name_key(&f.name))
-        .push(", ")
-        .bind(f.industry.clone())
-        .push(", ")
-        .bind(f.region.clone())
-        .push(", ")
-        .bind(f.size.clone())
-        .push(", ")
-        .bind(f.source.clone())
-        .push(", ")
-        .bind(f.level.as_str())
-        .push(", ")
-        .bind(f.status.as_str())
-        .push(", ")
-        .bind(tags)
-        .push(", ")
-        .bind(f.owner_id)
-        .push(", ")
-        .bind(f.owner_id.map(|_| now_ms))
-        .push(", ")
-        .bind(if f.owner_id.is_none() {
-            Some(now_ms)
-        } else {
-            None
-        })
-        .push(", ")
-        .bind(f.next_follow_up_at)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(by)
-        .push(", ")
-        .bind(by)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("customers")
+        .value("name", f.name.as_str())
+        .value("name_norm", f.name_norm.as_str())
+        .value("name_key", name_key(&f.name))
+        .value("industry", f.industry.clone())
+        .value("region", f.region.clone())
+        .value("size", f.size.clone())
+        .value("source", f.source.clone())
+        .value("level", f.level.as_str())
+        .value("status", f.status.as_str())
+        .value("tags", tags)
+        .value("owner_id", f.owner_id)
+        .value("claimed_at", f.owner_id.map(|_| now_ms))
+        .value(
+            "pool_entered_at",
+            if f.owner_id.is_none() {
+                Some(now_ms)
+            } else {
+                None
+            },
+        )
+        .value("next_follow_up_at", f.next_follow_up_at)
+        .created(now_ms, by)
+        .returning_id(conn)
+        .await
 }
 
 /// Writes all fields if `version` is current; false when it was stale.

@@ -301,6 +301,31 @@ impl Sql {
         q
     }
 
+    /// Every row, read as `R` and made into what the caller keeps.
+    pub async fn all<'e, R, T>(
+        &self,
+        ex: impl sqlx::Executor<'e, Database = Any>,
+        into: impl FnMut(R) -> T,
+    ) -> Result<Vec<T>, sqlx::Error>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let rows = self.query_as::<R>().fetch_all(ex).await?;
+        Ok(rows.into_iter().map(into).collect())
+    }
+
+    /// The row if there is one, read as `R` and made into what the caller keeps.
+    pub async fn one<'e, R, T>(
+        &self,
+        ex: impl sqlx::Executor<'e, Database = Any>,
+        into: impl FnOnce(R) -> T,
+    ) -> Result<Option<T>, sqlx::Error>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        Ok(self.query_as::<R>().fetch_optional(ex).await?.map(into))
+    }
+
     pub fn query_scalar<T>(&self) -> sqlx::query::QueryScalar<'_, Any, T, AnyArguments<'_>>
     where
         (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
@@ -314,6 +339,67 @@ impl Sql {
             };
         }
         q
+    }
+}
+
+/// An `INSERT` written a column at a time, each column beside its value:
+/// `Insert::into("tasks").value("title", t).sql()` is `INSERT INTO tasks (title) VALUES ($1)`.
+#[derive(Debug, Clone)]
+pub struct Insert {
+    table: &'static str,
+    columns: Vec<&'static str>,
+    values: Vec<Arg>,
+}
+
+impl Insert {
+    pub fn into(table: &'static str) -> Insert {
+        Insert {
+            table,
+            columns: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    pub fn value(mut self, column: &'static str, value: impl Into<Arg>) -> Insert {
+        self.columns.push(column);
+        self.values.push(value.into());
+        self
+    }
+
+    /// The stamps of a new versioned record: `created_at`, `updated_at` and, with `by`,
+    /// `created_by`, `updated_by`.
+    pub fn created(self, now_ms: i64, by: impl Into<Option<i64>>) -> Insert {
+        let row = self.value("created_at", now_ms).value("updated_at", now_ms);
+        match by.into() {
+            Some(by) => row.value("created_by", by).value("updated_by", by),
+            None => row,
+        }
+    }
+
+    /// The statement, open for a tail (`ON CONFLICT …`, `RETURNING …`).
+    pub fn sql(self) -> Sql {
+        let mut sql = Sql::new(&format!(
+            "INSERT INTO {} ({}) VALUES (",
+            self.table,
+            self.columns.join(", ")
+        ));
+        sql.bind_list(self.values).push(")");
+        sql
+    }
+
+    /// Runs it.
+    pub async fn execute<'e>(
+        self,
+        ex: impl sqlx::Executor<'e, Database = Any>,
+    ) -> Result<(), sqlx::Error> {
+        self.sql().query().execute(ex).await.map(|_| ())
+    }
+
+    /// Runs it and answers the new row's id.
+    pub async fn returning_id(self, conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+        let mut sql = self.sql();
+        sql.push(" RETURNING id");
+        sql.query_scalar::<i64>().fetch_one(conn).await
     }
 }
 
@@ -342,6 +428,21 @@ mod tests {
             "SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c = $3"
         );
         assert_eq!(sql.args.len(), 3);
+    }
+
+    #[test]
+    fn an_insert_names_each_column_beside_its_value() {
+        let sql = Insert::into("t")
+            .value("a", 1_i64)
+            .value("b", "x")
+            .created(5, Some(7))
+            .sql();
+        assert_eq!(
+            sql.text,
+            "INSERT INTO t (a, b, created_at, updated_at, created_by, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6)"
+        );
+        assert_eq!(sql.args.len(), 6);
     }
 
     #[test]

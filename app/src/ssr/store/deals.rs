@@ -1,10 +1,10 @@
 //! Opportunities and their stage history, read through the owner's scope.
-use super::scope::{owned_by_scope, Access};
+use super::scope::{owned_by_scope, Access, Owned};
 use crate::domain::pipeline::Stage;
 use crate::model::Opportunity;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -66,18 +66,20 @@ const OPP_COLUMNS: &str = "SELECT o.id, o.customer_id, c.name AS customer_name, 
      FROM opportunities o JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.owner_id \
      WHERE o.deleted_at IS NULL AND c.deleted_at IS NULL";
 
+const BY_ID: Owned = Owned {
+    select: OPP_COLUMNS,
+    id: "o.id",
+    owner: "o.owner_id",
+};
+
 pub async fn get<'e>(
     ex: impl Executor<'e, Database = Any>,
     viewer: &Viewer,
     id: i64,
     access: Access,
 ) -> Result<Option<Opportunity>, sqlx::Error> {
-    let mut sql = Sql::new(OPP_COLUMNS);
-    sql.push(" AND o.id = ").bind(id);
-    owned_by_scope(&mut sql, viewer, access, "o.owner_id");
-    Ok(sql
-        .query_as::<OppRow>()
-        .fetch_optional(ex)
+    Ok(BY_ID
+        .one::<OppRow>(ex, viewer, id, access)
         .await?
         .map(Opportunity::from))
 }
@@ -111,13 +113,7 @@ pub async fn list<'e>(
         sql.push(" AND o.id < ").bind(b);
     }
     sql.push(" ORDER BY o.id DESC LIMIT ").bind(f.limit + 1);
-    Ok(sql
-        .query_as::<OppRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(Opportunity::from)
-        .collect())
+    sql.all::<OppRow, _>(ex, Opportunity::from).await
 }
 
 pub async fn insert(
@@ -126,37 +122,19 @@ pub async fn insert(
     by: i64,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO opportunities (customer_id, name, amount_minor, currency, stage, probability, expected_close, owner_id, \
-         stage_entered_at, created_at, updated_at, created_by, updated_by) VALUES (",
-    );
-    sql.bind(o.customer_id)
-        .push(", ")
-        .bind(o.name.as_str())
-        .push(", ")
-        .bind(o.amount_minor)
-        .push(", ")
-        .bind(o.currency.as_str())
-        .push(", ")
-        .bind(o.stage.as_str())
-        .push(", ")
-        .bind(o.probability)
-        .push(", ")
-        .bind(o.expected_close.clone())
-        .push(", ")
-        .bind(o.owner_id)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(by)
-        .push(", ")
-        .bind(by)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("opportunities")
+        .value("customer_id", o.customer_id)
+        .value("name", o.name.as_str())
+        .value("amount_minor", o.amount_minor)
+        .value("currency", o.currency.as_str())
+        .value("stage", o.stage.as_str())
+        .value("probability", o.probability)
+        .value("expected_close", o.expected_close.clone())
+        .value("owner_id", o.owner_id)
+        .value("stage_entered_at", now_ms)
+        .created(now_ms, by)
+        .returning_id(conn)
+        .await
 }
 
 /// Writes the deal's fields and stage if `version` is current.
@@ -225,16 +203,13 @@ pub async fn record_stage(
     by: Option<i64>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new("INSERT INTO opportunity_stage_history (opportunity_id, stage, entered_at, entered_by) VALUES (");
-    sql.bind(id)
-        .push(", ")
-        .bind(stage.as_str())
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(by)
-        .push(")");
-    sql.query().execute(conn).await.map(|_| ())
+    Insert::into("opportunity_stage_history")
+        .value("opportunity_id", id)
+        .value("stage", stage.as_str())
+        .value("entered_at", now_ms)
+        .value("entered_by", by)
+        .execute(conn)
+        .await
 }
 
 /// Sum of amount × probability of open deals expected to close in [from, to).
@@ -293,13 +268,7 @@ pub async fn board<'e>(
         .push("))");
     owned_by_scope(&mut sql, viewer, Access::Read, "o.owner_id");
     sql.push(" ORDER BY o.stage_entered_at LIMIT ").bind(limit);
-    Ok(sql
-        .query_as::<OppRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(Opportunity::from)
-        .collect())
+    sql.all::<OppRow, _>(ex, Opportunity::from).await
 }
 
 /// Whether `deal_id` is a live deal of `customer_id`.

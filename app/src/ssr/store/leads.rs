@@ -1,10 +1,10 @@
 //! Leads, read through the owner's scope (the pool is owner-less leads).
-use super::scope::{owned_by_scope, Access};
+use super::scope::{owned_by_scope, Access, Owned};
 use crate::domain::leads::LeadStatus;
 use crate::model::{Lead, LeadForm};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -67,18 +67,20 @@ const COLUMNS: &str = "SELECT l.id, l.name, l.company, l.phone, l.email, l.sourc
      l.sql_at, l.disqualify_reason, l.converted_customer_id, l.created_at, l.updated_at, l.version \
      FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.deleted_at IS NULL";
 
+const BY_ID: Owned = Owned {
+    select: COLUMNS,
+    id: "l.id",
+    owner: "l.owner_id",
+};
+
 pub async fn get<'e>(
     ex: impl Executor<'e, Database = Any>,
     viewer: &Viewer,
     id: i64,
     access: Access,
 ) -> Result<Option<Lead>, sqlx::Error> {
-    let mut sql = Sql::new(COLUMNS);
-    sql.push(" AND l.id = ").bind(id);
-    owned_by_scope(&mut sql, viewer, access, "l.owner_id");
-    Ok(sql
-        .query_as::<LeadRow>()
-        .fetch_optional(ex)
+    Ok(BY_ID
+        .one::<LeadRow>(ex, viewer, id, access)
         .await?
         .map(Lead::from))
 }
@@ -90,11 +92,7 @@ pub async fn get_any<'e>(
 ) -> Result<Option<Lead>, sqlx::Error> {
     let mut sql = Sql::new(COLUMNS);
     sql.push(" AND l.id = ").bind(id);
-    Ok(sql
-        .query_as::<LeadRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(Lead::from))
+    sql.one::<LeadRow, _>(ex, Lead::from).await
 }
 
 #[derive(Debug, Clone, Default)]
@@ -126,13 +124,7 @@ pub async fn list<'e>(
         sql.push(" AND l.id < ").bind(b);
     }
     sql.push(" ORDER BY l.id DESC LIMIT ").bind(f.limit + 1);
-    Ok(sql
-        .query_as::<LeadRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(Lead::from)
-        .collect())
+    sql.all::<LeadRow, _>(ex, Lead::from).await
 }
 
 pub struct InsertLead<'a> {
@@ -148,45 +140,27 @@ pub async fn insert(
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     let l = i.lead;
-    let mut sql = Sql::new(
-        "INSERT INTO leads (name, company, phone, email, source, region, industry, product_line, status, owner_id, assigned_at, \
-         first_contact_due_at, assignment_rule, client_ip, created_at, updated_at, created_by, updated_by) VALUES (",
-    );
-    sql.bind(l.name.as_str())
-        .push(", ")
-        .bind(l.company.clone())
-        .push(", ")
-        .bind(l.phone.clone())
-        .push(", ")
-        .bind(l.email.clone())
-        .push(", ")
-        .bind(l.source.as_str())
-        .push(", ")
-        .bind(l.region.clone())
-        .push(", ")
-        .bind(l.industry.clone())
-        .push(", ")
-        .bind(l.product_line.clone())
-        .push(", 'new', ")
-        .bind(l.owner_id)
-        .push(", ")
-        .bind(l.assigned_at.map(|t| t.timestamp_millis()))
-        .push(", ")
-        .bind(l.first_contact_due_at.map(|t| t.timestamp_millis()))
-        .push(", ")
-        .bind(i.rule)
-        .push(", ")
-        .bind(i.client_ip)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(i.by)
-        .push(", ")
-        .bind(i.by)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("leads")
+        .value("name", l.name.as_str())
+        .value("company", l.company.clone())
+        .value("phone", l.phone.clone())
+        .value("email", l.email.clone())
+        .value("source", l.source.as_str())
+        .value("region", l.region.clone())
+        .value("industry", l.industry.clone())
+        .value("product_line", l.product_line.clone())
+        .value("status", "new")
+        .value("owner_id", l.owner_id)
+        .value("assigned_at", l.assigned_at.map(|t| t.timestamp_millis()))
+        .value(
+            "first_contact_due_at",
+            l.first_contact_due_at.map(|t| t.timestamp_millis()),
+        )
+        .value("assignment_rule", i.rule)
+        .value("client_ip", i.client_ip)
+        .created(now_ms, i.by)
+        .returning_id(conn)
+        .await
 }
 
 /// Writes the lifecycle fields if `version` is current.
@@ -302,13 +276,7 @@ pub async fn forms<'e>(
     ex: impl Executor<'e, Database = Any>,
 ) -> Result<Vec<LeadForm>, sqlx::Error> {
     let sql = Sql::new("SELECT id, name, source, active FROM lead_forms ORDER BY id");
-    Ok(sql
-        .query_as::<FormRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(LeadForm::from)
-        .collect())
+    sql.all::<FormRow, _>(ex, LeadForm::from).await
 }
 
 pub async fn form<'e>(
@@ -317,11 +285,7 @@ pub async fn form<'e>(
 ) -> Result<Option<LeadForm>, sqlx::Error> {
     let mut sql = Sql::new("SELECT id, name, source, active FROM lead_forms WHERE id = ");
     sql.bind(id);
-    Ok(sql
-        .query_as::<FormRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(LeadForm::from))
+    sql.one::<FormRow, _>(ex, LeadForm::from).await
 }
 
 pub async fn set_form_active<'e>(
@@ -351,16 +315,13 @@ pub async fn insert_form(
     source: &str,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new("INSERT INTO lead_forms (name, key_hash, source, created_at) VALUES (");
-    sql.bind(name)
-        .push(", ")
-        .bind(key_hash)
-        .push(", ")
-        .bind(source)
-        .push(", ")
-        .bind(now_ms)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("lead_forms")
+        .value("name", name)
+        .value("key_hash", key_hash)
+        .value("source", source)
+        .value("created_at", now_ms)
+        .returning_id(conn)
+        .await
 }
 
 /// Of `rep_ids`, the active reps holding fewer than `holding_limit` live customers.
@@ -385,22 +346,15 @@ pub async fn log_contact(
     by: i64,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO activities (lead_id, kind, summary, occurred_at, user_id, created_at) VALUES (",
-    );
-    sql.bind(lead_id)
-        .push(", ")
-        .bind(kind)
-        .push(", ")
-        .bind(summary)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(by)
-        .push(", ")
-        .bind(now_ms)
-        .push(")");
-    sql.query().execute(conn).await?;
+    Insert::into("activities")
+        .value("lead_id", lead_id)
+        .value("kind", kind)
+        .value("summary", summary)
+        .value("occurred_at", now_ms)
+        .value("user_id", by)
+        .value("created_at", now_ms)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The public pool's bookkeeping: pool events, and each owned customer's reclaim time kept
 //! current in SQL so the reclaim rule is a range query on an index.
 use crate::domain::pool::PoolRules;
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 const DAY_MS: i64 = 86_400_000;
@@ -42,22 +42,15 @@ pub async fn record(
     reason: Option<&str>,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO pool_events (customer_id, user_id, actor_id, action, reason, at) VALUES (",
-    );
-    sql.bind(customer_id)
-        .push(", ")
-        .bind(user_id)
-        .push(", ")
-        .bind(actor_id)
-        .push(", ")
-        .bind(action)
-        .push(", ")
-        .bind(reason)
-        .push(", ")
-        .bind(at)
-        .push(")");
-    sql.query().execute(conn).await.map(|_| ())
+    Insert::into("pool_events")
+        .value("customer_id", customer_id)
+        .value("user_id", user_id)
+        .value("actor_id", actor_id)
+        .value("action", action)
+        .value("reason", reason)
+        .value("at", at)
+        .execute(conn)
+        .await
 }
 
 /// Claims by this rep since `since_ms` (the daily cap).

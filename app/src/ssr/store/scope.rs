@@ -3,11 +3,39 @@ use crate::domain::scope::{scope_for, DataScope};
 use crate::model::Role;
 use crate::ssr::auth::Viewer;
 use crate::ssr::store::db::Sql;
+use sqlx::{any::AnyRow, Any, Executor, FromRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
     Write,
+}
+
+/// A record as the scope reads it: its `SELECT … WHERE …`, its id column and the column
+/// holding its owner.
+pub struct Owned {
+    pub select: &'static str,
+    pub id: &'static str,
+    pub owner: &'static str,
+}
+
+impl Owned {
+    /// The record `id` if the viewer may see (Read) or change (Write) it.
+    pub async fn one<'e, R>(
+        &self,
+        ex: impl Executor<'e, Database = Any>,
+        viewer: &Viewer,
+        id: i64,
+        access: Access,
+    ) -> Result<Option<R>, sqlx::Error>
+    where
+        R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let mut sql = Sql::new(self.select);
+        sql.push(&format!(" AND {} = ", self.id)).bind(id);
+        owned_by_scope(&mut sql, viewer, access, self.owner);
+        sql.query_as::<R>().fetch_optional(ex).await
+    }
 }
 
 /// Appends `AND (…)` restricting `{alias}.owner_id` to what the viewer may read or change.

@@ -1,7 +1,7 @@
 //! The customer full-text index: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL,
 //! holding the same Tandem-tokenised body (see `domain::search`).
 use crate::domain::search::{fts5_query, index_body, query_parts, tsquery};
-use crate::ssr::store::db::{Backend, Sql};
+use crate::ssr::store::db::{Backend, Insert, Sql};
 use sqlx::AnyConnection;
 
 /// A prepared search for one backend.
@@ -85,9 +85,10 @@ pub async fn write_body(
             let mut del = Sql::new("DELETE FROM customer_fts WHERE rowid = ");
             del.bind(customer_id);
             del.query().execute(&mut *conn).await?;
-            let mut sql = Sql::new("INSERT INTO customer_fts (rowid, body) VALUES (");
-            sql.bind(customer_id).push(", ").bind(body).push(")");
-            sql
+            Insert::into("customer_fts")
+                .value("rowid", customer_id)
+                .value("body", body)
+                .sql()
         }
         Backend::Postgres => {
             let mut sql = Sql::new("INSERT INTO customer_search (customer_id, tsv) VALUES (");

@@ -1,7 +1,7 @@
 //! Server-side sessions, API token lookup and the sign-in failure log.
 use crate::model::Role;
 use crate::ssr::auth::Viewer;
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -43,22 +43,16 @@ pub async fn insert<'e>(
     ex: impl Executor<'e, Database = Any>,
     s: &NewSession<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES (");
-    sql.bind(s.token_hash)
-        .push(", ")
-        .bind(s.user_id)
-        .push(", ")
-        .bind(s.now_ms)
-        .push(", ")
-        .bind(s.now_ms)
-        .push(", ")
-        .bind(s.expires_at_ms)
-        .push(", ")
-        .bind(s.ip)
-        .push(", ")
-        .bind(s.user_agent)
-        .push(")");
-    sql.query().execute(ex).await.map(|_| ())
+    Insert::into("sessions")
+        .value("token_hash", s.token_hash)
+        .value("user_id", s.user_id)
+        .value("created_at", s.now_ms)
+        .value("last_seen_at", s.now_ms)
+        .value("expires_at", s.expires_at_ms)
+        .value("ip", s.ip)
+        .value("user_agent", s.user_agent)
+        .execute(ex)
+        .await
 }
 
 /// The active user behind an unexpired session.
@@ -75,11 +69,7 @@ pub async fn viewer_for_session<'e>(
         .push(" AND s.expires_at > ")
         .bind(now_ms)
         .push(" AND u.active = 1");
-    Ok(sql
-        .query_as::<ViewerRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(Viewer::from))
+    sql.one::<ViewerRow, _>(ex, Viewer::from).await
 }
 
 /// The first active admin (by name), as the viewer Tandem acts as when no person asks:
@@ -184,14 +174,12 @@ pub async fn record_failure<'e>(
     ip: &str,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new("INSERT INTO login_failures (email, ip, at) VALUES (");
-    sql.bind(email)
-        .push(", ")
-        .bind(ip)
-        .push(", ")
-        .bind(now_ms)
-        .push(")");
-    sql.query().execute(ex).await.map(|_| ())
+    Insert::into("login_failures")
+        .value("email", email)
+        .value("ip", ip)
+        .value("at", now_ms)
+        .execute(ex)
+        .await
 }
 
 /// The failure log's counts for an attempt from `origin` (a known device's key, or the

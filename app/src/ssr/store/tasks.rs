@@ -4,7 +4,7 @@ use super::scope::assignable_users_scope;
 use crate::model::Task;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 /// Sort key for tasks without a due time: after every dated one.
@@ -68,11 +68,7 @@ pub async fn get<'e>(
     let mut sql = Sql::new(COLUMNS);
     sql.push(" AND t.id = ").bind(id);
     scoped(&mut sql, viewer);
-    Ok(sql
-        .query_as::<TaskDbRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(|r| into_task(r, now_ms)))
+    sql.one(ex, |r: TaskDbRow| into_task(r, now_ms)).await
 }
 
 /// What to list.
@@ -122,13 +118,7 @@ pub async fn list<'e>(
     }
     sql.push(&format!(" ORDER BY {due}, t.id LIMIT "))
         .bind(limit + 1);
-    Ok(sql
-        .query_as::<TaskDbRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(|r| into_task(r, now_ms))
-        .collect())
+    sql.all(ex, |r: TaskDbRow| into_task(r, now_ms)).await
 }
 
 pub struct TaskFields<'a> {
@@ -146,26 +136,16 @@ pub async fn insert(
     creator_id: i64,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO tasks (title, due_at, assignee_id, creator_id, customer_id, opportunity_id, created_at, updated_at) VALUES (",
-    );
-    sql.bind(f.title)
-        .push(", ")
-        .bind(f.due_at)
-        .push(", ")
-        .bind(f.assignee_id)
-        .push(", ")
-        .bind(creator_id)
-        .push(", ")
-        .bind(f.customer_id)
-        .push(", ")
-        .bind(f.opportunity_id)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("tasks")
+        .value("title", f.title)
+        .value("due_at", f.due_at)
+        .value("assignee_id", f.assignee_id)
+        .value("creator_id", creator_id)
+        .value("customer_id", f.customer_id)
+        .value("opportunity_id", f.opportunity_id)
+        .created(now_ms, None)
+        .returning_id(conn)
+        .await
 }
 
 /// Writes the fields if the version still matches; false when someone else changed it.

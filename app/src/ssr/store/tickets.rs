@@ -6,7 +6,7 @@ use crate::domain::scope::{scope_for, DataScope};
 use crate::model::{TicketCategory, TicketChannel, TicketMessage, TicketPriority, TicketStatus};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::from_ms;
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 /// A ticket as stored; the service makes its clocks.
@@ -177,39 +177,20 @@ pub async fn insert(
     by: i64,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO tickets (subject, customer_id, contact_id, channel, category, priority, status, \
-         assignee_id, first_response_due_at, resolution_due_at, created_at, updated_at, created_by, updated_by) VALUES (",
-    );
-    sql.bind(f.subject)
-        .push(", ")
-        .bind(f.customer_id)
-        .push(", ")
-        .bind(f.contact_id)
-        .push(", ")
-        .bind(f.channel.as_str())
-        .push(", ")
-        .bind(f.category.as_str())
-        .push(", ")
-        .bind(f.priority.as_str())
-        .push(", ")
-        .bind(f.status.as_str())
-        .push(", ")
-        .bind(f.assignee_id)
-        .push(", ")
-        .bind(f.first_response_due_at)
-        .push(", ")
-        .bind(f.resolution_due_at)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(by)
-        .push(", ")
-        .bind(by)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("tickets")
+        .value("subject", f.subject)
+        .value("customer_id", f.customer_id)
+        .value("contact_id", f.contact_id)
+        .value("channel", f.channel.as_str())
+        .value("category", f.category.as_str())
+        .value("priority", f.priority.as_str())
+        .value("status", f.status.as_str())
+        .value("assignee_id", f.assignee_id)
+        .value("first_response_due_at", f.first_response_due_at)
+        .value("resolution_due_at", f.resolution_due_at)
+        .created(now_ms, by)
+        .returning_id(conn)
+        .await
 }
 
 /// Writes every field if `version` is still current; false when it is not.
@@ -294,9 +275,11 @@ pub async fn pause(
     ticket_id: i64,
     at_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new("INSERT INTO ticket_pauses (ticket_id, paused_at) VALUES (");
-    sql.bind(ticket_id).push(", ").bind(at_ms).push(")");
-    sql.query().execute(conn).await.map(|_| ())
+    Insert::into("ticket_pauses")
+        .value("ticket_id", ticket_id)
+        .value("paused_at", at_ms)
+        .execute(conn)
+        .await
 }
 
 /// Starts the resolution clock again where it stood.
@@ -358,20 +341,14 @@ pub async fn add_message(
     internal: bool,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO ticket_messages (ticket_id, author_id, body, internal, created_at) VALUES (",
-    );
-    sql.bind(ticket_id)
-        .push(", ")
-        .bind(author)
-        .push(", ")
-        .bind(body)
-        .push(", ")
-        .bind(i64::from(internal))
-        .push(", ")
-        .bind(now_ms)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("ticket_messages")
+        .value("ticket_id", ticket_id)
+        .value("author_id", author)
+        .value("body", body)
+        .value("internal", i64::from(internal))
+        .value("created_at", now_ms)
+        .returning_id(conn)
+        .await
 }
 
 /// Which of a ticket's two clocks.

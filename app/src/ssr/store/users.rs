@@ -2,7 +2,7 @@
 use crate::model::{ApiToken, Role, Team, User};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
-use crate::ssr::store::db::Sql;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
 /// Whether `user_id` is an active rep or manager this viewer may make an owner (their
@@ -104,11 +104,7 @@ pub async fn get<'e>(
 ) -> Result<Option<User>, sqlx::Error> {
     let mut sql = Sql::new(USER_COLUMNS);
     sql.push(" WHERE u.id = ").bind(id);
-    Ok(sql
-        .query_as::<UserRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(User::from))
+    sql.one::<UserRow, _>(ex, User::from).await
 }
 
 /// The users `viewer` may see and give work to, active or not (admins: everyone; managers:
@@ -128,11 +124,7 @@ pub async fn get_visible<'e>(
 ) -> Result<Option<User>, sqlx::Error> {
     let mut sql = visible(viewer);
     sql.push(" AND u.id = ").bind(id);
-    Ok(sql
-        .query_as::<UserRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(User::from))
+    sql.one::<UserRow, _>(ex, User::from).await
 }
 
 /// The users `viewer` may see, ordered by team and name (companies have hundreds, not
@@ -143,13 +135,7 @@ pub async fn list<'e>(
 ) -> Result<Vec<User>, sqlx::Error> {
     let mut sql = visible(viewer);
     sql.push(" ORDER BY u.team_id, u.role, u.name, u.id");
-    Ok(sql
-        .query_as::<UserRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(User::from)
-        .collect())
+    sql.all::<UserRow, _>(ex, User::from).await
 }
 
 /// Active users of the given roles, by name: whom a ticket may go to.
@@ -191,24 +177,16 @@ pub struct InsertUser<'a> {
 }
 
 pub async fn insert(conn: &mut AnyConnection, u: &InsertUser<'_>) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new("INSERT INTO users (email, name, role, team_id, password_hash, locale, created_at, updated_at) VALUES (");
-    sql.bind(u.email)
-        .push(", ")
-        .bind(u.name)
-        .push(", ")
-        .bind(u.role.as_str())
-        .push(", ")
-        .bind(u.team_id)
-        .push(", ")
-        .bind(u.password_hash)
-        .push(", ")
-        .bind(u.locale)
-        .push(", ")
-        .bind(u.now_ms)
-        .push(", ")
-        .bind(u.now_ms)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("users")
+        .value("email", u.email)
+        .value("name", u.name)
+        .value("role", u.role.as_str())
+        .value("team_id", u.team_id)
+        .value("password_hash", u.password_hash)
+        .value("locale", u.locale)
+        .created(u.now_ms, None)
+        .returning_id(conn)
+        .await
 }
 
 pub struct UpdateUser {
@@ -284,13 +262,7 @@ const TEAM_COLUMNS: &str = "SELECT t.id, t.name, t.parent_id, \
 
 pub async fn teams<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<Team>, sqlx::Error> {
     let sql = Sql::new(&format!("{TEAM_COLUMNS} ORDER BY t.id"));
-    Ok(sql
-        .query_as::<TeamRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(Team::from)
-        .collect())
+    sql.all::<TeamRow, _>(ex, Team::from).await
 }
 
 pub async fn team<'e>(
@@ -299,11 +271,7 @@ pub async fn team<'e>(
 ) -> Result<Option<Team>, sqlx::Error> {
     let mut sql = Sql::new(TEAM_COLUMNS);
     sql.push(" WHERE t.id = ").bind(id);
-    Ok(sql
-        .query_as::<TeamRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(Team::from))
+    sql.one::<TeamRow, _>(ex, Team::from).await
 }
 
 pub async fn insert_team(
@@ -312,16 +280,12 @@ pub async fn insert_team(
     parent_id: Option<i64>,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut sql = Sql::new("INSERT INTO teams (name, parent_id, created_at, updated_at) VALUES (");
-    sql.bind(name)
-        .push(", ")
-        .bind(parent_id)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(now_ms)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("teams")
+        .value("name", name)
+        .value("parent_id", parent_id)
+        .created(now_ms, None)
+        .returning_id(conn)
+        .await
 }
 
 /// Whether `team` is `ancestor` or below it (to refuse cycles in the team tree).
@@ -392,37 +356,23 @@ pub async fn insert_token(
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     let (name, hash, user_id) = (t.name, t.hash, t.user_id);
-    let mut sql = Sql::new(
-        "INSERT INTO api_tokens (name, token_hash, user_id, created_by, created_at, scopes, expires_at) VALUES (",
-    );
-    sql.bind(name)
-        .push(", ")
-        .bind(hash)
-        .push(", ")
-        .bind(user_id)
-        .push(", ")
-        .bind(by)
-        .push(", ")
-        .bind(now_ms)
-        .push(", ")
-        .bind(t.scopes.join(","))
-        .push(", ")
-        .bind(t.expires_at_ms)
-        .push(") RETURNING id");
-    sql.query_scalar::<i64>().fetch_one(conn).await
+    Insert::into("api_tokens")
+        .value("name", name)
+        .value("token_hash", hash)
+        .value("user_id", user_id)
+        .value("created_by", by)
+        .value("created_at", now_ms)
+        .value("scopes", t.scopes.join(","))
+        .value("expires_at", t.expires_at_ms)
+        .returning_id(conn)
+        .await
 }
 
 pub async fn tokens<'e>(
     ex: impl Executor<'e, Database = Any>,
 ) -> Result<Vec<ApiToken>, sqlx::Error> {
     let sql = Sql::new(&format!("{TOKEN_COLUMNS} ORDER BY id DESC"));
-    Ok(sql
-        .query_as::<TokenRow>()
-        .fetch_all(ex)
-        .await?
-        .into_iter()
-        .map(ApiToken::from)
-        .collect())
+    sql.all::<TokenRow, _>(ex, ApiToken::from).await
 }
 
 pub async fn token<'e>(
@@ -431,11 +381,7 @@ pub async fn token<'e>(
 ) -> Result<Option<ApiToken>, sqlx::Error> {
     let mut sql = Sql::new(&format!("{TOKEN_COLUMNS} WHERE id = "));
     sql.bind(id);
-    Ok(sql
-        .query_as::<TokenRow>()
-        .fetch_optional(ex)
-        .await?
-        .map(ApiToken::from))
+    sql.one::<TokenRow, _>(ex, ApiToken::from).await
 }
 
 /// Revokes a token; its user and hash, for closing what it opened, or None if there was

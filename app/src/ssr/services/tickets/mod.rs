@@ -4,7 +4,7 @@
 //! instants, the admin's targets and the service hours, the same way for every door:
 //! this module holds the clocks and the reads, [`work`] the writes, [`desk`] the queue
 //! and the ticket page.
-use super::write::{audited, check_version, stale, Versioned};
+use super::write::{audited, audited_new, check_version, stale, Versioned};
 use super::{page_limit, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_work_tickets;
@@ -16,11 +16,10 @@ use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::context::AppState;
-use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::scope::Access;
 use crate::ssr::store::settings;
 use crate::ssr::store::tickets::{self as store, QueueView, TicketFields, TicketFilter, TicketRow};
-use crate::ssr::store::{contacts, customers, decode_key_cursor, encode_key_cursor, users};
+use crate::ssr::store::{contacts, decode_key_cursor, encode_key_cursor, users};
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
@@ -339,12 +338,7 @@ async fn save(
         return Ok(None);
     }
     let after = read(&mut *conn, s.reader, id, rules, now).await?;
-    let change = Versioned {
-        entity: Entity::Ticket,
-        action: s.action,
-        id,
-        before: s.before,
-    };
+    let change = Versioned::new(Entity::Ticket, s.action, id, s.before);
     Ok(Some(audited(conn, s.actor, change, after, now_ms).await?))
 }
 

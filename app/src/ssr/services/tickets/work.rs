@@ -26,14 +26,8 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppR
         TicketPriority::Normal,
     );
     let mut tx = state.db.begin().await?;
-    if let Some(cid) = input.customer_id {
-        if customers::get(&mut *tx, viewer, cid, Access::Read)
-            .await?
-            .is_none()
-        {
-            check.fail("customer_id", "no such customer");
-        }
-    }
+    crate::ssr::services::customers::check_visible(&mut tx, viewer, &mut check, input.customer_id)
+        .await?;
     if let Some(k) = input.contact_id {
         let of_customer = contacts::get(&mut *tx, viewer, k, Access::Read)
             .await?
@@ -79,19 +73,12 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppR
         // What the customer said opens the conversation (the agent wrote it down).
         store::add_message(&mut tx, id, None, &body, false, now_ms).await?;
     }
-    let ticket = read(&mut tx, viewer, id, &rules, now)
-        .await?
-        .ok_or(AppError::Internal)?;
-    audit::record(
+    let ticket = read(&mut tx, viewer, id, &rules, now).await?;
+    let ticket = audited_new(
         &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::Ticket,
-            entity_id: id,
-            before: None,
-            after: crate::ssr::services::snapshot(&ticket),
-        },
+        viewer,
+        (Entity::Ticket, Action::Created, id),
+        ticket,
         now_ms,
     )
     .await?;
@@ -201,12 +188,7 @@ pub async fn add_message(
         }
     } else {
         // Nothing on the ticket itself changes: the message is audited on its own.
-        let change = Versioned {
-            entity: Entity::Ticket,
-            action,
-            id,
-            before: &before,
-        };
+        let change = Versioned::new(Entity::Ticket, action, id, &before);
         let after = read(&mut tx, viewer, id, &rules, now).await?;
         audited(&mut tx, Some(viewer), change, after, now_ms).await?
     };
