@@ -69,6 +69,17 @@ ensure_node_tools() {
   export PATH="$ROOT/end2end/node_modules/.bin:$PATH"
 }
 
+# A real SMTP server for the mail tests (aiosmtpd, from PyPI), in a virtualenv of its own.
+ensure_python_tools() {
+  local py="$ROOT/target/py/bin/python"
+  if ! "$py" -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing the mail tests' SMTP server (aiosmtpd) into target/py"
+    python3 -m venv "$ROOT/target/py"
+    "$ROOT/target/py/bin/pip" install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
+  fi
+  export TANDEM_TEST_PYTHON="$py"
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's Chromium"

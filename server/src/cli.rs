@@ -65,7 +65,10 @@ pub async fn run() -> ExitCode {
                 .or_else(|_| std::env::var("LEPTOS_SITE_ADDR"))
                 .unwrap_or_else(|_| DEFAULT_ADDR.to_string());
             match addr.parse() {
-                Ok(addr) => match Config::new(cli.database_url, addr).with_network_from_env() {
+                Ok(addr) => match Config::new(cli.database_url, addr)
+                    .with_network_from_env()
+                    .and_then(Config::with_mail_from_env)
+                {
                     Ok(config) => serve(config, true).await,
                     Err(e) => Err(e),
                 },
@@ -76,7 +79,10 @@ pub async fn run() -> ExitCode {
             addr,
             demo,
             secure_cookies,
-        }) => match Config::new(cli.database_url, addr).with_network_from_env() {
+        }) => match Config::new(cli.database_url, addr)
+            .with_network_from_env()
+            .and_then(Config::with_mail_from_env)
+        {
             Ok(config) => {
                 serve(
                     Config {
@@ -177,6 +183,7 @@ async fn mail_in(url: &str) -> Result<(), String> {
         auth: app::ssr::context::AuthPolicy::default(),
         leptos_options: crate::startup::leptos_options(([127, 0, 0, 1], 0).into()),
         hub: app::ssr::hub::Hub::new(),
+        mail: None,
     };
     let got = app::ssr::services::mail_in::take_in(&state, None, &raw)
         .await

@@ -14,6 +14,15 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Bearer token for `/metrics` from other hosts (`TANDEM_METRICS_TOKEN`).
     pub metrics_token: Option<String>,
+    /// Mail to customers: the SMTP server's URL and the From address
+    /// (`TANDEM_SMTP_URL`, `TANDEM_MAIL_FROM`).
+    pub mail: Option<MailConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub smtp_url: String,
+    pub from: String,
 }
 
 impl Config {
@@ -25,7 +34,19 @@ impl Config {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            mail: None,
         }
+    }
+
+    /// Reads `TANDEM_SMTP_URL` and `TANDEM_MAIL_FROM` (both, or neither).
+    pub fn with_mail_from_env(mut self) -> Result<Config, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        self.mail = match (var("TANDEM_SMTP_URL"), var("TANDEM_MAIL_FROM")) {
+            (Some(smtp_url), Some(from)) => Some(MailConfig { smtp_url, from }),
+            (None, None) => None,
+            _ => return Err("set TANDEM_SMTP_URL and TANDEM_MAIL_FROM together".into()),
+        };
+        Ok(self)
     }
 
     /// Reads `TANDEM_TRUSTED_PROXIES` and `TANDEM_METRICS_TOKEN`.

@@ -2,6 +2,7 @@
 use crate::config::Config;
 use app::ssr::clock::Clock;
 use app::ssr::context::{AppState, AuthPolicy};
+use app::ssr::services::mail_out::Mailer;
 use app::ssr::store::db::Db;
 use axum::extract::FromRef;
 use axum::Router;
@@ -75,12 +76,19 @@ impl Application {
             secure_cookies: config.secure_cookies,
             ..AuthPolicy::default()
         };
+        let mail = match &config.mail {
+            Some(m) => Some(Arc::new(
+                Mailer::new(&m.smtp_url, &m.from).map_err(std::io::Error::other)?,
+            )),
+            None => None,
+        };
         let app_state = AppState {
             db,
             clock,
             auth,
             leptos_options: leptos_options(addr),
             hub: app::ssr::hub::Hub::new(),
+            mail,
         };
         let state = ServerState {
             app: app_state,
@@ -115,11 +123,16 @@ impl Application {
         &self.state
     }
 
-    /// Runs the alert engine every second (on PostgreSQL, on one instance at a time).
+    /// Runs the alert engine every second (on PostgreSQL, on one instance at a time), and
+    /// the mail sender every five.
     pub fn start_scheduler(&self) {
         tokio::spawn(app::ssr::services::alerts::schedule(
             self.state.app.clone(),
             Duration::from_secs(1),
+        ));
+        tokio::spawn(app::ssr::services::mail_out::run(
+            self.state.app.clone(),
+            Duration::from_secs(5),
         ));
     }
 

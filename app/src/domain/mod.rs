@@ -160,6 +160,7 @@ choice!(
 pub mod alerts;
 pub mod events;
 pub mod leads;
+pub mod mail;
 pub mod pipeline;
 pub mod pool;
 pub mod scope;

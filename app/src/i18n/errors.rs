@@ -372,6 +372,8 @@ mod tests {
         "alert engine tick failed",
         "field names only",
         "automatic mail ignored",
+        "mail not delivered; will try again",
+        "mail sender round failed",
     ];
 
     /// String literals passed as a field's message: the second argument of

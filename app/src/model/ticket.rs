@@ -165,6 +165,44 @@ pub struct TicketMessage {
     pub body: String,
     pub internal: bool,
     pub created_at: DateTime<Utc>,
+    /// A public reply's email to the customer; None for notes, for the customer's own
+    /// words and when the ticket has no address to write to.
+    #[serde(default)]
+    pub delivery: Option<MailDelivery>,
+}
+
+/// Where an email Tandem sends stands: waiting for its first try, taken by a mail server,
+/// or refused and to be tried again (never given up).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MailDelivery {
+    pub to: String,
+    pub attempts: i64,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Why the last try failed, as the mail server or the network said it.
+    pub last_error: Option<String>,
+}
+
+impl MailDelivery {
+    pub fn delivered(&self) -> bool {
+        self.sent_at.is_some()
+    }
+
+    /// What a person sees beside the reply.
+    pub fn status_text(&self, lang: Lang) -> String {
+        match (&self.sent_at, &self.last_error) {
+            (Some(_), _) => lang.t("Emailed to", "已发送至").to_string() + " " + &self.to,
+            (None, Some(error)) => format!(
+                "{} {} ({} {}): {error}",
+                lang.t("Not delivered yet to", "尚未送达"),
+                self.to,
+                self.attempts,
+                lang.t("tries; trying again", "次尝试，稍后重试"),
+            ),
+            (None, None) => lang.t("Sending to", "正在发送至").to_string() + " " + &self.to,
+        }
+    }
 }
 
 /// A ticket with its conversation, oldest first.

@@ -192,6 +192,10 @@ fn Message(m: TicketMessage) -> impl IntoView {
                 {m.internal.then(|| view! { " · "<span class="badge">{lang.t("Internal note", "内部备注")}</span> })}
             </p>
             <p class="body">{m.body}</p>
+            {m.delivery.map(|d| {
+                let state = if d.delivered() { "sent" } else if d.last_error.is_some() { "failing" } else { "queued" };
+                view! { <p class="delivery" data-delivery=state>{d.status_text(lang)}</p> }
+            })}
         </li>
     }
 }

@@ -38,6 +38,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Open websockets on this instance and the engine's lock.
     pub hub: Arc<super::hub::Hub>,
+    /// The SMTP server mail to customers goes out through; None: mail waits in its queue.
+    pub mail: Option<Arc<super::services::mail_out::Mailer>>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -12,6 +12,7 @@ mod delivery;
 mod follow_ups;
 mod leads;
 mod mail_in;
+mod mail_out;
 mod pages;
 mod pipeline;
 mod platform;

@@ -6,6 +6,7 @@
 //! anything else opens a ticket for the contact with the sender's address, making the
 //! contact and its customer (tagged for review) when nobody has it. Bounces and
 //! auto-replies never open a ticket, so two systems cannot mail each other forever.
+use crate::domain::mail::{ticket_in_message_id, ticket_in_subject};
 use crate::domain::validate::normalize_email;
 use crate::error::{AppError, AppResult};
 use crate::model::*;
@@ -24,6 +25,8 @@ pub struct Inbound {
     pub from_name: Option<String>,
     pub subject: String,
     pub body: String,
+    /// Its Message-ID, which Tandem's answer threads under.
+    pub message_id: Option<String>,
     /// The ticket the message answers, if it names one.
     pub ticket: Option<i64>,
     /// Why no person wrote it (a bounce, an auto-reply, a list), if so.
@@ -38,28 +41,6 @@ pub struct Received {
     pub ticket_id: Option<i64>,
     /// Why it was ignored.
     pub reason: Option<String>,
-}
-
-/// `[#123]` in a subject.
-fn ticket_in_subject(subject: &str) -> Option<i64> {
-    let mut rest = subject;
-    while let Some(at) = rest.find("[#") {
-        let after = &rest[at + 2..];
-        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-        if !digits.is_empty() && after[digits.len()..].starts_with(']') {
-            return digits.parse().ok();
-        }
-        rest = after;
-    }
-    None
-}
-
-/// The ticket named by one of Tandem's Message-IDs (`ticket-123.…@…`).
-fn ticket_in_message_id(id: &str) -> Option<i64> {
-    let id = id.trim().trim_start_matches('<');
-    let rest = id.strip_prefix("ticket-")?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
 }
 
 /// Reads a raw message; Err names what is wrong with it.
@@ -115,6 +96,9 @@ pub fn read(raw: &[u8]) -> Result<Inbound, &'static str> {
             .filter(|n| !n.is_empty()),
         subject,
         body,
+        message_id: msg
+            .message_id()
+            .map(|id| format!("<{}>", id.trim_matches(['<', '>']))),
         ticket,
         automatic,
     })
@@ -162,7 +146,7 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
         None => None,
     };
     if let Some(id) = named {
-        match super::tickets::customer_replied(state, id, &body).await {
+        match super::tickets::customer_replied(state, id, &body, m.message_id.as_deref()).await {
             Ok(t) => {
                 return Ok(Received {
                     outcome: "replied".into(),
@@ -199,6 +183,13 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
         },
     )
     .await?;
+    if let Some(email_id) = &m.message_id {
+        let tickets = crate::ssr::store::tickets::first_customer_message(&state.db.read, ticket.id);
+        if let Some(first) = tickets.await? {
+            let mut conn = state.db.write.acquire().await?;
+            crate::ssr::store::tickets::set_email_message_id(&mut conn, first, email_id).await?;
+        }
+    }
     Ok(Received {
         outcome: "opened".into(),
         ticket_id: Some(ticket.id),
@@ -291,18 +282,6 @@ async fn mailbox_viewer(state: &AppState) -> AppResult<Viewer> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_ticket_is_named_by_its_number_in_the_subject_or_by_tandems_message_id() {
-        assert_eq!(ticket_in_subject("Re: [#123] 无法登录"), Some(123));
-        assert_eq!(ticket_in_subject("Re: [#12a] x [#7]"), Some(7));
-        assert_eq!(ticket_in_subject("invoice #123"), None);
-        assert_eq!(
-            ticket_in_message_id("<ticket-42.9f3@desk.example>"),
-            Some(42)
-        );
-        assert_eq!(ticket_in_message_id("<CAF123@mail.gmail.com>"), None);
-    }
 
     #[test]
     fn gbk_subjects_and_html_only_bodies_read_as_text_and_auto_replies_are_known() {

@@ -16,6 +16,7 @@ pub mod lead_routing;
 pub mod lead_timeout;
 pub mod leads;
 pub mod mail_in;
+pub mod mail_out;
 pub mod pool;
 pub mod public_leads;
 pub mod settings;

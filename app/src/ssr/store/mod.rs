@@ -13,6 +13,7 @@ pub mod due;
 pub mod duplicates;
 pub mod home;
 pub mod leads;
+pub mod mail_out;
 pub mod outbox;
 pub mod pool;
 pub mod scope;

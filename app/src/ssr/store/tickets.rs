@@ -328,6 +328,7 @@ pub async fn messages<'e>(
             body: r.body,
             internal: r.internal != 0,
             created_at: from_ms(r.created_at),
+            delivery: None,
         })
         .collect())
 }
@@ -349,6 +350,31 @@ pub async fn add_message(
         .value("created_at", now_ms)
         .returning_id(conn)
         .await
+}
+
+/// The Message-ID of the email a customer's message came in, which Tandem's answer threads
+/// under.
+pub async fn set_email_message_id(
+    conn: &mut AnyConnection,
+    message_id: i64,
+    email_message_id: &str,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE ticket_messages SET email_message_id = ");
+    sql.bind(email_message_id)
+        .push(" WHERE id = ")
+        .bind(message_id);
+    sql.query().execute(conn).await.map(|_| ())
+}
+
+/// The customer's first message on a ticket (the one that opened it), if any.
+pub async fn first_customer_message<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ticket_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql =
+        Sql::new("SELECT MIN(id) FROM ticket_messages WHERE author_id IS NULL AND ticket_id = ");
+    sql.bind(ticket_id);
+    sql.query_scalar::<Option<i64>>().fetch_one(ex).await
 }
 
 /// Which of a ticket's two clocks.

@@ -1,6 +1,7 @@
 //! Writing tickets: logging one, moving and assigning it, and its conversation (the
 //! desk's replies and notes, the customer's own replies by email).
 use super::*;
+use crate::ssr::services::mail_out::{queue_reply, Reply};
 
 pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppResult<Ticket> {
     may_work(viewer)?;
@@ -162,7 +163,11 @@ pub async fn add_message(
     let Loaded { mut row, before } = load(&mut tx, viewer, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    store::add_message(&mut tx, id, Some(viewer.user_id), &body, m.internal, now_ms).await?;
+    let message_id =
+        store::add_message(&mut tx, id, Some(viewer.user_id), &body, m.internal, now_ms).await?;
+    if !m.internal {
+        email_reply(&mut tx, state, viewer, &row, message_id, &body, now_ms).await?;
+    }
     let action = if m.internal {
         Action::Noted
     } else {
@@ -192,15 +197,51 @@ pub async fn add_message(
         let after = read(&mut tx, viewer, id, &rules, now).await?;
         audited(&mut tx, Some(viewer), change, after, now_ms).await?
     };
-    let messages = store::messages(&mut *tx, id).await?;
+    let messages = conversation(&mut tx, id).await?;
     tx.commit().await?;
     Ok(TicketDetail { ticket, messages })
+}
+
+/// A public reply goes to the ticket's contact by email (queued with the reply, sent by
+/// the mail sender); a ticket without a contact's address has nobody to write to.
+async fn email_reply(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    viewer: &Viewer,
+    row: &TicketRow,
+    message_id: i64,
+    body: &str,
+    now_ms: i64,
+) -> AppResult<()> {
+    let Some(contact_id) = row.contact_id else {
+        return Ok(());
+    };
+    let Some(contact) = contacts::get(&mut *conn, viewer, contact_id, Access::Read).await? else {
+        return Ok(());
+    };
+    let Some(to_email) = contact.email.as_deref() else {
+        return Ok(());
+    };
+    let reply = Reply {
+        ticket_id: row.id,
+        ticket_message_id: message_id,
+        subject: &row.subject,
+        body,
+        to_email,
+        to_name: Some(&contact.name),
+    };
+    queue_reply(conn, state, reply, now_ms).await
 }
 
 /// The customer wrote again (a reply by email): their words join the conversation, and a
 /// ticket waiting on them, resolved or closed opens again with its resolution clock running
 /// where it stood. Written by nobody on Tandem's side (the audit names no actor).
-pub async fn customer_replied(state: &AppState, id: i64, body: &str) -> AppResult<Ticket> {
+pub async fn customer_replied(
+    state: &AppState,
+    id: i64,
+    body: &str,
+    email_message_id: Option<&str>,
+) -> AppResult<Ticket> {
     let now = state.clock.now();
     let now_ms = now.timestamp_millis();
     let desk = desk_viewer();
@@ -209,7 +250,10 @@ pub async fn customer_replied(state: &AppState, id: i64, body: &str) -> AppResul
     let Loaded { mut row, before } = load(&mut tx, &desk, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    store::add_message(&mut tx, id, None, body, false, now_ms).await?;
+    let message = store::add_message(&mut tx, id, None, body, false, now_ms).await?;
+    if let Some(email_id) = email_message_id {
+        store::set_email_message_id(&mut tx, message, email_id).await?;
+    }
     let reopened = stands_still(row.status);
     if reopened {
         move_status(&mut tx, &mut row, TicketStatus::Open, now_ms).await?;
