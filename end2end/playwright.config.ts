@@ -8,6 +8,11 @@ const baseURL = `http://127.0.0.1:${port}`;
 const root = path.resolve(__dirname, "..");
 const db = path.join(os.tmpdir(), `tandem-e2e-${port}-${process.env.TANDEM_E2E_RUN ?? "local"}.db`);
 const bin = process.env.TANDEM_BIN ?? path.join(root, "target", "debug", "tandem");
+// A real SMTP server (aiosmtpd) takes the mail Tandem sends; tests read it from its Maildir.
+const smtpPort = process.env.TANDEM_E2E_SMTP_PORT ?? String(Number(port) + 1);
+const python = process.env.TANDEM_TEST_PYTHON ?? path.join(root, "target", "py", "bin", "python");
+const maildir = path.join(os.tmpdir(), `tandem-e2e-mail-${port}-${process.env.TANDEM_E2E_RUN ?? "local"}`);
+process.env.TANDEM_E2E_MAILDIR = maildir;
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -55,18 +60,31 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `rm -f "${db}" "${db}-wal" "${db}-shm" && "${bin}" serve --demo --addr 127.0.0.1:${port}`,
-    cwd: root,
-    url: `${baseURL}/readyz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: `sqlite://${db}`,
-      LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
-      RUST_LOG: "warn",
+  webServer: [
+    {
+      command: `rm -rf "${maildir}" && "${python}" -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox "${maildir}"`,
+      cwd: root,
+      port: Number(smtpPort),
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
     },
-  },
+    {
+      command: `rm -f "${db}" "${db}-wal" "${db}-shm" && "${bin}" serve --demo --addr 127.0.0.1:${port}`,
+      cwd: root,
+      url: `${baseURL}/readyz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        DATABASE_URL: `sqlite://${db}`,
+        LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+        RUST_LOG: "warn",
+        TANDEM_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        TANDEM_MAIL_FROM: "Tandem Support <support@desk.example>",
+      },
+    },
+  ],
 });

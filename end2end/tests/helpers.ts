@@ -26,3 +26,45 @@ export async function api(baseURL: string, email: string): Promise<APIRequestCon
 export async function hydrated(page: Page) {
   await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
 }
+
+/** The text of a single-part email as its reader sees it (base64 or quoted-printable
+ *  undone). */
+function mailText(raw: string): string {
+  const split = raw.search(/\r?\n\r?\n/);
+  const head = raw.slice(0, split);
+  const body = raw.slice(split).trim();
+  if (/content-transfer-encoding:\s*base64/i.test(head)) {
+    return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  }
+  if (/content-transfer-encoding:\s*quoted-printable/i.test(head)) {
+    const bytes = body
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, "latin1").toString("utf8");
+  }
+  return body;
+}
+
+/** The survey links (`/csat/…`, `/nps/…`) mailed to `to`, read from the test SMTP server's
+ *  Maildir; waits for Tandem's mail sender (every few seconds) to deliver one. */
+export async function mailedLink(to: string, path: string): Promise<string> {
+  const fs = await import("node:fs");
+  const dir = `${process.env.TANDEM_E2E_MAILDIR}/new`;
+  let link: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+        for (const f of files) {
+          const raw = fs.readFileSync(`${dir}/${f}`, "utf8");
+          if (!raw.includes(to)) continue;
+          const m = mailText(raw).match(new RegExp(`https?://\\S+${path}[A-Za-z0-9_-]+`));
+          if (m) link = m[0];
+        }
+        return link;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeTruthy();
+  return link!;
+}

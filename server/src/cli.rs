@@ -184,6 +184,8 @@ async fn mail_in(url: &str) -> Result<(), String> {
         leptos_options: crate::startup::leptos_options(([127, 0, 0, 1], 0).into()),
         hub: app::ssr::hub::Hub::new(),
         mail: None,
+        public_url: std::env::var("TANDEM_PUBLIC_URL")
+            .unwrap_or_else(|_| format!("http://{DEFAULT_ADDR}")),
     };
     let got = app::ssr::services::mail_in::take_in(&state, None, &raw)
         .await

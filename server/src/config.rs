@@ -17,6 +17,8 @@ pub struct Config {
     /// Mail to customers: the SMTP server's URL and the From address
     /// (`TANDEM_SMTP_URL`, `TANDEM_MAIL_FROM`).
     pub mail: Option<MailConfig>,
+    /// Where customers reach Tandem (`TANDEM_PUBLIC_URL`), for links in emails.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +37,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             mail: None,
+            public_url: None,
         }
     }
 
@@ -46,6 +49,7 @@ impl Config {
             (None, None) => None,
             _ => return Err("set TANDEM_SMTP_URL and TANDEM_MAIL_FROM together".into()),
         };
+        self.public_url = var("TANDEM_PUBLIC_URL");
         Ok(self)
     }
 

@@ -12,6 +12,7 @@ pub mod security;
 pub mod seed;
 pub mod sfn;
 pub mod startup;
+pub mod survey_page;
 pub mod telemetry;
 pub mod ws;
 

@@ -89,6 +89,12 @@ impl Application {
             leptos_options: leptos_options(addr),
             hub: app::ssr::hub::Hub::new(),
             mail,
+            public_url: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}"))
+                .trim_end_matches('/')
+                .to_string(),
         };
         let state = ServerState {
             app: app_state,
@@ -224,6 +230,7 @@ pub fn router(state: ServerState) -> Router {
     Router::new()
         .merge(crate::health::router())
         .merge(crate::forms::router())
+        .merge(crate::survey_page::router())
         .nest("/api/v1", crate::rest::router())
         .route("/ws", axum::routing::get(crate::ws::upgrade))
         .route(

@@ -99,6 +99,7 @@ named_enum! {
         TicketAssigned => "ticket_assigned",
         TicketSlaWarning => "ticket_sla_warning",
         TicketSlaBreach => "ticket_sla_breach",
+        LowCsat => "low_csat",
     }
 }
 
@@ -123,6 +124,7 @@ impl AlertKind {
             AlertKind::TicketAssigned => lang.t("Ticket assigned", "新分配工单"),
             AlertKind::TicketSlaWarning => lang.t("Ticket SLA warning", "工单即将超时"),
             AlertKind::TicketSlaBreach => lang.t("Ticket SLA breached", "工单已超时"),
+            AlertKind::LowCsat => lang.t("Low satisfaction", "满意度低"),
         }
     }
 }
@@ -207,6 +209,20 @@ pub fn render(lang: Lang, kind: AlertKind, f: &AlertFacts, escalated: bool) -> (
         (AlertKind::TicketSlaBreach, true) => (
             format!("工单已超时:{name}"),
             format!("{}已超时,请立即处理。", sla_clock_name(lang, &extra)),
+        ),
+        (AlertKind::LowCsat, false) => (
+            format!("Low satisfaction ({n}/5): {name}"),
+            match f.extra.as_deref() {
+                Some(said) => format!("{owner} rated the ticket {n} of 5: “{said}”"),
+                None => format!("{owner} rated the ticket {n} of 5."),
+            },
+        ),
+        (AlertKind::LowCsat, true) => (
+            format!("满意度低（{n}/5）：{name}"),
+            match f.extra.as_deref() {
+                Some(said) => format!("{owner} 给此工单打了 {n} 分（满分 5）：“{said}”"),
+                None => format!("{owner} 给此工单打了 {n} 分（满分 5）。"),
+            },
         ),
         (AlertKind::LeadAssigned, false) => (
             format!("New lead: {name}"),

@@ -19,6 +19,7 @@ named_enum! {
         Team => "team",
         ApiToken => "api_token",
         Setting => "setting",
+        Survey => "survey",
     }
 }
 
@@ -52,6 +53,7 @@ named_enum! {
         Replied => "replied",
         Noted => "noted",
         Closed => "closed",
+        Rated => "rated",
     }
 }
 

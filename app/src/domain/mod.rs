@@ -167,6 +167,7 @@ pub mod scope;
 pub mod search;
 pub mod signin;
 pub mod sla;
+pub mod surveys;
 pub mod tickets;
 pub mod time;
 pub mod validate;

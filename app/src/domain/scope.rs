@@ -88,6 +88,11 @@ pub fn can_change_settings(role: Role) -> bool {
     matches!(role, Role::Admin)
 }
 
+/// Who may send satisfaction (NPS) surveys to customers' contacts.
+pub fn can_send_surveys(role: Role) -> bool {
+    matches!(role, Role::Admin)
+}
+
 /// Who may administer users, teams and API tokens.
 pub fn can_administer(role: Role) -> bool {
     matches!(role, Role::Admin)

@@ -30,6 +30,8 @@ pub struct SlaRules {
     pub warning_percent: i64,
     /// A resolved ticket closes itself this many days later.
     pub auto_close_days: i64,
+    /// How long the satisfaction survey link a customer gets stays usable.
+    pub survey_link_days: i64,
 }
 
 impl Default for SlaRules {
@@ -41,6 +43,7 @@ impl Default for SlaRules {
             low: default_target(TicketPriority::Low),
             warning_percent: 80,
             auto_close_days: 7,
+            survey_link_days: 14,
         }
     }
 }
@@ -82,6 +85,9 @@ impl SlaRules {
         }
         if !(1..=365).contains(&self.auto_close_days) {
             out.push(("auto_close_days", "must be between 1 and 365".to_string()));
+        }
+        if !(1..=90).contains(&self.survey_link_days) {
+            out.push(("survey_link_days", "must be between 1 and 90".to_string()));
         }
         out
     }

@@ -55,6 +55,14 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("end_date", "End date", "结束日期"),
     ("product_line", "Product line", "产品线"),
     ("q", "Search", "搜索"),
+    ("score", "Score", "评分"),
+    ("comment", "Comment", "意见"),
+    ("customer_ids", "Customers", "客户"),
+    (
+        "survey_link_days",
+        "Days a survey link stays usable",
+        "满意度调查链接有效期（天）",
+    ),
     (
         "reclaim_cooldown_days",
         "Days before claiming again",

@@ -103,12 +103,14 @@ pub struct NewActivity {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TimelineItem {
     pub at: DateTime<Utc>,
-    /// activity | stage | task | task_done | ticket | contract | contract_decided | owner
+    /// activity | stage | task | task_done | ticket | contract | contract_decided | owner |
+    /// survey
     pub kind: String,
     /// The record's id in its own table.
     pub id: i64,
     /// activity: its kind; stage: the stage entered; ticket: its status; contract: its
-    /// approval status; owner: claim | release | assign | reclaim.
+    /// approval status; owner: claim | release | assign | reclaim; survey: `csat:{score}` or
+    /// `nps:{score}` (with the comment as detail and the contact as user).
     pub title: String,
     /// activity: summary; stage: the deal's name; task: its title; ticket: subject;
     /// owner: the reason given.

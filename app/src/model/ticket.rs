@@ -308,3 +308,34 @@ pub struct TicketPage {
     /// Whether the viewer may answer and change it.
     pub can_work: bool,
 }
+
+/// A contact's answer to a satisfaction survey (CSAT on a ticket, or NPS).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SurveyAnswer {
+    pub id: i64,
+    pub kind: crate::domain::surveys::SurveyKind,
+    pub ticket_id: Option<i64>,
+    pub customer_id: i64,
+    pub contact_id: Option<i64>,
+    pub contact_name: Option<String>,
+    /// CSAT 1–5, NPS 0–10.
+    pub score: i64,
+    pub comment: Option<String>,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// An admin asks the contacts of these customers how likely they are to recommend the
+/// company (NPS, 0–10), each by an email with their own link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NpsRequest {
+    pub customer_ids: Vec<i64>,
+}
+
+/// How many surveys went out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SurveysSent {
+    pub sent: i64,
+}

@@ -88,6 +88,26 @@ fn timeline_row(lang: Lang, t: TimelineItem) -> impl IntoView {
                 t.detail.clone().unwrap_or_default()
             ),
         ),
+        "survey" => {
+            let (kind, score) = t.title.split_once(':').unwrap_or(("csat", "?"));
+            let of = if kind == "nps" { 10 } else { 5 };
+            let said = t
+                .detail
+                .clone()
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default();
+            (
+                "☆",
+                format!(
+                    "{} {score}/{of}{said}",
+                    if kind == "nps" {
+                        lang.t("NPS", "NPS 推荐度")
+                    } else {
+                        lang.t("Satisfaction", "满意度")
+                    }
+                ),
+            )
+        }
         "contract" => (
             "📄",
             format!("{} {amount}", lang.t("Contract requested", "提交合同")),

@@ -158,6 +158,12 @@ fn TicketView(
                 <dl class="clocks">
                     <div><dt>{lang.t("First response", "首次响应")}</dt><dd><SlaBadge clock=t.first_response now/></dd></div>
                     <div><dt>{lang.t("Resolution", "解决")}</dt><dd><SlaBadge clock=t.resolution now/></dd></div>
+                    {t.csat.map(|score| view! {
+                        <div data-testid="csat">
+                            <dt>{lang.t("Customer satisfaction", "客户满意度")}</dt>
+                            <dd class:low=crate::domain::surveys::is_low_csat(score)>{format!("{score} / 5")}</dd>
+                        </div>
+                    })}
                 </dl>
                 <ol class="conversation" aria-label=lang.t("Conversation", "对话")>{messages}</ol>
                 {reply}

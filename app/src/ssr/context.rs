@@ -40,6 +40,9 @@ pub struct AppState {
     pub hub: Arc<super::hub::Hub>,
     /// The SMTP server mail to customers goes out through; None: mail waits in its queue.
     pub mail: Option<Arc<super::services::mail_out::Mailer>>,
+    /// Where customers reach Tandem from outside (survey links in emails), without a
+    /// trailing slash: `TANDEM_PUBLIC_URL`, else the address it serves on.
+    pub public_url: String,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -65,21 +68,21 @@ pub fn current_viewer() -> AppResult<Viewer> {
 
 /// The language of the current request (see `crate::request_lang`).
 pub fn request_lang() -> crate::i18n::Lang {
+    match use_context::<http::request::Parts>() {
+        Some(parts) => lang_of(&parts.headers, parts.extensions.get::<Viewer>()),
+        None => crate::i18n::Lang::default(),
+    }
+}
+
+/// A request's language: the `tandem_lang` cookie, else the signed-in user's, else the
+/// browser's `Accept-Language`, else the default.
+pub fn lang_of(headers: &http::HeaderMap, viewer: Option<&Viewer>) -> crate::i18n::Lang {
     use crate::i18n::Lang;
-    let Some(parts) = use_context::<http::request::Parts>() else {
-        return Lang::default();
-    };
-    super::auth::cookie(&parts.headers, super::auth::LANG_COOKIE)
+    super::auth::cookie(headers, super::auth::LANG_COOKIE)
         .and_then(|c| Lang::parse(&c))
+        .or_else(|| viewer.and_then(|v| Lang::parse(&v.locale)))
         .or_else(|| {
-            parts
-                .extensions
-                .get::<Viewer>()
-                .and_then(|v| Lang::parse(&v.locale))
-        })
-        .or_else(|| {
-            parts
-                .headers
+            headers
                 .get(http::header::ACCEPT_LANGUAGE)
                 .and_then(|h| h.to_str().ok())
                 .and_then(Lang::from_accept_language)

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod leads;
 pub mod settings;
+pub mod surveys;
 pub mod tasks;
 pub mod tickets;
 pub mod users;
@@ -64,6 +65,8 @@ pub fn router() -> Router<ServerState> {
         .route("/tickets/{id}", get(tickets::get).patch(tickets::patch))
         .route("/tickets/{id}/messages", post(tickets::add_message))
         .route("/inbound/email", post(tickets::inbound_email))
+        .route("/customers/{id}/surveys", get(surveys::for_customer))
+        .route("/surveys/nps", post(surveys::send_nps))
         .route("/opportunities", get(deals::list).post(deals::create))
         .route("/opportunities/{id}", get(deals::get))
         .route("/opportunities/{id}/stage", post(deals::stage))

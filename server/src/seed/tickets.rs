@@ -25,6 +25,15 @@ const TICKET_ANSWERS: &[&str] = &[
     "您好，我们已复现该问题，技术同事正在修复。",
 ];
 
+/// What customers wrote beside each CSAT score, 1 to 5.
+const CSAT_COMMENTS: [Option<&str>; 5] = [
+    Some("等了两天才有人理，问题也没真正解决。"),
+    Some("回复太慢了。"),
+    None,
+    Some("解决了，谢谢。"),
+    Some("响应很快，非常专业！"),
+];
+
 /// 80 tickets over the demo customers, a fifth unassigned, due by the default targets.
 pub(super) async fn demo_tickets(
     conn: &mut AnyConnection,
@@ -75,6 +84,7 @@ pub(super) async fn demo_tickets(
         let (cid, _) = customers[rng.gen_range(0..customers.len())];
         let responded = (status != "new").then_some(created + HOUR);
         let resolved = matches!(status, "resolved" | "closed").then_some(created + 5 * HOUR);
+        let csat = resolved.map(|_| rng.gen_range(1..=5));
         let ids = insert_rows(
             conn,
             "tickets",
@@ -109,7 +119,7 @@ pub(super) async fn demo_tickets(
                     .into(),
                 responded.into(),
                 resolved.into(),
-                resolved.map(|_| rng.gen_range(1..=5)).into(),
+                csat.into(),
                 created.into(),
                 now.into(),
             ]],
@@ -149,6 +159,36 @@ pub(super) async fn demo_tickets(
             messages,
         )
         .await?;
+        if let (Some(at), Some(score)) = (resolved, csat) {
+            // The customer answered the survey their resolved ticket sent them.
+            insert_rows(
+                conn,
+                "surveys",
+                &[
+                    "kind",
+                    "token_hash",
+                    "ticket_id",
+                    "customer_id",
+                    "score",
+                    "comment",
+                    "expires_at",
+                    "answered_at",
+                    "created_at",
+                ],
+                vec![vec![
+                    "csat".into(),
+                    format!("demo-csat-{ticket}").into(),
+                    Some(ticket).into(),
+                    Some(cid).into(),
+                    Some(score).into(),
+                    CSAT_COMMENTS[(score - 1) as usize].into(),
+                    (at + 14 * 24 * HOUR).into(),
+                    Some(at + 2 * HOUR).into(),
+                    at.into(),
+                ]],
+            )
+            .await?;
+        }
         let paused = match status {
             "pending" => Some(created + 2 * HOUR),
             "resolved" | "closed" => resolved,

@@ -21,6 +21,7 @@ mod scope;
 mod security;
 mod settings;
 mod sfn_scope;
+mod surveys;
 mod tasks;
 mod tickets;
 mod tls;

@@ -105,6 +105,7 @@ pub fn registry() -> Registry {
             Box::new(customers::PoolReclaimed),
             Box::new(tasks::TaskAssigned),
             Box::new(tickets::TicketAssigned),
+            Box::new(tickets::LowCsat),
         ],
     }
 }

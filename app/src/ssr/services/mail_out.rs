@@ -39,6 +39,49 @@ impl Mailer {
     }
 }
 
+/// An email to queue: to whom, what, and the ticket (and reply) it belongs to.
+pub struct Outgoing<'a> {
+    pub ticket_id: Option<i64>,
+    pub ticket_message_id: Option<i64>,
+    pub in_reply_to: Option<&'a str>,
+    pub to_email: &'a str,
+    pub to_name: Option<&'a str>,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// Queues an email in the caller's transaction, with a Message-ID of its own (one that
+/// names its ticket, so an answer to it finds the ticket again).
+pub async fn queue_mail(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    m: Outgoing<'_>,
+    now_ms: i64,
+) -> AppResult<()> {
+    let domain = state
+        .mail
+        .as_ref()
+        .map(|m| m.domain().to_string())
+        .unwrap_or_else(|| "tandem.invalid".to_string());
+    let unique = crate::ssr::auth::random_text::<9>();
+    let message_id = match m.ticket_id {
+        Some(ticket) => ticket_message_id(ticket, &unique, &domain),
+        None => format!("<{unique}@{domain}>"),
+    };
+    let mail = NewMail {
+        ticket_id: m.ticket_id,
+        ticket_message_id: m.ticket_message_id,
+        message_id: &message_id,
+        in_reply_to: m.in_reply_to,
+        to_email: m.to_email,
+        to_name: m.to_name,
+        subject: m.subject,
+        body: m.body,
+    };
+    store::queue(conn, &mail, now_ms).await?;
+    Ok(())
+}
+
 /// A public reply on a ticket, to be emailed to the ticket's contact.
 pub struct Reply<'a> {
     pub ticket_id: i64,
@@ -49,9 +92,8 @@ pub struct Reply<'a> {
     pub to_name: Option<&'a str>,
 }
 
-/// Queues a reply's email in the caller's transaction, threaded under the customer's
-/// latest email on the ticket, with the ticket number in the subject and in its own
-/// Message-ID (so the customer's answer finds the ticket again).
+/// Queues a reply's email, threaded under the customer's latest email on the ticket,
+/// with the ticket number in the subject.
 pub async fn queue_reply(
     conn: &mut AnyConnection,
     state: &AppState,
@@ -59,25 +101,17 @@ pub async fn queue_reply(
     now_ms: i64,
 ) -> AppResult<()> {
     let in_reply_to = store::latest_from_customer(&mut *conn, r.ticket_id).await?;
-    let domain = state
-        .mail
-        .as_ref()
-        .map(|m| m.domain().to_string())
-        .unwrap_or_else(|| "tandem.invalid".to_string());
-    let message_id = ticket_message_id(r.ticket_id, &crate::ssr::auth::random_text::<9>(), &domain);
     let subject = reply_subject(r.subject, r.ticket_id);
-    let mail = NewMail {
+    let mail = Outgoing {
         ticket_id: Some(r.ticket_id),
         ticket_message_id: Some(r.ticket_message_id),
-        message_id: &message_id,
         in_reply_to: in_reply_to.as_deref(),
         to_email: r.to_email,
         to_name: r.to_name,
         subject: &subject,
         body: r.body,
     };
-    store::queue(conn, &mail, now_ms).await?;
-    Ok(())
+    queue_mail(conn, state, mail, now_ms).await
 }
 
 /// What one round of sending did.

@@ -20,6 +20,7 @@ pub mod mail_out;
 pub mod pool;
 pub mod public_leads;
 pub mod settings;
+pub mod surveys;
 pub mod tasks;
 pub mod tickets;
 pub mod users;

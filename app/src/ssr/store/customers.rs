@@ -264,6 +264,18 @@ pub async fn name_of(conn: &mut AnyConnection, id: i64) -> Result<String, sqlx::
         .unwrap_or_default())
 }
 
+/// A customer's name and owner, whatever its state (for alerts about it).
+pub async fn name_and_owner(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(String, Option<i64>)>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT name, owner_id FROM customers WHERE id = ");
+    sql.bind(id);
+    sql.query_as::<(String, Option<i64>)>()
+        .fetch_optional(conn)
+        .await
+}
+
 /// Customers written before the name sort existed get their sort key, a batch at a time
 /// (each batch its own transaction, so an interrupted run resumes where it stopped).
 pub async fn fill_name_keys(db: &crate::ssr::store::db::Db) -> Result<u64, sqlx::Error> {

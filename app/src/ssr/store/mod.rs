@@ -22,6 +22,7 @@ pub mod seed;
 pub mod sessions;
 pub mod settings;
 pub mod stored_enums;
+pub mod surveys;
 pub mod tasks;
 pub mod tickets;
 pub mod timeline;

@@ -4,6 +4,7 @@
 use crate::domain::alerts::AlertKind;
 use crate::domain::leads::LeadStatus;
 use crate::domain::pipeline::Stage;
+use crate::domain::surveys::SurveyKind;
 use crate::model::{
     ActivityKind, Approval, CustomerStatus, Level, Role, TicketCategory, TicketChannel,
     TicketPriority, TicketStatus,
@@ -54,4 +55,5 @@ stored_enum! {
     TicketPriority => "ticket priority",
     TicketChannel => "ticket channel",
     TicketCategory => "ticket category",
+    SurveyKind => "survey kind",
 }

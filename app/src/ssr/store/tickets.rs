@@ -352,6 +352,18 @@ pub async fn add_message(
         .await
 }
 
+/// The customer's satisfaction score (a new version of the ticket).
+pub async fn set_csat(
+    conn: &mut AnyConnection,
+    id: i64,
+    score: i64,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE tickets SET csat = ");
+    sql.bind(score).stamp(now_ms, None).where_version(id, None);
+    sql.query().execute(conn).await.map(|_| ())
+}
+
 /// The Message-ID of the email a customer's message came in, which Tandem's answer threads
 /// under.
 pub async fn set_email_message_id(

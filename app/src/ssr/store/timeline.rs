@@ -85,6 +85,12 @@ pub async fn for_customer<'e>(
          FROM pool_events p LEFT JOIN users u ON u.id = p.user_id WHERE p.customer_id = "
     ))
     .bind(customer_id);
+    sql.push(&format!(
+        " UNION ALL SELECT s.answered_at, 'survey', s.id, s.kind || ':' || CAST(s.score AS TEXT), s.comment, k.name, \
+         {NO_INT}, {NO_INT}, {NO_PLACE} FROM surveys s LEFT JOIN contacts k ON k.id = s.contact_id \
+         WHERE s.answered_at IS NOT NULL AND s.customer_id = "
+    ))
+    .bind(customer_id);
     sql.push(") x");
     if let Some((at, src, id)) = before {
         sql.push(" WHERE (x.at < ")

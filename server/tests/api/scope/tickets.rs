@@ -73,6 +73,25 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         )
         .await;
     w.check("POST ticket", s, S::FORBIDDEN, S::CREATED, S::CREATED);
+    // Survey answers are read with their customer; only admins send NPS surveys.
+    let (s, _) = w
+        .call(
+            Method::GET,
+            "/api/v1/customers/{id}/surveys",
+            format!("/api/v1/customers/{theirs}/surveys"),
+            None,
+        )
+        .await;
+    w.check("GET customer surveys", s, S::NOT_FOUND, S::OK, S::OK);
+    let (s, _) = w
+        .call(
+            Method::POST,
+            "/api/v1/surveys/nps",
+            "/api/v1/surveys/nps".into(),
+            Some(json!({"customer_ids": [theirs]})),
+        )
+        .await;
+    w.check("POST NPS survey", s, S::FORBIDDEN, S::FORBIDDEN, S::CREATED);
     w.covered
         .insert(("post".to_string(), "/api/v1/inbound/email".to_string()));
     let r = w

@@ -2,6 +2,8 @@
 //! desk's replies and notes, the customer's own replies by email).
 use super::*;
 use crate::ssr::services::mail_out::{queue_reply, Reply};
+use crate::ssr::services::surveys::ask_csat_on_resolve;
+use crate::ssr::store::audit::{self, Change};
 
 pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppResult<Ticket> {
     may_work(viewer)?;
@@ -142,8 +144,44 @@ pub async fn patch(
     let Some(ticket) = save(&mut tx, saved, &rules, now).await? else {
         return Err(lost(&mut tx, viewer, id, &rules, now).await);
     };
+    if to == TicketStatus::Resolved && before.status != TicketStatus::Resolved {
+        let about = (
+            row.id,
+            row.subject.as_str(),
+            row.customer_id,
+            row.contact_id,
+        );
+        let days = rules.sla.survey_link_days;
+        ask_csat_on_resolve(&mut tx, state, viewer, about, days, now_ms).await?;
+    }
     tx.commit().await?;
     Ok(ticket)
+}
+
+/// The customer's CSAT from their survey: on the ticket, audited as `ticket.rated` (with
+/// the comment, the assignee and the customer, which the low-CSAT alert reads) by nobody
+/// on Tandem's side.
+pub async fn rated(
+    conn: &mut AnyConnection,
+    id: i64,
+    score: i64,
+    comment: Option<&str>,
+    now_ms: i64,
+) -> AppResult<()> {
+    let row = store::get(&mut *conn, &desk_viewer(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::set_csat(&mut *conn, id, score, now_ms).await?;
+    let before = serde_json::json!({ "csat": row.csat });
+    let after = serde_json::json!({
+        "subject": row.subject, "csat": score, "comment": comment,
+        "assignee_id": row.assignee_id, "customer_id": row.customer_id,
+    });
+    let change = Change::new(Action::Rated, Entity::Ticket, id)
+        .before(&before)
+        .after(&after);
+    audit::record(conn, None, change, now_ms).await?;
+    Ok(())
 }
 
 /// Adds a public reply or an internal note. The first public reply meets the
