@@ -16,7 +16,7 @@ use utoipa::OpenApi;
         rest::contacts::list, rest::contacts::get, rest::contacts::create, rest::contacts::patch, rest::contacts::delete,
         rest::activities::list, rest::activities::create,
         rest::tasks::list, rest::tasks::get, rest::tasks::create, rest::tasks::patch,
-        rest::tickets::list, rest::tickets::get, rest::tickets::create, rest::tickets::patch, rest::tickets::add_message, rest::tickets::inbound_email,
+        rest::tickets::list, rest::tickets::get, rest::tickets::create, rest::tickets::patch, rest::tickets::add_message, rest::tickets::inbound_email, rest::tickets::public,
         rest::surveys::for_customer, rest::surveys::send_nps,
         rest::leads::list, rest::leads::get, rest::leads::create, rest::leads::public, rest::leads::qualify, rest::leads::disqualify,
         rest::leads::convert, rest::leads::contact, rest::leads::assign, rest::leads::create_form, rest::leads::forms, rest::leads::patch_form, rest::leads::rotate_form,

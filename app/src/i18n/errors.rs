@@ -369,6 +369,7 @@ mod tests {
     const NOT_FIELD_MESSAGES: &[&str] = &[
         "use a file for SQLite, e.g. sqlite://data/tandem.db",
         "public lead honeypot filled; ignored",
+        "public ticket honeypot filled; ignored",
         "alert listener cannot connect",
         "alert engine tick failed",
         "field names only",

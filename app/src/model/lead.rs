@@ -118,6 +118,15 @@ pub struct LeadContact {
     pub summary: Option<String>,
 }
 
+named_enum! {
+    /// What a public web form opens: leads (a website's contact form) or tickets (its
+    /// support form).
+    FormPurpose {
+        Leads => "leads",
+        Tickets => "tickets",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LeadForm {
@@ -125,6 +134,7 @@ pub struct LeadForm {
     pub name: String,
     pub source: String,
     pub active: bool,
+    pub purpose: FormPurpose,
     /// Shown once, when the form is made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -143,4 +153,22 @@ pub struct NewLeadForm {
     pub name: String,
     #[serde(default)]
     pub source: Option<String>,
+    /// leads (default) or tickets: which public endpoint the form's key opens.
+    #[serde(default)]
+    pub purpose: Option<FormPurpose>,
+}
+
+/// A website's support form, posted with its form key: a ticket for the sender's contact
+/// (made, and tagged for review, when nobody has their address).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PublicTicket {
+    pub form_key: String,
+    pub name: String,
+    pub email: String,
+    pub subject: String,
+    pub body: String,
+    /// Left empty by people; a bot that fills it is answered as usual and ignored.
+    #[serde(default)]
+    pub website: Option<String>,
 }

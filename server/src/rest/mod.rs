@@ -97,6 +97,7 @@ pub fn router() -> Router<ServerState> {
         .route("/leads/{id}/contact", post(leads::contact))
         .route("/leads/{id}/assign", post(leads::assign))
         .route("/public/leads", post(leads::public))
+        .route("/public/tickets", post(tickets::public))
         .route("/lead-forms", get(leads::forms).post(leads::create_form))
         .route("/lead-forms/{id}", axum::routing::patch(leads::patch_form))
         .route("/lead-forms/{id}/rotate", post(leads::rotate_form))

@@ -1,14 +1,18 @@
 //! `/api/v1/tickets`: log a ticket, the queue, work it, and its conversation.
 use super::error::ApiResult;
 use super::extract::{ApiJson, ApiQuery, Auth, Id};
+use crate::middleware::ClientIp;
 use crate::startup::ServerState;
-use app::model::{NewTicket, NewTicketMessage, Page, Ticket, TicketDetail, TicketPatch};
+use app::model::{
+    NewTicket, NewTicketMessage, Page, PublicTicket, Ticket, TicketDetail, TicketPatch,
+};
 use app::ssr::services::mail_in::{self, Received};
+use app::ssr::services::public_tickets;
 use app::ssr::services::tickets::{self as service, TicketQuery};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 
 /// Tickets you can see, by their next SLA deadline (breached first).
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketQuery),
@@ -84,4 +88,20 @@ pub async fn inbound_email(
     body: Bytes,
 ) -> ApiResult<Json<Received>> {
     Ok(Json(mail_in::take_in(&s.app, Some(&v), &body).await?))
+}
+
+/// A website's support form posts here with its form key (a form made with purpose
+/// `tickets`); no sign-in. Rate-limited per address; the sender is matched by email.
+#[utoipa::path(post, path = "/api/v1/public/tickets", tag = "tickets", request_body = PublicTicket,
+    responses((status = 202, description = "received"), (status = 422), (status = 429)))]
+pub async fn public(
+    State(s): State<ServerState>,
+    Extension(ip): Extension<ClientIp>,
+    ApiJson(body): ApiJson<PublicTicket>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    public_tickets::submit(&s.app, body, &ip.0).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"status": "received"})),
+    ))
 }

@@ -25,3 +25,4 @@ mod surveys;
 mod tasks;
 mod tickets;
 mod tls;
+mod web_form;

@@ -36,29 +36,22 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewLeadForm) -> Ap
         );
     }
     check.finish()?;
+    let purpose = input.purpose.unwrap_or(FormPurpose::Leads);
     let key = new_key();
     let now_ms = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let id = store::insert_form(&mut tx, &name, &token_hash(&key), &source, now_ms).await?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: Action::Created,
-            entity_type: Entity::LeadForm,
-            entity_id: id,
-            before: None,
-            after: Some(serde_json::json!({"name": name, "source": source})),
-        },
-        now_ms,
-    )
-    .await?;
+    let what = (name.as_str(), source.as_str(), purpose);
+    let id = store::insert_form(&mut tx, what, &token_hash(&key), now_ms).await?;
+    let after = serde_json::json!({"name": name, "source": source, "purpose": purpose});
+    let change = Change::new(Action::Created, Entity::LeadForm, id).after(&after);
+    audit::record(&mut tx, Some(viewer), change, now_ms).await?;
     tx.commit().await?;
     Ok(LeadForm {
         id,
         name,
         source,
         active: true,
+        purpose,
         key: Some(key),
     })
 }
@@ -81,23 +74,15 @@ pub async fn set_active(
     let before = store::form(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
     store::set_form_active(&mut *tx, id, active).await?;
     let after = store::form(&mut *tx, id).await?.ok_or(AppError::Internal)?;
-    audit::record(
-        &mut tx,
-        Some(viewer),
-        Change {
-            action: if active {
-                Action::Enabled
-            } else {
-                Action::Disabled
-            },
-            entity_type: Entity::LeadForm,
-            entity_id: id,
-            before: serde_json::to_value(&before).ok(),
-            after: serde_json::to_value(&after).ok(),
-        },
-        now_ms,
-    )
-    .await?;
+    let action = if active {
+        Action::Enabled
+    } else {
+        Action::Disabled
+    };
+    let change = Change::new(action, Entity::LeadForm, id)
+        .before(&before)
+        .after(&after);
+    audit::record(&mut tx, Some(viewer), change, now_ms).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -133,14 +133,7 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
     };
     // The sender's contacts, looked up once: they decide both which ticket a reply may
     // join and whose ticket a new message is.
-    let known = crate::ssr::store::contacts::same_phone_or_email(
-        &state.db.read,
-        desk,
-        None,
-        Some(&m.from_email),
-        None,
-    )
-    .await?;
+    let known = senders_contacts(state, desk, &m.from_email).await?;
     let named = match m.ticket {
         Some(id) => ticket_of_sender(state, desk, id, &known).await?,
         None => None,
@@ -159,10 +152,8 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
             Err(e) => return Err(e),
         }
     }
-    let (customer_id, contact_id) = match known.first() {
-        Some(c) => (c.customer_id, c.id),
-        None => new_sender(state, desk, &m).await?,
-    };
+    let sender = (m.from_email.as_str(), m.from_name.as_deref());
+    let (customer_id, contact_id) = contact_of_sender(state, desk, &known, sender, "email").await?;
     let subject: String = if m.subject.is_empty() {
         body.chars().take(80).collect()
     } else {
@@ -215,18 +206,33 @@ async fn ticket_of_sender(
         .then_some(id))
 }
 
-/// A sender nobody has: a new contact with their address, and a new customer for it
-/// tagged for review.
-async fn new_sender(state: &AppState, desk: &Viewer, m: &Inbound) -> AppResult<(i64, i64)> {
-    let person = m.from_name.clone().unwrap_or_else(|| {
-        m.from_email
-            .split('@')
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    });
-    let company = m
-        .from_email
+/// The contacts with this email address.
+pub(super) async fn senders_contacts(
+    state: &AppState,
+    desk: &Viewer,
+    email: &str,
+) -> AppResult<Vec<Contact>> {
+    let c = crate::ssr::store::contacts::same_phone_or_email;
+    Ok(c(&state.db.read, desk, None, Some(email), None).await?)
+}
+
+/// The (customer, contact) a sender writes as: the first contact with their address, or
+/// for a sender nobody has, a new contact with it and a new customer for it (from
+/// `source`), tagged for review.
+pub(super) async fn contact_of_sender(
+    state: &AppState,
+    desk: &Viewer,
+    known: &[Contact],
+    (email, name): (&str, Option<&str>),
+    source: &str,
+) -> AppResult<(i64, i64)> {
+    if let Some(c) = known.first() {
+        return Ok((c.customer_id, c.id));
+    }
+    let person = name
+        .map(str::to_string)
+        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+    let company = email
         .split('@')
         .nth(1)
         .map(str::to_string)
@@ -239,7 +245,7 @@ async fn new_sender(state: &AppState, desk: &Viewer, m: &Inbound) -> AppResult<(
             industry: None,
             region: None,
             size: None,
-            source: Some("email".into()),
+            source: Some(source.into()),
             level: None,
             status: None,
             tags: vec![REVIEW_TAG.to_string()],
@@ -248,30 +254,24 @@ async fn new_sender(state: &AppState, desk: &Viewer, m: &Inbound) -> AppResult<(
             contact: Some(FirstContact {
                 name: person.chars().take(100).collect(),
                 phone: None,
-                email: Some(m.from_email.clone()),
+                email: Some(email.to_string()),
                 title: None,
             }),
             allow_duplicate: true,
         },
     )
     .await?;
-    let contact = crate::ssr::store::contacts::same_phone_or_email(
-        &state.db.read,
-        desk,
-        None,
-        Some(&m.from_email),
-        None,
-    )
-    .await?
-    .into_iter()
-    .find(|c| c.customer_id == customer.id)
-    .ok_or(AppError::Internal)?;
+    let contact = senders_contacts(state, desk, email)
+        .await?
+        .into_iter()
+        .find(|c| c.customer_id == customer.id)
+        .ok_or(AppError::Internal)?;
     Ok((customer.id, contact.id))
 }
 
 /// The first active admin, who acts for the mailbox: mail makes contacts and customers,
 /// which only someone who may edit customers does.
-async fn mailbox_viewer(state: &AppState) -> AppResult<Viewer> {
+pub(super) async fn mailbox_viewer(state: &AppState) -> AppResult<Viewer> {
     crate::ssr::store::sessions::first_active_admin(&state.db.read)
         .await?
         .ok_or(AppError::BadRequest(

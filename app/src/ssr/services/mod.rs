@@ -19,6 +19,7 @@ pub mod mail_in;
 pub mod mail_out;
 pub mod pool;
 pub mod public_leads;
+pub mod public_tickets;
 pub mod settings;
 pub mod surveys;
 pub mod tasks;

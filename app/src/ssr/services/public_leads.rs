@@ -27,8 +27,12 @@ pub async fn create_public(
 ) -> AppResult<PublicOutcome> {
     let now_ms = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let Some((_form, source)) =
-        store::form_by_key(&mut *tx, &token_hash(input.form_key.trim())).await?
+    let Some((_form, source)) = store::form_by_key(
+        &mut *tx,
+        &token_hash(input.form_key.trim()),
+        FormPurpose::Leads,
+    )
+    .await?
     else {
         return Err(AppError::field(
             "form_key",

@@ -1,7 +1,7 @@
 //! Leads, read through the owner's scope (the pool is owner-less leads).
 use super::scope::{owned_by_scope, Access, Owned};
 use crate::domain::leads::LeadStatus;
-use crate::model::{Lead, LeadForm};
+use crate::model::{FormPurpose, Lead, LeadForm};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::{Insert, Sql};
@@ -243,12 +243,16 @@ pub async fn mql_timed_out<'e>(
     sql.query_scalar::<i64>().fetch_all(ex).await
 }
 
+/// An active form of `purpose` by its key's hash: its id and source.
 pub async fn form_by_key<'e>(
     ex: impl Executor<'e, Database = Any>,
     key_hash: &str,
+    purpose: FormPurpose,
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
     let mut sql = Sql::new("SELECT id, source FROM lead_forms WHERE active = 1 AND key_hash = ");
-    sql.bind(key_hash);
+    sql.bind(key_hash)
+        .push(" AND purpose = ")
+        .bind(purpose.as_str());
     sql.query_as::<(i64, String)>().fetch_optional(ex).await
 }
 
@@ -258,6 +262,7 @@ struct FormRow {
     name: String,
     source: String,
     active: i64,
+    purpose: FormPurpose,
 }
 
 impl From<FormRow> for LeadForm {
@@ -267,6 +272,7 @@ impl From<FormRow> for LeadForm {
             name: r.name,
             source: r.source,
             active: r.active != 0,
+            purpose: r.purpose,
             key: None,
         }
     }
@@ -275,7 +281,7 @@ impl From<FormRow> for LeadForm {
 pub async fn forms<'e>(
     ex: impl Executor<'e, Database = Any>,
 ) -> Result<Vec<LeadForm>, sqlx::Error> {
-    let sql = Sql::new("SELECT id, name, source, active FROM lead_forms ORDER BY id");
+    let sql = Sql::new("SELECT id, name, source, active, purpose FROM lead_forms ORDER BY id");
     sql.all::<FormRow, _>(ex, LeadForm::from).await
 }
 
@@ -283,7 +289,7 @@ pub async fn form<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: i64,
 ) -> Result<Option<LeadForm>, sqlx::Error> {
-    let mut sql = Sql::new("SELECT id, name, source, active FROM lead_forms WHERE id = ");
+    let mut sql = Sql::new("SELECT id, name, source, active, purpose FROM lead_forms WHERE id = ");
     sql.bind(id);
     sql.one::<FormRow, _>(ex, LeadForm::from).await
 }
@@ -310,15 +316,15 @@ pub async fn set_form_key<'e>(
 
 pub async fn insert_form(
     conn: &mut AnyConnection,
-    name: &str,
+    (name, source, purpose): (&str, &str, FormPurpose),
     key_hash: &str,
-    source: &str,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     Insert::into("lead_forms")
         .value("name", name)
         .value("key_hash", key_hash)
         .value("source", source)
+        .value("purpose", purpose.as_str())
         .value("created_at", now_ms)
         .returning_id(conn)
         .await

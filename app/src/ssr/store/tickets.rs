@@ -175,6 +175,7 @@ pub async fn insert(
     conn: &mut AnyConnection,
     f: &TicketFields<'_>,
     by: i64,
+    client_ip: Option<&str>,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     Insert::into("tickets")
@@ -188,6 +189,7 @@ pub async fn insert(
         .value("assignee_id", f.assignee_id)
         .value("first_response_due_at", f.first_response_due_at)
         .value("resolution_due_at", f.resolution_due_at)
+        .value("client_ip", client_ip)
         .created(now_ms, by)
         .returning_id(conn)
         .await
@@ -350,6 +352,17 @@ pub async fn add_message(
         .value("created_at", now_ms)
         .returning_id(conn)
         .await
+}
+
+/// Tickets a public form opened from this address since then (the form's rate limit).
+pub async fn submissions_since<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ip: &str,
+    since_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM tickets WHERE client_ip = ");
+    sql.bind(ip).push(" AND created_at >= ").bind(since_ms);
+    sql.query_scalar::<i64>().fetch_one(ex).await
 }
 
 /// The customer's satisfaction score (a new version of the ticket).

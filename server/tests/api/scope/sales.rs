@@ -279,6 +279,18 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         )
         .await;
     assert_eq!(s, S::UNPROCESSABLE_ENTITY);
+    let (s, _) = w
+        .call(
+            Method::POST,
+            "/api/v1/public/tickets",
+            "/api/v1/public/tickets".into(),
+            Some(
+                json!({"form_key": "none", "name": "x", "email": "x@example.com",
+                        "subject": "s", "body": "b"}),
+            ),
+        )
+        .await;
+    assert_eq!(s, S::UNPROCESSABLE_ENTITY);
     for key in ["leads", "lead-assignment", "alerts", "pipeline"] {
         let (s, current) = w
             .call(

@@ -27,7 +27,7 @@ mod desk;
 mod work;
 
 pub use desk::{page, queue};
-pub use work::{add_message, auto_close, create, customer_replied, patch, rated};
+pub use work::{add_message, auto_close, create, create_from, customer_replied, patch, rated};
 
 /// The setting keys of the SLA targets and of the hours the clocks run.
 pub const SLA_SETTING: &str = "sla";

@@ -6,6 +6,16 @@ use crate::ssr::services::surveys::ask_csat_on_resolve;
 use crate::ssr::store::audit::{self, Change};
 
 pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppResult<Ticket> {
+    create_from(state, viewer, input, None).await
+}
+
+/// `create`, remembering the address a public form was posted from.
+pub async fn create_from(
+    state: &AppState,
+    viewer: &Viewer,
+    input: NewTicket,
+    client_ip: Option<&str>,
+) -> AppResult<Ticket> {
     may_work(viewer)?;
     let now = state.clock.now();
     let now_ms = now.timestamp_millis();
@@ -69,6 +79,7 @@ pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppR
             closed_at: None,
         },
         viewer.user_id,
+        client_ip,
         now_ms,
     )
     .await?;
