@@ -161,6 +161,51 @@ pub fn field_in_serde_message(message: &str) -> Option<&str> {
         .filter(|f| !f.is_empty() && f.len() <= 64)
 }
 
+/// What a door answers for text holding the NUL character, which no database here stores
+/// in text (PostgreSQL refuses it outright): the field is named and nothing is read.
+pub const NUL_MESSAGE: &str = "must not contain the NUL character";
+
+/// The first field of a JSON body (by its path) whose name or text holds NUL.
+pub fn nul_in_json(bytes: &[u8]) -> Option<String> {
+    // Raw NUL is not valid JSON; escaped, it is spelt \u0000.
+    let text = std::str::from_utf8(bytes).ok()?;
+    if !text.to_ascii_lowercase().contains("\\u0000") {
+        return None;
+    }
+    fn find(v: &serde_json::Value, path: &str) -> Option<String> {
+        match v {
+            serde_json::Value::String(s) if s.contains('\0') => Some(path.to_string()),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| find(item, &format!("{path}.{i}"))),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, item)| {
+                let here = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                if k.contains('\0') {
+                    Some(here)
+                } else {
+                    find(item, &here)
+                }
+            }),
+            _ => None,
+        }
+    }
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    find(&value, "").map(|p| if p.is_empty() { "body".into() } else { p })
+}
+
+/// The first field of a query string or form whose name or value holds NUL.
+#[cfg(feature = "ssr")]
+pub fn nul_in_form(bytes: &[u8]) -> Option<String> {
+    form_urlencoded::parse(bytes)
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        .map(|(k, _)| k.replace('\0', "").to_string())
+}
+
 /// serde's message about a value it could not read, as a person fixing the request reads
 /// it: without " at line 1 column 17", and a value outside a fixed list said the way the
 /// services say it ("choose from initial, needs, …").

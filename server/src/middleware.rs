@@ -177,3 +177,22 @@ pub async fn record_metrics(
         .inc();
     resp
 }
+
+/// A page's query holding the NUL character (which no database stores in text) is a bad
+/// request before any page reads it; REST and the server functions name the field instead.
+pub async fn refuse_nul_in_page_queries(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let page = !path.starts_with("/api/") && !path.starts_with("/sfn/");
+    let nul = req
+        .uri()
+        .query()
+        .and_then(|q| app::error::nul_in_form(q.as_bytes()));
+    match (page, nul) {
+        (true, Some(field)) => (
+            axum::http::StatusCode::BAD_REQUEST,
+            format!("{field}: {}", app::error::NUL_MESSAGE),
+        )
+            .into_response(),
+        _ => next.run(req).await,
+    }
+}

@@ -31,6 +31,9 @@ pub async fn door(req: Request, next: Next) -> Response {
 async fn refuse_unknown_fields(req: Request) -> Result<Request, Response> {
     let path = req.uri().path();
     if let Some(query) = req.uri().query() {
+        if let Some(field) = app::error::nul_in_form(query.as_bytes()) {
+            return Err(refusal(AppError::field(&field, app::error::NUL_MESSAGE)));
+        }
         let unknown = app::api::fields::unknown_form_fields(path, query.as_bytes());
         if !unknown.is_empty() {
             return Err(refusal(AppError::unknown_fields(&unknown)));
@@ -50,6 +53,9 @@ async fn refuse_unknown_fields(req: Request) -> Result<Request, Response> {
             "the form is too large".into(),
         )));
     };
+    if let Some(field) = app::error::nul_in_form(&bytes) {
+        return Err(refusal(AppError::field(&field, app::error::NUL_MESSAGE)));
+    }
     let unknown = app::api::fields::unknown_form_fields(parts.uri.path(), &bytes);
     if !unknown.is_empty() {
         return Err(refusal(AppError::unknown_fields(&unknown)));

@@ -240,6 +240,9 @@ pub fn router(state: ServerState) -> Router {
         .merge(pages)
         // Innermost first: who is asking, after the cross-site guard and the address.
         .layer(axum::middleware::from_fn(crate::sfn::door))
+        .layer(axum::middleware::from_fn(
+            crate::middleware::refuse_nul_in_page_queries,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::middleware::resolve_viewer,

@@ -28,6 +28,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("each_percent", "each between 0 and 100", "每项须在 0 到 100 之间"),
     ("not_a_choice", "choose from {choices}", "请从以下选择：{choices}"),
     ("bad_cursor", "not a cursor this server gave out", "分页标记无效"),
+    ("nul_char", "must not contain the NUL character", "不能包含空字符（NUL）"),
     ("not_a_coordinate", "not a coordinate", "不是有效的坐标"),
     ("coordinates_in_degrees", "give both latitude and longitude, in degrees", "请同时填写纬度和经度（度）"),
     ("unknown_field", "Tandem does not know this field; remove it or check its spelling", "Tandem 不认识此字段，请删除或检查拼写"),

@@ -1,7 +1,10 @@
 //! Extractors whose rejections speak problem+json: JSON bodies (syntax → 400, a wrong
 //! field → 422 naming it), query strings, path ids, and the signed-in viewer.
 use super::error::{invalid_fields, problem, ApiError};
-use app::error::{field_in_serde_message, readable_serde_message, AppError, FieldErrors};
+use app::error::{
+    field_in_serde_message, nul_in_form, nul_in_json, readable_serde_message, AppError,
+    FieldErrors, NUL_MESSAGE,
+};
 use app::ssr::auth::Viewer;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -93,6 +96,9 @@ fn field_at_fault(path: String, message: &str, whole: &str) -> String {
 // A rejection is a ready response, as axum rejections are; it is built once per bad request.
 #[allow(clippy::result_large_err)]
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
+    if let Some(field) = nul_in_json(bytes) {
+        return Err(holds_nul(field));
+    }
     match read_tracked(&mut serde_json::Deserializer::from_slice(bytes)) {
         Ok(v) => Ok(v),
         Err(Unread::Unknown(paths)) => Err(unknown_fields(&paths)),
@@ -110,6 +116,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
             ))
         }
     }
+}
+
+/// Text holding NUL, refused naming its field.
+fn holds_nul(field: String) -> Response {
+    invalid_fields(
+        "Invalid input",
+        "Some fields are not valid; see errors.",
+        &FieldErrors::from([(field, NUL_MESSAGE.into())]),
+    )
 }
 
 /// One field's error from serde's message about it.
@@ -151,6 +166,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 /// Reads a query string or a form body, refusing parameters Tandem does not know.
 #[allow(clippy::result_large_err)]
 pub fn parse_urlencoded<T: DeserializeOwned>(input: &[u8]) -> Result<T, Response> {
+    if let Some(field) = nul_in_form(input) {
+        return Err(holds_nul(field));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(input));
     match read_tracked(de) {
         Ok(v) => Ok(v),

@@ -10,6 +10,7 @@ mod customer_lists;
 mod customers;
 mod delivery;
 mod follow_ups;
+mod fuzz;
 mod leads;
 mod mail_in;
 mod mail_out;

@@ -71,7 +71,12 @@ pub fn read(raw: &[u8]) -> Result<Inbound, &'static str> {
     } else {
         None
     };
-    let subject = msg.subject().unwrap_or_default().trim().to_string();
+    let subject = msg
+        .subject()
+        .unwrap_or_default()
+        .replace('\0', "")
+        .trim()
+        .to_string();
     let mut ids: Vec<String> = Vec::new();
     for h in [msg.in_reply_to(), msg.references()] {
         if let Some(list) = h.as_text_list() {
@@ -84,15 +89,16 @@ pub fn read(raw: &[u8]) -> Result<Inbound, &'static str> {
         .iter()
         .find_map(|id| ticket_in_message_id(id))
         .or_else(|| ticket_in_subject(&subject));
+    // Mail may carry NUL characters, which no database stores in text: they go.
     let body = msg
         .body_text(0)
-        .map(|b| b.trim().to_string())
+        .map(|b| b.replace('\0', "").trim().to_string())
         .unwrap_or_default();
     Ok(Inbound {
         from_email,
         from_name: from
             .name()
-            .map(|n| n.trim().to_string())
+            .map(|n| n.replace('\0', "").trim().to_string())
             .filter(|n| !n.is_empty()),
         subject,
         body,
