@@ -18,6 +18,7 @@ use utoipa::OpenApi;
         rest::tasks::list, rest::tasks::get, rest::tasks::create, rest::tasks::patch,
         rest::tickets::list, rest::tickets::get, rest::tickets::create, rest::tickets::patch, rest::tickets::add_message, rest::tickets::inbound_email, rest::tickets::public,
         rest::surveys::for_customer, rest::surveys::send_nps,
+        rest::articles::list, rest::articles::get, rest::articles::create, rest::articles::patch, rest::articles::from_ticket,
         rest::leads::list, rest::leads::get, rest::leads::create, rest::leads::public, rest::leads::qualify, rest::leads::disqualify,
         rest::leads::convert, rest::leads::contact, rest::leads::assign, rest::leads::create_form, rest::leads::forms, rest::leads::patch_form, rest::leads::rotate_form,
         rest::settings::get_leads, rest::settings::put_leads, rest::settings::get_assignment, rest::settings::put_assignment,
@@ -28,7 +29,7 @@ use utoipa::OpenApi;
         rest::users::teams, rest::users::create_team,
         rest::users::tokens, rest::users::create_token, rest::users::revoke_token,
     ),
-    tags((name = "auth"), (name = "customers"), (name = "contacts"), (name = "activities"), (name = "tasks"), (name = "pool"), (name = "pipeline"), (name = "leads"), (name = "admin"), (name = "alerts"), (name = "tickets"), (name = "surveys"))
+    tags((name = "auth"), (name = "customers"), (name = "contacts"), (name = "activities"), (name = "tasks"), (name = "pool"), (name = "pipeline"), (name = "leads"), (name = "admin"), (name = "alerts"), (name = "tickets"), (name = "surveys"), (name = "articles"))
 )]
 pub struct ApiDoc;
 

@@ -231,6 +231,7 @@ pub fn router(state: ServerState) -> Router {
         .merge(crate::health::router())
         .merge(crate::forms::router())
         .merge(crate::survey_page::router())
+        .merge(crate::help_page::router())
         .nest("/api/v1", crate::rest::router())
         .route("/ws", axum::routing::get(crate::ws::upgrade))
         .route(

@@ -2,6 +2,7 @@
 //! plain HTML that works without JavaScript on any phone, in the customer's language. One
 //! answer per link; an unknown or expired link is a 404 page, a second answer a 409 page
 //! that thanks them for the first.
+use crate::public_page::{esc, page};
 use crate::rest::extract::parse_urlencoded;
 use crate::startup::ServerState;
 use app::domain::surveys::SurveyKind;
@@ -14,11 +15,12 @@ use app::ssr::services::surveys::{self, link_path, Opened};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use html_escape::encode_text as esc;
 use serde::Deserialize;
+
+const SURVEY_TITLE: (&str, &str) = ("Your opinion", "您的评价");
 
 pub fn router() -> Router<ServerState> {
     Router::new()
@@ -34,8 +36,18 @@ async fn show(
     let lang = lang_of(&headers, None);
     match surveys::open(&state.app, &token).await {
         Ok(s) => match s.answered {
-            Some(score) => page(lang, StatusCode::OK, &thanks(lang, s.kind, score)),
-            None => page(lang, StatusCode::OK, &form(lang, &token, &s, None, "")),
+            Some(score) => page(
+                lang,
+                SURVEY_TITLE,
+                StatusCode::OK,
+                &thanks(lang, s.kind, score),
+            ),
+            None => page(
+                lang,
+                SURVEY_TITLE,
+                StatusCode::OK,
+                &form(lang, &token, &s, None, ""),
+            ),
         },
         Err(e) => failed(lang, &e),
     }
@@ -67,12 +79,13 @@ async fn take(
     let Ok(score) = answer.score.trim().parse::<i64>() else {
         let error = error_line(lang, "score", &message(lang, &choose_a_score(opened.kind)));
         let html = form(lang, &token, &opened, Some(&error), &answer.comment);
-        return page(lang, StatusCode::UNPROCESSABLE_ENTITY, &html);
+        return page(lang, SURVEY_TITLE, StatusCode::UNPROCESSABLE_ENTITY, &html);
     };
     let comment = Some(answer.comment.as_str()).filter(|c| !c.trim().is_empty());
     match surveys::answer(&state.app, &token, score, comment).await {
         Ok(done) => page(
             lang,
+            SURVEY_TITLE,
             StatusCode::OK,
             &thanks(lang, done.kind, done.answered.unwrap_or(score)),
         ),
@@ -88,10 +101,11 @@ async fn take(
                 Some(&lines.join("")),
                 &answer.comment,
             );
-            page(lang, StatusCode::UNPROCESSABLE_ENTITY, &html)
+            page(lang, SURVEY_TITLE, StatusCode::UNPROCESSABLE_ENTITY, &html)
         }
         Err(AppError::Conflict(_)) => page(
             lang,
+            SURVEY_TITLE,
             StatusCode::CONFLICT,
             &thanks(lang, opened.kind, opened.answered.unwrap_or(score)),
         ),
@@ -183,20 +197,5 @@ fn failed(lang: Lang, e: &AppError) -> Response {
     if status == StatusCode::INTERNAL_SERVER_ERROR {
         tracing::error!(error = ?e, "survey page failed");
     }
-    page(lang, status, &format!("<h1>{text}</h1>"))
-}
-
-fn page(lang: Lang, status: StatusCode, main: &str) -> Response {
-    let html_lang = match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh-CN",
-    };
-    let title = lang.t("Your opinion", "您的评价");
-    let html = format!(
-        r#"<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><link rel="stylesheet" href="/pkg/tandem.css"></head>
-<body class="survey-page"><main class="card survey">{main}</main></body></html>"#
-    );
-    (status, Html(html)).into_response()
+    page(lang, SURVEY_TITLE, status, &format!("<h1>{text}</h1>"))
 }

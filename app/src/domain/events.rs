@@ -20,6 +20,7 @@ named_enum! {
         ApiToken => "api_token",
         Setting => "setting",
         Survey => "survey",
+        Article => "article",
     }
 }
 

@@ -88,6 +88,22 @@ pub fn can_change_settings(role: Role) -> bool {
     matches!(role, Role::Admin)
 }
 
+/// Who may write, publish and change knowledge-base articles.
+pub fn can_write_articles(role: Role) -> bool {
+    matches!(role, Role::Agent | Role::Admin)
+}
+
+/// Which articles a reader may see: those who write them see drafts too, everyone signed
+/// in the internal ones, and anyone (`None`: not signed in) the public ones.
+pub fn readable_articles(role: Option<Role>) -> &'static [crate::model::ArticleVisibility] {
+    use crate::model::ArticleVisibility::*;
+    match role {
+        Some(r) if can_write_articles(r) => &[Draft, Internal, Public],
+        Some(_) => &[Internal, Public],
+        None => &[Public],
+    }
+}
+
 /// Who may send satisfaction (NPS) surveys to customers' contacts.
 pub fn can_send_surveys(role: Role) -> bool {
     matches!(role, Role::Admin)

@@ -117,6 +117,29 @@ pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, String> 
     Ok(Some(t.to_string()))
 }
 
+/// A text of several lines (a ticket's message, an article, a comment): trimmed, line
+/// breaks kept (`\r\n` as `\n`) and tabs allowed, other control characters refused; blank
+/// becomes `None`; at most `max` characters.
+pub fn optional_long_text(input: &str, max: usize) -> Result<Option<String>, String> {
+    let t = input.replace("\r\n", "\n");
+    let t = t.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.chars().count() > max {
+        return Err(format!("at most {max} characters"));
+    }
+    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err("must not contain control characters".into());
+    }
+    Ok(Some(t.to_string()))
+}
+
+/// A required text of several lines (see [`optional_long_text`]).
+pub fn required_long_text(input: &str, max: usize) -> Result<String, String> {
+    optional_long_text(input, max)?.ok_or_else(|| "this field is required".into())
+}
+
 /// Passwords (ASVS 6.2): at least 10 characters and at most 256, and not guessable:
 /// zxcvbn's estimate must reach 3 of 4 ("safely unguessable"), which refuses common and
 /// breached-list passwords (`password12`, `1234567890`), keyboard walks, repeats (ten
@@ -172,6 +195,20 @@ pub fn normalize_company(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_texts_keep_their_lines_and_refuse_other_control_characters() {
+        assert_eq!(
+            required_long_text("  第一行\r\n第二行\n\n\t- 第三行 ", 100),
+            Ok("第一行\n第二行\n\n\t- 第三行".to_string())
+        );
+        assert!(required_long_text("a\u{7}b", 100).is_err());
+        assert!(required_long_text(" \n ", 100).is_err());
+        assert_eq!(optional_long_text("", 100), Ok(None));
+        assert!(required_long_text("ab\ncd", 4).is_err());
+        // Single-line fields still refuse a line break.
+        assert!(required_text("a\nb", 100).is_err());
+    }
 
     #[cfg(feature = "ssr")]
     #[test]

@@ -65,6 +65,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("customer_sort", "choose newest, next_follow_up, last_contact or name", "请选择 最新、下次跟进、最近联系 或 名称"),
     ("no_such_customer", "no such customer", "没有这个客户"),
     ("customer_count", "name between 1 and 500 customers", "请选择 1 到 500 个客户"),
+    ("article_from_open_ticket", "only a resolved or closed ticket becomes an article", "只有已解决或已关闭的工单才能生成文章"),
     ("not_customer_contact", "not a contact of this customer", "不是此客户的联系人"),
     ("rep_owns_created", "reps own the customers they create", "销售创建的客户归本人所有"),
     ("already_in_pool", "this customer is already in the pool", "该客户已在公海中"),

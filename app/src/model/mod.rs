@@ -1,6 +1,7 @@
 //! Typed models shared by the server and the browser.
 mod activity;
 mod alert;
+mod article;
 mod customer;
 mod deal;
 mod home;
@@ -11,6 +12,7 @@ mod user;
 
 pub use activity::*;
 pub use alert::*;
+pub use article::*;
 pub use customer::*;
 pub use deal::*;
 pub use home::*;

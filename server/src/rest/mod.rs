@@ -2,6 +2,7 @@
 //! pages use.
 pub mod activities;
 pub mod alerts;
+pub mod articles;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
@@ -66,6 +67,9 @@ pub fn router() -> Router<ServerState> {
         .route("/tickets/{id}/messages", post(tickets::add_message))
         .route("/inbound/email", post(tickets::inbound_email))
         .route("/customers/{id}/surveys", get(surveys::for_customer))
+        .route("/articles", get(articles::list).post(articles::create))
+        .route("/articles/{id}", get(articles::get).patch(articles::patch))
+        .route("/tickets/{id}/article", post(articles::from_ticket))
         .route("/surveys/nps", post(surveys::send_nps))
         .route("/opportunities", get(deals::list).post(deals::create))
         .route("/opportunities/{id}", get(deals::get))

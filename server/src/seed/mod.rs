@@ -20,6 +20,7 @@ const ACTIVITY_COLUMNS: &[&str] = &[
     "created_at",
 ];
 
+mod articles;
 mod bulk;
 mod deals;
 mod leads;
@@ -366,6 +367,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
     }
 
     tickets::demo_tickets(conn, &mut rng, now, &users, &customers).await?;
+    articles::demo_articles(conn, db.backend, now, &users).await?;
     app::ssr::store::pool::refresh_reclaim(&mut tx, None, &app::domain::pool::PoolRules::default())
         .await?;
     reindex_all(&mut tx, db.backend).await?;

@@ -81,7 +81,7 @@ async fn a_public_reply_reaches_the_customer_threaded_and_their_answer_finds_the
                 "<q1@customer.example>",
                 "无法登录",
                 "",
-                "密码正确但进不去。",
+                "密码正确但进不去。\r\n已经试过重启。\r\n\r\n李雷",
             ),
         )
         .await;
@@ -89,7 +89,14 @@ async fn a_public_reply_reaches_the_customer_threaded_and_their_answer_finds_the
 
         // A note stays inside; a reply is queued with the reply itself.
         reply(&app, &agent, id, "先查一下日志。", true).await;
-        let d = reply(&app, &agent, id, "请清除浏览器缓存后再试。", false).await;
+        let d = reply(
+            &app,
+            &agent,
+            id,
+            "请清除浏览器缓存后再试。\n如果还不行，请直接回复此邮件。",
+            false,
+        )
+        .await;
         let queued = last_delivery(&d);
         assert_eq!(queued["to"], "lilei@customer.example", "{b:?}");
         assert!(queued["sent_at"].is_null());
@@ -111,6 +118,12 @@ async fn a_public_reply_reaches_the_customer_threaded_and_their_answer_finds_the
         let ours = m.message_id().unwrap().to_string();
         assert!(ours.starts_with(&format!("ticket-{id}.")), "{ours}");
         assert!(m.body_text(0).unwrap().contains("请清除浏览器缓存后再试。"));
+        let seen = detail(&app, &agent, id).await;
+        let asked = &seen["messages"][0]["body"];
+        assert_eq!(
+            asked, "密码正确但进不去。\n已经试过重启。\n\n李雷",
+            "lines kept: {seen}"
+        );
 
         let d = detail(&app, &agent, id).await;
         assert!(last_delivery(&d)["sent_at"].is_string(), "{b:?}");

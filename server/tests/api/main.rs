@@ -4,6 +4,7 @@
 mod helpers;
 
 mod alerts;
+mod articles;
 mod auth;
 mod contacts;
 mod customer_lists;

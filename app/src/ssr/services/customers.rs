@@ -79,7 +79,8 @@ pub async fn overview(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<O
     })
 }
 
-fn clean_tags(check: &mut Check, tags: &[String]) -> Vec<String> {
+/// Tags as kept: trimmed, each once, at most 20 of at most 30 characters.
+pub(super) fn clean_tags(check: &mut Check, tags: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for t in tags {
         match optional_text(t, 30) {

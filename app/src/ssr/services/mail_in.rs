@@ -89,10 +89,18 @@ pub fn read(raw: &[u8]) -> Result<Inbound, &'static str> {
         .iter()
         .find_map(|id| ticket_in_message_id(id))
         .or_else(|| ticket_in_subject(&subject));
-    // Mail may carry NUL characters, which no database stores in text: they go.
+    // Mail keeps its lines; other control characters (NUL, which no database stores in
+    // text, form feeds) go.
     let body = msg
         .body_text(0)
-        .map(|b| b.replace('\0', "").trim().to_string())
+        .map(|b| {
+            b.replace("\r\n", "\n")
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
         .unwrap_or_default();
     Ok(Inbound {
         from_email,
@@ -288,6 +296,22 @@ pub(super) async fn mailbox_viewer(state: &AppState) -> AppResult<Viewer> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_keeps_its_lines_and_loses_other_control_characters() {
+        let raw =
+            "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+第一行\r\n第二行\u{c}\r\n\r\n署名\r\n";
+        let m = read(raw.as_bytes()).unwrap();
+        assert_eq!(m.body, "第一行\n第二行\n\n署名");
+        let raw = "From: 李雷 <lilei@customer.example>\r\nTo: support@desk.example\r\nSubject: 无法登录\r\n\
+Message-ID: <q1@customer.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+密码正确但进不去。\r\n已经试过重启。\r\n\r\n李雷\r\n";
+        assert_eq!(
+            read(raw.as_bytes()).unwrap().body,
+            "密码正确但进不去。\n已经试过重启。\n\n李雷"
+        );
+    }
 
     #[test]
     fn gbk_subjects_and_html_only_bodies_read_as_text_and_auto_replies_are_known() {

@@ -2,6 +2,7 @@
 //! for both the pages' server functions and the REST API.
 pub mod activities;
 pub mod alerts;
+pub mod articles;
 pub mod auth;
 pub mod contacts;
 pub mod contracts;

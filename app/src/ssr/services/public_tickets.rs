@@ -5,7 +5,7 @@
 use super::mail_in::{contact_of_sender, mailbox_viewer, senders_contacts};
 use super::public_leads::PublicOutcome;
 use super::Check;
-use crate::domain::validate::{normalize_email, required_text};
+use crate::domain::validate::{normalize_email, required_long_text, required_text};
 use crate::domain::Picked;
 use crate::error::{AppError, AppResult};
 use crate::model::{FormPurpose, NewTicket, PublicTicket, TicketChannel};
@@ -44,7 +44,7 @@ pub async fn submit(state: &AppState, input: PublicTicket, ip: &str) -> AppResul
     let name = check.field("name", required_text(&input.name, 100));
     let email = check.field("email", normalize_email(input.email.trim()));
     let subject = check.field("subject", required_text(&input.subject, 200));
-    let body = check.field("body", required_text(&input.body, 20_000));
+    let body = check.field("body", required_long_text(&input.body, 20_000));
     check.finish()?;
     let desk = mailbox_viewer(state).await?;
     let known = senders_contacts(state, &desk, &email).await?;

@@ -8,7 +8,7 @@ use super::mail_out::{queue_mail, Outgoing};
 use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_send_surveys;
 use crate::domain::surveys::SurveyKind;
-use crate::domain::validate::optional_text;
+use crate::domain::validate::optional_long_text;
 use crate::error::{AppError, AppResult};
 use crate::model::{SurveyAnswer, SurveysSent};
 use crate::ssr::auth::{random_text, token_hash, Viewer};
@@ -170,8 +170,8 @@ pub async fn answer(
         .kind
         .check_score(score)
         .map_err(|e| AppError::field("score", e))?;
-    let comment =
-        optional_text(comment.unwrap_or(""), 2000).map_err(|e| AppError::field("comment", e))?;
+    let comment = optional_long_text(comment.unwrap_or(""), 2000)
+        .map_err(|e| AppError::field("comment", e))?;
     if !store::answer(&mut tx, s.id, score, comment.as_deref(), now_ms).await? {
         return Err(AppError::Conflict(
             serde_json::json!({ "score": s.score, "answered": true }),

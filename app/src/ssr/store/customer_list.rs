@@ -194,7 +194,7 @@ pub async fn list(
 
 fn push_filters(sql: &mut Sql, f: &CustomerFilter, t: &str) {
     if let Some(search) = &f.search {
-        search.push(sql, &format!("{t}id"));
+        search.push(sql, &super::search::CUSTOMERS, &format!("{t}id"));
     }
     if let Some(level) = f.level {
         sql.push(&format!(" AND {t}level = ")).bind(level.as_str());

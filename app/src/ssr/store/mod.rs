@@ -2,6 +2,7 @@
 //! the viewer and applies their data scope inside the query.
 pub mod activities;
 pub mod alerts;
+pub mod articles;
 pub mod audit;
 pub mod contacts;
 pub mod contracts;

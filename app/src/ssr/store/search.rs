@@ -1,8 +1,28 @@
-//! The customer full-text index: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL,
-//! holding the same Tandem-tokenised body (see `domain::search`).
+//! Full-text indexes (customers, knowledge-base articles): FTS5 on SQLite, a GIN-indexed
+//! tsvector on PostgreSQL, holding the same Tandem-tokenised body (see `domain::search`).
 use crate::domain::search::{fts5_query, index_body, query_parts, tsquery};
 use crate::ssr::store::db::{Backend, Insert, Sql};
 use sqlx::AnyConnection;
+
+/// Where one kind of record's full-text entries live: the FTS5 table (rowid = the record's
+/// id) and the PostgreSQL table with its key column.
+pub struct FullText {
+    pub fts: &'static str,
+    pub table: &'static str,
+    pub key: &'static str,
+}
+
+pub const CUSTOMERS: FullText = FullText {
+    fts: "customer_fts",
+    table: "customer_search",
+    key: "customer_id",
+};
+
+pub const ARTICLES: FullText = FullText {
+    fts: "article_fts",
+    table: "article_search",
+    key: "article_id",
+};
 
 /// A prepared search for one backend.
 #[derive(Debug, Clone)]
@@ -55,51 +75,63 @@ impl Search {
         }
     }
 
-    /// Appends ` AND {id_col} IN (matching customer ids)`.
-    pub fn push(&self, sql: &mut Sql, id_col: &str) {
+    /// Appends ` AND {id_col} IN (ids of `index`'s records that match)`.
+    pub fn push(&self, sql: &mut Sql, index: &FullText, id_col: &str) {
         match self {
             Search::Fts5(q) => {
                 sql.push(&format!(
-                    " AND {id_col} IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH "
+                    " AND {id_col} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ",
+                    fts = index.fts
                 ))
                 .bind(q.as_str())
                 .push(")");
             }
             Search::TsQuery(q) => {
-                sql.push(&format!(" AND {id_col} IN (SELECT customer_id FROM customer_search WHERE tsv @@ to_tsquery('simple', "))
-                    .bind(q.as_str())
-                    .push("))");
+                sql.push(&format!(
+                    " AND {id_col} IN (SELECT {key} FROM {table} WHERE tsv @@ to_tsquery('simple', ",
+                    key = index.key,
+                    table = index.table
+                ))
+                .bind(q.as_str())
+                .push("))");
             }
         }
     }
 }
 
+/// Writes (or rewrites) one record's entry in `index`.
 pub async fn write_body(
     conn: &mut AnyConnection,
     backend: Backend,
-    customer_id: i64,
+    index: &FullText,
+    id: i64,
     body: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut sql = match backend {
+    let sql = match backend {
         Backend::Sqlite => {
-            let mut del = Sql::new("DELETE FROM customer_fts WHERE rowid = ");
-            del.bind(customer_id);
+            let mut del = Sql::new(&format!("DELETE FROM {} WHERE rowid = ", index.fts));
+            del.bind(id);
             del.query().execute(&mut *conn).await?;
-            Insert::into("customer_fts")
-                .value("rowid", customer_id)
+            Insert::into(index.fts)
+                .value("rowid", id)
                 .value("body", body)
                 .sql()
         }
         Backend::Postgres => {
-            let mut sql = Sql::new("INSERT INTO customer_search (customer_id, tsv) VALUES (");
-            sql.bind(customer_id)
+            let mut sql = Sql::new(&format!(
+                "INSERT INTO {} ({}, tsv) VALUES (",
+                index.table, index.key
+            ));
+            sql.bind(id)
                 .push(", to_tsvector('simple', ")
                 .bind(body)
-                .push(")) ON CONFLICT (customer_id) DO UPDATE SET tsv = EXCLUDED.tsv");
+                .push(&format!(
+                    ")) ON CONFLICT ({}) DO UPDATE SET tsv = EXCLUDED.tsv",
+                    index.key
+                ));
             sql
         }
     };
-    sql.push("");
     sql.query().execute(conn).await.map(|_| ())
 }
 
@@ -158,5 +190,5 @@ pub async fn reindex_customer(
         texts.extend(e);
     }
     let body = index_body(texts.iter().map(String::as_str));
-    write_body(conn, backend, customer_id, &body).await
+    write_body(conn, backend, &CUSTOMERS, customer_id, &body).await
 }

@@ -6,8 +6,8 @@ use crate::domain::leads::LeadStatus;
 use crate::domain::pipeline::Stage;
 use crate::domain::surveys::SurveyKind;
 use crate::model::{
-    ActivityKind, Approval, CustomerStatus, FormPurpose, Level, Role, TicketCategory,
-    TicketChannel, TicketPriority, TicketStatus,
+    ActivityKind, Approval, ArticleVisibility, CustomerStatus, FormPurpose, Level, Role,
+    TicketCategory, TicketChannel, TicketPriority, TicketStatus,
 };
 use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
@@ -57,4 +57,5 @@ stored_enum! {
     TicketCategory => "ticket category",
     SurveyKind => "survey kind",
     FormPurpose => "form purpose",
+    ArticleVisibility => "article visibility",
 }

@@ -92,6 +92,68 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         )
         .await;
     w.check("POST NPS survey", s, S::FORBIDDEN, S::FORBIDDEN, S::CREATED);
+    // The knowledge base: everyone reads internal articles; agents and admins write.
+    let (s, list) = w
+        .call(
+            Method::GET,
+            "/api/v1/articles",
+            "/api/v1/articles?q=登录".into(),
+            None,
+        )
+        .await;
+    assert_eq!(s, S::OK, "{role} articles");
+    assert!(list["items"].is_array());
+    let (s, made) = w
+        .call(
+            Method::POST,
+            "/api/v1/articles",
+            "/api/v1/articles".into(),
+            Some(json!({"title": format!("{role} 的文章"), "body": "步骤一", "visibility": "internal"})),
+        )
+        .await;
+    w.check("POST article", s, S::FORBIDDEN, S::CREATED, S::CREATED);
+    let internal = app
+        .count("SELECT MIN(id) FROM articles WHERE visibility = 'internal'")
+        .await;
+    let (s, article) = w
+        .call(
+            Method::GET,
+            "/api/v1/articles/{id}",
+            format!("/api/v1/articles/{internal}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, S::OK, "{role} reads an internal article");
+    let version = made["version"]
+        .as_i64()
+        .or(article["version"].as_i64())
+        .unwrap_or(1);
+    let target = made["id"].as_i64().unwrap_or(internal);
+    let (s, _) = w
+        .call(
+            Method::PATCH,
+            "/api/v1/articles/{id}",
+            format!("/api/v1/articles/{target}"),
+            Some(json!({"version": version, "body": "步骤二"})),
+        )
+        .await;
+    w.check("PATCH article", s, S::FORBIDDEN, S::OK, S::OK);
+    let (s, _) = w
+        .call(
+            Method::POST,
+            "/api/v1/tickets/{id}/article",
+            format!("/api/v1/tickets/{their_ticket}/article"),
+            None,
+        )
+        .await;
+    // Their ticket is still open: nothing to write up yet.
+    w.check(
+        "POST article from ticket",
+        s,
+        S::FORBIDDEN,
+        S::UNPROCESSABLE_ENTITY,
+        S::UNPROCESSABLE_ENTITY,
+    );
     w.covered
         .insert(("post".to_string(), "/api/v1/inbound/email".to_string()));
     let r = w

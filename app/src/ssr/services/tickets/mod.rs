@@ -10,7 +10,7 @@ use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_work_tickets;
 use crate::domain::sla::{self, BusinessHours, TicketTimes};
 use crate::domain::tickets::{can_move, SlaRules};
-use crate::domain::validate::{optional_text, required_text};
+use crate::domain::validate::{optional_long_text, required_long_text, required_text};
 use crate::error::{AppError, AppResult};
 use crate::model::*;
 use crate::ssr::auth::Viewer;

@@ -23,7 +23,7 @@ pub async fn create_from(
     let subject = check.field("subject", required_text(&input.subject, 200));
     let body = check.field(
         "body",
-        optional_text(input.body.as_deref().unwrap_or(""), 20_000),
+        optional_long_text(input.body.as_deref().unwrap_or(""), 20_000),
     );
     let channel = picked(&mut check, "channel", &input.channel, TicketChannel::Phone);
     let category = picked(
@@ -206,7 +206,7 @@ pub async fn add_message(
     may_work(viewer)?;
     let now = state.clock.now();
     let now_ms = now.timestamp_millis();
-    let body = required_text(&m.body, 20_000).map_err(|e| AppError::field("body", e))?;
+    let body = required_long_text(&m.body, 20_000).map_err(|e| AppError::field("body", e))?;
     let mut tx = state.db.begin().await?;
     let rules = clock_rules(&mut tx).await?;
     let Loaded { mut row, before } = load(&mut tx, viewer, id, &rules, now)

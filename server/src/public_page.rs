@@ -1,0 +1,27 @@
+//! The shell of the pages anyone may open without signing in (a survey link, the help
+//! centre): plain HTML in the reader's language with Tandem's stylesheet, no script, so
+//! they work on any phone and without JavaScript.
+use app::i18n::Lang;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+pub use html_escape::encode_text as esc;
+
+/// A page with `main` as its content; `title` in English and Chinese.
+pub fn page(lang: Lang, title: (&str, &str), status: StatusCode, main: &str) -> Response {
+    let html_lang = match lang {
+        Lang::En => "en",
+        Lang::ZhCn => "zh-CN",
+    };
+    let title = esc(match lang {
+        Lang::En => title.0,
+        Lang::ZhCn => title.1,
+    });
+    let html = format!(
+        r#"<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title><link rel="stylesheet" href="/pkg/tandem.css"></head>
+<body class="public-page"><main class="card public">{main}</main></body></html>"#
+    );
+    (status, Html(html)).into_response()
+}
