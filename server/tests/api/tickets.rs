@@ -478,3 +478,72 @@ async fn a_resolved_ticket_closes_itself_after_the_admins_days_unless_reopened()
         );
     }
 }
+
+#[tokio::test]
+async fn every_breach_is_recorded_once_with_when_it_was_met_for_the_kpis() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        tick(&app).await; // the engine's first look starts from now
+        let agent = app.login("agent1@demo.tandem").await;
+        let customer = app.customer_of("rep1@demo.tandem").await;
+        // Urgent: first response in 2 h, resolution in 8 h; nobody has taken it.
+        let r = agent
+            .post(app.url("/api/v1/tickets"))
+            .json(
+                &json!({"subject": "生产环境宕机", "customer_id": customer, "priority": "urgent"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        let id = json(r).await["id"].as_i64().unwrap();
+        let breaches = |clock: &'static str| {
+            let app = &app;
+            async move {
+                app.count(&format!(
+                    "SELECT COUNT(*) FROM sla_breaches WHERE ticket_id = {id} AND clock = '{clock}'"
+                ))
+                .await
+            }
+        };
+        app.clock.advance(Duration::minutes(119));
+        tick(&app).await;
+        assert_eq!(breaches("first_response").await, 0, "{b:?}: not yet due");
+        app.clock.advance(Duration::minutes(2));
+        tick(&app).await;
+        tick(&app).await;
+        assert_eq!(
+            breaches("first_response").await,
+            1,
+            "{b:?}: once, unassigned too"
+        );
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM sla_breaches WHERE ticket_id = {id} AND met_at IS NULL"
+            ))
+            .await,
+            1
+        );
+        // Answered 40 minutes late: met, and the lateness is kept.
+        app.clock.advance(Duration::minutes(39));
+        let r = agent
+            .post(app.url(&format!("/api/v1/tickets/{id}/messages")))
+            .json(&json!({"body": "正在处理", "internal": false}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        assert_eq!(
+            app.count(&format!(
+                "SELECT met_at - due_at FROM sla_breaches WHERE ticket_id = {id} \
+                 AND clock = 'first_response'"
+            ))
+            .await,
+            40 * 60_000,
+            "{b:?}"
+        );
+        assert_eq!(breaches("resolution").await, 0);
+        app.clock.advance(Duration::hours(6));
+        tick(&app).await;
+        assert_eq!(breaches("resolution").await, 1, "{b:?}");
+    }
+}

@@ -452,6 +452,50 @@ pub async fn sla_due(
         .await
 }
 
+/// Records every clock of an open ticket that ran out in `(from, to]`, assigned or not,
+/// once (a repeated tick adds nothing): what the managers' SLA KPIs count.
+pub async fn record_breaches(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut recorded = 0;
+    for clock in SlaClockKind::ALL {
+        let (column, unmet) = match clock {
+            SlaClockKind::FirstResponse => ("first_response_due_at", "first_responded_at"),
+            SlaClockKind::Resolution => ("resolution_due_at", "resolved_at"),
+        };
+        // Column and clock names are fixed words written here, never input.
+        let mut sql = Sql::new(&format!(
+            "INSERT INTO sla_breaches (ticket_id, clock, due_at) SELECT id, '{}', {column} FROM tickets \
+             WHERE deleted_at IS NULL AND status IN ('new', 'open') AND {unmet} IS NULL AND {column} > ",
+            clock.as_str()
+        ));
+        sql.bind(from)
+            .push(&format!(" AND {column} <= "))
+            .bind(to)
+            .push(" ON CONFLICT (ticket_id, clock, due_at) DO NOTHING");
+        recorded += sql.query().execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(recorded)
+}
+
+/// A breached clock was met after all (a late first response, a late resolution).
+pub async fn breach_met(
+    conn: &mut AnyConnection,
+    ticket_id: i64,
+    clock: SlaClockKind,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE sla_breaches SET met_at = ");
+    sql.bind(now_ms)
+        .push(" WHERE met_at IS NULL AND ticket_id = ")
+        .bind(ticket_id)
+        .push(" AND clock = ")
+        .bind(clock.as_str());
+    sql.query().execute(conn).await.map(|_| ())
+}
+
 /// Tickets resolved at or before `cutoff_ms` and still resolved, oldest first.
 pub async fn resolved_before<'e>(
     ex: impl Executor<'e, Database = Any>,

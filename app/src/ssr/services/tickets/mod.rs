@@ -348,6 +348,13 @@ async fn save(
     if !written {
         return Ok(None);
     }
+    // A breached clock met late: the KPIs learn by how much.
+    if s.before.first_responded_at.is_none() && s.row.first_responded_at.is_some() {
+        store::breach_met(&mut *conn, id, store::SlaClockKind::FirstResponse, now_ms).await?;
+    }
+    if s.before.resolved_at.is_none() && s.row.resolved_at.is_some() {
+        store::breach_met(&mut *conn, id, store::SlaClockKind::Resolution, now_ms).await?;
+    }
     let after = read(&mut *conn, s.reader, id, rules, now).await?;
     let change = Versioned::new(Entity::Ticket, s.action, id, s.before);
     Ok(Some(audited(conn, s.actor, change, after, now_ms).await?))
