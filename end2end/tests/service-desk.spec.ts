@@ -92,3 +92,22 @@ test("an agent logs a ticket from the customer's page and it shows on the custom
   await row.getByRole("link", { name: "Open the ticket" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(subject);
 });
+
+test("an agent fills a canned reply in for the ticket and sends it", async ({ page, baseURL }) => {
+  const agent = await api(baseURL!, "agent2@demo.tandem");
+  const rep = await api(baseURL!, "rep2@demo.tandem");
+  const customers = await (await rep.get("/api/v1/customers?limit=1")).json();
+  const subject = `Report will not open ${Date.now()}`;
+  const created = await agent.post("/api/v1/tickets", { data: { subject, customer_id: customers.items[0].id } });
+  const ticket = await created.json();
+  await signIn(page, "agent2@demo.tandem");
+  await page.goto(`/tickets/${ticket.id}`);
+  await hydrated(page);
+  await page.getByLabel("Canned reply").selectOption({ label: "已收到，正在处理" });
+  const box = page.locator("#reply-body");
+  await expect(box).toHaveValue(new RegExp(`#${ticket.id}「${subject}」`));
+  await expect(box).not.toHaveValue(/\{\{/);
+  await expect(box).toBeFocused();
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await expect(page.locator("[data-kind='reply']").last()).toContainText(`#${ticket.id}`);
+});

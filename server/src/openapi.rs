@@ -19,6 +19,7 @@ use utoipa::OpenApi;
         rest::tickets::list, rest::tickets::get, rest::tickets::create, rest::tickets::patch, rest::tickets::add_message, rest::tickets::inbound_email, rest::tickets::public,
         rest::surveys::for_customer, rest::surveys::send_nps,
         rest::articles::list, rest::articles::get, rest::articles::create, rest::articles::patch, rest::articles::from_ticket,
+        rest::canned::list, rest::canned::create, rest::canned::for_ticket,
         rest::leads::list, rest::leads::get, rest::leads::create, rest::leads::public, rest::leads::qualify, rest::leads::disqualify,
         rest::leads::convert, rest::leads::contact, rest::leads::assign, rest::leads::create_form, rest::leads::forms, rest::leads::patch_form, rest::leads::rotate_form,
         rest::settings::get_leads, rest::settings::put_leads, rest::settings::get_assignment, rest::settings::put_assignment,

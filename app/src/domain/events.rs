@@ -21,6 +21,7 @@ named_enum! {
         Setting => "setting",
         Survey => "survey",
         Article => "article",
+        CannedReply => "canned_reply",
     }
 }
 

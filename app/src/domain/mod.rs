@@ -158,6 +158,7 @@ choice!(
 );
 
 pub mod alerts;
+pub mod canned;
 pub mod events;
 pub mod leads;
 pub mod mail;

@@ -307,6 +307,9 @@ pub struct TicketPage {
     pub assignable: Vec<Assignable>,
     /// Whether the viewer may answer and change it.
     pub can_work: bool,
+    /// The desk's canned replies, filled in for this ticket (for those who answer it).
+    #[serde(default)]
+    pub canned: Vec<CannedReply>,
 }
 
 /// A contact's answer to a satisfaction survey (CSAT on a ticket, or NPS).
@@ -338,4 +341,22 @@ pub struct NpsRequest {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SurveysSent {
     pub sent: i64,
+}
+
+/// One of the desk's frequent answers, with placeholders ({{customer}}, {{contact}},
+/// {{ticket}}, {{subject}}, {{agent}}).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CannedReply {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewCannedReply {
+    pub title: String,
+    pub body: String,
 }

@@ -103,13 +103,38 @@ fn TicketView(
         .into_iter()
         .map(|m| view! { <Message m/> })
         .collect::<Vec<_>>();
+    let body_ref = NodeRef::<leptos::html::Textarea>::new();
+    let canned = p.canned;
+    // A canned reply, filled in for this ticket, replaces what is in the box (no name: it
+    // is not part of the form).
+    let pick_canned = {
+        let canned = canned.clone();
+        move |e: leptos::ev::Event| {
+            let chosen = event_target_value(&e)
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| canned.get(i));
+            if let (Some(reply), Some(el)) = (chosen, body_ref.get()) {
+                el.set_value(&reply.body);
+                let _ = el.focus();
+            }
+        }
+    };
+    let canned_picker = (p.can_work && !canned.is_empty()).then(|| view! {
+        <label for="canned-reply">{lang.t("Canned reply", "快捷回复")}</label>
+        <select id="canned-reply" on:change=pick_canned>
+            <option value="">{lang.t("Choose one to fill in…", "选择一条填入…")}</option>
+            {canned.iter().enumerate().map(|(i, r)| view! { <option value=i.to_string()>{r.title.clone()}</option> }).collect::<Vec<_>>()}
+        </select>
+    });
     let reply = p.can_work.then(|| view! {
         <ActionForm action=answer attr:class="stack reply">
             <input type="hidden" name="id" value=t.id/>
+            {canned_picker}
             <label for="reply-body">
                 {move || if internal.get() { lang.t("Internal note (only the team sees it)", "内部备注（仅团队可见）") } else { lang.t("Reply to the customer", "回复客户") }}
             </label>
-            <textarea id="reply-body" name="body" rows="4" required class:note=move || internal.get()></textarea>
+            <textarea id="reply-body" name="body" rows="4" required node_ref=body_ref class:note=move || internal.get()></textarea>
             <label class="check">
                 <input type="checkbox" name="internal" value="on" prop:checked=move || internal.get()
                     on:change=move |e| internal.set(event_target_checked(&e))/>

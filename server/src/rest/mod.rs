@@ -4,6 +4,7 @@ pub mod activities;
 pub mod alerts;
 pub mod articles;
 pub mod auth;
+pub mod canned;
 pub mod contacts;
 pub mod customers;
 pub mod deals;
@@ -70,6 +71,8 @@ pub fn router() -> Router<ServerState> {
         .route("/articles", get(articles::list).post(articles::create))
         .route("/articles/{id}", get(articles::get).patch(articles::patch))
         .route("/tickets/{id}/article", post(articles::from_ticket))
+        .route("/canned-replies", get(canned::list).post(canned::create))
+        .route("/tickets/{id}/canned-replies", get(canned::for_ticket))
         .route("/surveys/nps", post(surveys::send_nps))
         .route("/opportunities", get(deals::list).post(deals::create))
         .route("/opportunities/{id}", get(deals::get))

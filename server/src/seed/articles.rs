@@ -1,5 +1,6 @@
 //! The knowledge base's demo: answers to what the demo tickets ask, public (on /help),
-//! internal (for the team) and one draft, in Chinese and English.
+//! internal (for the team) and one draft, in Chinese and English; and the desk's canned
+//! replies.
 use super::*;
 use app::model::ArticleVisibility::{self, *};
 use app::ssr::store::articles::{self as store, ArticleFields};
@@ -50,6 +51,21 @@ const ARTICLES: &[(&str, &str, &str, &[&str], ArticleVisibility)] = &[
     ),
 ];
 
+const CANNED: &[(&str, &str)] = &[
+    (
+        "已收到，正在处理",
+        "{{contact}}您好，您的工单 {{ticket}}「{{subject}}」已收到，我们正在处理，会尽快回复您。\n\n{{agent}}",
+    ),
+    (
+        "请提供更多信息",
+        "{{contact}}您好，为了尽快解决「{{subject}}」，请提供出现问题的时间、截图和操作步骤。\n\n{{agent}}",
+    ),
+    (
+        "问题已解决",
+        "{{contact}}您好，工单 {{ticket}} 的问题已经解决。如仍有疑问，直接回复此邮件即可，工单会自动重新打开。\n\n{{agent}}",
+    ),
+];
+
 pub(super) async fn demo_articles(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -68,6 +84,9 @@ pub(super) async fn demo_articles(
         let author = users.agents[i % users.agents.len()];
         let id = store::insert(conn, &fields, None, author, now).await?;
         store::reindex(conn, backend, id, &fields).await?;
+    }
+    for (title, body) in CANNED {
+        app::ssr::store::canned::insert(conn, title, body, users.agents[0], now).await?;
     }
     Ok(())
 }

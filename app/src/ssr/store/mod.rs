@@ -4,6 +4,7 @@ pub mod activities;
 pub mod alerts;
 pub mod articles;
 pub mod audit;
+pub mod canned;
 pub mod contacts;
 pub mod contracts;
 pub mod customer_list;

@@ -154,6 +154,34 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         S::UNPROCESSABLE_ENTITY,
         S::UNPROCESSABLE_ENTITY,
     );
+    // Canned replies: the desk's own, filled in for a ticket it may see.
+    let (s, _) = w
+        .call(
+            Method::POST,
+            "/api/v1/canned-replies",
+            "/api/v1/canned-replies".into(),
+            Some(json!({"title": format!("{role} 模板"), "body": "{{contact}}您好"})),
+        )
+        .await;
+    w.check("POST canned reply", s, S::FORBIDDEN, S::CREATED, S::CREATED);
+    let (s, _) = w
+        .call(
+            Method::GET,
+            "/api/v1/canned-replies",
+            "/api/v1/canned-replies".into(),
+            None,
+        )
+        .await;
+    w.check("GET canned replies", s, S::FORBIDDEN, S::OK, S::OK);
+    let (s, _) = w
+        .call(
+            Method::GET,
+            "/api/v1/tickets/{id}/canned-replies",
+            format!("/api/v1/tickets/{their_ticket}/canned-replies"),
+            None,
+        )
+        .await;
+    w.check("GET ticket canned replies", s, S::FORBIDDEN, S::OK, S::OK);
     w.covered
         .insert(("post".to_string(), "/api/v1/inbound/email".to_string()));
     let r = w

@@ -87,11 +87,24 @@ pub async fn page(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Ticke
     } else {
         Vec::new()
     };
+    let canned = if can_work {
+        let contact = customer.as_ref().and_then(|c| {
+            c.contacts
+                .iter()
+                .find(|k| Some(k.id) == detail.ticket.contact_id)
+                .map(|k| k.name.clone())
+        });
+        let replies = crate::ssr::store::canned::list(&state.db.read).await?;
+        crate::ssr::services::canned::filled_for(replies, &detail, contact.as_deref(), viewer)
+    } else {
+        Vec::new()
+    };
     Ok(TicketPage {
         now: state.clock.now(),
         detail,
         customer,
         assignable,
         can_work,
+        canned,
     })
 }
