@@ -111,3 +111,18 @@ test("an agent fills a canned reply in for the ticket and sends it", async ({ pa
   await page.getByRole("button", { name: "Send reply" }).click();
   await expect(page.locator("[data-kind='reply']").last()).toContainText(`#${ticket.id}`);
 });
+
+test("an emailed ticket appears in an agent's open queue without a reload", async ({ page, baseURL }) => {
+  await signIn(page, "agent4@demo.tandem");
+  await page.goto("/queue?view=unassigned");
+  await hydrated(page);
+  const stamp = `${Date.now()}-${test.info().project.name}`;
+  const subject = `Portal down ${stamp}`;
+  const gateway = await api(baseURL!, "agent1@demo.tandem");
+  const r = await gateway.post("/api/v1/inbound/email", {
+    headers: { "content-type": "message/rfc822" },
+    data: `From: Wang Lei <wang.${stamp}@newco.example>\r\nSubject: ${subject}\r\nMessage-ID: <${stamp}@newco.example>\r\n\r\nThe portal shows a blank page.\r\n`,
+  });
+  expect(r.status()).toBe(200);
+  await expect(page.locator("table.tickets")).toContainText(subject, { timeout: 10_000 });
+});

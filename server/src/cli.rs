@@ -163,7 +163,7 @@ async fn open(url: &str) -> Result<app::ssr::store::db::Db, String> {
 }
 
 async fn migrate(url: &str) -> Result<(), String> {
-    open(url).await?;
+    open(url).await?.close().await;
     println!("migrated {}", redact_url(url));
     Ok(())
 }
@@ -187,9 +187,11 @@ async fn mail_in(url: &str) -> Result<(), String> {
         public_url: std::env::var("TANDEM_PUBLIC_URL")
             .unwrap_or_else(|_| format!("http://{DEFAULT_ADDR}")),
     };
-    let got = app::ssr::services::mail_in::take_in(&state, None, &raw)
-        .await
-        .map_err(|e| format!("mail-in: {e}"))?;
+    let got = app::ssr::services::mail_in::take_in(&state, None, &raw).await;
+    // Closed before the process ends: a pool left open can keep its maintenance task
+    // spinning while the runtime shuts down, and the MTA would wait on us forever.
+    state.db.close().await;
+    let got = got.map_err(|e| format!("mail-in: {e}"))?;
     println!(
         "{} {}",
         got.outcome,
@@ -243,6 +245,7 @@ async fn seed(
             .map_err(|e| format!("seed: {e}"))?;
         println!("seeded {made} reps: user1@load.tandem … user{made}@load.tandem");
     }
+    db.close().await;
     if !demo && customers.is_none() && users.is_none() {
         return Err(
             "say what to seed: --demo, --customers N [--activities M], or --users N".into(),

@@ -135,6 +135,7 @@ async fn session(s: ServerState, viewer: app::ssr::auth::Viewer, socket: WebSock
                         },
                         Push::Read(ids) => serde_json::to_string(&WsMessage::Read { ids }).unwrap_or_default(),
                         Push::ReadAll(upto) => serde_json::to_string(&WsMessage::ReadAll { upto }).unwrap_or_default(),
+                        Push::Queue => serde_json::to_string(&WsMessage::Queue).unwrap_or_default(),
                         Push::Ended(which) => {
                             if which.is_none() || which.as_deref() == viewer.credential.as_deref() {
                                 failed = true;

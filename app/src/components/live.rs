@@ -19,7 +19,7 @@ const TOAST_SECONDS: u64 = 8;
 pub struct Live {
     pub unread: RwSignal<i64>,
     pub toasts: RwSignal<Vec<Alert>>,
-    /// Bumped on every alert or read, so lists can refetch.
+    /// Bumped on every alert or read, and when a ticket comes in, so lists can refetch.
     pub changes: RwSignal<u64>,
     pub connected: RwSignal<bool>,
 }
@@ -134,6 +134,7 @@ fn handle(live: Live, state: &Rc<RefCell<Connection>>, msg: WsMessage) {
             live.toasts.update(|t| t.retain(|a| a.id > upto));
             live.changes.update(|c| *c += 1);
         }
+        WsMessage::Queue => live.changes.update(|c| *c += 1),
         _ => {}
     }
 }

@@ -64,4 +64,7 @@ pub enum WsMessage {
     Read { ids: Vec<i64> },
     /// Server → client: everything up to this id was read on some device.
     ReadAll { upto: i64 },
+    /// Server → client (those who work tickets): a ticket came in; the queue is worth
+    /// reading again.
+    Queue,
 }

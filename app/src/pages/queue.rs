@@ -20,9 +20,15 @@ pub fn QueuePage() -> impl IntoView {
     let cursor = move || query.with(|q| q.get("cursor"));
     let customer = move || query.with(|q| q.get("customer")).unwrap_or_default();
     let log = ServerAction::<LogTicket>::new();
+    // A ticket that comes in (by mail, form or another agent) shows without a reload: the
+    // live connection bumps `changes` and the queue reads itself again.
+    let live = use_context::<crate::components::live::Live>();
     let queue = Resource::new(
-        move || (view_param(), cursor(), log.version().get()),
-        |(view, cursor, _)| get_queue(view, cursor),
+        move || {
+            let changes = live.map(|l| l.changes.get());
+            (view_param(), cursor(), log.version().get(), changes)
+        },
+        |(view, cursor, _, _)| get_queue(view, cursor),
     );
     let selected = RwSignal::new(0usize);
     // Made here, not inside the list's render: the rows outlive a re-render of the list.

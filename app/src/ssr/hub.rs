@@ -18,6 +18,8 @@ pub enum Push {
     ReadAll(i64),
     /// A session or token of the user ended (None: all of them); its sockets close.
     Ended(Option<Arc<str>>),
+    /// A ticket came in: the queue open on this socket reads itself again.
+    Queue,
 }
 
 type Subscribers = HashMap<i64, Vec<(u64, mpsc::UnboundedSender<Push>)>>;

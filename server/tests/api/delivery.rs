@@ -312,3 +312,72 @@ async fn sigkill_while_alerts_are_made_loses_none_and_repeats_none() {
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The next message of `kind` on a socket within `wait`, if any.
+async fn next_of(ws: &mut Ws, kind: &str, wait: Duration) -> Option<Value> {
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => {
+                let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                if v["type"] == kind {
+                    return Some(v);
+                }
+            }
+            Ok(Some(Ok(_))) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn a_new_ticket_tells_the_open_queues_of_those_who_work_tickets_only() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let agent = cookie_for(&app.base, "agent3@demo.tandem").await;
+        let rep = cookie_for(&app.base, "rep1@demo.tandem").await;
+        let mut agent_ws = open_ws(&app.base, &agent, i64::MAX).await;
+        let mut rep_ws = open_ws(&app.base, &rep, i64::MAX).await;
+        for ws in [&mut agent_ws, &mut rep_ws] {
+            assert!(next_of(ws, "welcome", Duration::from_secs(5))
+                .await
+                .is_some());
+        }
+        // A ticket comes in through the web form: nobody's session made it.
+        let admin = app.login("admin@demo.tandem").await;
+        let form = json(
+            admin
+                .post(app.url("/api/v1/lead-forms"))
+                .json(&json!({"name": "支持", "purpose": "tickets"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let r = app
+            .client()
+            .post(app.url("/api/v1/public/tickets"))
+            .json(
+                &json!({"form_key": form["key"], "name": "访客", "email": "v@visitor.example",
+                          "subject": "网站打不开", "body": "首页一直白屏。"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+        assert!(
+            next_of(&mut agent_ws, "queue", Duration::from_secs(5))
+                .await
+                .is_some(),
+            "{b:?}: the agent's queue hears of it"
+        );
+        assert!(
+            next_of(&mut rep_ws, "queue", Duration::from_millis(800))
+                .await
+                .is_none(),
+            "{b:?}: a rep's does not"
+        );
+    }
+}

@@ -172,6 +172,11 @@ pub fn apply(state: &AppState, message: &str) {
                 state.hub.push(user, Push::ReadAll(upto));
             }
         }
+        (Some("queue"), Some(users), _) => {
+            for user in users.split(',').filter_map(|u| u.parse().ok()) {
+                state.hub.push(user, Push::Queue);
+            }
+        }
         (Some("end"), Some(user), Some(which)) => {
             if let Ok(user) = user.parse() {
                 let which = (which != "*").then(|| std::sync::Arc::<str>::from(which));

@@ -97,6 +97,7 @@ pub async fn create_from(
     )
     .await?;
     tx.commit().await?;
+    announce_new_ticket(state).await;
     Ok(ticket)
 }
 
@@ -167,6 +168,17 @@ pub async fn patch(
     }
     tx.commit().await?;
     Ok(ticket)
+}
+
+/// Tells the sockets of everyone who works tickets that one came in, so open queues read
+/// themselves again. Best effort: a queue that misses it shows the ticket on its next read.
+async fn announce_new_ticket(state: &AppState) {
+    let workers =
+        users::active_with_roles(&state.db.read, crate::domain::scope::TICKET_WORKERS).await;
+    if let Ok(workers) = workers {
+        let ids: Vec<String> = workers.iter().map(|(id, _)| id.to_string()).collect();
+        crate::ssr::services::alerts::announce(state, &format!("queue:{}", ids.join(","))).await;
+    }
 }
 
 /// The customer's CSAT from their survey: on the ticket, audited as `ticket.rated` (with
