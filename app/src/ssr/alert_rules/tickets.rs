@@ -11,7 +11,7 @@ use crate::domain::events::{Action, Entity, EventKind};
 use crate::domain::surveys::is_low_csat;
 use crate::model::TicketPriority;
 use crate::ssr::store::customers::name_and_owner;
-use crate::ssr::store::tickets::{sla_due, SlaClockKind};
+use crate::ssr::store::sla::{sla_due, SlaClockKind};
 use crate::ssr::store::users;
 
 const MINUTE: i64 = 60_000;

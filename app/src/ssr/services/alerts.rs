@@ -91,7 +91,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
                 found.extend(rule.find(window).await?);
             }
             // The same window records every SLA breach for the KPIs, assigned or not.
-            crate::ssr::store::tickets::record_breaches(&mut tx, from, now).await?;
+            crate::ssr::store::sla::record_breaches(&mut tx, from, now).await?;
             store::state_set(&mut *tx, WATERMARK, now).await?;
         }
         Some(_) => {}

@@ -23,6 +23,7 @@ pub mod search;
 pub mod seed;
 pub mod sessions;
 pub mod settings;
+pub mod sla;
 pub mod stored_enums;
 pub mod surveys;
 pub mod tasks;

@@ -18,6 +18,7 @@ use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::context::AppState;
 use crate::ssr::store::scope::Access;
 use crate::ssr::store::settings;
+use crate::ssr::store::sla as sla_store;
 use crate::ssr::store::tickets::{self as store, QueueView, TicketFields, TicketFilter, TicketRow};
 use crate::ssr::store::{contacts, decode_key_cursor, encode_key_cursor, users};
 use chrono::{DateTime, Utc};
@@ -350,10 +351,16 @@ async fn save(
     }
     // A breached clock met late: the KPIs learn by how much.
     if s.before.first_responded_at.is_none() && s.row.first_responded_at.is_some() {
-        store::breach_met(&mut *conn, id, store::SlaClockKind::FirstResponse, now_ms).await?;
+        sla_store::breach_met(
+            &mut *conn,
+            id,
+            sla_store::SlaClockKind::FirstResponse,
+            now_ms,
+        )
+        .await?;
     }
     if s.before.resolved_at.is_none() && s.row.resolved_at.is_some() {
-        store::breach_met(&mut *conn, id, store::SlaClockKind::Resolution, now_ms).await?;
+        sla_store::breach_met(&mut *conn, id, sla_store::SlaClockKind::Resolution, now_ms).await?;
     }
     let after = read(&mut *conn, s.reader, id, rules, now).await?;
     let change = Versioned::new(Entity::Ticket, s.action, id, s.before);

@@ -1,0 +1,99 @@
+//! The SLA clocks as the engine reads them: which tickets' clocks run out in a window
+//! (the alert rules) and the record of every breach and when it was met (the KPIs).
+use crate::model::TicketPriority;
+use crate::ssr::store::db::Sql;
+use sqlx::AnyConnection;
+
+/// Which of a ticket's two clocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaClockKind {
+    FirstResponse,
+    Resolution,
+}
+
+impl SlaClockKind {
+    pub const ALL: [SlaClockKind; 2] = [SlaClockKind::FirstResponse, SlaClockKind::Resolution];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlaClockKind::FirstResponse => "first_response",
+            SlaClockKind::Resolution => "resolution",
+        }
+    }
+}
+
+/// Assigned open tickets whose `clock` runs out in `(from, to]` (of one priority, when
+/// given): what the SLA alert rules read. `extra` names the clock.
+pub async fn sla_due(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    clock: SlaClockKind,
+    priority: Option<TicketPriority>,
+) -> Result<Vec<crate::ssr::store::due::DueRecord>, sqlx::Error> {
+    let (column, unmet) = match clock {
+        SlaClockKind::FirstResponse => (
+            "t.first_response_due_at",
+            " AND t.first_responded_at IS NULL",
+        ),
+        SlaClockKind::Resolution => ("t.resolution_due_at", " AND t.resolved_at IS NULL"),
+    };
+    // The clock's name is one of two fixed words written here, never input.
+    let mut sql = Sql::new(&format!(
+        "SELECT t.id, t.assignee_id AS owner_id, t.subject AS name, {column} AS at, u.name AS owner_name, \
+         '{}' AS extra FROM tickets t JOIN users u ON u.id = t.assignee_id \
+         WHERE t.deleted_at IS NULL AND t.status IN ('new', 'open'){unmet} AND {column} > ",
+        clock.as_str()
+    ));
+    sql.bind(from).push(&format!(" AND {column} <= ")).bind(to);
+    if let Some(p) = priority {
+        sql.push(" AND t.priority = ").bind(p.as_str());
+    }
+    sql.query_as::<crate::ssr::store::due::DueRecord>()
+        .fetch_all(conn)
+        .await
+}
+
+/// Records every clock of an open ticket that ran out in `(from, to]`, assigned or not,
+/// once (a repeated tick adds nothing): what the managers' SLA KPIs count.
+pub async fn record_breaches(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut recorded = 0;
+    for clock in SlaClockKind::ALL {
+        let (column, unmet) = match clock {
+            SlaClockKind::FirstResponse => ("first_response_due_at", "first_responded_at"),
+            SlaClockKind::Resolution => ("resolution_due_at", "resolved_at"),
+        };
+        // Column and clock names are fixed words written here, never input.
+        let mut sql = Sql::new(&format!(
+            "INSERT INTO sla_breaches (ticket_id, clock, due_at) SELECT id, '{}', {column} FROM tickets \
+             WHERE deleted_at IS NULL AND status IN ('new', 'open') AND {unmet} IS NULL AND {column} > ",
+            clock.as_str()
+        ));
+        sql.bind(from)
+            .push(&format!(" AND {column} <= "))
+            .bind(to)
+            .push(" ON CONFLICT (ticket_id, clock, due_at) DO NOTHING");
+        recorded += sql.query().execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(recorded)
+}
+
+/// A breached clock was met after all (a late first response, a late resolution).
+pub async fn breach_met(
+    conn: &mut AnyConnection,
+    ticket_id: i64,
+    clock: SlaClockKind,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE sla_breaches SET met_at = ");
+    sql.bind(now_ms)
+        .push(" WHERE met_at IS NULL AND ticket_id = ")
+        .bind(ticket_id)
+        .push(" AND clock = ")
+        .bind(clock.as_str());
+    sql.query().execute(conn).await.map(|_| ())
+}
