@@ -167,11 +167,12 @@ pub const NUL_MESSAGE: &str = "must not contain the NUL character";
 
 /// The first field of a JSON body (by its path) whose name or text holds NUL.
 pub fn nul_in_json(bytes: &[u8]) -> Option<String> {
-    // Raw NUL is not valid JSON; escaped, it is spelt \u0000.
-    let text = std::str::from_utf8(bytes).ok()?;
-    if !text.to_ascii_lowercase().contains("\\u0000") {
+    // Raw NUL is not valid JSON; escaped, it is spelt \u0000 (JSON's `u` is lower case).
+    // Every body passes here: look before parsing anything.
+    if !bytes.windows(6).any(|w| w == b"\\u0000") {
         return None;
     }
+    let text = std::str::from_utf8(bytes).ok()?;
     fn find(v: &serde_json::Value, path: &str) -> Option<String> {
         match v {
             serde_json::Value::String(s) if s.contains('\0') => Some(path.to_string()),
@@ -201,6 +202,11 @@ pub fn nul_in_json(bytes: &[u8]) -> Option<String> {
 /// The first field of a query string or form whose name or value holds NUL.
 #[cfg(feature = "ssr")]
 pub fn nul_in_form(bytes: &[u8]) -> Option<String> {
+    // Every query passes here: only `%00` (or a raw NUL) decodes to NUL, so look for that
+    // before decoding anything.
+    if !bytes.contains(&0) && !bytes.windows(3).any(|w| w == b"%00") {
+        return None;
+    }
     form_urlencoded::parse(bytes)
         .find(|(k, v)| k.contains('\0') || v.contains('\0'))
         .map(|(k, _)| k.replace('\0', "").to_string())
@@ -253,3 +259,25 @@ impl From<sqlx::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_is_found_by_the_field_that_holds_it_and_only_there() {
+        assert_eq!(nul_in_json(br#"{"name": "ok"}"#), None);
+        assert_eq!(
+            nul_in_json(br#"{"contact": {"name": "a\u0000b"}}"#),
+            Some("contact.name".into())
+        );
+        // An escaped backslash followed by the text "u0000" is no NUL.
+        assert_eq!(nul_in_json(br#"{"note": "C:\\u0000"}"#), None);
+        #[cfg(feature = "ssr")]
+        {
+            assert_eq!(nul_in_form(b"q=a&view=mine"), None);
+            assert_eq!(nul_in_form(b"view=mine&q=a%00b"), Some("q".into()));
+            assert_eq!(nul_in_form(b"q=%2500"), None);
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! The public help centre: `/help` lists and searches the public articles (Chinese or
 //! English), `/help/{id}` shows one. No sign-in; drafts and internal articles do not exist
 //! here (404).
-use crate::public_page::{esc, page};
+use crate::public_page::{self, esc, page};
 use crate::rest::extract::parse_urlencoded;
 use crate::startup::ServerState;
 use app::error::AppError;
@@ -97,29 +97,10 @@ async fn article(
 }
 
 fn failed(lang: Lang, e: &AppError) -> Response {
-    let (status, text) = match e {
-        AppError::NotFound => (
-            StatusCode::NOT_FOUND,
-            lang.t("There is no such article.", "没有这篇文章。"),
-        ),
-        _ => {
-            tracing::error!(error = ?e, "help page failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                lang.t(
-                    "Something went wrong; please try again later.",
-                    "出了点问题，请稍后再试。",
-                ),
-            )
-        }
-    };
-    page(
-        lang,
-        TITLE,
-        status,
-        &format!(
-            r#"<p><a href="/help">← {}</a></p><h1>{text}</h1>"#,
-            lang.t(TITLE.0, TITLE.1)
-        ),
-    )
+    let back = format!(
+        r#"<p><a href="/help">← {}</a></p>"#,
+        lang.t(TITLE.0, TITLE.1)
+    );
+    let gone = lang.t("There is no such article.", "没有这篇文章。");
+    public_page::failed(lang, TITLE, e, gone, &back)
 }

@@ -2,12 +2,11 @@
 //! plain HTML that works without JavaScript on any phone, in the customer's language. One
 //! answer per link; an unknown or expired link is a 404 page, a second answer a 409 page
 //! that thanks them for the first.
-use crate::public_page::{esc, page};
+use crate::public_page::{self, esc, page};
 use crate::rest::extract::parse_urlencoded;
 use crate::startup::ServerState;
 use app::domain::surveys::SurveyKind;
 use app::error::AppError;
-use app::i18n::errors::message;
 use app::i18n::fields::field_label;
 use app::i18n::Lang;
 use app::ssr::context::lang_of;
@@ -72,24 +71,27 @@ async fn take(
         Ok(a) => a,
         Err(refused) => return refused,
     };
+    let comment = Some(answer.comment.as_str()).filter(|c| !c.trim().is_empty());
+    let refused = match surveys::answer(&state.app, &token, &answer.score, comment).await {
+        Ok(done) => {
+            let score = done.answered.unwrap_or_default();
+            return page(
+                lang,
+                SURVEY_TITLE,
+                StatusCode::OK,
+                &thanks(lang, done.kind, score),
+            );
+        }
+        Err(e) => e,
+    };
+    // Refused: the survey as it stands says what to show (the form again with what was
+    // wrong, or thanks for the answer given before).
     let opened = match surveys::open(&state.app, &token).await {
         Ok(s) => s,
         Err(e) => return failed(lang, &e),
     };
-    let Ok(score) = answer.score.trim().parse::<i64>() else {
-        let error = error_line(lang, "score", &message(lang, &choose_a_score(opened.kind)));
-        let html = form(lang, &token, &opened, Some(&error), &answer.comment);
-        return page(lang, SURVEY_TITLE, StatusCode::UNPROCESSABLE_ENTITY, &html);
-    };
-    let comment = Some(answer.comment.as_str()).filter(|c| !c.trim().is_empty());
-    match surveys::answer(&state.app, &token, score, comment).await {
-        Ok(done) => page(
-            lang,
-            SURVEY_TITLE,
-            StatusCode::OK,
-            &thanks(lang, done.kind, done.answered.unwrap_or(score)),
-        ),
-        Err(AppError::Validation(errors)) => {
+    match (refused, opened.answered) {
+        (AppError::Validation(errors), None) => {
             let lines: Vec<String> = errors
                 .iter()
                 .map(|(field, e)| error_line(lang, field, &e.text(lang)))
@@ -103,22 +105,15 @@ async fn take(
             );
             page(lang, SURVEY_TITLE, StatusCode::UNPROCESSABLE_ENTITY, &html)
         }
-        Err(AppError::Conflict(_)) => page(
+        // Answered already (by this link's first answer): thanks, and nothing changes.
+        (AppError::Conflict(_) | AppError::Validation(_), Some(score)) => page(
             lang,
             SURVEY_TITLE,
             StatusCode::CONFLICT,
-            &thanks(lang, opened.kind, opened.answered.unwrap_or(score)),
+            &thanks(lang, opened.kind, score),
         ),
-        Err(e) => failed(lang, &e),
+        (e, _) => failed(lang, &e),
     }
-}
-
-fn choose_a_score(kind: SurveyKind) -> String {
-    format!(
-        "must be between {} and {}",
-        kind.scale().start(),
-        kind.scale().end()
-    )
 }
 
 /// One refused field, by its label, with its message in the reader's language.
@@ -178,24 +173,9 @@ fn thanks(lang: Lang, kind: SurveyKind, score: i64) -> String {
 }
 
 fn failed(lang: Lang, e: &AppError) -> Response {
-    let (status, text) = match e {
-        AppError::NotFound => (
-            StatusCode::NOT_FOUND,
-            lang.t(
-                "This link is not valid or has expired.",
-                "此链接无效或已过期。",
-            ),
-        ),
-        _ => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            lang.t(
-                "Something went wrong; please try again later.",
-                "出了点问题，请稍后再试。",
-            ),
-        ),
-    };
-    if status == StatusCode::INTERNAL_SERVER_ERROR {
-        tracing::error!(error = ?e, "survey page failed");
-    }
-    page(lang, SURVEY_TITLE, status, &format!("<h1>{text}</h1>"))
+    let gone = lang.t(
+        "This link is not valid or has expired.",
+        "此链接无效或已过期。",
+    );
+    public_page::failed(lang, SURVEY_TITLE, e, gone, "")
 }

@@ -47,17 +47,17 @@ impl SurveyKind {
         }
     }
 
-    /// The score's problem, if it is outside the scale.
-    pub fn check_score(self, score: i64) -> Result<i64, String> {
+    /// A score as a form sends it: a whole number on the scale, or the message saying
+    /// what the scale is.
+    pub fn read_score(self, text: &str) -> Result<i64, String> {
         let scale = self.scale();
-        if scale.contains(&score) {
-            Ok(score)
-        } else {
-            Err(format!(
+        match text.trim().parse::<i64>() {
+            Ok(score) if scale.contains(&score) => Ok(score),
+            _ => Err(format!(
                 "must be between {} and {}",
                 scale.start(),
                 scale.end()
-            ))
+            )),
         }
     }
 }
@@ -73,11 +73,15 @@ mod tests {
 
     #[test]
     fn scores_are_checked_against_their_scale() {
-        assert_eq!(SurveyKind::Csat.check_score(5), Ok(5));
-        assert!(SurveyKind::Csat.check_score(0).is_err());
-        assert!(SurveyKind::Csat.check_score(6).is_err());
-        assert_eq!(SurveyKind::Nps.check_score(0), Ok(0));
-        assert!(SurveyKind::Nps.check_score(11).is_err());
+        assert_eq!(SurveyKind::Csat.read_score(" 5 "), Ok(5));
+        assert!(SurveyKind::Csat.read_score("0").is_err());
+        assert!(SurveyKind::Csat.read_score("6").is_err());
+        assert_eq!(
+            SurveyKind::Csat.read_score("five"),
+            Err("must be between 1 and 5".into())
+        );
+        assert_eq!(SurveyKind::Nps.read_score("0"), Ok(0));
+        assert!(SurveyKind::Nps.read_score("11").is_err());
     }
 
     #[test]

@@ -19,18 +19,6 @@ async fn found(app: &TestApp, c: &Client, q: &str, id: i64) -> bool {
         .any(|a| a["id"] == id)
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 async fn help(app: &TestApp, path: &str) -> (StatusCode, String) {
     let r = app
         .client()

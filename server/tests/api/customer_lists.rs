@@ -108,18 +108,6 @@ async fn keyset_pages_walk_the_whole_scope_once() {
     }
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn search_finds_customers_by_chinese_name_parts_contacts_phones_and_emails() {
     for b in backends() {

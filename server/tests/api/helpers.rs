@@ -431,3 +431,23 @@ pub async fn spawn_app_mailing_to(backend: Backend, port: u16) -> TestApp {
     })
     .await
 }
+
+/// Text as a query value: every byte but ASCII letters and digits percent-encoded.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A real SMTP server and Tandem sending its mail through it.
+pub async fn spawn_app_with_smtp(backend: Backend) -> (SmtpSink, TestApp) {
+    let port = free_port();
+    let smtp = SmtpSink::start(port).await;
+    (smtp, spawn_app_mailing_to(backend, port).await)
+}

@@ -70,9 +70,7 @@ fn last_delivery(d: &Value) -> Value {
 #[tokio::test]
 async fn a_public_reply_reaches_the_customer_threaded_and_their_answer_finds_the_ticket() {
     for b in backends() {
-        let port = free_port();
-        let smtp = SmtpSink::start(port).await;
-        let app = spawn_app_mailing_to(b, port).await;
+        let (smtp, app) = spawn_app_with_smtp(b).await;
         let agent = app.login("agent1@demo.tandem").await;
         let got = mail_in(
             &app,

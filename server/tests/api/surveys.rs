@@ -56,9 +56,7 @@ async fn answer(link: &str, score: &str, comment: &str) -> (StatusCode, String) 
 #[tokio::test]
 async fn a_resolved_ticket_asks_for_csat_once_and_a_low_score_tells_the_people_behind_it() {
     for b in backends() {
-        let port = free_port();
-        let smtp = SmtpSink::start(port).await;
-        let app = spawn_app_mailing_to(b, port).await;
+        let (smtp, app) = spawn_app_with_smtp(b).await;
         let rep = app.login("rep1@demo.tandem").await;
         let agent = app.login("agent1@demo.tandem").await;
         let agent_id = app.user_id("agent1@demo.tandem").await;
@@ -169,9 +167,7 @@ async fn a_resolved_ticket_asks_for_csat_once_and_a_low_score_tells_the_people_b
 #[tokio::test]
 async fn a_good_score_tells_nobody_and_an_expired_link_is_gone() {
     for b in backends() {
-        let port = free_port();
-        let smtp = SmtpSink::start(port).await;
-        let app = spawn_app_mailing_to(b, port).await;
+        let (smtp, app) = spawn_app_with_smtp(b).await;
         let rep = app.login("rep1@demo.tandem").await;
         let admin = app.login("admin@demo.tandem").await;
         let (customer, _) = reachable_contact(&app, &rep, "a@customer.example").await;

@@ -6,7 +6,7 @@ use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_work_tickets;
 use crate::domain::validate::{required_long_text, required_text};
 use crate::error::{AppError, AppResult};
-use crate::model::{CannedReply, NewCannedReply, TicketDetail};
+use crate::model::{CannedReply, NewCannedReply, Ticket};
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::canned as store;
@@ -49,15 +49,15 @@ pub async fn create(
 /// The canned replies as they would read on this ticket, answered by `viewer`.
 pub fn filled_for(
     replies: Vec<CannedReply>,
-    d: &TicketDetail,
+    t: &Ticket,
     contact: Option<&str>,
     viewer: &Viewer,
 ) -> Vec<CannedReply> {
     let facts = CannedFacts {
-        customer: d.ticket.customer_name.clone().unwrap_or_default(),
+        customer: t.customer_name.clone().unwrap_or_default(),
         contact: contact.unwrap_or_default().to_string(),
-        ticket_id: d.ticket.id,
-        subject: d.ticket.subject.clone(),
+        ticket_id: t.id,
+        subject: t.subject.clone(),
         agent: viewer.name.clone(),
     };
     replies
@@ -84,5 +84,10 @@ pub async fn for_ticket(
         None => None,
     };
     let replies = store::list(&state.db.read).await?;
-    Ok(filled_for(replies, &detail, contact.as_deref(), viewer))
+    Ok(filled_for(
+        replies,
+        &detail.ticket,
+        contact.as_deref(),
+        viewer,
+    ))
 }

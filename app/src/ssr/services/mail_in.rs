@@ -173,28 +173,21 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
     } else {
         m.subject.chars().take(200).collect()
     };
-    let ticket = super::tickets::create(
-        state,
-        desk,
-        NewTicket {
-            subject,
-            body: Some(body.chars().take(20_000).collect()),
-            customer_id: Some(customer_id),
-            contact_id: Some(contact_id),
-            channel: Some(crate::domain::Picked::of(TicketChannel::Email)),
-            category: None,
-            priority: None,
-            assignee_id: None,
-        },
-    )
-    .await?;
-    if let Some(email_id) = &m.message_id {
-        let tickets = crate::ssr::store::tickets::first_customer_message(&state.db.read, ticket.id);
-        if let Some(first) = tickets.await? {
-            let mut conn = state.db.write.acquire().await?;
-            crate::ssr::store::tickets::set_email_message_id(&mut conn, first, email_id).await?;
-        }
-    }
+    let input = NewTicket {
+        subject,
+        body: Some(body.chars().take(20_000).collect()),
+        customer_id: Some(customer_id),
+        contact_id: Some(contact_id),
+        channel: Some(crate::domain::Picked::of(TicketChannel::Email)),
+        category: None,
+        priority: None,
+        assignee_id: None,
+    };
+    let arrival = super::tickets::Arrival {
+        client_ip: None,
+        email_message_id: m.message_id.as_deref(),
+    };
+    let ticket = super::tickets::create_from(state, desk, input, arrival).await?;
     Ok(Received {
         outcome: "opened".into(),
         ticket_id: Some(ticket.id),

@@ -5,6 +5,7 @@
 //! tried again, shown on the ticket as not delivered yet, never dropped.
 use crate::domain::mail::{reply_subject, retry_after_minutes, ticket_message_id};
 use crate::error::AppResult;
+use crate::model::Contact;
 use crate::ssr::context::AppState;
 use crate::ssr::store::mail_out::{self as store, NewMail, QueuedMail};
 use lettre::message::{header::ContentType, Mailbox};
@@ -39,23 +40,12 @@ impl Mailer {
     }
 }
 
-/// An email to queue: to whom, what, and the ticket (and reply) it belongs to.
-pub struct Outgoing<'a> {
-    pub ticket_id: Option<i64>,
-    pub ticket_message_id: Option<i64>,
-    pub in_reply_to: Option<&'a str>,
-    pub to_email: &'a str,
-    pub to_name: Option<&'a str>,
-    pub subject: &'a str,
-    pub body: &'a str,
-}
-
 /// Queues an email in the caller's transaction, with a Message-ID of its own (one that
 /// names its ticket, so an answer to it finds the ticket again).
 pub async fn queue_mail(
     conn: &mut AnyConnection,
     state: &AppState,
-    m: Outgoing<'_>,
+    m: NewMail<'_>,
     now_ms: i64,
 ) -> AppResult<()> {
     let domain = state
@@ -68,48 +58,30 @@ pub async fn queue_mail(
         Some(ticket) => ticket_message_id(ticket, &unique, &domain),
         None => format!("<{unique}@{domain}>"),
     };
-    let mail = NewMail {
-        ticket_id: m.ticket_id,
-        ticket_message_id: m.ticket_message_id,
-        message_id: &message_id,
-        in_reply_to: m.in_reply_to,
-        to_email: m.to_email,
-        to_name: m.to_name,
-        subject: m.subject,
-        body: m.body,
-    };
-    store::queue(conn, &mail, now_ms).await?;
+    store::queue(conn, &message_id, &m, now_ms).await?;
     Ok(())
 }
 
-/// A public reply on a ticket, to be emailed to the ticket's contact.
-pub struct Reply<'a> {
-    pub ticket_id: i64,
-    pub ticket_message_id: i64,
-    pub subject: &'a str,
-    pub body: &'a str,
-    pub to_email: &'a str,
-    pub to_name: Option<&'a str>,
-}
-
-/// Queues a reply's email, threaded under the customer's latest email on the ticket,
-/// with the ticket number in the subject.
+/// Queues a public reply's email to `to` (a contact with an address), threaded under the
+/// customer's latest email on the ticket, with the ticket number in the subject.
 pub async fn queue_reply(
     conn: &mut AnyConnection,
     state: &AppState,
-    r: Reply<'_>,
+    (ticket_id, subject): (i64, &str),
+    (reply_id, body): (i64, &str),
+    to: &Contact,
     now_ms: i64,
 ) -> AppResult<()> {
-    let in_reply_to = store::latest_from_customer(&mut *conn, r.ticket_id).await?;
-    let subject = reply_subject(r.subject, r.ticket_id);
-    let mail = Outgoing {
-        ticket_id: Some(r.ticket_id),
-        ticket_message_id: Some(r.ticket_message_id),
+    let in_reply_to = store::latest_from_customer(&mut *conn, ticket_id).await?;
+    let subject = reply_subject(subject, ticket_id);
+    let mail = NewMail {
+        ticket_id: Some(ticket_id),
+        ticket_message_id: Some(reply_id),
         in_reply_to: in_reply_to.as_deref(),
-        to_email: r.to_email,
-        to_name: r.to_name,
+        to_email: to.email.as_deref().unwrap_or_default(),
+        to_name: Some(&to.name),
         subject: &subject,
-        body: r.body,
+        body,
     };
     queue_mail(conn, state, mail, now_ms).await
 }

@@ -60,6 +60,10 @@ pub async fn submit(state: &AppState, input: PublicTicket, ip: &str) -> AppResul
         priority: None,
         assignee_id: None,
     };
-    let t = super::tickets::create_from(state, &desk, ticket, Some(ip)).await?;
+    let arrival = super::tickets::Arrival {
+        client_ip: Some(ip),
+        email_message_id: None,
+    };
+    let t = super::tickets::create_from(state, &desk, ticket, arrival).await?;
     Ok(PublicOutcome::Stored(t.id))
 }

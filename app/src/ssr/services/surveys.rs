@@ -4,18 +4,19 @@
 //! the admin's `survey_link_days` and takes one answer. A CSAT lands on the ticket (an
 //! audited `ticket.rated`, which the low-CSAT alert rule reads) and every answer stays
 //! with its contact and customer.
-use super::mail_out::{queue_mail, Outgoing};
+use super::mail_out::queue_mail;
 use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_send_surveys;
 use crate::domain::surveys::SurveyKind;
 use crate::domain::validate::optional_long_text;
 use crate::error::{AppError, AppResult};
-use crate::model::{SurveyAnswer, SurveysSent};
+use crate::model::{Contact, SurveyAnswer, SurveysSent};
 use crate::ssr::auth::{random_text, token_hash, Viewer};
 use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::contacts::{self, ContactFilter};
 use crate::ssr::store::customers;
+use crate::ssr::store::mail_out::NewMail;
 use crate::ssr::store::scope::Access;
 use crate::ssr::store::surveys::{self as store, NewSurvey, SurveyRow};
 use sqlx::AnyConnection;
@@ -28,14 +29,11 @@ pub fn link_path(kind: SurveyKind) -> &'static str {
     }
 }
 
-/// Who a survey goes to and what it is about.
+/// Who a survey goes to (a contact with an email address) and what it is about.
 pub(super) struct Ask<'a> {
     pub kind: SurveyKind,
     pub ticket: Option<(i64, &'a str)>,
-    pub customer_id: i64,
-    pub contact_id: i64,
-    pub to_email: &'a str,
-    pub to_name: &'a str,
+    pub to: &'a Contact,
     pub link_days: i64,
     pub by: Option<i64>,
 }
@@ -52,8 +50,8 @@ pub(super) async fn ask(
         kind: a.kind,
         token_hash: &token_hash(&token),
         ticket_id: a.ticket.map(|(id, _)| id),
-        customer_id: a.customer_id,
-        contact_id: Some(a.contact_id),
+        customer_id: a.to.customer_id,
+        contact_id: Some(a.to.id),
         expires_at: now_ms + a.link_days * 86_400_000,
         created_by: a.by,
     };
@@ -69,7 +67,7 @@ pub(super) async fn ask(
             format!(
                 "{name}, your request \"{subject}\" is resolved. Please tell us how we did (one click):\n\
                  {link}\n\n您好，您的请求“{subject}”已解决。请点击上面的链接为我们的服务打分。\n",
-                name = a.to_name
+                name = a.to.name
             ),
         ),
         None => (
@@ -77,48 +75,36 @@ pub(super) async fn ask(
             format!(
                 "{name}, how likely are you to recommend us to a friend or colleague? One click:\n\
                  {link}\n\n您好，您向朋友或同事推荐我们的可能性有多大？请点击上面的链接打分。\n",
-                name = a.to_name
+                name = a.to.name
             ),
         ),
     };
-    let mail = Outgoing {
+    let mail = NewMail {
         ticket_id: a.ticket.map(|(id, _)| id),
         ticket_message_id: None,
         in_reply_to: None,
-        to_email: a.to_email,
-        to_name: Some(a.to_name),
+        to_email: a.to.email.as_deref().unwrap_or_default(),
+        to_name: Some(&a.to.name),
         subject: &subject,
         body: &body,
     };
     queue_mail(conn, state, mail, now_ms).await
 }
 
-/// When a ticket is resolved: its contact, if they have an email, gets a CSAT link.
-pub(super) async fn ask_csat_on_resolve(
+/// When a ticket is resolved: its contact (`to`, who has an email) gets a CSAT link.
+pub(super) async fn ask_csat(
     conn: &mut AnyConnection,
     state: &AppState,
     viewer: &Viewer,
-    ticket: (i64, &str, Option<i64>, Option<i64>),
+    ticket: (i64, &str),
+    to: &Contact,
     link_days: i64,
     now_ms: i64,
 ) -> AppResult<()> {
-    let (id, subject, customer_id, contact_id) = ticket;
-    let (Some(customer_id), Some(contact_id)) = (customer_id, contact_id) else {
-        return Ok(());
-    };
-    let Some(contact) = contacts::get(&mut *conn, viewer, contact_id, Access::Read).await? else {
-        return Ok(());
-    };
-    let Some(email) = contact.email.as_deref() else {
-        return Ok(());
-    };
     let a = Ask {
         kind: SurveyKind::Csat,
-        ticket: Some((id, subject)),
-        customer_id,
-        contact_id,
-        to_email: email,
-        to_name: &contact.name,
+        ticket: Some(ticket),
+        to,
         link_days,
         by: Some(viewer.user_id),
     };
@@ -160,7 +146,7 @@ async fn find(conn: &mut AnyConnection, state: &AppState, token: &str) -> AppRes
 pub async fn answer(
     state: &AppState,
     token: &str,
-    score: i64,
+    score: &str,
     comment: Option<&str>,
 ) -> AppResult<Opened> {
     let now_ms = state.clock.now_ms();
@@ -168,7 +154,7 @@ pub async fn answer(
     let s = find(&mut tx, state, token).await?;
     let score = s
         .kind
-        .check_score(score)
+        .read_score(score)
         .map_err(|e| AppError::field("score", e))?;
     let comment = optional_long_text(comment.unwrap_or(""), 2000)
         .map_err(|e| AppError::field("comment", e))?;
@@ -232,17 +218,12 @@ pub async fn send_nps(
             limit: 500,
             ..ContactFilter::default()
         };
-        for contact in contacts::list(&mut *tx, viewer, &of_customer).await? {
-            let Some(email) = contact.email.as_deref() else {
-                continue;
-            };
+        let contacts = contacts::list(&mut *tx, viewer, &of_customer).await?;
+        for contact in contacts.iter().filter(|c| c.email.is_some()) {
             let a = Ask {
                 kind: SurveyKind::Nps,
                 ticket: None,
-                customer_id,
-                contact_id: contact.id,
-                to_email: email,
-                to_name: &contact.name,
+                to: contact,
                 link_days,
                 by: Some(viewer.user_id),
             };

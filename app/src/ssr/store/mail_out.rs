@@ -1,17 +1,14 @@
 //! The queue of mail Tandem sends: written with what it tells, read by the sender when
 //! due (`next_attempt_at`, indexed), leased while one sender tries it so two instances
 //! never send it twice, and marked sent or due again later.
-use crate::model::MailDelivery;
-use crate::ssr::clock::from_ms;
 use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
-/// An email to queue.
+/// An email to queue: to whom, what, and the ticket (and reply) it belongs to.
 #[derive(Debug, Clone)]
 pub struct NewMail<'a> {
     pub ticket_id: Option<i64>,
     pub ticket_message_id: Option<i64>,
-    pub message_id: &'a str,
     pub in_reply_to: Option<&'a str>,
     pub to_email: &'a str,
     pub to_name: Option<&'a str>,
@@ -19,15 +16,17 @@ pub struct NewMail<'a> {
     pub body: &'a str,
 }
 
+/// Queues `m` under its own `message_id`, due at once.
 pub async fn queue(
     conn: &mut AnyConnection,
+    message_id: &str,
     m: &NewMail<'_>,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     Insert::into("mail_out")
         .value("ticket_id", m.ticket_id)
         .value("ticket_message_id", m.ticket_message_id)
-        .value("message_id", m.message_id)
+        .value("message_id", message_id)
         .value("in_reply_to", m.in_reply_to)
         .value("to_email", m.to_email)
         .value("to_name", m.to_name)
@@ -112,39 +111,6 @@ pub async fn mark_failed<'e>(
         .push(" WHERE id = ")
         .bind(id);
     sql.query().execute(ex).await.map(|_| ())
-}
-
-#[derive(sqlx::FromRow)]
-struct DeliveryRow {
-    ticket_message_id: i64,
-    to_email: String,
-    attempts: i64,
-    sent_at: Option<i64>,
-    next_attempt_at: Option<i64>,
-    last_error: Option<String>,
-}
-
-/// How the emails of a ticket's replies stand, by the reply's id.
-pub async fn deliveries<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    ticket_id: i64,
-) -> Result<Vec<(i64, MailDelivery)>, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT ticket_message_id, to_email, attempts, sent_at, next_attempt_at, last_error \
-         FROM mail_out WHERE ticket_message_id IS NOT NULL AND ticket_id = ",
-    );
-    sql.bind(ticket_id).push(" ORDER BY id");
-    sql.all(ex, |r: DeliveryRow| {
-        let delivery = MailDelivery {
-            to: r.to_email,
-            attempts: r.attempts,
-            sent_at: r.sent_at.map(from_ms),
-            next_attempt_at: r.next_attempt_at.map(from_ms),
-            last_error: r.last_error,
-        };
-        (r.ticket_message_id, delivery)
-    })
-    .await
 }
 
 /// The Message-ID of the customer's latest email on a ticket, to answer under.

@@ -3,9 +3,11 @@
 //! the sales record), never a ticket without a customer.
 use super::scope::{owned_by_scope, Access};
 use crate::domain::scope::{scope_for, DataScope};
-use crate::model::{TicketCategory, TicketChannel, TicketMessage, TicketPriority, TicketStatus};
+use crate::model::{
+    MailDelivery, TicketCategory, TicketChannel, TicketMessage, TicketPriority, TicketStatus,
+};
 use crate::ssr::auth::Viewer;
-use crate::ssr::clock::from_ms;
+use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
 
@@ -307,48 +309,67 @@ struct MessageDbRow {
     body: String,
     internal: i64,
     created_at: i64,
+    mail_to: Option<String>,
+    mail_attempts: Option<i64>,
+    mail_sent_at: Option<i64>,
+    mail_next_attempt_at: Option<i64>,
+    mail_error: Option<String>,
 }
 
-/// A ticket's conversation, oldest first.
+/// A ticket's conversation, oldest first, each public reply with how its email stands.
 pub async fn messages<'e>(
     ex: impl Executor<'e, Database = Any>,
     ticket_id: i64,
 ) -> Result<Vec<TicketMessage>, sqlx::Error> {
     let mut sql = Sql::new(
-        "SELECT m.id, m.ticket_id, m.author_id, u.name AS author_name, m.body, m.internal, m.created_at \
-         FROM ticket_messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.ticket_id = ",
+        "SELECT m.id, m.ticket_id, m.author_id, u.name AS author_name, m.body, m.internal, m.created_at, \
+         o.to_email AS mail_to, o.attempts AS mail_attempts, o.sent_at AS mail_sent_at, \
+         o.next_attempt_at AS mail_next_attempt_at, o.last_error AS mail_error \
+         FROM ticket_messages m LEFT JOIN users u ON u.id = m.author_id \
+         LEFT JOIN mail_out o ON o.ticket_message_id = m.id WHERE m.ticket_id = ",
     );
     sql.bind(ticket_id).push(" ORDER BY m.id");
-    let rows = sql.query_as::<MessageDbRow>().fetch_all(ex).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| TicketMessage {
-            id: r.id,
-            ticket_id: r.ticket_id,
-            author_id: r.author_id,
-            author_name: r.author_name,
-            body: r.body,
-            internal: r.internal != 0,
-            created_at: from_ms(r.created_at),
-            delivery: None,
-        })
-        .collect())
+    sql.all(ex, |r: MessageDbRow| TicketMessage {
+        id: r.id,
+        ticket_id: r.ticket_id,
+        author_id: r.author_id,
+        author_name: r.author_name,
+        body: r.body,
+        internal: r.internal != 0,
+        created_at: from_ms(r.created_at),
+        delivery: r.mail_to.map(|to| MailDelivery {
+            to,
+            attempts: r.mail_attempts.unwrap_or(0),
+            sent_at: opt_from_ms(r.mail_sent_at),
+            next_attempt_at: opt_from_ms(r.mail_next_attempt_at),
+            last_error: r.mail_error,
+        }),
+    })
+    .await
 }
 
-/// Adds a reply or note (`author` None: the customer wrote it); its id.
+/// A message to add: who wrote it (None: the customer), what, whether it is an internal
+/// note, and the Message-ID of the email it came in (which Tandem's answer threads under).
+pub struct NewMessage<'a> {
+    pub author: Option<i64>,
+    pub body: &'a str,
+    pub internal: bool,
+    pub email_message_id: Option<&'a str>,
+}
+
+/// Adds a reply or note to a ticket; its id.
 pub async fn add_message(
     conn: &mut AnyConnection,
     ticket_id: i64,
-    author: Option<i64>,
-    body: &str,
-    internal: bool,
+    m: &NewMessage<'_>,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     Insert::into("ticket_messages")
         .value("ticket_id", ticket_id)
-        .value("author_id", author)
-        .value("body", body)
-        .value("internal", i64::from(internal))
+        .value("author_id", m.author)
+        .value("body", m.body)
+        .value("internal", i64::from(m.internal))
+        .value("email_message_id", m.email_message_id)
         .value("created_at", now_ms)
         .returning_id(conn)
         .await
@@ -375,31 +396,6 @@ pub async fn set_csat(
     let mut sql = Sql::new("UPDATE tickets SET csat = ");
     sql.bind(score).stamp(now_ms, None).where_version(id, None);
     sql.query().execute(conn).await.map(|_| ())
-}
-
-/// The Message-ID of the email a customer's message came in, which Tandem's answer threads
-/// under.
-pub async fn set_email_message_id(
-    conn: &mut AnyConnection,
-    message_id: i64,
-    email_message_id: &str,
-) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new("UPDATE ticket_messages SET email_message_id = ");
-    sql.bind(email_message_id)
-        .push(" WHERE id = ")
-        .bind(message_id);
-    sql.query().execute(conn).await.map(|_| ())
-}
-
-/// The customer's first message on a ticket (the one that opened it), if any.
-pub async fn first_customer_message<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    ticket_id: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let mut sql =
-        Sql::new("SELECT MIN(id) FROM ticket_messages WHERE author_id IS NULL AND ticket_id = ");
-    sql.bind(ticket_id);
-    sql.query_scalar::<Option<i64>>().fetch_one(ex).await
 }
 
 /// Tickets resolved at or before `cutoff_ms` and still resolved, oldest first.

@@ -95,7 +95,12 @@ pub async fn page(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Ticke
                 .map(|k| k.name.clone())
         });
         let replies = crate::ssr::store::canned::list(&state.db.read).await?;
-        crate::ssr::services::canned::filled_for(replies, &detail, contact.as_deref(), viewer)
+        crate::ssr::services::canned::filled_for(
+            replies,
+            &detail.ticket,
+            contact.as_deref(),
+            viewer,
+        )
     } else {
         Vec::new()
     };

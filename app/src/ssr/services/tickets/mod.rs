@@ -28,7 +28,9 @@ mod desk;
 mod work;
 
 pub use desk::{page, queue};
-pub use work::{add_message, auto_close, create, create_from, customer_replied, patch, rated};
+pub use work::{
+    add_message, auto_close, create, create_from, customer_replied, patch, rated, Arrival,
+};
 
 /// The setting keys of the SLA targets and of the hours the clocks run.
 pub const SLA_SETTING: &str = "sla";
@@ -162,19 +164,8 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Ticket
     let ticket = read(&mut conn, viewer, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let messages = conversation(&mut conn, id).await?;
+    let messages = store::messages(&mut *conn, id).await?;
     Ok(TicketDetail { ticket, messages })
-}
-
-/// A ticket's messages, oldest first, each public reply with how its email stands.
-async fn conversation(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<TicketMessage>> {
-    let mut messages = store::messages(&mut *conn, id).await?;
-    for (message_id, delivery) in crate::ssr::store::mail_out::deliveries(&mut *conn, id).await? {
-        if let Some(m) = messages.iter_mut().find(|m| m.id == message_id) {
-            m.delivery = Some(delivery);
-        }
-    }
-    Ok(messages)
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]

@@ -1,20 +1,29 @@
 //! Writing tickets: logging one, moving and assigning it, and its conversation (the
 //! desk's replies and notes, the customer's own replies by email).
 use super::*;
-use crate::ssr::services::mail_out::{queue_reply, Reply};
-use crate::ssr::services::surveys::ask_csat_on_resolve;
+use crate::ssr::services::mail_out::queue_reply;
+use crate::ssr::services::surveys::ask_csat;
 use crate::ssr::store::audit::{self, Change};
+use crate::ssr::store::tickets::NewMessage;
 
 pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppResult<Ticket> {
-    create_from(state, viewer, input, None).await
+    create_from(state, viewer, input, Arrival::default()).await
 }
 
-/// `create`, remembering the address a public form was posted from.
+/// How a ticket arrived, beyond what its input says: the address a public form was posted
+/// from (its rate limit), the Message-ID of the email that opened it (its threading).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Arrival<'a> {
+    pub client_ip: Option<&'a str>,
+    pub email_message_id: Option<&'a str>,
+}
+
+/// `create`, remembering how the ticket arrived.
 pub async fn create_from(
     state: &AppState,
     viewer: &Viewer,
     input: NewTicket,
-    client_ip: Option<&str>,
+    arrival: Arrival<'_>,
 ) -> AppResult<Ticket> {
     may_work(viewer)?;
     let now = state.clock.now();
@@ -79,13 +88,19 @@ pub async fn create_from(
             closed_at: None,
         },
         viewer.user_id,
-        client_ip,
+        arrival.client_ip,
         now_ms,
     )
     .await?;
     if let Some(body) = body {
         // What the customer said opens the conversation (the agent wrote it down).
-        store::add_message(&mut tx, id, None, &body, false, now_ms).await?;
+        let said = NewMessage {
+            author: None,
+            body: &body,
+            internal: false,
+            email_message_id: arrival.email_message_id,
+        };
+        store::add_message(&mut tx, id, &said, now_ms).await?;
     }
     let ticket = read(&mut tx, viewer, id, &rules, now).await?;
     let ticket = audited_new(
@@ -157,14 +172,11 @@ pub async fn patch(
         return Err(lost(&mut tx, viewer, id, &rules, now).await);
     };
     if to == TicketStatus::Resolved && before.status != TicketStatus::Resolved {
-        let about = (
-            row.id,
-            row.subject.as_str(),
-            row.customer_id,
-            row.contact_id,
-        );
-        let days = rules.sla.survey_link_days;
-        ask_csat_on_resolve(&mut tx, state, viewer, about, days, now_ms).await?;
+        if let Some(contact) = reachable_contact(&mut tx, viewer, &row).await? {
+            let about = (row.id, row.subject.as_str());
+            let days = rules.sla.survey_link_days;
+            ask_csat(&mut tx, state, viewer, about, &contact, days, now_ms).await?;
+        }
     }
     tx.commit().await?;
     Ok(ticket)
@@ -224,10 +236,19 @@ pub async fn add_message(
     let Loaded { mut row, before } = load(&mut tx, viewer, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let message_id =
-        store::add_message(&mut tx, id, Some(viewer.user_id), &body, m.internal, now_ms).await?;
+    let written = NewMessage {
+        author: Some(viewer.user_id),
+        body: &body,
+        internal: m.internal,
+        email_message_id: None,
+    };
+    let message_id = store::add_message(&mut tx, id, &written, now_ms).await?;
+    // A public reply goes to the ticket's contact by email, queued with the reply.
     if !m.internal {
-        email_reply(&mut tx, state, viewer, &row, message_id, &body, now_ms).await?;
+        if let Some(to) = reachable_contact(&mut tx, viewer, &row).await? {
+            let ticket = (row.id, row.subject.as_str());
+            queue_reply(&mut tx, state, ticket, (message_id, &body), &to, now_ms).await?;
+        }
     }
     let action = if m.internal {
         Action::Noted
@@ -258,40 +279,22 @@ pub async fn add_message(
         let after = read(&mut tx, viewer, id, &rules, now).await?;
         audited(&mut tx, Some(viewer), change, after, now_ms).await?
     };
-    let messages = conversation(&mut tx, id).await?;
+    let messages = store::messages(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(TicketDetail { ticket, messages })
 }
 
-/// A public reply goes to the ticket's contact by email (queued with the reply, sent by
-/// the mail sender); a ticket without a contact's address has nobody to write to.
-async fn email_reply(
+/// The ticket's contact if Tandem can write to them (they have an email address).
+async fn reachable_contact(
     conn: &mut AnyConnection,
-    state: &AppState,
     viewer: &Viewer,
     row: &TicketRow,
-    message_id: i64,
-    body: &str,
-    now_ms: i64,
-) -> AppResult<()> {
-    let Some(contact_id) = row.contact_id else {
-        return Ok(());
+) -> AppResult<Option<Contact>> {
+    let Some(id) = row.contact_id else {
+        return Ok(None);
     };
-    let Some(contact) = contacts::get(&mut *conn, viewer, contact_id, Access::Read).await? else {
-        return Ok(());
-    };
-    let Some(to_email) = contact.email.as_deref() else {
-        return Ok(());
-    };
-    let reply = Reply {
-        ticket_id: row.id,
-        ticket_message_id: message_id,
-        subject: &row.subject,
-        body,
-        to_email,
-        to_name: Some(&contact.name),
-    };
-    queue_reply(conn, state, reply, now_ms).await
+    let contact = contacts::get(&mut *conn, viewer, id, Access::Read).await?;
+    Ok(contact.filter(|c| c.email.is_some()))
 }
 
 /// The customer wrote again (a reply by email): their words join the conversation, and a
@@ -311,10 +314,13 @@ pub async fn customer_replied(
     let Loaded { mut row, before } = load(&mut tx, &desk, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let message = store::add_message(&mut tx, id, None, body, false, now_ms).await?;
-    if let Some(email_id) = email_message_id {
-        store::set_email_message_id(&mut tx, message, email_id).await?;
-    }
+    let said = NewMessage {
+        author: None,
+        body,
+        internal: false,
+        email_message_id,
+    };
+    store::add_message(&mut tx, id, &said, now_ms).await?;
     let reopened = stands_still(row.status);
     if reopened {
         move_status(&mut tx, &mut row, TicketStatus::Open, now_ms).await?;

@@ -1,0 +1,206 @@
+//! What time does to tickets: SLA warnings and breaches told once to the right people,
+//! every breach recorded with when it was met, and resolved tickets closing themselves.
+use crate::helpers::*;
+use crate::tickets::{detail, log_ticket, patch, say};
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// (user, kind) of the alerts about one ticket, in id order.
+async fn ticket_alerts(app: &TestApp, id: i64) -> Vec<(i64, String)> {
+    sqlx::query_as::<_, (i64, String)>(&format!(
+        "SELECT user_id, kind FROM alerts WHERE entity_type = 'ticket' AND entity_id = {id} ORDER BY id"
+    ))
+    .fetch_all(&app.state.app.db.read)
+    .await
+    .unwrap()
+}
+
+async fn tick(app: &TestApp) {
+    app::ssr::services::alerts::tick(&app.state.app)
+        .await
+        .expect("tick");
+}
+
+#[tokio::test]
+async fn the_assignee_hears_of_a_ticket_then_before_and_at_each_breach_once() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let admin = app.login("admin@demo.tandem").await;
+        let agent = app.login("agent1@demo.tandem").await;
+        let agent_id = app.user_id("agent1@demo.tandem").await;
+        let t = log_ticket(
+            &app,
+            &admin,
+            json!({"subject": "接口调用报错", "priority": "urgent", "assignee_id": agent_id}),
+        )
+        .await;
+        let id = t["id"].as_i64().unwrap();
+        tick(&app).await;
+        assert_eq!(
+            ticket_alerts(&app, id).await,
+            vec![(agent_id, "ticket_assigned".to_string())],
+            "{b:?}"
+        );
+
+        // Urgent: 2 h to answer; warned at 80 % (24 min left), breached at 2 h.
+        app.clock.advance(Duration::minutes(95));
+        tick(&app).await;
+        assert_eq!(ticket_alerts(&app, id).await.len(), 1, "not yet");
+        app.clock.advance(Duration::minutes(2));
+        tick(&app).await;
+        tick(&app).await;
+        let warned = ticket_alerts(&app, id).await;
+        assert_eq!(warned[1..], [(agent_id, "ticket_sla_warning".to_string())]);
+        app.clock.advance(Duration::minutes(24));
+        tick(&app).await;
+        tick(&app).await;
+        let after = ticket_alerts(&app, id).await;
+        let breaches: Vec<&(i64, String)> = after
+            .iter()
+            .filter(|(_, k)| k == "ticket_sla_breach")
+            .collect();
+        assert_eq!(breaches[0].0, agent_id, "{b:?}: the assignee first");
+        let managers = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM users m WHERE m.role = 'manager' AND m.active = 1 AND m.id IN ({})",
+                breaches.iter().skip(1).map(|(u, _)| u.to_string()).chain(["0".into()]).collect::<Vec<_>>().join(",")
+            ))
+            .await;
+        assert_eq!(
+            managers as usize,
+            breaches.len() - 1,
+            "the copies go to managers"
+        );
+
+        // Answered now; then waiting on the customer from 3 h 20 min: the resolution clock
+        // (8 h) stands still, so no resolution alert ever comes.
+        let r = say(&app, &agent, &t, "您好，正在排查。", false).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        app.clock.advance(Duration::minutes(79));
+        let t = detail(&app, &agent, &t["id"]).await["ticket"].clone();
+        let r = patch(&app, &agent, &t, json!({"status": "pending"})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let before = ticket_alerts(&app, id).await.len();
+        app.clock.advance(Duration::hours(10));
+        tick(&app).await;
+        assert_eq!(
+            ticket_alerts(&app, id).await.len(),
+            before,
+            "{b:?}: paused clocks do not warn"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_resolved_ticket_closes_itself_after_the_admins_days_unless_reopened() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let agent = app.login("agent1@demo.tandem").await;
+        let t = log_ticket(&app, &agent, json!({"subject": "培训安排咨询"})).await;
+        let r = patch(&app, &agent, &t, json!({"status": "resolved"})).await;
+        let t = json(r).await;
+        // Seven days by default.
+        app.clock.advance(Duration::days(7) - Duration::minutes(1));
+        tick(&app).await;
+        // A week on, the agent signs in again.
+        let agent = app.login("agent1@demo.tandem").await;
+        let d = detail(&app, &agent, &t["id"]).await;
+        assert_eq!(d["ticket"]["status"], "resolved", "{b:?}: not yet");
+        app.clock.advance(Duration::minutes(2));
+        tick(&app).await;
+        let d = detail(&app, &agent, &t["id"]).await;
+        assert_eq!(d["ticket"]["status"], "closed", "{b:?}");
+        assert!(d["ticket"]["closed_at"].is_string());
+        let id = t["id"].as_i64().unwrap();
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM audit_entries WHERE entity_type = 'ticket' AND entity_id = {id} \
+                 AND action = 'closed' AND actor_id IS NULL"
+            ))
+            .await,
+            1
+        );
+        // A reopened one is left alone.
+        let t2 = log_ticket(&app, &agent, json!({"subject": "账号权限问题"})).await;
+        let t2 = json(patch(&app, &agent, &t2, json!({"status": "resolved"})).await).await;
+        app.clock.advance(Duration::days(1));
+        let t2 = json(patch(&app, &agent, &t2, json!({"status": "open"})).await).await;
+        app.clock.advance(Duration::days(8));
+        tick(&app).await;
+        let agent = app.login("agent1@demo.tandem").await;
+        assert_eq!(
+            detail(&app, &agent, &t2["id"]).await["ticket"]["status"],
+            "open"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_breach_is_recorded_once_with_when_it_was_met_for_the_kpis() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        tick(&app).await; // the engine's first look starts from now
+        let agent = app.login("agent1@demo.tandem").await;
+        let customer = app.customer_of("rep1@demo.tandem").await;
+        // Urgent: first response in 2 h, resolution in 8 h; nobody has taken it.
+        let r = agent
+            .post(app.url("/api/v1/tickets"))
+            .json(
+                &json!({"subject": "生产环境宕机", "customer_id": customer, "priority": "urgent"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        let id = json(r).await["id"].as_i64().unwrap();
+        let breaches = |clock: &'static str| {
+            let app = &app;
+            async move {
+                app.count(&format!(
+                    "SELECT COUNT(*) FROM sla_breaches WHERE ticket_id = {id} AND clock = '{clock}'"
+                ))
+                .await
+            }
+        };
+        app.clock.advance(Duration::minutes(119));
+        tick(&app).await;
+        assert_eq!(breaches("first_response").await, 0, "{b:?}: not yet due");
+        app.clock.advance(Duration::minutes(2));
+        tick(&app).await;
+        tick(&app).await;
+        assert_eq!(
+            breaches("first_response").await,
+            1,
+            "{b:?}: once, unassigned too"
+        );
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM sla_breaches WHERE ticket_id = {id} AND met_at IS NULL"
+            ))
+            .await,
+            1
+        );
+        // Answered 40 minutes late: met, and the lateness is kept.
+        app.clock.advance(Duration::minutes(39));
+        let r = agent
+            .post(app.url(&format!("/api/v1/tickets/{id}/messages")))
+            .json(&json!({"body": "正在处理", "internal": false}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        assert_eq!(
+            app.count(&format!(
+                "SELECT met_at - due_at FROM sla_breaches WHERE ticket_id = {id} \
+                 AND clock = 'first_response'"
+            ))
+            .await,
+            40 * 60_000,
+            "{b:?}"
+        );
+        assert_eq!(breaches("resolution").await, 0);
+        app.clock.advance(Duration::hours(6));
+        tick(&app).await;
+        assert_eq!(breaches("resolution").await, 1, "{b:?}");
+    }
+}
