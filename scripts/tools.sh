@@ -80,6 +80,18 @@ ensure_python_tools() {
   export TANDEM_TEST_PYTHON="$py"
 }
 
+# A real IMAP server for the mailbox tests: Debian's Dovecot (the tests start their own
+# instance on a free port; the package's service is not used).
+ensure_dovecot() {
+  if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/lib/dovecot/dovecot-lda ]; then
+    say "installing Debian's Dovecot for the mailbox tests"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q dovecot-imapd
+  fi
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's Chromium"

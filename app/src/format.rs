@@ -33,6 +33,18 @@ pub fn money(minor: i64) -> String {
 }
 
 /// "3 h 20 min overdue" / "in 45 min" relative to now.
+/// A file's size as people read it: 812 B, 14 KB, 3.2 MB.
+pub fn file_size(bytes: i64) -> String {
+    const KB: i64 = 1024;
+    if bytes < KB {
+        format!("{bytes} B")
+    } else if bytes < KB * KB {
+        format!("{} KB", (bytes + KB / 2) / KB)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (KB * KB) as f64)
+    }
+}
+
 pub fn relative(lang: Lang, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let mins = (t - now).num_minutes();
     let abs = mins.unsigned_abs();
@@ -72,6 +84,13 @@ mod tests {
         assert_eq!(money(125_000_000), "¥1,250,000");
         assert_eq!(money(99), "¥0");
         assert_eq!(money(-100_000), "-¥1,000");
+    }
+
+    #[test]
+    fn file_sizes_read_as_people_say_them() {
+        assert_eq!(file_size(812), "812 B");
+        assert_eq!(file_size(14 * 1024 + 100), "14 KB");
+        assert_eq!(file_size(3 * 1024 * 1024 + 200 * 1024), "3.2 MB");
     }
 
     #[test]

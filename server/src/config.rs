@@ -1,4 +1,5 @@
 //! Settings read from the environment and the command line.
+use app::ssr::services::mailbox::MailboxConfig;
 use std::net::SocketAddr;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tandem.db";
@@ -19,6 +20,8 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// Where customers reach Tandem (`TANDEM_PUBLIC_URL`), for links in emails.
     pub public_url: Option<String>,
+    /// The support mailbox read over IMAP (`TANDEM_IMAP_URL`, `TANDEM_IMAP_POLL_SECONDS`).
+    pub mailbox: Option<MailboxConfig>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,10 +41,13 @@ impl Config {
             metrics_token: None,
             mail: None,
             public_url: None,
+            mailbox: None,
         }
     }
 
-    /// Reads `TANDEM_SMTP_URL` and `TANDEM_MAIL_FROM` (both, or neither).
+    /// Reads `TANDEM_SMTP_URL` and `TANDEM_MAIL_FROM` (both, or neither), and the support
+    /// mailbox's `TANDEM_IMAP_URL` with `TANDEM_IMAP_POLL_SECONDS` (default 60: how often
+    /// a server without IDLE is looked at).
     pub fn with_mail_from_env(mut self) -> Result<Config, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         self.mail = match (var("TANDEM_SMTP_URL"), var("TANDEM_MAIL_FROM")) {
@@ -50,6 +56,17 @@ impl Config {
             _ => return Err("set TANDEM_SMTP_URL and TANDEM_MAIL_FROM together".into()),
         };
         self.public_url = var("TANDEM_PUBLIC_URL");
+        let poll = match var("TANDEM_IMAP_POLL_SECONDS") {
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or("TANDEM_IMAP_POLL_SECONDS: a number of seconds from 1 to 3600")?,
+            None => 60,
+        };
+        self.mailbox = var("TANDEM_IMAP_URL")
+            .map(|url| MailboxConfig::parse(&url, std::time::Duration::from_secs(poll)))
+            .transpose()?;
         Ok(self)
     }
 

@@ -3,6 +3,7 @@ use crate::config::Config;
 use app::ssr::clock::Clock;
 use app::ssr::context::{AppState, AuthPolicy};
 use app::ssr::services::mail_out::Mailer;
+use app::ssr::services::mailbox::MailboxConfig;
 use app::ssr::store::db::Db;
 use axum::extract::FromRef;
 use axum::Router;
@@ -41,6 +42,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: ServerState,
+    mailbox: Option<MailboxConfig>,
 }
 
 /// Leptos options from cargo-leptos's environment, with Tandem's defaults when the binary
@@ -116,6 +118,7 @@ impl Application {
             listener,
             router,
             state,
+            mailbox: config.mailbox.clone(),
         })
     }
 
@@ -129,8 +132,8 @@ impl Application {
         &self.state
     }
 
-    /// Runs the alert engine every second (on PostgreSQL, on one instance at a time), and
-    /// the mail sender every five.
+    /// Runs the alert engine every second (on PostgreSQL, on one instance at a time), the
+    /// mail sender every five, and the support mailbox's reader when there is one.
     pub fn start_scheduler(&self) {
         tokio::spawn(app::ssr::services::alerts::schedule(
             self.state.app.clone(),
@@ -140,6 +143,12 @@ impl Application {
             self.state.app.clone(),
             Duration::from_secs(5),
         ));
+        if let Some(cfg) = self.mailbox.clone() {
+            tokio::spawn(app::ssr::services::mailbox::run(
+                self.state.app.clone(),
+                cfg,
+            ));
+        }
     }
 
     /// Serves until SIGINT/SIGTERM, then finishes requests in flight.

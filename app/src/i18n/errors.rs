@@ -378,6 +378,11 @@ mod tests {
         "automatic mail ignored",
         "mail not delivered; will try again",
         "mail sender round failed",
+        "the scheme is imaps or imap",
+        "name the host",
+        "mailbox message unreadable; left for a person",
+        "taking in mailbox message {uid}: {e}",
+        "support mailbox unreachable; trying again",
     ];
 
     /// String literals passed as a field's message: the second argument of

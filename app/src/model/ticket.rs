@@ -169,6 +169,29 @@ pub struct TicketMessage {
     /// words and when the ticket has no address to write to.
     #[serde(default)]
     pub delivery: Option<MailDelivery>,
+    /// Files that came with it (a customer's email's attachments).
+    #[serde(default)]
+    pub attachments: Vec<TicketAttachment>,
+}
+
+/// A file kept with a message; its bytes are at
+/// `/api/v1/tickets/{ticket_id}/attachments/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketAttachment {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub message_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+impl TicketAttachment {
+    /// Where its bytes are served.
+    pub fn href(&self) -> String {
+        format!("/api/v1/tickets/{}/attachments/{}", self.ticket_id, self.id)
+    }
 }
 
 /// Where an email Tandem sends stands: waiting for its first try, taken by a mail server,

@@ -223,6 +223,14 @@ fn Message(m: TicketMessage) -> impl IntoView {
                 {m.internal.then(|| view! { " · "<span class="badge">{lang.t("Internal note", "内部备注")}</span> })}
             </p>
             <p class="body">{m.body}</p>
+            {(!m.attachments.is_empty()).then(|| view! {
+                <ul class="attachments" aria-label=lang.t("Attachments", "附件")>
+                    {m.attachments.into_iter().map(|a| view! {
+                        <li><a href=a.href() download=a.file_name.clone()>{a.file_name.clone()}</a>
+                            " "<span class="muted">{crate::format::file_size(a.size_bytes)}</span></li>
+                    }).collect_view()}
+                </ul>
+            })}
             {m.delivery.map(|d| {
                 let state = if d.delivered() { "sent" } else if d.last_error.is_some() { "failing" } else { "queued" };
                 view! { <p class="delivery" data-delivery=state>{d.status_text(lang)}</p> }

@@ -198,6 +198,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// Two ids of a nested path (`/tickets/{id}/attachments/{attachment_id}`); anything that
+/// is not two numbers is 404 like a missing record.
+pub struct Ids(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<(i64, i64)>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path((a, b))) => Ok(Ids(a, b)),
+            Err(_) => Err(ApiError(AppError::NotFound).into_response()),
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

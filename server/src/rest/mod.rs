@@ -66,6 +66,10 @@ pub fn router() -> Router<ServerState> {
         .route("/tickets", get(tickets::list).post(tickets::create))
         .route("/tickets/{id}", get(tickets::get).patch(tickets::patch))
         .route("/tickets/{id}/messages", post(tickets::add_message))
+        .route(
+            "/tickets/{id}/attachments/{attachment_id}",
+            get(tickets::attachment),
+        )
         .route("/inbound/email", post(tickets::inbound_email))
         .route("/customers/{id}/surveys", get(surveys::for_customer))
         .route("/articles", get(articles::list).post(articles::create))

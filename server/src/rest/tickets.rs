@@ -1,6 +1,6 @@
 //! `/api/v1/tickets`: log a ticket, the queue, work it, and its conversation.
 use super::error::ApiResult;
-use super::extract::{ApiJson, ApiQuery, Auth, Id};
+use super::extract::{ApiJson, ApiQuery, Auth, Id, Ids};
 use crate::middleware::ClientIp;
 use crate::startup::ServerState;
 use app::model::{
@@ -11,7 +11,8 @@ use app::ssr::services::public_tickets;
 use app::ssr::services::tickets::{self as service, TicketQuery};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 
 /// Tickets you can see, by their next SLA deadline (breached first).
@@ -60,6 +61,42 @@ pub async fn patch(
     ApiJson(body): ApiJson<TicketPatch>,
 ) -> ApiResult<Json<Ticket>> {
     Ok(Json(service::patch(&s.app, &v, id, body).await?))
+}
+
+/// A file that came with a message of the ticket, as a download (never shown inline, so an
+/// HTML file a customer sent cannot run as Tandem's page).
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/attachments/{attachment_id}", tag = "tickets",
+    params(("id" = i64, Path), ("attachment_id" = i64, Path)),
+    responses((status = 200, description = "the file's bytes", content_type = "application/octet-stream"), (status = 404)))]
+pub async fn attachment(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Ids(id, attachment_id): Ids,
+) -> ApiResult<Response> {
+    let (file, bytes) = service::attachment(&s.app, &v, (id, attachment_id)).await?;
+    let content_type = HeaderValue::from_str(&file.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let encoded: String = form_urlencoded::byte_serialize(file.file_name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    let disposition = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}"))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; sandbox"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Adds a public reply or an internal note.

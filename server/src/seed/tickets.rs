@@ -5,6 +5,20 @@ use super::*;
 use app::domain::sla::default_target;
 use app::model::TicketPriority;
 
+/// Files customers sent with their first message (name, type, content).
+const TICKET_FILES: &[(&str, &str, &str)] = &[
+    (
+        "导出记录.csv",
+        "text/csv",
+        "时间,操作,结果\n2026-11-28 09:12,导出报表,超时\n2026-11-28 09:20,导出报表,超时\n",
+    ),
+    (
+        "error-log.txt",
+        "text/plain",
+        "2026-11-30 14:02:11 ERROR sync: connection reset by peer\n",
+    ),
+];
+
 const MINUTE: i64 = 60 * 1000;
 
 /// What customers say when they open a ticket, and how agents first answer.
@@ -152,13 +166,40 @@ pub(super) async fn demo_tickets(
                 (at + 10 * 60 * 1000).into(),
             ]);
         }
-        insert_rows(
+        let said = insert_rows(
             conn,
             "ticket_messages",
             &["ticket_id", "author_id", "body", "internal", "created_at"],
             messages,
         )
         .await?;
+        if i % 3 == 0 {
+            // Every third customer sent what they were looking at.
+            let (name, kind, content) = TICKET_FILES[i % TICKET_FILES.len()];
+            insert_rows(
+                conn,
+                "ticket_attachments",
+                &[
+                    "ticket_id",
+                    "ticket_message_id",
+                    "file_name",
+                    "content_type",
+                    "size_bytes",
+                    "content",
+                    "created_at",
+                ],
+                vec![vec![
+                    ticket.into(),
+                    said[0].into(),
+                    name.into(),
+                    kind.into(),
+                    (content.len() as i64).into(),
+                    content.as_bytes().to_vec().into(),
+                    created.into(),
+                ]],
+            )
+            .await?;
+        }
         if let (Some(at), Some(score)) = (resolved, csat) {
             // The customer answered the survey their resolved ticket sent them.
             insert_rows(

@@ -82,7 +82,7 @@ impl Drop for TestApp {
     }
 }
 
-fn unique_name() -> String {
+pub fn unique_name() -> String {
     use rand::Rng;
     format!(
         "tandem_test_{}_{:08x}",
@@ -354,82 +354,12 @@ impl TestApp {
     }
 }
 
-/// A real SMTP server for the mail tests: Python's aiosmtpd, storing what it receives
-/// in a Maildir, started on `port` and stopped when dropped. Its Python comes from
-/// `TANDEM_TEST_PYTHON`, else the virtualenv `scripts/test` makes in `target/py`.
-pub struct SmtpSink {
-    child: std::process::Child,
-    dir: std::path::PathBuf,
-}
-
-impl SmtpSink {
-    pub async fn start(port: u16) -> SmtpSink {
-        let python = std::env::var("TANDEM_TEST_PYTHON")
-            .unwrap_or_else(|_| format!("{}/../target/py/bin/python", env!("CARGO_MANIFEST_DIR")));
-        let dir = std::env::temp_dir().join(format!("{}_maildir", unique_name()));
-        let child = std::process::Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&dir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("start aiosmtpd with {python} ({e}); ./scripts/test installs it")
-            });
-        let sink = SmtpSink { child, dir };
-        // Ready when it accepts a connection (it prints nothing we could wait for).
-        for _ in 0..200 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return sink;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("aiosmtpd did not start on port {port}");
-    }
-
-    /// Every message it has received, raw.
-    pub fn received(&self) -> Vec<Vec<u8>> {
-        let Ok(entries) = std::fs::read_dir(self.dir.join("new")) else {
-            return Vec::new();
-        };
-        entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| std::fs::read(e.path()).ok())
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// A port nothing listens on yet.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
-}
-
-/// Tandem sending its mail through the SMTP server on `port` as support@desk.example.
-pub async fn spawn_app_mailing_to(backend: Backend, port: u16) -> TestApp {
-    spawn_app_with(backend, |c| server::config::Config {
-        mail: Some(server::config::MailConfig {
-            smtp_url: format!("smtp://127.0.0.1:{port}"),
-            from: "Tandem Support <support@desk.example>".into(),
-        }),
-        ..c
-    })
-    .await
 }
 
 /// Text as a query value: every byte but ASCII letters and digits percent-encoded.
@@ -445,9 +375,4 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// A real SMTP server and Tandem sending its mail through it.
-pub async fn spawn_app_with_smtp(backend: Backend) -> (SmtpSink, TestApp) {
-    let port = free_port();
-    let smtp = SmtpSink::start(port).await;
-    (smtp, spawn_app_mailing_to(backend, port).await)
-}
+pub use crate::servers::*;

@@ -2,6 +2,7 @@
 //! `sslmode=require`, and a throwaway PostgreSQL this test starts with a certificate
 //! authority it makes, for `sslmode=verify-full` (right CA and host: connects; another
 //! CA, or a host the certificate does not name: refused).
+use crate::helpers::{free_port, make_certs, run};
 use app::ssr::store::db::Db;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -53,13 +54,6 @@ impl Drop for TlsPostgres {
     }
 }
 
-fn run(cmd: &mut Command) -> bool {
-    cmd.stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 fn postgres_bin() -> Option<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
@@ -70,70 +64,6 @@ fn postgres_bin() -> Option<PathBuf> {
     found.pop()
 }
 
-/// Makes a CA and a server certificate for `localhost` (and a second, unrelated CA).
-fn make_certs(dir: &Path) -> bool {
-    let d = |f: &str| dir.join(f).to_string_lossy().to_string();
-    let ext = dir.join("san.ext");
-    std::fs::write(
-        &ext,
-        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
-    )
-    .is_ok()
-        && ["ca", "other-ca"].iter().all(|ca| {
-            run(Command::new("openssl").args([
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                &format!("/CN=Tandem test {ca}"),
-                "-keyout",
-                &d(&format!("{ca}.key")),
-                "-out",
-                &d(&format!("{ca}.pem")),
-            ]))
-        })
-        && run(Command::new("openssl").args([
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            &d("server.key"),
-            "-out",
-            &d("server.csr"),
-        ]))
-        && run(Command::new("openssl").args([
-            "x509",
-            "-req",
-            "-in",
-            &d("server.csr"),
-            "-CA",
-            &d("ca.pem"),
-            "-CAkey",
-            &d("ca.key"),
-            "-CAcreateserial",
-            "-days",
-            "2",
-            "-extfile",
-            &ext.to_string_lossy(),
-            "-out",
-            &d("server.crt"),
-        ]))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(55432)
-}
-
 /// None when this machine cannot run one (no PostgreSQL binaries, no openssl, not root).
 fn start_tls_postgres() -> Option<TlsPostgres> {
     let bin = postgres_bin()?;
@@ -141,7 +71,7 @@ fn start_tls_postgres() -> Option<TlsPostgres> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).ok()?;
     let data = dir.join("data");
-    if !make_certs(&dir) {
+    if !make_certs(&dir, "DNS:localhost") {
         return None;
     }
     // PostgreSQL refuses to run as root: the files and the server belong to `postgres`.

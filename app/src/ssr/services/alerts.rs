@@ -264,7 +264,7 @@ pub async fn schedule(state: AppState, every: Duration) {
     let mut leader: Option<sqlx::AnyConnection> = None;
     loop {
         if state.db.backend == Backend::Postgres && leader.is_none() {
-            leader = take_lock(&state).await;
+            leader = take_lock(&state, SCHEDULER_LOCK).await;
         }
         if state.db.backend == Backend::Sqlite || leader.is_some() {
             if let Err(e) = tick(&state).await {
@@ -282,11 +282,13 @@ pub async fn schedule(state: AppState, every: Duration) {
     }
 }
 
-async fn take_lock(state: &AppState) -> Option<sqlx::AnyConnection> {
+/// A connection of its own holding PostgreSQL's advisory lock `key`, if no other instance
+/// holds it: the one instance that runs a background job (the scheduler, the mailbox).
+pub(crate) async fn take_lock(state: &AppState, key: i64) -> Option<sqlx::AnyConnection> {
     let mut conn = state.db.write.acquire().await.ok()?.detach();
-    match store::try_advisory_lock(&mut conn, SCHEDULER_LOCK).await {
+    match store::try_advisory_lock(&mut conn, key).await {
         Ok(true) => {
-            tracing::info!("this instance runs the alert scheduler");
+            tracing::info!(key, "this instance runs the job of this lock");
             Some(conn)
         }
         _ => None,

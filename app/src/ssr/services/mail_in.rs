@@ -12,7 +12,8 @@ use crate::error::{AppError, AppResult};
 use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use mail_parser::MessageParser;
+use crate::ssr::store::attachments::NewAttachment;
+use mail_parser::{MessageParser, MimeHeaders};
 use serde::Serialize;
 
 /// The tag on a customer made from an unknown sender, for someone to check.
@@ -31,7 +32,16 @@ pub struct Inbound {
     pub ticket: Option<i64>,
     /// Why no person wrote it (a bounce, an auto-reply, a list), if so.
     pub automatic: Option<&'static str>,
+    /// The files it carried, up to [`MAX_ATTACHMENTS`] of at most [`MAX_ATTACHMENT_BYTES`].
+    pub attachments: Vec<NewAttachment>,
+    /// The files it carried that are not kept (too large, too many), named for the body.
+    pub not_kept: Vec<String>,
 }
+
+/// The largest file kept from an email.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+/// The most files kept from one email.
+pub const MAX_ATTACHMENTS: usize = 20;
 
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -102,6 +112,7 @@ pub fn read(raw: &[u8]) -> Result<Inbound, &'static str> {
                 .to_string()
         })
         .unwrap_or_default();
+    let (attachments, not_kept) = attachments_of(&msg);
     Ok(Inbound {
         from_email,
         from_name: from
@@ -115,7 +126,53 @@ pub fn read(raw: &[u8]) -> Result<Inbound, &'static str> {
             .map(|id| format!("<{}>", id.trim_matches(['<', '>']))),
         ticket,
         automatic,
+        attachments,
+        not_kept,
     })
+}
+
+/// The files a message carries, with safe names; those not kept are named with why.
+fn attachments_of(msg: &mail_parser::Message<'_>) -> (Vec<NewAttachment>, Vec<String>) {
+    let mut kept = Vec::new();
+    let mut not_kept = Vec::new();
+    for (n, part) in msg.attachments().enumerate() {
+        let file_name = part
+            .attachment_name()
+            .map(|name| {
+                name.chars()
+                    .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+                    .take(200)
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+            })
+            .filter(|name| !name.is_empty() && name != "." && name != "..")
+            .unwrap_or_else(|| format!("attachment-{}", n + 1));
+        let content_type = part
+            .content_type()
+            .map(|t| match t.subtype() {
+                Some(sub) => format!("{}/{}", t.ctype(), sub),
+                None => t.ctype().to_string(),
+            })
+            .unwrap_or_else(|| "application/octet-stream".into())
+            .to_ascii_lowercase();
+        let content = part.contents();
+        if content.len() > MAX_ATTACHMENT_BYTES {
+            not_kept.push(format!(
+                "{file_name} ({} MB, too large)",
+                content.len() / 1_048_576
+            ));
+        } else if kept.len() >= MAX_ATTACHMENTS {
+            not_kept.push(format!("{file_name} (more than {MAX_ATTACHMENTS} files)"));
+        } else {
+            kept.push(NewAttachment {
+                file_name,
+                content_type,
+                content: content.to_vec(),
+            });
+        }
+    }
+    (kept, not_kept)
 }
 
 /// Takes one raw message in for `caller` (someone who works tickets: a mail gateway's
@@ -140,20 +197,30 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
             reason: Some(why.into()),
         });
     }
-    let body = if m.body.is_empty() {
-        m.subject.clone()
-    } else {
-        m.body.clone()
-    };
+    if let Some(id) = m.message_id.as_deref() {
+        if crate::ssr::store::tickets::has_email(&state.db.read, id).await? {
+            return Ok(Received {
+                outcome: "ignored".into(),
+                ticket_id: None,
+                reason: Some("already received".into()),
+            });
+        }
+    }
+    let body = words_of(&m);
     // The sender's contacts, looked up once: they decide both which ticket a reply may
     // join and whose ticket a new message is.
     let known = senders_contacts(state, desk, &m.from_email).await?;
+    let arrival = super::tickets::Arrival {
+        client_ip: None,
+        email_message_id: m.message_id.as_deref(),
+        attachments: &m.attachments,
+    };
     let named = match m.ticket {
         Some(id) => ticket_of_sender(state, desk, id, &known).await?,
         None => None,
     };
     if let Some(id) = named {
-        match super::tickets::customer_replied(state, id, &body, m.message_id.as_deref()).await {
+        match super::tickets::customer_replied(state, id, &body, arrival).await {
             Ok(t) => {
                 return Ok(Received {
                     outcome: "replied".into(),
@@ -183,16 +250,28 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
         priority: None,
         assignee_id: None,
     };
-    let arrival = super::tickets::Arrival {
-        client_ip: None,
-        email_message_id: m.message_id.as_deref(),
-    };
     let ticket = super::tickets::create_from(state, desk, input, arrival).await?;
     Ok(Received {
         outcome: "opened".into(),
         ticket_id: Some(ticket.id),
         reason: None,
     })
+}
+
+/// What the customer said: the body (the subject when there is none), and a line naming
+/// the files that were not kept.
+fn words_of(m: &Inbound) -> String {
+    let mut body = if m.body.is_empty() {
+        m.subject.clone()
+    } else {
+        m.body.clone()
+    };
+    if !m.not_kept.is_empty() {
+        body.push_str("\n\n[not kept: ");
+        body.push_str(&m.not_kept.join(", "));
+        body.push(']');
+    }
+    body
 }
 
 /// The ticket a message names, when its sender is one of that ticket's customer's
@@ -325,5 +404,27 @@ Content-Type: text/html; charset=utf-8\r\n\r\n\
         let bounce = b"From: MAILER-DAEMON@b.cn\r\nSubject: Undelivered\r\n\r\nx\r\n";
         assert_eq!(read(bounce).unwrap().automatic, Some("bounce"));
         assert!(read(b"not a message").is_err());
+    }
+
+    #[test]
+    fn attachments_are_kept_with_safe_names_and_oversized_ones_are_named_in_the_body() {
+        let big = "A".repeat(MAX_ATTACHMENT_BYTES / 3 * 4 + 400);
+        let raw = format!(
+            "From: a@b.cn\r\nSubject: files\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n\
+--x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n见附件\r\n\
+--x\r\nContent-Type: text/csv\r\nContent-Disposition: attachment; filename=\"../../etc/报表.csv\"\r\n\r\na,b\r\n\
+--x\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n\
+--x\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=huge.png\r\nContent-Transfer-Encoding: base64\r\n\r\n{big}\r\n\
+--x--\r\n"
+        );
+        let m = read(raw.as_bytes()).unwrap();
+        let names: Vec<_> = m.attachments.iter().map(|a| a.file_name.as_str()).collect();
+        assert_eq!(names, ["....etc报表.csv", "attachment-2"]);
+        assert_eq!(m.attachments[0].content_type, "text/csv");
+        assert_eq!(m.attachments[1].content, vec![0, 1, 2]);
+        assert_eq!(m.not_kept.len(), 1);
+        assert!(m.not_kept[0].starts_with("huge.png"), "{:?}", m.not_kept);
+        assert!(words_of(&m).contains("[not kept: huge.png"));
     }
 }

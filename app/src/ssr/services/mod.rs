@@ -19,6 +19,7 @@ pub mod lead_timeout;
 pub mod leads;
 pub mod mail_in;
 pub mod mail_out;
+pub mod mailbox;
 pub mod pool;
 pub mod public_leads;
 pub mod public_tickets;

@@ -62,7 +62,7 @@ pub async fn submit(state: &AppState, input: PublicTicket, ip: &str) -> AppResul
     };
     let arrival = super::tickets::Arrival {
         client_ip: Some(ip),
-        email_message_id: None,
+        ..Default::default()
     };
     let t = super::tickets::create_from(state, &desk, ticket, arrival).await?;
     Ok(PublicOutcome::Stored(t.id))

@@ -167,6 +167,14 @@ pub enum Arg {
     Int(Option<i64>),
     Text(Option<String>),
     Real(Option<f64>),
+    /// A file's bytes (BLOB on SQLite, BYTEA on PostgreSQL).
+    Bytes(Vec<u8>),
+}
+
+impl From<Vec<u8>> for Arg {
+    fn from(v: Vec<u8>) -> Self {
+        Arg::Bytes(v)
+    }
 }
 
 impl From<i64> for Arg {
@@ -281,6 +289,7 @@ impl Sql {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.clone()),
                 Arg::Real(v) => q.bind(*v),
+                Arg::Bytes(v) => q.bind(v.clone()),
             };
         }
         q
@@ -296,6 +305,7 @@ impl Sql {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.clone()),
                 Arg::Real(v) => q.bind(*v),
+                Arg::Bytes(v) => q.bind(v.clone()),
             };
         }
         q
@@ -336,6 +346,7 @@ impl Sql {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.clone()),
                 Arg::Real(v) => q.bind(*v),
+                Arg::Bytes(v) => q.bind(v.clone()),
             };
         }
         q

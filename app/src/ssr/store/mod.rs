@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod alerts;
 pub mod articles;
+pub mod attachments;
 pub mod audit;
 pub mod canned;
 pub mod contacts;

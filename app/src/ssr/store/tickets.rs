@@ -344,6 +344,7 @@ pub async fn messages<'e>(
             next_attempt_at: opt_from_ms(r.mail_next_attempt_at),
             last_error: r.mail_error,
         }),
+        attachments: Vec::new(),
     })
     .await
 }
@@ -373,6 +374,16 @@ pub async fn add_message(
         .value("created_at", now_ms)
         .returning_id(conn)
         .await
+}
+
+/// Whether an email with this Message-ID is in a conversation already.
+pub async fn has_email<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    email_message_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM ticket_messages WHERE email_message_id = ");
+    sql.bind(email_message_id);
+    Ok(sql.query_scalar::<i64>().fetch_one(ex).await? > 0)
 }
 
 /// Tickets a public form opened from this address since then (the form's rate limit).

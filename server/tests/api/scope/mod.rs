@@ -17,6 +17,8 @@ struct Their {
     contact: i64,
     owner: i64,
     ticket: i64,
+    /// A file of that ticket's.
+    file: i64,
 }
 
 /// What a role may do to a record owned by a rep of the *other* team.
@@ -96,12 +98,29 @@ async fn every_route_with_every_role_against_someone_elses_records() {
             let agent = app.login("agent2@demo.tandem").await;
             let r = agent
                 .post(app.url("/api/v1/tickets"))
-                .json(&json!({"customer_id": theirs, "subject": "无法导出报表"}))
+                .json(&json!({"customer_id": theirs, "subject": "无法导出报表", "body": "附件是导出的报表"}))
                 .send()
                 .await
                 .unwrap();
             assert_eq!(r.status(), StatusCode::CREATED);
             json(r).await["id"].as_i64().unwrap()
+        };
+        // A file with its opening words, as a customer's email would have brought.
+        let their_file = {
+            let message = app
+                .count(&format!(
+                    "SELECT MIN(id) FROM ticket_messages WHERE ticket_id = {their_ticket}"
+                ))
+                .await;
+            let mut conn = app.state.app.db.write.acquire().await.unwrap();
+            let file = app::ssr::store::attachments::NewAttachment {
+                file_name: "报表.xlsx".into(),
+                content_type: "application/octet-stream".into(),
+                content: b"PK\x03\x04".to_vec(),
+            };
+            app::ssr::store::attachments::insert(&mut conn, (their_ticket, message), &file, 0)
+                .await
+                .unwrap()
         };
         for (role, email, expect) in [
             ("rep", "rep1@demo.tandem", Expect::Hidden),
@@ -128,6 +147,7 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 contact: their_contact,
                 owner: their_owner,
                 ticket: their_ticket,
+                file: their_file,
             };
             tickets::walk(&mut w, &their).await;
             records::walk(&mut w, &their).await;

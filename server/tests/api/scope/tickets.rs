@@ -11,6 +11,7 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
     let Their {
         customer: theirs,
         ticket: their_ticket,
+        file: their_file,
         ..
     } = *t;
     // Tickets: agents and admins work every ticket; reps and managers read those of
@@ -39,6 +40,15 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         )
         .await;
     w.check("GET ticket", s, S::NOT_FOUND, S::OK, S::OK);
+    let (s, _) = w
+        .call(
+            Method::GET,
+            "/api/v1/tickets/{id}/attachments/{attachment_id}",
+            format!("/api/v1/tickets/{their_ticket}/attachments/{their_file}"),
+            None,
+        )
+        .await;
+    w.check("GET ticket attachment", s, S::NOT_FOUND, S::OK, S::OK);
     let version = detail["ticket"]["version"].as_i64().unwrap_or(1);
     let (s, _) = w
         .call(

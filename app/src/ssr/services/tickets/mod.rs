@@ -20,7 +20,7 @@ use crate::ssr::store::scope::Access;
 use crate::ssr::store::settings;
 use crate::ssr::store::sla as sla_store;
 use crate::ssr::store::tickets::{self as store, QueueView, TicketFields, TicketFilter, TicketRow};
-use crate::ssr::store::{contacts, decode_key_cursor, encode_key_cursor, users};
+use crate::ssr::store::{attachments, contacts, decode_key_cursor, encode_key_cursor, users};
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
@@ -164,8 +164,39 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Ticket
     let ticket = read(&mut conn, viewer, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let messages = store::messages(&mut *conn, id).await?;
+    let messages = conversation(&mut conn, id).await?;
     Ok(TicketDetail { ticket, messages })
+}
+
+/// A ticket's messages, oldest first, each with the files it came with.
+pub(crate) async fn conversation(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> AppResult<Vec<TicketMessage>> {
+    let mut messages = store::messages(&mut *conn, id).await?;
+    for file in attachments::of_ticket(&mut *conn, id).await? {
+        if let Some(m) = messages.iter_mut().find(|m| m.id == file.message_id) {
+            m.attachments.push(file);
+        }
+    }
+    Ok(messages)
+}
+
+/// One file of a ticket the viewer may read, with its bytes; 404 for anything else.
+pub async fn attachment(
+    state: &AppState,
+    viewer: &Viewer,
+    (ticket_id, id): (i64, i64),
+) -> AppResult<(TicketAttachment, Vec<u8>)> {
+    if store::get(&state.db.read, viewer, ticket_id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    attachments::get(&state.db.read, ticket_id, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]

@@ -3,19 +3,44 @@
 use super::*;
 use crate::ssr::services::mail_out::queue_reply;
 use crate::ssr::services::surveys::ask_csat;
+use crate::ssr::store::attachments::{self, NewAttachment};
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::tickets::NewMessage;
+use sqlx::AnyConnection;
 
 pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppResult<Ticket> {
     create_from(state, viewer, input, Arrival::default()).await
 }
 
-/// How a ticket arrived, beyond what its input says: the address a public form was posted
-/// from (its rate limit), the Message-ID of the email that opened it (its threading).
+/// How a ticket or a customer's words arrived, beyond what the input says: the address a
+/// public form was posted from (its rate limit), the Message-ID of the email (its
+/// threading, and that it is taken in once) and the files the email carried.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Arrival<'a> {
     pub client_ip: Option<&'a str>,
     pub email_message_id: Option<&'a str>,
+    pub attachments: &'a [NewAttachment],
+}
+
+/// The customer's words join the conversation with the files they sent.
+async fn add_customers_words(
+    conn: &mut AnyConnection,
+    id: i64,
+    body: &str,
+    arrival: Arrival<'_>,
+    now_ms: i64,
+) -> AppResult<()> {
+    let said = NewMessage {
+        author: None,
+        body,
+        internal: false,
+        email_message_id: arrival.email_message_id,
+    };
+    let message = store::add_message(conn, id, &said, now_ms).await?;
+    for file in arrival.attachments {
+        attachments::insert(conn, (id, message), file, now_ms).await?;
+    }
+    Ok(())
 }
 
 /// `create`, remembering how the ticket arrived.
@@ -94,13 +119,7 @@ pub async fn create_from(
     .await?;
     if let Some(body) = body {
         // What the customer said opens the conversation (the agent wrote it down).
-        let said = NewMessage {
-            author: None,
-            body: &body,
-            internal: false,
-            email_message_id: arrival.email_message_id,
-        };
-        store::add_message(&mut tx, id, &said, now_ms).await?;
+        add_customers_words(&mut tx, id, &body, arrival, now_ms).await?;
     }
     let ticket = read(&mut tx, viewer, id, &rules, now).await?;
     let ticket = audited_new(
@@ -279,7 +298,7 @@ pub async fn add_message(
         let after = read(&mut tx, viewer, id, &rules, now).await?;
         audited(&mut tx, Some(viewer), change, after, now_ms).await?
     };
-    let messages = store::messages(&mut *tx, id).await?;
+    let messages = conversation(&mut tx, id).await?;
     tx.commit().await?;
     Ok(TicketDetail { ticket, messages })
 }
@@ -304,7 +323,7 @@ pub async fn customer_replied(
     state: &AppState,
     id: i64,
     body: &str,
-    email_message_id: Option<&str>,
+    arrival: Arrival<'_>,
 ) -> AppResult<Ticket> {
     let now = state.clock.now();
     let now_ms = now.timestamp_millis();
@@ -314,13 +333,7 @@ pub async fn customer_replied(
     let Loaded { mut row, before } = load(&mut tx, &desk, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let said = NewMessage {
-        author: None,
-        body,
-        internal: false,
-        email_message_id,
-    };
-    store::add_message(&mut tx, id, &said, now_ms).await?;
+    add_customers_words(&mut tx, id, body, arrival, now_ms).await?;
     let reopened = stands_still(row.status);
     if reopened {
         move_status(&mut tx, &mut row, TicketStatus::Open, now_ms).await?;
