@@ -21,6 +21,9 @@ use crate::startup::ServerState;
 use axum::routing::{get, post};
 use axum::Router;
 
+/// The largest raw email the inbound door takes (base64 makes files a third larger).
+const INBOUND_EMAIL_LIMIT: usize = 64 * 1024 * 1024;
+
 pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/auth/login", post(auth::login))
@@ -70,7 +73,12 @@ pub fn router() -> Router<ServerState> {
             "/tickets/{id}/attachments/{attachment_id}",
             get(tickets::attachment),
         )
-        .route("/inbound/email", post(tickets::inbound_email))
+        // A raw email carries its attachments (up to 20 files of 10 MB are kept).
+        .route(
+            "/inbound/email",
+            post(tickets::inbound_email)
+                .layer(axum::extract::DefaultBodyLimit::max(INBOUND_EMAIL_LIMIT)),
+        )
         .route("/customers/{id}/surveys", get(surveys::for_customer))
         .route("/articles", get(articles::list).post(articles::create))
         .route("/articles/{id}", get(articles::get).patch(articles::patch))

@@ -257,3 +257,44 @@ async fn tandem_mail_in_takes_a_message_from_stdin() {
         assert!(!child.wait_with_output().unwrap().status.success());
     }
 }
+
+#[tokio::test]
+async fn an_email_with_a_large_attachment_is_taken_in_through_the_gateway() {
+    let b = backends()[0];
+    let app = spawn_app(b).await;
+    let agent = app.login("agent1@demo.tandem").await;
+    // 3 MB of file (over axum's default 2 MB body limit once base64-encoded).
+    let file: Vec<u8> = (0..3 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&file);
+    let raw = format!(
+        "From: Li Lei <lilei@bigfiles.example>\r\nTo: support@desk.example\r\nSubject: 日志文件\r\n\
+Message-ID: <big-{}@bigfiles.example>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"z\"\r\n\r\n--z\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+日志见附件。\r\n--z\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=logs.zip\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{encoded}\r\n--z--\r\n",
+        rand_id()
+    );
+    let r = post_mail(&app, &agent, raw).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let got = json(r).await;
+    let d = ticket(&app, &agent, &got["ticket_id"]).await;
+    let a = &d["messages"][0]["attachments"][0];
+    assert_eq!(a["file_name"], "logs.zip", "{d}");
+    assert_eq!(a["size_bytes"], file.len());
+    let bytes = agent
+        .get(app.url(&format!(
+            "/api/v1/tickets/{}/attachments/{}",
+            got["ticket_id"], a["id"]
+        )))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        bytes.as_ref() == file.as_slice(),
+        "the file came back whole"
+    );
+}
