@@ -9,12 +9,16 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 /// The clock a ticket is worked by now: the first response until it is given, then the
-/// resolution.
+/// sooner of the next response (while the customer waits) and the resolution — the order
+/// the queue sorts by.
 pub fn next_clock(t: &Ticket) -> SlaClock {
     if t.first_responded_at.is_none() {
-        t.first_response
-    } else {
-        t.resolution
+        return t.first_response;
+    }
+    match (t.next_response, t.resolution.due_at) {
+        (Some(next), Some(resolution)) if next.due_at.is_some_and(|d| d < resolution) => next,
+        (Some(next), None) => next,
+        _ => t.resolution,
     }
 }
 

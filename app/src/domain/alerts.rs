@@ -149,10 +149,12 @@ fn stage_name(lang: Lang, stage: &str) -> String {
         .unwrap_or_else(|| stage.to_string())
 }
 
-/// Which SLA clock an alert is about ("first_response" or "resolution"), as people say it.
+/// Which SLA clock an alert is about ("first_response", "next_response" or "resolution"),
+/// as people say it.
 fn sla_clock_name(lang: Lang, clock: &str) -> String {
     match clock {
         "first_response" => lang.t("First response", "首次响应"),
+        "next_response" => lang.t("Next response", "下次回复"),
         _ => lang.t("Resolution", "解决"),
     }
     .to_string()

@@ -7,6 +7,9 @@
 //!   reply by an agent; pending never pauses it.
 //! - The resolution clock runs in business time from creation until resolution, paused
 //!   while the ticket is pending (waiting on the customer); time paused is not counted.
+//! - The next-response clock runs in business time from a customer's message that came
+//!   after the desk had answered, until the desk's next public reply (or the ticket is
+//!   resolved). Before the first answer the first-response clock covers the customer.
 use crate::model::TicketPriority;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -163,6 +166,18 @@ impl BusinessHours {
 pub struct Target {
     pub first_response_minutes: i64,
     pub resolution_minutes: i64,
+    /// After a customer's message, the desk answers within this; None: the first
+    /// response's target (an answer is owed as fast as the first one was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_response_minutes: Option<i64>,
+}
+
+impl Target {
+    /// The next-response target in minutes.
+    pub fn next_response(&self) -> i64 {
+        self.next_response_minutes
+            .unwrap_or(self.first_response_minutes)
+    }
 }
 
 /// The default targets of product.md: urgent 2 h / 8 h, high 4 h / 24 h, normal 24 h /
@@ -177,6 +192,7 @@ pub fn default_target(priority: TicketPriority) -> Target {
     Target {
         first_response_minutes: first * 60,
         resolution_minutes: resolution * 60,
+        next_response_minutes: None,
     }
 }
 
@@ -234,6 +250,27 @@ pub fn first_response(
         due_at: due,
         left_minutes: left,
     }
+}
+
+/// The next-response clock at `now`: None unless the customer is waiting for an answer
+/// (since `awaiting_since`).
+pub fn next_response(
+    awaiting_since: Option<DateTime<Utc>>,
+    target: &Target,
+    hours: &BusinessHours,
+    now: DateTime<Utc>,
+) -> Option<ClockView> {
+    let since = awaiting_since?;
+    let left = target.next_response() - hours.between(since, now);
+    Some(ClockView {
+        state: if left >= 0 {
+            ClockState::Running
+        } else {
+            ClockState::Breached
+        },
+        due_at: hours.add(since, target.next_response()),
+        left_minutes: left,
+    })
 }
 
 /// Business minutes the resolution clock has run by `end` (pending spans left out).
@@ -388,6 +425,27 @@ mod tests {
             resolution(&t, &target, &always, at(5, 9, 0)).state,
             ClockState::Met
         );
+    }
+
+    #[test]
+    fn the_next_response_clock_runs_in_business_time_from_the_customers_message() {
+        let office = BusinessHours::office_beijing();
+        let target = default_target(TicketPriority::High); // 4 h, next response as first
+        assert_eq!(next_response(None, &target, &office, at(4, 17, 0)), None);
+        // The customer wrote on Friday at 17:00: 1 h on Friday, 3 h on Monday.
+        let c = next_response(Some(at(4, 17, 0)), &target, &office, at(7, 9, 30)).unwrap();
+        assert_eq!(
+            (c.state, c.due_at, c.left_minutes),
+            (ClockState::Running, Some(at(7, 12, 0)), 150)
+        );
+        let late = next_response(Some(at(4, 17, 0)), &target, &office, at(7, 13, 0)).unwrap();
+        assert_eq!((late.state, late.left_minutes), (ClockState::Breached, -60));
+        let own = Target {
+            next_response_minutes: Some(30),
+            ..target
+        };
+        let c = next_response(Some(at(7, 10, 0)), &own, &office, at(7, 10, 0)).unwrap();
+        assert_eq!(c.due_at, Some(at(7, 10, 30)));
     }
 
     #[test]

@@ -68,7 +68,10 @@ impl SlaRules {
             ("low", self.low),
         ] {
             let in_range = |m: i64| (1..=525_600).contains(&m);
-            if !in_range(t.first_response_minutes) || !in_range(t.resolution_minutes) {
+            if !in_range(t.first_response_minutes)
+                || !in_range(t.resolution_minutes)
+                || !in_range(t.next_response())
+            {
                 out.push((
                     field,
                     "each target between 1 minute and 365 days".to_string(),

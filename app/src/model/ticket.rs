@@ -143,6 +143,9 @@ pub struct Ticket {
     pub assignee_name: Option<String>,
     pub first_response: SlaClock,
     pub resolution: SlaClock,
+    /// While the customer waits for an answer to a message they sent after the first one.
+    #[serde(default)]
+    pub next_response: Option<SlaClock>,
     pub first_responded_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,

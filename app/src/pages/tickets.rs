@@ -182,6 +182,9 @@ fn TicketView(
                 </p>
                 <dl class="clocks">
                     <div><dt>{lang.t("First response", "首次响应")}</dt><dd><SlaBadge clock=t.first_response now/></dd></div>
+                    {t.next_response.map(|c| view! {
+                        <div data-testid="next-response"><dt>{lang.t("Next response", "下次回复")}</dt><dd><SlaBadge clock=c now/></dd></div>
+                    })}
                     <div><dt>{lang.t("Resolution", "解决")}</dt><dd><SlaBadge clock=t.resolution now/></dd></div>
                     {t.csat.map(|score| view! {
                         <div data-testid="csat">

@@ -204,3 +204,116 @@ async fn every_breach_is_recorded_once_with_when_it_was_met_for_the_kpis() {
         assert_eq!(breaches("resolution").await, 1, "{b:?}");
     }
 }
+
+/// The customer writes by email: a new message, or a reply naming ticket `about`.
+async fn customer_writes(app: &TestApp, gateway: &reqwest::Client, n: u32, about: Option<i64>) {
+    let subject = match about {
+        Some(id) => format!("Re: 发票抬头 [#{id}]"),
+        None => "发票抬头".to_string(),
+    };
+    let raw = format!(
+        "From: Zhou Qi <zhou.qi@clocks.example>\r\nTo: support@desk.example\r\nSubject: {subject}\r\n\
+Message-ID: <clock-{n}-{}@clocks.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n第{n}封信\r\n",
+        app.base.len() as u64 * 1000 + u64::from(n) + app.clock_now().timestamp_millis() as u64
+    );
+    let r = gateway
+        .post(app.url("/api/v1/inbound/email"))
+        .header("content-type", "message/rfc822")
+        .body(raw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_customers_new_message_starts_the_next_response_clock_until_the_desk_answers() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        tick(&app).await;
+        let agent = app.login("agent1@demo.tandem").await;
+        let agent_id = app.user_id("agent1@demo.tandem").await;
+        customer_writes(&app, &agent, 1, None).await;
+        let id = app
+            .count("SELECT MAX(id) FROM tickets WHERE subject = '发票抬头'")
+            .await;
+        let t = detail(&app, &agent, &json!(id)).await["ticket"].clone();
+        // Urgent, the agent's; answered at once: no next response is owed yet.
+        let r = patch(
+            &app,
+            &agent,
+            &t,
+            json!({"priority": "urgent", "assignee_id": agent_id}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = say(&app, &agent, &t, "您好，请提供公司税号。", false).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let t = detail(&app, &agent, &json!(id)).await["ticket"].clone();
+        assert!(t["next_response"].is_null(), "{b:?}: {t}");
+
+        // The customer answers an hour later: 2 h (urgent) to answer again.
+        app.clock.advance(Duration::hours(1));
+        customer_writes(&app, &agent, 2, Some(id)).await;
+        let wrote_at = app.clock_now();
+        let t = detail(&app, &agent, &json!(id)).await["ticket"].clone();
+        assert_eq!(t["next_response"]["state"], "running", "{b:?}: {t}");
+        assert_eq!(t["next_response"]["left_minutes"], 120);
+        let due =
+            chrono::DateTime::parse_from_rfc3339(t["next_response"]["due_at"].as_str().unwrap())
+                .unwrap();
+        assert_eq!(due, wrote_at + Duration::hours(2));
+        // A second message before the answer does not move the clock.
+        app.clock.advance(Duration::minutes(10));
+        customer_writes(&app, &agent, 3, Some(id)).await;
+        let t = detail(&app, &agent, &json!(id)).await["ticket"].clone();
+        assert_eq!(t["next_response"]["left_minutes"], 110, "{b:?}");
+        // An internal note is no answer.
+        let r = say(&app, &agent, &t, "需要财务确认", true).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+
+        // Warned at 80 % (24 min left), then breached at 2 h: each once, and recorded.
+        app.clock.advance(Duration::minutes(87));
+        tick(&app).await;
+        tick(&app).await;
+        let mine = |v: Vec<(i64, String)>, kind: &str| {
+            v.iter()
+                .filter(|(u, k)| *u == agent_id && k == kind)
+                .count()
+        };
+        assert_eq!(
+            mine(ticket_alerts(&app, id).await, "ticket_sla_warning"),
+            1,
+            "{b:?}"
+        );
+        assert_eq!(mine(ticket_alerts(&app, id).await, "ticket_sla_breach"), 0);
+        app.clock.advance(Duration::minutes(30));
+        tick(&app).await;
+        tick(&app).await;
+        assert_eq!(
+            mine(ticket_alerts(&app, id).await, "ticket_sla_breach"),
+            1,
+            "{b:?}"
+        );
+        let breached = "SELECT COUNT(*) FROM sla_breaches WHERE clock = 'next_response' AND met_at IS NULL AND ticket_id = ";
+        assert_eq!(app.count(&format!("{breached}{id}")).await, 1);
+
+        // The answer stops the clock and meets the breach late; the next message starts
+        // a new clock.
+        let t = detail(&app, &agent, &json!(id)).await["ticket"].clone();
+        let r = say(&app, &agent, &t, "税号已更新，发票已重开。", false).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let t = detail(&app, &agent, &json!(id)).await["ticket"].clone();
+        assert!(t["next_response"].is_null(), "{b:?}: {t}");
+        assert_eq!(app.count(&format!("{breached}{id}")).await, 0);
+        app.clock.advance(Duration::minutes(5));
+        customer_writes(&app, &agent, 4, Some(id)).await;
+        let t = detail(&app, &agent, &json!(id)).await["ticket"].clone();
+        assert_eq!(t["next_response"]["left_minutes"], 120, "{b:?}");
+        // Resolving the ticket owes no further answer.
+        let r = patch(&app, &agent, &t, json!({"status": "resolved"})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let t = detail(&app, &agent, &json!(id)).await["ticket"].clone();
+        assert!(t["next_response"].is_null());
+    }
+}

@@ -31,6 +31,7 @@ impl TimeRule for TicketSlaWarning {
                     let minutes = match clock {
                         SlaClockKind::FirstResponse => target.first_response_minutes,
                         SlaClockKind::Resolution => target.resolution_minutes,
+                        SlaClockKind::NextResponse => target.next_response(),
                     };
                     let left = minutes * MINUTE * (100 - t.sla.warning_percent) / 100;
                     for h in sla_due(conn, from + left, to + left, clock, Some(*priority)).await? {

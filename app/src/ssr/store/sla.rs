@@ -9,15 +9,33 @@ use sqlx::AnyConnection;
 pub enum SlaClockKind {
     FirstResponse,
     Resolution,
+    NextResponse,
 }
 
 impl SlaClockKind {
-    pub const ALL: [SlaClockKind; 2] = [SlaClockKind::FirstResponse, SlaClockKind::Resolution];
+    pub const ALL: [SlaClockKind; 3] = [
+        SlaClockKind::FirstResponse,
+        SlaClockKind::Resolution,
+        SlaClockKind::NextResponse,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             SlaClockKind::FirstResponse => "first_response",
             SlaClockKind::Resolution => "resolution",
+            SlaClockKind::NextResponse => "next_response",
+        }
+    }
+
+    /// The clock's due-time column of `tickets`, and the condition under which it still
+    /// runs (fixed words written here, never input).
+    fn columns(self) -> (&'static str, &'static str) {
+        match self {
+            SlaClockKind::FirstResponse => ("first_response_due_at", "first_responded_at IS NULL"),
+            SlaClockKind::Resolution => ("resolution_due_at", "resolved_at IS NULL"),
+            SlaClockKind::NextResponse => {
+                ("next_response_due_at", "awaiting_reply_since IS NOT NULL")
+            }
         }
     }
 }
@@ -31,21 +49,17 @@ pub async fn sla_due(
     clock: SlaClockKind,
     priority: Option<TicketPriority>,
 ) -> Result<Vec<crate::ssr::store::due::DueRecord>, sqlx::Error> {
-    let (column, unmet) = match clock {
-        SlaClockKind::FirstResponse => (
-            "t.first_response_due_at",
-            " AND t.first_responded_at IS NULL",
-        ),
-        SlaClockKind::Resolution => ("t.resolution_due_at", " AND t.resolved_at IS NULL"),
-    };
-    // The clock's name is one of two fixed words written here, never input.
+    let (column, unmet) = clock.columns();
+    // The clock's name and columns are fixed words written here, never input.
     let mut sql = Sql::new(&format!(
-        "SELECT t.id, t.assignee_id AS owner_id, t.subject AS name, {column} AS at, u.name AS owner_name, \
+        "SELECT t.id, t.assignee_id AS owner_id, t.subject AS name, t.{column} AS at, u.name AS owner_name, \
          '{}' AS extra FROM tickets t JOIN users u ON u.id = t.assignee_id \
-         WHERE t.deleted_at IS NULL AND t.status IN ('new', 'open'){unmet} AND {column} > ",
+         WHERE t.deleted_at IS NULL AND t.status IN ('new', 'open') AND t.{unmet} AND t.{column} > ",
         clock.as_str()
     ));
-    sql.bind(from).push(&format!(" AND {column} <= ")).bind(to);
+    sql.bind(from)
+        .push(&format!(" AND t.{column} <= "))
+        .bind(to);
     if let Some(p) = priority {
         sql.push(" AND t.priority = ").bind(p.as_str());
     }
@@ -63,14 +77,11 @@ pub async fn record_breaches(
 ) -> Result<u64, sqlx::Error> {
     let mut recorded = 0;
     for clock in SlaClockKind::ALL {
-        let (column, unmet) = match clock {
-            SlaClockKind::FirstResponse => ("first_response_due_at", "first_responded_at"),
-            SlaClockKind::Resolution => ("resolution_due_at", "resolved_at"),
-        };
+        let (column, unmet) = clock.columns();
         // Column and clock names are fixed words written here, never input.
         let mut sql = Sql::new(&format!(
             "INSERT INTO sla_breaches (ticket_id, clock, due_at) SELECT id, '{}', {column} FROM tickets \
-             WHERE deleted_at IS NULL AND status IN ('new', 'open') AND {unmet} IS NULL AND {column} > ",
+             WHERE deleted_at IS NULL AND status IN ('new', 'open') AND {unmet} AND {column} > ",
             clock.as_str()
         ));
         sql.bind(from)

@@ -28,6 +28,8 @@ pub struct TicketRow {
     pub first_response_due_at: Option<i64>,
     pub resolution_due_at: Option<i64>,
     pub first_responded_at: Option<i64>,
+    pub awaiting_reply_since: Option<i64>,
+    pub next_response_due_at: Option<i64>,
     pub resolved_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub csat: Option<i64>,
@@ -39,16 +41,20 @@ pub struct TicketRow {
 }
 
 /// The next deadline a ticket is worked by: the first response until it is given, then
-/// the resolution. Far in the future when none runs (paused, done).
+/// the sooner of the next response (while a customer waits) and the resolution. Far in
+/// the future when none runs (paused, done).
 const NEXT_DUE: &str =
     "COALESCE(CASE WHEN t.first_responded_at IS NULL THEN t.first_response_due_at \
+     WHEN t.next_response_due_at IS NOT NULL AND (t.resolution_due_at IS NULL \
+     OR t.next_response_due_at < t.resolution_due_at) THEN t.next_response_due_at \
      ELSE t.resolution_due_at END, 9000000000000000)";
 
 fn select() -> Sql {
     Sql::new(&format!(
         "SELECT t.id, t.subject, t.customer_id, c.name AS customer_name, t.contact_id, t.channel, \
          t.category, t.priority, t.status, t.assignee_id, a.name AS assignee_name, \
-         t.first_response_due_at, t.resolution_due_at, t.first_responded_at, t.resolved_at, \
+         t.first_response_due_at, t.resolution_due_at, t.first_responded_at, \
+         t.awaiting_reply_since, t.next_response_due_at, t.resolved_at, \
          t.closed_at, t.csat, t.created_at, t.updated_at, t.version, {NEXT_DUE} AS next_due \
          FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id \
          LEFT JOIN users a ON a.id = t.assignee_id WHERE t.deleted_at IS NULL"
@@ -169,6 +175,8 @@ pub struct TicketFields<'a> {
     pub first_response_due_at: Option<i64>,
     pub resolution_due_at: Option<i64>,
     pub first_responded_at: Option<i64>,
+    pub awaiting_reply_since: Option<i64>,
+    pub next_response_due_at: Option<i64>,
     pub resolved_at: Option<i64>,
     pub closed_at: Option<i64>,
 }
@@ -226,6 +234,10 @@ pub async fn update(
         .bind(f.resolution_due_at)
         .push(", first_responded_at = ")
         .bind(f.first_responded_at)
+        .push(", awaiting_reply_since = ")
+        .bind(f.awaiting_reply_since)
+        .push(", next_response_due_at = ")
+        .bind(f.next_response_due_at)
         .push(", resolved_at = ")
         .bind(f.resolved_at)
         .push(", closed_at = ")

@@ -70,19 +70,28 @@ fn clock(c: sla::ClockView) -> SlaClock {
     }
 }
 
-/// The two clocks of a ticket at `now`.
+/// The clocks of a ticket at `now`.
+struct Clocks {
+    first_response: SlaClock,
+    resolution: SlaClock,
+    /// While a customer waits for an answer.
+    next_response: Option<SlaClock>,
+}
+
 fn clocks(
     r: &TicketRow,
     pauses: &[(i64, Option<i64>)],
     rules: &ClockRules,
     now: DateTime<Utc>,
-) -> (SlaClock, SlaClock) {
+) -> Clocks {
     let t = times(r, pauses);
     let target = rules.sla.target(r.priority);
-    (
-        clock(sla::first_response(&t, &target, &rules.hours, now)),
-        clock(sla::resolution(&t, &target, &rules.hours, now)),
-    )
+    let awaiting = opt_from_ms(r.awaiting_reply_since);
+    Clocks {
+        first_response: clock(sla::first_response(&t, &target, &rules.hours, now)),
+        resolution: clock(sla::resolution(&t, &target, &rules.hours, now)),
+        next_response: sla::next_response(awaiting, &target, &rules.hours, now).map(clock),
+    }
 }
 
 fn view(
@@ -91,7 +100,11 @@ fn view(
     rules: &ClockRules,
     now: DateTime<Utc>,
 ) -> Ticket {
-    let (first_response, resolution) = clocks(&r, pauses, rules, now);
+    let Clocks {
+        first_response,
+        resolution,
+        next_response,
+    } = clocks(&r, pauses, rules, now);
     Ticket {
         id: r.id,
         subject: r.subject,
@@ -106,6 +119,7 @@ fn view(
         assignee_name: r.assignee_name,
         first_response,
         resolution,
+        next_response,
         first_responded_at: opt_from_ms(r.first_responded_at),
         resolved_at: opt_from_ms(r.resolved_at),
         closed_at: opt_from_ms(r.closed_at),
@@ -324,8 +338,15 @@ async fn move_status(
         _ => {}
     }
     match to {
-        TicketStatus::Resolved => row.resolved_at = row.resolved_at.or(Some(now_ms)),
-        TicketStatus::Closed => row.closed_at = Some(now_ms),
+        // A resolved ticket owes no further answer.
+        TicketStatus::Resolved => {
+            row.resolved_at = row.resolved_at.or(Some(now_ms));
+            row.awaiting_reply_since = None;
+        }
+        TicketStatus::Closed => {
+            row.closed_at = Some(now_ms);
+            row.awaiting_reply_since = None;
+        }
         TicketStatus::Open | TicketStatus::New | TicketStatus::Pending => {
             row.resolved_at = None;
             row.closed_at = None;
@@ -358,12 +379,12 @@ async fn save(
     let now_ms = now.timestamp_millis();
     let id = s.row.id;
     let pauses = store::pauses(&mut *conn, id).await?;
-    let (first_due, resolution_due) = stored_dues(s.row, &pauses, rules, now);
+    let due = stored_dues(s.row, &pauses, rules, now);
     let written = store::update(
         &mut *conn,
         id,
         s.row.version,
-        &fields_of(s.row, first_due, resolution_due),
+        &fields_of(s.row, due),
         s.actor.map(|v| v.user_id),
         now_ms,
     )
@@ -377,6 +398,15 @@ async fn save(
             &mut *conn,
             id,
             sla_store::SlaClockKind::FirstResponse,
+            now_ms,
+        )
+        .await?;
+    }
+    if s.before.next_response.is_some() && s.row.awaiting_reply_since.is_none() {
+        sla_store::breach_met(
+            &mut *conn,
+            id,
+            sla_store::SlaClockKind::NextResponse,
             now_ms,
         )
         .await?;
@@ -404,23 +434,30 @@ async fn lost(
 }
 
 /// The due times stored for ordering and for the alert rules: the first response's, fixed
-/// at creation, and the resolution's as it now runs (none while it stands still).
+/// at creation, the resolution's as it now runs (none while it stands still), and the next
+/// response's while a customer waits.
+struct Dues {
+    first_response: Option<i64>,
+    resolution: Option<i64>,
+    next_response: Option<i64>,
+}
+
 fn stored_dues(
     r: &TicketRow,
     pauses: &[(i64, Option<i64>)],
     rules: &ClockRules,
     now: DateTime<Utc>,
-) -> (Option<i64>, Option<i64>) {
-    let (first, resolution) = clocks(r, pauses, rules, now);
+) -> Dues {
+    let c = clocks(r, pauses, rules, now);
     let ms = |d: Option<DateTime<Utc>>| d.map(|t| t.timestamp_millis());
-    (ms(first.due_at), ms(resolution.due_at))
+    Dues {
+        first_response: ms(c.first_response.due_at),
+        resolution: ms(c.resolution.due_at),
+        next_response: ms(c.next_response.and_then(|n| n.due_at)),
+    }
 }
 
-fn fields_of(
-    r: &TicketRow,
-    first_due: Option<i64>,
-    resolution_due: Option<i64>,
-) -> TicketFields<'_> {
+fn fields_of(r: &TicketRow, due: Dues) -> TicketFields<'_> {
     TicketFields {
         subject: &r.subject,
         customer_id: r.customer_id,
@@ -430,9 +467,11 @@ fn fields_of(
         priority: r.priority,
         status: r.status,
         assignee_id: r.assignee_id,
-        first_response_due_at: first_due,
-        resolution_due_at: resolution_due,
+        first_response_due_at: due.first_response,
+        resolution_due_at: due.resolution,
         first_responded_at: r.first_responded_at,
+        awaiting_reply_since: r.awaiting_reply_since,
+        next_response_due_at: due.next_response,
         resolved_at: r.resolved_at,
         closed_at: r.closed_at,
     }

@@ -109,6 +109,8 @@ pub async fn create_from(
             first_response_due_at: ms(rules.hours.add(now, target.first_response_minutes)),
             resolution_due_at: ms(rules.hours.add(now, target.resolution_minutes)),
             first_responded_at: None,
+            awaiting_reply_since: None,
+            next_response_due_at: None,
             resolved_at: None,
             closed_at: None,
         },
@@ -274,10 +276,14 @@ pub async fn add_message(
     } else {
         Action::Replied
     };
-    let answers =
-        !m.internal && (row.first_responded_at.is_none() || row.status == TicketStatus::New);
+    // A public reply answers: the first response, or a customer waiting for the next one.
+    let answers = !m.internal
+        && (row.first_responded_at.is_none()
+            || row.status == TicketStatus::New
+            || row.awaiting_reply_since.is_some());
     let ticket = if answers {
         row.first_responded_at = row.first_responded_at.or(Some(now_ms));
+        row.awaiting_reply_since = None;
         if row.status == TicketStatus::New {
             move_status(&mut tx, &mut row, TicketStatus::Open, now_ms).await?;
         }
@@ -334,6 +340,11 @@ pub async fn customer_replied(
         .await?
         .ok_or(AppError::NotFound)?;
     add_customers_words(&mut tx, id, body, arrival, now_ms).await?;
+    // Once the desk has answered, each message of the customer's starts the next-response
+    // clock (the earliest unanswered one counts).
+    if row.first_responded_at.is_some() {
+        row.awaiting_reply_since = row.awaiting_reply_since.or(Some(now_ms));
+    }
     let reopened = stands_still(row.status);
     if reopened {
         move_status(&mut tx, &mut row, TicketStatus::Open, now_ms).await?;
