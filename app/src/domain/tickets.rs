@@ -135,11 +135,17 @@ mod tests {
             high: Target {
                 first_response_minutes: 600,
                 resolution_minutes: 60,
+                next_response_minutes: None,
+            },
+            low: Target {
+                next_response_minutes: Some(0),
+                ..default_target(TicketPriority::Low)
             },
             warning_percent: 100,
             ..SlaRules::default()
         };
         let fields: Vec<_> = bad.problems().into_iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, ["high", "warning_percent"]);
+        assert_eq!(fields, ["high", "low", "warning_percent"]);
+        assert_eq!(r.target(TicketPriority::High).next_response(), 240);
     }
 }
