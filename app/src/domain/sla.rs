@@ -15,6 +15,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Offset, TimeZ
 use serde::{Deserialize, Serialize};
 
 /// Open hours of one weekday, in local minutes after midnight (`start < end <= 1440`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkDay {
     pub start_minute: u32,
@@ -22,6 +23,7 @@ pub struct WorkDay {
 }
 
 /// When the clocks run.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BusinessHours {
     pub utc_offset_minutes: i32,
@@ -162,6 +164,7 @@ impl BusinessHours {
 }
 
 /// Minutes of business time per clock, for one priority.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     pub first_response_minutes: i64,

@@ -19,6 +19,7 @@ pub fn can_move(from: TicketStatus, to: TicketStatus) -> bool {
 }
 
 /// The service desk's settings, versioned like the others.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SlaRules {

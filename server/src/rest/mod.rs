@@ -50,6 +50,14 @@ pub fn router() -> Router<ServerState> {
         .route("/customers/{id}/release", post(customers::release))
         .route("/customers/{id}/assign", post(customers::assign))
         .route(
+            "/settings/sla",
+            get(settings::get_sla).put(settings::put_sla),
+        )
+        .route(
+            "/settings/service-hours",
+            get(settings::get_service_hours).put(settings::put_service_hours),
+        )
+        .route(
             "/settings/pool",
             get(settings::get_pool).put(settings::put_pool),
         )

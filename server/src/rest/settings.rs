@@ -1,5 +1,5 @@
 //! `/api/v1/settings/…`: the admin-editable rules (pool, lead timing, lead routing, alert
-//! thresholds, pipeline). Anyone signed in reads them; only admins change them.
+//! thresholds, pipeline, SLA targets, service hours). Anyone signed in reads them; only admins change them.
 //!
 //! Each setting has a version, sent as the `ETag` of every read and write. A `PUT` with
 //! `If-Match` naming an older version is refused with 409 and the stored value, so two
@@ -12,8 +12,10 @@ use app::domain::alerts::AlertRules;
 use app::domain::leads::{AssignmentRule, LeadRules};
 use app::domain::pipeline::PipelineRules;
 use app::domain::pool::PoolRules;
+use app::domain::sla::BusinessHours;
+use app::domain::tickets::SlaRules;
 use app::error::AppError;
-use app::ssr::services::{alerts, deals, leads, pool, settings};
+use app::ssr::services::{alerts, deals, leads, pool, settings, tickets};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::Json;
@@ -171,5 +173,55 @@ pub async fn put_pipeline(
     let expected = if_match(&headers)?;
     Ok(tagged(
         settings::save_pipeline(&s.app, &v, rules, expected).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/sla", tag = "admin",
+    responses((status = 200, body = SlaRules, headers(("ETag" = String, description = "the setting's version")))))]
+pub async fn get_sla(State(s): State<ServerState>, Auth(_v): Auth) -> ApiResult<Tagged<SlaRules>> {
+    read(&s, tickets::SLA_SETTING).await
+}
+
+/// The SLA targets per priority (first response, next response, resolution, in business
+/// minutes), the warning share, auto-close and survey-link days. Running tickets are
+/// re-timed at once.
+#[utoipa::path(put, path = "/api/v1/settings/sla", tag = "admin", request_body = SlaRules,
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = SlaRules), (status = 403), (status = 409), (status = 422)))]
+pub async fn put_sla(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    headers: HeaderMap,
+    ApiJson(rules): ApiJson<SlaRules>,
+) -> ApiResult<Tagged<SlaRules>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_sla(&s.app, &v, rules, expected).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/service-hours", tag = "admin",
+    responses((status = 200, body = BusinessHours, headers(("ETag" = String, description = "the setting's version")))))]
+pub async fn get_service_hours(
+    State(s): State<ServerState>,
+    Auth(_v): Auth,
+) -> ApiResult<Tagged<BusinessHours>> {
+    read(&s, tickets::HOURS_SETTING).await
+}
+
+/// When the SLA clocks run: the UTC offset in minutes, open minutes of each weekday
+/// (Monday first; null: closed) and holidays as dates. Round the clock until set.
+#[utoipa::path(put, path = "/api/v1/settings/service-hours", tag = "admin", request_body = BusinessHours,
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = BusinessHours), (status = 403), (status = 409), (status = 422)))]
+pub async fn put_service_hours(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    headers: HeaderMap,
+    ApiJson(hours): ApiJson<BusinessHours>,
+) -> ApiResult<Tagged<BusinessHours>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_service_hours(&s.app, &v, hours, expected).await?,
     ))
 }

@@ -317,3 +317,124 @@ async fn a_customers_new_message_starts_the_next_response_clock_until_the_desk_a
         assert!(t["next_response"].is_null());
     }
 }
+
+#[tokio::test]
+async fn office_hours_and_a_holiday_move_the_clocks_and_the_alerts_of_running_tickets() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let admin = app.login("admin@demo.tandem").await;
+        let agent_id = app.user_id("agent1@demo.tandem").await;
+        // Friday 27 November 2026, 17:00 in Beijing.
+        app.clock.advance(Duration::days(5) + Duration::hours(3));
+        tick(&app).await;
+        let t = log_ticket(
+            &app,
+            &admin,
+            json!({"subject": "周五傍晚的故障", "priority": "high", "assignee_id": agent_id}),
+        )
+        .await;
+        let id = t["id"].as_i64().unwrap();
+        let due =
+            |t: &serde_json::Value| t["first_response"]["due_at"].as_str().unwrap().to_string();
+        // Round the clock until an admin says otherwise: 4 h → 21:00.
+        assert_eq!(due(&t), "2026-11-27T13:00:00Z", "{b:?}");
+
+        // Office hours Monday to Friday 09:00–18:00 Beijing, Monday 30 November a holiday:
+        // 1 h on Friday, then Tuesday 09:00 + 3 h = 12:00 (04:00 UTC). The running ticket is
+        // re-timed at once; the setting is versioned.
+        let r = admin
+            .get(app.url("/api/v1/settings/service-hours"))
+            .send()
+            .await
+            .unwrap();
+        let etag = r.headers()["etag"].to_str().unwrap().to_string();
+        let day = json!({"start_minute": 540, "end_minute": 1080});
+        let hours = json!({
+            "utc_offset_minutes": 480,
+            "days": [day, day, day, day, day, null, null],
+            "holidays": ["2026-11-30"]
+        });
+        let r = admin
+            .put(app.url("/api/v1/settings/service-hours"))
+            .header("if-match", &etag)
+            .json(&hours)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        let stale = admin
+            .put(app.url("/api/v1/settings/service-hours"))
+            .header("if-match", &etag)
+            .json(&hours)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        let bad = admin
+            .put(app.url("/api/v1/settings/service-hours"))
+            .json(&json!({"utc_offset_minutes": 480, "days": [{"start_minute": 600, "end_minute": 500}, null, null, null, null, null, null]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(problem(bad).await.to_string().contains("days"));
+        let t = detail(&app, &admin, &json!(id)).await["ticket"].clone();
+        assert_eq!(due(&t), "2026-12-01T04:00:00Z", "{b:?}: {t}");
+
+        // Nothing over the weekend and the holiday; warned on Tuesday with 48 min left
+        // (11:12), breached at 12:00, each once.
+        let mine = |v: Vec<(i64, String)>, kind: &str| {
+            v.iter()
+                .filter(|(u, k)| *u == agent_id && k == kind)
+                .count()
+        };
+        app.clock
+            .advance(Duration::days(3) + Duration::hours(18) + Duration::minutes(11));
+        tick(&app).await;
+        assert_eq!(
+            mine(ticket_alerts(&app, id).await, "ticket_sla_warning"),
+            0,
+            "{b:?}"
+        );
+        app.clock.advance(Duration::minutes(2));
+        tick(&app).await;
+        tick(&app).await;
+        assert_eq!(
+            mine(ticket_alerts(&app, id).await, "ticket_sla_warning"),
+            1,
+            "{b:?}"
+        );
+        assert_eq!(mine(ticket_alerts(&app, id).await, "ticket_sla_breach"), 0);
+        app.clock.advance(Duration::minutes(48));
+        tick(&app).await;
+        tick(&app).await;
+        assert_eq!(
+            mine(ticket_alerts(&app, id).await, "ticket_sla_breach"),
+            1,
+            "{b:?}"
+        );
+
+        // Tighter targets re-time the resolution clock too.
+        let r = admin
+            .get(app.url("/api/v1/settings/sla"))
+            .send()
+            .await
+            .unwrap();
+        let mut sla = json(r).await;
+        sla["high"]["resolution_minutes"] = json!(600);
+        let r = admin
+            .put(app.url("/api/v1/settings/sla"))
+            .json(&sla)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        // 10 h of office time: 1 h on Friday, 9 h on Tuesday → Tuesday 18:00, 359 min left.
+        let t = detail(&app, &admin, &json!(id)).await["ticket"].clone();
+        assert_eq!(
+            (&t["resolution"]["due_at"], &t["resolution"]["left_minutes"]),
+            (&json!("2026-12-01T10:00:00Z"), &json!(359)),
+            "{b:?}: {t}"
+        );
+    }
+}

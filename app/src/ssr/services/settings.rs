@@ -1,4 +1,5 @@
-//! Admin settings (pool, lead timing, lead routing, alert thresholds, pipeline): read by anyone
+//! Admin settings (pool, lead timing, lead routing, alert thresholds, pipeline, SLA
+//! targets and service hours): read by anyone
 //! signed in, changed only by admins, validated field by field, audited with the value
 //! before and after, for both the admin page and the REST API.
 use crate::domain::alerts::AlertRules;
@@ -6,6 +7,8 @@ use crate::domain::events::{Action, Entity};
 use crate::domain::leads::{AssignmentRule, LeadRules};
 use crate::domain::pipeline::{PipelineRules, NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
 use crate::domain::pool::PoolRules;
+use crate::domain::sla::BusinessHours;
+use crate::domain::tickets::SlaRules;
 use crate::error::{AppError, AppResult};
 use crate::model::SettingVersions;
 use crate::ssr::auth::Viewer;
@@ -84,6 +87,56 @@ pub async fn save_pool(
     tx.commit().await?;
     Ok(Saved {
         value: rules,
+        version,
+    })
+}
+
+/// The SLA targets (per priority), the warning share, auto-close and survey days. Every
+/// running ticket is re-timed under the new targets in the same transaction.
+pub async fn save_sla(
+    state: &AppState,
+    viewer: &Viewer,
+    rules: SlaRules,
+    expected: Option<i64>,
+) -> AppResult<Saved<SlaRules>> {
+    let key = super::tickets::SLA_SETTING;
+    let (mut tx, version) =
+        begin_save(state, viewer, key, &rules, rules.problems(), expected).await?;
+    let hours = settings::get::<BusinessHours>(&mut *tx, super::tickets::HOURS_SETTING).await?;
+    let clock = super::tickets::ClockRules {
+        sla: rules.clone(),
+        hours,
+    };
+    super::tickets::retime_running(&mut tx, &clock, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Saved {
+        value: rules,
+        version,
+    })
+}
+
+/// When the SLA clocks run: the desk's time zone, open hours per weekday and holidays (or
+/// round the clock). Every running ticket is re-timed in the same transaction.
+pub async fn save_service_hours(
+    state: &AppState,
+    viewer: &Viewer,
+    mut hours: BusinessHours,
+    expected: Option<i64>,
+) -> AppResult<Saved<BusinessHours>> {
+    hours.holidays.sort();
+    hours.holidays.dedup();
+    let key = super::tickets::HOURS_SETTING;
+    let (mut tx, version) =
+        begin_save(state, viewer, key, &hours, hours.problems(), expected).await?;
+    let sla = settings::get::<SlaRules>(&mut *tx, super::tickets::SLA_SETTING).await?;
+    let clock = super::tickets::ClockRules {
+        sla,
+        hours: hours.clone(),
+    };
+    super::tickets::retime_running(&mut tx, &clock, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Saved {
+        value: hours,
         version,
     })
 }

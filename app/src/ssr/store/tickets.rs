@@ -388,6 +388,39 @@ pub async fn add_message(
         .await
 }
 
+/// Tickets whose clocks may still run (new, open, pending) after `after_id`, by id: what a
+/// change of the SLA targets or the service hours re-times.
+pub async fn running_after(
+    conn: &mut AnyConnection,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<TicketRow>, sqlx::Error> {
+    let mut sql = select();
+    sql.push(" AND t.status IN ('new', 'open', 'pending') AND t.id > ")
+        .bind(after_id)
+        .push(" ORDER BY t.id LIMIT ")
+        .bind(limit);
+    sql.query_as::<TicketRow>().fetch_all(conn).await
+}
+
+/// Stores a ticket's due times (first response, resolution, next response) as re-timed
+/// under new rules; the ticket itself is unchanged (no new version).
+pub async fn set_dues(
+    conn: &mut AnyConnection,
+    id: i64,
+    (first, resolution, next): (Option<i64>, Option<i64>, Option<i64>),
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE tickets SET first_response_due_at = ");
+    sql.bind(first)
+        .push(", resolution_due_at = ")
+        .bind(resolution)
+        .push(", next_response_due_at = ")
+        .bind(next)
+        .push(" WHERE id = ")
+        .bind(id);
+    sql.query().execute(conn).await.map(|_| ())
+}
+
 /// Whether an email with this Message-ID is in a conversation already.
 pub async fn has_email<'e>(
     ex: impl Executor<'e, Database = Any>,

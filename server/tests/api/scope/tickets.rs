@@ -192,6 +192,13 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         )
         .await;
     w.check("GET ticket canned replies", s, S::FORBIDDEN, S::OK, S::OK);
+    // The desk's settings: everyone reads them; only admins change them.
+    for path in ["/api/v1/settings/sla", "/api/v1/settings/service-hours"] {
+        let (s, value) = w.call(Method::GET, path, path.into(), None).await;
+        assert_eq!(s, S::OK, "{role} GET {path}");
+        let (s, _) = w.call(Method::PUT, path, path.into(), Some(value)).await;
+        w.check(path, s, S::FORBIDDEN, S::FORBIDDEN, S::OK);
+    }
     w.covered
         .insert(("post".to_string(), "/api/v1/inbound/email".to_string()));
     let r = w

@@ -457,6 +457,33 @@ fn stored_dues(
     }
 }
 
+/// Re-times every running ticket's stored due times under `rules`, after an admin changed
+/// the targets or the service hours: the alert rules and the queue read them. Returns how
+/// many tickets it looked at.
+pub(crate) async fn retime_running(
+    conn: &mut AnyConnection,
+    rules: &ClockRules,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let (mut after, mut seen) = (0, 0);
+    loop {
+        let rows = store::running_after(&mut *conn, after, 500).await?;
+        let Some(last) = rows.last() else {
+            return Ok(seen);
+        };
+        after = last.id;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let pauses = store::pauses_of(&mut *conn, &ids).await?;
+        for r in &rows {
+            let spans = pauses.get(&r.id).map(Vec::as_slice).unwrap_or_default();
+            let due = stored_dues(r, spans, rules, now);
+            let dues = (due.first_response, due.resolution, due.next_response);
+            store::set_dues(&mut *conn, r.id, dues).await?;
+        }
+        seen += rows.len();
+    }
+}
+
 fn fields_of(r: &TicketRow, due: Dues) -> TicketFields<'_> {
     TicketFields {
         subject: &r.subject,
