@@ -17,7 +17,7 @@ use utoipa::OpenApi;
         rest::contacts::list, rest::contacts::get, rest::contacts::create, rest::contacts::patch, rest::contacts::delete,
         rest::activities::list, rest::activities::create,
         rest::tasks::list, rest::tasks::get, rest::tasks::create, rest::tasks::patch,
-        rest::tickets::list, rest::tickets::get, rest::tickets::create, rest::tickets::patch, rest::tickets::add_message, rest::tickets::attachment, rest::tickets::inbound_email, rest::tickets::public,
+        rest::tickets::list, rest::tickets::get, rest::tickets::create, rest::tickets::patch, rest::tickets::add_message, rest::tickets::merge, rest::tickets::attachment, rest::tickets::inbound_email, rest::tickets::public,
         rest::surveys::for_customer, rest::surveys::send_nps,
         rest::articles::list, rest::articles::get, rest::articles::create, rest::articles::patch, rest::articles::from_ticket,
         rest::canned::list, rest::canned::create, rest::canned::for_ticket,

@@ -59,6 +59,7 @@ server_functions![
     LogTicket,
     AnswerTicket,
     WorkTicket,
+    MergeTicket,
     GetDashboard,
     ListCustomers,
     GetCustomer,

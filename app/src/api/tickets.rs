@@ -73,3 +73,15 @@ pub async fn work_ticket(
     };
     services::tickets::patch(&app_state()?, &current_viewer()?, id, patch).await
 }
+
+/// Merges this ticket (a duplicate) into the ticket numbered `into` ("123" or "#123").
+#[server(prefix = "/sfn", endpoint = "merge_ticket")]
+pub async fn merge_ticket(id: i64, version: i64, into: String) -> Result<TicketDetail, AppError> {
+    let into = into
+        .trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .map_err(|_| AppError::field("into", "enter a whole number"))?;
+    let m = crate::model::TicketMerge { version, into };
+    services::tickets::merge(&app_state()?, &current_viewer()?, id, m).await
+}

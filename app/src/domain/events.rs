@@ -56,6 +56,7 @@ named_enum! {
         Noted => "noted",
         Closed => "closed",
         Rated => "rated",
+        Merged => "merged",
     }
 }
 

@@ -134,6 +134,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("sla_target_range", "each target between 1 minute and 365 days", "每项时限须在 1 分钟到 365 天之间"),
     ("sla_response_before_resolution", "the first response is due before the resolution", "首次响应时限须早于解决时限"),
     ("business_hours", "each open day starts before it ends, within the day", "每个工作日须在当天之内，且开始早于结束"),
+    // Merging tickets.
+    ("merge_into_itself", "a ticket cannot be merged into itself", "工单不能合并到自身"),
+    ("merge_no_ticket", "no such ticket", "没有这个工单"),
+    ("merge_into_closed", "a closed ticket takes no merges; reopen it first", "已关闭的工单不能接收合并，请先重新打开"),
+    ("merged_already", "this ticket was merged already", "此工单已被合并"),
 ];
 
 /// The code of a message no entry matches (the English text is then all there is).
@@ -396,7 +401,12 @@ mod tests {
             while let Some(at) = flat[from..].find(marker) {
                 let start = from + at + marker.len();
                 from = start;
-                let call = &flat[start..flat.len().min(start + 400)];
+                // Up to 400 bytes on, cut at a character's edge (the text may be Chinese).
+                let mut end = flat.len().min(start + 400);
+                while !flat.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let call = &flat[start..end];
                 // The first literal after the field argument (or the only one for Err).
                 let skip_field = marker != "Err(";
                 let mut quotes = call.match_indices('"').map(|(i, _)| i);

@@ -15,6 +15,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("tags", "Tags", "标签"),
     ("owner_id", "Owner", "负责人"),
     ("assignee_id", "Assignee", "执行人"),
+    ("into", "Merge into ticket", "合并到工单"),
     ("customer_id", "Customer", "客户"),
     ("contact", "Contact", "联系人"),
     ("contact.name", "Contact's name", "联系人姓名"),

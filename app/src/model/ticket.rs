@@ -146,6 +146,9 @@ pub struct Ticket {
     /// While the customer waits for an answer to a message they sent after the first one.
     #[serde(default)]
     pub next_response: Option<SlaClock>,
+    /// The ticket this duplicate was merged into (it is closed; its conversation moved there).
+    #[serde(default)]
+    pub merged_into_id: Option<i64>,
     pub first_responded_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -285,6 +288,15 @@ pub struct TicketPatch {
     #[serde(default, with = "crate::model::double_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub assignee_id: Option<Option<i64>>,
+}
+
+/// Merges this ticket (a duplicate) into `into`: its conversation and files move there,
+/// it is closed and names the ticket it went to. `version` is this ticket's, as last read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketMerge {
+    pub version: i64,
+    pub into: i64,
 }
 
 /// A public reply or an internal note.

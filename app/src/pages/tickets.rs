@@ -2,7 +2,7 @@
 //! the reply box, the ticket's status, priority, category and assignee, and beside it the
 //! customer's contacts, owner, open deals, latest follow-ups and other tickets. Keys: r
 //! reply, n note, a assign, ? the list.
-use crate::api::{get_ticket, AnswerTicket, WorkTicket};
+use crate::api::{get_ticket, AnswerTicket, MergeTicket, WorkTicket};
 use crate::components::shortcuts::{focus, use_shortcuts, ShortcutHelp};
 use crate::components::tickets::{SlaBadge, TicketRows};
 use crate::components::PageTitle;
@@ -24,10 +24,17 @@ pub fn TicketPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
     let answer = ServerAction::<AnswerTicket>::new();
     let work = ServerAction::<WorkTicket>::new();
+    let merge = ServerAction::<MergeTicket>::new();
     let internal = RwSignal::new(false);
     let help = RwSignal::new(false);
     let page = Resource::new(
-        move || (id(), answer.version().get(), work.version().get()),
+        move || {
+            (
+                id(),
+                answer.version().get(),
+                work.version().get() + merge.version().get(),
+            )
+        },
         |(id, _, _)| async move {
             match id {
                 Some(id) => get_ticket(id).await,
@@ -55,6 +62,7 @@ pub fn TicketPage() -> impl IntoView {
             .get()
             .and_then(|r| r.err())
             .or_else(|| work.value().get().and_then(|r| r.err()))
+            .or_else(|| merge.value().get().and_then(|r| r.err()))
     };
     view! {
         <ShortcutHelp open=help keys=vec![
@@ -67,7 +75,7 @@ pub fn TicketPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <TicketView p internal answer work/> }.into_any(),
+                    Ok(p) => view! { <TicketView p internal answer work merge/> }.into_any(),
                     Err(e) => {
                         #[cfg(feature = "ssr")]
                         if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
@@ -92,6 +100,7 @@ fn TicketView(
     internal: RwSignal<bool>,
     answer: ServerAction<AnswerTicket>,
     work: ServerAction<WorkTicket>,
+    merge: ServerAction<MergeTicket>,
 ) -> impl IntoView {
     let lang = use_lang();
     let t = p.detail.ticket;
@@ -170,6 +179,27 @@ fn TicketView(
             <button type="submit">{lang.t("Save", "保存")}</button>
         </ActionForm>
     });
+    // A duplicate goes into another ticket (not once it is closed or merged).
+    let merge_form = (p.can_work && t.status != TicketStatus::Closed).then(|| view! {
+        <details class="merge">
+            <summary>{lang.t("Merge into another ticket", "合并到其他工单")}</summary>
+            <ActionForm action=merge attr:class="stack">
+                <input type="hidden" name="id" value=t.id/>
+                <input type="hidden" name="version" value=t.version/>
+                <label for="merge-into">{lang.t("Ticket number", "工单号")}</label>
+                <input id="merge-into" name="into" inputmode="numeric" required placeholder="#123"/>
+                <button type="submit">{lang.t("Merge", "合并")}</button>
+            </ActionForm>
+        </details>
+    });
+    let merged = t.merged_into_id.map(|into| {
+        view! {
+            <p class="merged" data-testid="merged-into">
+                {lang.t("Merged into ", "已合并到 ")}
+                <a href=format!("/tickets/{into}")>{format!("#{into}")}</a>
+            </p>
+        }
+    });
     view! {
         <PageTitle text=format!("{title} · Tandem")/>
         <div class="ticket-layout">
@@ -197,7 +227,9 @@ fn TicketView(
                 {reply}
             </article>
             <aside class="beside" aria-label=lang.t("Ticket and customer", "工单与客户")>
+                {merged}
                 {controls}
+                {merge_form}
                 {p.customer.map(|c| view! { <Beside c now/> })}
             </aside>
         </div>

@@ -7,3 +7,5 @@ CREATE INDEX tickets_next_response_due ON tickets(status, next_response_due_at);
 ALTER TABLE sla_breaches DROP CONSTRAINT IF EXISTS sla_breaches_clock_check;
 ALTER TABLE sla_breaches ADD CONSTRAINT sla_breaches_clock_check
     CHECK (clock IN ('first_response', 'resolution', 'next_response'));
+-- A duplicate merged into another ticket is closed and names it; a reply to it joins that one.
+ALTER TABLE tickets ADD COLUMN merged_into_id BIGINT REFERENCES tickets(id);

@@ -18,3 +18,5 @@ INSERT INTO sla_breaches_new (id, ticket_id, clock, due_at, met_at)
 DROP TABLE sla_breaches;
 ALTER TABLE sla_breaches_new RENAME TO sla_breaches;
 CREATE INDEX sla_breaches_due ON sla_breaches(due_at);
+-- A duplicate merged into another ticket is closed and names it; a reply to it joins that one.
+ALTER TABLE tickets ADD COLUMN merged_into_id INTEGER REFERENCES tickets(id);

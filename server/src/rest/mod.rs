@@ -77,6 +77,7 @@ pub fn router() -> Router<ServerState> {
         .route("/tickets", get(tickets::list).post(tickets::create))
         .route("/tickets/{id}", get(tickets::get).patch(tickets::patch))
         .route("/tickets/{id}/messages", post(tickets::add_message))
+        .route("/tickets/{id}/merge", post(tickets::merge))
         .route(
             "/tickets/{id}/attachments/{attachment_id}",
             get(tickets::attachment),

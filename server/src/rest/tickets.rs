@@ -4,7 +4,7 @@ use super::extract::{ApiJson, ApiQuery, Auth, Id, Ids};
 use crate::middleware::ClientIp;
 use crate::startup::ServerState;
 use app::model::{
-    NewTicket, NewTicketMessage, Page, PublicTicket, Ticket, TicketDetail, TicketPatch,
+    NewTicket, NewTicketMessage, Page, PublicTicket, Ticket, TicketDetail, TicketMerge, TicketPatch,
 };
 use app::ssr::services::mail_in::{self, Received};
 use app::ssr::services::public_tickets;
@@ -97,6 +97,19 @@ pub async fn attachment(
         bytes,
     )
         .into_response())
+}
+
+/// Merges this ticket (a duplicate) into another: its conversation and files move there, it
+/// is closed and names that ticket. Answers the ticket merged into.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/merge", tag = "tickets", params(("id" = i64, Path)), request_body = TicketMerge,
+    responses((status = 200, body = TicketDetail), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn merge(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<TicketMerge>,
+) -> ApiResult<Json<TicketDetail>> {
+    Ok(Json(service::merge(&s.app, &v, id, body).await?))
 }
 
 /// Adds a public reply or an internal note.

@@ -348,3 +348,117 @@ async fn the_queue_pages_by_next_deadline_without_repeating_a_ticket() {
         assert_eq!(seen.len() as i64, open, "a ticket shown twice");
     }
 }
+
+#[tokio::test]
+async fn a_duplicate_merged_into_another_ticket_moves_its_conversation_and_is_closed() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let agent = app.login("agent1@demo.tandem").await;
+        let customer = app.customer_of("rep1@demo.tandem").await;
+        let first = log_ticket(
+            &app,
+            &agent,
+            json!({"customer_id": customer, "subject": "打印机无法连接", "body": "早上开始连不上"}),
+        )
+        .await;
+        let dup = log_ticket(
+            &app,
+            &agent,
+            json!({"customer_id": customer, "subject": "打印机又坏了", "body": "同事也说连不上"}),
+        )
+        .await;
+        let merge = |t: &Value, body: Value| {
+            let url = app.url(&format!("/api/v1/tickets/{}/merge", t["id"]));
+            let c = agent.clone();
+            async move { c.post(url).json(&body).send().await.unwrap() }
+        };
+        // Refused by name: itself, a ticket that does not exist; a stale version is 409.
+        let r = merge(&dup, json!({"version": dup["version"], "into": dup["id"]})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        assert!(problem(r).await.to_string().contains("into"));
+        let r = merge(&dup, json!({"version": dup["version"], "into": 99_999_999})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = merge(&dup, json!({"version": 0, "into": first["id"]})).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+
+        let r = merge(
+            &dup,
+            json!({"version": dup["version"], "into": first["id"]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        let into = json(r).await;
+        let bodies: Vec<&str> = into["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["body"].as_str().unwrap())
+            .collect();
+        assert!(
+            bodies.contains(&"早上开始连不上") && bodies.contains(&"同事也说连不上"),
+            "{bodies:?}"
+        );
+        assert!(
+            bodies
+                .iter()
+                .any(|b| b.contains(&format!("#{}", dup["id"]))),
+            "a note says so"
+        );
+        let gone = detail(&app, &agent, &dup["id"]).await;
+        assert_eq!(gone["ticket"]["status"], "closed");
+        assert_eq!(gone["ticket"]["merged_into_id"], first["id"]);
+        assert_eq!(
+            gone["messages"].as_array().unwrap().len(),
+            1,
+            "only the note stays"
+        );
+        // Merged once: again is refused, and nothing merges into the closed duplicate.
+        let r = merge(
+            &gone["ticket"],
+            json!({"version": gone["ticket"]["version"], "into": first["id"]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let again = detail(&app, &agent, &first["id"]).await["ticket"].clone();
+        let r = merge(
+            &again,
+            json!({"version": again["version"], "into": dup["id"]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // The customer answering the duplicate's email joins the ticket it went into.
+        let contact = app.contact_of(customer).await;
+        let email: String =
+            sqlx::query_scalar(&format!("SELECT email FROM contacts WHERE id = {contact}"))
+                .fetch_one(&app.state.app.db.read)
+                .await
+                .unwrap();
+        let raw = format!(
+            "From: {email}\r\nTo: support@desk.example\r\nSubject: Re: 打印机又坏了 [#{}]\r\n\
+Message-ID: <merged-{}@customer.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n还是不行\r\n",
+            dup["id"], dup["id"]
+        );
+        let r = agent
+            .post(app.url("/api/v1/inbound/email"))
+            .header("content-type", "message/rfc822")
+            .body(raw)
+            .send()
+            .await
+            .unwrap();
+        let got = json(r).await;
+        assert_eq!(
+            (&got["outcome"], &got["ticket_id"]),
+            (&json!("replied"), &first["id"]),
+            "{b:?}: {got}"
+        );
+        // A rep never merges.
+        let rep = app.login("rep1@demo.tandem").await;
+        let r = rep
+            .post(app.url(&format!("/api/v1/tickets/{}/merge", again["id"])))
+            .json(&json!({"version": again["version"], "into": dup["id"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+}

@@ -33,6 +33,7 @@ pub struct TicketRow {
     pub resolved_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub csat: Option<i64>,
+    pub merged_into_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
@@ -55,7 +56,7 @@ fn select() -> Sql {
          t.category, t.priority, t.status, t.assignee_id, a.name AS assignee_name, \
          t.first_response_due_at, t.resolution_due_at, t.first_responded_at, \
          t.awaiting_reply_since, t.next_response_due_at, t.resolved_at, \
-         t.closed_at, t.csat, t.created_at, t.updated_at, t.version, {NEXT_DUE} AS next_due \
+         t.closed_at, t.csat, t.merged_into_id, t.created_at, t.updated_at, t.version, {NEXT_DUE} AS next_due \
          FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id \
          LEFT JOIN users a ON a.id = t.assignee_id WHERE t.deleted_at IS NULL"
     ))
@@ -419,6 +420,46 @@ pub async fn set_dues(
         .push(" WHERE id = ")
         .bind(id);
     sql.query().execute(conn).await.map(|_| ())
+}
+
+/// Moves a ticket's conversation and files to another (a merge).
+pub async fn move_conversation(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<(), sqlx::Error> {
+    for table in ["ticket_messages", "ticket_attachments", "mail_out"] {
+        // The table names are fixed words written here, never input.
+        let mut sql = Sql::new(&format!("UPDATE {table} SET ticket_id = "));
+        sql.bind(to).push(" WHERE ticket_id = ").bind(from);
+        sql.query().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Marks a ticket as merged into another.
+pub async fn set_merged_into(
+    conn: &mut AnyConnection,
+    id: i64,
+    into: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE tickets SET merged_into_id = ");
+    sql.bind(into).push(" WHERE id = ").bind(id);
+    sql.query().execute(conn).await.map(|_| ())
+}
+
+/// The ticket a merged ticket's conversation went to, if it was merged.
+pub async fn merged_into<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT merged_into_id FROM tickets WHERE id = ");
+    sql.bind(id);
+    Ok(sql
+        .query_scalar::<Option<i64>>()
+        .fetch_optional(ex)
+        .await?
+        .flatten())
 }
 
 /// Whether an email with this Message-ID is in a conversation already.

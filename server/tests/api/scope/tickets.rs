@@ -52,6 +52,22 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
     let version = detail["ticket"]["version"].as_i64().unwrap_or(1);
     let (s, _) = w
         .call(
+            Method::POST,
+            "/api/v1/tickets/{id}/merge",
+            format!("/api/v1/tickets/{their_ticket}/merge"),
+            Some(json!({"version": version, "into": their_ticket})),
+        )
+        .await;
+    // Reps and managers never work tickets (403); into itself is refused by name.
+    w.check(
+        "POST ticket merge",
+        s,
+        S::FORBIDDEN,
+        S::UNPROCESSABLE_ENTITY,
+        S::UNPROCESSABLE_ENTITY,
+    );
+    let (s, _) = w
+        .call(
             Method::PATCH,
             "/api/v1/tickets/{id}",
             format!("/api/v1/tickets/{their_ticket}"),

@@ -90,6 +90,15 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
                 Rule::Service,
             ),
             (
+                "merge_ticket",
+                vec![
+                    ("id", s(ticket)),
+                    ("version", "999".into()),
+                    ("into", s(ticket)),
+                ],
+                Rule::Service,
+            ),
+            (
                 "log_ticket",
                 vec![
                     ("subject", "来电咨询".into()),

@@ -25,9 +25,11 @@ use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
 mod desk;
+mod merge;
 mod work;
 
 pub use desk::{page, queue};
+pub use merge::merge;
 pub use work::{
     add_message, auto_close, create, create_from, customer_replied, patch, rated, Arrival,
 };
@@ -120,6 +122,7 @@ fn view(
         first_response,
         resolution,
         next_response,
+        merged_into_id: r.merged_into_id,
         first_responded_at: opt_from_ms(r.first_responded_at),
         resolved_at: opt_from_ms(r.resolved_at),
         closed_at: opt_from_ms(r.closed_at),

@@ -336,6 +336,8 @@ pub async fn customer_replied(
     let desk = desk_viewer();
     let mut tx = state.db.begin().await?;
     let rules = clock_rules(&mut tx).await?;
+    // A reply to a merged duplicate joins the ticket it was merged into.
+    let id = super::merge::live_ticket(&mut tx, id).await?;
     let Loaded { mut row, before } = load(&mut tx, &desk, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
