@@ -126,3 +126,48 @@ test("an emailed ticket appears in an agent's open queue without a reload", asyn
   expect(r.status()).toBe(200);
   await expect(page.locator("table.tickets")).toContainText(subject, { timeout: 10_000 });
 });
+
+test("an agent downloads a customer's file and merges a duplicate ticket into the first", async ({ page, baseURL }) => {
+  const stamp = `${Date.now()}-${test.info().project.name}`;
+  const from = `Zhou Qi <zhou.${stamp}@files.example>`;
+  const gateway = await api(baseURL!, "agent1@demo.tandem");
+  const mail = async (subject: string, body: string) => {
+    const r = await gateway.post("/api/v1/inbound/email", {
+      headers: { "content-type": "message/rfc822" },
+      data: body.replace("{from}", from).replace("{subject}", subject).replace("{id}", `${subject.length}.${stamp}`),
+    });
+    expect(r.status()).toBe(200);
+    return (await r.json()).ticket_id as number;
+  };
+  const first = await mail(
+    `Scanner offline ${stamp}`,
+    `From: {from}\r\nSubject: {subject}\r\nMessage-ID: <{id}@files.example>\r\nMIME-Version: 1.0\r\n` +
+      `Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n` +
+      `The scanner went offline, log attached.\r\n--b\r\nContent-Type: text/plain\r\n` +
+      `Content-Disposition: attachment; filename="scanner.log"\r\n\r\nE42 link down\r\n--b--\r\n`,
+  );
+  const dup = await mail(
+    `Scanner still offline ${stamp}!`,
+    `From: {from}\r\nSubject: {subject}\r\nMessage-ID: <{id}@files.example>\r\n\r\nStill offline this morning.\r\n`,
+  );
+  await signIn(page, "agent1@demo.tandem");
+  await page.goto(`/tickets/${first}`);
+  await hydrated(page);
+  const file = page.getByRole("link", { name: "scanner.log" });
+  await expect(file).toBeVisible();
+  const download = page.waitForEvent("download");
+  await file.click();
+  expect((await download).suggestedFilename()).toBe("scanner.log");
+
+  await page.goto(`/tickets/${dup}`);
+  await hydrated(page);
+  await page.getByText("Merge into another ticket").click();
+  await page.getByLabel("Ticket number").fill(`#${first}`);
+  await page.getByRole("button", { name: "Merge", exact: true }).click();
+  const onward = page.getByTestId("merged-into").getByRole("link", { name: `#${first}` });
+  await expect(onward).toBeVisible();
+  await onward.click();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${first}$`));
+  await expect(page.locator("[data-kind='customer']")).toHaveCount(2);
+  await expect(page.locator("[data-kind='note']")).toContainText(`#${dup}`);
+});
