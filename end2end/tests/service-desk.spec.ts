@@ -171,3 +171,26 @@ test("an agent downloads a customer's file and merges a duplicate ticket into th
   await expect(page.locator("[data-kind='customer']")).toHaveCount(2);
   await expect(page.locator("[data-kind='note']")).toContainText(`#${dup}`);
 });
+
+test("an agent finds a knowledge-base answer beside the reply box and puts it into the reply", async ({ page, baseURL }) => {
+  const agent = await api(baseURL!, "agent3@demo.tandem");
+  const rep = await api(baseURL!, "rep2@demo.tandem");
+  const customers = await (await rep.get("/api/v1/customers?limit=1")).json();
+  const subject = `Password link expired ${Date.now()}`;
+  const ticket = await (await agent.post("/api/v1/tickets", { data: { subject, customer_id: customers.items[0].id } })).json();
+  await signIn(page, "agent3@demo.tandem");
+  await page.goto(`/tickets/${ticket.id}`);
+  await hydrated(page);
+  await page.locator("#reply-body").fill("Hello,");
+  const search = page.getByLabel("Answer from the knowledge base");
+  await search.fill("password");
+  await search.press("Enter");
+  await page.getByRole("button", { name: /Insert: How to reset your password/ }).click();
+  const box = page.locator("#reply-body");
+  await expect(box).toHaveValue(/^Hello,\n\nOpen the sign-in page/);
+  await expect(box).toBeFocused();
+  // Enter in the search box sent nothing.
+  await expect(page.locator("[data-kind='reply']")).toHaveCount(0);
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await expect(page.locator("[data-kind='reply']")).toContainText("Forgot password");
+});

@@ -60,6 +60,7 @@ server_functions![
     AnswerTicket,
     WorkTicket,
     MergeTicket,
+    FindArticles,
     GetDashboard,
     ListCustomers,
     GetCustomer,

@@ -85,3 +85,20 @@ pub async fn merge_ticket(id: i64, version: i64, into: String) -> Result<TicketD
     let m = crate::model::TicketMerge { version, into };
     services::tickets::merge(&app_state()?, &current_viewer()?, id, m).await
 }
+
+/// Knowledge-base articles matching `q` that the viewer may read (at most five), for an
+/// answer to put into a reply.
+#[server(prefix = "/sfn", endpoint = "find_articles")]
+pub async fn find_articles(q: String) -> Result<Vec<crate::model::Article>, AppError> {
+    let query = services::articles::ArticleQuery {
+        q: Some(q),
+        limit: Some(5),
+        ..Default::default()
+    };
+    let viewer = current_viewer()?;
+    Ok(
+        services::articles::list(&app_state()?, Some(&viewer), query)
+            .await?
+            .items,
+    )
+}

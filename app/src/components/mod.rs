@@ -1,3 +1,4 @@
+pub mod article_finder;
 pub mod contracts;
 pub mod layout;
 pub mod live;

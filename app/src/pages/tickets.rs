@@ -3,6 +3,7 @@
 //! customer's contacts, owner, open deals, latest follow-ups and other tickets. Keys: r
 //! reply, n note, a assign, ? the list.
 use crate::api::{get_ticket, AnswerTicket, MergeTicket, WorkTicket};
+use crate::components::article_finder::ArticleFinder;
 use crate::components::shortcuts::{focus, use_shortcuts, ShortcutHelp};
 use crate::components::tickets::{SlaBadge, TicketRows};
 use crate::components::PageTitle;
@@ -140,6 +141,7 @@ fn TicketView(
         <ActionForm action=answer attr:class="stack reply">
             <input type="hidden" name="id" value=t.id/>
             {canned_picker}
+            <ArticleFinder reply=body_ref/>
             <label for="reply-body">
                 {move || if internal.get() { lang.t("Internal note (only the team sees it)", "内部备注（仅团队可见）") } else { lang.t("Reply to the customer", "回复客户") }}
             </label>

@@ -89,6 +89,7 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
                 ],
                 Rule::Service,
             ),
+            ("find_articles", vec![("q", "发票".into())], Rule::Answered),
             (
                 "merge_ticket",
                 vec![
