@@ -1,10 +1,11 @@
 //! The SLA clocks as the engine reads them: which tickets' clocks run out in a window
-//! (the alert rules) and the record of every breach and when it was met (the KPIs).
+//! (the alert rules), the record of every breach and when it was met (the KPIs), and the
+//! running tickets re-timed when the rules change.
 use crate::model::TicketPriority;
 use crate::ssr::store::db::Sql;
 use sqlx::AnyConnection;
 
-/// Which of a ticket's two clocks.
+/// Which of a ticket's clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlaClockKind {
     FirstResponse,
@@ -106,5 +107,40 @@ pub async fn breach_met(
         .bind(ticket_id)
         .push(" AND clock = ")
         .bind(clock.as_str());
+    sql.query().execute(conn).await.map(|_| ())
+}
+
+/// Tickets whose clocks may still run (new, open, pending) after `after_id`, by id: what a
+/// change of the SLA targets or the service hours re-times.
+pub async fn running_after(
+    conn: &mut AnyConnection,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<super::tickets::TicketRow>, sqlx::Error> {
+    let mut sql = super::tickets::select();
+    sql.push(" AND t.status IN ('new', 'open', 'pending') AND t.id > ")
+        .bind(after_id)
+        .push(" ORDER BY t.id LIMIT ")
+        .bind(limit);
+    sql.query_as::<super::tickets::TicketRow>()
+        .fetch_all(conn)
+        .await
+}
+
+/// Stores a ticket's due times (first response, resolution, next response) as re-timed
+/// under new rules; the ticket itself is unchanged (no new version).
+pub async fn set_dues(
+    conn: &mut AnyConnection,
+    id: i64,
+    (first, resolution, next): (Option<i64>, Option<i64>, Option<i64>),
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE tickets SET first_response_due_at = ");
+    sql.bind(first)
+        .push(", resolution_due_at = ")
+        .bind(resolution)
+        .push(", next_response_due_at = ")
+        .bind(next)
+        .push(" WHERE id = ")
+        .bind(id);
     sql.query().execute(conn).await.map(|_| ())
 }

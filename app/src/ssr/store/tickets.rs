@@ -50,7 +50,7 @@ const NEXT_DUE: &str =
      OR t.next_response_due_at < t.resolution_due_at) THEN t.next_response_due_at \
      ELSE t.resolution_due_at END, 9000000000000000)";
 
-fn select() -> Sql {
+pub(super) fn select() -> Sql {
     Sql::new(&format!(
         "SELECT t.id, t.subject, t.customer_id, c.name AS customer_name, t.contact_id, t.channel, \
          t.category, t.priority, t.status, t.assignee_id, a.name AS assignee_name, \
@@ -387,39 +387,6 @@ pub async fn add_message(
         .value("created_at", now_ms)
         .returning_id(conn)
         .await
-}
-
-/// Tickets whose clocks may still run (new, open, pending) after `after_id`, by id: what a
-/// change of the SLA targets or the service hours re-times.
-pub async fn running_after(
-    conn: &mut AnyConnection,
-    after_id: i64,
-    limit: i64,
-) -> Result<Vec<TicketRow>, sqlx::Error> {
-    let mut sql = select();
-    sql.push(" AND t.status IN ('new', 'open', 'pending') AND t.id > ")
-        .bind(after_id)
-        .push(" ORDER BY t.id LIMIT ")
-        .bind(limit);
-    sql.query_as::<TicketRow>().fetch_all(conn).await
-}
-
-/// Stores a ticket's due times (first response, resolution, next response) as re-timed
-/// under new rules; the ticket itself is unchanged (no new version).
-pub async fn set_dues(
-    conn: &mut AnyConnection,
-    id: i64,
-    (first, resolution, next): (Option<i64>, Option<i64>, Option<i64>),
-) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new("UPDATE tickets SET first_response_due_at = ");
-    sql.bind(first)
-        .push(", resolution_due_at = ")
-        .bind(resolution)
-        .push(", next_response_due_at = ")
-        .bind(next)
-        .push(" WHERE id = ")
-        .bind(id);
-    sql.query().execute(conn).await.map(|_| ())
 }
 
 /// Moves a ticket's conversation and files to another (a merge).

@@ -24,77 +24,19 @@ use crate::ssr::store::{attachments, contacts, decode_key_cursor, encode_key_cur
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
+mod clocks;
 mod desk;
 mod merge;
 mod work;
 
+pub(crate) use clocks::retime_running;
+pub use clocks::{clock_rules, ClockRules, HOURS_SETTING, SLA_SETTING};
+use clocks::{clocks, stored_dues, Clocks, Dues};
 pub use desk::{page, queue};
 pub use merge::merge;
 pub use work::{
     add_message, auto_close, create, create_from, customer_replied, patch, rated, Arrival,
 };
-
-/// The setting keys of the SLA targets and of the hours the clocks run.
-pub const SLA_SETTING: &str = "sla";
-pub const HOURS_SETTING: &str = "service_hours";
-
-/// What the clocks are measured against.
-pub struct ClockRules {
-    pub sla: SlaRules,
-    pub hours: BusinessHours,
-}
-
-pub async fn clock_rules(conn: &mut AnyConnection) -> AppResult<ClockRules> {
-    Ok(ClockRules {
-        sla: settings::get::<SlaRules>(&mut *conn, SLA_SETTING).await?,
-        hours: settings::get::<BusinessHours>(&mut *conn, HOURS_SETTING).await?,
-    })
-}
-
-/// The instants a row's clocks are made from.
-fn times(r: &TicketRow, pauses: &[(i64, Option<i64>)]) -> TicketTimes {
-    TicketTimes {
-        created_at: from_ms(r.created_at),
-        first_responded_at: opt_from_ms(r.first_responded_at),
-        resolved_at: opt_from_ms(r.resolved_at),
-        pending: pauses
-            .iter()
-            .map(|(p, q)| (from_ms(*p), opt_from_ms(*q)))
-            .collect(),
-    }
-}
-
-fn clock(c: sla::ClockView) -> SlaClock {
-    SlaClock {
-        state: c.state,
-        due_at: c.due_at,
-        left_minutes: c.left_minutes,
-    }
-}
-
-/// The clocks of a ticket at `now`.
-struct Clocks {
-    first_response: SlaClock,
-    resolution: SlaClock,
-    /// While a customer waits for an answer.
-    next_response: Option<SlaClock>,
-}
-
-fn clocks(
-    r: &TicketRow,
-    pauses: &[(i64, Option<i64>)],
-    rules: &ClockRules,
-    now: DateTime<Utc>,
-) -> Clocks {
-    let t = times(r, pauses);
-    let target = rules.sla.target(r.priority);
-    let awaiting = opt_from_ms(r.awaiting_reply_since);
-    Clocks {
-        first_response: clock(sla::first_response(&t, &target, &rules.hours, now)),
-        resolution: clock(sla::resolution(&t, &target, &rules.hours, now)),
-        next_response: sla::next_response(awaiting, &target, &rules.hours, now).map(clock),
-    }
-}
 
 fn view(
     r: TicketRow,
@@ -433,57 +375,6 @@ async fn lost(
     match read(conn, reader, id, rules, now).await {
         Ok(latest) => stale(latest),
         Err(e) => e,
-    }
-}
-
-/// The due times stored for ordering and for the alert rules: the first response's, fixed
-/// at creation, the resolution's as it now runs (none while it stands still), and the next
-/// response's while a customer waits.
-struct Dues {
-    first_response: Option<i64>,
-    resolution: Option<i64>,
-    next_response: Option<i64>,
-}
-
-fn stored_dues(
-    r: &TicketRow,
-    pauses: &[(i64, Option<i64>)],
-    rules: &ClockRules,
-    now: DateTime<Utc>,
-) -> Dues {
-    let c = clocks(r, pauses, rules, now);
-    let ms = |d: Option<DateTime<Utc>>| d.map(|t| t.timestamp_millis());
-    Dues {
-        first_response: ms(c.first_response.due_at),
-        resolution: ms(c.resolution.due_at),
-        next_response: ms(c.next_response.and_then(|n| n.due_at)),
-    }
-}
-
-/// Re-times every running ticket's stored due times under `rules`, after an admin changed
-/// the targets or the service hours: the alert rules and the queue read them. Returns how
-/// many tickets it looked at.
-pub(crate) async fn retime_running(
-    conn: &mut AnyConnection,
-    rules: &ClockRules,
-    now: DateTime<Utc>,
-) -> AppResult<usize> {
-    let (mut after, mut seen) = (0, 0);
-    loop {
-        let rows = store::running_after(&mut *conn, after, 500).await?;
-        let Some(last) = rows.last() else {
-            return Ok(seen);
-        };
-        after = last.id;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let pauses = store::pauses_of(&mut *conn, &ids).await?;
-        for r in &rows {
-            let spans = pauses.get(&r.id).map(Vec::as_slice).unwrap_or_default();
-            let due = stored_dues(r, spans, rules, now);
-            let dues = (due.first_response, due.resolution, due.next_response);
-            store::set_dues(&mut *conn, r.id, dues).await?;
-        }
-        seen += rows.len();
     }
 }
 
