@@ -375,4 +375,14 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// A raw email (RFC 5322) posted to the inbound gateway as `c`.
+pub async fn post_mail(app: &TestApp, c: &Client, raw: impl Into<reqwest::Body>) -> Response {
+    c.post(app.url("/api/v1/inbound/email"))
+        .header("content-type", "message/rfc822")
+        .body(raw)
+        .send()
+        .await
+        .unwrap()
+}
+
 pub use crate::servers::*;

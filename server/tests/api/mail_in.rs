@@ -3,15 +3,6 @@ use crate::helpers::*;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-async fn post_mail(app: &TestApp, c: &Client, raw: String) -> reqwest::Response {
-    c.post(app.url("/api/v1/inbound/email"))
-        .header("content-type", "message/rfc822")
-        .body(raw)
-        .send()
-        .await
-        .unwrap()
-}
-
 fn mail(from: &str, subject: &str, extra_headers: &str, body: &str) -> String {
     format!(
         "From: {from}\r\nTo: support@desk.example\r\nSubject: {subject}\r\n{extra_headers}\
@@ -194,7 +185,7 @@ async fn mail_opens_tickets_for_known_and_new_senders_and_a_reply_reopens_its_ti
         );
 
         // Not a message: a 422 naming it. A rep has no mailbox to feed.
-        let r = post_mail(&app, &agent, "hello".into()).await;
+        let r = post_mail(&app, &agent, "hello").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let rep = app.login("rep1@demo.tandem").await;
         let r = post_mail(&app, &rep, mail("x@y.example", "hi", "", "hi")).await;

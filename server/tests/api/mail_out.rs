@@ -16,13 +16,7 @@ fn customer_mail(message_id: &str, subject: &str, extra: &str, body: &str) -> St
 }
 
 async fn mail_in(app: &TestApp, agent: &Client, raw: String) -> Value {
-    let r = agent
-        .post(app.url("/api/v1/inbound/email"))
-        .header("content-type", "message/rfc822")
-        .body(raw)
-        .send()
-        .await
-        .unwrap();
+    let r = post_mail(app, agent, raw).await;
     assert_eq!(r.status(), StatusCode::OK);
     json_of(r).await
 }

@@ -150,13 +150,7 @@ async fn the_support_mailbox_is_read_over_imap_and_each_message_taken_in_once() 
         let twice = plain(tag, "同一封信");
         imap.deliver(&twice);
         let admin = app.login("admin@demo.tandem").await;
-        let r = admin
-            .post(app.url("/api/v1/inbound/email"))
-            .header("content-type", "message/rfc822")
-            .body(twice.clone())
-            .send()
-            .await
-            .unwrap();
+        let r = post_mail(&app, &admin, twice.clone()).await;
         assert_eq!(r.status(), StatusCode::OK);
         let round = mailbox::read_once(&app.state.app, &imap.config())
             .await

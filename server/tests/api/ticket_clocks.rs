@@ -16,6 +16,15 @@ async fn ticket_alerts(app: &TestApp, id: i64) -> Vec<(i64, String)> {
     .unwrap()
 }
 
+/// How many alerts of `kind` about ticket `id` went to `user`.
+async fn alerts_to(app: &TestApp, id: i64, user: i64, kind: &str) -> usize {
+    ticket_alerts(app, id)
+        .await
+        .iter()
+        .filter(|(u, k)| *u == user && k == kind)
+        .count()
+}
+
 async fn tick(app: &TestApp) {
     app::ssr::services::alerts::tick(&app.state.app)
         .await
@@ -216,13 +225,7 @@ async fn customer_writes(app: &TestApp, gateway: &reqwest::Client, n: u32, about
 Message-ID: <clock-{n}-{}@clocks.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n第{n}封信\r\n",
         app.base.len() as u64 * 1000 + u64::from(n) + app.clock_now().timestamp_millis() as u64
     );
-    let r = gateway
-        .post(app.url("/api/v1/inbound/email"))
-        .header("content-type", "message/rfc822")
-        .body(raw)
-        .send()
-        .await
-        .unwrap();
+    let r = post_mail(app, gateway, raw).await;
     assert_eq!(r.status(), StatusCode::OK);
 }
 
@@ -276,22 +279,17 @@ async fn a_customers_new_message_starts_the_next_response_clock_until_the_desk_a
         app.clock.advance(Duration::minutes(87));
         tick(&app).await;
         tick(&app).await;
-        let mine = |v: Vec<(i64, String)>, kind: &str| {
-            v.iter()
-                .filter(|(u, k)| *u == agent_id && k == kind)
-                .count()
-        };
         assert_eq!(
-            mine(ticket_alerts(&app, id).await, "ticket_sla_warning"),
+            alerts_to(&app, id, agent_id, "ticket_sla_warning").await,
             1,
             "{b:?}"
         );
-        assert_eq!(mine(ticket_alerts(&app, id).await, "ticket_sla_breach"), 0);
+        assert_eq!(alerts_to(&app, id, agent_id, "ticket_sla_breach").await, 0);
         app.clock.advance(Duration::minutes(30));
         tick(&app).await;
         tick(&app).await;
         assert_eq!(
-            mine(ticket_alerts(&app, id).await, "ticket_sla_breach"),
+            alerts_to(&app, id, agent_id, "ticket_sla_breach").await,
             1,
             "{b:?}"
         );
@@ -383,16 +381,11 @@ async fn office_hours_and_a_holiday_move_the_clocks_and_the_alerts_of_running_ti
 
         // Nothing over the weekend and the holiday; warned on Tuesday with 48 min left
         // (11:12), breached at 12:00, each once.
-        let mine = |v: Vec<(i64, String)>, kind: &str| {
-            v.iter()
-                .filter(|(u, k)| *u == agent_id && k == kind)
-                .count()
-        };
         app.clock
             .advance(Duration::days(3) + Duration::hours(18) + Duration::minutes(11));
         tick(&app).await;
         assert_eq!(
-            mine(ticket_alerts(&app, id).await, "ticket_sla_warning"),
+            alerts_to(&app, id, agent_id, "ticket_sla_warning").await,
             0,
             "{b:?}"
         );
@@ -400,16 +393,16 @@ async fn office_hours_and_a_holiday_move_the_clocks_and_the_alerts_of_running_ti
         tick(&app).await;
         tick(&app).await;
         assert_eq!(
-            mine(ticket_alerts(&app, id).await, "ticket_sla_warning"),
+            alerts_to(&app, id, agent_id, "ticket_sla_warning").await,
             1,
             "{b:?}"
         );
-        assert_eq!(mine(ticket_alerts(&app, id).await, "ticket_sla_breach"), 0);
+        assert_eq!(alerts_to(&app, id, agent_id, "ticket_sla_breach").await, 0);
         app.clock.advance(Duration::minutes(48));
         tick(&app).await;
         tick(&app).await;
         assert_eq!(
-            mine(ticket_alerts(&app, id).await, "ticket_sla_breach"),
+            alerts_to(&app, id, agent_id, "ticket_sla_breach").await,
             1,
             "{b:?}"
         );

@@ -438,13 +438,7 @@ async fn a_duplicate_merged_into_another_ticket_moves_its_conversation_and_is_cl
 Message-ID: <merged-{}@customer.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n还是不行\r\n",
             dup["id"], dup["id"]
         );
-        let r = agent
-            .post(app.url("/api/v1/inbound/email"))
-            .header("content-type", "message/rfc822")
-            .body(raw)
-            .send()
-            .await
-            .unwrap();
+        let r = post_mail(&app, &agent, raw).await;
         let got = json(r).await;
         assert_eq!(
             (&got["outcome"], &got["ticket_id"]),

@@ -14,6 +14,7 @@ use crate::ssr::alert_rules::{registry, Fired, Found, Thresholds, Window};
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::hub::Push;
+use crate::ssr::services::leader::Leadership;
 use crate::ssr::store::alerts::{self as store, NewAlert};
 use crate::ssr::store::db::Backend;
 use crate::ssr::store::{outbox, settings, users};
@@ -261,37 +262,15 @@ pub async fn listen(state: AppState) {
 /// Runs the engine every `every` while this instance holds the scheduler lock (always on
 /// SQLite; on PostgreSQL the first instance to take the advisory lock, until it dies).
 pub async fn schedule(state: AppState, every: Duration) {
-    let mut leader: Option<sqlx::AnyConnection> = None;
+    let mut leader = Leadership::new(SCHEDULER_LOCK);
     loop {
-        if state.db.backend == Backend::Postgres && leader.is_none() {
-            leader = take_lock(&state, SCHEDULER_LOCK).await;
-        }
-        if state.db.backend == Backend::Sqlite || leader.is_some() {
+        if leader.holds(&state).await {
             if let Err(e) = tick(&state).await {
                 tracing::warn!(error = %e, "alert engine tick failed");
-                // A lost lock connection makes the next round try to take it again.
-                if let Some(mut conn) = leader.take() {
-                    use sqlx::Connection;
-                    if conn.ping().await.is_ok() {
-                        leader = Some(conn);
-                    }
-                }
+                leader.recheck().await;
             }
         }
         tokio::time::sleep(every).await;
-    }
-}
-
-/// A connection of its own holding PostgreSQL's advisory lock `key`, if no other instance
-/// holds it: the one instance that runs a background job (the scheduler, the mailbox).
-pub(crate) async fn take_lock(state: &AppState, key: i64) -> Option<sqlx::AnyConnection> {
-    let mut conn = state.db.write.acquire().await.ok()?.detach();
-    match store::try_advisory_lock(&mut conn, key).await {
-        Ok(true) => {
-            tracing::info!(key, "this instance runs the job of this lock");
-            Some(conn)
-        }
-        _ => None,
     }
 }
 

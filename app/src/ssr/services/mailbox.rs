@@ -11,7 +11,7 @@
 use super::mail_in;
 use crate::error::AppError;
 use crate::ssr::context::AppState;
-use crate::ssr::store::db::Backend;
+use crate::ssr::services::leader::Leadership;
 use futures::StreamExt;
 use std::fmt;
 use std::sync::Arc;
@@ -268,7 +268,7 @@ async fn read_unseen(state: &AppState, session: &mut Session) -> Result<Round, S
     Ok(round)
 }
 
-/// Connects, takes in every unseen message and signs out (`tandem mail-in --imap`, tests).
+/// Connects, takes in every unseen message and signs out (one round, as the tests read).
 pub async fn read_once(state: &AppState, cfg: &MailboxConfig) -> Result<Round, String> {
     let mut session = open(cfg).await?;
     let round = read_unseen(state, &mut session).await?;
@@ -308,18 +308,16 @@ async fn serve_connection(state: &AppState, cfg: &MailboxConfig) -> Result<(), S
 /// instance holds the mailbox lock. A failure (the server down, a wrong password) is
 /// logged and tried again after a pause that grows to five minutes.
 pub async fn run(state: AppState, cfg: MailboxConfig) {
-    let mut leader: Option<sqlx::AnyConnection> = None;
+    let mut leader = Leadership::new(MAILBOX_LOCK);
     let mut pause = Duration::from_secs(2);
     loop {
-        if state.db.backend == Backend::Postgres && leader.is_none() {
-            leader = super::alerts::take_lock(&state, MAILBOX_LOCK).await;
-        }
-        if state.db.backend == Backend::Sqlite || leader.is_some() {
+        if leader.holds(&state).await {
             match serve_connection(&state, &cfg).await {
                 Ok(()) => pause = Duration::from_secs(2),
                 Err(e) => {
                     tracing::warn!(mailbox = ?cfg, error = %e, "support mailbox unreachable; trying again");
                     pause = (pause * 2).min(Duration::from_secs(300));
+                    leader.recheck().await;
                 }
             }
         }

@@ -16,6 +16,7 @@ pub mod lead_conversion;
 pub mod lead_forms;
 pub mod lead_routing;
 pub mod lead_timeout;
+pub(crate) mod leader;
 pub mod leads;
 pub mod mail_in;
 pub mod mail_out;

@@ -102,12 +102,7 @@ pub async fn save_sla(
     let key = super::tickets::SLA_SETTING;
     let (mut tx, version) =
         begin_save(state, viewer, key, &rules, rules.problems(), expected).await?;
-    let hours = settings::get::<BusinessHours>(&mut *tx, super::tickets::HOURS_SETTING).await?;
-    let clock = super::tickets::ClockRules {
-        sla: rules.clone(),
-        hours,
-    };
-    super::tickets::retime_running(&mut tx, &clock, state.clock.now()).await?;
+    super::tickets::retime_running(&mut tx, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Saved {
         value: rules,
@@ -128,12 +123,7 @@ pub async fn save_service_hours(
     let key = super::tickets::HOURS_SETTING;
     let (mut tx, version) =
         begin_save(state, viewer, key, &hours, hours.problems(), expected).await?;
-    let sla = settings::get::<SlaRules>(&mut *tx, super::tickets::SLA_SETTING).await?;
-    let clock = super::tickets::ClockRules {
-        sla,
-        hours: hours.clone(),
-    };
-    super::tickets::retime_running(&mut tx, &clock, state.clock.now()).await?;
+    super::tickets::retime_running(&mut tx, state.clock.now()).await?;
     tx.commit().await?;
     Ok(Saved {
         value: hours,

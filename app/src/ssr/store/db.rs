@@ -289,7 +289,7 @@ impl Sql {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.clone()),
                 Arg::Real(v) => q.bind(*v),
-                Arg::Bytes(v) => q.bind(v.clone()),
+                Arg::Bytes(v) => q.bind(v.as_slice()),
             };
         }
         q
@@ -305,7 +305,7 @@ impl Sql {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.clone()),
                 Arg::Real(v) => q.bind(*v),
-                Arg::Bytes(v) => q.bind(v.clone()),
+                Arg::Bytes(v) => q.bind(v.as_slice()),
             };
         }
         q
@@ -346,7 +346,7 @@ impl Sql {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.clone()),
                 Arg::Real(v) => q.bind(*v),
-                Arg::Bytes(v) => q.bind(v.clone()),
+                Arg::Bytes(v) => q.bind(v.as_slice()),
             };
         }
         q

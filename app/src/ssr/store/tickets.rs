@@ -180,6 +180,8 @@ pub struct TicketFields<'a> {
     pub next_response_due_at: Option<i64>,
     pub resolved_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// The ticket a merged duplicate went into.
+    pub merged_into_id: Option<i64>,
 }
 
 pub async fn insert(
@@ -243,6 +245,8 @@ pub async fn update(
         .bind(f.resolved_at)
         .push(", closed_at = ")
         .bind(f.closed_at)
+        .push(", merged_into_id = ")
+        .bind(f.merged_into_id)
         .push(", updated_by = ")
         .bind(by)
         .stamp(now_ms, None)
@@ -402,17 +406,6 @@ pub async fn move_conversation(
         sql.query().execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-/// Marks a ticket as merged into another.
-pub async fn set_merged_into(
-    conn: &mut AnyConnection,
-    id: i64,
-    into: i64,
-) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new("UPDATE tickets SET merged_into_id = ");
-    sql.bind(into).push(" WHERE id = ").bind(id);
-    sql.query().execute(conn).await.map(|_| ())
 }
 
 /// The ticket a merged ticket's conversation went to, if it was merged.

@@ -89,14 +89,14 @@ pub(super) fn stored_dues(
     }
 }
 
-/// Re-times every running ticket's stored due times under `rules`, after an admin changed
-/// the targets or the service hours: the alert rules and the queue read them. Returns how
-/// many tickets it looked at.
+/// Re-times every running ticket's stored due times under the rules as they now stand in
+/// `conn` (an admin's save of the targets or the service hours, in its transaction): the
+/// alert rules and the queue read them. Returns how many tickets it looked at.
 pub(crate) async fn retime_running(
     conn: &mut AnyConnection,
-    rules: &ClockRules,
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
+    let rules = clock_rules(&mut *conn).await?;
     let (mut after, mut seen) = (0, 0);
     loop {
         let rows = sla_store::running_after(&mut *conn, after, 500).await?;
@@ -108,7 +108,7 @@ pub(crate) async fn retime_running(
         let pauses = store::pauses_of(&mut *conn, &ids).await?;
         for r in &rows {
             let spans = pauses.get(&r.id).map(Vec::as_slice).unwrap_or_default();
-            let due = stored_dues(r, spans, rules, now);
+            let due = stored_dues(r, spans, &rules, now);
             let dues = (due.first_response, due.resolution, due.next_response);
             sla_store::set_dues(&mut *conn, r.id, dues).await?;
         }

@@ -14,14 +14,14 @@ pub async fn merge(
     m: TicketMerge,
 ) -> AppResult<TicketDetail> {
     may_work(viewer)?;
-    let now = state.clock.now();
+    let Opened {
+        mut tx,
+        rules,
+        now,
+        mut row,
+        before,
+    } = open_write(state, viewer, id, Some(m.version)).await?;
     let now_ms = now.timestamp_millis();
-    let mut tx = state.db.begin().await?;
-    let rules = clock_rules(&mut tx).await?;
-    let Loaded { mut row, before } = load(&mut tx, viewer, id, &rules, now)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    check_version(&before, before.version, m.version)?;
     let mut check = Check::new();
     let target = if m.into == id {
         check.fail("into", "a ticket cannot be merged into itself");
@@ -71,7 +71,6 @@ pub async fn merge(
         store::add_message(&mut tx, *ticket, &note, now_ms).await?;
     }
     move_status(&mut tx, &mut row, TicketStatus::Closed, now_ms).await?;
-    store::set_merged_into(&mut tx, id, target.id).await?;
     row.merged_into_id = Some(target.id);
     let saved = Save {
         row: &row,
@@ -80,9 +79,7 @@ pub async fn merge(
         actor: Some(viewer),
         reader: viewer,
     };
-    if save(&mut tx, saved, &rules, now).await?.is_none() {
-        return Err(lost(&mut tx, viewer, id, &rules, now).await);
-    }
+    save_or_stale(&mut tx, saved, &rules, now).await?;
     let ticket = read(&mut tx, viewer, target.id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -18,11 +18,11 @@ use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::context::AppState;
 use crate::ssr::store::scope::Access;
 use crate::ssr::store::settings;
-use crate::ssr::store::sla as sla_store;
+use crate::ssr::store::sla::{self as sla_store, SlaClockKind};
 use crate::ssr::store::tickets::{self as store, QueueView, TicketFields, TicketFilter, TicketRow};
 use crate::ssr::store::{attachments, contacts, decode_key_cursor, encode_key_cursor, users};
 use chrono::{DateTime, Utc};
-use sqlx::AnyConnection;
+use sqlx::{Any, AnyConnection, Transaction};
 
 mod clocks;
 mod desk;
@@ -338,44 +338,80 @@ async fn save(
         return Ok(None);
     }
     // A breached clock met late: the KPIs learn by how much.
-    if s.before.first_responded_at.is_none() && s.row.first_responded_at.is_some() {
-        sla_store::breach_met(
-            &mut *conn,
-            id,
-            sla_store::SlaClockKind::FirstResponse,
-            now_ms,
-        )
-        .await?;
-    }
-    if s.before.next_response.is_some() && s.row.awaiting_reply_since.is_none() {
-        sla_store::breach_met(
-            &mut *conn,
-            id,
-            sla_store::SlaClockKind::NextResponse,
-            now_ms,
-        )
-        .await?;
-    }
-    if s.before.resolved_at.is_none() && s.row.resolved_at.is_some() {
-        sla_store::breach_met(&mut *conn, id, sla_store::SlaClockKind::Resolution, now_ms).await?;
+    let (before, row) = (s.before, s.row);
+    for (clock, met) in [
+        (
+            SlaClockKind::FirstResponse,
+            before.first_responded_at.is_none() && row.first_responded_at.is_some(),
+        ),
+        (
+            SlaClockKind::NextResponse,
+            before.next_response.is_some() && row.awaiting_reply_since.is_none(),
+        ),
+        (
+            SlaClockKind::Resolution,
+            before.resolved_at.is_none() && row.resolved_at.is_some(),
+        ),
+    ] {
+        if met {
+            sla_store::breach_met(&mut *conn, id, clock, now_ms).await?;
+        }
     }
     let after = read(&mut *conn, s.reader, id, rules, now).await?;
     let change = Versioned::new(Entity::Ticket, s.action, id, s.before);
     Ok(Some(audited(conn, s.actor, change, after, now_ms).await?))
 }
 
-/// A write that lost the race: 409 with the ticket as it now stands, or 404.
-async fn lost(
+/// `save`; a write that lost the race is 409 with the ticket as it now stands (or 404).
+async fn save_or_stale(
     conn: &mut AnyConnection,
-    reader: &Viewer,
-    id: i64,
+    s: Save<'_>,
     rules: &ClockRules,
     now: DateTime<Utc>,
-) -> AppError {
-    match read(conn, reader, id, rules, now).await {
-        Ok(latest) => stale(latest),
-        Err(e) => e,
+) -> AppResult<Ticket> {
+    let (reader, id) = (s.reader, s.row.id);
+    match save(&mut *conn, s, rules, now).await? {
+        Some(t) => Ok(t),
+        None => Err(match read(conn, reader, id, rules, now).await {
+            Ok(latest) => stale(latest),
+            Err(e) => e,
+        }),
     }
+}
+
+/// A write to one ticket, begun: its transaction, the rules its clocks run by, the moment,
+/// and the ticket as the writer may see it (404 otherwise), its version checked when the
+/// writer named one.
+struct Opened {
+    tx: Transaction<'static, Any>,
+    rules: ClockRules,
+    now: DateTime<Utc>,
+    row: TicketRow,
+    before: Ticket,
+}
+
+async fn open_write(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    version: Option<i64>,
+) -> AppResult<Opened> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let rules = clock_rules(&mut tx).await?;
+    let Loaded { row, before } = load(&mut tx, viewer, id, &rules, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(sent) = version {
+        check_version(&before, before.version, sent)?;
+    }
+    Ok(Opened {
+        tx,
+        rules,
+        now,
+        row,
+        before,
+    })
 }
 
 fn fields_of(r: &TicketRow, due: Dues) -> TicketFields<'_> {
@@ -395,6 +431,7 @@ fn fields_of(r: &TicketRow, due: Dues) -> TicketFields<'_> {
         next_response_due_at: due.next_response,
         resolved_at: r.resolved_at,
         closed_at: r.closed_at,
+        merged_into_id: r.merged_into_id,
     }
 }
 

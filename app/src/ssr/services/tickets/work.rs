@@ -113,6 +113,7 @@ pub async fn create_from(
             next_response_due_at: None,
             resolved_at: None,
             closed_at: None,
+            merged_into_id: None,
         },
         viewer.user_id,
         arrival.client_ip,
@@ -147,14 +148,14 @@ pub async fn patch(
     p: TicketPatch,
 ) -> AppResult<Ticket> {
     may_work(viewer)?;
-    let now = state.clock.now();
+    let Opened {
+        mut tx,
+        rules,
+        now,
+        mut row,
+        before,
+    } = open_write(state, viewer, id, Some(p.version)).await?;
     let now_ms = now.timestamp_millis();
-    let mut tx = state.db.begin().await?;
-    let rules = clock_rules(&mut tx).await?;
-    let Loaded { mut row, before } = load(&mut tx, viewer, id, &rules, now)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    check_version(&before, before.version, p.version)?;
     let mut check = Check::new();
     let subject = match &p.subject {
         Some(s) => check.field("subject", required_text(s, 200)),
@@ -189,9 +190,7 @@ pub async fn patch(
         actor: Some(viewer),
         reader: viewer,
     };
-    let Some(ticket) = save(&mut tx, saved, &rules, now).await? else {
-        return Err(lost(&mut tx, viewer, id, &rules, now).await);
-    };
+    let ticket = save_or_stale(&mut tx, saved, &rules, now).await?;
     if to == TicketStatus::Resolved && before.status != TicketStatus::Resolved {
         if let Some(contact) = reachable_contact(&mut tx, viewer, &row).await? {
             let about = (row.id, row.subject.as_str());
@@ -249,14 +248,15 @@ pub async fn add_message(
     m: NewTicketMessage,
 ) -> AppResult<TicketDetail> {
     may_work(viewer)?;
-    let now = state.clock.now();
-    let now_ms = now.timestamp_millis();
     let body = required_long_text(&m.body, 20_000).map_err(|e| AppError::field("body", e))?;
-    let mut tx = state.db.begin().await?;
-    let rules = clock_rules(&mut tx).await?;
-    let Loaded { mut row, before } = load(&mut tx, viewer, id, &rules, now)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Opened {
+        mut tx,
+        rules,
+        now,
+        mut row,
+        before,
+    } = open_write(state, viewer, id, None).await?;
+    let now_ms = now.timestamp_millis();
     let written = NewMessage {
         author: Some(viewer.user_id),
         body: &body,
@@ -294,10 +294,7 @@ pub async fn add_message(
             actor: Some(viewer),
             reader: viewer,
         };
-        match save(&mut tx, saved, &rules, now).await? {
-            Some(t) => t,
-            None => return Err(lost(&mut tx, viewer, id, &rules, now).await),
-        }
+        save_or_stale(&mut tx, saved, &rules, now).await?
     } else {
         // Nothing on the ticket itself changes: the message is audited on its own.
         let change = Versioned::new(Entity::Ticket, action, id, &before);
@@ -362,9 +359,7 @@ pub async fn customer_replied(
         actor: None,
         reader: &desk,
     };
-    let Some(ticket) = save(&mut tx, saved, &rules, now).await? else {
-        return Err(lost(&mut tx, &desk, id, &rules, now).await);
-    };
+    let ticket = save_or_stale(&mut tx, saved, &rules, now).await?;
     tx.commit().await?;
     Ok(ticket)
 }
