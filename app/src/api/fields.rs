@@ -60,6 +60,7 @@ server_functions![
     AnswerTicket,
     WorkTicket,
     MergeTicket,
+    SetAvailability,
     FindArticles,
     GetDashboard,
     ListCustomers,

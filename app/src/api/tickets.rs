@@ -10,6 +10,19 @@ pub async fn get_queue(
     services::tickets::queue(&app_state()?, &current_viewer()?, view, cursor).await
 }
 
+/// The queue's "away" switch: "true" away from the desk (routing passes the viewer by),
+/// "false" back.
+#[server(prefix = "/sfn", endpoint = "set_availability")]
+pub async fn set_availability(away: String) -> Result<bool, AppError> {
+    let away = match away.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(AppError::field("away", "choose true or false")),
+    };
+    let me = services::users::set_own_away(&app_state()?, &current_viewer()?, away).await?;
+    Ok(me.away)
+}
+
 #[server(prefix = "/sfn", endpoint = "ticket")]
 pub async fn get_ticket(id: i64) -> Result<TicketPage, AppError> {
     services::tickets::page(&app_state()?, &current_viewer()?, id).await
@@ -52,7 +65,7 @@ pub async fn answer_ticket(
     services::tickets::add_message(&app_state()?, &current_viewer()?, id, m).await
 }
 
-/// The ticket's status, priority, category and assignee as the side panel's form sends
+/// The ticket's status, priority, category, assignee and team as the side panel's form sends
 /// them (an empty assignee: back to the queue).
 #[server(prefix = "/sfn", endpoint = "work_ticket")]
 pub async fn work_ticket(
@@ -62,6 +75,7 @@ pub async fn work_ticket(
     priority: String,
     category: String,
     assignee_id: String,
+    team_id: Option<String>,
 ) -> Result<Ticket, AppError> {
     let patch = TicketPatch {
         version,
@@ -70,6 +84,7 @@ pub async fn work_ticket(
         priority: Some(form_choice("priority", &priority)?),
         category: Some(form_choice("category", &category)?),
         assignee_id: Some(form_id("assignee_id", &assignee_id)?),
+        team_id: team_id.map(|t| form_id("team_id", &t)).transpose()?,
     };
     services::tickets::patch(&app_state()?, &current_viewer()?, id, patch).await
 }

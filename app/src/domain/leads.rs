@@ -154,23 +154,7 @@ impl AssignmentRule {
     }
 }
 
-/// The next rep in the rule's rotation after `last`, among those `eligible` (active and
-/// under their holding limit); None when nobody is.
-pub fn round_robin(
-    rep_ids: &[i64],
-    last: Option<i64>,
-    eligible: impl Fn(i64) -> bool,
-) -> Option<i64> {
-    if rep_ids.is_empty() {
-        return None;
-    }
-    let start = last
-        .and_then(|l| rep_ids.iter().position(|r| *r == l))
-        .map_or(0, |i| i + 1);
-    (0..rep_ids.len())
-        .map(|k| rep_ids[(start + k) % rep_ids.len()])
-        .find(|r| eligible(*r))
-}
+pub use super::routing::round_robin;
 
 #[cfg(test)]
 mod tests {
@@ -225,17 +209,6 @@ mod tests {
             source: "x",
             ..Default::default()
         }));
-    }
-
-    #[test]
-    fn round_robin_rotates_and_skips_the_ineligible() {
-        let reps = [10, 20, 30];
-        assert_eq!(round_robin(&reps, None, |_| true), Some(10));
-        assert_eq!(round_robin(&reps, Some(10), |_| true), Some(20));
-        assert_eq!(round_robin(&reps, Some(30), |_| true), Some(10));
-        assert_eq!(round_robin(&reps, Some(10), |r| r != 20), Some(30));
-        assert_eq!(round_robin(&reps, Some(99), |_| true), Some(10));
-        assert_eq!(round_robin(&reps, Some(10), |_| false), None);
     }
 
     #[test]

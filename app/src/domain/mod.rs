@@ -164,6 +164,7 @@ pub mod leads;
 pub mod mail;
 pub mod pipeline;
 pub mod pool;
+pub mod routing;
 pub mod scope;
 pub mod search;
 pub mod signin;

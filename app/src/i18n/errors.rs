@@ -91,6 +91,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("lead_form_closed", "this form is not known or no longer accepts submissions", "此表单不存在或已停止接收提交"),
     ("each_source", "each source 1 to 50 characters", "每个来源 1 到 50 个字符"),
     ("reps_required", "list one or more reps", "请列出一名或多名销售"),
+    ("too_many_rules", "at most 100 rules", "最多 100 条规则"),
+    ("team_or_agents", "name a team or one or more agents", "请指定团队或一名或多名客服"),
+    ("too_many_agents", "at most 500 agents", "最多 500 名客服"),
+    ("agents_only", "list agents only", "只能列出客服"),
+    ("team_required", "choose a team", "请选择团队"),
+    ("true_or_false", "choose true or false", "请选择是或否"),
     // Deals and contracts.
     ("needed_for_stage", "needed for this stage: {what}", "进入此阶段需要：{what}"),
     ("need_pain_points", "the needs survey: the customer's pain points", "需求调研：客户痛点"),

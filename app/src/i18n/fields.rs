@@ -29,6 +29,13 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("password", "Password", "密码"),
     ("role", "Role", "角色"),
     ("team_id", "Team", "团队"),
+    ("away", "Away", "离开"),
+    ("agent_ids", "Agents", "客服"),
+    (
+        "max_open_per_agent",
+        "Open tickets per agent",
+        "每名客服未结工单上限",
+    ),
     ("parent_id", "Parent team", "上级团队"),
     ("locale", "Language", "语言"),
     ("kind", "Kind", "类型"),

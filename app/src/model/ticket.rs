@@ -84,6 +84,7 @@ named_enum! {
     TicketView {
         Mine => "mine",
         Unassigned => "unassigned",
+        Team => "team",
         Open => "open",
         Breached => "breached",
         Waiting => "waiting",
@@ -93,9 +94,10 @@ named_enum! {
 
 impl TicketView {
     /// The tabs of the agent's queue, in order.
-    pub const TABS: [TicketView; 5] = [
+    pub const TABS: [TicketView; 6] = [
         TicketView::Mine,
         TicketView::Unassigned,
+        TicketView::Team,
         TicketView::Open,
         TicketView::Breached,
         TicketView::Waiting,
@@ -105,6 +107,7 @@ impl TicketView {
         match self {
             TicketView::Mine => lang.t("Assigned to me", "分配给我的"),
             TicketView::Unassigned => lang.t("Unassigned", "未分配"),
+            TicketView::Team => lang.t("My team's", "本组工单"),
             TicketView::Open => lang.t("All open", "全部未关闭"),
             TicketView::Breached => lang.t("Breached", "已超时"),
             TicketView::Waiting => lang.t("Waiting on customer", "等待客户"),
@@ -141,6 +144,11 @@ pub struct Ticket {
     pub status: TicketStatus,
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
+    /// The team that works it (set by routing or by hand).
+    #[serde(default)]
+    pub team_id: Option<i64>,
+    #[serde(default)]
+    pub team_name: Option<String>,
     pub first_response: SlaClock,
     pub resolution: SlaClock,
     /// While the customer waits for an answer to a message they sent after the first one.
@@ -288,6 +296,10 @@ pub struct TicketPatch {
     #[serde(default, with = "crate::model::double_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub assignee_id: Option<Option<i64>>,
+    /// A team id, null for none; absent leaves it.
+    #[serde(default, with = "crate::model::double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub team_id: Option<Option<i64>>,
 }
 
 /// Merges this ticket (a duplicate) into `into`: its conversation and files move there,
@@ -315,6 +327,10 @@ pub struct TicketQueue {
     pub now: DateTime<Utc>,
     pub view: TicketView,
     pub page: super::Page<Ticket>,
+    /// Whether the viewer is away from the desk (routing gives them no new tickets); None
+    /// for those routing never gives tickets to (everyone but agents).
+    #[serde(default)]
+    pub away: Option<bool>,
 }
 
 /// Someone a ticket may be given to.
@@ -343,6 +359,9 @@ pub struct TicketPage {
     pub detail: TicketDetail,
     pub customer: Option<CustomerBeside>,
     pub assignable: Vec<Assignable>,
+    /// The teams a ticket may be given to (for those who work it).
+    #[serde(default)]
+    pub teams: Vec<Assignable>,
     /// Whether the viewer may answer and change it.
     pub can_work: bool,
     /// The desk's canned replies, filled in for this ticket (for those who answer it).

@@ -49,10 +49,20 @@ pub struct User {
     pub team_id: Option<i64>,
     pub team_name: Option<String>,
     pub active: bool,
+    /// Away from the desk: keeps their tickets, but ticket routing passes them by.
+    #[serde(default)]
+    pub away: bool,
     pub locale: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+}
+
+/// An agent saying they are away from the desk, or back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Availability {
+    pub away: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

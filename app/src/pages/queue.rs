@@ -1,7 +1,8 @@
-//! The agent's home: the ticket queue, one view at a time (mine, unassigned, all open,
-//! breached, waiting on the customer), by the next SLA deadline. Keyboard first: j/k
+//! The agent's home: the ticket queue, one view at a time (mine, unassigned, the team's,
+//! all open, breached, waiting on the customer), by the next SLA deadline, and the
+//! agent's away switch. Keyboard first: j/k
 //! move, Enter opens, c logs a call, ? lists the keys.
-use crate::api::{get_queue, LogTicket};
+use crate::api::{get_queue, LogTicket, SetAvailability};
 use crate::components::shortcuts::{focus, use_shortcuts, ShortcutHelp};
 use crate::components::tickets::TicketRows;
 use crate::components::PageTitle;
@@ -20,13 +21,15 @@ pub fn QueuePage() -> impl IntoView {
     let cursor = move || query.with(|q| q.get("cursor"));
     let customer = move || query.with(|q| q.get("customer")).unwrap_or_default();
     let log = ServerAction::<LogTicket>::new();
+    let availability = ServerAction::<SetAvailability>::new();
     // A ticket that comes in (by mail, form or another agent) shows without a reload: the
     // live connection bumps `changes` and the queue reads itself again.
     let live = use_context::<crate::components::live::Live>();
     let queue = Resource::new(
         move || {
             let changes = live.map(|l| l.changes.get());
-            (view_param(), cursor(), log.version().get(), changes)
+            let saved = (log.version().get(), availability.version().get());
+            (view_param(), cursor(), saved, changes)
         },
         |(view, cursor, _, _)| get_queue(view, cursor),
     );
@@ -71,7 +74,19 @@ pub fn QueuePage() -> impl IntoView {
                         let next = q.page.next_cursor.clone().map(|c| view! {
                             <a class="button more" href=format!("/queue?view={}&cursor={c}", q.view)>{lang.t("More", "更多")}</a>
                         });
+                        let away = q.away.map(|away| view! {
+                            <ActionForm action=availability attr:class="availability">
+                                <input type="hidden" name="away" value=(!away).to_string()/>
+                                <span role="status">{if away {
+                                    lang.t("You are away: no new tickets are routed to you.", "您已设为离开：不会再给您分配新工单。")
+                                } else {
+                                    lang.t("You are at the desk: new tickets are routed to you.", "您在岗：新工单会分配给您。")
+                                }}</span>
+                                <button type="submit">{if away { lang.t("I'm back", "我回来了") } else { lang.t("I'm away", "我要离开") }}</button>
+                            </ActionForm>
+                        });
                         view! {
+                            {away}
                             <nav class="tabs" aria-label=lang.t("Queue views", "队列视图")>
                                 {TicketView::TABS.iter().map(|v| {
                                     let here = *v == current;

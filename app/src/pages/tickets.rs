@@ -157,6 +157,7 @@ fn TicketView(
         </ActionForm>
     });
     let assignee = t.assignee_id;
+    let team = t.team_id;
     let controls = p.can_work.then(|| view! {
         <ActionForm action=work attr:class="stack work">
             <input type="hidden" name="id" value=t.id/>
@@ -177,6 +178,11 @@ fn TicketView(
             <select id="ticket-assignee" name="assignee_id">
                 <option value="" selected=assignee.is_none()>{lang.t("Nobody (queue)", "未分配（队列）")}</option>
                 {p.assignable.iter().map(|a| view! { <option value=a.id selected=assignee == Some(a.id)>{a.name.clone()}</option> }).collect::<Vec<_>>()}
+            </select>
+            <label for="ticket-team">{lang.t("Team", "团队")}</label>
+            <select id="ticket-team" name="team_id">
+                <option value="" selected=team.is_none()>{lang.t("No team", "无团队")}</option>
+                {p.teams.iter().map(|a| view! { <option value=a.id selected=team == Some(a.id)>{a.name.clone()}</option> }).collect::<Vec<_>>()}
             </select>
             <button type="submit">{lang.t("Save", "保存")}</button>
         </ActionForm>

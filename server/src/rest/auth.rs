@@ -3,7 +3,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Auth};
 use crate::middleware::ClientIp;
 use crate::startup::ServerState;
-use app::model::{LoginRequest, User};
+use app::model::{Availability, LoginRequest, User};
 use app::ssr::auth::{clear_session_cookie, cookie, DEVICE_COOKIE, SESSION_COOKIE};
 use app::ssr::services;
 use axum::extract::State;
@@ -74,4 +74,17 @@ pub async fn me(
     Auth(viewer): Auth,
 ) -> Result<Json<User>, ApiError> {
     Ok(Json(services::auth::me(&state.app, &viewer).await?))
+}
+
+/// Away from the desk (ticket routing passes you by; your tickets stay yours) or back.
+#[utoipa::path(put, path = "/api/v1/me/availability", tag = "auth", request_body = Availability,
+    responses((status = 200, body = User), (status = 401), (status = 422)))]
+pub async fn put_availability(
+    State(state): State<ServerState>,
+    Auth(viewer): Auth,
+    ApiJson(a): ApiJson<Availability>,
+) -> Result<Json<User>, ApiError> {
+    Ok(Json(
+        services::users::set_own_away(&state.app, &viewer, a.away).await?,
+    ))
 }

@@ -29,6 +29,10 @@ pub fn router() -> Router<ServerState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
+        .route(
+            "/me/availability",
+            axum::routing::put(auth::put_availability),
+        )
         .route("/alerts", get(alerts::list))
         .route("/alerts/unread", get(alerts::unread))
         .route("/alerts/read-all", post(alerts::read_all))
@@ -52,6 +56,10 @@ pub fn router() -> Router<ServerState> {
         .route(
             "/settings/sla",
             get(settings::get_sla).put(settings::put_sla),
+        )
+        .route(
+            "/settings/ticket-routing",
+            get(settings::get_ticket_routing).put(settings::put_ticket_routing),
         )
         .route(
             "/settings/service-hours",

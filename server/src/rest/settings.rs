@@ -1,5 +1,5 @@
 //! `/api/v1/settings/…`: the admin-editable rules (pool, lead timing, lead routing, alert
-//! thresholds, pipeline, SLA targets, service hours). Anyone signed in reads them; only admins change them.
+//! thresholds, pipeline, SLA targets, service hours, ticket routing). Anyone signed in reads them; only admins change them.
 //!
 //! Each setting has a version, sent as the `ETag` of every read and write. A `PUT` with
 //! `If-Match` naming an older version is refused with 409 and the stored value, so two
@@ -12,6 +12,7 @@ use app::domain::alerts::AlertRules;
 use app::domain::leads::{AssignmentRule, LeadRules};
 use app::domain::pipeline::PipelineRules;
 use app::domain::pool::PoolRules;
+use app::domain::routing::TicketRouting;
 use app::domain::sla::BusinessHours;
 use app::domain::tickets::SlaRules;
 use app::error::AppError;
@@ -223,5 +224,33 @@ pub async fn put_service_hours(
     let expected = if_match(&headers)?;
     Ok(tagged(
         settings::save_service_hours(&s.app, &v, hours, expected).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/ticket-routing", tag = "admin",
+    responses((status = 200, body = TicketRouting, headers(("ETag" = String, description = "the setting's version")))))]
+pub async fn get_ticket_routing(
+    State(s): State<ServerState>,
+    Auth(_v): Auth,
+) -> ApiResult<Tagged<TicketRouting>> {
+    read(&s, tickets::ROUTING_SETTING).await
+}
+
+/// Ticket routing: rules in order (category, priority and channel to match; a team and
+/// agents, or the team's agents, to give the ticket to round robin) and the open tickets
+/// an agent may hold before routing passes them by (0: no limit). Agents who are frozen
+/// or away are passed by too.
+#[utoipa::path(put, path = "/api/v1/settings/ticket-routing", tag = "admin", request_body = TicketRouting,
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = TicketRouting), (status = 403), (status = 409), (status = 422)))]
+pub async fn put_ticket_routing(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    headers: HeaderMap,
+    ApiJson(routing): ApiJson<TicketRouting>,
+) -> ApiResult<Tagged<TicketRouting>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_ticket_routing(&s.app, &v, routing, expected).await?,
     ))
 }

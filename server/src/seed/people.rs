@@ -14,6 +14,8 @@ pub struct DemoUsers {
     pub reps: Vec<i64>,
     pub managers: Vec<i64>,
     pub agents: Vec<i64>,
+    /// The team of each agent, in the order of `agents`.
+    pub agent_teams: Vec<i64>,
     pub admin: i64,
 }
 
@@ -117,6 +119,7 @@ pub(super) async fn demo_users(
     let mut managers = Vec::new();
     let mut reps = Vec::new();
     let mut agents = Vec::new();
+    let mut agent_teams = Vec::new();
     for (t, team) in teams.iter().enumerate() {
         managers.extend(
             insert_rows(
@@ -165,12 +168,14 @@ pub(super) async fn demo_users(
                 )
                 .await?,
             );
+            agent_teams.push(*team);
         }
     }
     Ok(DemoUsers {
         reps,
         managers,
         agents,
+        agent_teams,
         admin,
     })
 }

@@ -90,10 +90,12 @@ pub(super) async fn demo_tickets(
         let (priority, first_min, resolve_min) = priorities[i % priorities.len()];
         let status = ticket_statuses[i % ticket_statuses.len()];
         let created = now - rng.gen_range(1..72) * HOUR;
-        let assignee = if i % 5 == 4 {
-            None
+        // Each assigned ticket is in its agent's team; every fifth waits in the queue.
+        let (assignee, team) = if i % 5 == 4 {
+            (None, None)
         } else {
-            Some(users.agents[i % users.agents.len()])
+            let a = i % users.agents.len();
+            (Some(users.agents[a]), Some(users.agent_teams[a]))
         };
         let (cid, _) = customers[rng.gen_range(0..customers.len())];
         let responded = (status != "new").then_some(created + HOUR);
@@ -110,6 +112,7 @@ pub(super) async fn demo_tickets(
                 "priority",
                 "status",
                 "assignee_id",
+                "team_id",
                 "first_response_due_at",
                 "resolution_due_at",
                 "first_responded_at",
@@ -126,6 +129,7 @@ pub(super) async fn demo_tickets(
                 priority.into(),
                 status.into(),
                 assignee.into(),
+                team.into(),
                 Some(created + first_min * MINUTE).into(),
                 // The resolution clock stands still while pending: no due time then.
                 (status != "pending")
@@ -245,5 +249,35 @@ pub(super) async fn demo_tickets(
             .await?;
         }
     }
+    demo_routing(conn, users, now).await
+}
+
+/// The desk's routing: billing to the second team's agents in turn, complaints to the
+/// first team's two agents in turn (everything else waits in the queue to be taken).
+async fn demo_routing(
+    conn: &mut AnyConnection,
+    users: &DemoUsers,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    use app::domain::routing::{TicketRouting, TicketRoutingRule};
+    use app::model::TicketCategory;
+    let routing = TicketRouting {
+        rules: vec![
+            TicketRoutingRule {
+                category: Some(TicketCategory::Billing),
+                team_id: users.agent_teams.get(2).copied(),
+                ..Default::default()
+            },
+            TicketRoutingRule {
+                category: Some(TicketCategory::Complaint),
+                team_id: users.agent_teams.first().copied(),
+                agent_ids: users.agents.iter().take(2).copied().collect(),
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    };
+    let key = app::ssr::services::tickets::ROUTING_SETTING;
+    app::ssr::store::settings::put(conn, key, &routing, 0, users.admin, now).await?;
     Ok(())
 }

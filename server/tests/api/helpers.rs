@@ -271,6 +271,14 @@ impl TestApp {
             .expect("contact")
     }
 
+    /// Changes the data behind Tandem's back (to set a scene the demo data does not have).
+    pub async fn exec(&self, sql_text: &str) {
+        sqlx::query(sql_text)
+            .execute(&self.state.app.db.write)
+            .await
+            .expect("exec");
+    }
+
     pub async fn count(&self, sql_text: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql_text)
             .fetch_one(&self.state.app.db.read)

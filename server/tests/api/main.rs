@@ -30,6 +30,7 @@ mod sfn_scope;
 mod surveys;
 mod tasks;
 mod ticket_clocks;
+mod ticket_routing;
 mod tickets;
 mod tls;
 mod web_form;

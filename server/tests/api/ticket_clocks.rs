@@ -17,7 +17,7 @@ async fn ticket_alerts(app: &TestApp, id: i64) -> Vec<(i64, String)> {
 }
 
 /// How many alerts of `kind` about ticket `id` went to `user`.
-async fn alerts_to(app: &TestApp, id: i64, user: i64, kind: &str) -> usize {
+pub(crate) async fn alerts_to(app: &TestApp, id: i64, user: i64, kind: &str) -> usize {
     ticket_alerts(app, id)
         .await
         .iter()
@@ -25,7 +25,7 @@ async fn alerts_to(app: &TestApp, id: i64, user: i64, kind: &str) -> usize {
         .count()
 }
 
-async fn tick(app: &TestApp) {
+pub(crate) async fn tick(app: &TestApp) {
     app::ssr::services::alerts::tick(&app.state.app)
         .await
         .expect("tick");

@@ -7,14 +7,15 @@ use crate::domain::events::{Action, Entity};
 use crate::domain::leads::{AssignmentRule, LeadRules};
 use crate::domain::pipeline::{PipelineRules, NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
 use crate::domain::pool::PoolRules;
+use crate::domain::routing::TicketRouting;
 use crate::domain::sla::BusinessHours;
 use crate::domain::tickets::SlaRules;
 use crate::error::{AppError, AppResult};
-use crate::model::SettingVersions;
+use crate::model::{Role, SettingVersions};
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
-use crate::ssr::store::settings;
+use crate::ssr::store::{settings, users};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
@@ -127,6 +128,42 @@ pub async fn save_service_hours(
     tx.commit().await?;
     Ok(Saved {
         value: hours,
+        version,
+    })
+}
+
+/// The desk's ticket routing rules and open-ticket limit. Every agent a rule names must be
+/// an agent, and every team must exist.
+pub async fn save_ticket_routing(
+    state: &AppState,
+    viewer: &Viewer,
+    routing: TicketRouting,
+    expected: Option<i64>,
+) -> AppResult<Saved<TicketRouting>> {
+    may_change_settings(viewer)?;
+    let mut problems = routing.problems();
+    {
+        let mut conn = state.db.read.acquire().await?;
+        for (i, rule) in routing.rules.iter().enumerate() {
+            for id in &rule.agent_ids {
+                let agent = users::get(&mut *conn, *id).await?;
+                if agent.is_none_or(|u| u.role != Role::Agent) {
+                    problems.push((format!("rules.{i}.agent_ids"), "list agents only".into()));
+                    break;
+                }
+            }
+            if let Some(team) = rule.team_id {
+                if users::team(&mut *conn, team).await?.is_none() {
+                    problems.push((format!("rules.{i}.team_id"), "choose a team".into()));
+                }
+            }
+        }
+    }
+    let key = super::tickets::ROUTING_SETTING;
+    let (tx, version) = begin_save(state, viewer, key, &routing, problems, expected).await?;
+    tx.commit().await?;
+    Ok(Saved {
+        value: routing,
         version,
     })
 }
@@ -302,10 +339,10 @@ pub fn may_change_settings(viewer: &Viewer) -> AppResult<()> {
     }
 }
 
-fn valid(problems: Vec<(&'static str, String)>) -> AppResult<()> {
+fn valid<F: AsRef<str>>(problems: Vec<(F, String)>) -> AppResult<()> {
     let mut check = super::Check::new();
     for (field, message) in problems {
-        check.fail(field, message);
+        check.fail(field.as_ref(), message);
     }
     check.finish()
 }
@@ -317,7 +354,7 @@ async fn begin_save<T: Serialize + DeserializeOwned + Default>(
     viewer: &Viewer,
     key: &str,
     value: &T,
-    problems: Vec<(&'static str, String)>,
+    problems: Vec<(impl AsRef<str>, String)>,
     expected: Option<i64>,
 ) -> AppResult<(Transaction<'static, Any>, i64)> {
     may_change_settings(viewer)?;

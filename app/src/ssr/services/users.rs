@@ -192,6 +192,30 @@ pub async fn set_own_locale(state: &AppState, viewer: &Viewer, locale: &str) -> 
     Ok(())
 }
 
+/// The viewer says they are away from the desk (ticket routing passes them by; their
+/// tickets stay theirs) or back; audited like any change to a user.
+pub async fn set_own_away(state: &AppState, viewer: &Viewer, away: bool) -> AppResult<User> {
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let before = users::get(&mut *tx, viewer.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if before.away != away {
+        users::set_away(&mut tx, viewer.user_id, away, now).await?;
+    }
+    let after = users::get(&mut *tx, viewer.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if before.away != away {
+        let change = Change::new(Action::Updated, Entity::User, viewer.user_id)
+            .before(&before)
+            .after(&after);
+        audit::record(&mut tx, Some(viewer), change, now).await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
 pub async fn teams(state: &AppState, viewer: &Viewer) -> AppResult<Vec<Team>> {
     if matches!(viewer.role, Role::Rep | Role::Agent) {
         return Err(AppError::Forbidden);

@@ -25,6 +25,8 @@ pub struct TicketRow {
     pub status: TicketStatus,
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
+    pub team_id: Option<i64>,
+    pub team_name: Option<String>,
     pub first_response_due_at: Option<i64>,
     pub resolution_due_at: Option<i64>,
     pub first_responded_at: Option<i64>,
@@ -53,12 +55,12 @@ const NEXT_DUE: &str =
 pub(super) fn select() -> Sql {
     Sql::new(&format!(
         "SELECT t.id, t.subject, t.customer_id, c.name AS customer_name, t.contact_id, t.channel, \
-         t.category, t.priority, t.status, t.assignee_id, a.name AS assignee_name, \
+         t.category, t.priority, t.status, t.assignee_id, a.name AS assignee_name, t.team_id, tm.name AS team_name, \
          t.first_response_due_at, t.resolution_due_at, t.first_responded_at, \
          t.awaiting_reply_since, t.next_response_due_at, t.resolved_at, \
          t.closed_at, t.csat, t.merged_into_id, t.created_at, t.updated_at, t.version, {NEXT_DUE} AS next_due \
          FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id \
-         LEFT JOIN users a ON a.id = t.assignee_id WHERE t.deleted_at IS NULL"
+         LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN teams tm ON tm.id = t.team_id WHERE t.deleted_at IS NULL"
     ))
 }
 
@@ -91,6 +93,8 @@ pub enum QueueView {
     Mine,
     /// Open and assigned to nobody.
     Unassigned,
+    /// Open and in this team (none: the viewer has no team, so nothing).
+    Team(Option<i64>),
     /// Open, anyone's.
     Open,
     /// Open with a clock past its deadline at the given moment.
@@ -126,6 +130,11 @@ pub async fn list<'e>(
         }
         QueueView::Unassigned => {
             sql.push(open).push(" AND t.assignee_id IS NULL");
+        }
+        QueueView::Team(team) => {
+            sql.push(open)
+                .push(" AND t.team_id = ")
+                .bind(team.unwrap_or(-1));
         }
         QueueView::Open => {
             sql.push(open);
@@ -173,6 +182,7 @@ pub struct TicketFields<'a> {
     pub priority: TicketPriority,
     pub status: TicketStatus,
     pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
     pub first_response_due_at: Option<i64>,
     pub resolution_due_at: Option<i64>,
     pub first_responded_at: Option<i64>,
@@ -184,11 +194,19 @@ pub struct TicketFields<'a> {
     pub merged_into_id: Option<i64>,
 }
 
+/// How a new ticket came to be stored: the address a public form was posted from (its
+/// rate limit) and the routing rule that assigned it (its round robin).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    pub client_ip: Option<&'a str>,
+    pub assignment_rule: Option<i64>,
+}
+
 pub async fn insert(
     conn: &mut AnyConnection,
     f: &TicketFields<'_>,
     by: i64,
-    client_ip: Option<&str>,
+    origin: Origin<'_>,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     Insert::into("tickets")
@@ -200,9 +218,11 @@ pub async fn insert(
         .value("priority", f.priority.as_str())
         .value("status", f.status.as_str())
         .value("assignee_id", f.assignee_id)
+        .value("team_id", f.team_id)
+        .value("assignment_rule", origin.assignment_rule)
         .value("first_response_due_at", f.first_response_due_at)
         .value("resolution_due_at", f.resolution_due_at)
-        .value("client_ip", client_ip)
+        .value("client_ip", origin.client_ip)
         .created(now_ms, by)
         .returning_id(conn)
         .await
@@ -231,6 +251,8 @@ pub async fn update(
         .bind(f.status.as_str())
         .push(", assignee_id = ")
         .bind(f.assignee_id)
+        .push(", team_id = ")
+        .bind(f.team_id)
         .push(", first_response_due_at = ")
         .bind(f.first_response_due_at)
         .push(", resolution_due_at = ")

@@ -70,6 +70,7 @@ struct UserRow {
     team_id: Option<i64>,
     team_name: Option<String>,
     active: i64,
+    away: i64,
     locale: String,
     created_at: i64,
     updated_at: i64,
@@ -86,6 +87,7 @@ impl From<UserRow> for User {
             team_id: r.team_id,
             team_name: r.team_name,
             active: r.active != 0,
+            away: r.away != 0,
             locale: r.locale,
             created_at: from_ms(r.created_at),
             updated_at: from_ms(r.updated_at),
@@ -95,8 +97,25 @@ impl From<UserRow> for User {
 }
 
 const USER_COLUMNS: &str =
-    "SELECT u.id, u.email, u.name, u.role, u.team_id, t.name AS team_name, u.active, u.locale, \
-     u.created_at, u.updated_at, u.version FROM users u LEFT JOIN teams t ON t.id = u.team_id";
+    "SELECT u.id, u.email, u.name, u.role, u.team_id, t.name AS team_name, u.active, u.away, \
+     u.locale, u.created_at, u.updated_at, u.version FROM users u LEFT JOIN teams t ON t.id = u.team_id";
+
+/// An agent away from the desk (routing passes them by) or back.
+pub async fn set_away(
+    conn: &mut AnyConnection,
+    id: i64,
+    away: bool,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE users SET away = ");
+    sql.bind(away as i64)
+        .push(", updated_at = ")
+        .bind(now_ms)
+        .push(", version = version + 1 WHERE id = ")
+        .bind(id);
+    sql.query().execute(conn).await?;
+    Ok(())
+}
 
 pub async fn get<'e>(
     ex: impl Executor<'e, Database = Any>,

@@ -141,6 +141,16 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 .call(Method::GET, "/api/v1/me", "/api/v1/me".into(), None)
                 .await;
             assert_eq!(s, S::OK);
+            // Anyone may say they are away or back (only agents are routed tickets).
+            let (s, me) = w
+                .call(
+                    Method::PUT,
+                    "/api/v1/me/availability",
+                    "/api/v1/me/availability".into(),
+                    Some(serde_json::json!({"away": false})),
+                )
+                .await;
+            assert_eq!(s, S::OK, "{role}: {me}");
 
             let their = Their {
                 customer: theirs,

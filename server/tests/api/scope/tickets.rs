@@ -209,7 +209,11 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         .await;
     w.check("GET ticket canned replies", s, S::FORBIDDEN, S::OK, S::OK);
     // The desk's settings: everyone reads them; only admins change them.
-    for path in ["/api/v1/settings/sla", "/api/v1/settings/service-hours"] {
+    for path in [
+        "/api/v1/settings/sla",
+        "/api/v1/settings/service-hours",
+        "/api/v1/settings/ticket-routing",
+    ] {
         let (s, value) = w.call(Method::GET, path, path.into(), None).await;
         assert_eq!(s, S::OK, "{role} GET {path}");
         let (s, _) = w.call(Method::PUT, path, path.into(), Some(value)).await;

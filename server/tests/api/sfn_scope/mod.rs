@@ -86,10 +86,16 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
                     ("priority", "high".into()),
                     ("category", "technical".into()),
                     ("assignee_id", String::new()),
+                    ("team_id", String::new()),
                 ],
                 Rule::Service,
             ),
             ("find_articles", vec![("q", "发票".into())], Rule::Answered),
+            (
+                "set_availability",
+                vec![("away", "false".into())],
+                Rule::Answered,
+            ),
             (
                 "merge_ticket",
                 vec![

@@ -28,10 +28,17 @@ pub async fn queue(
         },
     )
     .await?;
+    let away = match viewer.role {
+        Role::Agent => users::get(&state.db.read, viewer.user_id)
+            .await?
+            .map(|u| u.away),
+        _ => None,
+    };
     Ok(TicketQueue {
         now: state.clock.now(),
         view,
         page,
+        away,
     })
 }
 
@@ -87,6 +94,18 @@ pub async fn page(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Ticke
     } else {
         Vec::new()
     };
+    let teams = if can_work {
+        users::teams(&state.db.read)
+            .await?
+            .into_iter()
+            .map(|t| Assignable {
+                id: t.id,
+                name: t.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let canned = if can_work {
         let contact = customer.as_ref().and_then(|c| {
             c.contacts
@@ -109,6 +128,7 @@ pub async fn page(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Ticke
         detail,
         customer,
         assignable,
+        teams,
         can_work,
         canned,
     })

@@ -27,6 +27,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 mod clocks;
 mod desk;
 mod merge;
+mod routing;
 mod work;
 
 pub(crate) use clocks::retime_running;
@@ -34,6 +35,7 @@ pub use clocks::{clock_rules, ClockRules, HOURS_SETTING, SLA_SETTING};
 use clocks::{clocks, stored_dues, Clocks, Dues};
 pub use desk::{page, queue};
 pub use merge::merge;
+pub use routing::{routing, ROUTING_SETTING};
 pub use work::{
     add_message, auto_close, create, create_from, customer_replied, patch, rated, Arrival,
 };
@@ -61,6 +63,8 @@ fn view(
         status: r.status,
         assignee_id: r.assignee_id,
         assignee_name: r.assignee_name,
+        team_id: r.team_id,
+        team_name: r.team_name,
         first_response,
         resolution,
         next_response,
@@ -175,6 +179,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResul
     let queue = match q.view.unwrap_or(TicketView::Open) {
         TicketView::Mine => QueueView::Mine,
         TicketView::Unassigned => QueueView::Unassigned,
+        TicketView::Team => QueueView::Team(viewer.team_id),
         TicketView::Open => QueueView::Open,
         TicketView::Breached => QueueView::Breached(now.timestamp_millis()),
         TicketView::Waiting => QueueView::Waiting,
@@ -252,6 +257,20 @@ async fn check_assignee(
             .is_some_and(|u| u.active && can_work_tickets(u.role));
         if !ok {
             check.fail("assignee_id", "choose an active agent");
+        }
+    }
+    Ok(())
+}
+
+/// A ticket's team must be a team that exists.
+async fn check_team(
+    conn: &mut AnyConnection,
+    check: &mut Check,
+    team_id: Option<i64>,
+) -> AppResult<()> {
+    if let Some(id) = team_id {
+        if users::team(&mut *conn, id).await?.is_none() {
+            check.fail("team_id", "choose a team");
         }
     }
     Ok(())
@@ -424,6 +443,7 @@ fn fields_of(r: &TicketRow, due: Dues) -> TicketFields<'_> {
         priority: r.priority,
         status: r.status,
         assignee_id: r.assignee_id,
+        team_id: r.team_id,
         first_response_due_at: due.first_response,
         resolution_due_at: due.resolution,
         first_responded_at: r.first_responded_at,

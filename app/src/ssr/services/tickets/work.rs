@@ -1,11 +1,13 @@
 //! Writing tickets: logging one, moving and assigning it, and its conversation (the
 //! desk's replies and notes, the customer's own replies by email).
+use super::routing::{self, Routed};
 use super::*;
+use crate::domain::routing::TicketFacts;
 use crate::ssr::services::mail_out::queue_reply;
 use crate::ssr::services::surveys::ask_csat;
 use crate::ssr::store::attachments::{self, NewAttachment};
 use crate::ssr::store::audit::{self, Change};
-use crate::ssr::store::tickets::NewMessage;
+use crate::ssr::store::tickets::{NewMessage, Origin};
 use sqlx::AnyConnection;
 
 pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppResult<Ticket> {
@@ -92,6 +94,18 @@ pub async fn create_from(
             .map(|c| c.customer_id),
         (None, None) => None,
     };
+    // Nobody named: the routing rules pick the team and, round robin, the agent.
+    let routed = match input.assignee_id {
+        Some(_) => Routed::default(),
+        None => {
+            let facts = TicketFacts {
+                category,
+                priority,
+                channel,
+            };
+            routing::route(&mut tx, facts).await?
+        }
+    };
     let rules = clock_rules(&mut tx).await?;
     let target = rules.sla.target(priority);
     let ms = |d: Option<DateTime<Utc>>| d.map(|t| t.timestamp_millis());
@@ -105,7 +119,8 @@ pub async fn create_from(
             category,
             priority,
             status: TicketStatus::New,
-            assignee_id: input.assignee_id,
+            assignee_id: input.assignee_id.or(routed.assignee_id),
+            team_id: routed.team_id,
             first_response_due_at: ms(rules.hours.add(now, target.first_response_minutes)),
             resolution_due_at: ms(rules.hours.add(now, target.resolution_minutes)),
             first_responded_at: None,
@@ -116,7 +131,10 @@ pub async fn create_from(
             merged_into_id: None,
         },
         viewer.user_id,
-        arrival.client_ip,
+        Origin {
+            client_ip: arrival.client_ip,
+            assignment_rule: routed.rule,
+        },
         now_ms,
     )
     .await?;
@@ -172,12 +190,17 @@ pub async fn patch(
     if assignee != row.assignee_id {
         check_assignee(&mut tx, &mut check, assignee).await?;
     }
+    let team = p.team_id.unwrap_or(row.team_id);
+    if team != row.team_id {
+        check_team(&mut tx, &mut check, team).await?;
+    }
     check.finish()?;
     move_status(&mut tx, &mut row, to, now_ms).await?;
     row.subject = subject;
     row.priority = p.priority.unwrap_or(row.priority);
     row.category = p.category.unwrap_or(row.category);
     row.assignee_id = assignee;
+    row.team_id = team;
     let action = if assignee != before.assignee_id {
         Action::Assigned
     } else {
