@@ -45,6 +45,7 @@ export default defineConfig({
   projects: [
     {
       name: "phone",
+      testIgnore: /\.clock\.spec\.ts$/,
       use: {
         ...devices["Pixel 5"],
         viewport: { width: 360, height: 640 },
@@ -53,6 +54,18 @@ export default defineConfig({
     },
     {
       name: "desktop",
+      testIgnore: /\.clock\.spec\.ts$/,
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1280, height: 800 },
+        launchOptions: chromium,
+      },
+    },
+    {
+      // Tests that move the server's clock run alone, after all the others.
+      name: "desk-clock",
+      testMatch: /\.clock\.spec\.ts$/,
+      dependencies: ["phone", "desktop"],
       use: {
         ...devices["Desktop Chrome"],
         viewport: { width: 1280, height: 800 },
@@ -84,6 +97,8 @@ export default defineConfig({
         RUST_LOG: "warn",
         TANDEM_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         TANDEM_MAIL_FROM: "Tandem Support <support@desk.example>",
+        // Lets the clock tests move the server's time forward (admins only).
+        TANDEM_TEST_CLOCK: "shift",
       },
     },
   ],

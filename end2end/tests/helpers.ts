@@ -45,6 +45,31 @@ function mailText(raw: string): string {
   return body;
 }
 
+/** The text of the first mail to `to` that contains `text`, read from the test SMTP
+ *  server's Maildir once Tandem's mail sender has delivered it. */
+export async function mailedText(to: string, text: string): Promise<string> {
+  const fs = await import("node:fs");
+  const dir = `${process.env.TANDEM_E2E_MAILDIR}/new`;
+  let found: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+        for (const f of files) {
+          const raw = fs.readFileSync(`${dir}/${f}`, "utf8");
+          if (!raw.includes(to)) continue;
+          const head = raw.slice(0, raw.search(/\r?\n\r?\n/));
+          const whole = `${head}\n${mailText(raw)}`;
+          if (whole.includes(text)) found = whole;
+        }
+        return found;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeTruthy();
+  return found!;
+}
+
 /** The survey links (`/csat/…`, `/nps/…`) mailed to `to`, read from the test SMTP server's
  *  Maildir; waits for Tandem's mail sender (every few seconds) to deliver one. */
 export async function mailedLink(to: string, path: string): Promise<string> {

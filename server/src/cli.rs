@@ -34,24 +34,38 @@ enum Command {
     /// transport hands it over: a reply joins its ticket, anything else opens one.
     MailIn,
     /// Fill the database with data.
-    Seed {
-        /// The demo company: 15 users in two teams and a believable book of business.
-        #[arg(long)]
-        demo: bool,
-        /// Only seed when the database has no users yet.
-        #[arg(long)]
-        if_empty: bool,
-        /// A large deterministic data set: this many customers...
-        #[arg(long)]
-        customers: Option<u64>,
-        /// ...and this many activities.
-        #[arg(long, default_value_t = 0)]
-        activities: u64,
-        /// This many more reps (`user1@load.tandem` …, password `tandem-demo`) spread over
-        /// the demo's sales teams, for load tests with many people signed in.
-        #[arg(long)]
-        users: Option<u64>,
-    },
+    Seed(SeedArgs),
+}
+
+/// What `tandem seed` makes.
+#[derive(clap::Args, Debug)]
+pub struct SeedArgs {
+    /// The demo company: 15 users in two teams and a believable book of business.
+    #[arg(long)]
+    demo: bool,
+    /// Only seed when the database has no users yet.
+    #[arg(long)]
+    if_empty: bool,
+    /// A large deterministic data set: this many customers...
+    #[arg(long)]
+    customers: Option<u64>,
+    /// ...and this many activities.
+    #[arg(long, default_value_t = 0)]
+    activities: u64,
+    /// This many more reps (`user1@load.tandem` …, password `tandem-demo`) spread over
+    /// the demo's sales teams, for load tests with many people signed in.
+    #[arg(long)]
+    users: Option<u64>,
+    /// This many more agents (`agent1@load.tandem` …), spread over the same teams.
+    #[arg(long)]
+    agents: Option<u64>,
+    /// A large service desk over the customers already seeded: this many tickets (the
+    /// newest 10,000 open, on the agents' queues)...
+    #[arg(long)]
+    tickets: Option<u64>,
+    /// ...with this many messages in all.
+    #[arg(long, default_value_t = 0)]
+    messages: u64,
 }
 
 pub async fn run() -> ExitCode {
@@ -97,23 +111,7 @@ pub async fn run() -> ExitCode {
         },
         Some(Command::Migrate) => migrate(&cli.database_url).await,
         Some(Command::MailIn) => mail_in(&cli.database_url).await,
-        Some(Command::Seed {
-            demo,
-            if_empty,
-            customers,
-            activities,
-            users,
-        }) => {
-            seed(
-                &cli.database_url,
-                demo,
-                if_empty,
-                customers,
-                activities,
-                users,
-            )
-            .await
-        }
+        Some(Command::Seed(args)) => seed(&cli.database_url, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -138,13 +136,18 @@ async fn serve(config: Config, demo_if_empty: bool) -> Result<(), String> {
             .map_err(|e| format!("seed: {e}"))?;
         crate::seed::print_demo_sign_ins();
     }
-    let app = Application::build(
-        config,
-        db,
-        std::sync::Arc::new(app::ssr::clock::SystemClock),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    // Browser tests move the server's time forward; anything else runs on the wall clock.
+    let clock: std::sync::Arc<dyn app::ssr::clock::Clock> =
+        match std::env::var("TANDEM_TEST_CLOCK").as_deref() {
+            Ok("shift") => {
+                tracing::warn!("TANDEM_TEST_CLOCK=shift: admins may move this server's clock");
+                std::sync::Arc::new(app::ssr::clock::ShiftedClock::default())
+            }
+            _ => std::sync::Arc::new(app::ssr::clock::SystemClock),
+        };
+    let app = Application::build(config, db, clock)
+        .await
+        .map_err(|e| e.to_string())?;
     app.start_scheduler();
     tracing::info!("Tandem is serving at http://{}", app.addr());
     println!("Tandem is serving at http://{}", app.addr());
@@ -203,16 +206,9 @@ async fn mail_in(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-async fn seed(
-    url: &str,
-    demo: bool,
-    if_empty: bool,
-    customers: Option<u64>,
-    activities: u64,
-    users: Option<u64>,
-) -> Result<(), String> {
+async fn seed(url: &str, args: SeedArgs) -> Result<(), String> {
     let db = open(url).await?;
-    if if_empty
+    if args.if_empty
         && !crate::seed::is_empty(&db)
             .await
             .map_err(|e| e.to_string())?
@@ -220,15 +216,15 @@ async fn seed(
         println!("the database already has data; nothing seeded");
         return Ok(());
     }
-    if demo {
+    if args.demo {
         crate::seed::demo(&db)
             .await
             .map_err(|e| format!("seed: {e}"))?;
         crate::seed::print_demo_sign_ins();
     }
-    if let Some(n) = customers {
+    if let Some(n) = args.customers {
         let started = std::time::Instant::now();
-        let stats = crate::seed::bulk(&db, n, activities)
+        let stats = crate::seed::bulk(&db, n, args.activities)
             .await
             .map_err(|e| format!("seed: {e}"))?;
         println!(
@@ -239,16 +235,41 @@ async fn seed(
             started.elapsed().as_secs_f64()
         );
     }
-    if let Some(n) = users {
+    if let Some(n) = args.users {
         let made = crate::seed::load_users(&db, n)
             .await
             .map_err(|e| format!("seed: {e}"))?;
         println!("seeded {made} reps: user1@load.tandem … user{made}@load.tandem");
     }
+    if let Some(n) = args.agents {
+        let made = crate::seed::load_agents(&db, n)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        println!("seeded {made} agents: agent1@load.tandem … agent{made}@load.tandem");
+    }
+    if let Some(n) = args.tickets {
+        let started = std::time::Instant::now();
+        let stats = crate::seed::bulk_tickets(&db, n, args.messages)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        println!(
+            "seeded {} tickets and {} messages in {:.1} s",
+            stats.tickets,
+            stats.messages,
+            started.elapsed().as_secs_f64()
+        );
+    }
     db.close().await;
-    if !demo && customers.is_none() && users.is_none() {
+    let nothing = !args.demo
+        && args.customers.is_none()
+        && args.users.is_none()
+        && args.agents.is_none()
+        && args.tickets.is_none();
+    if nothing {
         return Err(
-            "say what to seed: --demo, --customers N [--activities M], or --users N".into(),
+            "say what to seed: --demo, --customers N [--activities M], --users N, \
+             --agents N or --tickets N [--messages M]"
+                .into(),
         );
     }
     Ok(())

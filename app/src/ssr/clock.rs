@@ -8,6 +8,12 @@ pub trait Clock: Send + Sync + 'static {
     fn now_ms(&self) -> i64 {
         self.now().timestamp_millis()
     }
+
+    /// Moves the clock forward, where it can be moved (a test's clock); false for the
+    /// wall clock, which never moves.
+    fn shift(&self, _by: Duration) -> bool {
+        false
+    }
 }
 
 /// Wall-clock time.
@@ -43,6 +49,27 @@ impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    fn shift(&self, by: Duration) -> bool {
+        self.advance(by);
+        true
+    }
+}
+
+/// Wall-clock time plus an offset a browser test moves forward (`TANDEM_TEST_CLOCK=shift`):
+/// the server runs as usual, and the test jumps it to the moment a rule is due.
+#[derive(Debug, Clone, Default)]
+pub struct ShiftedClock(Arc<Mutex<Duration>>);
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn shift(&self, by: Duration) -> bool {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) += by;
+        true
+    }
 }
 
 /// Epoch milliseconds (the storage format) to a UTC time.
@@ -52,4 +79,19 @@ pub fn from_ms(ms: i64) -> DateTime<Utc> {
 
 pub fn opt_from_ms(ms: Option<i64>) -> Option<DateTime<Utc>> {
     ms.map(from_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_test_clock_moves() {
+        assert!(!SystemClock.shift(Duration::minutes(5)));
+        let shifted = ShiftedClock::default();
+        let before = shifted.now();
+        assert!(shifted.shift(Duration::minutes(90)));
+        let moved = shifted.now() - before;
+        assert!(moved >= Duration::minutes(90) && moved < Duration::minutes(91));
+    }
 }

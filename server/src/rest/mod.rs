@@ -14,6 +14,7 @@ pub mod leads;
 pub mod settings;
 pub mod surveys;
 pub mod tasks;
+pub mod test_clock;
 pub mod tickets;
 pub mod users;
 
@@ -29,6 +30,7 @@ pub fn router() -> Router<ServerState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
+        .route("/test/clock", post(test_clock::shift))
         .route(
             "/me/availability",
             axum::routing::put(auth::put_availability),

@@ -22,14 +22,16 @@ const ACTIVITY_COLUMNS: &[&str] = &[
 
 mod articles;
 mod bulk;
+mod bulk_tickets;
 mod deals;
 mod leads;
 mod people;
 mod tickets;
 
 pub use bulk::{bulk, BulkStats};
+pub use bulk_tickets::{bulk_tickets, TicketStats, OPEN_TICKETS};
 use people::demo_users;
-pub use people::{load_users, print_demo_sign_ins, DemoUsers};
+pub use people::{load_agents, load_users, print_demo_sign_ins, DemoUsers};
 
 pub const DEMO_PASSWORD: &str = "tandem-demo";
 

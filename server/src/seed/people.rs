@@ -184,6 +184,15 @@ pub(super) async fn demo_users(
 /// over the teams that have a manager, so each manager can assign them work. Needs the
 /// demo company (or any teams with managers); returns how many were made.
 pub async fn load_users(db: &Db, n: u64) -> Result<u64, sqlx::Error> {
+    load_people(db, n, "rep").await
+}
+
+/// `n` more agents, `agent1@load.tandem` …, spread over the teams like [`load_users`].
+pub async fn load_agents(db: &Db, n: u64) -> Result<u64, sqlx::Error> {
+    load_people(db, n, "agent").await
+}
+
+async fn load_people(db: &Db, n: u64, role: &str) -> Result<u64, sqlx::Error> {
     let teams = store::teams_with_a_manager(db).await?;
     if teams.is_empty() {
         return Err(sqlx::Error::Protocol(
@@ -201,14 +210,17 @@ pub async fn load_users(db: &Db, n: u64) -> Result<u64, sqlx::Error> {
             .iter()
             .map(|i| {
                 let team = teams[(*i as usize) % teams.len()];
-                user_row(
-                    format!("user{i}@load.tandem"),
-                    format!("压测销售 Load rep {i}"),
-                    "rep",
-                    team,
-                    &hash,
-                    now,
-                )
+                let (email, name) = match role {
+                    "agent" => (
+                        format!("agent{i}@load.tandem"),
+                        format!("压测客服 Load agent {i}"),
+                    ),
+                    _ => (
+                        format!("user{i}@load.tandem"),
+                        format!("压测销售 Load rep {i}"),
+                    ),
+                };
+                user_row(email, name, role, team, &hash, now)
             })
             .collect();
         made += insert_rows(&mut tx, "users", &USER_COLUMNS, rows)

@@ -22,7 +22,7 @@ const TICKET_FILES: &[(&str, &str, &str)] = &[
 const MINUTE: i64 = 60 * 1000;
 
 /// What customers say when they open a ticket, and how agents first answer.
-const TICKET_OPENINGS: &[&str] = &[
+pub(super) const TICKET_OPENINGS: &[&str] = &[
     "您好，今天早上开始我们所有同事都无法登录系统，提示密码错误，请尽快处理。",
     "上个月的发票抬头开错了，应为“上海启航科技有限公司”，麻烦重开。",
     "导出客户报表时一直转圈，等了十分钟也没有文件。",
@@ -30,7 +30,7 @@ const TICKET_OPENINGS: &[&str] = &[
     "上周提的问题到现在没人回复，我们很不满意。",
     "调用接口 /api/v1/customers 返回 500，附上请求时间 10:32。",
 ];
-const TICKET_ANSWERS: &[&str] = &[
+pub(super) const TICKET_ANSWERS: &[&str] = &[
     "您好，已收到，我们正在排查登录服务，一小时内给您答复。",
     "您好，已为您提交重开申请，新发票三个工作日内寄出。",
     "您好，请问导出的数据量大约多少条？我们先帮您在后台导出。",

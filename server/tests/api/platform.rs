@@ -178,3 +178,22 @@ async fn the_demo_company_has_every_state_and_stage() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_admin_moves_a_test_servers_clock_and_nobody_else_does() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let before = app.clock_now();
+    let shift = |c: reqwest::Client, body: serde_json::Value| {
+        let url = app.url("/api/v1/test/clock");
+        async move { c.post(url).json(&body).send().await.unwrap() }
+    };
+    let agent = app.login("agent1@demo.tandem").await;
+    let r = shift(agent, serde_json::json!({"minutes": 5})).await;
+    assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+    let admin = app.login("admin@demo.tandem").await;
+    let r = shift(admin.clone(), serde_json::json!({"minutes": 0})).await;
+    assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let r = shift(admin, serde_json::json!({"minutes": 97})).await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    assert_eq!(app.clock_now() - before, chrono::Duration::minutes(97));
+}

@@ -53,6 +53,24 @@ pub async fn active_reps(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
         .await
 }
 
+/// The active agents and their teams, in id order.
+pub async fn active_agents(db: &Db) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, team_id FROM users WHERE role = 'agent' AND active = 1 ORDER BY id")
+        .fetch_all(&db.read)
+        .await
+}
+
+/// Each live customer's first contact, in customer id order (customers without one are
+/// left out).
+pub async fn first_contacts(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.customer_id, MIN(c.id) FROM contacts c JOIN customers u ON u.id = c.customer_id \
+         WHERE u.deleted_at IS NULL GROUP BY c.customer_id ORDER BY c.customer_id",
+    )
+    .fetch_all(&db.read)
+    .await
+}
+
 /// Every customer not deleted, in id order.
 pub async fn live_customers(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY id")

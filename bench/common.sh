@@ -1,0 +1,70 @@
+# What Tandem's HTTP benchmarks share: the tools they need, a database held in memory, a
+# release server on it, signing in, and one measured wrk run that also counts the
+# commits made while it lasted. Sourced by bench/run.sh and bench/tickets.sh after
+# scripts/tools.sh, with DB, OUT and DURATION set.
+
+bench_tools() {
+  for tool in wrk vmtouch; do
+    if ! command -v "$tool" >/dev/null; then
+      say "installing $tool"
+      apt-get install -y -q "$tool" >/dev/null
+    fi
+  done
+}
+
+# Folds the seed's write-ahead log into the file (a server in its steady state has a short
+# one), then locks the file in memory: these virtual machines hand idle page cache back to
+# the host within seconds, so a database that is not locked is read from disk at random
+# moments, which a server with enough memory would keep cached.
+hold_database() {
+  python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$DB"
+  vmtouch -l -q "$DB" &
+  locker=$!
+}
+
+# Starts the release server on the database; sets base and server.
+start_server() {
+  local port
+  port="$(free_port)"
+  RUST_LOG=warn target/release/tandem serve --addr "127.0.0.1:$port" > "$OUT/server.log" 2>&1 &
+  server=$!
+  trap 'kill $server $locker 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  base="http://127.0.0.1:$port"
+}
+
+# The session cookie of a demo or load user.
+sign_in() {
+  curl -fs -D - -o /dev/null -H 'content-type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"tandem-demo\"}" "$base/api/v1/auth/login" \
+    | sed -n 's/^[Ss]et-[Cc]ookie: \(tandem_session=[^;]*\).*/\1/p'
+}
+
+# Commits made to the database while a run lasts (the server's own background work, such
+# as the alert engine's tick): every commit makes SQLite readers drop their page cache and
+# mapping, so a run measured during a burst of writes is not the steady state it claims.
+commits() {
+  python3 - "$DB" "$1" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+end, last, n = time.time() + float(sys.argv[2]), None, -1
+while time.time() < end:
+    v = db.execute("PRAGMA data_version").fetchone()[0]
+    n, last = (n + 1, v) if v != last else (n, last)
+    time.sleep(0.005)
+print(n)
+PY
+}
+
+# One measured run: 50 connections on 2 threads for DURATION. `measure NAME URL [wrk
+# options…]` (a cookie header or a Lua script among the options).
+measure() {
+  local name="$1" url="$2"
+  shift 2
+  say "$name: $url"
+  commits "${DURATION%s}" > "$OUT/$name.commits" &
+  local poller=$!
+  wrk -t2 -c50 -d"$DURATION" --latency "$@" "$url" | tee "$OUT/$name.txt" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+  wait "$poller"
+  echo "    commits during the run: $(cat "$OUT/$name.commits")" | tee -a "$OUT/$name.txt"
+}
