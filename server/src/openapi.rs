@@ -13,7 +13,7 @@ use utoipa::OpenApi;
         rest::customers::list, rest::customers::get, rest::customers::create, rest::customers::patch, rest::customers::delete,
         rest::customers::timeline, rest::customers::restore, rest::customers::claim, rest::customers::release, rest::customers::assign,
         rest::settings::get_pool, rest::settings::put_pool,
-        rest::settings::get_sla, rest::settings::put_sla, rest::settings::get_service_hours, rest::settings::put_service_hours, rest::settings::get_ticket_routing, rest::settings::put_ticket_routing,
+        rest::settings::get_sla, rest::settings::put_sla, rest::settings::get_service_hours, rest::settings::put_service_hours, rest::settings::get_ticket_routing, rest::settings::put_ticket_routing, rest::settings::get_team_service_hours, rest::settings::put_team_service_hours,
         rest::contacts::list, rest::contacts::get, rest::contacts::create, rest::contacts::patch, rest::contacts::delete,
         rest::activities::list, rest::activities::create,
         rest::tasks::list, rest::tasks::get, rest::tasks::create, rest::tasks::patch,

@@ -34,6 +34,10 @@ pub struct BusinessHours {
     pub holidays: Vec<NaiveDate>,
 }
 
+/// Teams that keep hours of their own (a support team in another time zone, a team on
+/// shifts), by team id; every other ticket is timed by the desk's hours.
+pub type TeamHours = std::collections::BTreeMap<i64, BusinessHours>;
+
 /// How far ahead a due time is looked for before giving up (no open hours at all).
 const SEARCH_DAYS: i64 = 3660;
 

@@ -60,6 +60,10 @@ pub fn router() -> Router<ServerState> {
             get(settings::get_sla).put(settings::put_sla),
         )
         .route(
+            "/settings/team-service-hours",
+            get(settings::get_team_service_hours).put(settings::put_team_service_hours),
+        )
+        .route(
             "/settings/ticket-routing",
             get(settings::get_ticket_routing).put(settings::put_ticket_routing),
         )

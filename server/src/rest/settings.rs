@@ -13,7 +13,7 @@ use app::domain::leads::{AssignmentRule, LeadRules};
 use app::domain::pipeline::PipelineRules;
 use app::domain::pool::PoolRules;
 use app::domain::routing::TicketRouting;
-use app::domain::sla::BusinessHours;
+use app::domain::sla::{BusinessHours, TeamHours};
 use app::domain::tickets::SlaRules;
 use app::error::AppError;
 use app::ssr::services::{alerts, deals, leads, pool, settings, tickets};
@@ -252,5 +252,33 @@ pub async fn put_ticket_routing(
     let expected = if_match(&headers)?;
     Ok(tagged(
         settings::save_ticket_routing(&s.app, &v, routing, expected).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/team-service-hours", tag = "admin",
+    responses((status = 200, body = std::collections::BTreeMap<String, BusinessHours>, headers(("ETag" = String, description = "the setting's version")))))]
+pub async fn get_team_service_hours(
+    State(s): State<ServerState>,
+    Auth(_v): Auth,
+) -> ApiResult<Tagged<TeamHours>> {
+    read(&s, tickets::TEAM_HOURS_SETTING).await
+}
+
+/// Teams that keep hours of their own, by team id (`{"3": {utc_offset_minutes, days,
+/// holidays}}`); a ticket of such a team is timed by them, every other by the desk's.
+/// The whole set is saved at once; running tickets are re-timed at once.
+#[utoipa::path(put, path = "/api/v1/settings/team-service-hours", tag = "admin",
+    request_body = std::collections::BTreeMap<String, BusinessHours>,
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = std::collections::BTreeMap<String, BusinessHours>), (status = 403), (status = 409), (status = 422)))]
+pub async fn put_team_service_hours(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    headers: HeaderMap,
+    ApiJson(teams): ApiJson<TeamHours>,
+) -> ApiResult<Tagged<TeamHours>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_team_service_hours(&s.app, &v, teams, expected).await?,
     ))
 }

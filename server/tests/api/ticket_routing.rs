@@ -193,3 +193,76 @@ async fn routing_rules_assign_round_robin_skipping_away_frozen_and_full_agents()
         assert!(json(r).await["team_id"].is_null());
     }
 }
+
+/// Monday to Friday, 09:00–18:00 Beijing time.
+fn office_hours() -> Value {
+    let day = json!({"start_minute": 540, "end_minute": 1080});
+    json!({"utc_offset_minutes": 480, "days": [day, day, day, day, day, null, null], "holidays": []})
+}
+
+#[tokio::test]
+async fn a_team_with_its_own_hours_times_its_tickets_by_them() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let admin = app.login("admin@demo.tandem").await;
+        let agent = app.login("agent1@demo.tandem").await;
+        let team = app
+            .count("SELECT team_id FROM users WHERE email = 'agent3@demo.tandem'")
+            .await;
+        let put = |body: Value| {
+            let c = admin.clone();
+            let url = app.url("/api/v1/settings/team-service-hours");
+            async move { c.put(url).json(&body).send().await.unwrap() }
+        };
+        // Refused naming the team, or the team's field.
+        let r = put(json!({"999999": office_hours()})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json(r).await.to_string().contains("999999"));
+        let mut bad = office_hours();
+        bad["utc_offset_minutes"] = json!(5000);
+        let r = put(json!({ team.to_string(): bad })).await;
+        assert!(json(r)
+            .await
+            .to_string()
+            .contains(&format!("{team}.utc_offset_minutes")));
+        let r = put(json!({ team.to_string(): office_hours() })).await;
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+
+        // Sunday 14:00 in Beijing. The demo routes billing to this team: its 24 business
+        // hours to answer run Monday and Tuesday 9–18 and Wednesday until 15:00 (07:00
+        // UTC). A ticket of no team runs round the clock, the desk's default.
+        let billing = log_ticket(
+            &app,
+            &admin,
+            json!({"subject": "发票重开", "category": "billing"}),
+        )
+        .await;
+        assert_eq!(billing["team_id"], team, "{b:?}");
+        assert_eq!(billing["first_response"]["due_at"], "2026-11-25T07:00:00Z");
+        let other = log_ticket(&app, &agent, json!({"subject": "咨询"})).await;
+        assert_eq!(other["first_response"]["due_at"], "2026-11-23T06:00:00Z");
+        // Given to the team, it is timed by the team's hours.
+        let r = patch(&app, &agent, &other, json!({"team_id": team})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            json(r).await["first_response"]["due_at"],
+            "2026-11-25T07:00:00Z"
+        );
+        let stored = app
+            .count(&format!(
+                "SELECT first_response_due_at FROM tickets WHERE id = {}",
+                other["id"]
+            ))
+            .await;
+        assert_eq!(stored, 1_795_590_000_000, "{b:?}: the alert rules read it");
+        // The team gives up its own hours: its running tickets are re-timed at once.
+        assert_eq!(put(json!({})).await.status(), StatusCode::OK);
+        let stored = app
+            .count(&format!(
+                "SELECT first_response_due_at FROM tickets WHERE id = {}",
+                billing["id"]
+            ))
+            .await;
+        assert_eq!(stored, 1_795_413_600_000, "{b:?}");
+    }
+}

@@ -8,7 +8,7 @@ use crate::domain::leads::{AssignmentRule, LeadRules};
 use crate::domain::pipeline::{PipelineRules, NEGOTIATION_FIELDS, PROPOSAL_FIELDS};
 use crate::domain::pool::PoolRules;
 use crate::domain::routing::TicketRouting;
-use crate::domain::sla::BusinessHours;
+use crate::domain::sla::{BusinessHours, TeamHours};
 use crate::domain::tickets::SlaRules;
 use crate::error::{AppError, AppResult};
 use crate::model::{Role, SettingVersions};
@@ -164,6 +164,39 @@ pub async fn save_ticket_routing(
     tx.commit().await?;
     Ok(Saved {
         value: routing,
+        version,
+    })
+}
+
+/// The teams that keep hours of their own, all at once (a team left out goes back to the
+/// desk's hours). Every running ticket is re-timed in the same transaction.
+pub async fn save_team_service_hours(
+    state: &AppState,
+    viewer: &Viewer,
+    mut teams: TeamHours,
+    expected: Option<i64>,
+) -> AppResult<Saved<TeamHours>> {
+    may_change_settings(viewer)?;
+    let mut problems: Vec<(String, String)> = Vec::new();
+    {
+        let mut conn = state.db.read.acquire().await?;
+        for (team, hours) in teams.iter_mut() {
+            hours.holidays.sort();
+            hours.holidays.dedup();
+            if users::team(&mut *conn, *team).await?.is_none() {
+                problems.push((format!("{team}"), "choose a team".into()));
+            }
+            for (field, message) in hours.problems() {
+                problems.push((format!("{team}.{field}"), message));
+            }
+        }
+    }
+    let key = super::tickets::TEAM_HOURS_SETTING;
+    let (mut tx, version) = begin_save(state, viewer, key, &teams, problems, expected).await?;
+    super::tickets::retime_running(&mut tx, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Saved {
+        value: teams,
         version,
     })
 }

@@ -213,6 +213,7 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         "/api/v1/settings/sla",
         "/api/v1/settings/service-hours",
         "/api/v1/settings/ticket-routing",
+        "/api/v1/settings/team-service-hours",
     ] {
         let (s, value) = w.call(Method::GET, path, path.into(), None).await;
         assert_eq!(s, S::OK, "{role} GET {path}");

@@ -3,20 +3,33 @@
 //! rules, and re-timing every running ticket when the rules change.
 use super::*;
 
-/// The setting keys of the SLA targets and of the hours the clocks run.
+/// The setting keys of the SLA targets, of the hours the desk's clocks run, and of the
+/// teams that keep hours of their own.
 pub const SLA_SETTING: &str = "sla";
 pub const HOURS_SETTING: &str = "service_hours";
+pub const TEAM_HOURS_SETTING: &str = "team_service_hours";
 
 /// What the clocks are measured against.
 pub struct ClockRules {
     pub sla: SlaRules,
+    /// The desk's hours: for tickets with no team, or whose team keeps none of its own.
     pub hours: BusinessHours,
+    pub team_hours: TeamHours,
+}
+
+impl ClockRules {
+    /// The hours a ticket of this team is timed by.
+    pub fn hours_for(&self, team: Option<i64>) -> &BusinessHours {
+        team.and_then(|t| self.team_hours.get(&t))
+            .unwrap_or(&self.hours)
+    }
 }
 
 pub async fn clock_rules(conn: &mut AnyConnection) -> AppResult<ClockRules> {
     Ok(ClockRules {
         sla: settings::get::<SlaRules>(&mut *conn, SLA_SETTING).await?,
         hours: settings::get::<BusinessHours>(&mut *conn, HOURS_SETTING).await?,
+        team_hours: settings::get::<TeamHours>(&mut *conn, TEAM_HOURS_SETTING).await?,
     })
 }
 
@@ -58,10 +71,11 @@ pub(super) fn clocks(
     let t = times(r, pauses);
     let target = rules.sla.target(r.priority);
     let awaiting = opt_from_ms(r.awaiting_reply_since);
+    let hours = rules.hours_for(r.team_id);
     Clocks {
-        first_response: clock(sla::first_response(&t, &target, &rules.hours, now)),
-        resolution: clock(sla::resolution(&t, &target, &rules.hours, now)),
-        next_response: sla::next_response(awaiting, &target, &rules.hours, now).map(clock),
+        first_response: clock(sla::first_response(&t, &target, hours, now)),
+        resolution: clock(sla::resolution(&t, &target, hours, now)),
+        next_response: sla::next_response(awaiting, &target, hours, now).map(clock),
     }
 }
 

@@ -8,7 +8,7 @@ use super::write::{audited, audited_new, check_version, stale, Versioned};
 use super::{page_limit, Check};
 use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_work_tickets;
-use crate::domain::sla::{self, BusinessHours, TicketTimes};
+use crate::domain::sla::{self, BusinessHours, TeamHours, TicketTimes};
 use crate::domain::tickets::{can_move, SlaRules};
 use crate::domain::validate::{optional_long_text, required_long_text, required_text};
 use crate::error::{AppError, AppResult};
@@ -31,7 +31,7 @@ mod routing;
 mod work;
 
 pub(crate) use clocks::retime_running;
-pub use clocks::{clock_rules, ClockRules, HOURS_SETTING, SLA_SETTING};
+pub use clocks::{clock_rules, ClockRules, HOURS_SETTING, SLA_SETTING, TEAM_HOURS_SETTING};
 use clocks::{clocks, stored_dues, Clocks, Dues};
 pub use desk::{page, queue};
 pub use merge::merge;

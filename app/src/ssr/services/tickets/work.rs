@@ -108,6 +108,7 @@ pub async fn create_from(
     };
     let rules = clock_rules(&mut tx).await?;
     let target = rules.sla.target(priority);
+    let hours = rules.hours_for(routed.team_id);
     let ms = |d: Option<DateTime<Utc>>| d.map(|t| t.timestamp_millis());
     let id = store::insert(
         &mut tx,
@@ -121,8 +122,8 @@ pub async fn create_from(
             status: TicketStatus::New,
             assignee_id: input.assignee_id.or(routed.assignee_id),
             team_id: routed.team_id,
-            first_response_due_at: ms(rules.hours.add(now, target.first_response_minutes)),
-            resolution_due_at: ms(rules.hours.add(now, target.resolution_minutes)),
+            first_response_due_at: ms(hours.add(now, target.first_response_minutes)),
+            resolution_due_at: ms(hours.add(now, target.resolution_minutes)),
             first_responded_at: None,
             awaiting_reply_since: None,
             next_response_due_at: None,
