@@ -5,14 +5,17 @@
 //!          page, for agents in turn and open tickets in turn;
 //!   tick:  the alert engine's tick, the clock moved one second each time, as the server
 //!          runs it every second (every time rule over the indexed due times, the sweeps,
-//!          the outbox).
+//!          the outbox); then the SLA rules' own reads for a one-second window.
 //!
 //!   DATABASE_URL=sqlite://bench/out/tickets.db target/release/examples/ticket_baseline queue 300
 //!   DATABASE_URL=sqlite://bench/out/tickets.db target/release/examples/ticket_baseline tick 300
 use app::model::Role;
+use app::model::TicketPriority;
 use app::ssr::auth::Viewer;
+use app::ssr::clock::Clock;
 use app::ssr::clock::ManualClock;
 use app::ssr::store::scope::Access;
+use app::ssr::store::sla::{sla_due, SlaClockKind};
 use app::ssr::store::tickets::{QueueView, TicketFilter};
 use std::sync::Arc;
 use std::time::Instant;
@@ -26,6 +29,10 @@ fn report(name: &str, mut ms: Vec<f64>) {
         p(0.5),
         p(0.99)
     );
+}
+
+fn clock_ms(c: &ManualClock) -> i64 {
+    c.now().timestamp_millis()
 }
 
 fn agent(id: i64, team_id: Option<i64>) -> Viewer {
@@ -74,6 +81,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ticks.push(t.elapsed().as_secs_f64() * 1000.0);
             }
             report("engine tick", ticks);
+            // The SLA rules' own reads in each one-second window: every clock's breaches,
+            // and its warnings per priority (each priority's warning falls at its own
+            // share of its target, so each is its own window on the indexed due time).
+            let mut conn = state.db.read.acquire().await?;
+            let mut clocks = Vec::new();
+            let start = clock_ms(&clock);
+            for i in 0..runs as i64 {
+                let (from, to) = (start + i * 1000, start + (i + 1) * 1000);
+                let t = Instant::now();
+                for kind in SlaClockKind::ALL {
+                    sla_due(&mut conn, from, to, kind, None).await?;
+                    for p in TicketPriority::ALL {
+                        let ahead = 24 * 60 * 1000;
+                        sla_due(&mut conn, from + ahead, to + ahead, kind, Some(*p)).await?;
+                    }
+                }
+                clocks.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            report("sla clocks", clocks);
         }
         _ => {
             let agents: Vec<(i64, Option<i64>)> = sqlx::query_as(

@@ -18,6 +18,33 @@ pub fn can_move(from: TicketStatus, to: TicketStatus) -> bool {
     )
 }
 
+/// Where a ticket with no clock running sorts in the queue: after every deadline.
+pub const NO_DEADLINE: i64 = 9_000_000_000_000_000;
+
+/// The next deadline an open ticket is worked by, as the queue orders tickets: the first
+/// response until it is given, then the sooner of the next response (while a customer
+/// waits) and the resolution; [`NO_DEADLINE`] while none runs (pending after the answer).
+/// None once the ticket is resolved or closed: it is in no queue.
+pub fn queue_due(
+    status: TicketStatus,
+    first_responded_at: Option<i64>,
+    (first_response, next_response, resolution): (Option<i64>, Option<i64>, Option<i64>),
+) -> Option<i64> {
+    if !matches!(
+        status,
+        TicketStatus::New | TicketStatus::Open | TicketStatus::Pending
+    ) {
+        return None;
+    }
+    let due = match (first_responded_at, next_response, resolution) {
+        (None, _, _) => first_response,
+        (Some(_), Some(n), Some(r)) => Some(n.min(r)),
+        (Some(_), Some(n), None) => Some(n),
+        (Some(_), None, r) => r,
+    };
+    Some(due.unwrap_or(NO_DEADLINE))
+}
+
 /// The service desk's settings, versioned like the others.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,6 +128,32 @@ impl SlaRules {
 mod tests {
     use super::*;
     use TicketStatus::*;
+
+    #[test]
+    fn the_queue_orders_by_the_clock_that_runs_next() {
+        assert_eq!(queue_due(New, None, (Some(10), None, Some(50))), Some(10));
+        assert_eq!(
+            queue_due(Open, Some(5), (Some(10), Some(30), Some(50))),
+            Some(30)
+        );
+        assert_eq!(
+            queue_due(Open, Some(5), (Some(10), Some(70), Some(50))),
+            Some(50)
+        );
+        assert_eq!(
+            queue_due(Open, Some(5), (Some(10), Some(70), None)),
+            Some(70)
+        );
+        assert_eq!(
+            queue_due(Pending, Some(5), (Some(10), None, None)),
+            Some(NO_DEADLINE)
+        );
+        assert_eq!(
+            queue_due(Resolved, Some(5), (Some(10), None, Some(50))),
+            None
+        );
+        assert_eq!(queue_due(Closed, None, (Some(10), None, None)), None);
+    }
 
     #[test]
     fn tickets_move_forward_reopen_and_never_skip_back_to_new() {

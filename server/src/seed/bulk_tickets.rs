@@ -4,7 +4,8 @@
 use super::tickets::{TICKET_ANSWERS, TICKET_OPENINGS};
 use super::*;
 use app::domain::sla::default_target;
-use app::model::TicketPriority;
+use app::domain::tickets::queue_due;
+use app::model::{TicketPriority, TicketStatus};
 
 const MINUTE: i64 = 60 * 1000;
 
@@ -89,8 +90,6 @@ pub async fn bulk_tickets(
                 let status = if open {
                     ["new", "open", "open", "pending", "open"][rng.gen_range(0..5)]
                 } else if seq >= tickets.saturating_sub(OPEN_TICKETS + RECENTLY_RESOLVED) {
-                    // Resolved days ago, not yet closed by auto-close (else the engine's
-                    // first ticks would spend themselves closing a backlog).
                     "resolved"
                 } else {
                     "closed"
@@ -100,6 +99,13 @@ pub async fn bulk_tickets(
                 } else {
                     let (agent, team) = agents[(seq as usize) % agents.len()];
                     (Some(agent), team)
+                };
+                // Resolved ones were resolved in the last days (within the auto-close days,
+                // else the engine's first ticks would spend themselves closing a backlog).
+                let created = if status == "resolved" {
+                    now - 6 * DAY + rng.gen_range(0..24 * 60) * MINUTE
+                } else {
+                    created
                 };
                 let responded = (status != "new").then_some(created + 30 * MINUTE);
                 let resolved = matches!(status, "resolved" | "closed").then_some(created + DAY);
@@ -127,6 +133,12 @@ pub async fn bulk_tickets(
                     responded.into(),
                     awaiting.into(),
                     next_due.into(),
+                    queue_due(
+                        TicketStatus::parse(status).unwrap_or(TicketStatus::Closed),
+                        responded,
+                        (Some(first_due), next_due, resolution_due),
+                    )
+                    .into(),
                     resolved.into(),
                     closed.into(),
                     created.into(),
@@ -152,6 +164,7 @@ pub async fn bulk_tickets(
                     "first_responded_at",
                     "awaiting_reply_since",
                     "next_response_due_at",
+                    "next_due_at",
                     "resolved_at",
                     "closed_at",
                     "created_at",

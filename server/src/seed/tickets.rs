@@ -3,7 +3,8 @@
 //! and the spans its resolution clock stood still.
 use super::*;
 use app::domain::sla::default_target;
-use app::model::TicketPriority;
+use app::domain::tickets::queue_due;
+use app::model::{TicketPriority, TicketStatus};
 
 /// Files customers sent with their first message (name, type, content).
 const TICKET_FILES: &[(&str, &str, &str)] = &[
@@ -101,6 +102,9 @@ pub(super) async fn demo_tickets(
         let responded = (status != "new").then_some(created + HOUR);
         let resolved = matches!(status, "resolved" | "closed").then_some(created + 5 * HOUR);
         let csat = resolved.map(|_| rng.gen_range(1..=5));
+        let first_due = created + first_min * MINUTE;
+        // The resolution clock stands still while pending: no due time then.
+        let resolution_due = (status != "pending").then_some(created + resolve_min * MINUTE);
         let ids = insert_rows(
             conn,
             "tickets",
@@ -115,6 +119,7 @@ pub(super) async fn demo_tickets(
                 "team_id",
                 "first_response_due_at",
                 "resolution_due_at",
+                "next_due_at",
                 "first_responded_at",
                 "resolved_at",
                 "csat",
@@ -130,11 +135,14 @@ pub(super) async fn demo_tickets(
                 status.into(),
                 assignee.into(),
                 team.into(),
-                Some(created + first_min * MINUTE).into(),
-                // The resolution clock stands still while pending: no due time then.
-                (status != "pending")
-                    .then_some(created + resolve_min * MINUTE)
-                    .into(),
+                Some(first_due).into(),
+                resolution_due.into(),
+                queue_due(
+                    TicketStatus::parse(status).unwrap_or(TicketStatus::Open),
+                    responded,
+                    (Some(first_due), None, resolution_due),
+                )
+                .into(),
                 responded.into(),
                 resolved.into(),
                 csat.into(),

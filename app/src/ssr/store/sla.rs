@@ -127,12 +127,13 @@ pub async fn running_after(
         .await
 }
 
-/// Stores a ticket's due times (first response, resolution, next response) as re-timed
-/// under new rules; the ticket itself is unchanged (no new version).
+/// Stores a ticket's due times (first response, resolution, next response) and its queue
+/// deadline as re-timed under new rules; the ticket itself is unchanged (no new version).
 pub async fn set_dues(
     conn: &mut AnyConnection,
     id: i64,
     (first, resolution, next): (Option<i64>, Option<i64>, Option<i64>),
+    queue_due: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let mut sql = Sql::new("UPDATE tickets SET first_response_due_at = ");
     sql.bind(first)
@@ -140,6 +141,8 @@ pub async fn set_dues(
         .bind(resolution)
         .push(", next_response_due_at = ")
         .bind(next)
+        .push(", next_due_at = ")
+        .bind(queue_due)
         .push(" WHERE id = ")
         .bind(id);
     sql.query().execute(conn).await.map(|_| ())

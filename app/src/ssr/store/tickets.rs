@@ -3,6 +3,7 @@
 //! the sales record), never a ticket without a customer.
 use super::scope::{owned_by_scope, Access};
 use crate::domain::scope::{scope_for, DataScope};
+use crate::domain::tickets::queue_due;
 use crate::model::{
     MailDelivery, TicketCategory, TicketChannel, TicketMessage, TicketPriority, TicketStatus,
 };
@@ -43,14 +44,9 @@ pub struct TicketRow {
     pub next_due: i64,
 }
 
-/// The next deadline a ticket is worked by: the first response until it is given, then
-/// the sooner of the next response (while a customer waits) and the resolution. Far in
-/// the future when none runs (paused, done).
-const NEXT_DUE: &str =
-    "COALESCE(CASE WHEN t.first_responded_at IS NULL THEN t.first_response_due_at \
-     WHEN t.next_response_due_at IS NOT NULL AND (t.resolution_due_at IS NULL \
-     OR t.next_response_due_at < t.resolution_due_at) THEN t.next_response_due_at \
-     ELSE t.resolution_due_at END, 9000000000000000)";
+/// The queue's sort key: the stored next deadline ([`queue_due`]); after every deadline
+/// for tickets in no queue (resolved, closed), which only the "all" view lists.
+const NEXT_DUE: &str = "COALESCE(t.next_due_at, 9000000000000000)";
 
 pub(super) fn select() -> Sql {
     Sql::new(&format!(
@@ -121,7 +117,13 @@ pub async fn list<'e>(
 ) -> Result<Vec<TicketRow>, sqlx::Error> {
     let mut sql = select();
     scoped(&mut sql, viewer);
-    let open = " AND t.status IN ('new', 'open', 'pending')";
+    // Every view but "all" lists open tickets, which are those with a next deadline; they
+    // read their page from an index in (next deadline, id) order.
+    let open = " AND t.next_due_at IS NOT NULL";
+    let key = match f.view {
+        QueueView::All => NEXT_DUE,
+        _ => "t.next_due_at",
+    };
     match f.view {
         QueueView::Mine => {
             sql.push(open)
@@ -140,12 +142,7 @@ pub async fn list<'e>(
             sql.push(open);
         }
         QueueView::Breached(now_ms) => {
-            sql.push(open)
-                .push(" AND (")
-                .push(NEXT_DUE)
-                .push(" < ")
-                .bind(now_ms)
-                .push(")");
+            sql.push(" AND t.next_due_at < ").bind(now_ms);
         }
         QueueView::Waiting => {
             sql.push(" AND t.status = 'pending'");
@@ -157,18 +154,17 @@ pub async fn list<'e>(
     }
     if let Some((due, id)) = f.after {
         sql.push(" AND (")
-            .push(NEXT_DUE)
-            .push(" > ")
+            .push(key)
+            .push(", t.id) > (")
             .bind(due)
-            .push(" OR (")
-            .push(NEXT_DUE)
-            .push(" = ")
-            .bind(due)
-            .push(" AND t.id > ")
+            .push(", ")
             .bind(id)
-            .push("))");
+            .push(")");
     }
-    sql.push(" ORDER BY next_due, t.id LIMIT ").bind(f.limit);
+    sql.push(" ORDER BY ")
+        .push(key)
+        .push(", t.id LIMIT ")
+        .bind(f.limit);
     sql.query_as::<TicketRow>().fetch_all(ex).await
 }
 
@@ -202,6 +198,18 @@ pub struct Origin<'a> {
     pub assignment_rule: Option<i64>,
 }
 
+impl TicketFields<'_> {
+    /// Where the ticket stands in the queue ([`queue_due`]).
+    pub fn queue_due(&self) -> Option<i64> {
+        let dues = (
+            self.first_response_due_at,
+            self.next_response_due_at,
+            self.resolution_due_at,
+        );
+        queue_due(self.status, self.first_responded_at, dues)
+    }
+}
+
 pub async fn insert(
     conn: &mut AnyConnection,
     f: &TicketFields<'_>,
@@ -219,6 +227,7 @@ pub async fn insert(
         .value("status", f.status.as_str())
         .value("assignee_id", f.assignee_id)
         .value("team_id", f.team_id)
+        .value("next_due_at", f.queue_due())
         .value("assignment_rule", origin.assignment_rule)
         .value("first_response_due_at", f.first_response_due_at)
         .value("resolution_due_at", f.resolution_due_at)
@@ -269,6 +278,8 @@ pub async fn update(
         .bind(f.closed_at)
         .push(", merged_into_id = ")
         .bind(f.merged_into_id)
+        .push(", next_due_at = ")
+        .bind(f.queue_due())
         .push(", updated_by = ")
         .bind(by)
         .stamp(now_ms, None)

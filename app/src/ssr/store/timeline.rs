@@ -22,20 +22,15 @@ struct Row {
 /// Where the previous page stopped: (at, kind, id) of its last entry.
 pub type TimelineKey = (i64, String, i64);
 
-/// The caller has checked that the viewer may read the customer.
-pub async fn for_customer<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer_id: i64,
-    before: Option<&TimelineKey>,
-    limit: i64,
-) -> Result<Vec<TimelineItem>, sqlx::Error> {
-    const NO_TEXT: &str = "CAST(NULL AS TEXT)";
-    const NO_INT: &str = "CAST(NULL AS BIGINT)";
-    // Only follow-ups have a place; the other branches end with this.
-    const NO_PLACE: &str = "CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION)";
-    let mut sql = Sql::new(
-        "SELECT at, src, id, title, detail, user_name, opportunity_id, amount_minor, latitude, longitude FROM (",
-    );
+const NO_TEXT: &str = "CAST(NULL AS TEXT)";
+const NO_INT: &str = "CAST(NULL AS BIGINT)";
+/// Only follow-ups have a place; the other branches end with this.
+const NO_PLACE: &str = "CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION)";
+const COLUMNS: &str =
+    "SELECT at, src, id, title, detail, user_name, opportunity_id, amount_minor, latitude, longitude FROM (";
+
+/// The follow-ups branch: a customer's activities as timeline entries.
+fn follow_up_branch(sql: &mut Sql, customer_id: i64) {
     sql.push(&format!(
         "SELECT a.occurred_at AS at, 'activity' AS src, a.id AS id, a.kind AS title, a.summary AS detail, \
          u.name AS user_name, a.opportunity_id AS opportunity_id, {NO_INT} AS amount_minor, \
@@ -44,6 +39,52 @@ pub async fn for_customer<'e>(
          WHERE a.deleted_at IS NULL AND a.customer_id = "
     ))
     .bind(customer_id);
+}
+
+fn item(r: Row) -> TimelineItem {
+    TimelineItem {
+        at: from_ms(r.at),
+        kind: r.src,
+        id: r.id,
+        title: r.title,
+        detail: r.detail,
+        user_name: r.user_name,
+        opportunity_id: r.opportunity_id,
+        amount_minor: r.amount_minor,
+        latitude: r.latitude,
+        longitude: r.longitude,
+    }
+}
+
+/// A customer's latest follow-ups alone, newest first (beside a ticket). The caller has
+/// checked that the viewer may read the customer.
+pub async fn follow_ups<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer_id: i64,
+    limit: i64,
+) -> Result<Vec<TimelineItem>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    follow_up_branch(&mut sql, customer_id);
+    sql.push(") x ORDER BY x.at DESC, x.id DESC LIMIT ")
+        .bind(limit);
+    Ok(sql
+        .query_as::<Row>()
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(item)
+        .collect())
+}
+
+/// The caller has checked that the viewer may read the customer.
+pub async fn for_customer<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer_id: i64,
+    before: Option<&TimelineKey>,
+    limit: i64,
+) -> Result<Vec<TimelineItem>, sqlx::Error> {
+    let mut sql = Sql::new(COLUMNS);
+    follow_up_branch(&mut sql, customer_id);
     sql.push(&format!(
         " UNION ALL SELECT h.entered_at, 'stage', h.id, h.stage, o.name, u.name, o.id, {NO_INT}, {NO_PLACE} \
          FROM opportunity_stage_history h JOIN opportunities o ON o.id = h.opportunity_id \
@@ -112,17 +153,6 @@ pub async fn for_customer<'e>(
         .fetch_all(ex)
         .await?
         .into_iter()
-        .map(|r| TimelineItem {
-            at: from_ms(r.at),
-            kind: r.src,
-            id: r.id,
-            title: r.title,
-            detail: r.detail,
-            user_name: r.user_name,
-            opportunity_id: r.opportunity_id,
-            amount_minor: r.amount_minor,
-            latitude: r.latitude,
-            longitude: r.longitude,
-        })
+        .map(item)
         .collect())
 }

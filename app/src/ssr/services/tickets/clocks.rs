@@ -124,7 +124,9 @@ pub(crate) async fn retime_running(
             let spans = pauses.get(&r.id).map(Vec::as_slice).unwrap_or_default();
             let due = stored_dues(r, spans, &rules, now);
             let dues = (due.first_response, due.resolution, due.next_response);
-            sla_store::set_dues(&mut *conn, r.id, dues).await?;
+            let queued = (due.first_response, due.next_response, due.resolution);
+            let queue = crate::domain::tickets::queue_due(r.status, r.first_responded_at, queued);
+            sla_store::set_dues(&mut *conn, r.id, dues, queue).await?;
         }
         seen += rows.len();
     }

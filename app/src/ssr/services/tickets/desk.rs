@@ -42,47 +42,69 @@ pub async fn queue(
     })
 }
 
+/// The customer beside a ticket: contacts, open deals, the latest follow-ups and the
+/// customer's other tickets, read at once; None when the customer was deleted since (the
+/// ticket still stands).
+async fn beside(
+    state: &AppState,
+    viewer: &Viewer,
+    cid: i64,
+    ticket: i64,
+) -> AppResult<Option<CustomerBeside>> {
+    use crate::ssr::services::{contacts, customers, deals};
+    let customer = match customers::get(state, viewer, cid).await {
+        Ok(c) => c,
+        Err(AppError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let follow_ups = async {
+        let mut conn = state.db.read.acquire().await?;
+        Ok::<_, AppError>(crate::ssr::store::timeline::follow_ups(&mut *conn, cid, 5).await?)
+    };
+    let contact_query = contacts::ContactQuery {
+        customer_id: Some(cid),
+        limit: Some(200),
+        ..Default::default()
+    };
+    let deal_query = deals::OpportunityQuery {
+        customer_id: Some(cid),
+        open: Some(true),
+        limit: Some(50),
+        ..Default::default()
+    };
+    let ticket_query = TicketQuery {
+        view: Some(TicketView::All),
+        customer_id: Some(cid),
+        limit: Some(21),
+        cursor: None,
+    };
+    let (contacts, follow_ups, open_deals, others) = tokio::try_join!(
+        contacts::list(state, viewer, contact_query),
+        follow_ups,
+        deals::list(state, viewer, deal_query),
+        list(state, viewer, ticket_query),
+    )?;
+    Ok(Some(CustomerBeside {
+        customer,
+        contacts: contacts.items,
+        open_deals: open_deals.items,
+        follow_ups,
+        other_tickets: others
+            .items
+            .into_iter()
+            .filter(|t| t.id != ticket)
+            .take(20)
+            .collect(),
+    }))
+}
+
 /// The ticket page: the ticket and its conversation, and beside it the customer's
 /// contacts, owner, open deals, latest follow-ups and other tickets.
 pub async fn page(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<TicketPage> {
     let detail = get(state, viewer, id).await?;
     let customer = match detail.ticket.customer_id {
         None => None,
-        Some(cid) => match crate::ssr::services::customers::overview(state, viewer, cid).await {
-            Ok(o) => {
-                let others = list(
-                    state,
-                    viewer,
-                    TicketQuery {
-                        view: Some(TicketView::All),
-                        customer_id: Some(cid),
-                        limit: Some(20),
-                        cursor: None,
-                    },
-                )
-                .await?;
-                Some(CustomerBeside {
-                    customer: o.customer,
-                    contacts: o.contacts,
-                    open_deals: o
-                        .deals
-                        .into_iter()
-                        .filter(|d| !d.stage.is_closed())
-                        .collect(),
-                    follow_ups: o
-                        .timeline
-                        .items
-                        .into_iter()
-                        .filter(|i| i.kind == "activity")
-                        .take(5)
-                        .collect(),
-                    other_tickets: others.items.into_iter().filter(|t| t.id != id).collect(),
-                })
-            }
-            // The customer was deleted since: the ticket still stands.
-            Err(AppError::NotFound) => None,
-            Err(e) => return Err(e),
-        },
+        Some(cid) => beside(state, viewer, cid, id).await?,
     };
     let can_work = can_work_tickets(viewer.role);
     let assignable = if can_work {
