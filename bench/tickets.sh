@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tandem's service-desk benchmark: the agents' queue (mine, unassigned, breached) and the
-# ticket page under 50 concurrent agents (wrk, each request signed in as the next of 50
+# ticket page (as REST, as the page's first load, and as the server function the page
+# calls when an agent moves from ticket to ticket) under 50 concurrent agents (wrk, each request signed in as the next of 50
 # agents), against the same store queries run one at a time as the baseline; then the
 # alert engine's tick with the desk's open tickets, against the same tick on the demo
 # desk.
@@ -44,7 +45,9 @@ for a in "${agents[@]}"; do cookies+=("$(sign_in "$a")"); done
 first="${cookies[0]}"
 tickets="$(curl -fs -H "Cookie: $first" "$base/api/v1/tickets?view=open&limit=200" | python3 -c 'import json,sys; print(" ".join(str(t["id"]) for t in json.load(sys.stdin)["items"]))')"
 
-# A wrk script that signs each request as the next agent, and walks `paths` in turn.
+# A wrk script that signs each request as the next agent and sends, in turn, each of
+# `targets`: a path to GET, or "POST path body" (a server function, as the pages call it
+# once hydrated).
 script() {
   local file="$OUT/$1.lua"
   shift
@@ -52,21 +55,28 @@ script() {
     echo "local cookies = {"
     for c in "${cookies[@]}"; do echo "  \"$c\","; done
     echo "}"
-    echo "local paths = {"
-    for p in "$@"; do echo "  \"$p\","; done
+    echo "local targets = {"
+    for t in "$@"; do echo "  \"$t\","; done
     echo "}"
     cat <<'LUA'
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", paths[(n % #paths) + 1], { ["Cookie"] = cookies[(n % #cookies) + 1] })
+  local t = targets[(n % #targets) + 1]
+  local headers = { ["Cookie"] = cookies[(n % #cookies) + 1] }
+  local path, body = t:match("^POST (%S+) (.*)$")
+  if path then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return wrk.format("POST", path, headers, body)
+  end
+  return wrk.format("GET", t, headers)
 end
 LUA
   } > "$file"
   echo "$file"
 }
-pages=(); apis=()
-for t in $tickets; do pages+=("/tickets/$t"); apis+=("/api/v1/tickets/$t"); done
+pages=(); apis=(); calls=()
+for t in $tickets; do pages+=("/tickets/$t"); apis+=("/api/v1/tickets/$t"); calls+=("POST /sfn/ticket id=$t"); done
 
 say "warming up"
 wrk -t2 -c50 -d5s -s "$(script warm /api/v1/tickets?view=mine\&limit=50)" "$base" >/dev/null
@@ -74,8 +84,10 @@ measure queue-mine "$base" -s "$(script mine '/api/v1/tickets?view=mine&limit=50
 measure queue-unassigned "$base" -s "$(script unassigned '/api/v1/tickets?view=unassigned&limit=50')"
 measure queue-breached "$base" -s "$(script breached '/api/v1/tickets?view=breached&limit=50')"
 measure queue-page "$base" -s "$(script queue-page '/queue?view=mine')"
+measure queue-sfn "$base" -s "$(script queue-sfn 'POST /sfn/queue view=mine')"
 measure ticket-api "$base" -s "$(script ticket-api "${apis[@]}")"
 measure ticket-page "$base" -s "$(script ticket-page "${pages[@]}")"
+measure ticket-sfn "$base" -s "$(script ticket-sfn "${calls[@]}")"
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 
