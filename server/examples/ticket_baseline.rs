@@ -138,7 +138,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let t = Instant::now();
                 let row = app::ssr::store::tickets::get(&mut *conn, &viewer, ticket).await?;
                 app::ssr::store::tickets::pauses(&mut *conn, ticket).await?;
-                app::ssr::store::tickets::messages(&mut *conn, ticket).await?;
+                app::ssr::store::ticket_messages::messages(&mut *conn, ticket).await?;
                 app::ssr::store::attachments::of_ticket(&mut *conn, ticket).await?;
                 if let Some(customer) = row.and_then(|r| r.customer_id) {
                     app::ssr::store::customers::get(&mut *conn, &viewer, customer, Access::Read)

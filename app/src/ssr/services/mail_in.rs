@@ -198,7 +198,7 @@ async fn receive(state: &AppState, desk: &Viewer, raw: &[u8]) -> AppResult<Recei
         });
     }
     if let Some(id) = m.message_id.as_deref() {
-        if crate::ssr::store::tickets::has_email(&state.db.read, id).await? {
+        if crate::ssr::store::ticket_messages::has_email(&state.db.read, id).await? {
             return Ok(Received {
                 outcome: "ignored".into(),
                 ticket_id: None,

@@ -28,6 +28,7 @@ pub mod sla;
 pub mod stored_enums;
 pub mod surveys;
 pub mod tasks;
+pub mod ticket_messages;
 pub mod ticket_routing;
 pub mod tickets;
 pub mod timeline;

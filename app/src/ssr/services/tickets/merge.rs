@@ -5,7 +5,7 @@
 //! to the duplicate joins that ticket.
 use super::*;
 use crate::i18n::Lang;
-use crate::ssr::store::tickets::NewMessage;
+use crate::ssr::store::ticket_messages::NewMessage;
 
 pub async fn merge(
     state: &AppState,
@@ -43,7 +43,7 @@ pub async fn merge(
     let Some(target) = target else {
         return Err(AppError::Internal);
     };
-    store::move_conversation(&mut tx, id, target.id).await?;
+    said::move_conversation(&mut tx, id, target.id).await?;
     let lang = Lang::parse(&viewer.locale).unwrap_or(Lang::ZhCn);
     let notes = [
         (
@@ -68,7 +68,7 @@ pub async fn merge(
             internal: true,
             email_message_id: None,
         };
-        store::add_message(&mut tx, *ticket, &note, now_ms).await?;
+        said::add_message(&mut tx, *ticket, &note, now_ms).await?;
     }
     move_status(&mut tx, &mut row, TicketStatus::Closed, now_ms).await?;
     row.merged_into_id = Some(target.id);

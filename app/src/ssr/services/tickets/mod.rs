@@ -19,6 +19,7 @@ use crate::ssr::context::AppState;
 use crate::ssr::store::scope::Access;
 use crate::ssr::store::settings;
 use crate::ssr::store::sla::{self as sla_store, SlaClockKind};
+use crate::ssr::store::ticket_messages as said;
 use crate::ssr::store::tickets::{self as store, QueueView, TicketFields, TicketFilter, TicketRow};
 use crate::ssr::store::{attachments, contacts, decode_key_cursor, encode_key_cursor, users};
 use chrono::{DateTime, Utc};
@@ -136,7 +137,7 @@ pub(crate) async fn conversation(
     conn: &mut AnyConnection,
     id: i64,
 ) -> AppResult<Vec<TicketMessage>> {
-    let mut messages = store::messages(&mut *conn, id).await?;
+    let mut messages = said::messages(&mut *conn, id).await?;
     for file in attachments::of_ticket(&mut *conn, id).await? {
         if let Some(m) = messages.iter_mut().find(|m| m.id == file.message_id) {
             m.attachments.push(file);

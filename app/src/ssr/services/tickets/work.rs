@@ -7,7 +7,8 @@ use crate::ssr::services::mail_out::queue_reply;
 use crate::ssr::services::surveys::ask_csat;
 use crate::ssr::store::attachments::{self, NewAttachment};
 use crate::ssr::store::audit::{self, Change};
-use crate::ssr::store::tickets::{NewMessage, Origin};
+use crate::ssr::store::ticket_messages::NewMessage;
+use crate::ssr::store::tickets::Origin;
 use sqlx::AnyConnection;
 
 pub async fn create(state: &AppState, viewer: &Viewer, input: NewTicket) -> AppResult<Ticket> {
@@ -38,7 +39,7 @@ async fn add_customers_words(
         internal: false,
         email_message_id: arrival.email_message_id,
     };
-    let message = store::add_message(conn, id, &said, now_ms).await?;
+    let message = said::add_message(conn, id, &said, now_ms).await?;
     for file in arrival.attachments {
         attachments::insert(conn, (id, message), file, now_ms).await?;
     }
@@ -287,7 +288,7 @@ pub async fn add_message(
         internal: m.internal,
         email_message_id: None,
     };
-    let message_id = store::add_message(&mut tx, id, &written, now_ms).await?;
+    let message_id = said::add_message(&mut tx, id, &written, now_ms).await?;
     // A public reply goes to the ticket's contact by email, queued with the reply.
     if !m.internal {
         if let Some(to) = reachable_contact(&mut tx, viewer, &row).await? {
