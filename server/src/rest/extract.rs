@@ -275,7 +275,7 @@ mod tests {
         let body = String::from_utf8(bytes.to_vec()).unwrap();
         assert!(
             body.contains(
-                "\"view\":\"choose from mine, unassigned, open, breached, waiting, all\""
+                "\"view\":\"choose from mine, unassigned, team, open, breached, waiting, all\""
             ),
             "{body}"
         );
