@@ -53,6 +53,7 @@ fn filter(view: QueueView) -> TicketFilter {
     TicketFilter {
         view,
         customer_id: None,
+        narrow: Default::default(),
         after: None,
         limit: 51,
     }

@@ -5,9 +5,17 @@ use super::prelude::*;
 pub async fn get_queue(
     view: Option<String>,
     cursor: Option<String>,
+    priority: Option<String>,
+    category: Option<String>,
+    channel: Option<String>,
 ) -> Result<TicketQueue, AppError> {
     let view = form_optional_choice("view", view.as_deref())?;
-    services::tickets::queue(&app_state()?, &current_viewer()?, view, cursor).await
+    let narrow = crate::model::TicketNarrow {
+        priority: form_optional_choice("priority", priority.as_deref())?,
+        category: form_optional_choice("category", category.as_deref())?,
+        channel: form_optional_choice("channel", channel.as_deref())?,
+    };
+    services::tickets::queue(&app_state()?, &current_viewer()?, view, narrow, cursor).await
 }
 
 /// The queue's "away" switch: "true" away from the desk (routing passes the viewer by),

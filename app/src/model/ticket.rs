@@ -58,6 +58,17 @@ named_enum! {
     }
 }
 
+impl TicketChannel {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            TicketChannel::Phone => lang.t("Phone", "电话"),
+            TicketChannel::Email => lang.t("Email", "邮件"),
+            TicketChannel::Web => lang.t("Web form", "网页表单"),
+            TicketChannel::Chat => lang.t("Chat", "在线聊天"),
+        }
+    }
+}
+
 named_enum! {
     /// What a ticket is about.
     TicketCategory {
@@ -113,6 +124,35 @@ impl TicketView {
             TicketView::Waiting => lang.t("Waiting on customer", "等待客户"),
             TicketView::All => lang.t("All tickets", "全部工单"),
         }
+    }
+}
+
+/// What a queue view is narrowed to: one priority, category or channel (none: all).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketNarrow {
+    #[serde(default)]
+    pub priority: Option<TicketPriority>,
+    #[serde(default)]
+    pub category: Option<TicketCategory>,
+    #[serde(default)]
+    pub channel: Option<TicketChannel>,
+}
+
+impl TicketNarrow {
+    /// The narrowing as query parameters to add to a queue link (`&priority=high…`).
+    pub fn query(&self) -> String {
+        let mut out = String::new();
+        let pairs = [
+            ("priority", self.priority.map(TicketPriority::as_str)),
+            ("category", self.category.map(TicketCategory::as_str)),
+            ("channel", self.channel.map(TicketChannel::as_str)),
+        ];
+        for (key, value) in pairs {
+            if let Some(v) = value {
+                out.push_str(&format!("&{key}={v}"));
+            }
+        }
+        out
     }
 }
 
@@ -326,6 +366,8 @@ pub struct NewTicketMessage {
 pub struct TicketQueue {
     pub now: DateTime<Utc>,
     pub view: TicketView,
+    #[serde(default)]
+    pub narrow: TicketNarrow,
     pub page: super::Page<Ticket>,
     /// Whether the viewer is away from the desk (routing gives them no new tickets); None
     /// for those routing never gives tickets to (everyone but agents).

@@ -7,7 +7,7 @@ use crate::components::shortcuts::{focus, use_shortcuts, ShortcutHelp};
 use crate::components::tickets::TicketRows;
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
-use crate::model::{TicketCategory, TicketChannel, TicketPriority, TicketView};
+use crate::model::{TicketCategory, TicketChannel, TicketNarrow, TicketPriority, TicketView};
 use crate::use_lang;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -19,6 +19,8 @@ pub fn QueuePage() -> impl IntoView {
     let query = use_query_map();
     let view_param = move || query.with(|q| q.get("view"));
     let cursor = move || query.with(|q| q.get("cursor"));
+    // The narrowing: one priority, category or channel.
+    let narrow = move || query.with(|q| (q.get("priority"), q.get("category"), q.get("channel")));
     let customer = move || query.with(|q| q.get("customer")).unwrap_or_default();
     let log = ServerAction::<LogTicket>::new();
     let availability = ServerAction::<SetAvailability>::new();
@@ -29,9 +31,11 @@ pub fn QueuePage() -> impl IntoView {
         move || {
             let changes = live.map(|l| l.changes.get());
             let saved = (log.version().get(), availability.version().get());
-            (view_param(), cursor(), saved, changes)
+            (view_param(), cursor(), narrow(), saved, changes)
         },
-        |(view, cursor, _, _)| get_queue(view, cursor),
+        |(view, cursor, (priority, category, channel), _, _)| {
+            get_queue(view, cursor, priority, category, channel)
+        },
     );
     let selected = RwSignal::new(0usize);
     // Made here, not inside the list's render: the rows outlive a re-render of the list.
@@ -71,9 +75,11 @@ pub fn QueuePage() -> impl IntoView {
                         ids.set(q.page.items.iter().map(|t| t.id).collect());
                         selected.set(0);
                         let current = q.view;
+                        let narrowed = q.narrow.query();
                         let next = q.page.next_cursor.clone().map(|c| view! {
-                            <a class="button more" href=format!("/queue?view={}&cursor={c}", q.view)>{lang.t("More", "更多")}</a>
+                            <a class="button more" href=format!("/queue?view={}{narrowed}&cursor={c}", q.view)>{lang.t("More", "更多")}</a>
                         });
+                        let filters = view! { <QueueFilters view=current narrow=q.narrow/> };
                         let away = q.away.map(|away| view! {
                             <ActionForm action=availability attr:class="availability">
                                 <input type="hidden" name="away" value=(!away).to_string()/>
@@ -90,9 +96,10 @@ pub fn QueuePage() -> impl IntoView {
                             <nav class="tabs" aria-label=lang.t("Queue views", "队列视图")>
                                 {TicketView::TABS.iter().map(|v| {
                                     let here = *v == current;
-                                    view! { <a href=format!("/queue?view={v}") aria-current=here.then_some("page")>{v.label(lang)}</a> }
+                                    view! { <a href=format!("/queue?view={v}{}", q.narrow.query()) aria-current=here.then_some("page")>{v.label(lang)}</a> }
                                 }).collect::<Vec<_>>()}
                             </nav>
+                            {filters}
                             <section aria-labelledby="queue-view">
                                 <h2 id="queue-view">{q.view.label(lang)}" "<span class="count">{q.page.items.len()}</span></h2>
                                 <TicketRows tickets=q.page.items now=q.now selected=selected_row/>
@@ -142,5 +149,43 @@ pub fn QueuePage() -> impl IntoView {
                 <button type="submit">{lang.t("Log the call", "登记")}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// Narrows the view to one priority, category or channel (a plain GET form: the choice is
+/// in the address, so a narrowed queue can be bookmarked and shared).
+#[component]
+fn QueueFilters(view: TicketView, narrow: TicketNarrow) -> impl IntoView {
+    let lang = use_lang();
+    let any = lang.t("Any", "全部");
+    view! {
+        <form method="get" action="/queue" class="filters" aria-label=lang.t("Narrow the queue", "筛选队列")>
+            <input type="hidden" name="view" value=view.as_str()/>
+            <label>{lang.t("Priority", "优先级")}" "
+                <select name="priority">
+                    <option value="">{any}</option>
+                    {TicketPriority::ALL.iter().map(|p| view! {
+                        <option value=p.as_str() selected=narrow.priority == Some(*p)>{p.label(lang)}</option>
+                    }).collect::<Vec<_>>()}
+                </select>
+            </label>
+            <label>{lang.t("Category", "类别")}" "
+                <select name="category">
+                    <option value="">{any}</option>
+                    {TicketCategory::ALL.iter().map(|c| view! {
+                        <option value=c.as_str() selected=narrow.category == Some(*c)>{c.label(lang)}</option>
+                    }).collect::<Vec<_>>()}
+                </select>
+            </label>
+            <label>{lang.t("Channel", "渠道")}" "
+                <select name="channel">
+                    <option value="">{any}</option>
+                    {TicketChannel::ALL.iter().map(|c| view! {
+                        <option value=c.as_str() selected=narrow.channel == Some(*c)>{c.label(lang)}</option>
+                    }).collect::<Vec<_>>()}
+                </select>
+            </label>
+            <button type="submit">{lang.t("Filter", "筛选")}</button>
+        </form>
     }
 }

@@ -266,3 +266,36 @@ async fn a_team_with_its_own_hours_times_its_tickets_by_them() {
         assert_eq!(stored, 1_795_413_600_000, "{b:?}");
     }
 }
+
+#[tokio::test]
+async fn the_queue_narrows_to_a_priority_category_and_channel() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let agent = app.login("agent1@demo.tandem").await;
+        let urgent = log_ticket(
+            &app,
+            &agent,
+            json!({"subject": "全员无法登录", "priority": "urgent", "category": "technical", "channel": "email"}),
+        )
+        .await;
+        let list = |q: &'static str| {
+            let c = agent.clone();
+            let url = app.url(&format!("/api/v1/tickets?view=open&limit=200&{q}"));
+            async move { c.get(url).send().await.unwrap() }
+        };
+        let page = json(list("priority=urgent&category=technical&channel=email").await).await;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.iter().any(|t| t["id"] == urgent["id"]), "{b:?}");
+        assert!(items.iter().all(|t| t["priority"] == "urgent"
+            && t["category"] == "technical"
+            && t["channel"] == "email"));
+        let page = json(list("priority=low").await).await;
+        let items = page["items"].as_array().unwrap();
+        assert!(!items.is_empty() && items.iter().all(|t| t["priority"] == "low"));
+        assert!(!items.iter().any(|t| t["id"] == urgent["id"]));
+        // A value outside the list is refused naming the parameter.
+        let r = list("priority=soon").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json(r).await["errors"]["priority"].is_string(), "{b:?}");
+    }
+}

@@ -5,7 +5,7 @@
 use super::scope::{owned_by_scope, Access};
 use crate::domain::scope::{scope_for, DataScope};
 use crate::domain::tickets::queue_due;
-use crate::model::{TicketCategory, TicketChannel, TicketPriority, TicketStatus};
+use crate::model::{TicketCategory, TicketChannel, TicketNarrow, TicketPriority, TicketStatus};
 use crate::ssr::auth::Viewer;
 use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
@@ -102,6 +102,8 @@ pub enum QueueView {
 pub struct TicketFilter {
     pub view: QueueView,
     pub customer_id: Option<i64>,
+    /// One priority, category or channel.
+    pub narrow: TicketNarrow,
     /// Keyset: after this (next deadline, id).
     pub after: Option<(i64, i64)>,
     pub limit: i64,
@@ -149,6 +151,15 @@ pub async fn list<'e>(
     }
     if let Some(c) = f.customer_id {
         sql.push(" AND t.customer_id = ").bind(c);
+    }
+    if let Some(p) = f.narrow.priority {
+        sql.push(" AND t.priority = ").bind(p.as_str());
+    }
+    if let Some(c) = f.narrow.category {
+        sql.push(" AND t.category = ").bind(c.as_str());
+    }
+    if let Some(c) = f.narrow.channel {
+        sql.push(" AND t.channel = ").bind(c.as_str());
     }
     if let Some((due, id)) = f.after {
         sql.push(" AND (")

@@ -7,6 +7,7 @@ pub async fn queue(
     state: &AppState,
     viewer: &Viewer,
     view: Option<TicketView>,
+    narrow: TicketNarrow,
     cursor: Option<String>,
 ) -> AppResult<TicketQueue> {
     if !crate::domain::scope::can_work_queue(viewer.role) {
@@ -22,9 +23,12 @@ pub async fn queue(
         viewer,
         TicketQuery {
             view: Some(view),
-            customer_id: None,
+            priority: narrow.priority,
+            category: narrow.category,
+            channel: narrow.channel,
             limit: Some(50),
             cursor,
+            ..Default::default()
         },
     )
     .await?;
@@ -37,6 +41,7 @@ pub async fn queue(
     Ok(TicketQueue {
         now: state.clock.now(),
         view,
+        narrow,
         page,
         away,
     })
@@ -76,7 +81,7 @@ async fn beside(
         view: Some(TicketView::All),
         customer_id: Some(cid),
         limit: Some(21),
-        cursor: None,
+        ..Default::default()
     };
     let (contacts, follow_ups, open_deals, others) = tokio::try_join!(
         contacts::list(state, viewer, contact_query),

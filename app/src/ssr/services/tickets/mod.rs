@@ -169,8 +169,24 @@ pub struct TicketQuery {
     /// Default open.
     pub view: Option<TicketView>,
     pub customer_id: Option<i64>,
+    #[param(value_type = Option<TicketPriority>)]
+    pub priority: Option<TicketPriority>,
+    #[param(value_type = Option<TicketCategory>)]
+    pub category: Option<TicketCategory>,
+    #[param(value_type = Option<TicketChannel>)]
+    pub channel: Option<TicketChannel>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+}
+
+impl TicketQuery {
+    fn narrow(&self) -> TicketNarrow {
+        TicketNarrow {
+            priority: self.priority,
+            category: self.category,
+            channel: self.channel,
+        }
+    }
 }
 
 /// A page of tickets by their next SLA deadline, soonest first.
@@ -201,6 +217,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResul
         &TicketFilter {
             view: queue,
             customer_id: q.customer_id,
+            narrow: q.narrow(),
             after,
             limit: limit + 1,
         },
