@@ -1,7 +1,19 @@
-# What Tandem's HTTP benchmarks share: the tools they need, a database held in memory, a
-# release server on it, signing in, and one measured wrk run that also counts the
-# commits made while it lasted. Sourced by bench/run.sh and bench/tickets.sh after
-# scripts/tools.sh, with DB, OUT and DURATION set.
+# What Tandem's HTTP benchmarks share: the tools and the release build they need, a
+# database held in memory, a release server on it, signing in, and one measured wrk run
+# that also counts the commits made while it lasted. Sourced by bench/run.sh and
+# bench/tickets.sh after scripts/tools.sh, with DURATION set (and DB before holding it).
+
+OUT="$ROOT/bench/out"
+
+# wrk and vmtouch, the results' folder, and the release server with the store baseline
+# named (an example of server/examples).
+bench_build() {
+  mkdir -p "$OUT"
+  bench_tools
+  leptos_env
+  say "building (release)"
+  cargo build --release -q -p server --bin tandem --example "$1"
+}
 
 bench_tools() {
   for tool in wrk vmtouch; do

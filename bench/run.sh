@@ -11,14 +11,8 @@ CUSTOMERS="${1:-100000}"
 ACTIVITIES="${2:-1000000}"
 TERM="${3:-恒远}"
 DURATION="${BENCH_DURATION:-20s}"  # seconds, e.g. 20s
-OUT="$ROOT/bench/out"
-mkdir -p "$OUT"
-
 source "$ROOT/bench/common.sh"
-bench_tools
-leptos_env
-say "building (release)"
-cargo build --release -q -p server --bin tandem --example store_baseline
+bench_build store_baseline
 
 DB="$OUT/bench-$CUSTOMERS-$ACTIVITIES.db"
 export DATABASE_URL="sqlite://$DB"

@@ -16,14 +16,8 @@ MESSAGES="${2:-5000000}"
 CUSTOMERS="${3:-100000}"
 ACTIVITIES="${4:-1000000}"
 DURATION="${BENCH_DURATION:-20s}"
-OUT="$ROOT/bench/out"
-mkdir -p "$OUT"
-
 source "$ROOT/bench/common.sh"
-bench_tools
-leptos_env
-say "building (release)"
-cargo build --release -q -p server --bin tandem --example ticket_baseline
+bench_build ticket_baseline
 
 DB="$OUT/tickets-$TICKETS-$MESSAGES-$CUSTOMERS.db"
 export DATABASE_URL="sqlite://$DB"

@@ -1,4 +1,4 @@
-import { APIRequestContext, Page, expect, request, test } from "@playwright/test";
+import { APIRequestContext, Browser, Page, expect, request, test } from "@playwright/test";
 
 export const PASSWORD = "tandem-demo";
 
@@ -45,12 +45,13 @@ function mailText(raw: string): string {
   return body;
 }
 
-/** The text of the first mail to `to` that contains `text`, read from the test SMTP
- *  server's Maildir once Tandem's mail sender has delivered it. */
-export async function mailedText(to: string, text: string): Promise<string> {
+/** Waits for Tandem's mail sender (every few seconds) to deliver a mail to `to` that
+ *  `pick` finds something in, reading the test SMTP server's Maildir; the last such
+ *  mail's find. `pick` gets the raw mail and its text as a reader sees it. */
+async function mailedTo<T>(to: string, pick: (raw: string, text: string) => T | undefined): Promise<T> {
   const fs = await import("node:fs");
   const dir = `${process.env.TANDEM_E2E_MAILDIR}/new`;
-  let found: string | undefined;
+  let found: T | undefined;
   await expect
     .poll(
       () => {
@@ -58,9 +59,7 @@ export async function mailedText(to: string, text: string): Promise<string> {
         for (const f of files) {
           const raw = fs.readFileSync(`${dir}/${f}`, "utf8");
           if (!raw.includes(to)) continue;
-          const head = raw.slice(0, raw.search(/\r?\n\r?\n/));
-          const whole = `${head}\n${mailText(raw)}`;
-          if (whole.includes(text)) found = whole;
+          found = pick(raw, mailText(raw)) ?? found;
         }
         return found;
       },
@@ -70,26 +69,29 @@ export async function mailedText(to: string, text: string): Promise<string> {
   return found!;
 }
 
-/** The survey links (`/csat/…`, `/nps/…`) mailed to `to`, read from the test SMTP server's
- *  Maildir; waits for Tandem's mail sender (every few seconds) to deliver one. */
+/** A mail to `to` that contains `text`: its headers and text. */
+export async function mailedText(to: string, text: string): Promise<string> {
+  return mailedTo(to, (raw, body) => {
+    const whole = `${raw.slice(0, raw.search(/\r?\n\r?\n/))}\n${body}`;
+    return whole.includes(text) ? whole : undefined;
+  });
+}
+
+/** The survey link (`/csat/…`, `/nps/…`) mailed to `to`. */
 export async function mailedLink(to: string, path: string): Promise<string> {
-  const fs = await import("node:fs");
-  const dir = `${process.env.TANDEM_E2E_MAILDIR}/new`;
-  let link: string | undefined;
-  await expect
-    .poll(
-      () => {
-        const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-        for (const f of files) {
-          const raw = fs.readFileSync(`${dir}/${f}`, "utf8");
-          if (!raw.includes(to)) continue;
-          const m = mailText(raw).match(new RegExp(`https?://\\S+${path}[A-Za-z0-9_-]+`));
-          if (m) link = m[0];
-        }
-        return link;
-      },
-      { timeout: 20_000 },
-    )
-    .toBeTruthy();
-  return link!;
+  return mailedTo(to, (_, body) => body.match(new RegExp(`https?://\\S+${path}[A-Za-z0-9_-]+`))?.[0]);
+}
+
+/** Browsers of these people, signed in and hydrated, each in its own context (to watch
+ *  alerts arrive). Close them with `page.context().close()`. */
+export async function signedInBrowsers(browser: Browser, baseURL: string, emails: string[]): Promise<Page[]> {
+  const pages = [];
+  for (const who of emails) {
+    const ctx = await browser.newContext({ baseURL });
+    const p = await ctx.newPage();
+    await signIn(p, who);
+    await hydrated(p);
+    pages.push(p);
+  }
+  return pages;
 }

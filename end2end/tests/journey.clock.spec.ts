@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { api, hydrated, mailedLink, mailedText, signIn } from "./helpers";
+import { api, hydrated, mailedLink, mailedText, signIn, signedInBrowsers } from "./helpers";
 
 // The service desk end to end, as one story at a desk: an email becomes a ticket in the
 // agent's open queue without a reload; the agent opens it by keyboard, sees the customer's
@@ -34,14 +34,7 @@ test("an emailed ticket is answered, reopened by the customer, resolved and rate
   expect((await rep.post("/api/v1/contacts", { data: { customer_id: customer.id, name: "Li Na", email } })).status()).toBe(201);
 
   // The owner rep and their manager have Tandem open.
-  const watchers = [];
-  for (const who of ["rep1@demo.tandem", "manager1@demo.tandem"]) {
-    const ctx = await browser.newContext({ baseURL });
-    const p = await ctx.newPage();
-    await signIn(p, who);
-    await hydrated(p);
-    watchers.push(p);
-  }
+  const watchers = await signedInBrowsers(browser, baseURL!, ["rep1@demo.tandem", "manager1@demo.tandem"]);
 
   // The agent watches the unassigned queue; the email comes in.
   await signIn(page, "agent1@demo.tandem");

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { api, hydrated, mailedLink, signIn } from "./helpers";
+import { api, hydrated, mailedLink, signIn, signedInBrowsers } from "./helpers";
 
 // An agent resolves a ticket; the customer gets the survey link by email (through a real
 // SMTP server), opens it on their phone or desk without signing in, rates 2 with a
@@ -28,14 +28,7 @@ test("a customer rates a resolved ticket 2 from the emailed link and the owner r
   const ticket = await created.json();
 
   // The rep and the manager have Tandem open.
-  const watchers = [];
-  for (const who of ["rep1@demo.tandem", "manager1@demo.tandem"]) {
-    const ctx = await browser.newContext({ baseURL });
-    const p = await ctx.newPage();
-    await signIn(p, who);
-    await hydrated(p);
-    watchers.push(p);
-  }
+  const watchers = await signedInBrowsers(browser, baseURL!, ["rep1@demo.tandem", "manager1@demo.tandem"]);
 
   // The agent resolves it on the ticket page.
   await signIn(page, "agent2@demo.tandem");

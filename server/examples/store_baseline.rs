@@ -9,16 +9,9 @@ use app::ssr::store::scope::Access;
 use app::ssr::store::search::Search;
 use std::time::Instant;
 
-fn report(name: &str, mut ms: Vec<f64>) {
-    ms.sort_by(|a, b| a.total_cmp(b));
-    let p = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
-    println!(
-        "{name:<16} n={:<5} p50={:>7.2} ms  p99={:>7.2} ms",
-        ms.len(),
-        p(0.5),
-        p(0.99)
-    );
-}
+#[path = "shared/report.rs"]
+mod report;
+use report::report;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

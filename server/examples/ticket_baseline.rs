@@ -20,16 +20,9 @@ use app::ssr::store::tickets::{QueueView, TicketFilter};
 use std::sync::Arc;
 use std::time::Instant;
 
-fn report(name: &str, mut ms: Vec<f64>) {
-    ms.sort_by(|a, b| a.total_cmp(b));
-    let p = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
-    println!(
-        "{name:<16} n={:<5} p50={:>7.2} ms  p99={:>7.2} ms",
-        ms.len(),
-        p(0.5),
-        p(0.99)
-    );
-}
+#[path = "shared/report.rs"]
+mod report;
+use report::report;
 
 fn clock_ms(c: &ManualClock) -> i64 {
     c.now().timestamp_millis()

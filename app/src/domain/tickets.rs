@@ -24,11 +24,12 @@ pub const NO_DEADLINE: i64 = 9_000_000_000_000_000;
 /// The next deadline an open ticket is worked by, as the queue orders tickets: the first
 /// response until it is given, then the sooner of the next response (while a customer
 /// waits) and the resolution; [`NO_DEADLINE`] while none runs (pending after the answer).
-/// None once the ticket is resolved or closed: it is in no queue.
+/// None once the ticket is resolved or closed: it is in no queue. The due times come in
+/// the order they are stored: first response, resolution, next response.
 pub fn queue_due(
     status: TicketStatus,
     first_responded_at: Option<i64>,
-    (first_response, next_response, resolution): (Option<i64>, Option<i64>, Option<i64>),
+    (first_response, resolution, next_response): (Option<i64>, Option<i64>, Option<i64>),
 ) -> Option<i64> {
     if !matches!(
         status,
@@ -131,17 +132,17 @@ mod tests {
 
     #[test]
     fn the_queue_orders_by_the_clock_that_runs_next() {
-        assert_eq!(queue_due(New, None, (Some(10), None, Some(50))), Some(10));
+        assert_eq!(queue_due(New, None, (Some(10), Some(50), None)), Some(10));
         assert_eq!(
-            queue_due(Open, Some(5), (Some(10), Some(30), Some(50))),
+            queue_due(Open, Some(5), (Some(10), Some(50), Some(30))),
             Some(30)
         );
         assert_eq!(
-            queue_due(Open, Some(5), (Some(10), Some(70), Some(50))),
+            queue_due(Open, Some(5), (Some(10), Some(50), Some(70))),
             Some(50)
         );
         assert_eq!(
-            queue_due(Open, Some(5), (Some(10), Some(70), None)),
+            queue_due(Open, Some(5), (Some(10), None, Some(70))),
             Some(70)
         );
         assert_eq!(
@@ -149,7 +150,7 @@ mod tests {
             Some(NO_DEADLINE)
         );
         assert_eq!(
-            queue_due(Resolved, Some(5), (Some(10), None, Some(50))),
+            queue_due(Resolved, Some(5), (Some(10), Some(50), None)),
             None
         );
         assert_eq!(queue_due(Closed, None, (Some(10), None, None)), None);

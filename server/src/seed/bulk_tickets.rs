@@ -136,7 +136,7 @@ pub async fn bulk_tickets(
                     queue_due(
                         TicketStatus::parse(status).unwrap_or(TicketStatus::Closed),
                         responded,
-                        (Some(first_due), next_due, resolution_due),
+                        (Some(first_due), resolution_due, next_due),
                     )
                     .into(),
                     resolved.into(),

@@ -140,7 +140,7 @@ pub(super) async fn demo_tickets(
                 queue_due(
                     TicketStatus::parse(status).unwrap_or(TicketStatus::Open),
                     responded,
-                    (Some(first_due), None, resolution_due),
+                    (Some(first_due), resolution_due, None),
                 )
                 .into(),
                 responded.into(),

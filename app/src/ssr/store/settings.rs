@@ -22,9 +22,36 @@ pub async fn get_versioned<'e, T: DeserializeOwned + Default>(
     sql.bind(key);
     let row: Option<(String, i64)> = sql.query_as().fetch_optional(ex).await?;
     Ok(match row {
-        Some((raw, version)) => (serde_json::from_str(&raw).unwrap_or_default(), version),
+        Some((raw, version)) => (parsed(&raw), version),
         None => (T::default(), 0),
     })
+}
+
+/// A stored value; the code default when it no longer reads as one.
+fn parsed<T: DeserializeOwned + Default>(raw: &str) -> T {
+    serde_json::from_str(raw).unwrap_or_default()
+}
+
+/// Several settings in one query (the ticket clocks read three on every request), to be
+/// taken out with [`Several::get`].
+pub async fn several<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    keys: &[&str],
+) -> Result<Several, sqlx::Error> {
+    let mut sql = Sql::new("SELECT key, value FROM settings WHERE key IN (");
+    sql.bind_list(keys.iter().copied()).push(")");
+    let rows: Vec<(String, String)> = sql.query_as().fetch_all(ex).await?;
+    Ok(Several(rows.into_iter().collect()))
+}
+
+/// Stored settings by key, as [`several`] read them.
+pub struct Several(std::collections::HashMap<String, String>);
+
+impl Several {
+    /// The value under `key`; the code default when none is stored.
+    pub fn get<T: DeserializeOwned + Default>(&self, key: &str) -> T {
+        self.0.get(key).map(|raw| parsed(raw)).unwrap_or_default()
+    }
 }
 
 /// Stores `value` under `key` if the stored version is still `expected`, and returns the

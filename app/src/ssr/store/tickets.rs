@@ -4,7 +4,7 @@
 //! [`super::ticket_messages`].
 use super::scope::{owned_by_scope, Access};
 use crate::domain::scope::{scope_for, DataScope};
-use crate::domain::tickets::queue_due;
+use crate::domain::tickets::{queue_due, NO_DEADLINE};
 use crate::model::{TicketCategory, TicketChannel, TicketNarrow, TicketPriority, TicketStatus};
 use crate::ssr::auth::Viewer;
 use crate::ssr::store::db::{Insert, Sql};
@@ -44,7 +44,9 @@ pub struct TicketRow {
 
 /// The queue's sort key: the stored next deadline ([`queue_due`]); after every deadline
 /// for tickets in no queue (resolved, closed), which only the "all" view lists.
-const NEXT_DUE: &str = "COALESCE(t.next_due_at, 9000000000000000)";
+fn next_due() -> String {
+    format!("COALESCE(t.next_due_at, {NO_DEADLINE})")
+}
 
 pub(super) fn select() -> Sql {
     Sql::new(&format!(
@@ -52,9 +54,10 @@ pub(super) fn select() -> Sql {
          t.category, t.priority, t.status, t.assignee_id, a.name AS assignee_name, t.team_id, tm.name AS team_name, \
          t.first_response_due_at, t.resolution_due_at, t.first_responded_at, \
          t.awaiting_reply_since, t.next_response_due_at, t.resolved_at, \
-         t.closed_at, t.csat, t.merged_into_id, t.created_at, t.updated_at, t.version, {NEXT_DUE} AS next_due \
+         t.closed_at, t.csat, t.merged_into_id, t.created_at, t.updated_at, t.version, {} AS next_due \
          FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id \
-         LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN teams tm ON tm.id = t.team_id WHERE t.deleted_at IS NULL"
+         LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN teams tm ON tm.id = t.team_id WHERE t.deleted_at IS NULL",
+        next_due()
     ))
 }
 
@@ -121,8 +124,8 @@ pub async fn list<'e>(
     // read their page from an index in (next deadline, id) order.
     let open = " AND t.next_due_at IS NOT NULL";
     let key = match f.view {
-        QueueView::All => NEXT_DUE,
-        _ => "t.next_due_at",
+        QueueView::All => next_due(),
+        _ => "t.next_due_at".to_string(),
     };
     match f.view {
         QueueView::Mine => {
@@ -163,7 +166,7 @@ pub async fn list<'e>(
     }
     if let Some((due, id)) = f.after {
         sql.push(" AND (")
-            .push(key)
+            .push(&key)
             .push(", t.id) > (")
             .bind(due)
             .push(", ")
@@ -171,7 +174,7 @@ pub async fn list<'e>(
             .push(")");
     }
     sql.push(" ORDER BY ")
-        .push(key)
+        .push(&key)
         .push(", t.id LIMIT ")
         .bind(f.limit);
     sql.query_as::<TicketRow>().fetch_all(ex).await
@@ -212,8 +215,8 @@ impl TicketFields<'_> {
     pub fn queue_due(&self) -> Option<i64> {
         let dues = (
             self.first_response_due_at,
-            self.next_response_due_at,
             self.resolution_due_at,
+            self.next_response_due_at,
         );
         queue_due(self.status, self.first_responded_at, dues)
     }

@@ -26,10 +26,15 @@ impl ClockRules {
 }
 
 pub async fn clock_rules(conn: &mut AnyConnection) -> AppResult<ClockRules> {
+    let stored = settings::several(
+        &mut *conn,
+        &[SLA_SETTING, HOURS_SETTING, TEAM_HOURS_SETTING],
+    )
+    .await?;
     Ok(ClockRules {
-        sla: settings::get::<SlaRules>(&mut *conn, SLA_SETTING).await?,
-        hours: settings::get::<BusinessHours>(&mut *conn, HOURS_SETTING).await?,
-        team_hours: settings::get::<TeamHours>(&mut *conn, TEAM_HOURS_SETTING).await?,
+        sla: stored.get::<SlaRules>(SLA_SETTING),
+        hours: stored.get::<BusinessHours>(HOURS_SETTING),
+        team_hours: stored.get::<TeamHours>(TEAM_HOURS_SETTING),
     })
 }
 
@@ -124,8 +129,7 @@ pub(crate) async fn retime_running(
             let spans = pauses.get(&r.id).map(Vec::as_slice).unwrap_or_default();
             let due = stored_dues(r, spans, &rules, now);
             let dues = (due.first_response, due.resolution, due.next_response);
-            let queued = (due.first_response, due.next_response, due.resolution);
-            let queue = crate::domain::tickets::queue_due(r.status, r.first_responded_at, queued);
+            let queue = crate::domain::tickets::queue_due(r.status, r.first_responded_at, dues);
             sla_store::set_dues(&mut *conn, r.id, dues, queue).await?;
         }
         seen += rows.len();
