@@ -77,6 +77,12 @@ export async function mailedText(to: string, text: string): Promise<string> {
   });
 }
 
+/** A mail to `to` whose source holds `text` (a header, an attachment's file name): its
+ *  source. */
+export async function mailedSource(to: string, text: string): Promise<string> {
+  return mailedTo(to, (raw) => (raw.includes(text) ? raw : undefined));
+}
+
 /** The survey link (`/csat/…`, `/nps/…`) mailed to `to`. */
 export async function mailedLink(to: string, path: string): Promise<string> {
   return mailedTo(to, (_, body) => body.match(new RegExp(`https?://\\S+${path}[A-Za-z0-9_-]+`))?.[0]);

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { api, hydrated, signIn } from "./helpers";
+import { api, hydrated, mailedSource, signIn } from "./helpers";
 
 test("an agent logs a call, opens it from the queue by keyboard, answers it and sets it pending", async ({ page, baseURL }) => {
   const subject = `Cannot export the report ${Date.now()}`;
@@ -170,6 +170,35 @@ test("an agent downloads a customer's file and merges a duplicate ticket into th
   await expect(page).toHaveURL(new RegExp(`/tickets/${first}$`));
   await expect(page.locator("[data-kind='customer']")).toHaveCount(2);
   await expect(page.locator("[data-kind='note']")).toContainText(`#${dup}`);
+});
+
+test("an agent attaches a file to a reply: it shows on the reply and reaches the customer attached", async ({ page, baseURL }) => {
+  const stamp = `${Date.now()}-${test.info().project.name}`;
+  const email = `lin.${stamp}@quotes.example`;
+  const gateway = await api(baseURL!, "agent1@demo.tandem");
+  const r = await gateway.post("/api/v1/inbound/email", {
+    headers: { "content-type": "message/rfc822" },
+    data: `From: Lin Fang <${email}>\r\nSubject: Need the quote ${stamp}\r\nMessage-ID: <q.${stamp}@quotes.example>\r\n\r\nPlease send the quote.\r\n`,
+  });
+  expect(r.status()).toBe(200);
+  const id = (await r.json()).ticket_id as number;
+  await signIn(page, "agent1@demo.tandem");
+  await page.goto(`/tickets/${id}`);
+  await hydrated(page);
+  await page.locator("#reply-body").fill("The quote is attached.");
+  const name = `quote-${stamp}.pdf`;
+  await page.getByLabel("Attach files (up to 10 MB each)").setInputFiles({
+    name,
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.4 Tandem quote"),
+  });
+  await page.getByRole("button", { name: "Send reply" }).click();
+  const reply = page.locator("[data-kind='reply']").last();
+  await expect(reply).toContainText("The quote is attached.");
+  await expect(reply.getByRole("link", { name })).toBeVisible();
+  const mail = await mailedSource(email, name);
+  expect(mail).toMatch(/multipart\/mixed/i);
+  expect(mail).toContain(`[#${id}]`);
 });
 
 test("an agent finds a knowledge-base answer beside the reply box and puts it into the reply", async ({ page, baseURL }) => {

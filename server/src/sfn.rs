@@ -4,6 +4,7 @@
 //! unreadable request), not server_fn's blanket 500: a rep's mistake is not a server
 //! fault, and the 5xx rate must mean one.
 use app::error::AppError;
+use app::ssr::services::tickets::reply_form;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -39,11 +40,22 @@ async fn refuse_unknown_fields(req: Request) -> Result<Request, Response> {
             return Err(refusal(AppError::unknown_fields(&unknown)));
         }
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or_default();
+    // A function that reads files takes a multipart form and nothing else (server_fn would
+    // panic on a body without a boundary); its own reader checks the fields.
+    if app::api::fields::is_multipart(path) {
+        return match reply_form::form_boundary(content_type) {
+            Some(_) => Ok(req),
+            None => Err(refusal(AppError::BadRequest(
+                "send this form as multipart/form-data".into(),
+            ))),
+        };
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Ok(req);
     }

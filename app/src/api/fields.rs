@@ -46,9 +46,24 @@ fn names_of<T: DeserializeOwned>() -> &'static [&'static str] {
 macro_rules! server_functions {
     ($($t:ident),* $(,)?) => {
         fn all() -> HashMap<&'static str, &'static [&'static str]> {
-            HashMap::from([$((<super::$t as ServerFn>::PATH, names_of::<super::$t>())),*])
+            let mut all = HashMap::from([$((<super::$t as ServerFn>::PATH, names_of::<super::$t>())),*]);
+            all.extend(MULTIPART);
+            all
         }
     };
+}
+
+/// Server functions that read a `multipart/form-data` form (files), with the fields they
+/// read: they take the form whole, so their names are not in an argument struct. Their
+/// own reader refuses any other field; the door refuses any other kind of body.
+const MULTIPART: [(&str, &[&str]); 1] = [(
+    <super::AnswerTicket as ServerFn>::PATH,
+    &["id", "body", "internal", "files"],
+)];
+
+/// Whether the server function at `path` reads a `multipart/form-data` form.
+pub fn is_multipart(path: &str) -> bool {
+    MULTIPART.iter().any(|(p, _)| *p == path)
 }
 
 server_functions![
@@ -57,7 +72,6 @@ server_functions![
     GetQueue,
     GetTicket,
     LogTicket,
-    AnswerTicket,
     WorkTicket,
     MergeTicket,
     SetAvailability,

@@ -59,18 +59,21 @@ pub async fn log_ticket(
     services::tickets::create(&app_state()?, &current_viewer()?, input).await
 }
 
-/// A public reply, or an internal note when `internal` is ticked.
-#[server(prefix = "/sfn", endpoint = "answer_ticket")]
+/// A public reply, or an internal note when `internal` is ticked, with the files chosen: a
+/// `multipart/form-data` form of `id`, `body`, `internal` and any number of `files`.
+#[server(prefix = "/sfn", endpoint = "answer_ticket", input = server_fn::codec::MultipartFormData)]
 pub async fn answer_ticket(
-    id: i64,
-    body: String,
-    internal: Option<String>,
+    data: server_fn::codec::MultipartData,
 ) -> Result<TicketDetail, AppError> {
-    let m = NewTicketMessage {
-        body,
-        internal: internal.is_some_and(|v| !v.is_empty() && v != "false"),
-    };
-    services::tickets::add_message(&app_state()?, &current_viewer()?, id, m).await
+    use crate::ssr::services::tickets::reply_form::read_reply_form;
+    let (state, viewer) = (app_state()?, current_viewer()?);
+    let form = data
+        .into_inner()
+        .ok_or_else(|| AppError::BadRequest("send the reply as multipart/form-data".into()))?;
+    let reply = read_reply_form(form, true).await?;
+    let id = form_id("id", reply.id.as_deref().unwrap_or_default())?
+        .ok_or_else(|| AppError::field("id", "this field is required"))?;
+    services::tickets::add_message(&state, &viewer, id, reply.message, &reply.files).await
 }
 
 /// The ticket's status, priority, category, assignee and team as the side panel's form sends

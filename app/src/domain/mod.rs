@@ -160,6 +160,7 @@ choice!(
 pub mod alerts;
 pub mod canned;
 pub mod events;
+pub mod files;
 pub mod leads;
 pub mod mail;
 pub mod pipeline;

@@ -28,6 +28,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("each_percent", "each between 0 and 100", "每项须在 0 到 100 之间"),
     ("not_a_choice", "choose from {choices}", "请从以下选择：{choices}"),
     ("bad_cursor", "not a cursor this server gave out", "分页标记无效"),
+    ("not_unicode_text", "must be UTF-8 text", "须为 UTF-8 文本"),
+    // Files.
+    ("file_too_large", "each file must be at most {max} MB", "每个文件最大 {max} MB"),
+    ("too_many_files", "at most {max} files", "最多 {max} 个文件"),
+    ("files_too_large", "the files together must be at most {max} MB", "文件合计最大 {max} MB"),
     ("nul_char", "must not contain the NUL character", "不能包含空字符（NUL）"),
     ("not_a_coordinate", "not a coordinate", "不是有效的坐标"),
     ("coordinates_in_degrees", "give both latitude and longitude, in degrees", "请同时填写纬度和经度（度）"),

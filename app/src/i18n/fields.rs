@@ -16,6 +16,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("owner_id", "Owner", "负责人"),
     ("assignee_id", "Assignee", "执行人"),
     ("into", "Merge into ticket", "合并到工单"),
+    ("files", "Files", "附件"),
     ("customer_id", "Customer", "客户"),
     ("contact", "Contact", "联系人"),
     ("contact.name", "Contact's name", "联系人姓名"),

@@ -2,7 +2,7 @@
 //! the reply box, the ticket's status, priority, category and assignee, and beside it the
 //! customer's contacts, owner, open deals, latest follow-ups and other tickets. Keys: r
 //! reply, n note, a assign, ? the list.
-use crate::api::{get_ticket, AnswerTicket, MergeTicket, WorkTicket};
+use crate::api::{answer_ticket, get_ticket, MergeTicket, WorkTicket};
 use crate::components::article_finder::ArticleFinder;
 use crate::components::shortcuts::{focus, use_shortcuts, ShortcutHelp};
 use crate::components::tickets::{SlaBadge, TicketRows};
@@ -11,8 +11,8 @@ use crate::components::{ErrorNote, Loading};
 use crate::error::AppError;
 use crate::format::{money, short_time};
 use crate::model::{
-    CustomerBeside, TicketCategory, TicketMessage, TicketPage as TicketPageView, TicketPriority,
-    TicketStatus,
+    CustomerBeside, TicketCategory, TicketDetail, TicketMessage, TicketPage as TicketPageView,
+    TicketPriority, TicketStatus,
 };
 use crate::use_lang;
 use leptos::form::ActionForm;
@@ -23,7 +23,23 @@ use leptos_router::hooks::use_params_map;
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
-    let answer = ServerAction::<AnswerTicket>::new();
+    // The reply box is sent whole, files and all, as the form it is in the page.
+    let reply_form = NodeRef::<leptos::html::Form>::new();
+    let answer: Answer = Action::new(move |_: &()| {
+        let data = reply_form.get_untracked().and_then(|form| {
+            web_sys::FormData::new_with_form(&form)
+                .ok()
+                .map(server_fn::codec::MultipartData::from)
+        });
+        async move {
+            match data {
+                Some(data) => answer_ticket(data).await,
+                None => Err(AppError::Transport(
+                    "the reply form is not on the page".into(),
+                )),
+            }
+        }
+    });
     let work = ServerAction::<WorkTicket>::new();
     let merge = ServerAction::<MergeTicket>::new();
     let internal = RwSignal::new(false);
@@ -76,7 +92,7 @@ pub fn TicketPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <TicketView p internal answer work merge/> }.into_any(),
+                    Ok(p) => view! { <TicketView p internal answer reply_form work merge/> }.into_any(),
                     Err(e) => {
                         #[cfg(feature = "ssr")]
                         if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
@@ -95,11 +111,15 @@ pub fn TicketPage() -> impl IntoView {
     }
 }
 
+/// Sends the reply box (a public reply or a note, with its files).
+type Answer = Action<(), Result<TicketDetail, AppError>>;
+
 #[component]
 fn TicketView(
     p: TicketPageView,
     internal: RwSignal<bool>,
-    answer: ServerAction<AnswerTicket>,
+    answer: Answer,
+    reply_form: NodeRef<leptos::html::Form>,
     work: ServerAction<WorkTicket>,
     merge: ServerAction<MergeTicket>,
 ) -> impl IntoView {
@@ -138,7 +158,11 @@ fn TicketView(
         </select>
     });
     let reply = p.can_work.then(|| view! {
-        <ActionForm action=answer attr:class="stack reply">
+        <form class="stack reply" node_ref=reply_form method="post" action="/sfn/answer_ticket" enctype="multipart/form-data"
+            on:submit=move |e| {
+                e.prevent_default();
+                answer.dispatch(());
+            }>
             <input type="hidden" name="id" value=t.id/>
             {canned_picker}
             <ArticleFinder reply=body_ref/>
@@ -146,15 +170,17 @@ fn TicketView(
                 {move || if internal.get() { lang.t("Internal note (only the team sees it)", "内部备注（仅团队可见）") } else { lang.t("Reply to the customer", "回复客户") }}
             </label>
             <textarea id="reply-body" name="body" rows="4" required node_ref=body_ref class:note=move || internal.get()></textarea>
+            <label for="reply-files">{lang.t("Attach files (up to 10 MB each)", "添加附件（每个最大 10 MB）")}</label>
+            <input type="file" id="reply-files" name="files" multiple/>
             <label class="check">
                 <input type="checkbox" name="internal" value="on" prop:checked=move || internal.get()
                     on:change=move |e| internal.set(event_target_checked(&e))/>
                 {lang.t("Internal note", "内部备注")}
             </label>
-            <button type="submit" class="primary">
+            <button type="submit" class="primary" disabled=move || answer.pending().get()>
                 {move || if internal.get() { lang.t("Add note", "添加备注") } else { lang.t("Send reply", "发送回复") }}
             </button>
-        </ActionForm>
+        </form>
     });
     let assignee = t.assignee_id;
     let team = t.team_id;

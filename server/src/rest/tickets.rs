@@ -8,9 +8,10 @@ use app::model::{
 };
 use app::ssr::services::mail_in::{self, Received};
 use app::ssr::services::public_tickets;
+use app::ssr::services::tickets::reply_form;
 use app::ssr::services::tickets::{self as service, TicketQuery};
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -112,19 +113,58 @@ pub async fn merge(
     Ok(Json(service::merge(&s.app, &v, id, body).await?))
 }
 
-/// Adds a public reply or an internal note.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", params(("id" = i64, Path)), request_body = NewTicketMessage,
-    responses((status = 201, body = TicketDetail), (status = 403), (status = 404), (status = 422)))]
+/// Adds a public reply or an internal note: as JSON `{"body", "internal"}`, or with files
+/// as `multipart/form-data` (`body`, `internal`, and one `files` part per file; at most 20
+/// files of 10 MB and 20 MB in all). A public reply's files go to the customer with it.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", params(("id" = i64, Path)),
+    request_body(content(
+        (NewTicketMessage = "application/json"),
+        (ReplyWithFiles = "multipart/form-data"),
+    )),
+    responses((status = 201, body = TicketDetail), (status = 403), (status = 404), (status = 415), (status = 422)))]
 pub async fn add_message(
     State(s): State<ServerState>,
     Auth(v): Auth,
     Id(id): Id,
-    ApiJson(body): ApiJson<NewTicketMessage>,
-) -> ApiResult<(StatusCode, Json<TicketDetail>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(service::add_message(&s.app, &v, id, body).await?),
-    ))
+    req: Request,
+) -> ApiResult<Response> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let (message, files) = match reply_form::form_boundary(&content_type) {
+        Some(boundary) => {
+            let stream = req.into_body().into_data_stream();
+            let form = multer::Multipart::with_constraints(
+                stream,
+                boundary,
+                reply_form::reply_form_limits(),
+            );
+            let reply = reply_form::read_reply_form(form, false).await?;
+            (reply.message, reply.files)
+        }
+        None => match ApiJson::<NewTicketMessage>::from_request(req, &s).await {
+            Ok(ApiJson(m)) => (m, Vec::new()),
+            Err(refused) => return Ok(refused),
+        },
+    };
+    let detail = service::add_message(&s.app, &v, id, message, &files).await?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
+}
+
+/// A reply with files, as `multipart/form-data`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ReplyWithFiles {
+    /// The reply's text.
+    body: String,
+    /// "true": an internal note (its files stay inside too).
+    internal: Option<bool>,
+    /// The files, one part each.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    files: Vec<Vec<u8>>,
 }
 
 /// One raw email (RFC 5322, as a mail gateway received it) into the desk: a reply joins

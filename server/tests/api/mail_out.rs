@@ -8,20 +8,20 @@ use mail_parser::MessageParser;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-fn customer_mail(message_id: &str, subject: &str, extra: &str, body: &str) -> String {
+pub(crate) fn customer_mail(message_id: &str, subject: &str, extra: &str, body: &str) -> String {
     format!(
         "From: 李雷 <lilei@customer.example>\r\nTo: support@desk.example\r\nSubject: {subject}\r\n\
          Message-ID: {message_id}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
     )
 }
 
-async fn mail_in(app: &TestApp, agent: &Client, raw: String) -> Value {
+pub(crate) async fn mail_in(app: &TestApp, agent: &Client, raw: String) -> Value {
     let r = post_mail(app, agent, raw).await;
     assert_eq!(r.status(), StatusCode::OK);
     json_of(r).await
 }
 
-async fn json_of(r: reqwest::Response) -> Value {
+pub(crate) async fn json_of(r: reqwest::Response) -> Value {
     r.json().await.unwrap()
 }
 

@@ -22,6 +22,7 @@ mod pages;
 mod pipeline;
 mod platform;
 mod pool;
+mod reply_files;
 mod scope;
 mod security;
 mod servers;

@@ -6,6 +6,9 @@
 //! anything else opens a ticket for the contact with the sender's address, making the
 //! contact and its customer (tagged for review) when nobody has it. Bounces and
 //! auto-replies never open a ticket, so two systems cannot mail each other forever.
+use crate::domain::files::{
+    safe_content_type, safe_file_name, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
+};
 use crate::domain::mail::{ticket_in_message_id, ticket_in_subject};
 use crate::domain::validate::normalize_email;
 use crate::error::{AppError, AppResult};
@@ -37,11 +40,6 @@ pub struct Inbound {
     /// The files it carried that are not kept (too large, too many), named for the body.
     pub not_kept: Vec<String>,
 }
-
-/// The largest file kept from an email.
-pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
-/// The most files kept from one email.
-pub const MAX_ATTACHMENTS: usize = 20;
 
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -136,26 +134,15 @@ fn attachments_of(msg: &mail_parser::Message<'_>) -> (Vec<NewAttachment>, Vec<St
     let mut kept = Vec::new();
     let mut not_kept = Vec::new();
     for (n, part) in msg.attachments().enumerate() {
-        let file_name = part
-            .attachment_name()
-            .map(|name| {
-                name.chars()
-                    .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
-                    .take(200)
-                    .collect::<String>()
-                    .trim()
-                    .to_string()
-            })
-            .filter(|name| !name.is_empty() && name != "." && name != "..")
-            .unwrap_or_else(|| format!("attachment-{}", n + 1));
-        let content_type = part
-            .content_type()
-            .map(|t| match t.subtype() {
-                Some(sub) => format!("{}/{}", t.ctype(), sub),
-                None => t.ctype().to_string(),
-            })
-            .unwrap_or_else(|| "application/octet-stream".into())
-            .to_ascii_lowercase();
+        let file_name = safe_file_name(part.attachment_name(), n + 1);
+        let content_type = safe_content_type(
+            part.content_type()
+                .map(|t| match t.subtype() {
+                    Some(sub) => format!("{}/{}", t.ctype(), sub),
+                    None => t.ctype().to_string(),
+                })
+                .as_deref(),
+        );
         let content = part.contents();
         if content.len() > MAX_ATTACHMENT_BYTES {
             not_kept.push(format!(

@@ -7,8 +7,9 @@ use crate::domain::mail::{reply_subject, retry_after_minutes, ticket_message_id}
 use crate::error::AppResult;
 use crate::model::Contact;
 use crate::ssr::context::AppState;
+use crate::ssr::store::attachments::{self, NewAttachment};
 use crate::ssr::store::mail_out::{self as store, NewMail, QueuedMail};
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::AnyConnection;
 use std::time::Duration;
@@ -107,7 +108,12 @@ pub async fn deliver_due(state: &AppState) -> AppResult<Sent> {
         if !store::lease(&state.db.write, &m, now_ms + 10 * 60_000).await? {
             continue;
         }
-        match send(mailer, &m).await {
+        // A reply's files go with it, read when it is sent (not kept twice in the queue).
+        let files = match m.ticket_message_id {
+            Some(reply) => attachments::of_message(&state.db.read, reply).await?,
+            None => Vec::new(),
+        };
+        match send(mailer, &m, &files).await {
             Ok(()) => {
                 store::mark_sent(&state.db.write, m.id, state.clock.now_ms()).await?;
                 report.sent += 1;
@@ -134,7 +140,7 @@ pub async fn run(state: AppState, every: Duration) {
     }
 }
 
-async fn send(mailer: &Mailer, m: &QueuedMail) -> Result<(), String> {
+async fn send(mailer: &Mailer, m: &QueuedMail, files: &[NewAttachment]) -> Result<(), String> {
     let to = Mailbox::new(
         m.to_name.clone(),
         m.to_email
@@ -151,10 +157,20 @@ async fn send(mailer: &Mailer, m: &QueuedMail) -> Result<(), String> {
             .in_reply_to(parent.clone())
             .references(parent.clone());
     }
-    let message = builder
-        .header(ContentType::TEXT_PLAIN)
-        .body(m.body.clone())
-        .map_err(|e| e.to_string())?;
+    let message = if files.is_empty() {
+        builder.header(ContentType::TEXT_PLAIN).body(m.body.clone())
+    } else {
+        let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(m.body.clone()));
+        for f in files {
+            let kind = ContentType::parse(&f.content_type)
+                .or_else(|_| ContentType::parse("application/octet-stream"))
+                .unwrap_or(ContentType::TEXT_PLAIN);
+            parts = parts
+                .singlepart(Attachment::new(f.file_name.clone()).body(f.content.clone(), kind));
+        }
+        builder.multipart(parts)
+    }
+    .map_err(|e| e.to_string())?;
     mailer
         .transport
         .send(message)

@@ -1,4 +1,4 @@
-//! Files kept with a ticket's messages (a customer's email's attachments).
+//! Files kept with a ticket's messages (a customer's email's attachments, an agent's reply's).
 use crate::model::TicketAttachment;
 use crate::ssr::store::db::{Insert, Sql};
 use sqlx::{Any, AnyConnection, Executor};
@@ -81,4 +81,27 @@ pub async fn get<'e>(
     sql.bind(ticket_id).push(" AND id = ").bind(id);
     sql.one::<WithContent, _>(ex, |r| (TicketAttachment::from(r.row), r.content))
         .await
+}
+
+/// The files of one message, with their bytes (for the email that carries a reply).
+pub async fn of_message<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    message_id: i64,
+) -> Result<Vec<NewAttachment>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct File {
+        file_name: String,
+        content_type: String,
+        content: Vec<u8>,
+    }
+    let mut sql = Sql::new(
+        "SELECT file_name, content_type, content FROM ticket_attachments WHERE ticket_message_id = ",
+    );
+    sql.bind(message_id).push(" ORDER BY id");
+    sql.all::<File, _>(ex, |f| NewAttachment {
+        file_name: f.file_name,
+        content_type: f.content_type,
+        content: f.content,
+    })
+    .await
 }

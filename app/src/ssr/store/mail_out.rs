@@ -48,6 +48,8 @@ pub struct QueuedMail {
     pub to_name: Option<String>,
     pub subject: String,
     pub body: String,
+    /// The reply it carries, whose files go with it.
+    pub ticket_message_id: Option<i64>,
     pub attempts: i64,
     pub next_attempt_at: Option<i64>,
 }
@@ -59,7 +61,7 @@ pub async fn due<'e>(
     limit: i64,
 ) -> Result<Vec<QueuedMail>, sqlx::Error> {
     let mut sql = Sql::new(
-        "SELECT id, message_id, in_reply_to, to_email, to_name, subject, body, attempts, next_attempt_at \
+        "SELECT id, message_id, in_reply_to, to_email, to_name, subject, body, ticket_message_id, attempts, next_attempt_at \
          FROM mail_out WHERE next_attempt_at <= ",
     );
     sql.bind(now_ms)

@@ -22,6 +22,28 @@ fn unreadable(fields: &[&'static str], version: &str) -> Vec<(&'static str, Stri
 /// A server function's name, the form it is sent, and the rule its answer must follow.
 type Call = (&'static str, Vec<(&'static str, String)>, Rule);
 
+/// A server function called as a page calls it: its form urlencoded, or as
+/// `multipart/form-data` for a function that reads files.
+fn call(
+    c: &Client,
+    app: &TestApp,
+    name: &str,
+    form: &[(&'static str, String)],
+) -> reqwest::RequestBuilder {
+    let path = format!("/sfn/{name}");
+    let r = c.post(app.url(&path)).header("accept", "application/json");
+    if app::api::fields::is_multipart(&path) {
+        let parts = form
+            .iter()
+            .fold(reqwest::multipart::Form::new(), |f, (k, v)| {
+                f.text(*k, v.clone())
+            });
+        r.multipart(parts)
+    } else {
+        r.form(form)
+    }
+}
+
 #[tokio::test]
 async fn every_server_function_with_every_role_against_someone_elses_records() {
     for b in backends() {
@@ -402,13 +424,7 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
             let c: Client = app.login(email).await;
             for (name, form, rule) in &calls {
                 walked.insert(format!("/sfn/{name}"));
-                let r = c
-                    .post(app.url(&format!("/sfn/{name}")))
-                    .header("accept", "application/json")
-                    .form(form)
-                    .send()
-                    .await
-                    .unwrap();
+                let r = call(&c, &app, name, form).send().await.unwrap();
                 let got = r.status();
                 let body = r.text().await.unwrap_or_default();
                 if !expected(*rule, role, email.starts_with("manager"), got) {
@@ -421,13 +437,7 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
             if role == Role::Full {
                 let anonymous = app.client();
                 for (name, form, _) in &calls {
-                    let r = anonymous
-                        .post(app.url(&format!("/sfn/{name}")))
-                        .header("accept", "application/json")
-                        .form(form)
-                        .send()
-                        .await
-                        .unwrap();
+                    let r = call(&anonymous, &app, name, form).send().await.unwrap();
                     let want = if *name == "me" {
                         StatusCode::OK
                     } else {

@@ -28,6 +28,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 mod clocks;
 mod desk;
 mod merge;
+pub mod reply_form;
 mod routing;
 mod work;
 

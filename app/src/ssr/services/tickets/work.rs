@@ -264,13 +264,15 @@ pub async fn rated(
     Ok(())
 }
 
-/// Adds a public reply or an internal note. The first public reply meets the
+/// Adds a public reply or an internal note, with the files the agent attached (a public
+/// reply's go to the customer with its email). The first public reply meets the
 /// first-response clock and opens a new ticket; a note changes no clock.
 pub async fn add_message(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
     m: NewTicketMessage,
+    files: &[NewAttachment],
 ) -> AppResult<TicketDetail> {
     may_work(viewer)?;
     let body = required_long_text(&m.body, 20_000).map_err(|e| AppError::field("body", e))?;
@@ -289,6 +291,9 @@ pub async fn add_message(
         email_message_id: None,
     };
     let message_id = said::add_message(&mut tx, id, &written, now_ms).await?;
+    for file in files {
+        attachments::insert(&mut tx, (id, message_id), file, now_ms).await?;
+    }
     // A public reply goes to the ticket's contact by email, queued with the reply.
     if !m.internal {
         if let Some(to) = reachable_contact(&mut tx, viewer, &row).await? {
