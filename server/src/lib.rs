@@ -1,5 +1,7 @@
 //! The Tandem server: configuration, database setup, the REST API, the pages, health and
 //! metrics, and the command line (serve, migrate, seed).
+// The pages' view types are deep; a release build (types not erased) lays them out here.
+#![recursion_limit = "256"]
 pub mod cli;
 pub mod config;
 pub mod db;

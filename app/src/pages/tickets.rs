@@ -181,7 +181,7 @@ fn TicketView(
                 {move || if internal.get() { lang.t("Add note", "添加备注") } else { lang.t("Send reply", "发送回复") }}
             </button>
         </form>
-    });
+    }.into_any());
     let assignee = t.assignee_id;
     let team = t.team_id;
     let controls = p.can_work.then(|| view! {
