@@ -10,6 +10,7 @@ pub mod customers;
 pub mod deals;
 pub mod error;
 pub mod extract;
+pub mod kpis;
 pub mod leads;
 pub mod settings;
 pub mod surveys;
@@ -35,6 +36,8 @@ pub fn router() -> Router<ServerState> {
             "/me/availability",
             axum::routing::put(auth::put_availability),
         )
+        .route("/kpis", get(kpis::report))
+        .route("/kpis/{key}/records", get(kpis::records))
         .route("/alerts", get(alerts::list))
         .route("/alerts/unread", get(alerts::unread))
         .route("/alerts/read-all", post(alerts::read_all))

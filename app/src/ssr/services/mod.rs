@@ -12,6 +12,7 @@ pub mod customers;
 pub mod deals;
 pub mod duplicates;
 pub mod home;
+pub mod kpis;
 pub mod lead_conversion;
 pub mod lead_forms;
 pub mod lead_routing;

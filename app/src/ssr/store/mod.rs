@@ -15,6 +15,7 @@ pub mod deals;
 pub mod due;
 pub mod duplicates;
 pub mod home;
+pub mod kpis;
 pub mod leads;
 pub mod mail_out;
 pub mod outbox;

@@ -4,6 +4,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
+mod kpis;
 mod people;
 mod records;
 mod sales;
@@ -163,6 +164,7 @@ async fn every_route_with_every_role_against_someone_elses_records() {
             records::walk(&mut w, &their).await;
             sales::walk(&mut w, &their).await;
             people::walk(&mut w, &their).await;
+            kpis::walk(&mut w, &their).await;
 
             // Restoring is an admin's; their live customer is not deleted (409), and for
             // everyone else deleted records do not exist (404).

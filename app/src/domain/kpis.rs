@@ -1,0 +1,314 @@
+//! The managers' KPIs: each one's key, its definition in words, and how its value is
+//! worked out from the records behind it (the facts the store reads for the key). The
+//! store reads one record set per KPI; the number shown and the drill-down list both come
+//! from that set, so the list always holds what the number counts.
+use crate::i18n::Lang;
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+
+named_enum!(
+    /// A KPI by its stable key (`GET /api/v1/kpis` answers them by it).
+    KpiKey {
+        LeadsNew => "leads_new",
+        LeadConversion => "lead_conversion",
+        LeadFirstContactSla => "lead_first_contact_sla",
+        WinRate => "win_rate",
+        WonAmount => "won_amount",
+        AverageDealSize => "average_deal_size",
+        SalesCycleDays => "sales_cycle_days",
+        PipelineValue => "pipeline_value",
+        WeightedForecast => "weighted_forecast",
+        TicketFirstResponseMedian => "ticket_first_response_median",
+        TicketFirstResponseP90 => "ticket_first_response_p90",
+        SlaCompliance => "sla_compliance",
+        Csat => "csat",
+        Nps => "nps",
+    }
+);
+
+named_enum!(
+    /// What a KPI's value is counted in.
+    KpiUnit {
+        Count => "count",
+        Percent => "percent",
+        MoneyMinor => "money_minor",
+        Minutes => "minutes",
+        Days => "days",
+        Score => "score",
+    }
+);
+
+/// One record behind a KPI, as the store reads it: what it is, when it counts, and the
+/// one or two figures the KPI needs of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub id: i64,
+    pub at_ms: i64,
+    /// An amount in minor units (deals), or a score (surveys), when the KPI uses one.
+    pub amount: Option<i64>,
+    /// A duration in minutes, a probability or a flag (1 = yes), when the KPI uses one.
+    pub measure: Option<i64>,
+}
+
+impl KpiKey {
+    pub fn unit(self) -> KpiUnit {
+        use KpiKey::*;
+        match self {
+            LeadsNew => KpiUnit::Count,
+            LeadConversion | LeadFirstContactSla | WinRate | SlaCompliance => KpiUnit::Percent,
+            WonAmount | AverageDealSize | PipelineValue | WeightedForecast => KpiUnit::MoneyMinor,
+            SalesCycleDays => KpiUnit::Days,
+            TicketFirstResponseMedian | TicketFirstResponseP90 => KpiUnit::Minutes,
+            Csat | Nps => KpiUnit::Score,
+        }
+    }
+
+    /// Whether the KPI is a state now (open deals) rather than what happened in a period:
+    /// such a KPI has no previous period's value.
+    pub fn is_snapshot(self) -> bool {
+        matches!(self, KpiKey::PipelineValue)
+    }
+
+    /// What is counted, from which timestamps, and what is left out.
+    pub fn definition(self, lang: Lang) -> &'static str {
+        use KpiKey::*;
+        match self {
+            LeadsNew => lang.t(
+                "Leads created in the period (by created time), owned by the people in scope; deleted leads are left out.",
+                "期间内创建的线索数（按创建时间），负责人在范围内；不含已删除的线索。",
+            ),
+            LeadConversion => lang.t(
+                "Of the leads created in the period, the share converted to a customer by now.",
+                "期间内创建的线索中，至今已转化为客户的比例。",
+            ),
+            LeadFirstContactSla => lang.t(
+                "Of the leads whose first-contact deadline fell in the period and has passed, the share first contacted by that deadline.",
+                "首次联系期限落在期间内且已到期的线索中，在期限前完成首次联系的比例。",
+            ),
+            WinRate => lang.t(
+                "Of the deals closed in the period (won by won time, lost by the time they were marked lost), the share won.",
+                "期间内关闭的商机（赢单按赢单时间，输单按标记输单的时间）中，赢单的比例。",
+            ),
+            WonAmount => lang.t(
+                "The amount of the deals won in the period (by won time).",
+                "期间内赢单商机的金额合计（按赢单时间）。",
+            ),
+            AverageDealSize => lang.t(
+                "The won amount divided by the number of deals won in the period; deals without an amount are left out.",
+                "期间内赢单金额除以赢单数；不含未填金额的商机。",
+            ),
+            SalesCycleDays => lang.t(
+                "The average days from a deal's creation to its win, over the deals won in the period.",
+                "期间内赢单的商机从创建到赢单的平均天数。",
+            ),
+            PipelineValue => lang.t(
+                "The amount of the open deals now (any stage but won or lost); a state, not a period's count.",
+                "当前进行中商机（赢单、输单以外的阶段）的金额合计；为当前状态，不按期间计算。",
+            ),
+            WeightedForecast => lang.t(
+                "The open deals expected to close in the period: each amount times its stage's probability.",
+                "预计在期间内成交的进行中商机：各自金额乘以阶段赢率之和。",
+            ),
+            TicketFirstResponseMedian => lang.t(
+                "The median minutes from a ticket's creation to the desk's first public reply, over the tickets first answered in the period (wall-clock time).",
+                "期间内首次回复的工单，从创建到客服首次公开回复的分钟数中位数（自然时间）。",
+            ),
+            TicketFirstResponseP90 => lang.t(
+                "The 90th percentile of the same minutes: nine tickets in ten were answered at least this fast.",
+                "同一组分钟数的第 90 百分位：十张工单中有九张不慢于此。",
+            ),
+            SlaCompliance => lang.t(
+                "Of the tickets created in the period, the share with no SLA breach recorded (first response or resolution).",
+                "期间内创建的工单中，没有任何 SLA 违约记录（首次响应或解决）的比例。",
+            ),
+            Csat => lang.t(
+                "The average satisfaction score (1–5) of the ratings given in the period, for tickets assigned to people in scope.",
+                "期间内收到的满意度评分（1–5）平均值，工单处理人在范围内。",
+            ),
+            Nps => lang.t(
+                "Of the NPS answers given in the period by contacts of customers owned in scope: the percentage of promoters (9–10) minus that of detractors (0–6).",
+                "期间内范围内客户的联系人给出的 NPS 答复：推荐者（9–10）百分比减去贬损者（0–6）百分比。",
+            ),
+        }
+    }
+
+    /// The KPI's value from the records behind it; None when there is nothing to count
+    /// (a rate over no records, a median of none).
+    pub fn value(self, facts: &[Fact]) -> Option<f64> {
+        use KpiKey::*;
+        let n = facts.len();
+        let flagged = || facts.iter().filter(|f| f.measure == Some(1)).count();
+        let amounts = || facts.iter().filter_map(|f| f.amount);
+        match self {
+            LeadsNew => Some(n as f64),
+            LeadConversion | LeadFirstContactSla | WinRate | SlaCompliance => share(flagged(), n),
+            WonAmount | PipelineValue => Some(amounts().sum::<i64>() as f64),
+            AverageDealSize => {
+                let with: Vec<i64> = amounts().collect();
+                (!with.is_empty()).then(|| with.iter().sum::<i64>() as f64 / with.len() as f64)
+            }
+            SalesCycleDays => mean(facts.iter().filter_map(|f| f.measure)).map(|m| m / 1440.0),
+            WeightedForecast => Some(
+                facts
+                    .iter()
+                    .map(|f| f.amount.unwrap_or(0) as f64 * f.measure.unwrap_or(0) as f64 / 100.0)
+                    .sum::<f64>()
+                    .round(),
+            ),
+            TicketFirstResponseMedian => percentile(facts.iter().filter_map(|f| f.measure), 50),
+            TicketFirstResponseP90 => percentile(facts.iter().filter_map(|f| f.measure), 90),
+            Csat => mean(amounts()),
+            Nps => nps(amounts()),
+        }
+    }
+}
+
+/// `part` of `whole` as a percentage with one decimal; None of nothing.
+fn share(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+fn mean(values: impl Iterator<Item = i64>) -> Option<f64> {
+    let v: Vec<i64> = values.collect();
+    (!v.is_empty()).then(|| (v.iter().sum::<i64>() as f64 / v.len() as f64 * 10.0).round() / 10.0)
+}
+
+/// The nearest-rank percentile: the smallest value with at least `p` % of the values at
+/// or below it.
+pub fn percentile(values: impl Iterator<Item = i64>, p: usize) -> Option<f64> {
+    let mut v: Vec<i64> = values.collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let rank = (p * v.len()).div_ceil(100).max(1);
+    Some(v[rank - 1] as f64)
+}
+
+/// Net promoter score: % promoters (9–10) − % detractors (0–6), whole points.
+pub fn nps(scores: impl Iterator<Item = i64>) -> Option<f64> {
+    let s: Vec<i64> = scores.collect();
+    if s.is_empty() {
+        return None;
+    }
+    let promoters = s.iter().filter(|x| **x >= 9).count() as f64;
+    let detractors = s.iter().filter(|x| **x <= 6).count() as f64;
+    Some(((promoters - detractors) * 100.0 / s.len() as f64).round())
+}
+
+/// A period of local days, `from` to `to` inclusive, as the instants it spans: from the
+/// first day's midnight to the midnight after the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The period's instants `[start, end)` at this UTC offset.
+    pub fn span_ms(self, offset_minutes: i32) -> (i64, i64) {
+        let midnight = |d: NaiveDate| {
+            FixedOffset::east_opt(offset_minutes * 60)
+                .and_then(|o| o.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single())
+                .map(|t| t.with_timezone(&Utc).timestamp_millis())
+                .unwrap_or(0)
+        };
+        (midnight(self.from), midnight(self.to + Duration::days(1)))
+    }
+
+    /// The period of the same length that ends the day before this one starts.
+    pub fn previous(self) -> Period {
+        let days = (self.to - self.from).num_days() + 1;
+        Period {
+            from: self.from - Duration::days(days),
+            to: self.from - Duration::days(1),
+        }
+    }
+
+    /// This week (from Monday), month, quarter or year up to and including today.
+    pub fn named(name: &str, now: DateTime<Utc>, offset_minutes: i32) -> Option<Period> {
+        let today = now
+            .with_timezone(&FixedOffset::east_opt(offset_minutes * 60)?)
+            .date_naive();
+        let from = match name {
+            "week" => today - Duration::days(today.weekday().num_days_from_monday() as i64),
+            "month" => today.with_day(1)?,
+            "quarter" => NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1)?,
+            "year" => NaiveDate::from_ymd_opt(today.year(), 1, 1)?,
+            _ => return None,
+        };
+        Some(Period { from, to: today })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fact(measure: Option<i64>, amount: Option<i64>) -> Fact {
+        Fact {
+            id: 1,
+            at_ms: 0,
+            amount,
+            measure,
+        }
+    }
+
+    #[test]
+    fn rates_medians_and_scores_are_worked_out_from_the_records() {
+        let won = [
+            fact(Some(1), None),
+            fact(Some(0), None),
+            fact(Some(1), None),
+        ];
+        assert_eq!(KpiKey::WinRate.value(&won), Some(66.7));
+        assert_eq!(KpiKey::WinRate.value(&[]), None);
+        let minutes: Vec<Fact> = [5, 1, 30, 12, 8, 60, 3, 2, 9, 15]
+            .iter()
+            .map(|m| fact(Some(*m), None))
+            .collect();
+        assert_eq!(KpiKey::TicketFirstResponseMedian.value(&minutes), Some(8.0));
+        assert_eq!(KpiKey::TicketFirstResponseP90.value(&minutes), Some(30.0));
+        let scores = [10, 9, 8, 6, 0].map(|s| fact(None, Some(s)));
+        assert_eq!(KpiKey::Nps.value(&scores), Some(0.0));
+        assert_eq!(
+            KpiKey::Csat.value(&[fact(None, Some(2)), fact(None, Some(5))]),
+            Some(3.5)
+        );
+        let open = [fact(Some(50), Some(100_000)), fact(Some(10), Some(30_000))];
+        assert_eq!(KpiKey::WeightedForecast.value(&open), Some(53_000.0));
+        assert_eq!(KpiKey::PipelineValue.value(&open), Some(130_000.0));
+        let cycle = [fact(Some(1440 * 10), None), fact(Some(1440 * 20), None)];
+        assert_eq!(KpiKey::SalesCycleDays.value(&cycle), Some(15.0));
+    }
+
+    #[test]
+    fn periods_have_a_previous_of_the_same_length() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let march = Period {
+            from: d(2026, 3, 1),
+            to: d(2026, 3, 31),
+        };
+        assert_eq!(
+            march.previous(),
+            Period {
+                from: d(2026, 1, 29),
+                to: d(2026, 2, 28)
+            }
+        );
+        let (start, end) = march.span_ms(8 * 60);
+        assert_eq!(end - start, 31 * 86_400_000);
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 5, 3, 0, 0)
+            .single()
+            .unwrap_or_default();
+        assert_eq!(
+            Period::named("week", now, 480).map(|p| p.from),
+            Some(d(2026, 11, 30))
+        );
+        assert_eq!(
+            Period::named("quarter", now, 480).map(|p| p.from),
+            Some(d(2026, 10, 1))
+        );
+        assert_eq!(Period::named("fortnight", now, 480), None);
+    }
+}

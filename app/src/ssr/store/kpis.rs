@@ -1,0 +1,199 @@
+//! The records behind each KPI: one record set per key, read for the number and for its
+//! drill-down alike, so the list always holds exactly what the number counts.
+use super::scope::push_team_subtree;
+use crate::domain::kpis::{Fact, KpiKey, Period};
+use crate::ssr::store::db::Sql;
+use sqlx::{Any, Executor};
+
+/// Whose work a KPI counts: everyone (admins and directors), or these people (owners of
+/// leads, deals and customers; assignees of tickets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum People {
+    Everyone,
+    These(Vec<i64>),
+}
+
+/// The period's instants, the same period's local dates, and now.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub period: Period,
+    pub now_ms: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct FactRow {
+    id: i64,
+    at: i64,
+    amount: Option<i64>,
+    measure: Option<i64>,
+}
+
+/// What kind of record a KPI counts, and the column that says whose it is.
+pub fn kind_of(key: KpiKey) -> (&'static str, &'static str) {
+    use KpiKey::*;
+    match key {
+        LeadsNew | LeadConversion | LeadFirstContactSla => ("lead", "l.owner_id"),
+        WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
+        | WeightedForecast => ("deal", "o.owner_id"),
+        TicketFirstResponseMedian | TicketFirstResponseP90 | SlaCompliance | Csat => {
+            ("ticket", "t.assignee_id")
+        }
+        Nps => ("customer", "c.owner_id"),
+    }
+}
+
+/// `SELECT id, at, amount, measure FROM … WHERE …` of the records behind `key` in `w`.
+fn record_set(key: KpiKey, w: &Window, sql: &mut Sql) {
+    use KpiKey::*;
+    let between = |sql: &mut Sql, col: &str| {
+        sql.push(&format!(" AND {col} >= "))
+            .bind(w.start_ms)
+            .push(&format!(" AND {col} < "))
+            .bind(w.end_ms);
+    };
+    const NONE: &str = "CAST(NULL AS BIGINT)";
+    match key {
+        LeadsNew | LeadConversion => {
+            sql.push(&format!(
+                "SELECT l.id, l.created_at AS at, {NONE} AS amount, \
+                 CASE WHEN l.status = 'converted' THEN 1 ELSE 0 END AS measure \
+                 FROM leads l WHERE l.deleted_at IS NULL"
+            ));
+            between(sql, "l.created_at");
+        }
+        LeadFirstContactSla => {
+            sql.push(&format!(
+                "SELECT l.id, l.first_contact_due_at AS at, {NONE} AS amount, \
+                 CASE WHEN l.first_contacted_at IS NOT NULL AND l.first_contacted_at <= l.first_contact_due_at \
+                 THEN 1 ELSE 0 END AS measure FROM leads l WHERE l.deleted_at IS NULL AND l.first_contact_due_at <= "
+            ))
+            .bind(w.now_ms);
+            between(sql, "l.first_contact_due_at");
+        }
+        WinRate => {
+            sql.push(
+                "SELECT o.id, CASE WHEN o.stage = 'won' THEN o.won_at ELSE o.stage_entered_at END AS at, \
+                 o.amount_minor AS amount, CASE WHEN o.stage = 'won' THEN 1 ELSE 0 END AS measure \
+                 FROM opportunities o WHERE o.deleted_at IS NULL AND ((o.stage = 'won'",
+            );
+            between(sql, "o.won_at");
+            sql.push(") OR (o.stage = 'lost'");
+            between(sql, "o.stage_entered_at");
+            sql.push("))");
+        }
+        WonAmount | AverageDealSize | SalesCycleDays => {
+            sql.push(
+                "SELECT o.id, o.won_at AS at, o.amount_minor AS amount, \
+                 (o.won_at - o.created_at) / 60000 AS measure \
+                 FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage = 'won'",
+            );
+            between(sql, "o.won_at");
+            if key == AverageDealSize {
+                sql.push(" AND o.amount_minor IS NOT NULL");
+            }
+        }
+        PipelineValue => {
+            sql.push(
+                "SELECT o.id, o.created_at AS at, o.amount_minor AS amount, o.probability AS measure \
+                 FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won', 'lost')",
+            );
+        }
+        WeightedForecast => {
+            sql.push(
+                "SELECT o.id, o.created_at AS at, o.amount_minor AS amount, o.probability AS measure \
+                 FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won', 'lost') \
+                 AND o.expected_close >= ",
+            )
+            .bind(w.period.from.format("%Y-%m-%d").to_string())
+            .push(" AND o.expected_close <= ")
+            .bind(w.period.to.format("%Y-%m-%d").to_string());
+        }
+        TicketFirstResponseMedian | TicketFirstResponseP90 => {
+            sql.push(&format!(
+                "SELECT t.id, t.first_responded_at AS at, {NONE} AS amount, \
+                 (t.first_responded_at - t.created_at) / 60000 AS measure \
+                 FROM tickets t WHERE t.deleted_at IS NULL"
+            ));
+            between(sql, "t.first_responded_at");
+        }
+        SlaCompliance => {
+            sql.push(&format!(
+                "SELECT t.id, t.created_at AS at, {NONE} AS amount, \
+                 CASE WHEN EXISTS (SELECT 1 FROM sla_breaches b WHERE b.ticket_id = t.id) THEN 0 ELSE 1 END AS measure \
+                 FROM tickets t WHERE t.deleted_at IS NULL AND t.merged_into_id IS NULL"
+            ));
+            between(sql, "t.created_at");
+        }
+        Csat => {
+            sql.push(&format!(
+                "SELECT t.id, s.answered_at AS at, s.score AS amount, {NONE} AS measure \
+                 FROM surveys s JOIN tickets t ON t.id = s.ticket_id \
+                 WHERE s.kind = 'csat' AND s.score IS NOT NULL"
+            ));
+            between(sql, "s.answered_at");
+        }
+        Nps => {
+            sql.push(&format!(
+                "SELECT c.id, s.answered_at AS at, s.score AS amount, {NONE} AS measure \
+                 FROM surveys s JOIN customers c ON c.id = s.customer_id \
+                 WHERE s.kind = 'nps' AND s.score IS NOT NULL"
+            ));
+            between(sql, "s.answered_at");
+        }
+    }
+}
+
+/// The records behind `key` in the window, for these people, newest first.
+pub async fn facts<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    key: KpiKey,
+    w: &Window,
+    people: &People,
+) -> Result<Vec<Fact>, sqlx::Error> {
+    let mut sql = Sql::new("");
+    record_set(key, w, &mut sql);
+    if let People::These(ids) = people {
+        let (_, owner) = kind_of(key);
+        if ids.is_empty() {
+            sql.push(" AND 1 = 0");
+        } else {
+            sql.push(&format!(" AND {owner} IN ("))
+                .bind_list(ids.iter().copied())
+                .push(")");
+        }
+    }
+    // By position: the joined tables both have an `id`.
+    sql.push(" ORDER BY 2 DESC, 1 DESC");
+    sql.all::<FactRow, _>(ex, |r| Fact {
+        id: r.id,
+        at_ms: r.at,
+        amount: r.amount,
+        measure: r.measure,
+    })
+    .await
+}
+
+/// The people of a team and every team below it.
+pub async fn people_of_team<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    team_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT su.id FROM users su WHERE su.team_id IN (");
+    push_team_subtree(&mut sql, team_id);
+    sql.push(") ORDER BY su.id");
+    sql.query_scalar::<i64>().fetch_all(ex).await
+}
+
+/// Whether team `id` is `root` or below it.
+pub async fn team_is_within<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    root: i64,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM (");
+    push_team_subtree(&mut sql, root);
+    sql.push(") sub WHERE sub.id = ").bind(id);
+    Ok(sql.query_scalar::<i64>().fetch_one(ex).await? > 0)
+}

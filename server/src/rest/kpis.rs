@@ -1,0 +1,41 @@
+//! `/api/v1/kpis`: the managers' KPIs for a period and scope, and the records behind each.
+use super::error::ApiResult;
+use super::extract::{ApiQuery, Auth};
+use crate::startup::ServerState;
+use app::error::AppError;
+use app::model::{KpiKey, KpiRecords, KpiReport};
+use app::ssr::context::lang_of;
+use app::ssr::services::kpis::{self as service, KpiQuery};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::Json;
+
+/// Every KPI by its key, for the period (default: this month to date) and the scope (the
+/// viewer's team subtree, one team of it, or one person), with the previous period's
+/// value and the link to the records behind it. Managers and admins.
+#[utoipa::path(get, path = "/api/v1/kpis", tag = "kpis", params(KpiQuery),
+    responses((status = 200, body = KpiReport), (status = 403), (status = 404), (status = 422)))]
+pub async fn report(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<KpiQuery>,
+) -> ApiResult<Json<KpiReport>> {
+    let lang = lang_of(&headers, Some(&v));
+    Ok(Json(service::report(&s.app, &v, q, lang).await?))
+}
+
+/// The records behind one KPI for the same period and scope: their count is the KPI's
+/// `records`.
+#[utoipa::path(get, path = "/api/v1/kpis/{key}/records", tag = "kpis",
+    params(("key" = KpiKey, Path), KpiQuery),
+    responses((status = 200, body = KpiRecords), (status = 403), (status = 404), (status = 422)))]
+pub async fn records(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Path(key): Path<String>,
+    ApiQuery(q): ApiQuery<KpiQuery>,
+) -> ApiResult<Json<KpiRecords>> {
+    let key = KpiKey::parse(&key).ok_or(AppError::NotFound)?;
+    Ok(Json(service::records(&s.app, &v, key, q).await?))
+}
