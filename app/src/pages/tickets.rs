@@ -212,7 +212,7 @@ fn TicketView(
             </select>
             <button type="submit">{lang.t("Save", "保存")}</button>
         </ActionForm>
-    });
+    }.into_any());
     // A duplicate goes into another ticket (not once it is closed or merged).
     let merge_form = (p.can_work && t.status != TicketStatus::Closed).then(|| view! {
         <details class="merge">
