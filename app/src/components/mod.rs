@@ -108,3 +108,19 @@ pub fn Loading() -> impl IntoView {
     let lang = use_lang();
     view! { <p class="loading" aria-live="polite">{lang.t("Loading…", "加载中…")}</p> }
 }
+
+/// The `<option>`s of a fixed list (a priority, a status, a channel), each in the reader's
+/// language by `label`; the one equal to `selected` is chosen.
+pub fn choice_options<T: crate::domain::Choice + PartialEq + Send + Sync>(
+    lang: crate::i18n::Lang,
+    label: fn(T, crate::i18n::Lang) -> &'static str,
+    selected: Option<T>,
+) -> Vec<AnyView> {
+    T::ALL
+        .iter()
+        .map(|c| {
+            view! { <option value=c.as_str() selected=selected == Some(*c)>{label(*c, lang)}</option> }
+                .into_any()
+        })
+        .collect()
+}

@@ -6,7 +6,7 @@ use crate::api::{get_queue, LogTicket, SetAvailability};
 use crate::components::shortcuts::{focus, use_shortcuts, ShortcutHelp};
 use crate::components::tickets::TicketRows;
 use crate::components::PageTitle;
-use crate::components::{ErrorNote, Loading};
+use crate::components::{choice_options, ErrorNote, Loading};
 use crate::model::{TicketCategory, TicketChannel, TicketNarrow, TicketPriority, TicketView};
 use crate::use_lang;
 use leptos::form::ActionForm;
@@ -164,25 +164,19 @@ fn QueueFilters(view: TicketView, narrow: TicketNarrow) -> impl IntoView {
             <label>{lang.t("Priority", "优先级")}" "
                 <select name="priority">
                     <option value="">{any}</option>
-                    {TicketPriority::ALL.iter().map(|p| view! {
-                        <option value=p.as_str() selected=narrow.priority == Some(*p)>{p.label(lang)}</option>
-                    }).collect::<Vec<_>>()}
+                    {choice_options(lang, TicketPriority::label, narrow.priority)}
                 </select>
             </label>
             <label>{lang.t("Category", "类别")}" "
                 <select name="category">
                     <option value="">{any}</option>
-                    {TicketCategory::ALL.iter().map(|c| view! {
-                        <option value=c.as_str() selected=narrow.category == Some(*c)>{c.label(lang)}</option>
-                    }).collect::<Vec<_>>()}
+                    {choice_options(lang, TicketCategory::label, narrow.category)}
                 </select>
             </label>
             <label>{lang.t("Channel", "渠道")}" "
                 <select name="channel">
                     <option value="">{any}</option>
-                    {TicketChannel::ALL.iter().map(|c| view! {
-                        <option value=c.as_str() selected=narrow.channel == Some(*c)>{c.label(lang)}</option>
-                    }).collect::<Vec<_>>()}
+                    {choice_options(lang, TicketChannel::label, narrow.channel)}
                 </select>
             </label>
             <button type="submit">{lang.t("Filter", "筛选")}</button>

@@ -7,7 +7,7 @@ use crate::components::article_finder::ArticleFinder;
 use crate::components::shortcuts::{focus, use_shortcuts, ShortcutHelp};
 use crate::components::tickets::{SlaBadge, TicketRows};
 use crate::components::PageTitle;
-use crate::components::{ErrorNote, Loading};
+use crate::components::{choice_options, ErrorNote, Loading};
 use crate::error::AppError;
 use crate::format::{money, short_time};
 use crate::model::{
@@ -190,15 +190,15 @@ fn TicketView(
             <input type="hidden" name="version" value=t.version/>
             <label for="ticket-status">{lang.t("Status", "状态")}</label>
             <select id="ticket-status" name="status">
-                {TicketStatus::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == t.status>{s.label(lang)}</option> }).collect::<Vec<_>>()}
+                {choice_options(lang, TicketStatus::label, Some(t.status))}
             </select>
             <label for="ticket-priority">{lang.t("Priority", "优先级")}</label>
             <select id="ticket-priority" name="priority">
-                {TicketPriority::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == t.priority>{s.label(lang)}</option> }).collect::<Vec<_>>()}
+                {choice_options(lang, TicketPriority::label, Some(t.priority))}
             </select>
             <label for="ticket-category">{lang.t("Category", "类别")}</label>
             <select id="ticket-category" name="category">
-                {TicketCategory::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == t.category>{s.label(lang)}</option> }).collect::<Vec<_>>()}
+                {choice_options(lang, TicketCategory::label, Some(t.category))}
             </select>
             <label for="ticket-assignee">{lang.t("Assignee", "处理人")}</label>
             <select id="ticket-assignee" name="assignee_id">

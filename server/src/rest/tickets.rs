@@ -136,12 +136,7 @@ pub async fn add_message(
         .to_string();
     let (message, files) = match reply_form::form_boundary(&content_type) {
         Some(boundary) => {
-            let stream = req.into_body().into_data_stream();
-            let form = multer::Multipart::with_constraints(
-                stream,
-                boundary,
-                reply_form::reply_form_limits(),
-            );
+            let form = multer::Multipart::new(req.into_body().into_data_stream(), boundary);
             let reply = reply_form::read_reply_form(form, false).await?;
             (reply.message, reply.files)
         }

@@ -1,6 +1,7 @@
 //! The managers' KPIs for a period and a scope, compared with the period before, and the
 //! records behind each. A manager sees their team's subtree (one team of it, or one
 //! person of it); an admin, or a manager of a top team (a director), sees everyone.
+use crate::domain::kpis::Fact;
 use crate::domain::kpis::{KpiKey, Period};
 use crate::domain::scope::can_see_dashboard;
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
@@ -10,9 +11,12 @@ use crate::model::{Kpi, KpiRecord, KpiRecords, KpiReport, Role};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::from_ms;
 use crate::ssr::context::AppState;
-use crate::ssr::store::kpis::{self as store, kind_of, People, Window};
+use crate::ssr::store::kpis::{self as store, kind_of, records_of, People, Window};
+use crate::ssr::store::scope::people_of_team_subtree;
 use crate::ssr::store::users;
 use chrono::NaiveDate;
+use sqlx::AnyConnection;
+use std::collections::hash_map::{Entry, HashMap};
 
 /// Which period and whose work: `from`/`to` (local dates, inclusive) or `period` (week,
 /// month, quarter, year to date; the default is month), and a team or a person.
@@ -43,20 +47,23 @@ pub async fn report(
     let this = window(period, now_ms);
     let before = window(period.previous(), now_ms);
     let mut conn = state.db.read.acquire().await?;
+    let mut read = SetsRead::default();
     let mut kpis = Vec::with_capacity(KpiKey::ALL.len());
     for key in KpiKey::ALL {
-        let facts = store::facts(&mut *conn, *key, &this, &people).await?;
+        let facts = read.facts(&mut conn, *key, &this, &people).await?;
+        let value = key.value(facts);
+        let records = facts.len() as i64;
         let previous = if key.is_snapshot() {
             None
         } else {
-            key.value(&store::facts(&mut *conn, *key, &before, &people).await?)
+            key.value(read.facts(&mut conn, *key, &before, &people).await?)
         };
         kpis.push(Kpi {
             key: *key,
             unit: key.unit(),
-            value: key.value(&facts),
+            value,
             previous,
-            records: facts.len() as i64,
+            records,
             drill: drill_link(*key, period, &q),
             definition: key.definition(lang).to_string(),
         });
@@ -82,13 +89,7 @@ pub async fn records(
     let (period, people) = resolve(state, viewer, &q).await?;
     let w = window(period, state.clock.now_ms());
     let facts = store::facts(&state.db.read, key, &w, &people).await?;
-    let (kind, _) = kind_of(key);
-    let path = match kind {
-        "lead" => "leads",
-        "deal" => "deals",
-        "ticket" => "tickets",
-        _ => "customers",
-    };
+    let kind = kind_of(key);
     Ok(KpiRecords {
         key,
         from: period.from,
@@ -97,15 +98,37 @@ pub async fn records(
         items: facts
             .into_iter()
             .map(|f| KpiRecord {
-                kind: kind.to_string(),
+                kind: kind.kind.to_string(),
                 id: f.id,
-                href: format!("/{path}/{}", f.id),
+                href: format!("/{}/{}", kind.page, f.id),
                 at: from_ms(f.at_ms),
                 amount_minor: f.amount,
                 measure: f.measure,
             })
             .collect(),
     })
+}
+
+/// The record sets a report has read, by the KPI that reads them and the period's start:
+/// KPIs that are figures of the same records (conversion of the new leads, p90 beside the
+/// median) read them once.
+#[derive(Default)]
+struct SetsRead(HashMap<(KpiKey, i64), Vec<Fact>>);
+
+impl SetsRead {
+    async fn facts(
+        &mut self,
+        conn: &mut AnyConnection,
+        key: KpiKey,
+        w: &Window,
+        people: &People,
+    ) -> AppResult<&Vec<Fact>> {
+        let set = (records_of(key), w.start_ms);
+        Ok(match self.0.entry(set) {
+            Entry::Occupied(read) => read.into_mut(),
+            Entry::Vacant(unread) => unread.insert(store::facts(conn, set.0, w, people).await?),
+        })
+    }
 }
 
 /// `/api/v1/kpis/{key}/records?…` for the same period and scope.
@@ -149,7 +172,7 @@ async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> AppResult<(
         (_, Some(team)) => match users::team(pool, team).await? {
             Some(t) if t.parent_id.is_none() => None,
             _ => {
-                let mut people = store::people_of_team(pool, team).await?;
+                let mut people = people_of_team_subtree(pool, team).await?;
                 people.push(viewer.user_id);
                 Some((team, people))
             }
@@ -163,12 +186,15 @@ async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> AppResult<(
     if let Some(team) = q.team_id {
         let within = match &reach {
             None => users::team(pool, team).await?.is_some(),
-            Some((root, _)) => *root != 0 && store::team_is_within(pool, *root, team).await?,
+            Some((root, _)) => {
+                *root != 0
+                    && users::team_is_within(&mut *pool.acquire().await?, team, *root).await?
+            }
         };
         if !within {
             return Err(AppError::NotFound);
         }
-        people = People::These(store::people_of_team(pool, team).await?);
+        people = People::These(people_of_team_subtree(pool, team).await?);
     }
     if let Some(rep) = q.rep_id {
         let visible = match &people {

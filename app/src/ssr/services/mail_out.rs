@@ -113,7 +113,7 @@ pub async fn deliver_due(state: &AppState) -> AppResult<Sent> {
             Some(reply) => attachments::of_message(&state.db.read, reply).await?,
             None => Vec::new(),
         };
-        match send(mailer, &m, &files).await {
+        match send(mailer, &m, files).await {
             Ok(()) => {
                 store::mark_sent(&state.db.write, m.id, state.clock.now_ms()).await?;
                 report.sent += 1;
@@ -140,7 +140,7 @@ pub async fn run(state: AppState, every: Duration) {
     }
 }
 
-async fn send(mailer: &Mailer, m: &QueuedMail, files: &[NewAttachment]) -> Result<(), String> {
+async fn send(mailer: &Mailer, m: &QueuedMail, files: Vec<NewAttachment>) -> Result<(), String> {
     let to = Mailbox::new(
         m.to_name.clone(),
         m.to_email
@@ -165,8 +165,7 @@ async fn send(mailer: &Mailer, m: &QueuedMail, files: &[NewAttachment]) -> Resul
             let kind = ContentType::parse(&f.content_type)
                 .or_else(|_| ContentType::parse("application/octet-stream"))
                 .unwrap_or(ContentType::TEXT_PLAIN);
-            parts = parts
-                .singlepart(Attachment::new(f.file_name.clone()).body(f.content.clone(), kind));
+            parts = parts.singlepart(Attachment::new(f.file_name).body(f.content, kind));
         }
         builder.multipart(parts)
     }

@@ -1,6 +1,5 @@
 //! The records behind each KPI: one record set per key, read for the number and for its
 //! drill-down alike, so the list always holds exactly what the number counts.
-use super::scope::push_team_subtree;
 use crate::domain::kpis::{Fact, KpiKey, Period};
 use crate::ssr::store::db::Sql;
 use sqlx::{Any, Executor};
@@ -30,17 +29,37 @@ struct FactRow {
     measure: Option<i64>,
 }
 
-/// What kind of record a KPI counts, and the column that says whose it is.
-pub fn kind_of(key: KpiKey) -> (&'static str, &'static str) {
+/// What a KPI's records are: their kind, the page each is seen on (`/{page}/{id}`), and
+/// the column that says whose it is.
+pub struct Kind {
+    pub kind: &'static str,
+    pub page: &'static str,
+    owner: &'static str,
+}
+
+pub fn kind_of(key: KpiKey) -> Kind {
+    use KpiKey::*;
+    let (kind, page, owner) = match key {
+        LeadsNew | LeadConversion | LeadFirstContactSla => ("lead", "leads", "l.owner_id"),
+        WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
+        | WeightedForecast => ("deal", "deals", "o.owner_id"),
+        TicketFirstResponseMedian | TicketFirstResponseP90 | SlaCompliance | Csat => {
+            ("ticket", "tickets", "t.assignee_id")
+        }
+        Nps => ("customer", "customers", "c.owner_id"),
+    };
+    Kind { kind, page, owner }
+}
+
+/// The KPI whose record set `key` reads (several KPIs are figures of the same records), so
+/// a report reads each set once.
+pub fn records_of(key: KpiKey) -> KpiKey {
     use KpiKey::*;
     match key {
-        LeadsNew | LeadConversion | LeadFirstContactSla => ("lead", "l.owner_id"),
-        WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
-        | WeightedForecast => ("deal", "o.owner_id"),
-        TicketFirstResponseMedian | TicketFirstResponseP90 | SlaCompliance | Csat => {
-            ("ticket", "t.assignee_id")
-        }
-        Nps => ("customer", "c.owner_id"),
+        LeadConversion => LeadsNew,
+        SalesCycleDays => WonAmount,
+        TicketFirstResponseP90 => TicketFirstResponseMedian,
+        other => other,
     }
 }
 
@@ -155,7 +174,7 @@ pub async fn facts<'e>(
     let mut sql = Sql::new("");
     record_set(key, w, &mut sql);
     if let People::These(ids) = people {
-        let (_, owner) = kind_of(key);
+        let owner = kind_of(key).owner;
         if ids.is_empty() {
             sql.push(" AND 1 = 0");
         } else {
@@ -173,27 +192,4 @@ pub async fn facts<'e>(
         measure: r.measure,
     })
     .await
-}
-
-/// The people of a team and every team below it.
-pub async fn people_of_team<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    team_id: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let mut sql = Sql::new("SELECT su.id FROM users su WHERE su.team_id IN (");
-    push_team_subtree(&mut sql, team_id);
-    sql.push(") ORDER BY su.id");
-    sql.query_scalar::<i64>().fetch_all(ex).await
-}
-
-/// Whether team `id` is `root` or below it.
-pub async fn team_is_within<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    root: i64,
-    id: i64,
-) -> Result<bool, sqlx::Error> {
-    let mut sql = Sql::new("SELECT COUNT(*) FROM (");
-    push_team_subtree(&mut sql, root);
-    sql.push(") sub WHERE sub.id = ").bind(id);
-    Ok(sql.query_scalar::<i64>().fetch_one(ex).await? > 0)
 }

@@ -113,10 +113,7 @@ pub async fn owner_groups(
         DataScope::TeamSubtree => {
             let mut groups = vec![None, Some(viewer.user_id)];
             if let Some(team) = viewer.team_id {
-                let mut sql = Sql::new("SELECT su.id FROM users su WHERE su.team_id IN (");
-                push_team_subtree(&mut sql, team);
-                sql.push(") ORDER BY su.id");
-                for id in sql.query_scalar::<i64>().fetch_all(conn).await? {
+                for id in people_of_team_subtree(conn, team).await? {
                     if id != viewer.user_id {
                         groups.push(Some(id));
                     }
@@ -125,4 +122,15 @@ pub async fn owner_groups(
             Some(groups)
         }
     })
+}
+
+/// The people of a team and of every team below it, by id.
+pub async fn people_of_team_subtree<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    team_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT su.id FROM users su WHERE su.team_id IN (");
+    push_team_subtree(&mut sql, team_id);
+    sql.push(") ORDER BY su.id");
+    sql.query_scalar::<i64>().fetch_all(ex).await
 }

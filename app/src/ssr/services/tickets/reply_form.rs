@@ -1,6 +1,7 @@
 //! A reply with files, as a `multipart/form-data` form: the ticket page's reply box and
 //! `POST /api/v1/tickets/{id}/messages` read it through [`read_reply_form`], streaming each
-//! file and refusing one that is too large before it is all read.
+//! part and refusing a file, or a form, that is too large before it is all read (the
+//! reader holds the limits, so both doors have the same).
 use crate::domain::files::{
     megabytes, safe_content_type, safe_file_name, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
     MAX_REPLY_FILES_BYTES,
@@ -24,7 +25,8 @@ pub struct ReplyForm {
 /// The reply a multipart body holds: `body`, `internal` (`true`/`on`), any number of
 /// `files`, and `id` when `with_id`. A field Tandem does not read is refused, naming it;
 /// a file over [`MAX_ATTACHMENT_BYTES`], more than [`MAX_ATTACHMENTS`] files or more than
-/// [`MAX_REPLY_FILES_BYTES`] in all are refused as `files`.
+/// [`MAX_REPLY_FILES_BYTES`] in all are refused as `files`, and so is a form of more than
+/// [`MAX_REPLY_FORM_BYTES`] whatever its parts.
 pub async fn read_reply_form(
     mut form: multer::Multipart<'_>,
     with_id: bool,
@@ -39,20 +41,21 @@ pub async fn read_reply_form(
     };
     let mut unknown: Vec<String> = Vec::new();
     let mut total = 0usize;
+    let mut form_bytes = 0u64;
     while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
-            "body" => reply.message.body = text(field, "body").await?,
+            "body" => reply.message.body = text(field, "body", &mut form_bytes).await?,
             "internal" => {
-                let v = text(field, "internal").await?;
+                let v = text(field, "internal", &mut form_bytes).await?;
                 reply.message.internal = !v.is_empty() && v != "false";
             }
-            "id" if with_id => reply.id = Some(text(field, "id").await?),
+            "id" if with_id => reply.id = Some(text(field, "id", &mut form_bytes).await?),
             "files" => {
                 let given = field.file_name().map(str::to_string);
                 let content_type = safe_content_type(field.content_type().map(|m| m.as_ref()));
                 let mut content = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                while let Some(chunk) = next_chunk(&mut field, &mut form_bytes).await? {
                     if content.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
                         return Err(too_large());
                     }
@@ -85,6 +88,8 @@ pub async fn read_reply_form(
                 });
             }
             _ => {
+                // Read through (and counted), to name every such field in one answer.
+                while next_chunk(&mut field, &mut form_bytes).await?.is_some() {}
                 if !unknown.contains(&name) {
                     unknown.push(name);
                 }
@@ -107,11 +112,26 @@ fn too_large() -> AppError {
     )
 }
 
+/// The field's next chunk, counted against [`MAX_REPLY_FORM_BYTES`].
+async fn next_chunk(
+    field: &mut multer::Field<'_>,
+    form_bytes: &mut u64,
+) -> AppResult<Option<axum::body::Bytes>> {
+    let chunk = field.chunk().await.map_err(unreadable)?;
+    if let Some(c) = &chunk {
+        *form_bytes += c.len() as u64;
+        if *form_bytes > MAX_REPLY_FORM_BYTES {
+            return Err(too_large());
+        }
+    }
+    Ok(chunk)
+}
+
 /// A text field, read no further than a long reply can be (20,000 characters of up to four
 /// bytes each); the service checks its length in characters.
-async fn text(mut field: multer::Field<'_>, name: &str) -> AppResult<String> {
+async fn text(mut field: multer::Field<'_>, name: &str, form_bytes: &mut u64) -> AppResult<String> {
     let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+    while let Some(chunk) = next_chunk(&mut field, form_bytes).await? {
         if bytes.len() + chunk.len() > 80_000 {
             return Err(AppError::field(name, "at most 20000 characters"));
         }
@@ -121,12 +141,7 @@ async fn text(mut field: multer::Field<'_>, name: &str) -> AppResult<String> {
 }
 
 fn unreadable(e: multer::Error) -> AppError {
-    match e {
-        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
-            too_large()
-        }
-        e => AppError::BadRequest(format!("the form could not be read: {e}")),
-    }
+    AppError::BadRequest(format!("the form could not be read: {e}"))
 }
 
 /// The boundary of a `multipart/form-data` body with this `Content-Type`, or None when it
@@ -139,10 +154,4 @@ pub fn form_boundary(content_type: &str) -> Option<String> {
     multipart
         .then(|| multer::parse_boundary(content_type).ok())
         .flatten()
-}
-
-/// The limits a reply form is read under: [`MAX_REPLY_FORM_BYTES`] in all.
-pub fn reply_form_limits() -> multer::Constraints {
-    multer::Constraints::new()
-        .size_limit(multer::SizeLimit::new().whole_stream(MAX_REPLY_FORM_BYTES))
 }
