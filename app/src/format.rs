@@ -109,7 +109,8 @@ mod tests {
 }
 
 /// Escapes text for HTML content and quoted attributes. Leptos escapes what views render;
-/// this is for the few places where text reaches HTML another way (the `<title>`).
+/// this is for the few places where text reaches HTML another way (the `<title>`, the
+/// dashboard's charts).
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -136,5 +137,62 @@ mod escape_tests {
             "X&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt; &amp; &quot;Ltd&quot; &#39;a&#39;"
         );
         assert_eq!(escape_html("杭州恒远科技"), "杭州恒远科技");
+    }
+}
+
+/// A KPI's value as a tile shows it: "66.7%", "¥1,250,000", "2 h 5 min", "15.0 days";
+/// "—" when there is nothing to count.
+pub fn kpi_value(lang: Lang, unit: crate::model::KpiUnit, value: Option<f64>) -> String {
+    use crate::model::KpiUnit;
+    let Some(v) = value else {
+        return "—".to_string();
+    };
+    match unit {
+        KpiUnit::Count => format!("{}", v.round() as i64),
+        KpiUnit::Percent => format!("{v:.1}%"),
+        KpiUnit::MoneyMinor => money(v.round() as i64),
+        KpiUnit::Minutes => {
+            let m = v.round() as i64;
+            match (m / 60, m % 60, lang) {
+                (0, m, Lang::En) => format!("{m} min"),
+                (0, m, Lang::ZhCn) => format!("{m} 分钟"),
+                (h, m, Lang::En) => format!("{h} h {m} min"),
+                (h, m, Lang::ZhCn) => format!("{h} 小时 {m} 分"),
+            }
+        }
+        KpiUnit::Days => match lang {
+            Lang::En => format!("{v:.1} days"),
+            Lang::ZhCn => format!("{v:.1} 天"),
+        },
+        KpiUnit::Score => format!("{v:.1}"),
+    }
+}
+
+/// The change from the previous period as a tile says it ("+12.5%", "−3.0 pts" for a
+/// rate); None when either value is missing or the previous one was zero.
+pub fn kpi_change(
+    lang: Lang,
+    unit: crate::model::KpiUnit,
+    value: Option<f64>,
+    previous: Option<f64>,
+) -> Option<String> {
+    use crate::model::KpiUnit;
+    let (v, p) = (value?, previous?);
+    let sign = |d: f64| if d >= 0.0 { "+" } else { "−" };
+    match unit {
+        KpiUnit::Percent => {
+            let d = v - p;
+            Some(format!(
+                "{}{:.1}{}",
+                sign(d),
+                d.abs(),
+                lang.t(" pts", " 个百分点")
+            ))
+        }
+        _ if p == 0.0 => None,
+        _ => {
+            let d = (v - p) * 100.0 / p.abs();
+            Some(format!("{}{:.1}%", sign(d), d.abs()))
+        }
     }
 }

@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/queue") view=pages::queue::QueuePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/tickets/:id") view=pages::tickets::TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/dashboard/:key") view=pages::kpi_records::KpiRecordsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/settings") view=pages::settings::SettingsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/customers") view=pages::customers::CustomersPage ssr=SsrMode::InOrder/>

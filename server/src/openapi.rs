@@ -18,7 +18,7 @@ use utoipa::OpenApi;
         rest::activities::list, rest::activities::create,
         rest::tasks::list, rest::tasks::get, rest::tasks::create, rest::tasks::patch,
         rest::tickets::list, rest::tickets::get, rest::tickets::create, rest::tickets::patch, rest::tickets::add_message, rest::tickets::merge, rest::tickets::attachment, rest::tickets::inbound_email, rest::tickets::public,
-        rest::kpis::report, rest::kpis::records,
+        rest::kpis::report, rest::kpis::records, rest::kpis::export_report, rest::kpis::export_records,
         rest::surveys::for_customer, rest::surveys::send_nps,
         rest::articles::list, rest::articles::get, rest::articles::create, rest::articles::patch, rest::articles::from_ticket,
         rest::canned::list, rest::canned::create, rest::canned::for_ticket,

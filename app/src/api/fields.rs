@@ -77,6 +77,8 @@ server_functions![
     SetAvailability,
     FindArticles,
     GetDashboard,
+    GetKpiDashboard,
+    GetKpiRecords,
     ListCustomers,
     GetCustomer,
     GetAdmin,

@@ -1,4 +1,5 @@
 pub mod article_finder;
+pub mod charts;
 pub mod contracts;
 pub mod layout;
 pub mod live;

@@ -11,6 +11,7 @@ named_enum!(
         LeadsNew => "leads_new",
         LeadConversion => "lead_conversion",
         LeadFirstContactSla => "lead_first_contact_sla",
+        FollowUpCompliance => "follow_up_compliance",
         WinRate => "win_rate",
         WonAmount => "won_amount",
         AverageDealSize => "average_deal_size",
@@ -43,6 +44,8 @@ named_enum!(
 pub struct Fact {
     pub id: i64,
     pub at_ms: i64,
+    /// Whose it is (the owner or assignee the scope is counted by), if anyone's.
+    pub owner: Option<i64>,
     /// An amount in minor units (deals), or a score (surveys), when the KPI uses one.
     pub amount: Option<i64>,
     /// A duration in minutes, a probability or a flag (1 = yes), when the KPI uses one.
@@ -54,12 +57,46 @@ impl KpiKey {
         use KpiKey::*;
         match self {
             LeadsNew => KpiUnit::Count,
-            LeadConversion | LeadFirstContactSla | WinRate | SlaCompliance => KpiUnit::Percent,
+            LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance => {
+                KpiUnit::Percent
+            }
             WonAmount | AverageDealSize | PipelineValue | WeightedForecast => KpiUnit::MoneyMinor,
             SalesCycleDays => KpiUnit::Days,
             TicketFirstResponseMedian | TicketFirstResponseP90 => KpiUnit::Minutes,
             Csat | Nps => KpiUnit::Score,
         }
+    }
+
+    /// The KPI's name on tiles, charts and exports.
+    pub fn label(self, lang: Lang) -> &'static str {
+        use KpiKey::*;
+        match self {
+            LeadsNew => lang.t("New leads", "新增线索"),
+            LeadConversion => lang.t("Lead conversion", "线索转化率"),
+            LeadFirstContactSla => lang.t("Leads contacted in time", "线索及时首联率"),
+            FollowUpCompliance => lang.t("Follow-ups on time", "跟进及时率"),
+            WinRate => lang.t("Win rate", "赢单率"),
+            WonAmount => lang.t("Won amount", "赢单金额"),
+            AverageDealSize => lang.t("Average deal size", "平均客单价"),
+            SalesCycleDays => lang.t("Sales cycle", "销售周期"),
+            PipelineValue => lang.t("Open pipeline", "在途商机金额"),
+            WeightedForecast => lang.t("Weighted forecast", "加权预测"),
+            TicketFirstResponseMedian => lang.t("First response, median", "首次响应时间（中位数）"),
+            TicketFirstResponseP90 => lang.t("First response, p90", "首次响应时间（P90）"),
+            SlaCompliance => lang.t("SLA compliance", "SLA 达成率"),
+            Csat => lang.t("CSAT", "客户满意度"),
+            Nps => lang.t("NPS", "净推荐值"),
+        }
+    }
+
+    /// Whether a higher value is better (a shorter response time, a shorter cycle are
+    /// not), for the arrow beside the change.
+    pub fn higher_is_better(self) -> bool {
+        use KpiKey::*;
+        !matches!(
+            self,
+            SalesCycleDays | TicketFirstResponseMedian | TicketFirstResponseP90
+        )
     }
 
     /// Whether the KPI is a state now (open deals) rather than what happened in a period:
@@ -83,6 +120,10 @@ impl KpiKey {
             LeadFirstContactSla => lang.t(
                 "Of the leads whose first-contact deadline fell in the period and has passed, the share first contacted by that deadline.",
                 "首次联系期限落在期间内且已到期的线索中，在期限前完成首次联系的比例。",
+            ),
+            FollowUpCompliance => lang.t(
+                "Of the follow-ups planned for a day in the period (an activity's next follow-up, by its planned time, already past), the share where the customer was followed up again by the end of that day.",
+                "计划在期间内跟进（按活动记录的下次跟进时间，且已到期）的跟进中，在计划当天结束前再次跟进了该客户的比例。",
             ),
             WinRate => lang.t(
                 "Of the deals closed in the period (won by won time, lost by the time they were marked lost), the share won.",
@@ -140,7 +181,9 @@ impl KpiKey {
         let amounts = || facts.iter().filter_map(|f| f.amount);
         match self {
             LeadsNew => Some(n as f64),
-            LeadConversion | LeadFirstContactSla | WinRate | SlaCompliance => share(flagged(), n),
+            LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance => {
+                share(flagged(), n)
+            }
             WonAmount | PipelineValue => Some(amounts().sum::<i64>() as f64),
             AverageDealSize => {
                 let with: Vec<i64> = amounts().collect();
@@ -240,6 +283,37 @@ impl Period {
     }
 }
 
+impl Period {
+    /// Whether the period's charts step by week (at most 16 weeks) rather than by month.
+    pub fn charted_weekly(self) -> bool {
+        (self.to - self.from).num_days() < 16 * 7
+    }
+
+    /// The period cut into the chart's steps, each clipped to the period: weeks from
+    /// Monday when the period is at most 16 weeks long, calendar months otherwise.
+    pub fn steps(self) -> Vec<Period> {
+        let weekly = self.charted_weekly();
+        let mut steps = Vec::new();
+        let mut from = self.from;
+        while from <= self.to {
+            let end = if weekly {
+                from + Duration::days(6 - from.weekday().num_days_from_monday() as i64)
+            } else {
+                let (y, m) = if from.month() == 12 {
+                    (from.year() + 1, 1)
+                } else {
+                    (from.year(), from.month() + 1)
+                };
+                NaiveDate::from_ymd_opt(y, m, 1).map_or(self.to, |next| next - Duration::days(1))
+            };
+            let to = end.min(self.to);
+            steps.push(Period { from, to });
+            from = to + Duration::days(1);
+        }
+        steps
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +322,7 @@ mod tests {
         Fact {
             id: 1,
             at_ms: 0,
+            owner: None,
             amount,
             measure,
         }
@@ -310,5 +385,68 @@ mod tests {
             Some(d(2026, 10, 1))
         );
         assert_eq!(Period::named("fortnight", now, 480), None);
+    }
+
+    #[test]
+    fn a_period_is_charted_by_week_or_by_month_without_gaps() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        // 2026-03-01 is a Sunday: the first week is that one day.
+        let march = Period {
+            from: d(2026, 3, 1),
+            to: d(2026, 3, 31),
+        };
+        let weeks = march.steps();
+        assert_eq!(weeks.len(), 6);
+        assert_eq!(
+            weeks[0],
+            Period {
+                from: d(2026, 3, 1),
+                to: d(2026, 3, 1)
+            }
+        );
+        assert_eq!(
+            weeks[1],
+            Period {
+                from: d(2026, 3, 2),
+                to: d(2026, 3, 8)
+            }
+        );
+        assert_eq!(
+            weeks[5],
+            Period {
+                from: d(2026, 3, 30),
+                to: d(2026, 3, 31)
+            }
+        );
+        let year = Period {
+            from: d(2026, 1, 15),
+            to: d(2026, 12, 5),
+        };
+        let months = year.steps();
+        assert_eq!(months.len(), 12);
+        assert_eq!(
+            months[0],
+            Period {
+                from: d(2026, 1, 15),
+                to: d(2026, 1, 31)
+            }
+        );
+        assert_eq!(
+            months[1],
+            Period {
+                from: d(2026, 2, 1),
+                to: d(2026, 2, 28)
+            }
+        );
+        assert_eq!(
+            months[11],
+            Period {
+                from: d(2026, 12, 1),
+                to: d(2026, 12, 5)
+            }
+        );
+        for pair in months.windows(2).chain(weeks.windows(2)) {
+            assert_eq!(pair[0].to + Duration::days(1), pair[1].from);
+        }
     }
 }

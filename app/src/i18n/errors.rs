@@ -29,6 +29,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("not_a_choice", "choose from {choices}", "请从以下选择：{choices}"),
     ("bad_cursor", "not a cursor this server gave out", "分页标记无效"),
     ("period_too_long", "a period of at most three years", "期间最长三年"),
+    ("stage_only_pipeline", "narrows only the open pipeline", "仅可用于筛选在途商机"),
     ("not_unicode_text", "must be UTF-8 text", "须为 UTF-8 文本"),
     // Files.
     ("file_too_large", "each file must be at most {max} MB", "每个文件最大 {max} MB"),

@@ -44,6 +44,9 @@ pub struct KpiRecord {
     /// lead | deal | ticket | survey
     pub kind: String,
     pub id: i64,
+    /// What the record is called: a lead's or customer's name, a deal's, a ticket's
+    /// subject, a follow-up's summary.
+    pub title: String,
     /// Where the record is seen (a page of Tandem's).
     pub href: String,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -57,8 +60,86 @@ pub struct KpiRecord {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct KpiRecords {
     pub key: KpiKey,
+    pub unit: KpiUnit,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    pub team_id: Option<i64>,
+    pub rep_id: Option<i64>,
+    /// The pipeline stage the deals were narrowed to, if any.
+    pub stage: Option<String>,
+    /// The KPI's value over exactly these records.
+    pub value: Option<f64>,
     pub count: i64,
     pub items: Vec<KpiRecord>,
+}
+
+/// A team or person the dashboard can be narrowed to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiScopeChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One bar (or point) of a chart: what it stands for, its value(s), and the records
+/// behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiBar {
+    pub label: String,
+    pub value: Option<f64>,
+    /// A second figure drawn beside the first (the p90 beside the median).
+    pub second: Option<f64>,
+    pub records: i64,
+    /// The dashboard's drill-down page of the records behind the bar.
+    pub drill: String,
+}
+
+/// A chart of the dashboard, drawn on the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiChart {
+    /// pipeline_by_stage | won_by_step | leads_by_step | win_rate_by_rep |
+    /// follow_ups_by_rep | first_response_by_step
+    pub id: String,
+    /// The KPI each bar drills into.
+    pub key: KpiKey,
+    pub unit: KpiUnit,
+    pub bars: Vec<KpiBar>,
+}
+
+/// The manager's dashboard: every KPI for the period and scope, the charts, and what the
+/// period and scope can be changed to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiDashboard {
+    pub report: KpiReport,
+    /// week | month | quarter | year when the period is one of those, else None.
+    pub period: Option<String>,
+    pub teams: Vec<KpiScopeChoice>,
+    pub people: Vec<KpiScopeChoice>,
+    pub charts: Vec<KpiChart>,
+}
+
+/// The query string of a KPI's records for a period and scope (`from=…&to=…`, then the
+/// team, person and stage when narrowed): the API's drill link and the dashboard's share it.
+pub fn kpi_drill_query(
+    from: NaiveDate,
+    to: NaiveDate,
+    team_id: Option<i64>,
+    rep_id: Option<i64>,
+    stage: Option<&str>,
+) -> String {
+    let mut q = format!("from={from}&to={to}");
+    if let Some(t) = team_id {
+        q.push_str(&format!("&team_id={t}"));
+    }
+    if let Some(r) = rep_id {
+        q.push_str(&format!("&rep_id={r}"));
+    }
+    if let Some(s) = stage {
+        q.push_str(&format!("&stage={s}"));
+    }
+    q
+}
+
+/// The dashboard's page of the records behind one KPI.
+pub fn kpi_page_link(key: KpiKey, query: &str) -> String {
+    format!("/dashboard/{}?{query}", key.as_str())
 }

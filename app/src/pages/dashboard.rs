@@ -1,21 +1,186 @@
-//! The manager's dashboard: the team's book and pipeline, and who is behind.
-use crate::api::{get_dashboard, pending_contracts, DecideContract};
+//! The manager's dashboard: the KPIs for a period and a team or person, compared with
+//! the period before, each tile and chart bar opening the records behind it; then the
+//! contracts waiting for approval, the team's book and who is behind.
+use crate::api::{get_dashboard, get_kpi_dashboard, pending_contracts, DecideContract};
+use crate::components::charts::KpiBarChart;
 use crate::components::contracts::ContractButtons;
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
-use crate::format::money;
+use crate::format::{kpi_change, kpi_value, money};
+use crate::i18n::Lang;
+use crate::model::{kpi_drill_query, kpi_page_link, Kpi, KpiChart, KpiDashboard, KpiReport};
 use crate::use_lang;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <PageTitle text=lang.t("Dashboard · Tandem", "仪表盘 · Tandem")/>
+        <h1>{lang.t("Team dashboard", "团队仪表盘")}</h1>
+        <KpiSection/>
+        <TeamBook/>
+    }
+}
+
+/// The KPIs: the period and scope chosen in the address, the tiles, the charts.
+#[component]
+fn KpiSection() -> impl IntoView {
+    let query = use_query_map();
+    let asked = move || {
+        query.with(|q| {
+            (
+                q.get("period"),
+                q.get("from"),
+                q.get("to"),
+                q.get("team_id"),
+                q.get("rep_id"),
+            )
+        })
+    };
+    let data = Resource::new(asked, |(period, from, to, team, rep)| {
+        get_kpi_dashboard(period, from, to, team, rep)
+    });
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <KpiBoard d=d/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn KpiBoard(d: KpiDashboard) -> impl IntoView {
+    let lang = use_lang();
+    let r = d.report.clone();
+    let query = kpi_drill_query(r.from, r.to, r.team_id, r.rep_id, None);
+    let charts = d.charts.clone();
+    let chart = |id: &str| charts.iter().find(|c| c.id == id).cloned();
+    let with_chart = |c: Option<KpiChart>, title: &'static str, second: Option<&'static str>| {
+        c.map(|c| match second {
+            Some(s) => view! { <KpiBarChart chart=c title=title second=s/> }.into_any(),
+            None => view! { <KpiBarChart chart=c title=title/> }.into_any(),
+        })
+    };
+    view! {
+        <section aria-labelledby="kpis" class="kpis">
+            <h2 id="kpis" class="sr-only">{lang.t("KPIs", "关键指标")}</h2>
+            <ScopeForm d=d.clone()/>
+            <p class="summary" data-testid="kpi-period">
+                {format!("{} – {}", r.from, r.to)}" · "
+                {lang.t("compared with ", "对比 ")}{format!("{} – {}", r.previous_from, r.previous_to)}" · "
+                <a href=format!("/api/v1/kpis/export/csv?{query}") download="">{lang.t("Export CSV", "导出 CSV")}</a>" · "
+                <a href=format!("/api/v1/kpis/export/xlsx?{query}") download="">{lang.t("Export Excel", "导出 Excel")}</a>
+            </p>
+            <KpiTiles report=r.clone()/>
+            <div class="charts">
+                {with_chart(chart("pipeline_by_stage"), lang.t("Open pipeline by stage", "各阶段在途商机"), None)}
+                {with_chart(chart("won_by_step"), lang.t("Won amount", "赢单金额趋势"), None)}
+                {with_chart(chart("leads_by_step"), lang.t("New leads", "新增线索趋势"), None)}
+                {with_chart(chart("win_rate_by_rep"), lang.t("Win rate by rep", "各销售赢单率"), None)}
+                {with_chart(chart("follow_ups_by_rep"), lang.t("Follow-ups on time by rep", "各销售跟进及时率"), None)}
+                {with_chart(chart("first_response_by_step"), lang.t("First response time: median and p90", "首次响应时间：中位数与 P90"), Some("p90"))}
+            </div>
+        </section>
+    }
+}
+
+/// The period, team and person: a plain GET form, so a view can be bookmarked and shared.
+#[component]
+fn ScopeForm(d: KpiDashboard) -> impl IntoView {
+    let lang = use_lang();
+    let r = &d.report;
+    let period = d.period.clone().unwrap_or_default();
+    let periods = [
+        ("week", lang.t("This week", "本周")),
+        ("month", lang.t("This month", "本月")),
+        ("quarter", lang.t("This quarter", "本季度")),
+        ("year", lang.t("This year", "本年")),
+        ("", lang.t("From – to", "自定义期间")),
+    ];
+    view! {
+        <form method="get" action="/dashboard" class="filters" aria-label=lang.t("Period and scope", "期间与范围")>
+            <label>{lang.t("Period", "期间")}" "
+                <select name="period" id="kpi-period">
+                    {periods.into_iter().map(|(v, label)| view! {
+                        <option value=v selected=v == period>{label}</option>
+                    }).collect::<Vec<_>>()}
+                </select>
+            </label>
+            <label>{lang.t("From", "开始")}" "<input type="date" name="from" value=r.from.to_string()/></label>
+            <label>{lang.t("To", "结束")}" "<input type="date" name="to" value=r.to.to_string()/></label>
+            <label>{lang.t("Team", "团队")}" "
+                <select name="team_id" id="kpi-team">
+                    <option value="">{lang.t("All I manage", "我管理的全部")}</option>
+                    {d.teams.iter().map(|t| view! {
+                        <option value=t.id.to_string() selected=r.team_id == Some(t.id)>{t.name.clone()}</option>
+                    }).collect::<Vec<_>>()}
+                </select>
+            </label>
+            <label>{lang.t("Person", "人员")}" "
+                <select name="rep_id" id="kpi-rep">
+                    <option value="">{lang.t("Everyone", "全部人员")}</option>
+                    {d.people.iter().map(|p| view! {
+                        <option value=p.id.to_string() selected=r.rep_id == Some(p.id)>{p.name.clone()}</option>
+                    }).collect::<Vec<_>>()}
+                </select>
+            </label>
+            <button type="submit">{lang.t("Show", "查看")}</button>
+        </form>
+    }
+}
+
+/// One tile per KPI: the value, the change from the previous period, the records behind
+/// it (a link to them), and its definition on hover and for screen readers.
+#[component]
+pub fn KpiTiles(report: KpiReport) -> impl IntoView {
+    let lang = use_lang();
+    let query = kpi_drill_query(report.from, report.to, report.team_id, report.rep_id, None);
+    view! {
+        <div class="tiles kpi-tiles" data-testid="kpi-tiles">
+            {report.kpis.iter().map(|k| kpi_tile(lang, k, &query)).collect::<Vec<_>>()}
+        </div>
+    }
+}
+
+fn kpi_tile(lang: Lang, k: &Kpi, query: &str) -> impl IntoView {
+    let change = kpi_change(lang, k.unit, k.value, k.previous);
+    let better = match (k.value, k.previous) {
+        (Some(v), Some(p)) if v != p => Some((v > p) == k.key.higher_is_better()),
+        _ => None,
+    };
+    let records = match lang {
+        Lang::En => format!("{} records", k.records),
+        Lang::ZhCn => format!("{} 条记录", k.records),
+    };
+    view! {
+        <a class="tile kpi" href=kpi_page_link(k.key, query) data-kpi=k.key.as_str() title=k.definition.clone()>
+            <span class="label">{k.key.label(lang)}</span>
+            <span class="value">{kpi_value(lang, k.unit, k.value)}</span>
+            {k.previous.map(|p| view! {
+                <span class="change" data-better=better.map(|b| if b { "yes" } else { "no" })>
+                    {change.clone().unwrap_or_default()}" "
+                    <span class="previous">{lang.t("before: ", "上期：")}{kpi_value(lang, k.unit, Some(p))}</span>
+                </span>
+            })}
+            <span class="records">{records}</span>
+        </a>
+    }
+}
+
+/// The team's book: contracts to approve, the open pipeline and each rep's figures.
+#[component]
+fn TeamBook() -> impl IntoView {
     let lang = use_lang();
     let decide = ServerAction::<DecideContract>::new();
     let data = Resource::new(move || decide.version().get(), |_| get_dashboard());
     let pending = Resource::new(move || decide.version().get(), |_| pending_contracts());
     view! {
-        <PageTitle text=lang.t("Dashboard · Tandem", "仪表盘 · Tandem")/>
-        <h1>{lang.t("Team dashboard", "团队仪表盘")}</h1>
         {move || decide.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -42,14 +207,6 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => {
-                        let stages = v.pipeline.into_iter().map(|s| view! {
-                            <tr>
-                                <th scope="row">{s.stage.label(lang)}</th>
-                                <td class="num">{s.count}</td>
-                                <td class="num">{money(s.amount_minor)}</td>
-                                <td class="num">{money(s.weighted_minor)}</td>
-                            </tr>
-                        }).collect::<Vec<_>>();
                         let reps = v.reps.into_iter().map(|r| view! {
                             <tr class:behind={r.overdue_follow_ups >= 5}>
                                 <th scope="row"><a href=format!("/customers?owner_id={}", r.user_id)>{r.name.clone()}</a></th>
@@ -61,23 +218,10 @@ pub fn DashboardPage() -> impl IntoView {
                         }).collect::<Vec<_>>();
                         view! {
                             {v.team_name.map(|t| view! { <p class="summary">{t}</p> })}
-                            <div class="tiles">
+                            <div class="tiles book">
                                 <div class="tile"><span class="label">{lang.t("Customers", "客户数")}</span><span class="value" data-kpi="customers">{v.customers}</span></div>
                                 <div class="tile"><span class="label">{lang.t("In the public pool", "公海客户")}</span><span class="value">{v.pool_customers}</span></div>
-                                <div class="tile"><span class="label">{lang.t("Weighted forecast", "加权预测")}</span><span class="value">{money(v.weighted_forecast_minor)}</span></div>
                             </div>
-                            <section aria-labelledby="pipe">
-                                <h2 id="pipe">{lang.t("Open pipeline by stage", "各阶段商机")}</h2>
-                                <table class="grid">
-                                    <thead><tr>
-                                        <th scope="col">{lang.t("Stage", "阶段")}</th>
-                                        <th scope="col" class="num">{lang.t("Deals", "商机数")}</th>
-                                        <th scope="col" class="num">{lang.t("Amount", "金额")}</th>
-                                        <th scope="col" class="num">{lang.t("Weighted", "加权金额")}</th>
-                                    </tr></thead>
-                                    <tbody>{stages}</tbody>
-                                </table>
-                            </section>
                             <section aria-labelledby="reps">
                                 <h2 id="reps">{lang.t("Reps", "销售代表")}</h2>
                                 <table class="grid">

@@ -3,6 +3,7 @@ pub mod alerts;
 pub mod customer_timeline;
 pub mod customers;
 pub mod dashboard;
+pub mod kpi_records;
 pub mod leads;
 pub mod login;
 pub mod new_customer;

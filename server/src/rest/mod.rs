@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod customers;
 pub mod deals;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod kpis;
 pub mod leads;
@@ -38,6 +39,11 @@ pub fn router() -> Router<ServerState> {
         )
         .route("/kpis", get(kpis::report))
         .route("/kpis/{key}/records", get(kpis::records))
+        .route("/kpis/export/{format}", get(kpis::export_report))
+        .route(
+            "/kpis/{key}/records/export/{format}",
+            get(kpis::export_records),
+        )
         .route("/alerts", get(alerts::list))
         .route("/alerts/unread", get(alerts::unread))
         .route("/alerts/read-all", post(alerts::read_all))

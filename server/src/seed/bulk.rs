@@ -147,6 +147,7 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
 
     let owned: Vec<(i64, i64)> = ids.iter().filter_map(|(c, o)| o.map(|o| (*c, o))).collect();
     let mut made = 0u64;
+    let mut plans = StdRng::seed_from_u64(20261205);
     while made < activities && !owned.is_empty() {
         let mut tx = db.begin().await?;
         let batch_end = (made + PER_TX * 2).min(activities);
@@ -163,6 +164,7 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
                         at.into(),
                         owner.into(),
                         at.into(),
+                        super::planned_follow_up(&mut plans, at).into(),
                     ]
                 })
                 .collect();

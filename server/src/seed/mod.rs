@@ -18,7 +18,15 @@ const ACTIVITY_COLUMNS: &[&str] = &[
     "occurred_at",
     "user_id",
     "created_at",
+    "next_follow_up_at",
 ];
+
+/// The follow-up a rep plans when logging an activity at `at`: most plan one, one to
+/// fourteen days later (so the follow-up compliance KPI has planned follow-ups to judge).
+fn planned_follow_up(rng: &mut impl rand::Rng, at: i64) -> Option<i64> {
+    rng.gen_bool(0.6)
+        .then(|| at + rng.gen_range(24..14 * 24) * 3_600_000)
+}
 
 mod articles;
 mod bulk;
@@ -290,6 +298,8 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
         .filter_map(|(c, o)| o.map(|o| (*c, o)))
         .collect();
     let mut activity_rows = Vec::new();
+    // Its own sequence, so the rest of the demo stays as it was.
+    let mut plans = StdRng::seed_from_u64(20261205);
     // A looked-after book: every owned customer was contacted recently, a few nearly 30
     // days ago (they show as "about to return to the pool").
     for (i, (cid, owner)) in owned.iter().enumerate() {
@@ -305,6 +315,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
             at.into(),
             (*owner).into(),
             at.into(),
+            planned_follow_up(&mut plans, at).into(),
         ]);
     }
     for _ in 0..3000 {
@@ -317,6 +328,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
             at.into(),
             owner.into(),
             at.into(),
+            planned_follow_up(&mut plans, at).into(),
         ]);
     }
     for chunk in activity_rows.chunks(300) {

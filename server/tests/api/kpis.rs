@@ -15,9 +15,9 @@ fn at(month: u32, day: u32, hour: u32, minute: u32) -> i64 {
         .timestamp_millis()
 }
 
-const MARCH: &str = "from=2020-03-01&to=2020-03-31";
+pub(crate) const MARCH: &str = "from=2020-03-01&to=2020-03-31";
 
-async fn scene(app: &TestApp) {
+pub(crate) async fn scene(app: &TestApp) {
     let rep1 = app.user_id("rep1@demo.tandem").await;
     let rep5 = app.user_id("rep5@demo.tandem").await;
     let agent1 = app.user_id("agent1@demo.tandem").await;
@@ -130,6 +130,21 @@ async fn scene(app: &TestApp) {
     ] {
         app.exec(&sql).await;
     }
+    // rep1's planned follow-ups: one followed up within the day, one not (the customer
+    // was next contacted four days late).
+    for (occurred, next) in [
+        (at(3, 1, 10, 0), Some(at(3, 8, 10, 0))),
+        (at(3, 8, 15, 0), None),
+        (at(3, 9, 10, 0), Some(at(3, 16, 10, 0))),
+        (at(3, 20, 10, 0), None),
+    ] {
+        app.exec(&format!(
+            "INSERT INTO activities (customer_id, kind, summary, occurred_at, next_follow_up_at, user_id, created_at) \
+             VALUES ({customer}, 'call', 'kpi follow-up', {occurred}, {}, {rep1}, {occurred})",
+            next.map_or("NULL".to_string(), |n| n.to_string())
+        ))
+        .await;
+    }
     // agent1's tickets: answered after 30, 120 (breached) and 10 minutes; rated 2 and 5.
     for (day, minutes) in [(2, 30), (3, 120), (4, 10)] {
         let created = at(3, day, 10, 0);
@@ -167,7 +182,7 @@ async fn scene(app: &TestApp) {
     }
 }
 
-fn kpi<'a>(report: &'a Value, key: &str) -> &'a Value {
+pub(crate) fn kpi<'a>(report: &'a Value, key: &str) -> &'a Value {
     report["kpis"]
         .as_array()
         .unwrap()
@@ -176,7 +191,7 @@ fn kpi<'a>(report: &'a Value, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{key} in {report}"))
 }
 
-async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, Value) {
+pub(crate) async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, Value) {
     let r = c.get(app.url(path)).send().await.unwrap();
     let s = r.status();
     (s, r.json().await.unwrap_or(Value::Null))
@@ -218,6 +233,8 @@ async fn each_kpi_is_worked_out_from_its_records_for_the_period_and_scope() {
             "{b:?}: met, missed, never"
         );
         // Deals: won 100,000 and 300,000, one lost; February won 50,000.
+        assert_eq!(value("follow_up_compliance"), 50.0, "{b:?}");
+        assert_eq!(kpi(&r, "follow_up_compliance")["records"], 2);
         assert_eq!(value("win_rate"), 66.7, "{b:?}");
         assert_eq!(kpi(&r, "win_rate")["previous"], 100.0);
         assert_eq!(value("won_amount"), 400_000.0);

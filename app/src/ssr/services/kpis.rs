@@ -2,16 +2,18 @@
 //! records behind each. A manager sees their team's subtree (one team of it, or one
 //! person of it); an admin, or a manager of a top team (a director), sees everyone.
 use crate::domain::kpis::Fact;
-use crate::domain::kpis::{KpiKey, Period};
+use crate::domain::kpis::{KpiKey, KpiUnit, Period};
+use crate::domain::pipeline::Stage;
 use crate::domain::scope::can_see_dashboard;
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::model::kpi_drill_query;
 use crate::model::{Kpi, KpiRecord, KpiRecords, KpiReport, Role};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::from_ms;
 use crate::ssr::context::AppState;
-use crate::ssr::store::kpis::{self as store, kind_of, records_of, People, Window};
+use crate::ssr::store::kpis::{self as store, kind_of, records_of, Narrow, People, Window};
 use crate::ssr::store::scope::people_of_team_subtree;
 use crate::ssr::store::users;
 use chrono::NaiveDate;
@@ -33,6 +35,9 @@ pub struct KpiQuery {
     pub team_id: Option<i64>,
     /// One person (a rep, or an agent for the desk's KPIs).
     pub rep_id: Option<i64>,
+    /// One pipeline stage (initial, needs, proposal, negotiation): narrows the open
+    /// pipeline's KPIs to the deals in it.
+    pub stage: Option<String>,
 }
 
 /// Every KPI for the query's period and scope, with the previous period's values.
@@ -42,29 +47,44 @@ pub async fn report(
     q: KpiQuery,
     lang: Lang,
 ) -> AppResult<KpiReport> {
-    let (period, people) = resolve(state, viewer, &q).await?;
+    let scope = resolve(state, viewer, &q).await?;
+    let mut conn = state.db.read.acquire().await?;
+    let mut read = SetsRead::default();
+    report_of(&mut conn, &mut read, state, &scope, &q, lang).await
+}
+
+/// The report for a resolved scope, reading through `read` (which the dashboard's charts
+/// then read the same record sets from).
+pub(crate) async fn report_of(
+    conn: &mut AnyConnection,
+    read: &mut SetsRead,
+    state: &AppState,
+    scope: &Scope,
+    q: &KpiQuery,
+    lang: Lang,
+) -> AppResult<KpiReport> {
+    let period = scope.period;
     let now_ms = state.clock.now_ms();
     let this = window(period, now_ms);
     let before = window(period.previous(), now_ms);
-    let mut conn = state.db.read.acquire().await?;
-    let mut read = SetsRead::default();
     let mut kpis = Vec::with_capacity(KpiKey::ALL.len());
     for key in KpiKey::ALL {
-        let facts = read.facts(&mut conn, *key, &this, &people).await?;
+        let facts = read.facts(conn, *key, &this, &scope.people).await?;
         let value = key.value(facts);
         let records = facts.len() as i64;
         let previous = if key.is_snapshot() {
             None
         } else {
-            key.value(read.facts(&mut conn, *key, &before, &people).await?)
+            key.value(read.facts(conn, *key, &before, &scope.people).await?)
         };
+        let query = kpi_drill_query(period.from, period.to, q.team_id, q.rep_id, None);
         kpis.push(Kpi {
             key: *key,
             unit: key.unit(),
             value,
             previous,
             records,
-            drill: drill_link(*key, period, &q),
+            drill: format!("/api/v1/kpis/{}/records?{query}", key.as_str()),
             definition: key.definition(lang).to_string(),
         });
     }
@@ -79,31 +99,48 @@ pub async fn report(
     })
 }
 
-/// The records behind one KPI's value (all of them).
+/// The records behind one KPI's value (all of them), with the value they make.
 pub async fn records(
     state: &AppState,
     viewer: &Viewer,
     key: KpiKey,
     q: KpiQuery,
 ) -> AppResult<KpiRecords> {
-    let (period, people) = resolve(state, viewer, &q).await?;
-    let w = window(period, state.clock.now_ms());
-    let facts = store::facts(&state.db.read, key, &w, &people).await?;
+    let scope = resolve(state, viewer, &q).await?;
+    if scope.narrow.stage.is_some()
+        && !matches!(key, KpiKey::PipelineValue | KpiKey::WeightedForecast)
+    {
+        return Err(AppError::field("stage", "narrows only the open pipeline"));
+    }
+    let w = window(scope.period, state.clock.now_ms());
+    let titled = store::titled_facts(&state.db.read, key, &w, &scope.people, scope.narrow).await?;
     let kind = kind_of(key);
+    let facts: Vec<Fact> = titled.iter().map(|t| t.fact.clone()).collect();
     Ok(KpiRecords {
         key,
-        from: period.from,
-        to: period.to,
-        count: facts.len() as i64,
-        items: facts
+        unit: key.unit(),
+        from: scope.period.from,
+        to: scope.period.to,
+        team_id: q.team_id,
+        rep_id: q.rep_id,
+        stage: scope.narrow.stage.map(|s| s.as_str().to_string()),
+        value: key.value(&facts),
+        count: titled.len() as i64,
+        items: titled
             .into_iter()
-            .map(|f| KpiRecord {
+            .map(|t| KpiRecord {
                 kind: kind.kind.to_string(),
-                id: f.id,
-                href: format!("/{}/{}", kind.page, f.id),
-                at: from_ms(f.at_ms),
-                amount_minor: f.amount,
-                measure: f.measure,
+                id: t.fact.id,
+                title: t.title,
+                href: t.href,
+                at: from_ms(t.fact.at_ms),
+                // A survey's score is its measure, not an amount.
+                amount_minor: t.fact.amount.filter(|_| key.unit() != KpiUnit::Score),
+                measure: if key.unit() == KpiUnit::Score {
+                    t.fact.amount
+                } else {
+                    t.fact.measure
+                },
             })
             .collect(),
     })
@@ -113,10 +150,10 @@ pub async fn records(
 /// KPIs that are figures of the same records (conversion of the new leads, p90 beside the
 /// median) read them once.
 #[derive(Default)]
-struct SetsRead(HashMap<(KpiKey, i64), Vec<Fact>>);
+pub(crate) struct SetsRead(HashMap<(KpiKey, i64), Vec<Fact>>);
 
 impl SetsRead {
-    async fn facts(
+    pub(crate) async fn facts(
         &mut self,
         conn: &mut AnyConnection,
         key: KpiKey,
@@ -126,29 +163,14 @@ impl SetsRead {
         let set = (records_of(key), w.start_ms);
         Ok(match self.0.entry(set) {
             Entry::Occupied(read) => read.into_mut(),
-            Entry::Vacant(unread) => unread.insert(store::facts(conn, set.0, w, people).await?),
+            Entry::Vacant(unread) => {
+                unread.insert(store::facts(conn, set.0, w, people, Narrow::default()).await?)
+            }
         })
     }
 }
 
-/// `/api/v1/kpis/{key}/records?…` for the same period and scope.
-fn drill_link(key: KpiKey, period: Period, q: &KpiQuery) -> String {
-    let mut link = format!(
-        "/api/v1/kpis/{}/records?from={}&to={}",
-        key.as_str(),
-        period.from,
-        period.to
-    );
-    if let Some(t) = q.team_id {
-        link.push_str(&format!("&team_id={t}"));
-    }
-    if let Some(r) = q.rep_id {
-        link.push_str(&format!("&rep_id={r}"));
-    }
-    link
-}
-
-fn window(period: Period, now_ms: i64) -> Window {
+pub(crate) fn window(period: Period, now_ms: i64) -> Window {
     let (start_ms, end_ms) = period.span_ms(DEFAULT_UTC_OFFSET_MINUTES);
     Window {
         start_ms,
@@ -158,13 +180,33 @@ fn window(period: Period, now_ms: i64) -> Window {
     }
 }
 
+/// A query resolved against the viewer: the period, whose work is counted, whom the
+/// viewer may narrow to (before a person was chosen), and the stage narrowing.
+pub(crate) struct Scope {
+    pub period: Period,
+    pub people: People,
+    /// The people of the viewer's reach, or of the chosen team.
+    pub pickable: People,
+    /// The top of the viewer's reach: None = every team.
+    pub root_team: Option<i64>,
+    pub narrow: Narrow,
+}
+
 /// The query's period (refusing a bad date, naming it) and the people it counts (404 for a
 /// team or person outside the viewer's scope).
-async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> AppResult<(Period, People)> {
+pub(crate) async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> AppResult<Scope> {
     if !can_see_dashboard(viewer.role) {
         return Err(AppError::Forbidden);
     }
     let period = period_of(q, state.clock.now())?;
+    let narrow = Narrow {
+        stage: match q.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(Stage::parse(s).filter(|s| !s.is_closed()).ok_or_else(|| {
+                AppError::field("stage", "choose from initial, needs, proposal, negotiation")
+            })?),
+        },
+    };
     let pool = &state.db.read;
     // The viewer's own reach: None = everyone.
     let reach: Option<(i64, Vec<i64>)> = match (viewer.role, viewer.team_id) {
@@ -179,16 +221,16 @@ async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> AppResult<(
         },
         (_, None) => Some((0, vec![viewer.user_id])),
     };
-    let mut people = match &reach {
+    let root_team = reach.as_ref().map(|(root, _)| *root);
+    let mut people = match reach {
         None => People::Everyone,
-        Some((_, p)) => People::These(p.clone()),
+        Some((_, p)) => People::These(p),
     };
     if let Some(team) = q.team_id {
-        let within = match &reach {
+        let within = match root_team {
             None => users::team(pool, team).await?.is_some(),
-            Some((root, _)) => {
-                *root != 0
-                    && users::team_is_within(&mut *pool.acquire().await?, team, *root).await?
+            Some(root) => {
+                root != 0 && users::team_is_within(&mut *pool.acquire().await?, team, root).await?
             }
         };
         if !within {
@@ -196,6 +238,7 @@ async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> AppResult<(
         }
         people = People::These(people_of_team_subtree(pool, team).await?);
     }
+    let pickable = people.clone();
     if let Some(rep) = q.rep_id {
         let visible = match &people {
             People::Everyone => users::get(pool, rep).await?.is_some(),
@@ -206,7 +249,13 @@ async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> AppResult<(
         }
         people = People::These(vec![rep]);
     }
-    Ok((period, people))
+    Ok(Scope {
+        period,
+        people,
+        pickable,
+        root_team,
+        narrow,
+    })
 }
 
 fn period_of(q: &KpiQuery, now: chrono::DateTime<chrono::Utc>) -> AppResult<Period> {

@@ -12,6 +12,8 @@ pub mod customers;
 pub mod deals;
 pub mod duplicates;
 pub mod home;
+pub mod kpi_dashboard;
+pub mod kpi_tables;
 pub mod kpis;
 pub mod lead_conversion;
 pub mod lead_forms;

@@ -1,6 +1,7 @@
 //! The records behind each KPI: one record set per key, read for the number and for its
 //! drill-down alike, so the list always holds exactly what the number counts.
 use crate::domain::kpis::{Fact, KpiKey, Period};
+use crate::domain::pipeline::Stage;
 use crate::ssr::store::db::Sql;
 use sqlx::{Any, Executor};
 
@@ -21,12 +22,40 @@ pub struct Window {
     pub now_ms: i64,
 }
 
+/// What narrows a KPI's records beyond period and people: the deals of one stage (for
+/// the pipeline's KPIs, a bar of its funnel).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Narrow {
+    pub stage: Option<Stage>,
+}
+
 #[derive(sqlx::FromRow)]
 struct FactRow {
     id: i64,
     at: i64,
+    owner: Option<i64>,
     amount: Option<i64>,
     measure: Option<i64>,
+}
+
+/// A record behind a KPI as a drill-down lists it: the fact, what the record is called
+/// and the page it is seen on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitledFact {
+    pub fact: Fact,
+    pub title: String,
+    pub href: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct TitledRow {
+    id: i64,
+    at: i64,
+    owner: Option<i64>,
+    amount: Option<i64>,
+    measure: Option<i64>,
+    title: Option<String>,
+    href: Option<String>,
 }
 
 /// What a KPI's records are: their kind, the page each is seen on (`/{page}/{id}`), and
@@ -41,6 +70,7 @@ pub fn kind_of(key: KpiKey) -> Kind {
     use KpiKey::*;
     let (kind, page, owner) = match key {
         LeadsNew | LeadConversion | LeadFirstContactSla => ("lead", "leads", "l.owner_id"),
+        FollowUpCompliance => ("follow_up", "customers", "a.user_id"),
         WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
         | WeightedForecast => ("deal", "deals", "o.owner_id"),
         TicketFirstResponseMedian | TicketFirstResponseP90 | SlaCompliance | Csat => {
@@ -63,9 +93,39 @@ pub fn records_of(key: KpiKey) -> KpiKey {
     }
 }
 
-/// `SELECT id, at, amount, measure FROM … WHERE …` of the records behind `key` in `w`.
-fn record_set(key: KpiKey, w: &Window, sql: &mut Sql) {
+/// What a drill-down shows of each kind of record: its name and its page.
+fn title_and_href(key: KpiKey) -> (&'static str, String) {
     use KpiKey::*;
+    let page = |prefix: &str, id: &str| format!("'/{prefix}/' || CAST({id} AS VARCHAR(20))");
+    match key {
+        LeadsNew | LeadConversion | LeadFirstContactSla => (
+            "l.name",
+            format!(
+                "CASE WHEN l.converted_customer_id IS NOT NULL THEN {} ELSE '/leads?tab=' || l.status END",
+                page("customers", "l.converted_customer_id")
+            ),
+        ),
+        FollowUpCompliance => ("a.summary", page("customers", "a.customer_id")),
+        WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
+        | WeightedForecast => ("o.name", page("deals", "o.id")),
+        TicketFirstResponseMedian | TicketFirstResponseP90 | SlaCompliance | Csat => {
+            ("t.subject", page("tickets", "t.id"))
+        }
+        Nps => ("c.name", page("customers", "c.id")),
+    }
+}
+
+/// `SELECT id, at, owner, amount, measure FROM … WHERE …` of the records behind `key` in
+/// `w` (with each record's title and page when `titled`).
+fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
+    use KpiKey::*;
+    let owner = kind_of(key).owner;
+    let (title, href) = title_and_href(key);
+    let extra = if titled {
+        format!("{owner} AS owner, {title} AS title, {href} AS href,")
+    } else {
+        format!("{owner} AS owner,")
+    };
     let between = |sql: &mut Sql, col: &str| {
         sql.push(&format!(" AND {col} >= "))
             .bind(w.start_ms)
@@ -73,10 +133,11 @@ fn record_set(key: KpiKey, w: &Window, sql: &mut Sql) {
             .bind(w.end_ms);
     };
     const NONE: &str = "CAST(NULL AS BIGINT)";
+    const DAY_MS: i64 = 86_400_000;
     match key {
         LeadsNew | LeadConversion => {
             sql.push(&format!(
-                "SELECT l.id, l.created_at AS at, {NONE} AS amount, \
+                "SELECT l.id, l.created_at AS at, {extra} {NONE} AS amount, \
                  CASE WHEN l.status = 'converted' THEN 1 ELSE 0 END AS measure \
                  FROM leads l WHERE l.deleted_at IS NULL"
             ));
@@ -84,54 +145,68 @@ fn record_set(key: KpiKey, w: &Window, sql: &mut Sql) {
         }
         LeadFirstContactSla => {
             sql.push(&format!(
-                "SELECT l.id, l.first_contact_due_at AS at, {NONE} AS amount, \
+                "SELECT l.id, l.first_contact_due_at AS at, {extra} {NONE} AS amount, \
                  CASE WHEN l.first_contacted_at IS NOT NULL AND l.first_contacted_at <= l.first_contact_due_at \
                  THEN 1 ELSE 0 END AS measure FROM leads l WHERE l.deleted_at IS NULL AND l.first_contact_due_at <= "
             ))
             .bind(w.now_ms);
             between(sql, "l.first_contact_due_at");
         }
+        FollowUpCompliance => {
+            // A follow-up planned for time T is on time when the customer has a later
+            // activity before T plus a day; it is judged once that day has passed.
+            sql.push(&format!(
+                "SELECT a.id, a.next_follow_up_at AS at, {extra} {NONE} AS amount, \
+                 CASE WHEN EXISTS (SELECT 1 FROM activities b WHERE b.customer_id = a.customer_id \
+                 AND b.deleted_at IS NULL AND b.occurred_at > a.occurred_at \
+                 AND b.occurred_at < a.next_follow_up_at + {DAY_MS}) THEN 1 ELSE 0 END AS measure \
+                 FROM activities a WHERE a.deleted_at IS NULL AND a.customer_id IS NOT NULL \
+                 AND a.next_follow_up_at <= "
+            ))
+            .bind(w.now_ms - DAY_MS);
+            between(sql, "a.next_follow_up_at");
+        }
         WinRate => {
-            sql.push(
-                "SELECT o.id, CASE WHEN o.stage = 'won' THEN o.won_at ELSE o.stage_entered_at END AS at, \
+            sql.push(&format!(
+                "SELECT o.id, CASE WHEN o.stage = 'won' THEN o.won_at ELSE o.stage_entered_at END AS at, {extra} \
                  o.amount_minor AS amount, CASE WHEN o.stage = 'won' THEN 1 ELSE 0 END AS measure \
-                 FROM opportunities o WHERE o.deleted_at IS NULL AND ((o.stage = 'won'",
-            );
+                 FROM opportunities o WHERE o.deleted_at IS NULL AND ((o.stage = 'won'"
+            ));
             between(sql, "o.won_at");
             sql.push(") OR (o.stage = 'lost'");
             between(sql, "o.stage_entered_at");
             sql.push("))");
         }
         WonAmount | AverageDealSize | SalesCycleDays => {
-            sql.push(
-                "SELECT o.id, o.won_at AS at, o.amount_minor AS amount, \
+            sql.push(&format!(
+                "SELECT o.id, o.won_at AS at, {extra} o.amount_minor AS amount, \
                  (o.won_at - o.created_at) / 60000 AS measure \
-                 FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage = 'won'",
-            );
+                 FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage = 'won'"
+            ));
             between(sql, "o.won_at");
             if key == AverageDealSize {
                 sql.push(" AND o.amount_minor IS NOT NULL");
             }
         }
         PipelineValue => {
-            sql.push(
-                "SELECT o.id, o.created_at AS at, o.amount_minor AS amount, o.probability AS measure \
-                 FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won', 'lost')",
-            );
+            sql.push(&format!(
+                "SELECT o.id, o.created_at AS at, {extra} o.amount_minor AS amount, o.probability AS measure \
+                 FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won', 'lost')"
+            ));
         }
         WeightedForecast => {
-            sql.push(
-                "SELECT o.id, o.created_at AS at, o.amount_minor AS amount, o.probability AS measure \
+            sql.push(&format!(
+                "SELECT o.id, o.created_at AS at, {extra} o.amount_minor AS amount, o.probability AS measure \
                  FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won', 'lost') \
-                 AND o.expected_close >= ",
-            )
+                 AND o.expected_close >= "
+            ))
             .bind(w.period.from.format("%Y-%m-%d").to_string())
             .push(" AND o.expected_close <= ")
             .bind(w.period.to.format("%Y-%m-%d").to_string());
         }
         TicketFirstResponseMedian | TicketFirstResponseP90 => {
             sql.push(&format!(
-                "SELECT t.id, t.first_responded_at AS at, {NONE} AS amount, \
+                "SELECT t.id, t.first_responded_at AS at, {extra} {NONE} AS amount, \
                  (t.first_responded_at - t.created_at) / 60000 AS measure \
                  FROM tickets t WHERE t.deleted_at IS NULL"
             ));
@@ -139,7 +214,7 @@ fn record_set(key: KpiKey, w: &Window, sql: &mut Sql) {
         }
         SlaCompliance => {
             sql.push(&format!(
-                "SELECT t.id, t.created_at AS at, {NONE} AS amount, \
+                "SELECT t.id, t.created_at AS at, {extra} {NONE} AS amount, \
                  CASE WHEN EXISTS (SELECT 1 FROM sla_breaches b WHERE b.ticket_id = t.id) THEN 0 ELSE 1 END AS measure \
                  FROM tickets t WHERE t.deleted_at IS NULL AND t.merged_into_id IS NULL"
             ));
@@ -147,7 +222,7 @@ fn record_set(key: KpiKey, w: &Window, sql: &mut Sql) {
         }
         Csat => {
             sql.push(&format!(
-                "SELECT t.id, s.answered_at AS at, s.score AS amount, {NONE} AS measure \
+                "SELECT t.id, s.answered_at AS at, {extra} s.score AS amount, {NONE} AS measure \
                  FROM surveys s JOIN tickets t ON t.id = s.ticket_id \
                  WHERE s.kind = 'csat' AND s.score IS NOT NULL"
             ));
@@ -155,7 +230,7 @@ fn record_set(key: KpiKey, w: &Window, sql: &mut Sql) {
         }
         Nps => {
             sql.push(&format!(
-                "SELECT c.id, s.answered_at AS at, s.score AS amount, {NONE} AS measure \
+                "SELECT c.id, s.answered_at AS at, {extra} s.score AS amount, {NONE} AS measure \
                  FROM surveys s JOIN customers c ON c.id = s.customer_id \
                  WHERE s.kind = 'nps' AND s.score IS NOT NULL"
             ));
@@ -170,9 +245,45 @@ pub async fn facts<'e>(
     key: KpiKey,
     w: &Window,
     people: &People,
+    narrow: Narrow,
 ) -> Result<Vec<Fact>, sqlx::Error> {
+    let sql = facts_sql(key, w, people, narrow, false);
+    sql.all::<FactRow, _>(ex, |r| Fact {
+        id: r.id,
+        at_ms: r.at,
+        owner: r.owner,
+        amount: r.amount,
+        measure: r.measure,
+    })
+    .await
+}
+
+/// The same records with their titles and pages, for a drill-down.
+pub async fn titled_facts<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    key: KpiKey,
+    w: &Window,
+    people: &People,
+    narrow: Narrow,
+) -> Result<Vec<TitledFact>, sqlx::Error> {
+    let sql = facts_sql(key, w, people, narrow, true);
+    sql.all::<TitledRow, _>(ex, |r| TitledFact {
+        fact: Fact {
+            id: r.id,
+            at_ms: r.at,
+            owner: r.owner,
+            amount: r.amount,
+            measure: r.measure,
+        },
+        title: r.title.unwrap_or_default(),
+        href: r.href.unwrap_or_default(),
+    })
+    .await
+}
+
+fn facts_sql(key: KpiKey, w: &Window, people: &People, narrow: Narrow, titled: bool) -> Sql {
     let mut sql = Sql::new("");
-    record_set(key, w, &mut sql);
+    record_set(key, w, titled, &mut sql);
     if let People::These(ids) = people {
         let owner = kind_of(key).owner;
         if ids.is_empty() {
@@ -183,13 +294,10 @@ pub async fn facts<'e>(
                 .push(")");
         }
     }
+    if let Some(stage) = narrow.stage {
+        sql.push(" AND o.stage = ").bind(stage.as_str());
+    }
     // By position: the joined tables both have an `id`.
     sql.push(" ORDER BY 2 DESC, 1 DESC");
-    sql.all::<FactRow, _>(ex, |r| Fact {
-        id: r.id,
-        at_ms: r.at,
-        amount: r.amount,
-        measure: r.measure,
-    })
-    .await
+    sql
 }

@@ -33,4 +33,28 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         )
         .await;
     w.check("GET kpi records of their rep", s, refused, refused, S::OK);
+    let (s, _) = w
+        .call(
+            Method::GET,
+            "/api/v1/kpis/export/{format}",
+            format!("/api/v1/kpis/export/csv?team_id={their_team}"),
+            None,
+        )
+        .await;
+    w.check("GET kpis export of their team", s, refused, refused, S::OK);
+    let (s, _) = w
+        .call(
+            Method::GET,
+            "/api/v1/kpis/{key}/records/export/{format}",
+            format!("/api/v1/kpis/won_amount/records/export/xlsx?rep_id={owner}"),
+            None,
+        )
+        .await;
+    w.check(
+        "GET kpi records export of their rep",
+        s,
+        refused,
+        refused,
+        S::OK,
+    );
 }

@@ -89,6 +89,15 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
             // The queue is the service desk's: a rep is refused it.
             ("queue", vec![], Rule::Answered),
             ("dashboard", vec![], Rule::Answered),
+            ("kpi_dashboard", vec![], Rule::Answered),
+            (
+                "kpi_records",
+                vec![
+                    ("key", "pipeline_value".into()),
+                    ("stage", "proposal".into()),
+                ],
+                Rule::Answered,
+            ),
             ("ticket", vec![("id", s(ticket))], Rule::Read),
             (
                 "answer_ticket",
