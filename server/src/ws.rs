@@ -11,6 +11,7 @@ use app::error::AppError;
 use app::model::WsMessage;
 use app::ssr::hub::Push;
 use app::ssr::services::alerts as service;
+use app::ssr::services::kpis::{self, KpiQuery};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap};
@@ -38,7 +39,7 @@ pub async fn upgrade(
     ws.read_buffer_size(4 * 1024)
         .write_buffer_size(4 * 1024)
         .max_message_size(64 * 1024)
-        .on_upgrade(move |socket| session(s, v, socket))
+        .on_upgrade(move |socket| session(s, v, headers, socket))
 }
 
 async fn send(socket: &mut futures::stream::SplitSink<WebSocket, Message>, m: &WsMessage) -> bool {
@@ -63,7 +64,12 @@ async fn still_signed_in(state: &app::ssr::AppState, viewer: &app::ssr::auth::Vi
     !matches!(found, Ok(None))
 }
 
-async fn session(s: ServerState, viewer: app::ssr::auth::Viewer, socket: WebSocket) {
+async fn session(
+    s: ServerState,
+    viewer: app::ssr::auth::Viewer,
+    headers: HeaderMap,
+    socket: WebSocket,
+) {
     let state = s.app;
     let user_id = viewer.user_id;
     // Subscribe before any replay, so nothing committed in between is missed.
@@ -71,6 +77,8 @@ async fn session(s: ServerState, viewer: app::ssr::auth::Viewer, socket: WebSock
     let (mut out, mut inbound) = socket.split();
     // None until the client said hello: live alerts wait for the replay.
     let mut sent_upto: Option<i64> = None;
+    // The dashboard this socket's page shows, if any: its tiles are kept live.
+    let mut watching: Option<KpiQuery> = None;
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     let mut heard = Instant::now();
@@ -112,6 +120,17 @@ async fn session(s: ServerState, viewer: app::ssr::auth::Viewer, socket: WebSock
                         sent_upto = Some(sent_upto.map_or(upto, |u| u.max(upto)));
                     }
                     Ok(WsMessage::Ping) if !send(&mut out, &WsMessage::Pong).await => break,
+                    Ok(WsMessage::WatchKpis { period, from, to, team_id, rep_id }) => {
+                        // A query that cannot be read, or a viewer without KPIs, watches nothing.
+                        watching = KpiQuery::from_page(period, from, to, team_id, rep_id, None)
+                            .ok()
+                            .filter(|_| app::domain::scope::can_see_dashboard(viewer.role));
+                        sub.watch_kpis(watching.is_some());
+                    }
+                    Ok(WsMessage::UnwatchKpis) => {
+                        watching = None;
+                        sub.watch_kpis(false);
+                    }
                     _ => {}
                 }
             }
@@ -136,6 +155,14 @@ async fn session(s: ServerState, viewer: app::ssr::auth::Viewer, socket: WebSock
                         Push::Read(ids) => serde_json::to_string(&WsMessage::Read { ids }).unwrap_or_default(),
                         Push::ReadAll(upto) => serde_json::to_string(&WsMessage::ReadAll { upto }).unwrap_or_default(),
                         Push::Queue => serde_json::to_string(&WsMessage::Queue).unwrap_or_default(),
+                        Push::Kpi => {
+                            let Some(q) = watching.clone() else { continue };
+                            let lang = app::ssr::context::lang_of(&headers, Some(&viewer));
+                            match kpis::report(&state, &viewer, q, lang).await {
+                                Ok(report) => serde_json::to_string(&WsMessage::Kpi { report }).unwrap_or_default(),
+                                Err(_) => continue,
+                            }
+                        }
                         Push::Ended(which) => {
                             if which.is_none() || which.as_deref() == viewer.credential.as_deref() {
                                 failed = true;

@@ -22,6 +22,11 @@ pub struct Live {
     /// Bumped on every alert or read, and when a ticket comes in, so lists can refetch.
     pub changes: RwSignal<u64>,
     pub connected: RwSignal<bool>,
+    /// The dashboard the page shows (a `watch_kpis` message), told to the server whenever
+    /// it changes or the socket reconnects; None when no dashboard is open.
+    pub kpi_watch: RwSignal<Option<WsMessage>>,
+    /// The KPIs the server last pushed for that dashboard.
+    pub kpi: RwSignal<Option<crate::model::KpiReport>>,
 }
 
 impl Live {
@@ -31,6 +36,8 @@ impl Live {
             toasts: RwSignal::new(Vec::new()),
             changes: RwSignal::new(0),
             connected: RwSignal::new(false),
+            kpi_watch: RwSignal::new(None),
+            kpi: RwSignal::new(None),
         }
     }
 }
@@ -81,6 +88,12 @@ fn notify(alert: &Alert) {
     if let Some(w) = web_sys::window() {
         let _ = w.navigator().vibrate_with_duration(200);
     }
+}
+
+thread_local! {
+    /// The page's live connection (the browser has one thread; effects, which open it,
+    /// never run on the server).
+    static OPEN: RefCell<Option<Rc<RefCell<Connection>>>> = const { RefCell::new(None) };
 }
 
 struct Connection {
@@ -135,6 +148,7 @@ fn handle(live: Live, state: &Rc<RefCell<Connection>>, msg: WsMessage) {
             live.changes.update(|c| *c += 1);
         }
         WsMessage::Queue => live.changes.update(|c| *c += 1),
+        WsMessage::Kpi { report } => live.kpi.set(Some(report)),
         _ => {}
     }
 }
@@ -211,9 +225,26 @@ pub fn LiveAlerts() -> impl IntoView {
                 attempts: 0,
                 counted_upto: 0,
             }));
+            OPEN.with(|open| *open.borrow_mut() = Some(state.clone()));
             connect(live, state);
         }
         true
+    });
+    // The dashboard shown, told again after every (re)connection.
+    Effect::new(move |_| {
+        let watch = live.kpi_watch.get().unwrap_or(WsMessage::UnwatchKpis);
+        if !live.connected.get() {
+            return;
+        }
+        OPEN.with(|open| {
+            let socket = open
+                .borrow()
+                .as_ref()
+                .and_then(|s| s.borrow().socket.clone());
+            if let (Some(socket), Ok(text)) = (socket, serde_json::to_string(&watch)) {
+                let _ = socket.send_with_str(&text);
+            }
+        });
     });
     view! { <Toasts/> }
 }

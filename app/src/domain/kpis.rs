@@ -205,6 +205,16 @@ impl KpiKey {
     }
 }
 
+/// Whether a change of this kind may move a KPI (so dashboards open now read theirs
+/// again): leads, deals, tickets, follow-ups and survey answers are what they count.
+pub fn moves_kpis(kind: crate::domain::events::EventKind) -> bool {
+    use crate::domain::events::Entity;
+    matches!(
+        kind.entity,
+        Entity::Lead | Entity::Opportunity | Entity::Ticket | Entity::Activity | Entity::Survey
+    )
+}
+
 /// `part` of `whole` as a percentage with one decimal; None of nothing.
 fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)

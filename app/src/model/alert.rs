@@ -67,4 +67,18 @@ pub enum WsMessage {
     /// Server → client (those who work tickets): a ticket came in; the queue is worth
     /// reading again.
     Queue,
+    /// Client → server: this socket's page shows the dashboard for this period and scope
+    /// (the page's address fields; empty = not given); its tiles are kept live.
+    WatchKpis {
+        period: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+        team_id: Option<String>,
+        rep_id: Option<String>,
+    },
+    /// Client → server: the dashboard was left.
+    UnwatchKpis,
+    /// Server → client (a socket watching the dashboard): the KPIs again, after a write
+    /// that may have changed them.
+    Kpi { report: crate::model::KpiReport },
 }

@@ -4,11 +4,14 @@
 use crate::api::{get_dashboard, get_kpi_dashboard, pending_contracts, DecideContract};
 use crate::components::charts::KpiBarChart;
 use crate::components::contracts::ContractButtons;
+use crate::components::live::Live;
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
 use crate::format::{kpi_change, kpi_value, money};
 use crate::i18n::Lang;
-use crate::model::{kpi_drill_query, kpi_page_link, Kpi, KpiChart, KpiDashboard, KpiReport};
+use crate::model::{
+    kpi_drill_query, kpi_page_link, Kpi, KpiChart, KpiDashboard, KpiReport, WsMessage,
+};
 use crate::use_lang;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -42,6 +45,24 @@ fn KpiSection() -> impl IntoView {
     let data = Resource::new(asked, |(period, from, to, team, rep)| {
         get_kpi_dashboard(period, from, to, team, rep)
     });
+    // While the page is open its tiles are kept live over the alert socket.
+    if let Some(live) = use_context::<Live>() {
+        Effect::new(move |_| {
+            let (period, from, to, team_id, rep_id) = asked();
+            live.kpi.set(None);
+            live.kpi_watch.set(Some(WsMessage::WatchKpis {
+                period,
+                from,
+                to,
+                team_id,
+                rep_id,
+            }));
+        });
+        on_cleanup(move || {
+            live.kpi_watch.set(None);
+            live.kpi.set(None);
+        });
+    }
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
@@ -141,9 +162,19 @@ fn ScopeForm(d: KpiDashboard) -> impl IntoView {
 pub fn KpiTiles(report: KpiReport) -> impl IntoView {
     let lang = use_lang();
     let query = kpi_drill_query(report.from, report.to, report.team_id, report.rep_id, None);
+    let live = use_context::<Live>();
+    // The server's newer figures for the same period and scope, once it pushed some.
+    let shown = move || {
+        live.and_then(|l| l.kpi.get())
+            .filter(|k| {
+                (k.from, k.to, k.team_id, k.rep_id)
+                    == (report.from, report.to, report.team_id, report.rep_id)
+            })
+            .unwrap_or_else(|| report.clone())
+    };
     view! {
         <div class="tiles kpi-tiles" data-testid="kpi-tiles">
-            {report.kpis.iter().map(|k| kpi_tile(lang, k, &query)).collect::<Vec<_>>()}
+            {move || shown().kpis.iter().map(|k| kpi_tile(lang, k, &query)).collect::<Vec<_>>()}
         </div>
     }
 }

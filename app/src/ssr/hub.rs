@@ -4,7 +4,7 @@
 //! one it pushed (woken by a local commit, by NOTIFY from another instance, or by a short
 //! poll) and hands each to every open socket of its user.
 use crate::model::Alert;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, Notify};
@@ -20,6 +20,8 @@ pub enum Push {
     Ended(Option<Arc<str>>),
     /// A ticket came in: the queue open on this socket reads itself again.
     Queue,
+    /// A write may have changed the KPIs: a socket watching the dashboard reads them again.
+    Kpi,
 }
 
 type Subscribers = HashMap<i64, Vec<(u64, mpsc::UnboundedSender<Push>)>>;
@@ -27,6 +29,9 @@ type Subscribers = HashMap<i64, Vec<(u64, mpsc::UnboundedSender<Push>)>>;
 #[derive(Default)]
 pub struct Hub {
     subs: Mutex<Subscribers>,
+    /// The sockets (user, socket) whose page shows the dashboard: only they are told when
+    /// the KPIs may have changed.
+    kpi_watchers: Mutex<HashSet<(i64, u64)>>,
     next: AtomicU64,
     /// Rung when this instance committed new alerts.
     pub wake: Notify,
@@ -50,8 +55,25 @@ pub struct Subscription {
     pub rx: mpsc::UnboundedReceiver<Push>,
 }
 
+impl Subscription {
+    /// Marks this socket as showing the dashboard (or no longer).
+    pub fn watch_kpis(&self, on: bool) {
+        let mut w = self
+            .hub
+            .kpi_watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if on {
+            w.insert((self.user_id, self.id));
+        } else {
+            w.remove(&(self.user_id, self.id));
+        }
+    }
+}
+
 impl Drop for Subscription {
     fn drop(&mut self) {
+        self.watch_kpis(false);
         let mut subs = self.hub.subs.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(list) = subs.get_mut(&self.user_id) {
             list.retain(|(id, _)| *id != self.id);
@@ -100,6 +122,32 @@ impl Hub {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .contains_key(&user_id)
+    }
+
+    /// Tells every socket showing the dashboard that the KPIs may have changed; returns
+    /// how many were told (none costs nothing).
+    pub fn kpis_changed(&self) -> usize {
+        let watchers: Vec<(i64, u64)> = self
+            .kpi_watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .copied()
+            .collect();
+        if watchers.is_empty() {
+            return 0;
+        }
+        let subs = self.subs.lock().unwrap_or_else(|p| p.into_inner());
+        let mut told = 0;
+        for (user, socket) in watchers {
+            if let Some((_, tx)) = subs
+                .get(&user)
+                .and_then(|list| list.iter().find(|(id, _)| *id == socket))
+            {
+                told += usize::from(tx.send(Push::Kpi).is_ok());
+            }
+        }
+        told
     }
 
     /// Pushes to every socket of a user here; true if at least one was open.

@@ -80,6 +80,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
         outbox::mark_processed(&mut tx, first.id, last.id, now).await?;
     }
 
+    let mut breaches = 0;
     match store::state_get(&mut *tx, WATERMARK).await? {
         Some(from) if from < now => {
             for rule in time_rules {
@@ -92,7 +93,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
                 found.extend(rule.find(window).await?);
             }
             // The same window records every SLA breach for the KPIs, assigned or not.
-            crate::ssr::store::sla::record_breaches(&mut tx, from, now).await?;
+            breaches = crate::ssr::store::sla::record_breaches(&mut tx, from, now).await?;
             store::state_set(&mut *tx, WATERMARK, now).await?;
         }
         Some(_) => {}
@@ -133,6 +134,16 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     if made > 0 {
         announce(state, "new").await;
     }
+    // Dashboards open anywhere read their tiles again when a write or a breach may have
+    // moved them.
+    let moved = breaches > 0
+        || events
+            .iter()
+            .filter_map(|e| EventKind::parse(&e.kind))
+            .any(crate::domain::kpis::moves_kpis);
+    if moved {
+        announce(state, "kpi").await;
+    }
     Ok(TickReport {
         events: events.len(),
         alerts: made,
@@ -140,6 +151,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
 }
 
 /// Tells this instance's hub, and on PostgreSQL every instance, about new alerts ("new"),
+/// KPIs that may have moved ("kpi"),
 /// reads ("read:{user}:{ids}", "readall:{user}:{upto}") or ended sessions
 /// ("end:{user}:{credential hash}", "end:{user}:*").
 pub(crate) async fn announce(state: &AppState, message: &str) {
@@ -172,6 +184,9 @@ pub fn apply(state: &AppState, message: &str) {
             if let (Ok(user), Ok(upto)) = (user.parse(), upto.parse()) {
                 state.hub.push(user, Push::ReadAll(upto));
             }
+        }
+        (Some("kpi"), _, _) => {
+            state.hub.kpis_changed();
         }
         (Some("queue"), Some(users), _) => {
             for user in users.split(',').filter_map(|u| u.parse().ok()) {

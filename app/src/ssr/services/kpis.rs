@@ -40,6 +40,44 @@ pub struct KpiQuery {
     pub stage: Option<String>,
 }
 
+impl KpiQuery {
+    /// A query from what a page's address holds (each field as typed; empty = not
+    /// given). The page's form sends the dates it shows with the period chosen: a named
+    /// period wins over them.
+    pub fn from_page(
+        period: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+        team_id: Option<String>,
+        rep_id: Option<String>,
+        stage: Option<String>,
+    ) -> AppResult<KpiQuery> {
+        let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        let id = |field: &str, v: Option<String>| {
+            given(v)
+                .map(|s| {
+                    s.trim()
+                        .parse::<i64>()
+                        .map_err(|_| AppError::field(field, "enter a whole number"))
+                })
+                .transpose()
+        };
+        let period = given(period);
+        let (from, to) = match period {
+            Some(_) => (None, None),
+            None => (given(from), given(to)),
+        };
+        Ok(KpiQuery {
+            period,
+            from,
+            to,
+            team_id: id("team_id", team_id)?,
+            rep_id: id("rep_id", rep_id)?,
+            stage: given(stage),
+        })
+    }
+}
+
 /// Every KPI for the query's period and scope, with the previous period's values.
 pub async fn report(
     state: &AppState,
