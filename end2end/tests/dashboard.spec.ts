@@ -84,3 +84,20 @@ test("the dashboard is readable on a phone: tiles stack and charts fit", async (
   expect(box!.width).toBeGreaterThan(250);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 });
+
+test("a rep puts a deal in the commit forecast on its page", async ({ page, baseURL }, info) => {
+  const email = info.project.name === "phone" ? "rep7@demo.tandem" : "rep8@demo.tandem";
+  const rep = await api(baseURL!, email);
+  const me = await (await rep.get("/api/v1/me")).json();
+  const customers = await (await rep.get(`/api/v1/customers?owner_id=${me.id}&limit=1`)).json();
+  const deal = await (await rep.post("/api/v1/opportunities", { data: { customer_id: customers.items[0].id, name: `Forecast ${info.project.name}` } })).json();
+  await signIn(page, email);
+  await page.goto(`/deals/${deal.id}`);
+  await hydrated(page);
+  await expect(page.getByTestId("deal-forecast")).toHaveText("Pipeline");
+  await page.getByLabel("Forecast category").selectOption("commit");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("deal-forecast")).toHaveText("Commit");
+  const saved = await (await rep.get(`/api/v1/opportunities/${deal.id}`)).json();
+  expect(saved.forecast_category).toBe("commit");
+});

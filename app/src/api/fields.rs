@@ -79,6 +79,7 @@ server_functions![
     GetDashboard,
     GetKpiDashboard,
     GetKpiRecords,
+    SetForecast,
     ListCustomers,
     GetCustomer,
     GetAdmin,

@@ -65,6 +65,20 @@ pub async fn move_deal(
     services::deals::move_stage(&app_state()?, &current_viewer()?, id, m).await
 }
 
+/// The owner puts a deal in a forecast category.
+#[server(prefix = "/sfn", endpoint = "set_forecast")]
+pub async fn set_forecast(
+    id: i64,
+    version: i64,
+    forecast_category: String,
+) -> Result<Opportunity, AppError> {
+    let m = ForecastMove {
+        forecast_category: form_choice("forecast_category", &forecast_category)?,
+        version,
+    };
+    services::deals::set_forecast_category(&app_state()?, &current_viewer()?, id, m).await
+}
+
 #[server(prefix = "/sfn", endpoint = "request_contract")]
 pub async fn request_contract(
     opportunity_id: i64,

@@ -294,6 +294,22 @@ impl Period {
 }
 
 impl Period {
+    /// This whole month or quarter (to its last day, not only to today): what a forecast
+    /// is for.
+    pub fn whole(name: &str, now: DateTime<Utc>, offset_minutes: i32) -> Option<Period> {
+        let start = Period::named(name, now, offset_minutes)?.from;
+        let months = match name {
+            "month" => 1,
+            "quarter" => 3,
+            _ => return None,
+        };
+        let next = start.checked_add_months(chrono::Months::new(months))?;
+        Some(Period {
+            from: start,
+            to: next - Duration::days(1),
+        })
+    }
+
     /// Whether the period's charts step by week (at most 16 weeks) rather than by month.
     pub fn charted_weekly(self) -> bool {
         (self.to - self.from).num_days() < 16 * 7
@@ -395,6 +411,17 @@ mod tests {
             Some(d(2026, 10, 1))
         );
         assert_eq!(Period::named("fortnight", now, 480), None);
+        assert_eq!(
+            Period::whole("quarter", now, 480),
+            Some(Period {
+                from: d(2026, 10, 1),
+                to: d(2026, 12, 31)
+            })
+        );
+        assert_eq!(
+            Period::whole("month", now, 480).map(|p| p.to),
+            Some(d(2026, 12, 31))
+        );
     }
 
     #[test]

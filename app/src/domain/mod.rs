@@ -161,6 +161,7 @@ pub mod alerts;
 pub mod canned;
 pub mod events;
 pub mod files;
+pub mod forecast;
 pub mod kpis;
 pub mod leads;
 pub mod mail;

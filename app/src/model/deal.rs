@@ -14,6 +14,8 @@ pub struct Opportunity {
     pub currency: String,
     pub stage: Stage,
     pub probability: i64,
+    /// Where the owner forecasts the deal (a won deal counts as closed whatever it says).
+    pub forecast_category: crate::domain::forecast::ForecastCategory,
     /// YYYY-MM-DD
     pub expected_close: Option<String>,
     pub owner_id: Option<i64>,
@@ -110,6 +112,15 @@ pub struct Contract {
     pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// The owner puts a deal in a forecast category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ForecastMove {
+    pub forecast_category: crate::domain::forecast::ForecastCategory,
     pub version: i64,
 }
 

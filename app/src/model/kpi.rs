@@ -115,6 +115,27 @@ pub struct KpiDashboard {
     pub teams: Vec<KpiScopeChoice>,
     pub people: Vec<KpiScopeChoice>,
     pub charts: Vec<KpiChart>,
+    /// This month's and this quarter's forecast by category, per person and in all.
+    pub forecasts: Vec<KpiForecast>,
+}
+
+/// The forecast for one whole month or quarter: a row per person with deals in it, then
+/// the total (no person).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiForecast {
+    /// month | quarter
+    pub period: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub rows: Vec<ForecastLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastLine {
+    /// None for the total.
+    pub person_id: Option<i64>,
+    pub name: String,
+    pub rollup: crate::domain::forecast::Rollup,
 }
 
 /// The query string of a KPI's records for a period and scope (`from=…&to=…`, then the

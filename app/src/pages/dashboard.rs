@@ -10,7 +10,7 @@ use crate::components::{ErrorNote, Loading};
 use crate::format::{kpi_change, kpi_value, money};
 use crate::i18n::Lang;
 use crate::model::{
-    kpi_drill_query, kpi_page_link, Kpi, KpiChart, KpiDashboard, KpiReport, WsMessage,
+    kpi_drill_query, kpi_page_link, Kpi, KpiChart, KpiDashboard, KpiForecast, KpiReport, WsMessage,
 };
 use crate::use_lang;
 use leptos::prelude::*;
@@ -107,6 +107,7 @@ fn KpiBoard(d: KpiDashboard) -> impl IntoView {
                 {with_chart(chart("follow_ups_by_rep"), lang.t("Follow-ups on time by rep", "各销售跟进及时率"), None)}
                 {with_chart(chart("first_response_by_step"), lang.t("First response time: median and p90", "首次响应时间：中位数与 P90"), Some("p90"))}
             </div>
+            <ForecastTables forecasts=d.forecasts.clone()/>
         </section>
     }
 }
@@ -201,6 +202,61 @@ fn kpi_tile(lang: Lang, k: &Kpi, query: &str) -> impl IntoView {
             })}
             <span class="records">{records}</span>
         </a>
+    }
+}
+
+/// This month's and quarter's forecast by category, cumulative as Salesforce counts it:
+/// commit includes closed, best case includes commit, pipeline includes best case.
+#[component]
+fn ForecastTables(forecasts: Vec<KpiForecast>) -> impl IntoView {
+    let lang = use_lang();
+    let tables = forecasts
+        .into_iter()
+        .map(|f| {
+            let title = match f.period.as_str() {
+                "month" => lang.t("This month", "本月"),
+                _ => lang.t("This quarter", "本季度"),
+            };
+            let rows = f
+                .rows
+                .into_iter()
+                .map(|r| {
+                    let total = r.person_id.is_none();
+                    view! {
+                        <tr class:total=total>
+                            <th scope="row">{r.name}</th>
+                            <td class="num">{money(r.rollup.closed)}</td>
+                            <td class="num">{money(r.rollup.commit)}</td>
+                            <td class="num">{money(r.rollup.best_case)}</td>
+                            <td class="num">{money(r.rollup.pipeline)}</td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>();
+            view! {
+                <table class="grid" data-forecast=f.period.clone()>
+                    <caption>{title}" · "{format!("{} – {}", f.from, f.to)}</caption>
+                    <thead><tr>
+                        <th scope="col">{lang.t("Person", "人员")}</th>
+                        <th scope="col" class="num">{lang.t("Closed", "已成交")}</th>
+                        <th scope="col" class="num">{lang.t("Commit", "承诺")}</th>
+                        <th scope="col" class="num">{lang.t("Best case", "最佳情况")}</th>
+                        <th scope="col" class="num">{lang.t("Pipeline", "渠道")}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="forecast">
+            <h2 id="forecast">{lang.t("Sales forecast", "销售预测")}</h2>
+            <p class="hint">{lang.t(
+                "Cumulative: commit includes what is closed, best case includes commit, pipeline includes best case; omitted deals are left out. Each deal's owner sets its category on the deal.",
+                "累计口径：承诺含已成交，最佳情况含承诺，渠道含最佳情况；不计入的商机不统计。类别由商机负责人在商机页设置。",
+            )}</p>
+            {tables}
+        </section>
     }
 }
 

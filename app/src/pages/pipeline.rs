@@ -1,10 +1,11 @@
 //! The pipeline: a kanban board with drag to move on desktop, a stage-grouped list with
 //! "move to next stage" on phones (the same markup, laid out by CSS), and the deal page
 //! where a stage's criteria are filled in.
-use crate::api::{get_deal, get_pipeline, DecideContract, MoveDeal, RequestContract};
+use crate::api::{get_deal, get_pipeline, DecideContract, MoveDeal, RequestContract, SetForecast};
 use crate::components::contracts::ContractButtons;
 use crate::components::PageTitle;
-use crate::components::{ErrorNote, Loading};
+use crate::components::{choice_options, ErrorNote, Loading};
+use crate::domain::forecast::ForecastCategory;
 use crate::domain::pipeline::Stage;
 use crate::error::AppError;
 use crate::format::{money, short_time};
@@ -182,16 +183,18 @@ pub fn DealPage() -> impl IntoView {
     let mover = ServerAction::<MoveDeal>::new();
     let request = ServerAction::<RequestContract>::new();
     let decide = ServerAction::<DecideContract>::new();
+    let forecast = ServerAction::<SetForecast>::new();
     provide_context(mover);
     provide_context(request);
     provide_context(decide);
+    provide_context(forecast);
     let detail = Resource::new(
         move || {
             (
                 id(),
                 mover.version().get(),
                 request.version().get(),
-                decide.version().get(),
+                decide.version().get() + forecast.version().get(),
             )
         },
         |(id, _, _, _)| async move {
@@ -206,6 +209,7 @@ pub fn DealPage() -> impl IntoView {
             mover.value().get().and_then(|r| r.err()),
             request.value().get().and_then(|r| r.err()),
             decide.value().get().and_then(|r| r.err()),
+            forecast.value().get().and_then(|r| r.err()),
         ]
         .into_iter()
         .flatten()
@@ -290,6 +294,22 @@ fn DealView(d: crate::api::DealDetail) -> impl IntoView {
             </ActionForm>
         </section>
     });
+    let forecast_form = (!deal.stage.is_closed())
+        .then(use_context::<ServerAction<SetForecast>>)
+        .flatten()
+        .map(|action| {
+            view! {
+                <ActionForm action=action attr:class="filters forecast">
+                    <input type="hidden" name="id" value=deal.id/>
+                    <input type="hidden" name="version" value=deal.version/>
+                    <label for="forecast-category">{lang.t("Forecast category", "预测类别")}</label>
+                    <select name="forecast_category" id="forecast-category">
+                        {choice_options(lang, ForecastCategory::label, Some(deal.forecast_category))}
+                    </select>
+                    <button type="submit">{lang.t("Save", "保存")}</button>
+                </ActionForm>
+            }
+        });
     let can_decide = d.can_decide;
     let contracts = d.contracts.into_iter().map(|k| {
         let status = match k.approval_status {
@@ -317,11 +337,13 @@ fn DealView(d: crate::api::DealDetail) -> impl IntoView {
                 <div><dt>{lang.t("Customer", "客户")}</dt><dd><a href=format!("/customers/{}", deal.customer_id)>{deal.customer_name.clone()}</a></dd></div>
                 <div><dt>{lang.t("Stage", "阶段")}</dt><dd data-testid="deal-stage">{deal.stage.label(lang)}</dd></div>
                 <div><dt>{lang.t("Probability", "赢率")}</dt><dd>{format!("{}%", deal.probability)}</dd></div>
+                <div><dt>{lang.t("Forecast", "预测")}</dt><dd data-testid="deal-forecast">{deal.forecast_category.label(lang)}</dd></div>
                 <div><dt>{lang.t("Amount", "金额")}</dt><dd>{deal.amount_minor.map(money).unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{lang.t("Expected close", "预计成交")}</dt><dd>{deal.expected_close.clone().unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{lang.t("In this stage since", "进入本阶段")}</dt><dd>{short_time(deal.stage_entered_at)}</dd></div>
             </dl>
         </header>
+        {forecast_form}
         {criteria}
         {contract_form}
         <section aria-labelledby="contracts">

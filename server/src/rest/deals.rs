@@ -2,7 +2,9 @@
 use super::error::ApiResult;
 use super::extract::{ApiJson, ApiQuery, Auth, Id};
 use crate::startup::ServerState;
-use app::model::{Contract, NewContract, NewOpportunity, Opportunity, Page, StageMove};
+use app::model::{
+    Contract, ForecastMove, NewContract, NewOpportunity, Opportunity, Page, StageMove,
+};
 use app::ssr::services::contracts::{self, ContractQuery};
 use app::ssr::services::deals::{self as service, OpportunityQuery};
 use axum::extract::State;
@@ -50,6 +52,21 @@ pub async fn stage(
     ApiJson(body): ApiJson<StageMove>,
 ) -> ApiResult<Json<Opportunity>> {
     Ok(Json(service::move_stage(&s.app, &v, id, body).await?))
+}
+
+/// The owner (or their manager) puts an open deal in a forecast category: pipeline,
+/// best_case, commit or omitted.
+#[utoipa::path(post, path = "/api/v1/opportunities/{id}/forecast", tag = "pipeline", params(("id" = i64, Path)), request_body = ForecastMove,
+    responses((status = 200, body = Opportunity), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn forecast(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<ForecastMove>,
+) -> ApiResult<Json<Opportunity>> {
+    Ok(Json(
+        service::set_forecast_category(&s.app, &v, id, body).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/contracts", tag = "pipeline", params(ContractQuery), responses((status = 200, body = Vec<Contract>)))]

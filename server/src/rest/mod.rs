@@ -121,6 +121,7 @@ pub fn router() -> Router<ServerState> {
         .route("/opportunities", get(deals::list).post(deals::create))
         .route("/opportunities/{id}", get(deals::get))
         .route("/opportunities/{id}/stage", post(deals::stage))
+        .route("/opportunities/{id}/forecast", post(deals::forecast))
         .route(
             "/settings/pipeline",
             get(settings::get_pipeline).put(settings::put_pipeline),

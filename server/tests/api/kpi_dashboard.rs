@@ -402,3 +402,93 @@ async fn a_watched_dashboard_gets_its_tiles_again_after_a_write_and_nobody_else_
         );
     }
 }
+
+/// The month's forecast total on the dashboard: closed, commit, best case, pipeline.
+async fn month_total(c: &reqwest::Client, app: &TestApp) -> [i64; 4] {
+    let (s, d) = dashboard(c, app, &[("period", "month")]).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let month = d["forecasts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["period"] == "month")
+        .unwrap();
+    let total = month["rows"].as_array().unwrap().last().unwrap();
+    assert!(total["person_id"].is_null());
+    let r = &total["rollup"];
+    ["closed", "commit", "best_case", "pipeline"].map(|k| r[k].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn the_forecast_rolls_up_each_owners_categories_cumulatively() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep1 = app.login("rep1@demo.tandem").await;
+        let manager1 = app.login("manager1@demo.tandem").await;
+        let customer = app.customer_of("rep1@demo.tandem").await;
+        let today = app
+            .state
+            .app
+            .clock
+            .now()
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+            .date_naive()
+            .to_string();
+        let r = rep1
+            .post(app.url("/api/v1/opportunities"))
+            .json(&serde_json::json!({"customer_id": customer, "name": "预测", "amount_minor": 700_000, "expected_close": today}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{b:?}");
+        let deal: Value = r.json().await.unwrap();
+        assert_eq!(deal["forecast_category"], "pipeline");
+        let before = month_total(&manager1, &app).await;
+
+        let set = |category: &str, version: i64| {
+            let c = rep1.clone();
+            let url = app.url(&format!("/api/v1/opportunities/{}/forecast", deal["id"]));
+            let body = serde_json::json!({"forecast_category": category, "version": version});
+            async move { c.post(url).json(&body).send().await.unwrap() }
+        };
+        let r = set("commit", deal["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        let moved: Value = r.json().await.unwrap();
+        let after = month_total(&manager1, &app).await;
+        assert_eq!(
+            after,
+            [
+                before[0],
+                before[1] + 700_000,
+                before[2] + 700_000,
+                before[3]
+            ],
+            "{b:?}"
+        );
+
+        let r = set("omitted", moved["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let omitted = month_total(&manager1, &app).await;
+        assert_eq!(
+            omitted,
+            [before[0], before[1], before[2], before[3] - 700_000],
+            "{b:?}"
+        );
+
+        // A stale version is a conflict; an unknown category names the field; another
+        // team's manager does not find the deal.
+        let r = set("commit", moved["version"].as_i64().unwrap()).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let r = set("maybe", moved["version"].as_i64().unwrap() + 1).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("forecast_category"));
+        let manager2 = app.login("manager2@demo.tandem").await;
+        let r = manager2
+            .post(app.url(&format!("/api/v1/opportunities/{}/forecast", deal["id"])))
+            .json(&serde_json::json!({"forecast_category": "commit", "version": moved["version"].as_i64().unwrap() + 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b:?}");
+    }
+}

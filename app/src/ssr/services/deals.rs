@@ -3,6 +3,7 @@
 use super::write::{audited, audited_new, check_version, stale, Versioned};
 use super::{into_page, page_cursor, page_limit, Check};
 use crate::domain::events::{Action, Entity};
+use crate::domain::forecast::ForecastCategory;
 use crate::domain::pipeline::{missing_for, DealFacts, PipelineRules, Stage};
 use crate::domain::validate::{optional_text, required_text};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -131,6 +132,7 @@ pub(super) async fn draft_of(
         currency: "CNY".into(),
         stage: Stage::Initial,
         probability: rules(&mut *conn).await?.probability(Stage::Initial),
+        forecast_category: ForecastCategory::Pipeline,
         expected_close: None,
         owner_id,
         owner_name: None,
@@ -294,6 +296,42 @@ pub async fn move_stage(
         Action::Updated
     };
     let change = Versioned::new(Entity::Opportunity, action, id, &current);
+    let after = audited(&mut tx, Some(viewer), change, after, now_ms).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Puts an open deal in a forecast category (its owner, their managers, an admin).
+pub async fn set_forecast_category(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    m: ForecastMove,
+) -> AppResult<Opportunity> {
+    let now_ms = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let current = writable(&mut tx, viewer, id).await?;
+    check_version(&current, current.version, m.version)?;
+    if current.stage.is_closed() {
+        return Err(AppError::field(
+            "forecast_category",
+            "a closed deal is no longer forecast",
+        ));
+    }
+    if !store::set_forecast_category(
+        &mut tx,
+        id,
+        m.forecast_category,
+        m.version,
+        viewer.user_id,
+        now_ms,
+    )
+    .await?
+    {
+        return Err(stale(store::get(&mut *tx, viewer, id, Access::Read).await?));
+    }
+    let after = store::get(&mut *tx, viewer, id, Access::Read).await?;
+    let change = Versioned::new(Entity::Opportunity, Action::Updated, id, &current);
     let after = audited(&mut tx, Some(viewer), change, after, now_ms).await?;
     tx.commit().await?;
     Ok(after)

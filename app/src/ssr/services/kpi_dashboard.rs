@@ -3,12 +3,15 @@
 //! viewer may narrow it to. Every bar carries the link to the records behind it, and its
 //! number is worked out from exactly those records.
 use super::kpis::{report_of, resolve, window, KpiQuery, Scope, SetsRead};
+use crate::domain::forecast::rollup;
 use crate::domain::kpis::{Fact, KpiKey, Period};
 use crate::domain::pipeline::Stage;
+use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::model::{
-    kpi_drill_query, kpi_page_link, KpiBar, KpiChart, KpiDashboard, KpiScopeChoice, Role,
+    kpi_drill_query, kpi_page_link, ForecastLine, KpiBar, KpiChart, KpiDashboard, KpiForecast,
+    KpiScopeChoice, Role,
 };
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
@@ -120,8 +123,43 @@ pub async fn dashboard(
         charts.push(chart(id, key, bars));
     }
 
+    let mut forecasts = Vec::new();
+    for name in ["month", "quarter"] {
+        let Some(whole) = Period::whole(name, state.clock.now(), DEFAULT_UTC_OFFSET_MINUTES) else {
+            continue;
+        };
+        let deals =
+            store::forecast_deals(&mut *conn, &window(whole, w.now_ms), &scope.people).await?;
+        let mut rows: Vec<ForecastLine> = people
+            .iter()
+            .filter(|p| deals.iter().any(|(o, _)| *o == Some(p.id)))
+            .map(|p| ForecastLine {
+                person_id: Some(p.id),
+                name: p.name.clone(),
+                rollup: rollup(
+                    deals
+                        .iter()
+                        .filter(|(o, _)| *o == Some(p.id))
+                        .map(|(_, d)| *d),
+                ),
+            })
+            .collect();
+        rows.push(ForecastLine {
+            person_id: None,
+            name: lang.t("Total", "合计").to_string(),
+            rollup: rollup(deals.iter().map(|(_, d)| *d)),
+        });
+        forecasts.push(KpiForecast {
+            period: name.to_string(),
+            from: whole.from,
+            to: whole.to,
+            rows,
+        });
+    }
+
     Ok(KpiDashboard {
         report,
+        forecasts,
         period: (q.from.is_none() && q.to.is_none())
             .then(|| q.period.clone().unwrap_or_else(|| "month".to_string())),
         teams,

@@ -1,5 +1,6 @@
 //! Opportunities and their stage history, read through the owner's scope.
 use super::scope::{owned_by_scope, Access, Owned};
+use crate::domain::forecast::ForecastCategory;
 use crate::domain::pipeline::Stage;
 use crate::model::Opportunity;
 use crate::ssr::auth::Viewer;
@@ -17,6 +18,7 @@ struct OppRow {
     currency: String,
     stage: Stage,
     probability: i64,
+    forecast_category: ForecastCategory,
     expected_close: Option<String>,
     owner_id: Option<i64>,
     owner_name: Option<String>,
@@ -43,6 +45,7 @@ impl From<OppRow> for Opportunity {
             currency: r.currency,
             stage: r.stage,
             probability: r.probability,
+            forecast_category: r.forecast_category,
             expected_close: r.expected_close,
             owner_id: r.owner_id,
             owner_name: r.owner_name,
@@ -61,7 +64,7 @@ impl From<OppRow> for Opportunity {
 }
 
 const OPP_COLUMNS: &str = "SELECT o.id, o.customer_id, c.name AS customer_name, o.name, o.amount_minor, o.currency, o.stage, \
-     o.probability, o.expected_close, o.owner_id, u.name AS owner_name, o.stage_entered_at, o.pain_points, o.decision_maker, \
+     o.probability, o.forecast_category, o.expected_close, o.owner_id, u.name AS owner_name, o.stage_entered_at, o.pain_points, o.decision_maker, \
      o.budget_range, o.competitors, o.lost_reason, o.won_at, o.created_at, o.updated_at, o.version \
      FROM opportunities o JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.owner_id \
      WHERE o.deleted_at IS NULL AND c.deleted_at IS NULL";
@@ -173,6 +176,23 @@ pub async fn update(
     }
     sql.stamp(now_ms, Some(by))
         .where_version(o.id, Some(version))
+        .push(" AND deleted_at IS NULL");
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}
+
+/// Puts a deal in a forecast category, if it is still at `version`.
+pub async fn set_forecast_category(
+    conn: &mut AnyConnection,
+    id: i64,
+    category: ForecastCategory,
+    version: i64,
+    by: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE opportunities SET forecast_category = ");
+    sql.bind(category.as_str())
+        .stamp(now_ms, Some(by))
+        .where_version(id, Some(version))
         .push(" AND deleted_at IS NULL");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }

@@ -1,5 +1,6 @@
 //! The records behind each KPI: one record set per key, read for the number and for its
 //! drill-down alike, so the list always holds exactly what the number counts.
+use crate::domain::forecast::{ForecastCategory, ForecastDeal};
 use crate::domain::kpis::{Fact, KpiKey, Period};
 use crate::domain::pipeline::Stage;
 use crate::ssr::store::db::Sql;
@@ -284,8 +285,18 @@ pub async fn titled_facts<'e>(
 fn facts_sql(key: KpiKey, w: &Window, people: &People, narrow: Narrow, titled: bool) -> Sql {
     let mut sql = Sql::new("");
     record_set(key, w, titled, &mut sql);
+    push_people(&mut sql, kind_of(key).owner, people);
+    if let Some(stage) = narrow.stage {
+        sql.push(" AND o.stage = ").bind(stage.as_str());
+    }
+    // By position: the joined tables both have an `id`.
+    sql.push(" ORDER BY 2 DESC, 1 DESC");
+    sql
+}
+
+/// ` AND {owner} IN (…)` for these people (nothing for everyone).
+fn push_people(sql: &mut Sql, owner: &str, people: &People) {
     if let People::These(ids) = people {
-        let owner = kind_of(key).owner;
         if ids.is_empty() {
             sql.push(" AND 1 = 0");
         } else {
@@ -294,10 +305,46 @@ fn facts_sql(key: KpiKey, w: &Window, people: &People, narrow: Narrow, titled: b
                 .push(")");
         }
     }
-    if let Some(stage) = narrow.stage {
-        sql.push(" AND o.stage = ").bind(stage.as_str());
-    }
-    // By position: the joined tables both have an `id`.
-    sql.push(" ORDER BY 2 DESC, 1 DESC");
-    sql
+}
+
+#[derive(sqlx::FromRow)]
+struct ForecastRow {
+    owner_id: Option<i64>,
+    won: i64,
+    forecast_category: ForecastCategory,
+    amount: i64,
+}
+
+/// The deals a forecast for the window counts, with their owners: won in it (closed),
+/// or open and expected to close in it.
+pub async fn forecast_deals<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    w: &Window,
+    people: &People,
+) -> Result<Vec<(Option<i64>, ForecastDeal)>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT o.owner_id, CASE WHEN o.stage = 'won' THEN 1 ELSE 0 END AS won, o.forecast_category, \
+         COALESCE(o.amount_minor, 0) AS amount FROM opportunities o WHERE o.deleted_at IS NULL \
+         AND ((o.stage = 'won' AND o.won_at >= ",
+    );
+    sql.bind(w.start_ms)
+        .push(" AND o.won_at < ")
+        .bind(w.end_ms)
+        .push(") OR (o.stage NOT IN ('won', 'lost') AND o.expected_close >= ")
+        .bind(w.period.from.format("%Y-%m-%d").to_string())
+        .push(" AND o.expected_close <= ")
+        .bind(w.period.to.format("%Y-%m-%d").to_string())
+        .push("))");
+    push_people(&mut sql, "o.owner_id", people);
+    sql.all::<ForecastRow, _>(ex, |r| {
+        (
+            r.owner_id,
+            ForecastDeal {
+                won: r.won == 1,
+                category: r.forecast_category,
+                amount_minor: r.amount,
+            },
+        )
+    })
+    .await
 }

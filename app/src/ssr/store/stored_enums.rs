@@ -2,6 +2,7 @@
 //! code does not know is a decode error naming it, never quietly taken for a default (a
 //! row written by a newer version, or by hand, must not turn into a Lost deal or a rep).
 use crate::domain::alerts::AlertKind;
+use crate::domain::forecast::ForecastCategory;
 use crate::domain::leads::LeadStatus;
 use crate::domain::pipeline::Stage;
 use crate::domain::surveys::SurveyKind;
@@ -46,6 +47,7 @@ stored_enum! {
     Level => "customer level",
     CustomerStatus => "customer status",
     Stage => "deal stage",
+    ForecastCategory => "forecast category",
     Role => "role",
     Approval => "contract approval",
     ActivityKind => "activity kind",

@@ -51,6 +51,15 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
     let (s, _) = w
         .call(
             Method::POST,
+            "/api/v1/opportunities/{id}/forecast",
+            format!("/api/v1/opportunities/{their_deal}/forecast"),
+            Some(json!({"forecast_category": "commit", "version": 999})),
+        )
+        .await;
+    w.check("forecast deal", s, S::NOT_FOUND, S::FORBIDDEN, S::CONFLICT);
+    let (s, _) = w
+        .call(
+            Method::POST,
             "/api/v1/opportunities",
             "/api/v1/opportunities".into(),
             Some(json!({"customer_id": theirs, "name": "新商机"})),

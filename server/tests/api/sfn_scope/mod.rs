@@ -304,6 +304,15 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
                 Rule::Write,
             ),
             (
+                "set_forecast",
+                vec![
+                    ("id", s(deal)),
+                    ("version", "999".into()),
+                    ("forecast_category", "commit".into()),
+                ],
+                Rule::Write,
+            ),
+            (
                 "request_contract",
                 vec![
                     ("opportunity_id", s(deal)),
