@@ -101,3 +101,33 @@ test("a rep puts a deal in the commit forecast on its page", async ({ page, base
   const saved = await (await rep.get(`/api/v1/opportunities/${deal.id}`)).json();
   expect(saved.forecast_category).toBe("commit");
 });
+
+test("a rep records a payment received on a won deal and the plan takes it", async ({ page, baseURL }, info) => {
+  test.skip(info.project.name !== "desktop", "the desk's test");
+  const rep = await api(baseURL!, "rep1@demo.tandem");
+  const contracts = await (await rep.get("/api/v1/contracts?status=approved")).json();
+  let chosen: { id: number; opportunity_id: number } | undefined;
+  let owed = 0;
+  for (const k of contracts) {
+    const r = await (await rep.get(`/api/v1/contracts/${k.id}/receivables`)).json();
+    if (k.opportunity_id && r.outstanding_minor >= 100) {
+      chosen = k;
+      owed = r.received_minor;
+      break;
+    }
+  }
+  expect(chosen).toBeDefined();
+  await signIn(page, "rep1@demo.tandem");
+  await page.goto(`/deals/${chosen!.opportunity_id}`);
+  await hydrated(page);
+  const box = page.locator(`[data-contract-receivables='${chosen!.id}']`);
+  await box.locator("summary").click();
+  await box.getByLabel("Amount received (yuan)").fill("1");
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  await box.getByLabel("Received on").fill(today);
+  await box.getByLabel("Reference").fill("E2E 回单");
+  await box.getByRole("button", { name: "Record payment" }).click();
+  await expect(page.locator(`[data-contract-receivables='${chosen!.id}'] .receipts`)).toContainText("E2E 回单");
+  const after = await (await rep.get(`/api/v1/contracts/${chosen!.id}/receivables`)).json();
+  expect(after.received_minor).toBe(owed + 100);
+});

@@ -80,6 +80,7 @@ server_functions![
     GetKpiDashboard,
     GetKpiRecords,
     SetForecast,
+    RecordPayment,
     ListCustomers,
     GetCustomer,
     GetAdmin,

@@ -10,6 +10,8 @@ pub async fn get_pipeline() -> Result<PipelineView, AppError> {
 pub struct DealDetail {
     pub deal: Opportunity,
     pub contracts: Vec<Contract>,
+    /// The receivables of each approved contract, by contract.
+    pub receivables: Vec<Receivables>,
     pub can_decide: bool,
 }
 
@@ -27,9 +29,17 @@ pub async fn get_deal(id: i64) -> Result<DealDetail, AppError> {
         },
     )
     .await?;
+    let mut receivables = Vec::new();
+    for k in contracts
+        .iter()
+        .filter(|k| k.approval_status == Approval::Approved)
+    {
+        receivables.push(services::receivables::receivables(&state, &viewer, k.id).await?);
+    }
     Ok(DealDetail {
         deal,
         contracts,
+        receivables,
         can_decide: crate::domain::scope::can_decide_contracts(viewer.role),
     })
 }
@@ -77,6 +87,24 @@ pub async fn set_forecast(
         version,
     };
     services::deals::set_forecast_category(&app_state()?, &current_viewer()?, id, m).await
+}
+
+/// A payment received against an approved contract, as the deal page records it.
+#[server(prefix = "/sfn", endpoint = "record_payment")]
+pub async fn record_payment(
+    contract_id: i64,
+    amount_yuan: String,
+    received_on: String,
+    reference: Option<String>,
+) -> Result<Receivables, AppError> {
+    let input = NewReceipt {
+        amount_minor: yuan_to_minor("amount_minor", &amount_yuan)?
+            .ok_or_else(|| AppError::field("amount_minor", "this field is required"))?,
+        received_on,
+        reference,
+    };
+    services::receivables::record_receipt(&app_state()?, &current_viewer()?, contract_id, input)
+        .await
 }
 
 #[server(prefix = "/sfn", endpoint = "request_contract")]

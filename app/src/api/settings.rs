@@ -132,11 +132,12 @@ pub async fn save_alert_rules(
     stage_negotiation: String,
     post_sale_check_days: String,
     renewal_days: String,
+    receivable_escalate_days: String,
     version: String,
 ) -> Result<crate::domain::alerts::AlertRules, AppError> {
     let viewer = settings_editor()?;
     let version = form_version(&version)?;
-    let [follow_up_overdue_hours, lead_sla_warning_percent, silent_customer_days, initial, needs, proposal, negotiation, post_sale_check_days, renewal_days] =
+    let [follow_up_overdue_hours, lead_sla_warning_percent, silent_customer_days, initial, needs, proposal, negotiation, post_sale_check_days, renewal_days, receivable_escalate_days] =
         form_ints([
             ("follow_up_overdue_hours", &follow_up_overdue_hours),
             ("lead_sla_warning_percent", &lead_sla_warning_percent),
@@ -147,6 +148,7 @@ pub async fn save_alert_rules(
             ("stage_negotiation", &stage_negotiation),
             ("post_sale_check_days", &post_sale_check_days),
             ("renewal_days", &renewal_days),
+            ("receivable_escalate_days", &receivable_escalate_days),
         ])?;
     let rules = crate::domain::alerts::AlertRules {
         follow_up_overdue_hours,
@@ -155,6 +157,7 @@ pub async fn save_alert_rules(
         stage_limit_days: [initial, needs, proposal, negotiation],
         post_sale_check_days,
         renewal_days,
+        receivable_escalate_days,
     };
     let saved =
         services::settings::save_alerts(&app_state()?, &viewer, rules, Some(version)).await?;

@@ -4,6 +4,7 @@ pub mod contracts;
 pub mod layout;
 pub mod live;
 pub mod quick_log;
+pub mod receivables;
 pub mod shortcuts;
 pub mod tasks;
 pub mod tickets;

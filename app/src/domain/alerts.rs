@@ -20,6 +20,9 @@ pub struct AlertRules {
     pub post_sale_check_days: i64,
     /// Days before a contract ends that the renewal alert fires (if no renewal deal).
     pub renewal_days: i64,
+    /// Days an installment is overdue before the owner's managers hear too (the owner
+    /// hears the day after its planned date).
+    pub receivable_escalate_days: i64,
 }
 
 impl Default for AlertRules {
@@ -31,6 +34,7 @@ impl Default for AlertRules {
             stage_limit_days: [14, 14, 21, 30],
             post_sale_check_days: 7,
             renewal_days: 60,
+            receivable_escalate_days: 15,
         }
     }
 }
@@ -62,6 +66,12 @@ impl AlertRules {
         }
         range("post_sale_check_days", self.post_sale_check_days, 1, 365);
         range("renewal_days", self.renewal_days, 1, 3650);
+        range(
+            "receivable_escalate_days",
+            self.receivable_escalate_days,
+            1,
+            365,
+        );
         out
     }
 
@@ -94,6 +104,7 @@ named_enum! {
         StageStalled => "stage_stalled",
         PostSaleCheck => "post_sale_check",
         RenewalDue => "renewal_due",
+        ReceivableOverdue => "receivable_overdue",
         TaskAssigned => "task_assigned",
         TaskDue => "task_due",
         TicketAssigned => "ticket_assigned",
@@ -119,6 +130,7 @@ impl AlertKind {
             AlertKind::StageStalled => lang.t("Deal stalled", "商机停滞"),
             AlertKind::PostSaleCheck => lang.t("Post-sale check", "成交回访"),
             AlertKind::RenewalDue => lang.t("Renewal due", "续约提醒"),
+            AlertKind::ReceivableOverdue => lang.t("Payment overdue", "回款逾期"),
             AlertKind::TaskAssigned => lang.t("Task assigned", "新任务"),
             AlertKind::TaskDue => lang.t("Task due", "任务到期"),
             AlertKind::TicketAssigned => lang.t("Ticket assigned", "新分配工单"),
@@ -343,6 +355,14 @@ pub fn render(lang: Lang, kind: AlertKind, f: &AlertFacts, escalated: bool) -> (
         (AlertKind::RenewalDue, true) => (
             format!("续约提醒:{name}"),
             format!("合同将在 {n} 天后到期,尚无续约商机。"),
+        ),
+        (AlertKind::ReceivableOverdue, false) => (
+            format!("Payment overdue: {name}"),
+            format!("{extra} is unpaid, {n} days after it was due."),
+        ),
+        (AlertKind::ReceivableOverdue, true) => (
+            format!("回款逾期:{name}"),
+            format!("{extra} 未回款,已逾期 {n} 天。"),
         ),
         (AlertKind::TaskAssigned, false) => (format!("New task: {name}"), format!("From {owner}.")),
         (AlertKind::TaskAssigned, true) => (format!("新任务:{name}"), format!("来自 {owner}。")),

@@ -57,6 +57,8 @@ named_enum! {
         Closed => "closed",
         Rated => "rated",
         Merged => "merged",
+        Paid => "paid",
+        Planned => "planned",
     }
 }
 

@@ -18,6 +18,9 @@ named_enum!(
         SalesCycleDays => "sales_cycle_days",
         PipelineValue => "pipeline_value",
         WeightedForecast => "weighted_forecast",
+        ReceivedAmount => "received_amount",
+        ReceivablesOverdue => "receivables_overdue",
+        ReceivablesDue30d => "receivables_due_30d",
         TicketFirstResponseMedian => "ticket_first_response_median",
         TicketFirstResponseP90 => "ticket_first_response_p90",
         SlaCompliance => "sla_compliance",
@@ -60,7 +63,8 @@ impl KpiKey {
             LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance => {
                 KpiUnit::Percent
             }
-            WonAmount | AverageDealSize | PipelineValue | WeightedForecast => KpiUnit::MoneyMinor,
+            WonAmount | AverageDealSize | PipelineValue | WeightedForecast | ReceivedAmount
+            | ReceivablesOverdue | ReceivablesDue30d => KpiUnit::MoneyMinor,
             SalesCycleDays => KpiUnit::Days,
             TicketFirstResponseMedian | TicketFirstResponseP90 => KpiUnit::Minutes,
             Csat | Nps => KpiUnit::Score,
@@ -81,6 +85,9 @@ impl KpiKey {
             SalesCycleDays => lang.t("Sales cycle", "销售周期"),
             PipelineValue => lang.t("Open pipeline", "在途商机金额"),
             WeightedForecast => lang.t("Weighted forecast", "加权预测"),
+            ReceivedAmount => lang.t("Payments received", "回款金额"),
+            ReceivablesOverdue => lang.t("Overdue receivables", "逾期应收"),
+            ReceivablesDue30d => lang.t("Due in 30 days", "30 天内应收"),
             TicketFirstResponseMedian => lang.t("First response, median", "首次响应时间（中位数）"),
             TicketFirstResponseP90 => lang.t("First response, p90", "首次响应时间（P90）"),
             SlaCompliance => lang.t("SLA compliance", "SLA 达成率"),
@@ -102,7 +109,10 @@ impl KpiKey {
     /// Whether the KPI is a state now (open deals) rather than what happened in a period:
     /// such a KPI has no previous period's value.
     pub fn is_snapshot(self) -> bool {
-        matches!(self, KpiKey::PipelineValue)
+        matches!(
+            self,
+            KpiKey::PipelineValue | KpiKey::ReceivablesOverdue | KpiKey::ReceivablesDue30d
+        )
     }
 
     /// What is counted, from which timestamps, and what is left out.
@@ -149,6 +159,18 @@ impl KpiKey {
                 "The open deals expected to close in the period: each amount times its stage's probability.",
                 "预计在期间内成交的进行中商机：各自金额乘以阶段赢率之和。",
             ),
+            ReceivedAmount => lang.t(
+                "The payments received in the period (by the date received) against contracts owned in scope.",
+                "期间内（按到账日期）范围内合同收到的回款合计。",
+            ),
+            ReceivablesOverdue => lang.t(
+                "What is unpaid now of the installments of approved contracts whose planned date has passed; a state, not a period's count.",
+                "已批准合同中计划回款日期已过、至今未收回的金额；为当前状态，不按期间计算。",
+            ),
+            ReceivablesDue30d => lang.t(
+                "What is unpaid of the installments planned from today to 29 days from now; a state, not a period's count.",
+                "计划在今天起 30 天内回款、尚未收回的金额；为当前状态，不按期间计算。",
+            ),
             TicketFirstResponseMedian => lang.t(
                 "The median minutes from a ticket's creation to the desk's first public reply, over the tickets first answered in the period (wall-clock time).",
                 "期间内首次回复的工单，从创建到客服首次公开回复的分钟数中位数（自然时间）。",
@@ -184,7 +206,9 @@ impl KpiKey {
             LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance => {
                 share(flagged(), n)
             }
-            WonAmount | PipelineValue => Some(amounts().sum::<i64>() as f64),
+            WonAmount | PipelineValue | ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => {
+                Some(amounts().sum::<i64>() as f64)
+            }
             AverageDealSize => {
                 let with: Vec<i64> = amounts().collect();
                 (!with.is_empty()).then(|| with.iter().sum::<i64>() as f64 / with.len() as f64)
@@ -206,12 +230,18 @@ impl KpiKey {
 }
 
 /// Whether a change of this kind may move a KPI (so dashboards open now read theirs
-/// again): leads, deals, tickets, follow-ups and survey answers are what they count.
+/// again): leads, deals, tickets, follow-ups, survey answers and contracts' payments are
+/// what they count.
 pub fn moves_kpis(kind: crate::domain::events::EventKind) -> bool {
     use crate::domain::events::Entity;
     matches!(
         kind.entity,
-        Entity::Lead | Entity::Opportunity | Entity::Ticket | Entity::Activity | Entity::Survey
+        Entity::Lead
+            | Entity::Opportunity
+            | Entity::Ticket
+            | Entity::Activity
+            | Entity::Survey
+            | Entity::Contract
     )
 }
 

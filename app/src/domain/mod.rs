@@ -167,6 +167,7 @@ pub mod leads;
 pub mod mail;
 pub mod pipeline;
 pub mod pool;
+pub mod receivables;
 pub mod routing;
 pub mod scope;
 pub mod search;

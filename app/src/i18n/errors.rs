@@ -31,6 +31,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("period_too_long", "a period of at most three years", "期间最长三年"),
     ("stage_only_pipeline", "narrows only the open pipeline", "仅可用于筛选在途商机"),
     ("closed_deal_not_forecast", "a closed deal is no longer forecast", "已关闭的商机不再参与预测"),
+    // Receivables.
+    ("more_than_zero", "must be more than zero", "须大于零"),
+    ("too_many_installments", "at most 60 installments", "最多 60 期"),
+    ("plan_total", "the installments must add up to the contract amount", "各期金额之和须等于合同金额"),
+    ("contract_not_approved", "only an approved contract is collected", "仅已批准的合同可登记回款"),
+    ("beyond_plan", "more than is still owed on the plan", "超过计划中尚未收回的金额"),
     ("not_unicode_text", "must be UTF-8 text", "须为 UTF-8 文本"),
     // Files.
     ("file_too_large", "each file must be at most {max} MB", "每个文件最大 {max} MB"),

@@ -51,6 +51,9 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("reason", "Reason", "原因"),
     ("stage", "Stage", "阶段"),
     ("forecast_category", "Forecast category", "预测类别"),
+    ("installments", "Payment plan", "回款计划"),
+    ("received_on", "Received on", "到账日期"),
+    ("reference", "Reference", "凭证号"),
     ("rep_id", "Person", "人员"),
     ("period", "Period", "期间"),
     ("from", "From", "开始日期"),
@@ -204,6 +207,11 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "renewal_days",
         "Days before a contract ends to remind of renewal",
         "合同到期前续约提醒（天）",
+    ),
+    (
+        "receivable_escalate_days",
+        "Days a payment is overdue before managers hear",
+        "回款逾期多少天后通知经理",
     ),
 ];
 

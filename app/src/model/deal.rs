@@ -158,3 +158,67 @@ pub struct OwnerForecast {
     pub quarter_weighted_minor: i64,
     pub open_deals: i64,
 }
+
+/// One installment of a contract's payment plan, with what is paid of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Installment {
+    pub id: i64,
+    /// YYYY-MM-DD
+    pub planned_date: String,
+    pub amount_minor: i64,
+    pub paid_minor: i64,
+    /// Days overdue today (0 when paid or not yet due).
+    pub overdue_days: i64,
+}
+
+/// A payment received against a contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Receipt {
+    pub id: i64,
+    pub amount_minor: i64,
+    /// YYYY-MM-DD
+    pub received_on: String,
+    pub reference: Option<String>,
+    pub recorded_by: Option<i64>,
+    pub recorded_by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A contract's receivables: the plan, the payments, what is still owed and overdue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Receivables {
+    pub contract_id: i64,
+    pub amount_minor: i64,
+    pub received_minor: i64,
+    pub outstanding_minor: i64,
+    pub overdue_minor: i64,
+    pub installments: Vec<Installment>,
+    pub receipts: Vec<Receipt>,
+    /// The contract's version: a new plan names it.
+    pub version: i64,
+}
+
+/// A contract's new payment plan (replacing the old one; payments received are applied to
+/// it again, oldest installment first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPlan {
+    pub installments: Vec<crate::domain::receivables::PlannedInstallment>,
+    pub version: i64,
+}
+
+/// A payment received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewReceipt {
+    pub amount_minor: i64,
+    /// YYYY-MM-DD; not in the future.
+    pub received_on: String,
+    #[serde(default)]
+    pub reference: Option<String>,
+}

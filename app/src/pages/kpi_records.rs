@@ -63,6 +63,7 @@ fn measure_header(key: KpiKey, lang: Lang) -> &'static str {
         TicketFirstResponseMedian | TicketFirstResponseP90 => lang.t("First response", "首次响应"),
         SlaCompliance => lang.t("Within SLA", "未违约"),
         Csat | Nps => lang.t("Score", "评分"),
+        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => "",
     }
 }
 
@@ -87,6 +88,7 @@ fn measure_text(key: KpiKey, lang: Lang, m: Option<i64>) -> String {
             kpi_value(lang, KpiUnit::Minutes, Some(m as f64))
         }
         Csat | Nps => m.to_string(),
+        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => String::new(),
     }
 }
 

@@ -1,8 +1,11 @@
 //! The pipeline: a kanban board with drag to move on desktop, a stage-grouped list with
 //! "move to next stage" on phones (the same markup, laid out by CSS), and the deal page
 //! where a stage's criteria are filled in.
-use crate::api::{get_deal, get_pipeline, DecideContract, MoveDeal, RequestContract, SetForecast};
+use crate::api::{
+    get_deal, get_pipeline, DecideContract, MoveDeal, RecordPayment, RequestContract, SetForecast,
+};
 use crate::components::contracts::ContractButtons;
+use crate::components::receivables::ContractReceivables;
 use crate::components::PageTitle;
 use crate::components::{choice_options, ErrorNote, Loading};
 use crate::domain::forecast::ForecastCategory;
@@ -184,6 +187,8 @@ pub fn DealPage() -> impl IntoView {
     let request = ServerAction::<RequestContract>::new();
     let decide = ServerAction::<DecideContract>::new();
     let forecast = ServerAction::<SetForecast>::new();
+    let payment = ServerAction::<RecordPayment>::new();
+    provide_context(payment);
     provide_context(mover);
     provide_context(request);
     provide_context(decide);
@@ -194,7 +199,7 @@ pub fn DealPage() -> impl IntoView {
                 id(),
                 mover.version().get(),
                 request.version().get(),
-                decide.version().get() + forecast.version().get(),
+                decide.version().get() + forecast.version().get() + payment.version().get(),
             )
         },
         |(id, _, _, _)| async move {
@@ -210,6 +215,7 @@ pub fn DealPage() -> impl IntoView {
             request.value().get().and_then(|r| r.err()),
             decide.value().get().and_then(|r| r.err()),
             forecast.value().get().and_then(|r| r.err()),
+            payment.value().get().and_then(|r| r.err()),
         ]
         .into_iter()
         .flatten()
@@ -311,7 +317,13 @@ fn DealView(d: crate::api::DealDetail) -> impl IntoView {
             }
         });
     let can_decide = d.can_decide;
+    let receivables = d.receivables;
     let contracts = d.contracts.into_iter().map(|k| {
+        let collected = receivables
+            .iter()
+            .find(|r| r.contract_id == k.id)
+            .cloned()
+            .map(|r| view! { <ContractReceivables r=r/> });
         let status = match k.approval_status {
             Approval::Pending => lang.t("Waiting for approval", "待审批"),
             Approval::Approved => lang.t("Approved", "已批准"),
@@ -325,6 +337,7 @@ fn DealView(d: crate::api::DealDetail) -> impl IntoView {
                 <div class="main">
                     <span class="title">{money(k.amount_minor)}" · "{k.start_date.clone()}" → "{k.end_date.clone()}</span>
                     <span class="meta" data-testid="contract-status">{status}</span>
+                    {collected}
                 </div>
                 {buttons}
             </li>

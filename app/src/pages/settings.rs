@@ -232,6 +232,7 @@ fn SettingsForms(
                 {number(lang, "stage_negotiation", a.stage_limit_days[3])}
                 {number(lang, "post_sale_check_days", a.post_sale_check_days)}
                 {number(lang, "renewal_days", a.renewal_days)}
+                {number(lang, "receivable_escalate_days", a.receivable_escalate_days)}
                 <button type="submit" class="primary">{lang.t("Save alert rules", "保存提醒规则")}</button>
             </ActionForm>
         </section>

@@ -95,3 +95,10 @@ mod tests {
         assert!(moved >= Duration::minutes(90) && moved < Duration::minutes(91));
     }
 }
+
+/// The local date (YYYY-MM-DD, at the default offset) of an instant.
+pub fn local_day(ms: i64) -> String {
+    from_ms(ms + i64::from(crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES) * 60_000)
+        .format("%Y-%m-%d")
+        .to_string()
+}

@@ -3,10 +3,12 @@ use super::error::ApiResult;
 use super::extract::{ApiJson, ApiQuery, Auth, Id};
 use crate::startup::ServerState;
 use app::model::{
-    Contract, ForecastMove, NewContract, NewOpportunity, Opportunity, Page, StageMove,
+    Contract, ForecastMove, NewContract, NewOpportunity, NewPlan, NewReceipt, Opportunity, Page,
+    Receivables, StageMove,
 };
 use app::ssr::services::contracts::{self, ContractQuery};
 use app::ssr::services::deals::{self as service, OpportunityQuery};
+use app::ssr::services::receivables;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -123,5 +125,46 @@ pub async fn reject(
 ) -> ApiResult<Json<Contract>> {
     Ok(Json(
         contracts::decide_contract(&s.app, &v, id, false).await?,
+    ))
+}
+
+/// A contract's receivables: its payment plan (what is paid of each installment and how
+/// many days it is overdue), the payments received, what is owed and overdue.
+#[utoipa::path(get, path = "/api/v1/contracts/{id}/receivables", tag = "pipeline", params(("id" = i64, Path)),
+    responses((status = 200, body = Receivables), (status = 404)))]
+pub async fn contract_receivables(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+) -> ApiResult<Json<Receivables>> {
+    Ok(Json(receivables::receivables(&s.app, &v, id).await?))
+}
+
+/// Replaces an approved contract's payment plan; the installments must add up to the
+/// contract's amount. Payments received are applied to it again, oldest first.
+#[utoipa::path(put, path = "/api/v1/contracts/{id}/plan", tag = "pipeline", params(("id" = i64, Path)), request_body = NewPlan,
+    responses((status = 200, body = Receivables), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn contract_plan(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<NewPlan>,
+) -> ApiResult<Json<Receivables>> {
+    Ok(Json(receivables::set_plan(&s.app, &v, id, body).await?))
+}
+
+/// Records a payment received against an approved contract (partial payments too, never
+/// more than is still owed).
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/receipts", tag = "pipeline", params(("id" = i64, Path)), request_body = NewReceipt,
+    responses((status = 201, body = Receivables), (status = 403), (status = 404), (status = 422)))]
+pub async fn contract_receipt(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<NewReceipt>,
+) -> ApiResult<(StatusCode, Json<Receivables>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(receivables::record_receipt(&s.app, &v, id, body).await?),
     ))
 }

@@ -132,6 +132,15 @@ pub fn router() -> Router<ServerState> {
         )
         .route("/contracts/{id}", get(deals::contract))
         .route("/contracts/{id}/approve", post(deals::approve))
+        .route(
+            "/contracts/{id}/receivables",
+            get(deals::contract_receivables),
+        )
+        .route(
+            "/contracts/{id}/plan",
+            axum::routing::put(deals::contract_plan),
+        )
+        .route("/contracts/{id}/receipts", post(deals::contract_receipt))
         .route("/contracts/{id}/reject", post(deals::reject))
         .route(
             "/settings/leads",

@@ -114,28 +114,80 @@ pub(super) async fn demo_deals(
                 ]],
             )
             .await?[0];
+            demo_plan(conn, contract, amount, entered, now, oid % 3 == 0, *owner).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A won deal's payment plan: 40 % at the start, 30 % after three months, 30 % after six;
+/// each installment whose date is more than ten days past is paid ten days after it,
+/// except, for `late` contracts, the second one (an overdue receivable in the demo).
+async fn demo_plan(
+    conn: &mut AnyConnection,
+    contract: i64,
+    amount: i64,
+    start: i64,
+    now: i64,
+    late: bool,
+    owner: i64,
+) -> Result<(), sqlx::Error> {
+    let first = amount * 40 / 100;
+    let second = amount * 30 / 100;
+    let parts = [(0, first), (90, second), (180, amount - first - second)];
+    let date = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms + 8 * 3_600_000)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    for (i, (days, part)) in parts.into_iter().enumerate() {
+        let planned = start + days * DAY;
+        let paid = planned + 10 * DAY < now && !(late && i == 1);
+        insert_rows(
+            conn,
+            "installments",
+            &[
+                "contract_id",
+                "planned_date",
+                "amount_minor",
+                "currency",
+                "paid_minor",
+                "created_at",
+                "updated_at",
+            ],
+            vec![vec![
+                contract.into(),
+                date(planned).into(),
+                part.into(),
+                "CNY".into(),
+                (if paid { part } else { 0 }).into(),
+                now.into(),
+                now.into(),
+            ]],
+        )
+        .await?;
+        if paid {
+            let received = planned + 10 * DAY;
             insert_rows(
                 conn,
-                "payments",
+                "receipts",
                 &[
                     "contract_id",
-                    "planned_date",
                     "amount_minor",
-                    "currency",
+                    "received_on",
                     "received_at",
-                    "received_amount_minor",
+                    "reference",
+                    "recorded_by",
                     "created_at",
-                    "updated_at",
                 ],
                 vec![vec![
                     contract.into(),
-                    start.into(),
-                    (amount / 2).into(),
-                    "CNY".into(),
-                    Some(entered + 10 * DAY).into(),
-                    Some(amount / 2).into(),
-                    now.into(),
-                    now.into(),
+                    part.into(),
+                    date(received).into(),
+                    received.into(),
+                    format!("银行回单 {contract}-{}", i + 1).into(),
+                    Some(owner).into(),
+                    received.into(),
                 ]],
             )
             .await?;

@@ -145,6 +145,33 @@ pub(crate) async fn scene(app: &TestApp) {
         ))
         .await;
     }
+    // rep1's contract of 100,000: paid 40,000 on 5 March and 10,000 on 25 March.
+    app.exec(&format!(
+        "INSERT INTO contracts (customer_id, amount_minor, start_date, end_date, approval_status, owner_id, created_at, updated_at) \
+         VALUES ({customer}, 100000, '2020-03-01', '2021-02-28', 'approved', {rep1}, {t}, {t})",
+        t = at(3, 1, 9, 0)
+    ))
+    .await;
+    let contract = "(SELECT MAX(id) FROM contracts WHERE start_date = '2020-03-01')";
+    for (date, amount, paid) in [
+        ("2020-03-01", 40_000, 40_000),
+        ("2020-03-20", 60_000, 10_000),
+    ] {
+        app.exec(&format!(
+            "INSERT INTO installments (contract_id, planned_date, amount_minor, paid_minor, created_at, updated_at) \
+             VALUES ({contract}, '{date}', {amount}, {paid}, {t}, {t})",
+            t = at(3, 1, 9, 0)
+        ))
+        .await;
+    }
+    for (day, amount) in [(5, 40_000), (25, 10_000)] {
+        app.exec(&format!(
+            "INSERT INTO receipts (contract_id, amount_minor, received_on, received_at, created_at) \
+             VALUES ({contract}, {amount}, '2020-03-{day:02}', {t}, {t})",
+            t = at(3, day, 12, 0)
+        ))
+        .await;
+    }
     // agent1's tickets: answered after 30, 120 (breached) and 10 minutes; rated 2 and 5.
     for (day, minutes) in [(2, 30), (3, 120), (4, 10)] {
         let created = at(3, day, 10, 0);
@@ -234,6 +261,8 @@ async fn each_kpi_is_worked_out_from_its_records_for_the_period_and_scope() {
         );
         // Deals: won 100,000 and 300,000, one lost; February won 50,000.
         assert_eq!(value("follow_up_compliance"), 50.0, "{b:?}");
+        assert_eq!(value("received_amount"), 50_000.0, "{b:?}");
+        assert!(kpi(&r, "receivables_overdue")["value"].as_f64().unwrap() >= 50_000.0);
         assert_eq!(kpi(&r, "follow_up_compliance")["records"], 2);
         assert_eq!(value("win_rate"), 66.7, "{b:?}");
         assert_eq!(kpi(&r, "win_rate")["previous"], 100.0);

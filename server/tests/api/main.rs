@@ -24,6 +24,7 @@ mod pages;
 mod pipeline;
 mod platform;
 mod pool;
+mod receivables;
 mod reply_files;
 mod scope;
 mod security;

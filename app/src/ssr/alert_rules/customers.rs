@@ -6,7 +6,7 @@ use super::{
 };
 use crate::domain::alerts::{AlertFacts, AlertKind};
 use crate::domain::events::{Action, Entity, EventKind};
-use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
+use crate::ssr::clock::local_day;
 use crate::ssr::store::contracts;
 use crate::ssr::store::customers::{due_between, name_of, CustomerClock};
 
@@ -124,13 +124,6 @@ impl TimeRule for PoolReclaimWarning {
                 .collect())
         })
     }
-}
-
-/// The local calendar day of an instant, as contracts store their dates.
-fn local_day(ms: i64) -> String {
-    crate::ssr::clock::from_ms(ms + i64::from(DEFAULT_UTC_OFFSET_MINUTES) * 60_000)
-        .format("%Y-%m-%d")
-        .to_string()
 }
 
 /// A contract ends in `renewal_days` and the customer has no open deal to renew it.

@@ -95,6 +95,7 @@ pub fn registry() -> Registry {
             Box::new(deals::StageStalled),
             Box::new(deals::PostSaleCheck),
             Box::new(customers::RenewalDue),
+            Box::new(deals::ReceivableOverdue),
             Box::new(tasks::TaskDue),
             Box::new(tickets::TicketSlaWarning),
             Box::new(tickets::TicketSlaBreach),

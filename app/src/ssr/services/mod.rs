@@ -27,6 +27,7 @@ pub mod mailbox;
 pub mod pool;
 pub mod public_leads;
 pub mod public_tickets;
+pub mod receivables;
 pub mod settings;
 pub mod surveys;
 pub mod tasks;

@@ -159,3 +159,19 @@ pub async fn ending_without_renewal(
     sql.bind(lo).push(" AND k.end_date <= ").bind(hi);
     sql.query_as().fetch_all(conn).await
 }
+
+/// Marks a contract changed (its plan or its payments): a new version, so two changes
+/// never interleave (on PostgreSQL the row lock makes the second wait) and a stale plan is
+/// refused. With `version`, only if the contract is still at it.
+pub async fn touch(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: Option<i64>,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("UPDATE contracts SET deleted_at = deleted_at");
+    sql.stamp(now_ms, None)
+        .where_version(id, version)
+        .push(" AND deleted_at IS NULL");
+    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+}

@@ -78,6 +78,8 @@ pub fn kind_of(key: KpiKey) -> Kind {
             ("ticket", "tickets", "t.assignee_id")
         }
         Nps => ("customer", "customers", "c.owner_id"),
+        ReceivedAmount => ("receipt", "customers", "k.owner_id"),
+        ReceivablesOverdue | ReceivablesDue30d => ("installment", "customers", "k.owner_id"),
     };
     Kind { kind, page, owner }
 }
@@ -113,6 +115,14 @@ fn title_and_href(key: KpiKey) -> (&'static str, String) {
             ("t.subject", page("tickets", "t.id"))
         }
         Nps => ("c.name", page("customers", "c.id")),
+        ReceivedAmount => (
+            "c.name || ' · ' || r.received_on",
+            page("customers", "c.id"),
+        ),
+        ReceivablesOverdue | ReceivablesDue30d => (
+            "c.name || ' · ' || i.planned_date",
+            page("customers", "c.id"),
+        ),
     }
 }
 
@@ -228,6 +238,32 @@ fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
                  WHERE s.kind = 'csat' AND s.score IS NOT NULL"
             ));
             between(sql, "s.answered_at");
+        }
+        ReceivedAmount => {
+            sql.push(&format!(
+                "SELECT r.id, r.received_at AS at, {extra} r.amount_minor AS amount, {NONE} AS measure \
+                 FROM receipts r JOIN contracts k ON k.id = r.contract_id JOIN customers c ON c.id = k.customer_id \
+                 WHERE k.deleted_at IS NULL"
+            ));
+            between(sql, "r.received_at");
+        }
+        ReceivablesOverdue | ReceivablesDue30d => {
+            let today = crate::ssr::clock::local_day(w.now_ms);
+            sql.push(&format!(
+                "SELECT i.id, i.created_at AS at, {extra} i.amount_minor - i.paid_minor AS amount, {NONE} AS measure \
+                 FROM installments i JOIN contracts k ON k.id = i.contract_id JOIN customers c ON c.id = k.customer_id \
+                 WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL AND k.approval_status = 'approved' \
+                 AND i.paid_minor < i.amount_minor"
+            ));
+            if key == ReceivablesOverdue {
+                sql.push(" AND i.planned_date < ").bind(today);
+            } else {
+                let until = crate::ssr::clock::local_day(w.now_ms + 30 * DAY_MS);
+                sql.push(" AND i.planned_date >= ")
+                    .bind(today)
+                    .push(" AND i.planned_date < ")
+                    .bind(until);
+            }
         }
         Nps => {
             sql.push(&format!(

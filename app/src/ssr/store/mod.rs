@@ -20,6 +20,7 @@ pub mod leads;
 pub mod mail_out;
 pub mod outbox;
 pub mod pool;
+pub mod receivables;
 pub mod scope;
 pub mod search;
 pub mod seed;

@@ -111,6 +111,47 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         // The seeded contract is already approved: admins get 409.
         w.check(action, s, S::NOT_FOUND, S::FORBIDDEN, S::CONFLICT);
     }
+    // Its receivables: read as the contract is; changed by those who may change it.
+    let (s, _) = w
+        .call(
+            Method::GET,
+            "/api/v1/contracts/{id}/receivables",
+            format!("/api/v1/contracts/{their_contract}/receivables"),
+            None,
+        )
+        .await;
+    w.check("GET receivables", s, S::NOT_FOUND, S::OK, S::OK);
+    let (s, _) = w
+        .call(
+            Method::PUT,
+            "/api/v1/contracts/{id}/plan",
+            format!("/api/v1/contracts/{their_contract}/plan"),
+            Some(json!({"installments": [{"planned_date": "2027-01-01", "amount_minor": 1}], "version": 999})),
+        )
+        .await;
+    w.check(
+        "PUT plan",
+        s,
+        S::NOT_FOUND,
+        S::FORBIDDEN,
+        S::UNPROCESSABLE_ENTITY,
+    );
+    let (s, _) = w
+        .call(
+            Method::POST,
+            "/api/v1/contracts/{id}/receipts",
+            format!("/api/v1/contracts/{their_contract}/receipts"),
+            Some(json!({"amount_minor": 1_000_000_000_000_000i64, "received_on": "2020-01-01"})),
+        )
+        .await;
+    // More than is owed: nothing is written, whoever asks.
+    w.check(
+        "POST receipt",
+        s,
+        S::NOT_FOUND,
+        S::FORBIDDEN,
+        S::UNPROCESSABLE_ENTITY,
+    );
 
     // Leads.
     let their_lead = app.lead_of("rep5@demo.tandem").await;
