@@ -9,7 +9,7 @@ use utoipa::OpenApi;
     paths(
         rest::auth::login, rest::auth::logout, rest::auth::me, rest::auth::put_availability,
         rest::alerts::list, rest::alerts::unread, rest::alerts::read, rest::alerts::read_all,
-        rest::settings::get_alerts, rest::settings::put_alerts,
+        rest::settings::get_alerts, rest::settings::put_alerts, rest::settings::get_health, rest::settings::put_health,
         rest::customers::list, rest::customers::get, rest::customers::create, rest::customers::patch, rest::customers::delete,
         rest::customers::timeline, rest::customers::restore, rest::customers::claim, rest::customers::release, rest::customers::assign,
         rest::settings::get_pool, rest::settings::put_pool,

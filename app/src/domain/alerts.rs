@@ -111,6 +111,7 @@ named_enum! {
         TicketSlaWarning => "ticket_sla_warning",
         TicketSlaBreach => "ticket_sla_breach",
         LowCsat => "low_csat",
+        ChurnRisk => "churn_risk",
     }
 }
 
@@ -137,6 +138,7 @@ impl AlertKind {
             AlertKind::TicketSlaWarning => lang.t("Ticket SLA warning", "工单即将超时"),
             AlertKind::TicketSlaBreach => lang.t("Ticket SLA breached", "工单已超时"),
             AlertKind::LowCsat => lang.t("Low satisfaction", "满意度低"),
+            AlertKind::ChurnRisk => lang.t("Customer at risk", "客户流失风险"),
         }
     }
 }
@@ -224,6 +226,25 @@ pub fn render(lang: Lang, kind: AlertKind, f: &AlertFacts, escalated: bool) -> (
             format!("工单已超时:{name}"),
             format!("{}已超时,请立即处理。", sla_clock_name(lang, &extra)),
         ),
+        (AlertKind::ChurnRisk, _) => {
+            let why: Vec<String> = serde_json::from_str::<Vec<crate::domain::health::Cost>>(&extra)
+                .unwrap_or_default()
+                .iter()
+                .take(3)
+                .map(|c| c.factor.describe(lang))
+                .collect();
+            if zh {
+                (
+                    format!("客户流失风险：{name}"),
+                    format!("健康度 {n}：{}。", why.join("；")),
+                )
+            } else {
+                (
+                    format!("At risk: {name}"),
+                    format!("Health {n}: {}.", why.join("; ")),
+                )
+            }
+        }
         (AlertKind::LowCsat, false) => (
             format!("Low satisfaction ({n}/5): {name}"),
             match f.extra.as_deref() {

@@ -26,6 +26,7 @@ named_enum!(
         SlaCompliance => "sla_compliance",
         Csat => "csat",
         Nps => "nps",
+        CustomersAtRisk => "customers_at_risk",
     }
 );
 
@@ -59,7 +60,7 @@ impl KpiKey {
     pub fn unit(self) -> KpiUnit {
         use KpiKey::*;
         match self {
-            LeadsNew => KpiUnit::Count,
+            LeadsNew | CustomersAtRisk => KpiUnit::Count,
             LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance => {
                 KpiUnit::Percent
             }
@@ -93,6 +94,7 @@ impl KpiKey {
             SlaCompliance => lang.t("SLA compliance", "SLA 达成率"),
             Csat => lang.t("CSAT", "客户满意度"),
             Nps => lang.t("NPS", "净推荐值"),
+            CustomersAtRisk => lang.t("Customers at risk", "流失风险客户"),
         }
     }
 
@@ -111,7 +113,10 @@ impl KpiKey {
     pub fn is_snapshot(self) -> bool {
         matches!(
             self,
-            KpiKey::PipelineValue | KpiKey::ReceivablesOverdue | KpiKey::ReceivablesDue30d
+            KpiKey::PipelineValue
+                | KpiKey::ReceivablesOverdue
+                | KpiKey::ReceivablesDue30d
+                | KpiKey::CustomersAtRisk
         )
     }
 
@@ -159,6 +164,10 @@ impl KpiKey {
                 "The open deals expected to close in the period: each amount times its stage's probability.",
                 "预计在期间内成交的进行中商机：各自金额乘以阶段赢率之和。",
             ),
+            CustomersAtRisk => lang.t(
+                "Customers owned in scope whose health fell below the at-risk line and has not recovered above its margin; a state, not a period's count.",
+                "范围内健康度跌破风险线且尚未回升到恢复线以上的客户数；为当前状态，不按期间计算。",
+            ),
             ReceivedAmount => lang.t(
                 "The payments received in the period (by the date received) against contracts owned in scope.",
                 "期间内（按到账日期）范围内合同收到的回款合计。",
@@ -202,7 +211,7 @@ impl KpiKey {
         let flagged = || facts.iter().filter(|f| f.measure == Some(1)).count();
         let amounts = || facts.iter().filter_map(|f| f.amount);
         match self {
-            LeadsNew => Some(n as f64),
+            LeadsNew | CustomersAtRisk => Some(n as f64),
             LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance => {
                 share(flagged(), n)
             }

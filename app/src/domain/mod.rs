@@ -162,6 +162,7 @@ pub mod canned;
 pub mod events;
 pub mod files;
 pub mod forecast;
+pub mod health;
 pub mod kpis;
 pub mod leads;
 pub mod mail;

@@ -90,6 +90,9 @@ pub struct Customer {
     pub last_contact_at: Option<DateTime<Utc>>,
     pub next_follow_up_at: Option<DateTime<Utc>>,
     pub health_score: Option<i64>,
+    /// What took points from the score, largest first.
+    #[serde(default)]
+    pub health_factors: Vec<crate::domain::health::Cost>,
     pub locked: bool,
     /// When this customer returns to the public pool unless someone follows up.
     pub reclaim_at: Option<DateTime<Utc>>,

@@ -386,8 +386,15 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
                 <div><dt>{lang.t("Industry", "行业")}</dt><dd>{c.industry.clone().unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{lang.t("Tags", "标签")}</dt><dd data-testid="tags">{if c.tags.is_empty() { "—".to_string() } else { c.tags.join(" · ") }}</dd></div>
                 <div><dt>{lang.t("Region", "地区")}</dt><dd>{c.region.clone().unwrap_or_else(|| "—".into())}</dd></div>
-                <div><dt>{lang.t("Health", "健康度")}</dt><dd>{c.health_score.map(|h| h.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{lang.t("Health", "健康度")}</dt><dd data-testid="health-score">{c.health_score.map(|h| h.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
             </dl>
+            {(!c.health_factors.is_empty()).then(|| view! {
+                <ul class="health-factors" data-testid="health-factors" aria-label=lang.t("What lowers the health score", "影响健康度的因素")>
+                    {c.health_factors.iter().map(|f| view! {
+                        <li>{f.factor.describe(lang)}" "<span class="points">{format!("−{}", f.points)}</span></li>
+                    }).collect::<Vec<_>>()}
+                </ul>
+            })}
             {reclaim.map(|r| view! { <p class="reclaim" data-testid="reclaim">{r}</p> })}
             {actions}
         </header>

@@ -63,6 +63,7 @@ fn measure_header(key: KpiKey, lang: Lang) -> &'static str {
         TicketFirstResponseMedian | TicketFirstResponseP90 => lang.t("First response", "首次响应"),
         SlaCompliance => lang.t("Within SLA", "未违约"),
         Csat | Nps => lang.t("Score", "评分"),
+        CustomersAtRisk => lang.t("Health", "健康度"),
         ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => "",
     }
 }
@@ -87,7 +88,7 @@ fn measure_text(key: KpiKey, lang: Lang, m: Option<i64>) -> String {
         TicketFirstResponseMedian | TicketFirstResponseP90 => {
             kpi_value(lang, KpiUnit::Minutes, Some(m as f64))
         }
-        Csat | Nps => m.to_string(),
+        Csat | Nps | CustomersAtRisk => m.to_string(),
         ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => String::new(),
     }
 }

@@ -52,6 +52,10 @@ pub fn router() -> Router<ServerState> {
             "/settings/alerts",
             get(settings::get_alerts).put(settings::put_alerts),
         )
+        .route(
+            "/settings/health",
+            get(settings::get_health).put(settings::put_health),
+        )
         .route("/customers", get(customers::list).post(customers::create))
         .route(
             "/customers/{id}",

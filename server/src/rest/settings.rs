@@ -9,6 +9,7 @@ use super::error::ApiResult;
 use super::extract::{ApiJson, Auth};
 use crate::startup::ServerState;
 use app::domain::alerts::AlertRules;
+use app::domain::health::HealthWeights;
 use app::domain::leads::{AssignmentRule, LeadRules};
 use app::domain::pipeline::PipelineRules;
 use app::domain::pool::PoolRules;
@@ -16,7 +17,7 @@ use app::domain::routing::TicketRouting;
 use app::domain::sla::{BusinessHours, TeamHours};
 use app::domain::tickets::SlaRules;
 use app::error::AppError;
-use app::ssr::services::{alerts, deals, leads, pool, settings, tickets};
+use app::ssr::services::{alerts, deals, health, leads, pool, settings, tickets};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::Json;
@@ -122,6 +123,32 @@ pub async fn put_assignment(
     let expected = if_match(&headers)?;
     Ok(tagged(
         settings::save_assignment(&s.app, &v, rules, expected).await?,
+    ))
+}
+
+/// The customer health weights: what each factor may take off the score, and where "at
+/// risk" starts and ends.
+#[utoipa::path(get, path = "/api/v1/settings/health", tag = "admin",
+    responses((status = 200, body = HealthWeights, headers(("ETag" = String, description = "the setting's version")))))]
+pub async fn get_health(
+    State(s): State<ServerState>,
+    Auth(_v): Auth,
+) -> ApiResult<Tagged<HealthWeights>> {
+    read(&s, health::SETTING).await
+}
+
+#[utoipa::path(put, path = "/api/v1/settings/health", tag = "admin", request_body = HealthWeights,
+    params(("If-Match" = Option<String>, Header, description = "the ETag this change was made from")),
+    responses((status = 200, body = HealthWeights), (status = 403), (status = 409), (status = 422)))]
+pub async fn put_health(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    headers: HeaderMap,
+    ApiJson(weights): ApiJson<HealthWeights>,
+) -> ApiResult<Tagged<HealthWeights>> {
+    let expected = if_match(&headers)?;
+    Ok(tagged(
+        settings::save_health(&s.app, &v, weights, expected).await?,
     ))
 }
 

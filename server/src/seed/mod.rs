@@ -385,6 +385,11 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
     app::ssr::store::pool::refresh_reclaim(&mut tx, None, &app::domain::pool::PoolRules::default())
         .await?;
     reindex_all(&mut tx, db.backend).await?;
+    // Every demo customer's health, as the engine keeps it from now on.
+    let weights = app::domain::health::HealthWeights::default();
+    for id in store::live_customers(&mut tx).await? {
+        app::ssr::services::health::recompute(&mut tx, id, now, &weights).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

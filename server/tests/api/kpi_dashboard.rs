@@ -202,7 +202,7 @@ async fn kpi_tables_export_for_excel() {
         let won = rows.iter().find(|r| r[1] == "won_amount").unwrap();
         assert_eq!(won[2], "4000", "{b:?}: 400,000 fen is 4,000 yuan");
         assert_eq!(won[3], "500");
-        assert_eq!(rows.len(), 18);
+        assert_eq!(rows.len(), app::model::KpiKey::ALL.len(), "a row per KPI");
 
         let r = manager1
             .get(app.url(&format!(

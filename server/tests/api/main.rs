@@ -14,6 +14,7 @@ mod delivery;
 mod dovecot;
 mod follow_ups;
 mod fuzz;
+mod health;
 mod kpi_dashboard;
 mod kpis;
 mod leads;

@@ -8,6 +8,7 @@
 //! what they watch: customers, leads, deals and contracts, tasks.
 mod customers;
 mod deals;
+mod health;
 mod leads;
 mod tasks;
 mod tickets;
@@ -34,6 +35,9 @@ pub struct Thresholds {
     pub pool: PoolRules,
     pub leads: LeadRules,
     pub sla: crate::domain::tickets::SlaRules,
+    pub health: crate::domain::health::HealthWeights,
+    /// The tick's time.
+    pub now_ms: i64,
 }
 
 /// One alert a rule wants made (the engine renders and stores it).
@@ -96,6 +100,7 @@ pub fn registry() -> Registry {
             Box::new(deals::PostSaleCheck),
             Box::new(customers::RenewalDue),
             Box::new(deals::ReceivableOverdue),
+            Box::new(health::HealthDue),
             Box::new(tasks::TaskDue),
             Box::new(tickets::TicketSlaWarning),
             Box::new(tickets::TicketSlaBreach),
@@ -107,6 +112,7 @@ pub fn registry() -> Registry {
             Box::new(tasks::TaskAssigned),
             Box::new(tickets::TicketAssigned),
             Box::new(tickets::LowCsat),
+            Box::new(health::HealthInputChanged),
         ],
     }
 }

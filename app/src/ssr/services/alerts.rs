@@ -57,6 +57,8 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
         pool: super::pool::rules(&mut *tx).await?,
         leads: super::leads::rules(&mut tx).await?,
         sla: super::tickets::clock_rules(&mut tx).await?.sla,
+        health: super::health::weights(&mut tx).await?,
+        now_ms: now,
     };
     let mut found: Vec<Found> = Vec::new();
 

@@ -11,6 +11,7 @@ pub mod customer_list;
 pub mod customers;
 pub mod deals;
 pub mod duplicates;
+pub mod health;
 pub mod home;
 pub mod kpi_dashboard;
 pub mod kpi_tables;

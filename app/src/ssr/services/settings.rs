@@ -337,6 +337,23 @@ pub async fn save_alerts(
     })
 }
 
+/// The customer health weights; scores take them as each customer is next recomputed.
+pub async fn save_health(
+    state: &AppState,
+    viewer: &Viewer,
+    weights: crate::domain::health::HealthWeights,
+    expected: Option<i64>,
+) -> AppResult<Saved<crate::domain::health::HealthWeights>> {
+    let key = super::health::SETTING;
+    let (tx, version) =
+        begin_save(state, viewer, key, &weights, weights.problems(), expected).await?;
+    tx.commit().await?;
+    Ok(Saved {
+        value: weights,
+        version,
+    })
+}
+
 /// Stage probabilities and entry criteria; open deals take the new probabilities at once.
 pub async fn save_pipeline(
     state: &AppState,

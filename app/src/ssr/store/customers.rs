@@ -22,6 +22,7 @@ pub(super) struct CustomerRow {
     last_contact_at: Option<i64>,
     next_follow_up_at: Option<i64>,
     health_score: Option<i64>,
+    health_factors: Option<String>,
     locked: i64,
     reclaim_at: Option<i64>,
     reclaim_reason: Option<String>,
@@ -47,6 +48,11 @@ impl From<CustomerRow> for Customer {
             last_contact_at: opt_from_ms(r.last_contact_at),
             next_follow_up_at: opt_from_ms(r.next_follow_up_at),
             health_score: r.health_score,
+            health_factors: r
+                .health_factors
+                .as_deref()
+                .and_then(|f| serde_json::from_str(f).ok())
+                .unwrap_or_default(),
             locked: r.locked != 0,
             reclaim_at: opt_from_ms(r.reclaim_at),
             reclaim_reason: r.reclaim_reason,
@@ -58,10 +64,10 @@ impl From<CustomerRow> for Customer {
 }
 
 pub(super) const FIELDS: &str = "SELECT c.id, c.name, c.industry, c.region, c.size, c.source, c.level, c.status, c.tags, \
-     c.owner_id, o.name AS owner_name, c.last_contact_at, c.next_follow_up_at, c.health_score, c.locked, c.reclaim_at, c.reclaim_reason, \
+     c.owner_id, o.name AS owner_name, c.last_contact_at, c.next_follow_up_at, c.health_score, c.health_factors, c.locked, c.reclaim_at, c.reclaim_reason, \
      c.created_at, c.updated_at, c.version ";
 pub(super) const COLUMNS: &str = "SELECT c.id, c.name, c.industry, c.region, c.size, c.source, c.level, c.status, c.tags, \
-     c.owner_id, o.name AS owner_name, c.last_contact_at, c.next_follow_up_at, c.health_score, c.locked, c.reclaim_at, c.reclaim_reason, \
+     c.owner_id, o.name AS owner_name, c.last_contact_at, c.next_follow_up_at, c.health_score, c.health_factors, c.locked, c.reclaim_at, c.reclaim_reason, \
      c.created_at, c.updated_at, c.version FROM customers c LEFT JOIN users o ON o.id = c.owner_id \
      WHERE c.deleted_at IS NULL";
 

@@ -77,7 +77,7 @@ pub fn kind_of(key: KpiKey) -> Kind {
         TicketFirstResponseMedian | TicketFirstResponseP90 | SlaCompliance | Csat => {
             ("ticket", "tickets", "t.assignee_id")
         }
-        Nps => ("customer", "customers", "c.owner_id"),
+        Nps | CustomersAtRisk => ("customer", "customers", "c.owner_id"),
         ReceivedAmount => ("receipt", "customers", "k.owner_id"),
         ReceivablesOverdue | ReceivablesDue30d => ("installment", "customers", "k.owner_id"),
     };
@@ -114,7 +114,7 @@ fn title_and_href(key: KpiKey) -> (&'static str, String) {
         TicketFirstResponseMedian | TicketFirstResponseP90 | SlaCompliance | Csat => {
             ("t.subject", page("tickets", "t.id"))
         }
-        Nps => ("c.name", page("customers", "c.id")),
+        Nps | CustomersAtRisk => ("c.name", page("customers", "c.id")),
         ReceivedAmount => (
             "c.name || ' · ' || r.received_on",
             page("customers", "c.id"),
@@ -238,6 +238,12 @@ fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
                  WHERE s.kind = 'csat' AND s.score IS NOT NULL"
             ));
             between(sql, "s.answered_at");
+        }
+        CustomersAtRisk => {
+            sql.push(&format!(
+                "SELECT c.id, COALESCE(c.last_contact_at, c.created_at) AS at, {extra} {NONE} AS amount, \
+                 c.health_score AS measure FROM customers c WHERE c.deleted_at IS NULL AND c.health_at_risk = 1"
+            ));
         }
         ReceivedAmount => {
             sql.push(&format!(

@@ -249,6 +249,28 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 if role == "admin" { S::OK } else { S::FORBIDDEN },
                 "{role} PUT pool settings"
             );
+            let (s, weights) = w
+                .call(
+                    Method::GET,
+                    "/api/v1/settings/health",
+                    "/api/v1/settings/health".into(),
+                    None,
+                )
+                .await;
+            assert_eq!(s, S::OK);
+            let (s, _) = w
+                .call(
+                    Method::PUT,
+                    "/api/v1/settings/health",
+                    "/api/v1/settings/health".into(),
+                    Some(weights),
+                )
+                .await;
+            assert_eq!(
+                s,
+                if role == "admin" { S::OK } else { S::FORBIDDEN },
+                "{role} PUT health settings"
+            );
 
             // Deleting the customer last (admins succeed, so nothing later depends on it).
             let (s, _) = w
