@@ -13,6 +13,7 @@ pub struct CustomerListParams {
     pub region: Option<String>,
     pub tag: Option<String>,
     pub no_contact_days: Option<i64>,
+    pub at_risk: Option<bool>,
     pub sort: Option<String>,
     pub cursor: Option<String>,
 }
@@ -29,6 +30,7 @@ pub async fn list_customers(p: CustomerListParams) -> Result<Page<Customer>, App
         region: p.region,
         tag: p.tag,
         no_contact_days: p.no_contact_days,
+        at_risk: p.at_risk,
         sort: p.sort,
         cursor: p.cursor,
         limit: Some(30),

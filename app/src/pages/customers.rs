@@ -38,6 +38,10 @@ fn params_from(m: &leptos_router::params::ParamsMap) -> CustomerListParams {
         region: text("region"),
         tag: text("tag"),
         no_contact_days: m.get("no_contact_days").and_then(|s| s.parse().ok()),
+        at_risk: m
+            .get("at_risk")
+            .map(|p| p == "1" || p == "true")
+            .filter(|p| *p),
         sort: text("sort"),
         cursor: text("cursor"),
     }
@@ -60,6 +64,10 @@ fn list_href(p: &CustomerListParams, q: &str) -> String {
     add("region", p.region.clone());
     add("tag", p.tag.clone());
     add("no_contact_days", p.no_contact_days.map(|d| d.to_string()));
+    add(
+        "at_risk",
+        p.at_risk.filter(|x| *x).map(|_| "true".to_string()),
+    );
     add("sort", p.sort.clone());
     add("cursor", p.cursor.clone());
     format!("/customers?{}", parts.join("&"))
@@ -89,6 +97,7 @@ pub fn CustomersPage() -> impl IntoView {
                 || p.region.is_some()
                 || p.tag.is_some()
                 || p.no_contact_days.is_some()
+                || p.at_risk.is_some()
                 || p.sort.is_some()
         })
     };
@@ -143,12 +152,17 @@ pub fn CustomersPage() -> impl IntoView {
                             }).collect::<Vec<_>>()}
                         </select>
                     </label>
+                    <label class="check">
+                        <input type="checkbox" name="at_risk" value="true" checked=initial.at_risk == Some(true)/>
+                        {lang.t("At risk only", "仅流失风险客户")}
+                    </label>
                     <label>{lang.t("Sort", "排序")}
                         <select name="sort">
                             <option value="newest">{lang.t("Newest first", "最新创建")}</option>
                             <option value="next_follow_up" selected=chosen(&initial.sort, "next_follow_up")>{lang.t("Next follow-up soonest", "下次跟进最近")}</option>
                             <option value="last_contact" selected=chosen(&initial.sort, "last_contact")>{lang.t("Longest without contact", "最久未联系")}</option>
                             <option value="name" selected=chosen(&initial.sort, "name")>{lang.t("Name A–Z", "名称 A–Z（拼音）")}</option>
+                            <option value="health" selected=chosen(&initial.sort, "health")>{lang.t("Lowest health first", "健康度最低")}</option>
                         </select>
                     </label>
                     <button type="submit" class="primary">{lang.t("Apply", "应用")}</button>
@@ -204,11 +218,25 @@ fn CustomerRow(c: Customer) -> impl IntoView {
     let follow = c
         .next_follow_up_at
         .map(|t| format!(" · {} {}", lang.t("next", "下次跟进"), short_time(t)));
+    // The health and its biggest factor, in words, where it is low enough to matter.
+    let health = c.health_score.filter(|h| *h < 60).map(|h| {
+        let why = c
+            .health_factors
+            .first()
+            .map(|f| format!(" · {}", f.factor.describe(lang)))
+            .unwrap_or_default();
+        view! {
+            <span class="meta health" class:low=h < 40 data-health=h>
+                {lang.t("Health ", "健康度 ")}{h}{why}
+            </span>
+        }
+    });
     view! {
         <li class="row">
             <a class="main" href=format!("/customers/{}", c.id)>
                 <span class="title">{c.name.clone()}<span class="badge">{c.level.as_str()}</span></span>
                 <span class="meta">{owner}{follow}</span>
+                {health}
             </a>
         </li>
     }

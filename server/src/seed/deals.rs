@@ -122,7 +122,7 @@ pub(super) async fn demo_deals(
 
 /// A won deal's payment plan: 40 % at the start, 30 % after three months, 30 % after six;
 /// each installment whose date is more than ten days past is paid ten days after it,
-/// except, for `late` contracts, the second one (an overdue receivable in the demo).
+/// except, for `late` contracts, the first two (overdue receivables in the demo).
 async fn demo_plan(
     conn: &mut AnyConnection,
     contract: i64,
@@ -142,7 +142,7 @@ async fn demo_plan(
     };
     for (i, (days, part)) in parts.into_iter().enumerate() {
         let planned = start + days * DAY;
-        let paid = planned + 10 * DAY < now && !(late && i == 1);
+        let paid = planned + 10 * DAY < now && !(late && i <= 1);
         insert_rows(
             conn,
             "installments",

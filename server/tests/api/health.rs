@@ -132,6 +132,51 @@ async fn health_explains_itself_and_the_churn_alert_fires_once_per_crossing() {
             1,
             "{b:?}"
         );
+        // The rep's list narrows to customers at risk and sorts by health, lowest first.
+        let rep = app.login("rep1@demo.tandem").await;
+        let r = rep
+            .get(app.url("/api/v1/customers?at_risk=true&limit=200"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let risky: Value = r.json().await.unwrap();
+        let items = risky["items"].as_array().unwrap();
+        assert!(items.iter().any(|i| i["id"] == c), "{b:?}");
+        assert!(
+            items
+                .iter()
+                .all(|i| i["health_score"].as_i64().unwrap() < 50),
+            "{b:?}"
+        );
+        let r = rep
+            .get(app.url("/api/v1/customers?sort=health&limit=30"))
+            .send()
+            .await
+            .unwrap();
+        let sorted: Value = r.json().await.unwrap();
+        let scores: Vec<i64> = sorted["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["health_score"].as_i64().unwrap_or(101))
+            .collect();
+        assert!(scores.windows(2).all(|w| w[0] <= w[1]), "{b:?}: {scores:?}");
+        assert_eq!(scores[0], score, "{b:?}: the lowest first");
+        let next = sorted["next_cursor"].as_str().unwrap();
+        let r = rep
+            .get(app.url(&format!(
+                "/api/v1/customers?sort=health&limit=30&cursor={next}"
+            )))
+            .send()
+            .await
+            .unwrap();
+        let page2: Value = r.json().await.unwrap();
+        let first2 = page2["items"][0]["health_score"].as_i64().unwrap_or(101);
+        assert!(
+            first2 >= *scores.last().unwrap(),
+            "{b:?}: the next page goes on from the last score"
+        );
         // The alert says why, in words.
         let body: String = sqlx::query_scalar(&format!(
             "SELECT body FROM alerts WHERE kind = 'churn_risk' AND entity_id = {c} AND user_id = {rep1}"

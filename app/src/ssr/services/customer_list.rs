@@ -33,8 +33,10 @@ pub struct CustomerQuery {
     pub tag: Option<String>,
     /// No contact for at least this many days (or never contacted); 1..=3650.
     pub no_contact_days: Option<i64>,
+    /// Only customers at churn risk.
+    pub at_risk: Option<bool>,
     /// newest (default), next_follow_up (soonest first), last_contact (longest silent
-    /// first) or name (A to Z, Chinese names by pinyin). A search orders by match instead.
+    /// first), name (A to Z, Chinese names by pinyin) or health (lowest first). A search orders by match instead.
     pub sort: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -117,6 +119,7 @@ pub async fn list(
         region,
         tag,
         contact_before,
+        at_risk: q.at_risk.unwrap_or(false),
         sort: if searching {
             CustomerSort::Newest
         } else {

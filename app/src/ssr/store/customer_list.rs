@@ -24,6 +24,8 @@ pub struct CustomerFilter {
     pub tag: Option<String>,
     /// No contact since this instant (ms), or never contacted.
     pub contact_before: Option<i64>,
+    /// Only customers at churn risk (their health fell below the line).
+    pub at_risk: bool,
     pub sort: CustomerSort,
     /// Keyset for the ascending sorts: (sort value, id) of the last row read.
     pub after: Option<(SortValue, i64)>,
@@ -75,7 +77,12 @@ pub enum CustomerSort {
     LastContact,
     /// By name, A to Z, Chinese names by pinyin.
     Name,
+    /// Lowest health first; not yet scored last.
+    Health,
 }
+
+/// Sort value for a customer not yet scored: after every real score.
+pub const NO_HEALTH: i64 = 101;
 
 /// Sort value for a customer with no follow-up scheduled: after every real one.
 pub const NO_FOLLOW_UP: i64 = i64::MAX / 2;
@@ -87,6 +94,7 @@ impl CustomerSort {
             "next_follow_up" => Some(CustomerSort::NextFollowUp),
             "last_contact" => Some(CustomerSort::LastContact),
             "name" => Some(CustomerSort::Name),
+            "health" => Some(CustomerSort::Health),
             _ => None,
         }
     }
@@ -100,6 +108,7 @@ impl CustomerSort {
             }
             CustomerSort::LastContact => format!("COALESCE({t}last_contact_at, 0)"),
             CustomerSort::Name => format!("{t}name_key"),
+            CustomerSort::Health => format!("COALESCE({t}health_score, {NO_HEALTH})"),
         }
     }
 
@@ -123,6 +132,7 @@ impl CustomerSort {
                 SortValue::Int(c.last_contact_at.map(|t| t.timestamp_millis()).unwrap_or(0))
             }
             CustomerSort::Name => SortValue::Text(name_key(&c.name)),
+            CustomerSort::Health => SortValue::Int(c.health_score.unwrap_or(NO_HEALTH)),
         }
     }
 }
@@ -234,6 +244,9 @@ fn push_filters(sql: &mut Sql, f: &CustomerFilter, t: &str) {
         sql.push(&format!(" AND {t}tags LIKE "))
             .bind(pattern)
             .push(" ESCAPE '\\'");
+    }
+    if f.at_risk {
+        sql.push(&format!(" AND {t}health_at_risk = 1"));
     }
     if let Some(before) = f.contact_before {
         sql.push(&format!(
