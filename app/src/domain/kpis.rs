@@ -23,9 +23,13 @@ named_enum!(
         ReceivablesDue30d => "receivables_due_30d",
         TicketFirstResponseMedian => "ticket_first_response_median",
         TicketFirstResponseP90 => "ticket_first_response_p90",
+        TicketResolutionMedian => "ticket_resolution_median",
+        TicketResolutionP90 => "ticket_resolution_p90",
+        ResolutionRate => "resolution_rate",
         SlaCompliance => "sla_compliance",
         Csat => "csat",
         Nps => "nps",
+        DataCompleteness => "data_completeness",
         CustomersAtRisk => "customers_at_risk",
     }
 );
@@ -61,13 +65,15 @@ impl KpiKey {
         use KpiKey::*;
         match self {
             LeadsNew | CustomersAtRisk => KpiUnit::Count,
-            LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance => {
-                KpiUnit::Percent
-            }
+            LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance
+            | ResolutionRate | DataCompleteness => KpiUnit::Percent,
             WonAmount | AverageDealSize | PipelineValue | WeightedForecast | ReceivedAmount
             | ReceivablesOverdue | ReceivablesDue30d => KpiUnit::MoneyMinor,
             SalesCycleDays => KpiUnit::Days,
-            TicketFirstResponseMedian | TicketFirstResponseP90 => KpiUnit::Minutes,
+            TicketFirstResponseMedian
+            | TicketFirstResponseP90
+            | TicketResolutionMedian
+            | TicketResolutionP90 => KpiUnit::Minutes,
             Csat | Nps => KpiUnit::Score,
         }
     }
@@ -91,10 +97,14 @@ impl KpiKey {
             ReceivablesDue30d => lang.t("Due in 30 days", "30 天内应收"),
             TicketFirstResponseMedian => lang.t("First response, median", "首次响应时间（中位数）"),
             TicketFirstResponseP90 => lang.t("First response, p90", "首次响应时间（P90）"),
+            TicketResolutionMedian => lang.t("Resolution time, median", "解决时间（中位数）"),
+            TicketResolutionP90 => lang.t("Resolution time, p90", "解决时间（P90）"),
+            ResolutionRate => lang.t("Resolution rate", "工单解决率"),
             SlaCompliance => lang.t("SLA compliance", "SLA 达成率"),
             Csat => lang.t("CSAT", "客户满意度"),
             Nps => lang.t("NPS", "净推荐值"),
             CustomersAtRisk => lang.t("Customers at risk", "流失风险客户"),
+            DataCompleteness => lang.t("Data completeness", "资料完整率"),
         }
     }
 
@@ -104,7 +114,13 @@ impl KpiKey {
         use KpiKey::*;
         !matches!(
             self,
-            SalesCycleDays | TicketFirstResponseMedian | TicketFirstResponseP90
+            SalesCycleDays
+                | TicketFirstResponseMedian
+                | TicketFirstResponseP90
+                | TicketResolutionMedian
+                | TicketResolutionP90
+                | ReceivablesOverdue
+                | CustomersAtRisk
         )
     }
 
@@ -117,6 +133,7 @@ impl KpiKey {
                 | KpiKey::ReceivablesOverdue
                 | KpiKey::ReceivablesDue30d
                 | KpiKey::CustomersAtRisk
+                | KpiKey::DataCompleteness
         )
     }
 
@@ -164,6 +181,10 @@ impl KpiKey {
                 "The open deals expected to close in the period: each amount times its stage's probability.",
                 "预计在期间内成交的进行中商机：各自金额乘以阶段赢率之和。",
             ),
+            DataCompleteness => lang.t(
+                "Of the customers owned in scope now, the share with an industry, a region and a contact with a phone or email; a state, not a period's count.",
+                "当前范围内客户中，行业、地区齐全且至少有一位留有电话或邮箱的联系人的比例；为当前状态，不按期间计算。",
+            ),
             CustomersAtRisk => lang.t(
                 "Customers owned in scope whose health fell below the at-risk line and has not recovered above its margin; a state, not a period's count.",
                 "范围内健康度跌破风险线且尚未回升到恢复线以上的客户数；为当前状态，不按期间计算。",
@@ -187,6 +208,18 @@ impl KpiKey {
             TicketFirstResponseP90 => lang.t(
                 "The 90th percentile of the same minutes: nine tickets in ten were answered at least this fast.",
                 "同一组分钟数的第 90 百分位：十张工单中有九张不慢于此。",
+            ),
+            TicketResolutionMedian => lang.t(
+                "The median minutes from a ticket's creation to its resolution, over the tickets resolved in the period (wall-clock time; a reopened ticket counts when resolved again).",
+                "期间内解决的工单，从创建到解决的分钟数中位数（自然时间；重新打开的工单以再次解决为准）。",
+            ),
+            TicketResolutionP90 => lang.t(
+                "The 90th percentile of the same minutes: nine tickets in ten were resolved at least this fast.",
+                "同一组分钟数的第 90 百分位：十张工单中有九张不慢于此解决。",
+            ),
+            ResolutionRate => lang.t(
+                "Of the tickets created in the period (merged ones left out), the share resolved or closed by now.",
+                "期间内创建的工单（不含被合并的）中，至今已解决或关闭的比例。",
             ),
             SlaCompliance => lang.t(
                 "Of the tickets created in the period, the share with no SLA breach recorded (first response or resolution).",
@@ -212,9 +245,8 @@ impl KpiKey {
         let amounts = || facts.iter().filter_map(|f| f.amount);
         match self {
             LeadsNew | CustomersAtRisk => Some(n as f64),
-            LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance => {
-                share(flagged(), n)
-            }
+            LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance
+            | ResolutionRate | DataCompleteness => share(flagged(), n),
             WonAmount | PipelineValue | ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => {
                 Some(amounts().sum::<i64>() as f64)
             }
@@ -230,8 +262,12 @@ impl KpiKey {
                     .sum::<f64>()
                     .round(),
             ),
-            TicketFirstResponseMedian => percentile(facts.iter().filter_map(|f| f.measure), 50),
-            TicketFirstResponseP90 => percentile(facts.iter().filter_map(|f| f.measure), 90),
+            TicketFirstResponseMedian | TicketResolutionMedian => {
+                percentile(facts.iter().filter_map(|f| f.measure), 50)
+            }
+            TicketFirstResponseP90 | TicketResolutionP90 => {
+                percentile(facts.iter().filter_map(|f| f.measure), 90)
+            }
             Csat => mean(amounts()),
             Nps => nps(amounts()),
         }

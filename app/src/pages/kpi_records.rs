@@ -62,6 +62,9 @@ fn measure_header(key: KpiKey, lang: Lang) -> &'static str {
         PipelineValue | WeightedForecast => lang.t("Probability", "赢率"),
         TicketFirstResponseMedian | TicketFirstResponseP90 => lang.t("First response", "首次响应"),
         SlaCompliance => lang.t("Within SLA", "未违约"),
+        TicketResolutionMedian | TicketResolutionP90 => lang.t("Resolved in", "解决用时"),
+        ResolutionRate => lang.t("Resolved", "已解决"),
+        DataCompleteness => lang.t("Complete", "完整"),
         Csat | Nps => lang.t("Score", "评分"),
         CustomersAtRisk => lang.t("Health", "健康度"),
         ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => "",
@@ -75,7 +78,7 @@ fn measure_text(key: KpiKey, lang: Lang, m: Option<i64>) -> String {
     };
     match key {
         LeadsNew | LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate
-        | SlaCompliance => if m == 1 {
+        | SlaCompliance | ResolutionRate | DataCompleteness => if m == 1 {
             lang.t("yes", "是")
         } else {
             lang.t("no", "否")
@@ -85,9 +88,10 @@ fn measure_text(key: KpiKey, lang: Lang, m: Option<i64>) -> String {
             kpi_value(lang, KpiUnit::Days, Some(m as f64 / 1440.0))
         }
         PipelineValue | WeightedForecast => format!("{m}%"),
-        TicketFirstResponseMedian | TicketFirstResponseP90 => {
-            kpi_value(lang, KpiUnit::Minutes, Some(m as f64))
-        }
+        TicketFirstResponseMedian
+        | TicketFirstResponseP90
+        | TicketResolutionMedian
+        | TicketResolutionP90 => kpi_value(lang, KpiUnit::Minutes, Some(m as f64)),
         Csat | Nps | CustomersAtRisk => m.to_string(),
         ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => String::new(),
     }

@@ -176,9 +176,11 @@ pub(crate) async fn scene(app: &TestApp) {
     for (day, minutes) in [(2, 30), (3, 120), (4, 10)] {
         let created = at(3, day, 10, 0);
         app.exec(&format!(
-            "INSERT INTO tickets (customer_id, subject, status, assignee_id, first_responded_at, created_at, updated_at) \
-             VALUES ({customer}, 'kpi {day}', 'resolved', {agent1}, {}, {created}, {created})",
-            created + minutes * 60_000
+            "INSERT INTO tickets (customer_id, subject, status, assignee_id, first_responded_at, resolved_at, created_at, updated_at) \
+             VALUES ({customer}, 'kpi {day}', 'resolved', {agent1}, {}, {}, {created}, {created})",
+            created + minutes * 60_000,
+            // Resolved after 4, 8 and 12 hours.
+            created + i64::from(day - 1) * 4 * 60 * 60_000
         ))
         .await;
     }
@@ -276,6 +278,9 @@ async fn each_kpi_is_worked_out_from_its_records_for_the_period_and_scope() {
         assert_eq!(value("ticket_first_response_median"), 30.0, "{b:?}");
         assert_eq!(value("ticket_first_response_p90"), 120.0);
         assert_eq!(value("sla_compliance"), 66.7);
+        assert_eq!(value("ticket_resolution_median"), 480.0, "{b:?}");
+        assert_eq!(value("ticket_resolution_p90"), 720.0);
+        assert_eq!(value("resolution_rate"), 100.0);
         assert_eq!(value("csat"), 3.5);
         assert_eq!(value("nps"), 0.0, "{b:?}: one promoter, one detractor");
         assert!(kpi(&r, "csat")["definition"]

@@ -74,9 +74,14 @@ pub fn kind_of(key: KpiKey) -> Kind {
         FollowUpCompliance => ("follow_up", "customers", "a.user_id"),
         WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
         | WeightedForecast => ("deal", "deals", "o.owner_id"),
-        TicketFirstResponseMedian | TicketFirstResponseP90 | SlaCompliance | Csat => {
-            ("ticket", "tickets", "t.assignee_id")
-        }
+        TicketFirstResponseMedian
+        | TicketFirstResponseP90
+        | TicketResolutionMedian
+        | TicketResolutionP90
+        | ResolutionRate
+        | SlaCompliance
+        | Csat => ("ticket", "tickets", "t.assignee_id"),
+        DataCompleteness => ("customer", "customers", "c.owner_id"),
         Nps | CustomersAtRisk => ("customer", "customers", "c.owner_id"),
         ReceivedAmount => ("receipt", "customers", "k.owner_id"),
         ReceivablesOverdue | ReceivablesDue30d => ("installment", "customers", "k.owner_id"),
@@ -92,6 +97,7 @@ pub fn records_of(key: KpiKey) -> KpiKey {
         LeadConversion => LeadsNew,
         SalesCycleDays => WonAmount,
         TicketFirstResponseP90 => TicketFirstResponseMedian,
+        TicketResolutionP90 => TicketResolutionMedian,
         other => other,
     }
 }
@@ -111,9 +117,14 @@ fn title_and_href(key: KpiKey) -> (&'static str, String) {
         FollowUpCompliance => ("a.summary", page("customers", "a.customer_id")),
         WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
         | WeightedForecast => ("o.name", page("deals", "o.id")),
-        TicketFirstResponseMedian | TicketFirstResponseP90 | SlaCompliance | Csat => {
-            ("t.subject", page("tickets", "t.id"))
-        }
+        TicketFirstResponseMedian
+        | TicketFirstResponseP90
+        | TicketResolutionMedian
+        | TicketResolutionP90
+        | ResolutionRate
+        | SlaCompliance
+        | Csat => ("t.subject", page("tickets", "t.id")),
+        DataCompleteness => ("c.name", page("customers", "c.id")),
         Nps | CustomersAtRisk => ("c.name", page("customers", "c.id")),
         ReceivedAmount => (
             "c.name || ' · ' || r.received_on",
@@ -222,6 +233,31 @@ fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
                  FROM tickets t WHERE t.deleted_at IS NULL"
             ));
             between(sql, "t.first_responded_at");
+        }
+        TicketResolutionMedian | TicketResolutionP90 => {
+            sql.push(&format!(
+                "SELECT t.id, t.resolved_at AS at, {extra} {NONE} AS amount, \
+                 (t.resolved_at - t.created_at) / 60000 AS measure \
+                 FROM tickets t WHERE t.deleted_at IS NULL AND t.merged_into_id IS NULL"
+            ));
+            between(sql, "t.resolved_at");
+        }
+        ResolutionRate => {
+            sql.push(&format!(
+                "SELECT t.id, t.created_at AS at, {extra} {NONE} AS amount, \
+                 CASE WHEN t.status IN ('resolved', 'closed') THEN 1 ELSE 0 END AS measure \
+                 FROM tickets t WHERE t.deleted_at IS NULL AND t.merged_into_id IS NULL"
+            ));
+            between(sql, "t.created_at");
+        }
+        DataCompleteness => {
+            sql.push(&format!(
+                "SELECT c.id, c.created_at AS at, {extra} {NONE} AS amount, \
+                 CASE WHEN c.industry IS NOT NULL AND c.industry <> '' AND c.region IS NOT NULL AND c.region <> '' \
+                 AND EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.deleted_at IS NULL \
+                 AND (k.phone IS NOT NULL OR k.email IS NOT NULL)) THEN 1 ELSE 0 END AS measure \
+                 FROM customers c WHERE c.deleted_at IS NULL AND c.owner_id IS NOT NULL"
+            ));
         }
         SlaCompliance => {
             sql.push(&format!(
