@@ -112,6 +112,17 @@ fn timeline_row(lang: Lang, t: TimelineItem) -> impl IntoView {
             "📄",
             format!("{} {amount}", lang.t("Contract requested", "提交合同")),
         ),
+        "payment" => (
+            "💴",
+            format!(
+                "{} {amount}{}",
+                lang.t("Payment received", "收到回款"),
+                t.detail
+                    .clone()
+                    .map(|r| format!(" · {r}"))
+                    .unwrap_or_default()
+            ),
+        ),
         "contract_decided" => (
             "📄",
             format!(

@@ -125,6 +125,26 @@ async fn a_plan_adds_up_payments_fill_the_oldest_first_and_never_exceed_the_cont
         assert_eq!(r["received_minor"], 700_000);
         assert_eq!(r["outstanding_minor"], 534_500);
         assert_eq!(r["receipts"][1]["reference"], "回单 001");
+        // Each payment is on the customer's timeline.
+        let cid = app
+            .count(&format!(
+                "SELECT customer_id FROM contracts WHERE id = {id}"
+            ))
+            .await;
+        let (s, story) = send(
+            &rep,
+            rep.get(app.url(&format!("/api/v1/customers/{cid}/timeline?limit=50"))),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{story}");
+        let payments: Vec<&Value> = story["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "payment")
+            .collect();
+        assert_eq!(payments.len(), 2, "{b:?}: {story}");
+        assert!(payments.iter().any(|p| p["detail"] == "回单 001"));
         // A new plan takes what was received again, oldest first.
         let (_, r) = send(&rep, rep.put(url("plan")).json(&json!({"installments": [{"planned_date": "2027-02-01", "amount_minor": 1_000_000}, {"planned_date": "2027-01-01", "amount_minor": 234_500}], "version": r["version"]}))).await;
         assert_eq!(paid(&r), vec![234_500, 465_500], "{b:?}: by date");

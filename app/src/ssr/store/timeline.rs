@@ -122,6 +122,12 @@ pub async fn for_customer<'e>(
     ))
     .bind(customer_id);
     sql.push(&format!(
+        " UNION ALL SELECT r.received_at, 'payment', r.id, r.received_on, r.reference, u.name, k.opportunity_id, r.amount_minor, {NO_PLACE} \
+         FROM receipts r JOIN contracts k ON k.id = r.contract_id LEFT JOIN users u ON u.id = r.recorded_by \
+         WHERE k.deleted_at IS NULL AND k.customer_id = "
+    ))
+    .bind(customer_id);
+    sql.push(&format!(
         " UNION ALL SELECT p.at, 'owner', p.id, p.action, p.reason, u.name, {NO_INT}, {NO_INT}, {NO_PLACE} \
          FROM pool_events p LEFT JOIN users u ON u.id = p.user_id WHERE p.customer_id = "
     ))
