@@ -73,3 +73,34 @@ test("a manager approves a contract on the dashboard and the deal becomes won", 
   await expect(page.getByTestId("deal-stage")).toHaveText("Won");
   await expect(page.getByTestId("contract-status")).toHaveText("Approved");
 });
+
+test("a contract ending soon is renewed with one tap from its customer's page", async ({ page, baseURL }, info) => {
+  test.skip(info.project.name !== "desktop", "the desk's test");
+  const rep = await api(baseURL!, "rep2@demo.tandem");
+  const me = await (await rep.get("/api/v1/me")).json();
+  const customer = (await (await rep.get(`/api/v1/customers?owner_id=${me.id}&limit=2`)).json()).items[1];
+  const deal = await (await rep.post("/api/v1/opportunities", { data: { customer_id: customer.id, name: "Ending soon" } })).json();
+  const day = (d: number) => new Date(Date.now() + 8 * 3600_000 + d * 86_400_000).toISOString().slice(0, 10);
+  const moved = await rep.post(`/api/v1/opportunities/${deal.id}/stage`, {
+    data: { stage: "negotiation", version: deal.version, pain_points: "p", decision_maker: "d", budget_range: "b",
+            amount_minor: 5_000_000, expected_close: day(1), competitors: "无" },
+  });
+  expect(moved.status()).toBe(200);
+  const contract = await (await rep.post("/api/v1/contracts", { data: { opportunity_id: deal.id, start_date: day(-335), end_date: day(30) } })).json();
+  const manager = await api(baseURL!, "manager1@demo.tandem");
+  expect((await manager.post(`/api/v1/contracts/${contract.id}/approve`)).status()).toBe(200);
+
+  await signIn(page, "rep2@demo.tandem");
+  await page.goto(`/customers/${customer.id}`);
+  await hydrated(page);
+  const row = page.locator(`li[data-renewal='${contract.id}']`);
+  await expect(row).toContainText(day(30));
+  await row.getByRole("button", { name: "Start the renewal deal" }).click();
+  const link = page.getByTestId("renewal-deal");
+  await expect(link).toContainText("Renewal");
+  const href = await link.getAttribute("href");
+  await row.getByRole("button", { name: "Start the renewal deal" }).click();
+  await expect(page.getByTestId("renewal-deal")).toHaveAttribute("href", href!);
+  await link.click();
+  await expect(page.getByTestId("deal-stage")).toHaveText("Initial contact");
+});

@@ -25,7 +25,7 @@ use utoipa::OpenApi;
         rest::leads::list, rest::leads::get, rest::leads::create, rest::leads::public, rest::leads::qualify, rest::leads::disqualify,
         rest::leads::convert, rest::leads::contact, rest::leads::assign, rest::leads::create_form, rest::leads::forms, rest::leads::patch_form, rest::leads::rotate_form,
         rest::settings::get_leads, rest::settings::put_leads, rest::settings::get_assignment, rest::settings::put_assignment,
-        rest::deals::list, rest::deals::get, rest::deals::create, rest::deals::contract_receivables, rest::deals::contract_plan, rest::deals::contract_receipt, rest::deals::forecast, rest::deals::stage,
+        rest::deals::list, rest::deals::get, rest::deals::create, rest::deals::contract_receivables, rest::deals::renew_contract, rest::deals::contract_plan, rest::deals::contract_receipt, rest::deals::forecast, rest::deals::stage,
         rest::settings::get_pipeline, rest::settings::put_pipeline,
         rest::deals::contracts, rest::deals::contract, rest::deals::request_contract, rest::deals::approve, rest::deals::reject,
         rest::users::list, rest::users::get, rest::users::create, rest::users::patch,

@@ -52,6 +52,8 @@ pub struct CustomerDetail {
     pub deals: Vec<Opportunity>,
     /// Open tasks about this customer that the viewer can see.
     pub tasks: Vec<Task>,
+    /// Approved contracts ending within the renewal window: renewals to start.
+    pub renewals: Vec<Contract>,
 }
 
 #[server(prefix = "/sfn", endpoint = "customer")]
@@ -65,7 +67,9 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
         tasks,
         deals,
     } = services::customers::overview(&state, &viewer, id).await?;
+    let renewals = services::contracts::ending_soon(&state, &viewer, id).await?;
     Ok(CustomerDetail {
+        renewals,
         customer,
         contacts,
         now: state.clock.now(),

@@ -81,6 +81,7 @@ server_functions![
     GetKpiRecords,
     SetForecast,
     RecordPayment,
+    RenewContract,
     ListCustomers,
     GetCustomer,
     GetAdmin,

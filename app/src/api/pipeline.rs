@@ -89,6 +89,15 @@ pub async fn set_forecast(
     services::deals::set_forecast_category(&app_state()?, &current_viewer()?, id, m).await
 }
 
+/// One tap from a contract coming to its end: the renewal deal (made, or the one made
+/// before).
+#[server(prefix = "/sfn", endpoint = "renew_contract")]
+pub async fn renew_contract(id: i64) -> Result<Opportunity, AppError> {
+    let lang = crate::ssr::context::request_lang();
+    let (deal, _) = services::contracts::renew(&app_state()?, &current_viewer()?, id, lang).await?;
+    Ok(deal)
+}
+
 /// A payment received against an approved contract, as the deal page records it.
 #[server(prefix = "/sfn", endpoint = "record_payment")]
 pub async fn record_payment(

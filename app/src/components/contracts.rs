@@ -20,3 +20,49 @@ pub fn ContractButtons(id: i64, decide: ServerAction<DecideContract>) -> impl In
         </ActionForm>
     }
 }
+
+/// Contracts coming to their end, each with one tap to start its renewal deal (a second
+/// tap opens the deal the first made).
+#[component]
+pub fn RenewalCard(renewals: Vec<crate::model::Contract>) -> impl IntoView {
+    let lang = use_lang();
+    let renew = ServerAction::<crate::api::RenewContract>::new();
+    (!renewals.is_empty()).then(move || {
+        let rows = renewals
+            .into_iter()
+            .map(|k| {
+                let ends = match lang {
+                    crate::i18n::Lang::En => format!("Ends {}", k.end_date),
+                    crate::i18n::Lang::ZhCn => format!("{} 到期", k.end_date),
+                };
+                view! {
+                    <li class="row" data-renewal=k.id>
+                        <div class="main">
+                            <span class="title">{crate::format::money(k.amount_minor)}</span>
+                            <span class="meta">{ends}</span>
+                        </div>
+                        <ActionForm action=renew attr:class="inline-form">
+                            <input type="hidden" name="id" value=k.id/>
+                            <button type="submit" class="primary">{lang.t("Start the renewal deal", "创建续约商机")}</button>
+                        </ActionForm>
+                    </li>
+                }
+            })
+            .collect::<Vec<_>>();
+        view! {
+            <section class="card" aria-labelledby="renewals">
+                <h2 id="renewals">{lang.t("Contracts ending soon", "即将到期的合同")}</h2>
+                {move || renew.value().get().map(|r| match r {
+                    Ok(deal) => view! {
+                        <p class="notice" role="status">
+                            {lang.t("Renewal deal: ", "续约商机：")}
+                            <a href=format!("/deals/{}", deal.id) data-testid="renewal-deal">{deal.name}</a>
+                        </p>
+                    }.into_any(),
+                    Err(e) => view! { <crate::components::ErrorNote error=e/> }.into_any(),
+                })}
+                <ul class="rows">{rows}</ul>
+            </section>
+        }
+    })
+}

@@ -36,6 +36,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("too_many_installments", "at most 60 installments", "最多 60 期"),
     ("plan_total", "the installments must add up to the contract amount", "各期金额之和须等于合同金额"),
     ("contract_not_approved", "only an approved contract is collected", "仅已批准的合同可登记回款"),
+    ("renew_not_approved", "only an approved contract is renewed", "仅已批准的合同可续约"),
     ("beyond_plan", "more than is still owed on the plan", "超过计划中尚未收回的金额"),
     ("not_unicode_text", "must be UTF-8 text", "须为 UTF-8 文本"),
     // Files.

@@ -426,6 +426,7 @@ fn CustomerView(d: CustomerDetail) -> impl IntoView {
             {reclaim.map(|r| view! { <p class="reclaim" data-testid="reclaim">{r}</p> })}
             {actions}
         </header>
+        <crate::components::contracts::RenewalCard renewals=d.renewals.clone()/>
         <section aria-labelledby="contacts">
             <h2 id="contacts">{lang.t("Contacts", "联系人")}</h2>
             {if no_contacts {

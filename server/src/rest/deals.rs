@@ -128,6 +128,27 @@ pub async fn reject(
     ))
 }
 
+/// One tap from the renewal alert: a deal to renew an approved contract (the customer's,
+/// at its amount, expected to close the day it ends). 201 with the new deal, or 200 with
+/// the one a first tap made.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/renewal", tag = "pipeline", params(("id" = i64, Path)),
+    responses((status = 201, body = Opportunity), (status = 200, body = Opportunity), (status = 403), (status = 404), (status = 422)))]
+pub async fn renew_contract(
+    State(s): State<ServerState>,
+    Auth(v): Auth,
+    headers: axum::http::HeaderMap,
+    Id(id): Id,
+) -> ApiResult<(StatusCode, Json<Opportunity>)> {
+    let lang = app::ssr::context::lang_of(&headers, Some(&v));
+    let (deal, made) = contracts::renew(&s.app, &v, id, lang).await?;
+    let status = if made {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(deal)))
+}
+
 /// A contract's receivables: its payment plan (what is paid of each installment and how
 /// many days it is overdue), the payments received, what is owed and overdue.
 #[utoipa::path(get, path = "/api/v1/contracts/{id}/receivables", tag = "pipeline", params(("id" = i64, Path)),

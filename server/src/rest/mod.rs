@@ -145,6 +145,7 @@ pub fn router() -> Router<ServerState> {
             axum::routing::put(deals::contract_plan),
         )
         .route("/contracts/{id}/receipts", post(deals::contract_receipt))
+        .route("/contracts/{id}/renewal", post(deals::renew_contract))
         .route("/contracts/{id}/reject", post(deals::reject))
         .route(
             "/settings/leads",

@@ -149,6 +149,22 @@ async fn a_plan_adds_up_payments_fill_the_oldest_first_and_never_exceed_the_cont
         let (_, r) = send(&rep, rep.put(url("plan")).json(&json!({"installments": [{"planned_date": "2027-02-01", "amount_minor": 1_000_000}, {"planned_date": "2027-01-01", "amount_minor": 234_500}], "version": r["version"]}))).await;
         assert_eq!(paid(&r), vec![234_500, 465_500], "{b:?}: by date");
 
+        // One tap for the renewal deal; a second tap finds the same deal.
+        let (s, deal) = send(&rep, rep.post(url("renewal"))).await;
+        assert_eq!(s, StatusCode::CREATED, "{b:?}: {deal}");
+        assert_eq!(deal["expected_close"], "2027-12-31");
+        assert_eq!(deal["amount_minor"], 1_234_500);
+        assert_eq!(deal["stage"], "initial");
+        let (s, again) = send(&rep, rep.post(url("renewal"))).await;
+        assert_eq!(s, StatusCode::OK, "{b:?}");
+        assert_eq!(again["id"], deal["id"]);
+        let agent = app.login("agent1@demo.tandem").await;
+        let (s, _) = send(&agent, agent.post(url("renewal"))).await;
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "{b:?}: the deal exists; an agent may read it"
+        );
         // Never more than is owed, never in the future; not found for another team.
         let (s, e) = send(
             &rep,
@@ -169,7 +185,6 @@ async fn a_plan_adds_up_payments_fill_the_oldest_first_and_never_exceed_the_cont
         let other = app.login("manager2@demo.tandem").await;
         let (s, _) = send(&other, other.get(url("receivables"))).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b:?}");
-        let agent = app.login("agent1@demo.tandem").await;
         let (s, _) = send(
             &agent,
             agent

@@ -229,3 +229,66 @@ pub async fn decide_contract(
     tx.commit().await?;
     Ok(after)
 }
+
+/// One tap from the renewal alert: a deal to renew an approved contract — the customer's,
+/// at the contract's amount, expected to close the day the contract ends. A second tap
+/// finds the deal the first made (true: made now).
+pub async fn renew(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    lang: crate::i18n::Lang,
+) -> AppResult<(Opportunity, bool)> {
+    let contract = store::contract(&state.db.read, viewer, id, Access::Read)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if contract.approval_status != Approval::Approved {
+        return Err(AppError::field(
+            "id",
+            "only an approved contract is renewed",
+        ));
+    }
+    if let Some(existing) =
+        deals::open_closing_on(&state.db.read, contract.customer_id, &contract.end_date).await?
+    {
+        return Ok((super::deals::get(state, viewer, existing).await?, false));
+    }
+    let name = match lang {
+        crate::i18n::Lang::En => format!(
+            "Renewal: {} (ends {})",
+            contract.customer_name, contract.end_date
+        ),
+        crate::i18n::Lang::ZhCn => format!(
+            "续约：{}（{} 到期）",
+            contract.customer_name, contract.end_date
+        ),
+    };
+    let deal = super::deals::create(
+        state,
+        viewer,
+        NewOpportunity {
+            customer_id: contract.customer_id,
+            name,
+            amount_minor: Some(contract.amount_minor),
+            currency: Some(contract.currency.clone()),
+            expected_close: Some(contract.end_date.clone()),
+        },
+    )
+    .await?;
+    Ok((deal, true))
+}
+
+/// The customer's approved contracts ending from today to the renewal alert's horizon
+/// (`renewal_days`), soonest first.
+pub async fn ending_soon(
+    state: &AppState,
+    viewer: &Viewer,
+    customer_id: i64,
+) -> AppResult<Vec<Contract>> {
+    let mut conn = state.db.read.acquire().await?;
+    let days = super::alerts::rules(&mut *conn).await?.renewal_days;
+    let now = state.clock.now_ms();
+    let from = crate::ssr::clock::local_day(now);
+    let to = crate::ssr::clock::local_day(now + days * 86_400_000);
+    Ok(store::ending_between(&mut *conn, viewer, customer_id, &from, &to).await?)
+}

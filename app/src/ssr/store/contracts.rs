@@ -175,3 +175,24 @@ pub async fn touch(
         .push(" AND deleted_at IS NULL");
     Ok(sql.query().execute(conn).await?.rows_affected() == 1)
 }
+
+/// The customer's approved contracts ending in `[from, to]` (YYYY-MM-DD), soonest first,
+/// through the viewer's scope: renewals to start.
+pub async fn ending_between<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    customer_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<Contract>, sqlx::Error> {
+    let mut sql = Sql::new(CONTRACT_COLUMNS);
+    owned_by_scope(&mut sql, viewer, Access::Read, "k.owner_id");
+    sql.push(" AND k.approval_status = 'approved' AND k.customer_id = ")
+        .bind(customer_id)
+        .push(" AND k.end_date >= ")
+        .bind(from)
+        .push(" AND k.end_date <= ")
+        .bind(to)
+        .push(" ORDER BY k.end_date, k.id");
+    sql.all::<ContractRow, _>(ex, Contract::from).await
+}

@@ -356,3 +356,19 @@ pub async fn won_without_contact_since(
     sql.bind(from).push(" AND o.won_at <= ").bind(to);
     sql.query_as().fetch_all(conn).await
 }
+
+/// An open deal of the customer expected to close on `date`: a renewal already started.
+pub async fn open_closing_on<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer_id: i64,
+    date: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT id FROM opportunities WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost') AND customer_id = ",
+    );
+    sql.bind(customer_id)
+        .push(" AND expected_close = ")
+        .bind(date)
+        .push(" ORDER BY id LIMIT 1");
+    sql.query_scalar::<i64>().fetch_optional(ex).await
+}

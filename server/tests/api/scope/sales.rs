@@ -152,6 +152,20 @@ pub(super) async fn walk(w: &mut Walk<'_>, t: &Their) {
         S::FORBIDDEN,
         S::UNPROCESSABLE_ENTITY,
     );
+    let (s, _) = w
+        .call(
+            Method::POST,
+            "/api/v1/contracts/{id}/renewal",
+            format!("/api/v1/contracts/{their_contract}/renewal"),
+            None,
+        )
+        .await;
+    if matches!(w.expect, Expect::Full) {
+        // Made, or found (a second tap finds the deal the first made).
+        assert!(s == S::CREATED || s == S::OK, "{} renewal {s}", w.role);
+    } else {
+        w.check("POST renewal", s, S::NOT_FOUND, S::FORBIDDEN, S::CREATED);
+    }
 
     // Leads.
     let their_lead = app.lead_of("rep5@demo.tandem").await;

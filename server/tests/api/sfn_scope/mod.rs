@@ -313,6 +313,7 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
                 ],
                 Rule::Write,
             ),
+            ("renew_contract", vec![("id", s(contract))], Rule::Refer),
             (
                 "record_payment",
                 vec![
