@@ -394,3 +394,67 @@ pub async fn post_mail(app: &TestApp, c: &Client, raw: impl Into<reqwest::Body>)
 }
 
 pub use crate::servers::*;
+
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A websocket signed in as `email` that has said hello (after 0).
+pub async fn signed_in_socket(app: &TestApp, email: &str) -> Ws {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut req = format!("{}/ws", app.base.replace("http://", "ws://"))
+        .into_client_request()
+        .unwrap();
+    req.headers_mut().insert("cookie", cookie.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .expect("websocket");
+    say(&mut ws, serde_json::json!({"type": "hello", "after": 0})).await;
+    ws
+}
+
+/// Sends a message, then waits for the answer to a ping sent after it: the server has
+/// read the message when the pong comes.
+pub async fn say(ws: &mut Ws, message: serde_json::Value) {
+    use futures::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    ws.send(Message::Text(message.to_string().into()))
+        .await
+        .unwrap();
+    ws.send(Message::Text(r#"{"type":"ping"}"#.into()))
+        .await
+        .unwrap();
+    assert!(next_of(ws, "pong", 5_000).await.is_some(), "pong");
+}
+
+/// The next message of this type within `ms` milliseconds (others are passed over).
+pub async fn next_of(ws: &mut Ws, kind: &str, ms: u64) -> Option<serde_json::Value> {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(ms);
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => {
+                let v: serde_json::Value = serde_json::from_str(t.as_str()).unwrap();
+                if v["type"] == kind {
+                    return Some(v);
+                }
+            }
+            Ok(Some(Ok(_))) => {}
+            _ => return None,
+        }
+    }
+}

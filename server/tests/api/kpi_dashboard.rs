@@ -262,70 +262,6 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// A socket signed in as `email` that has said hello.
-async fn socket(app: &TestApp, email: &str) -> Ws {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/auth/login"))
-        .json(&serde_json::json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let mut req = format!("{}/ws", app.base.replace("http://", "ws://"))
-        .into_client_request()
-        .unwrap();
-    req.headers_mut().insert("cookie", cookie.parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .expect("websocket");
-    say(&mut ws, serde_json::json!({"type": "hello", "after": 0})).await;
-    ws
-}
-
-/// Sends a message, then waits for the answer to a ping sent after it: the server has
-/// read the message when the pong comes.
-async fn say(ws: &mut Ws, message: Value) {
-    use futures::SinkExt;
-    use tokio_tungstenite::tungstenite::Message;
-    ws.send(Message::Text(message.to_string().into()))
-        .await
-        .unwrap();
-    ws.send(Message::Text(r#"{"type":"ping"}"#.into()))
-        .await
-        .unwrap();
-    assert!(next_of(ws, "pong", 5_000).await.is_some(), "pong");
-}
-
-/// The next message of this type within `ms` milliseconds (others are passed over).
-async fn next_of(ws: &mut Ws, kind: &str, ms: u64) -> Option<Value> {
-    use futures::StreamExt;
-    use tokio_tungstenite::tungstenite::Message;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(ms);
-    loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        match tokio::time::timeout(left, ws.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => {
-                let v: Value = serde_json::from_str(t.as_str()).unwrap();
-                if v["type"] == kind {
-                    return Some(v);
-                }
-            }
-            Ok(Some(Ok(_))) => {}
-            _ => return None,
-        }
-    }
-}
-
 async fn tick(app: &TestApp) {
     app::ssr::services::alerts::tick(&app.state.app)
         .await
@@ -337,9 +273,9 @@ async fn a_watched_dashboard_gets_its_tiles_again_after_a_write_and_nobody_else_
     for b in backends() {
         let app = spawn_app(b).await;
         tick(&app).await;
-        let mut watching = socket(&app, "manager1@demo.tandem").await;
-        let mut elsewhere = socket(&app, "manager1@demo.tandem").await;
-        let mut rep = socket(&app, "rep1@demo.tandem").await;
+        let mut watching = signed_in_socket(&app, "manager1@demo.tandem").await;
+        let mut elsewhere = signed_in_socket(&app, "manager1@demo.tandem").await;
+        let mut rep = signed_in_socket(&app, "rep1@demo.tandem").await;
         say(
             &mut watching,
             serde_json::json!({"type": "watch_kpis", "period": "month"}),

@@ -48,13 +48,22 @@ pub struct TitledFact {
     pub href: String,
 }
 
+impl From<FactRow> for Fact {
+    fn from(r: FactRow) -> Fact {
+        Fact {
+            id: r.id,
+            at_ms: r.at,
+            owner: r.owner,
+            amount: r.amount,
+            measure: r.measure,
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct TitledRow {
-    id: i64,
-    at: i64,
-    owner: Option<i64>,
-    amount: Option<i64>,
-    measure: Option<i64>,
+    #[sqlx(flatten)]
+    fact: FactRow,
     title: Option<String>,
     href: Option<String>,
 }
@@ -327,14 +336,7 @@ pub async fn facts<'e>(
     narrow: Narrow,
 ) -> Result<Vec<Fact>, sqlx::Error> {
     let sql = facts_sql(key, w, people, narrow, false);
-    sql.all::<FactRow, _>(ex, |r| Fact {
-        id: r.id,
-        at_ms: r.at,
-        owner: r.owner,
-        amount: r.amount,
-        measure: r.measure,
-    })
-    .await
+    sql.all::<FactRow, _>(ex, Fact::from).await
 }
 
 /// The same records with their titles and pages, for a drill-down.
@@ -347,13 +349,7 @@ pub async fn titled_facts<'e>(
 ) -> Result<Vec<TitledFact>, sqlx::Error> {
     let sql = facts_sql(key, w, people, narrow, true);
     sql.all::<TitledRow, _>(ex, |r| TitledFact {
-        fact: Fact {
-            id: r.id,
-            at_ms: r.at,
-            owner: r.owner,
-            amount: r.amount,
-            measure: r.measure,
-        },
+        fact: r.fact.into(),
         title: r.title.unwrap_or_default(),
         href: r.href.unwrap_or_default(),
     })
