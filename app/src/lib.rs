@@ -86,7 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/:key") view=pages::kpi_records::KpiRecordsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/settings") view=pages::settings::SettingsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/customers") view=pages::customers::CustomersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/customers") view=pages::customer_list::CustomersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/customers/new") view=pages::new_customer::NewCustomerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/customers/:id") view=pages::customers::CustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("/alerts") view=pages::alerts::AlertsPage ssr=SsrMode::InOrder/>

@@ -166,6 +166,7 @@ pub mod health;
 pub mod kpis;
 pub mod leads;
 pub mod mail;
+pub mod period;
 pub mod pipeline;
 pub mod pool;
 pub mod receivables;

@@ -1,5 +1,5 @@
 //! Local days for people: "due today" means before midnight where the user is.
-use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 /// China Standard Time, the default until users carry their own time zone.
 pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 8 * 60;
@@ -208,11 +208,28 @@ impl NextFollowUp {
 /// A picked calendar day (`YYYY-MM-DD`) at a local hour, as UTC; None when not a date.
 pub fn local_date_at(day: &str, hour: u32, offset_minutes: i32) -> Option<DateTime<Utc>> {
     let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
-    let offset = FixedOffset::east_opt(offset_minutes * 60)?;
-    offset
+    local_hour(date, hour, offset_minutes)
+}
+
+/// A local day at a local hour, as UTC.
+pub fn local_hour(date: NaiveDate, hour: u32, offset_minutes: i32) -> Option<DateTime<Utc>> {
+    FixedOffset::east_opt(offset_minutes * 60)?
         .from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(hour, 0, 0)?))
         .single()
         .map(|d| d.with_timezone(&Utc))
+}
+
+/// The instant (epoch ms) a local day begins.
+pub fn local_midnight_ms(date: NaiveDate, offset_minutes: i32) -> Option<i64> {
+    local_hour(date, 0, offset_minutes).map(|t| t.timestamp_millis())
+}
+
+/// The local calendar day `now` falls on.
+pub fn local_date(now: DateTime<Utc>, offset_minutes: i32) -> NaiveDate {
+    match FixedOffset::east_opt(offset_minutes * 60) {
+        Some(offset) => now.with_timezone(&offset).date_naive(),
+        None => now.date_naive(),
+    }
 }
 
 /// When a task picked as "today" is due: 18:00 local, or the end of the day if that passed.

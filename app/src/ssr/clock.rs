@@ -98,7 +98,10 @@ mod tests {
 
 /// The local date (YYYY-MM-DD, at the default offset) of an instant.
 pub fn local_day(ms: i64) -> String {
-    from_ms(ms + i64::from(crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES) * 60_000)
-        .format("%Y-%m-%d")
-        .to_string()
+    local_date_of(ms).format("%Y-%m-%d").to_string()
+}
+
+/// The local calendar day (at the default offset) of an instant.
+pub fn local_date_of(ms: i64) -> chrono::NaiveDate {
+    crate::domain::time::local_date(from_ms(ms), crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES)
 }

@@ -3,12 +3,12 @@
 //! changes it (each customer keeps the next moment it will, `health_due_at`), in the
 //! engine's transaction; the churn alert fires once per crossing below the line.
 use crate::domain::health::{churn_crossing, health, Cost, HealthInputs, HealthWeights};
-use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
+use crate::domain::time::{local_midnight_ms, DEFAULT_UTC_OFFSET_MINUTES};
 use crate::error::AppResult;
-use crate::ssr::clock::local_day;
+use crate::ssr::clock::local_date_of;
 use crate::ssr::store::health as store;
 use crate::ssr::store::settings;
-use chrono::{Duration, FixedOffset, NaiveDate, TimeZone};
+use chrono::{Duration, NaiveDate};
 use sqlx::AnyConnection;
 
 pub const SETTING: &str = "health";
@@ -34,10 +34,7 @@ fn date(s: &str) -> Option<NaiveDate> {
 
 /// The instant a local day begins.
 fn midnight(d: NaiveDate) -> i64 {
-    FixedOffset::east_opt(DEFAULT_UTC_OFFSET_MINUTES * 60)
-        .and_then(|o| o.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single())
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(i64::MAX)
+    local_midnight_ms(d, DEFAULT_UTC_OFFSET_MINUTES).unwrap_or(i64::MAX)
 }
 
 /// Works one customer's health out again and keeps it; Some when the churn alert is due.
@@ -47,10 +44,8 @@ pub async fn recompute(
     now_ms: i64,
     w: &HealthWeights,
 ) -> Result<Option<AtRisk>, sqlx::Error> {
-    let today_text = local_day(now_ms);
-    let Some(today) = date(&today_text) else {
-        return Ok(None);
-    };
+    let today = local_date_of(now_ms);
+    let today_text = today.format("%Y-%m-%d").to_string();
     let Some(f) = store::facts(conn, customer, now_ms, &today_text).await? else {
         return Ok(None);
     };

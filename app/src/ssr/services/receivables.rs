@@ -5,7 +5,7 @@
 use super::Check;
 use crate::domain::events::{Action, Entity};
 use crate::domain::receivables::{apply_received, overdue_days, plan_problems};
-use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
+use crate::domain::time::{local_hour, DEFAULT_UTC_OFFSET_MINUTES};
 use crate::error::{AppError, AppResult};
 use crate::model::{Approval, Contract, Installment, NewPlan, NewReceipt, Receivables};
 use crate::ssr::auth::Viewer;
@@ -14,7 +14,7 @@ use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::contracts;
 use crate::ssr::store::receivables as store;
 use crate::ssr::store::scope::Access;
-use chrono::{FixedOffset, NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use sqlx::AnyConnection;
 
 /// A contract's plan, payments and what is owed and overdue today.
@@ -63,11 +63,7 @@ async fn read(
 }
 
 fn today(state: &AppState) -> NaiveDate {
-    NaiveDate::parse_from_str(
-        &crate::ssr::clock::local_day(state.clock.now_ms()),
-        "%Y-%m-%d",
-    )
-    .unwrap_or_default()
+    crate::ssr::clock::local_date_of(state.clock.now_ms())
 }
 
 /// The contract, if the viewer may change it and it was approved.
@@ -190,8 +186,7 @@ pub async fn record_receipt(
             "more than is still owed on the plan",
         ));
     }
-    let received_at = FixedOffset::east_opt(DEFAULT_UTC_OFFSET_MINUTES * 60)
-        .and_then(|o| o.from_local_datetime(&on.and_hms_opt(12, 0, 0)?).single())
+    let received_at = local_hour(on, 12, DEFAULT_UTC_OFFSET_MINUTES)
         .map(|t| t.timestamp_millis())
         .unwrap_or(now_ms);
     let receipt = store::insert_receipt(

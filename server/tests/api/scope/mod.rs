@@ -227,50 +227,19 @@ async fn every_route_with_every_role_against_someone_elses_records() {
                 _ => S::OK,
             };
             assert_eq!(s, want, "{role} assign");
-            let (s, rules) = w
-                .call(
-                    Method::GET,
-                    "/api/v1/settings/pool",
-                    "/api/v1/settings/pool".into(),
-                    None,
-                )
-                .await;
-            assert_eq!(s, S::OK);
-            let (s, _) = w
-                .call(
-                    Method::PUT,
-                    "/api/v1/settings/pool",
-                    "/api/v1/settings/pool".into(),
-                    Some(rules),
-                )
-                .await;
-            assert_eq!(
-                s,
-                if role == "admin" { S::OK } else { S::FORBIDDEN },
-                "{role} PUT pool settings"
-            );
-            let (s, weights) = w
-                .call(
-                    Method::GET,
-                    "/api/v1/settings/health",
-                    "/api/v1/settings/health".into(),
-                    None,
-                )
-                .await;
-            assert_eq!(s, S::OK);
-            let (s, _) = w
-                .call(
-                    Method::PUT,
-                    "/api/v1/settings/health",
-                    "/api/v1/settings/health".into(),
-                    Some(weights),
-                )
-                .await;
-            assert_eq!(
-                s,
-                if role == "admin" { S::OK } else { S::FORBIDDEN },
-                "{role} PUT health settings"
-            );
+            // Settings: everyone reads them, only admins change them.
+            for setting in ["/api/v1/settings/pool", "/api/v1/settings/health"] {
+                let (s, value) = w.call(Method::GET, setting, setting.into(), None).await;
+                assert_eq!(s, S::OK, "{role} GET {setting}");
+                let (s, _) = w
+                    .call(Method::PUT, setting, setting.into(), Some(value))
+                    .await;
+                assert_eq!(
+                    s,
+                    if role == "admin" { S::OK } else { S::FORBIDDEN },
+                    "{role} PUT {setting}"
+                );
+            }
 
             // Deleting the customer last (admins succeed, so nothing later depends on it).
             let (s, _) = w
