@@ -5,14 +5,16 @@
 
 OUT="$ROOT/bench/out"
 
-# wrk and vmtouch, the results' folder, and the release server with the store baseline
-# named (an example of server/examples).
+# wrk and vmtouch, the results' folder, and the release server with the examples named
+# (the store baseline, a load client: server/examples).
 bench_build() {
   mkdir -p "$OUT"
   bench_tools
   leptos_env
   say "building (release)"
-  cargo build --release -q -p server --bin tandem --example "$1"
+  local examples=()
+  for e in "$@"; do examples+=(--example "$e"); done
+  cargo build --release -q -p server --bin tandem "${examples[@]}"
 }
 
 bench_tools() {
@@ -68,7 +70,7 @@ print(n)
 PY
 }
 
-# One measured run: 50 connections on 2 threads for DURATION. `measure NAME URL [wrk
+# One measured run: CONNECTIONS (50 unless set) connections on 2 threads for DURATION. `measure NAME URL [wrk
 # options…]` (a cookie header or a Lua script among the options).
 measure() {
   local name="$1" url="$2"
@@ -76,7 +78,7 @@ measure() {
   say "$name: $url"
   commits "${DURATION%s}" > "$OUT/$name.commits" &
   local poller=$!
-  wrk -t2 -c50 -d"$DURATION" --latency "$@" "$url" | tee "$OUT/$name.txt" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+  wrk -t2 -c"${CONNECTIONS:-50}" -d"$DURATION" --latency "$@" "$url" | tee "$OUT/$name.txt" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
   wait "$poller"
   echo "    commits during the run: $(cat "$OUT/$name.commits")" | tee -a "$OUT/$name.txt"
 }

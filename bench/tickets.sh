@@ -17,7 +17,7 @@ CUSTOMERS="${3:-100000}"
 ACTIVITIES="${4:-1000000}"
 DURATION="${BENCH_DURATION:-20s}"
 source "$ROOT/bench/common.sh"
-bench_build ticket_baseline
+bench_build ticket_baseline open_loop
 
 DB="$OUT/tickets-$TICKETS-$MESSAGES-$CUSTOMERS.db"
 export DATABASE_URL="sqlite://$DB"
@@ -82,6 +82,26 @@ measure queue-sfn "$base" -s "$(script queue-sfn 'POST /sfn/queue view=mine')"
 measure ticket-api "$base" -s "$(script ticket-api "${apis[@]}")"
 measure ticket-page "$base" -s "$(script ticket-page "${pages[@]}")"
 measure ticket-sfn "$base" -s "$(script ticket-sfn "${calls[@]}")"
+
+# The same pages at a set rate (open loop): what an agent waits when fifty agents together
+# open this many pages a second, each request timed from the moment it was due to leave.
+# wrk's runs above are closed loops (each of 50 connections sends again the instant it is
+# answered): they measure how many pages a second the server can give, and their latency is
+# 50 divided by that. RATES: pages a second for all 50 agents together.
+printf '%s\n' "${cookies[@]}" > "$OUT/cookies.txt"
+open_loop() {
+  local name="$1" rate="$2"
+  shift 2
+  printf '%s\n' "$@" > "$OUT/$name.targets"
+  say "$name at $rate/s (open loop, $DURATION)"
+  target/release/examples/open_loop "$base" "$rate" "${DURATION%s}" "$OUT/cookies.txt" "$OUT/$name.targets" \
+    | tee "$OUT/$name-$rate.txt"
+}
+page_targets=(); for t in $tickets; do page_targets+=("GET /tickets/$t"); done
+for rate in ${RATES:-100 300 600}; do
+  open_loop queue-page-open "$rate" "GET /queue?view=mine"
+  open_loop ticket-page-open "$rate" "${page_targets[@]}"
+done
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 

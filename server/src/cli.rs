@@ -59,6 +59,12 @@ pub struct SeedArgs {
     /// This many more agents (`agent1@load.tandem` …), spread over the same teams.
     #[arg(long)]
     agents: Option<u64>,
+    /// This many more managers (`manager1@load.tandem` …), spread over the same teams.
+    #[arg(long)]
+    managers: Option<u64>,
+    /// A large pipeline over the customers already seeded: this many deals.
+    #[arg(long)]
+    deals: Option<u64>,
     /// A large service desk over the customers already seeded: this many tickets (the
     /// newest 10,000 open, on the agents' queues)...
     #[arg(long)]
@@ -247,6 +253,22 @@ async fn seed(url: &str, args: SeedArgs) -> Result<(), String> {
             .map_err(|e| format!("seed: {e}"))?;
         println!("seeded {made} agents: agent1@load.tandem … agent{made}@load.tandem");
     }
+    if let Some(n) = args.managers {
+        let made = crate::seed::load_managers(&db, n)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        println!("seeded {made} managers: manager1@load.tandem … manager{made}@load.tandem");
+    }
+    if let Some(n) = args.deals {
+        let started = std::time::Instant::now();
+        let made = crate::seed::bulk_deals(&db, n)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        println!(
+            "seeded {made} deals in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     if let Some(n) = args.tickets {
         let started = std::time::Instant::now();
         let stats = crate::seed::bulk_tickets(&db, n, args.messages)
@@ -264,11 +286,13 @@ async fn seed(url: &str, args: SeedArgs) -> Result<(), String> {
         && args.customers.is_none()
         && args.users.is_none()
         && args.agents.is_none()
+        && args.managers.is_none()
+        && args.deals.is_none()
         && args.tickets.is_none();
     if nothing {
         return Err(
             "say what to seed: --demo, --customers N [--activities M], --users N, \
-             --agents N or --tickets N [--messages M]"
+             --agents N, --managers N, --deals N or --tickets N [--messages M]"
                 .into(),
         );
     }

@@ -122,7 +122,7 @@ async fn session(
                     Ok(WsMessage::Ping) if !send(&mut out, &WsMessage::Pong).await => break,
                     Ok(WsMessage::WatchKpis { period, from, to, team_id, rep_id }) => {
                         // A query that cannot be read, or a viewer without KPIs, watches nothing.
-                        watching = KpiQuery::from_page(period, from, to, team_id, rep_id, None)
+                        watching = KpiQuery::from_page(period, from, to, team_id, rep_id, None, None)
                             .ok()
                             .filter(|_| app::domain::scope::can_see_dashboard(viewer.role));
                         sub.watch_kpis(watching.is_some());

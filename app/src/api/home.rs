@@ -21,12 +21,13 @@ pub async fn get_kpi_dashboard(
     team_id: Option<String>,
     rep_id: Option<String>,
 ) -> Result<KpiDashboard, AppError> {
-    let q = services::kpis::KpiQuery::from_page(period, from, to, team_id, rep_id, None)?;
+    let q = services::kpis::KpiQuery::from_page(period, from, to, team_id, rep_id, None, None)?;
     let lang = crate::ssr::context::request_lang();
     services::kpi_dashboard::dashboard(&app_state()?, &current_viewer()?, q, lang).await
 }
 
-/// The records behind one KPI for the same period and scope (and stage, for the funnel).
+/// The records behind one KPI for the same period and scope (and stage, for the funnel;
+/// source, for the leads by source).
 #[server(prefix = "/sfn", endpoint = "kpi_records")]
 pub async fn get_kpi_records(
     key: String,
@@ -36,8 +37,9 @@ pub async fn get_kpi_records(
     team_id: Option<String>,
     rep_id: Option<String>,
     stage: Option<String>,
+    source: Option<String>,
 ) -> Result<KpiRecords, AppError> {
     let key = KpiKey::parse(&key).ok_or(AppError::NotFound)?;
-    let q = services::kpis::KpiQuery::from_page(period, from, to, team_id, rep_id, stage)?;
+    let q = services::kpis::KpiQuery::from_page(period, from, to, team_id, rep_id, stage, source)?;
     services::kpis::records(&app_state()?, &current_viewer()?, key, q).await
 }

@@ -59,6 +59,7 @@ named_enum! {
         Merged => "merged",
         Paid => "paid",
         Planned => "planned",
+        SignedIn => "signed_in",
     }
 }
 

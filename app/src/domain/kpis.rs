@@ -10,6 +10,7 @@ named_enum!(
     KpiKey {
         LeadsNew => "leads_new",
         LeadConversion => "lead_conversion",
+        MqlToSql => "mql_to_sql",
         LeadFirstContactSla => "lead_first_contact_sla",
         FollowUpCompliance => "follow_up_compliance",
         WinRate => "win_rate",
@@ -31,6 +32,8 @@ named_enum!(
         Nps => "nps",
         DataCompleteness => "data_completeness",
         CustomersAtRisk => "customers_at_risk",
+        CustomerRetention => "customer_retention",
+        ActiveUsers => "active_users",
     }
 );
 
@@ -64,9 +67,11 @@ impl KpiKey {
     pub fn unit(self) -> KpiUnit {
         use KpiKey::*;
         match self {
-            LeadsNew | CustomersAtRisk => KpiUnit::Count,
-            LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance
-            | ResolutionRate | DataCompleteness => KpiUnit::Percent,
+            LeadsNew | CustomersAtRisk | ActiveUsers => KpiUnit::Count,
+            LeadConversion | MqlToSql | LeadFirstContactSla | FollowUpCompliance | WinRate
+            | SlaCompliance | ResolutionRate | DataCompleteness | CustomerRetention => {
+                KpiUnit::Percent
+            }
             WonAmount | AverageDealSize | PipelineValue | WeightedForecast | ReceivedAmount
             | ReceivablesOverdue | ReceivablesDue30d => KpiUnit::MoneyMinor,
             SalesCycleDays => KpiUnit::Days,
@@ -84,6 +89,7 @@ impl KpiKey {
         match self {
             LeadsNew => lang.t("New leads", "新增线索"),
             LeadConversion => lang.t("Lead conversion", "线索转化率"),
+            MqlToSql => lang.t("MQL → SQL", "MQL → SQL 转化率"),
             LeadFirstContactSla => lang.t("Leads contacted in time", "线索及时首联率"),
             FollowUpCompliance => lang.t("Follow-ups on time", "跟进及时率"),
             WinRate => lang.t("Win rate", "赢单率"),
@@ -105,6 +111,8 @@ impl KpiKey {
             Nps => lang.t("NPS", "净推荐值"),
             CustomersAtRisk => lang.t("Customers at risk", "流失风险客户"),
             DataCompleteness => lang.t("Data completeness", "资料完整率"),
+            CustomerRetention => lang.t("Customer retention", "客户留存率"),
+            ActiveUsers => lang.t("Active users", "活跃用户"),
         }
     }
 
@@ -148,6 +156,18 @@ impl KpiKey {
             LeadConversion => lang.t(
                 "Of the leads created in the period, the share converted to a customer by now.",
                 "期间内创建的线索中，至今已转化为客户的比例。",
+            ),
+            MqlToSql => lang.t(
+                "Of the leads marketing-qualified in the period (by the time they became MQL), the share sales-qualified by now (SQL, or converted through SQL); deleted leads are left out.",
+                "期间内成为市场合格线索（MQL，按成为 MQL 的时间）的线索中，至今已成为销售合格线索（SQL，或经 SQL 已转化）的比例；不含已删除的线索。",
+            ),
+            CustomerRetention => lang.t(
+                "Of the customers owned in scope that had won a deal before the period began, the share not marked churned by its end (a customer won back since counts as kept); deleted customers are left out.",
+                "期间开始前已有赢单的范围内客户中，到期末未被标记为流失的比例（之后挽回的客户算作留存）；不含已删除的客户。",
+            ),
+            ActiveUsers => lang.t(
+                "The people in scope with an active account who signed in or recorded a change in the period (by the audit trail).",
+                "期间内登录过或有过操作记录（按审计日志）的范围内在职用户数。",
             ),
             LeadFirstContactSla => lang.t(
                 "Of the leads whose first-contact deadline fell in the period and has passed, the share first contacted by that deadline.",
@@ -244,9 +264,11 @@ impl KpiKey {
         let flagged = || facts.iter().filter(|f| f.measure == Some(1)).count();
         let amounts = || facts.iter().filter_map(|f| f.amount);
         match self {
-            LeadsNew | CustomersAtRisk => Some(n as f64),
-            LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate | SlaCompliance
-            | ResolutionRate | DataCompleteness => share(flagged(), n),
+            LeadsNew | CustomersAtRisk | ActiveUsers => Some(n as f64),
+            LeadConversion | MqlToSql | LeadFirstContactSla | FollowUpCompliance | WinRate
+            | SlaCompliance | ResolutionRate | DataCompleteness | CustomerRetention => {
+                share(flagged(), n)
+            }
             WonAmount | PipelineValue | ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => {
                 Some(amounts().sum::<i64>() as f64)
             }

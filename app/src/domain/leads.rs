@@ -2,6 +2,34 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+/// Where leads come from, by their stored code.
+pub const LEAD_SOURCES: [&str; 7] = [
+    "web_form", "event", "referral", "import", "api", "trial", "demo",
+];
+
+/// The sources a person picks from when typing a lead in (imports and the API come by
+/// themselves).
+pub const TYPED_LEAD_SOURCES: [&str; 5] = ["event", "referral", "web_form", "trial", "demo"];
+
+/// A lead source as people read it; the code itself for one Tandem does not know.
+pub fn lead_source_label(code: &str, lang: crate::i18n::Lang) -> &str {
+    match code {
+        "web_form" => lang.t("Website", "官网表单"),
+        "event" => lang.t("Event", "活动"),
+        "referral" => lang.t("Referral", "转介绍"),
+        "import" => lang.t("Import", "导入"),
+        "api" => lang.t("API", "API 接入"),
+        "trial" => lang.t("Trial request", "试用申请"),
+        "demo" => lang.t("Demo request", "演示申请"),
+        other => other,
+    }
+}
+
+/// A known source's code as stored (for a query naming one).
+pub fn lead_source(code: &str) -> Option<&'static str> {
+    LEAD_SOURCES.iter().copied().find(|s| *s == code)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

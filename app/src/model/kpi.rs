@@ -67,6 +67,8 @@ pub struct KpiRecords {
     pub rep_id: Option<i64>,
     /// The pipeline stage the deals were narrowed to, if any.
     pub stage: Option<String>,
+    /// The lead source the leads were narrowed to, if any.
+    pub source: Option<String>,
     /// The KPI's value over exactly these records.
     pub value: Option<f64>,
     pub count: i64,
@@ -146,6 +148,7 @@ pub fn kpi_drill_query(
     team_id: Option<i64>,
     rep_id: Option<i64>,
     stage: Option<&str>,
+    source: Option<&str>,
 ) -> String {
     let mut q = format!("from={from}&to={to}");
     if let Some(t) = team_id {
@@ -156,6 +159,9 @@ pub fn kpi_drill_query(
     }
     if let Some(s) = stage {
         q.push_str(&format!("&stage={s}"));
+    }
+    if let Some(s) = source {
+        q.push_str(&format!("&source={s}"));
     }
     q
 }

@@ -79,7 +79,7 @@ fn KpiSection() -> impl IntoView {
 fn KpiBoard(d: KpiDashboard) -> impl IntoView {
     let lang = use_lang();
     let r = d.report.clone();
-    let query = kpi_drill_query(r.from, r.to, r.team_id, r.rep_id, None);
+    let query = kpi_drill_query(r.from, r.to, r.team_id, r.rep_id, None, None);
     let charts = d.charts.clone();
     let chart = |id: &str| charts.iter().find(|c| c.id == id).cloned();
     let with_chart = |c: Option<KpiChart>, title: &'static str, second: Option<&'static str>| {
@@ -103,6 +103,7 @@ fn KpiBoard(d: KpiDashboard) -> impl IntoView {
                 {with_chart(chart("pipeline_by_stage"), lang.t("Open pipeline by stage", "各阶段在途商机"), None)}
                 {with_chart(chart("won_by_step"), lang.t("Won amount", "赢单金额趋势"), None)}
                 {with_chart(chart("leads_by_step"), lang.t("New leads", "新增线索趋势"), None)}
+                {with_chart(chart("leads_by_source"), lang.t("New leads by source", "各来源新增线索"), None)}
                 {with_chart(chart("win_rate_by_rep"), lang.t("Win rate by rep", "各销售赢单率"), None)}
                 {with_chart(chart("follow_ups_by_rep"), lang.t("Follow-ups on time by rep", "各销售跟进及时率"), None)}
                 {with_chart(chart("first_response_by_step"), lang.t("First response time: median and p90", "首次响应时间：中位数与 P90"), Some("p90"))}
@@ -162,7 +163,14 @@ fn ScopeForm(d: KpiDashboard) -> impl IntoView {
 #[component]
 pub fn KpiTiles(report: KpiReport) -> impl IntoView {
     let lang = use_lang();
-    let query = kpi_drill_query(report.from, report.to, report.team_id, report.rep_id, None);
+    let query = kpi_drill_query(
+        report.from,
+        report.to,
+        report.team_id,
+        report.rep_id,
+        None,
+        None,
+    );
     let live = use_context::<Live>();
     // The server's newer figures for the same period and scope, once it pushed some.
     let shown = move || {

@@ -29,12 +29,16 @@ pub fn KpiRecordsPage() -> impl IntoView {
                 q.get("team_id"),
                 q.get("rep_id"),
                 q.get("stage"),
+                q.get("source"),
             )
         })
     };
-    let data = Resource::new(asked, |(key, period, from, to, team, rep, stage)| {
-        get_kpi_records(key, period, from, to, team, rep, stage)
-    });
+    let data = Resource::new(
+        asked,
+        |(key, period, from, to, team, rep, stage, source)| {
+            get_kpi_records(key, period, from, to, team, rep, stage, source)
+        },
+    );
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
@@ -56,6 +60,8 @@ fn measure_header(key: KpiKey, lang: Lang) -> &'static str {
     use KpiKey::*;
     match key {
         LeadsNew | LeadConversion => lang.t("Converted", "已转化"),
+        MqlToSql => lang.t("Sales-qualified", "已成 SQL"),
+        CustomerRetention => lang.t("Kept", "留存"),
         LeadFirstContactSla | FollowUpCompliance => lang.t("On time", "及时"),
         WinRate => lang.t("Won", "赢单"),
         WonAmount | AverageDealSize | SalesCycleDays => lang.t("Days to win", "赢单天数"),
@@ -67,7 +73,7 @@ fn measure_header(key: KpiKey, lang: Lang) -> &'static str {
         DataCompleteness => lang.t("Complete", "完整"),
         Csat | Nps => lang.t("Score", "评分"),
         CustomersAtRisk => lang.t("Health", "健康度"),
-        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => "",
+        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d | ActiveUsers => "",
     }
 }
 
@@ -77,13 +83,15 @@ fn measure_text(key: KpiKey, lang: Lang, m: Option<i64>) -> String {
         return String::new();
     };
     match key {
-        LeadsNew | LeadConversion | LeadFirstContactSla | FollowUpCompliance | WinRate
-        | SlaCompliance | ResolutionRate | DataCompleteness => if m == 1 {
-            lang.t("yes", "是")
-        } else {
-            lang.t("no", "否")
+        LeadsNew | LeadConversion | MqlToSql | LeadFirstContactSla | FollowUpCompliance
+        | WinRate | SlaCompliance | ResolutionRate | DataCompleteness | CustomerRetention => {
+            if m == 1 {
+                lang.t("yes", "是")
+            } else {
+                lang.t("no", "否")
+            }
+            .to_string()
         }
-        .to_string(),
         WonAmount | AverageDealSize | SalesCycleDays => {
             kpi_value(lang, KpiUnit::Days, Some(m as f64 / 1440.0))
         }
@@ -93,17 +101,24 @@ fn measure_text(key: KpiKey, lang: Lang, m: Option<i64>) -> String {
         | TicketResolutionMedian
         | TicketResolutionP90 => kpi_value(lang, KpiUnit::Minutes, Some(m as f64)),
         Csat | Nps | CustomersAtRisk => m.to_string(),
-        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => String::new(),
+        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d | ActiveUsers => String::new(),
     }
 }
 
 #[component]
 fn RecordsView(r: KpiRecords) -> impl IntoView {
     let lang = use_lang();
-    let query = kpi_drill_query(r.from, r.to, r.team_id, r.rep_id, r.stage.as_deref());
+    let query = kpi_drill_query(
+        r.from,
+        r.to,
+        r.team_id,
+        r.rep_id,
+        r.stage.as_deref(),
+        r.source.as_deref(),
+    );
     let back = format!(
         "/dashboard?{}",
-        kpi_drill_query(r.from, r.to, r.team_id, r.rep_id, None)
+        kpi_drill_query(r.from, r.to, r.team_id, r.rep_id, None, None)
     );
     let key = r.key;
     let title = key.label(lang);
@@ -136,6 +151,7 @@ fn RecordsView(r: KpiRecords) -> impl IntoView {
         <p class="summary">
             {format!("{} – {}", r.from, r.to)}
             {r.stage.clone().and_then(|s| crate::domain::pipeline::Stage::parse(&s)).map(|s| format!(" · {}", s.label(lang)))}
+            {r.source.as_deref().map(|s| format!(" · {}", crate::domain::leads::lead_source_label(s, lang)))}
         </p>
         <div class="tiles">
             <div class="tile">

@@ -72,13 +72,8 @@ pub fn LeadsPage() -> impl IntoView {
         ("sql", lang.t("Sales-qualified", "销售合格")),
         ("pool", lang.t("Pool", "线索池")),
     ];
-    let sources = [
-        ("event", lang.t("Event", "活动")),
-        ("referral", lang.t("Referral", "转介绍")),
-        ("web_form", lang.t("Website", "官网表单")),
-        ("trial", lang.t("Trial request", "试用申请")),
-        ("demo", lang.t("Demo request", "演示申请")),
-    ];
+    let sources = crate::domain::leads::TYPED_LEAD_SOURCES
+        .map(|code| (code, crate::domain::leads::lead_source_label(code, lang)));
     view! {
         <PageTitle text=lang.t("Leads · Tandem", "线索 · Tandem")/>
         <h1>{lang.t("Leads", "线索")}</h1>

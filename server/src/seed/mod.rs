@@ -30,6 +30,7 @@ fn planned_follow_up(rng: &mut impl rand::Rng, at: i64) -> Option<i64> {
 
 mod articles;
 mod bulk;
+mod bulk_deals;
 mod bulk_tickets;
 mod deals;
 mod leads;
@@ -37,9 +38,10 @@ mod people;
 mod tickets;
 
 pub use bulk::{bulk, BulkStats};
+pub use bulk_deals::bulk_deals;
 pub use bulk_tickets::{bulk_tickets, TicketStats, OPEN_TICKETS};
 use people::demo_users;
-pub use people::{load_agents, load_users, print_demo_sign_ins, DemoUsers};
+pub use people::{load_agents, load_managers, load_users, print_demo_sign_ins, DemoUsers};
 
 pub const DEMO_PASSWORD: &str = "tandem-demo";
 
@@ -200,6 +202,10 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
                 SOURCES[rng.gen_range(0..SOURCES.len())].into(),
                 level(&mut rng).into(),
                 status.into(),
+                // Marked churned 5 to 154 days ago (no draw: the demo stays as it was).
+                (status == "churned")
+                    .then(|| now - (n as i64 % 150 + 5) * DAY)
+                    .into(),
                 tags.into(),
                 owner.into(),
                 // Claimed 20–85 days ago: inside the 90-day "won deal" window.
@@ -231,6 +237,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
                 "source",
                 "level",
                 "status",
+                "churned_at",
                 "tags",
                 "owner_id",
                 "claimed_at",

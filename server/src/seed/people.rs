@@ -192,6 +192,12 @@ pub async fn load_agents(db: &Db, n: u64) -> Result<u64, sqlx::Error> {
     load_people(db, n, "agent").await
 }
 
+/// `n` more managers, `manager1@load.tandem` …, spread over the teams like
+/// [`load_users`]: each sees their team's figures on the dashboard.
+pub async fn load_managers(db: &Db, n: u64) -> Result<u64, sqlx::Error> {
+    load_people(db, n, "manager").await
+}
+
 async fn load_people(db: &Db, n: u64, role: &str) -> Result<u64, sqlx::Error> {
     let teams = store::teams_with_a_manager(db).await?;
     if teams.is_empty() {
@@ -214,6 +220,10 @@ async fn load_people(db: &Db, n: u64, role: &str) -> Result<u64, sqlx::Error> {
                     "agent" => (
                         format!("agent{i}@load.tandem"),
                         format!("压测客服 Load agent {i}"),
+                    ),
+                    "manager" => (
+                        format!("manager{i}@load.tandem"),
+                        format!("压测经理 Load manager {i}"),
                     ),
                     _ => (
                         format!("user{i}@load.tandem"),

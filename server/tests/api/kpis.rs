@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 /// Milliseconds of a Beijing time in 2020.
-fn at(month: u32, day: u32, hour: u32, minute: u32) -> i64 {
+pub(crate) fn at(month: u32, day: u32, hour: u32, minute: u32) -> i64 {
     FixedOffset::east_opt(8 * 3600)
         .unwrap()
         .with_ymd_and_hms(2020, month, day, hour, minute, 0)

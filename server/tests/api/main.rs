@@ -17,6 +17,7 @@ mod fuzz;
 mod health;
 mod kpi_dashboard;
 mod kpis;
+mod kpis_people;
 mod leads;
 mod mail_in;
 mod mail_out;

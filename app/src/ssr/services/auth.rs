@@ -107,6 +107,7 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> AppResult<Sig
     let mut tx = state.db.begin().await?;
     sessions::clear_failures(&mut *tx, &email, &origin).await?;
     sessions::remember_device(&mut tx, &token_hash(&device_token), user_id, now).await?;
+    crate::ssr::store::audit::signed_in(&mut tx, user_id, attempt.ip, now).await?;
     if let Some(previous) = attempt.previous_token {
         sessions::delete(&mut *tx, &token_hash(previous)).await?;
     }

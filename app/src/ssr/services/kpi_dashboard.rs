@@ -5,6 +5,7 @@
 use super::kpis::{report_of, resolve, window, KpiQuery, Scope, SetsRead};
 use crate::domain::forecast::rollup;
 use crate::domain::kpis::{Fact, KpiKey, Period};
+use crate::domain::leads::{lead_source_label, LEAD_SOURCES};
 use crate::domain::pipeline::Stage;
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::error::AppResult;
@@ -32,13 +33,14 @@ pub async fn dashboard(
     let report = report_of(&mut conn, &mut read, state, &scope, &q, lang).await?;
     let people = pickable_people(state, viewer, &scope).await?;
     let teams = pickable_teams(state, &scope).await?;
-    let link = |key: KpiKey, p: Period, rep: Option<i64>, stage: Option<Stage>| {
+    let link = |key: KpiKey, p: Period, rep: Option<i64>, narrow: Narrow| {
         let query = kpi_drill_query(
             p.from,
             p.to,
             q.team_id,
             rep.or(q.rep_id),
-            stage.map(Stage::as_str),
+            narrow.stage.map(Stage::as_str),
+            narrow.source,
         );
         kpi_page_link(key, &query)
     };
@@ -48,7 +50,10 @@ pub async fn dashboard(
     // The open pipeline by stage: a funnel, one read per stage.
     let mut funnel = Vec::new();
     for stage in Stage::OPEN {
-        let narrow = Narrow { stage: Some(stage) };
+        let narrow = Narrow {
+            stage: Some(stage),
+            ..Narrow::default()
+        };
         let facts =
             store::facts(&mut *conn, KpiKey::PipelineValue, &w, &scope.people, narrow).await?;
         funnel.push(KpiBar {
@@ -56,10 +61,31 @@ pub async fn dashboard(
             value: KpiKey::PipelineValue.value(&facts),
             second: None,
             records: facts.len() as i64,
-            drill: link(KpiKey::PipelineValue, scope.period, None, Some(stage)),
+            drill: link(KpiKey::PipelineValue, scope.period, None, narrow),
         });
     }
     charts.push(chart("pipeline_by_stage", KpiKey::PipelineValue, funnel));
+
+    // New leads by source, one read per source; the sources with none are left out.
+    let mut sources = Vec::new();
+    for source in LEAD_SOURCES {
+        let narrow = Narrow {
+            source: Some(source),
+            ..Narrow::default()
+        };
+        let facts = store::facts(&mut *conn, KpiKey::LeadsNew, &w, &scope.people, narrow).await?;
+        if facts.is_empty() {
+            continue;
+        }
+        sources.push(KpiBar {
+            label: lead_source_label(source, lang).to_string(),
+            value: KpiKey::LeadsNew.value(&facts),
+            second: None,
+            records: facts.len() as i64,
+            drill: link(KpiKey::LeadsNew, scope.period, None, narrow),
+        });
+    }
+    charts.push(chart("leads_by_source", KpiKey::LeadsNew, sources));
 
     // Trends by week (or month, for a long period).
     let steps = scope.period.steps();
@@ -88,7 +114,7 @@ pub async fn dashboard(
                     value: key.value(&within),
                     second: second.and_then(|k| k.value(&within)),
                     records: within.len() as i64,
-                    drill: link(key, *step, None, None),
+                    drill: link(key, *step, None, Narrow::default()),
                 }
             })
             .collect();
@@ -116,7 +142,7 @@ pub async fn dashboard(
                     value: key.value(mine),
                     second: None,
                     records: mine.len() as i64,
-                    drill: link(key, scope.period, Some(p.id), None),
+                    drill: link(key, scope.period, Some(p.id), Narrow::default()),
                 })
             })
             .collect();

@@ -38,6 +38,9 @@ pub struct KpiQuery {
     /// One pipeline stage (initial, needs, proposal, negotiation): narrows the open
     /// pipeline's KPIs to the deals in it.
     pub stage: Option<String>,
+    /// One lead source (web_form, event, referral, import, api, trial, demo): narrows the
+    /// leads' KPIs to the leads from it.
+    pub source: Option<String>,
 }
 
 impl KpiQuery {
@@ -51,6 +54,7 @@ impl KpiQuery {
         team_id: Option<String>,
         rep_id: Option<String>,
         stage: Option<String>,
+        source: Option<String>,
     ) -> AppResult<KpiQuery> {
         let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
         let id = |field: &str, v: Option<String>| {
@@ -74,6 +78,7 @@ impl KpiQuery {
             team_id: id("team_id", team_id)?,
             rep_id: id("rep_id", rep_id)?,
             stage: given(stage),
+            source: given(source),
         })
     }
 }
@@ -115,7 +120,7 @@ pub(crate) async fn report_of(
         } else {
             key.value(read.facts(conn, *key, &before, &scope.people).await?)
         };
-        let query = kpi_drill_query(period.from, period.to, q.team_id, q.rep_id, None);
+        let query = kpi_drill_query(period.from, period.to, q.team_id, q.rep_id, None, None);
         kpis.push(Kpi {
             key: *key,
             unit: key.unit(),
@@ -150,6 +155,17 @@ pub async fn records(
     {
         return Err(AppError::field("stage", "narrows only the open pipeline"));
     }
+    if scope.narrow.source.is_some()
+        && !matches!(
+            key,
+            KpiKey::LeadsNew
+                | KpiKey::LeadConversion
+                | KpiKey::MqlToSql
+                | KpiKey::LeadFirstContactSla
+        )
+    {
+        return Err(AppError::field("source", "narrows only the leads' figures"));
+    }
     let w = window(scope.period, state.clock.now_ms());
     let titled = store::titled_facts(&state.db.read, key, &w, &scope.people, scope.narrow).await?;
     let kind = kind_of(key);
@@ -162,6 +178,7 @@ pub async fn records(
         team_id: q.team_id,
         rep_id: q.rep_id,
         stage: scope.narrow.stage.map(|s| s.as_str().to_string()),
+        source: scope.narrow.source.map(str::to_string),
         value: key.value(&facts),
         count: titled.len() as i64,
         items: titled
@@ -242,6 +259,15 @@ pub(crate) async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> 
             None => None,
             Some(s) => Some(Stage::parse(s).filter(|s| !s.is_closed()).ok_or_else(|| {
                 AppError::field("stage", "choose from initial, needs, proposal, negotiation")
+            })?),
+        },
+        source: match q.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(crate::domain::leads::lead_source(s).ok_or_else(|| {
+                AppError::field(
+                    "source",
+                    "choose from web_form, event, referral, import, api, trial, demo",
+                )
             })?),
         },
     };

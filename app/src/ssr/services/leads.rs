@@ -19,9 +19,7 @@ use sqlx::AnyConnection;
 
 pub const RULES_SETTING: &str = "leads";
 pub const ASSIGNMENT_SETTING: &str = "lead_assignment";
-pub(crate) const SOURCES: [&str; 7] = [
-    "web_form", "event", "referral", "import", "api", "trial", "demo",
-];
+pub(crate) use crate::domain::leads::LEAD_SOURCES as SOURCES;
 
 pub async fn rules(conn: &mut AnyConnection) -> AppResult<LeadRules> {
     Ok(settings::get::<LeadRules>(&mut *conn, RULES_SETTING).await?)

@@ -83,3 +83,25 @@ pub async fn record(
         .await
         .map(|_| ())
 }
+
+/// A sign-in, kept in the audit trail (who used Tandem when: the active-users KPI counts
+/// it). Nothing reacts to a sign-in, so it makes no outbox event.
+pub async fn signed_in(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    ip: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    Insert::into("audit_entries")
+        .value("actor_id", Some(user_id))
+        .value("action", Action::SignedIn.as_str())
+        .value("entity_type", Entity::User.as_str())
+        .value("entity_id", user_id)
+        .value("at", now_ms)
+        .value("ip", Some(ip.to_string()))
+        .sql()
+        .query()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

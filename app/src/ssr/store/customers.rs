@@ -139,6 +139,10 @@ pub async fn insert(
         .value("source", f.source.clone())
         .value("level", f.level.as_str())
         .value("status", f.status.as_str())
+        .value(
+            "churned_at",
+            (f.status == CustomerStatus::Churned).then_some(now_ms),
+        )
         .value("tags", tags)
         .value("owner_id", f.owner_id)
         .value("claimed_at", f.owner_id.map(|_| now_ms))
@@ -183,8 +187,16 @@ pub async fn update(
         .push(", level = ")
         .bind(f.level.as_str())
         .push(", status = ")
-        .bind(f.status.as_str())
-        .push(", tags = ")
+        .bind(f.status.as_str());
+    // Marked churned keeps the first moment it was; anything else clears it.
+    if f.status == CustomerStatus::Churned {
+        sql.push(", churned_at = COALESCE(churned_at, ")
+            .bind(now_ms)
+            .push(")");
+    } else {
+        sql.push(", churned_at = NULL");
+    }
+    sql.push(", tags = ")
         .bind(tags)
         .push(", next_follow_up_at = ")
         .bind(f.next_follow_up_at)

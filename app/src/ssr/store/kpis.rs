@@ -24,10 +24,12 @@ pub struct Window {
 }
 
 /// What narrows a KPI's records beyond period and people: the deals of one stage (for
-/// the pipeline's KPIs, a bar of its funnel).
+/// the pipeline's KPIs, a bar of its funnel), the leads of one source (a bar of new leads
+/// by source).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Narrow {
     pub stage: Option<Stage>,
+    pub source: Option<&'static str>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -79,7 +81,9 @@ pub struct Kind {
 pub fn kind_of(key: KpiKey) -> Kind {
     use KpiKey::*;
     let (kind, page, owner) = match key {
-        LeadsNew | LeadConversion | LeadFirstContactSla => ("lead", "leads", "l.owner_id"),
+        LeadsNew | LeadConversion | MqlToSql | LeadFirstContactSla => {
+            ("lead", "leads", "l.owner_id")
+        }
         FollowUpCompliance => ("follow_up", "customers", "a.user_id"),
         WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
         | WeightedForecast => ("deal", "deals", "o.owner_id"),
@@ -91,7 +95,8 @@ pub fn kind_of(key: KpiKey) -> Kind {
         | SlaCompliance
         | Csat => ("ticket", "tickets", "t.assignee_id"),
         DataCompleteness => ("customer", "customers", "c.owner_id"),
-        Nps | CustomersAtRisk => ("customer", "customers", "c.owner_id"),
+        Nps | CustomersAtRisk | CustomerRetention => ("customer", "customers", "c.owner_id"),
+        ActiveUsers => ("user", "dashboard", "u.id"),
         ReceivedAmount => ("receipt", "customers", "k.owner_id"),
         ReceivablesOverdue | ReceivablesDue30d => ("installment", "customers", "k.owner_id"),
     };
@@ -116,7 +121,7 @@ fn title_and_href(key: KpiKey) -> (&'static str, String) {
     use KpiKey::*;
     let page = |prefix: &str, id: &str| format!("'/{prefix}/' || CAST({id} AS VARCHAR(20))");
     match key {
-        LeadsNew | LeadConversion | LeadFirstContactSla => (
+        LeadsNew | LeadConversion | MqlToSql | LeadFirstContactSla => (
             "l.name",
             format!(
                 "CASE WHEN l.converted_customer_id IS NOT NULL THEN {} ELSE '/leads?tab=' || l.status END",
@@ -134,7 +139,12 @@ fn title_and_href(key: KpiKey) -> (&'static str, String) {
         | SlaCompliance
         | Csat => ("t.subject", page("tickets", "t.id")),
         DataCompleteness => ("c.name", page("customers", "c.id")),
-        Nps | CustomersAtRisk => ("c.name", page("customers", "c.id")),
+        Nps | CustomersAtRisk | CustomerRetention => ("c.name", page("customers", "c.id")),
+        // A person's own dashboard: their figures for the same KPIs.
+        ActiveUsers => (
+            "u.name",
+            "'/dashboard?rep_id=' || CAST(u.id AS VARCHAR(20))".to_string(),
+        ),
         ReceivedAmount => (
             "c.name || ' · ' || r.received_on",
             page("customers", "c.id"),
@@ -173,6 +183,14 @@ fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
                  FROM leads l WHERE l.deleted_at IS NULL"
             ));
             between(sql, "l.created_at");
+        }
+        MqlToSql => {
+            sql.push(&format!(
+                "SELECT l.id, l.mql_at AS at, {extra} {NONE} AS amount, \
+                 CASE WHEN l.sql_at IS NOT NULL THEN 1 ELSE 0 END AS measure \
+                 FROM leads l WHERE l.deleted_at IS NULL"
+            ));
+            between(sql, "l.mql_at");
         }
         LeadFirstContactSla => {
             sql.push(&format!(
@@ -316,6 +334,45 @@ fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
                     .bind(until);
             }
         }
+        CustomerRetention => {
+            // The customers at the period's start: bought before it, not churned before it.
+            sql.push(&format!(
+                "SELECT c.id, c.created_at AS at, {extra} {NONE} AS amount, \
+                 CASE WHEN c.churned_at IS NOT NULL AND c.churned_at < "
+            ))
+            .bind(w.end_ms)
+            .push(
+                " THEN 0 ELSE 1 END AS measure FROM customers c \
+                 WHERE c.deleted_at IS NULL AND c.owner_id IS NOT NULL \
+                 AND (c.churned_at IS NULL OR c.churned_at >= ",
+            )
+            .bind(w.start_ms)
+            .push(
+                ") AND EXISTS (SELECT 1 FROM opportunities o WHERE o.customer_id = c.id \
+                 AND o.deleted_at IS NULL AND o.stage = 'won' AND o.won_at < ",
+            )
+            .bind(w.start_ms)
+            .push(")");
+        }
+        ActiveUsers => {
+            // Each person once, at their latest recorded act in the period.
+            let acts = |sql: &mut Sql, pick: &str| {
+                sql.push(&format!(
+                    "(SELECT {pick} FROM audit_entries e WHERE e.actor_id = u.id AND e.at >= "
+                ))
+                .bind(w.start_ms)
+                .push(" AND e.at < ")
+                .bind(w.end_ms)
+                .push(")");
+            };
+            sql.push("SELECT u.id, ");
+            acts(sql, "MAX(e.at)");
+            sql.push(&format!(
+                " AS at, {extra} {NONE} AS amount, {NONE} AS measure FROM users u \
+                 WHERE u.active = 1 AND EXISTS "
+            ));
+            acts(sql, "1");
+        }
         Nps => {
             sql.push(&format!(
                 "SELECT c.id, s.answered_at AS at, {extra} s.score AS amount, {NONE} AS measure \
@@ -362,6 +419,9 @@ fn facts_sql(key: KpiKey, w: &Window, people: &People, narrow: Narrow, titled: b
     push_people(&mut sql, kind_of(key).owner, people);
     if let Some(stage) = narrow.stage {
         sql.push(" AND o.stage = ").bind(stage.as_str());
+    }
+    if let Some(source) = narrow.source {
+        sql.push(" AND l.source = ").bind(source);
     }
     // By position: the joined tables both have an `id`.
     sql.push(" ORDER BY 2 DESC, 1 DESC");

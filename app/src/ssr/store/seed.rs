@@ -71,6 +71,15 @@ pub async fn first_contacts(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     .await
 }
 
+/// Every live customer with an owner, and the owner, in id order.
+pub async fn owned_customers(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, owner_id FROM customers WHERE deleted_at IS NULL AND owner_id IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&db.read)
+    .await
+}
+
 /// Every customer not deleted, in id order.
 pub async fn live_customers(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY id")

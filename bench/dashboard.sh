@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Tandem's dashboard benchmark: the managers' KPI report (as REST, and as the dashboard
+# page's first load with its charts) under 20 concurrent managers, each signed in as the
+# next of 20 managers over the sales teams, against the same record-set queries run one
+# at a time on the store as the baseline (server/examples/kpi_baseline.rs).
+#   bench/dashboard.sh [deals=1000000] [activities=10000000] [tickets=1000000] [customers=100000]
+# Results go to bench/out/; docs/benchmarks.md records them with machine and date.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/tools.sh"
+cd "$ROOT"
+
+DEALS="${1:-1000000}"
+ACTIVITIES="${2:-10000000}"
+TICKETS="${3:-1000000}"
+CUSTOMERS="${4:-100000}"
+DURATION="${BENCH_DURATION:-20s}"
+source "$ROOT/bench/common.sh"
+bench_build kpi_baseline open_loop
+
+DB="$OUT/dashboard-$DEALS-$ACTIVITIES-$TICKETS-$CUSTOMERS.db"
+export DATABASE_URL="sqlite://$DB"
+if [ ! -f "$DB" ]; then
+  say "seeding $CUSTOMERS customers, $ACTIVITIES activities, 20 managers, $DEALS deals, $TICKETS tickets"
+  /usr/bin/time -f "seed: %e s, max RSS %M KiB" target/release/tandem seed \
+    --customers "$CUSTOMERS" --activities "$ACTIVITIES" --managers 20 --deals "$DEALS" \
+    --tickets "$TICKETS" --messages "$TICKETS"
+fi
+
+hold_database
+start_server
+
+managers=()
+for i in $(seq 1 20); do managers+=("manager$i@load.tandem"); done
+cookies=()
+for m in "${managers[@]}"; do cookies+=("$(sign_in "$m")"); done
+printf '%s\n' "${cookies[@]}" > "$OUT/dashboard-cookies.txt"
+
+# A wrk script that signs each request as the next manager.
+script() {
+  local file="$OUT/$1.lua"
+  {
+    echo "local cookies = {"
+    for c in "${cookies[@]}"; do echo "  \"$c\","; done
+    echo "}"
+    cat <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "$2", { ["Cookie"] = cookies[(n % #cookies) + 1] })
+end
+LUA
+  } > "$file"
+  echo "$file"
+}
+
+export CONNECTIONS=20
+say "warming up"
+wrk -t2 -c20 -d5s -s "$(script warm /api/v1/kpis?period=month)" "$base" >/dev/null
+measure kpis-month "$base" -s "$(script kpis-month '/api/v1/kpis?period=month')"
+measure kpis-quarter "$base" -s "$(script kpis-quarter '/api/v1/kpis?period=quarter')"
+measure dashboard-page "$base" -s "$(script dashboard-page '/dashboard?period=month')"
+
+# The page at a set rate (open loop; see bench/tickets.sh): twenty managers opening the
+# dashboard this many times a second together.
+for rate in ${RATES:-2 10 20}; do
+  say "dashboard page at $rate/s (open loop, $DURATION)"
+  echo "GET /dashboard?period=month" > "$OUT/dashboard-page.targets"
+  target/release/examples/open_loop "$base" "$rate" "${DURATION%s}" "$OUT/dashboard-cookies.txt" \
+    "$OUT/dashboard-page.targets" | tee "$OUT/dashboard-page-open-$rate.txt"
+done
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+
+say "baseline: the report's record sets on the store, one manager at a time"
+target/release/examples/kpi_baseline 100 | tee "$OUT/kpi-baseline.txt"
