@@ -154,7 +154,7 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then finishes requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         axum::serve(
-            self.listener,
+            no_delay(self.listener),
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
@@ -170,7 +170,7 @@ impl Application {
         let state = self.state.clone();
         let handle = tokio::spawn(async move {
             let _ = axum::serve(
-                self.listener,
+                no_delay(self.listener),
                 self.router
                     .into_make_service_with_connect_info::<SocketAddr>(),
             )
@@ -178,6 +178,21 @@ impl Application {
         });
         (addr, state, handle)
     }
+}
+
+/// Each connection sends what is written at once (`TCP_NODELAY`). A streamed page goes
+/// out in several writes; with Nagle's algorithm a write after the first waits for the
+/// browser to acknowledge it, and browsers delay acknowledgements by up to 40 ms — which
+/// added 40 ms to one in ten queue pages even on an idle server.
+fn no_delay(
+    listener: TcpListener,
+) -> axum::serve::TapIo<TcpListener, impl FnMut(&mut tokio::net::TcpStream) + Send + 'static> {
+    use axum::serve::ListenerExt;
+    listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY on a connection");
+        }
+    })
 }
 
 async fn shutdown_signal() {
@@ -281,4 +296,22 @@ pub fn router(state: ServerState) -> Router {
         ))
         .layer(axum::middleware::from_fn(crate::security::request_id))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_connection_is_accepted_with_no_delay() -> std::io::Result<()> {
+        use axum::serve::Listener;
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let mut listener = no_delay(listener);
+        let (accepted, client) =
+            tokio::join!(listener.accept(), tokio::net::TcpStream::connect(addr));
+        client?;
+        assert!(accepted.0.nodelay()?);
+        Ok(())
+    }
 }

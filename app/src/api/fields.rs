@@ -89,6 +89,7 @@ server_functions![
     SavePoolRules,
     SaveLeadRules,
     SaveAlertRules,
+    SaveHealthWeights,
     SavePipelineRules,
     SaveRoutingRule,
     RemoveRoutingRule,

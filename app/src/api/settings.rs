@@ -9,6 +9,7 @@ pub struct SettingsView {
     pub assignment: Vec<crate::domain::leads::AssignmentRule>,
     pub alerts: crate::domain::alerts::AlertRules,
     pub pipeline: crate::domain::pipeline::PipelineRules,
+    pub health: crate::domain::health::HealthWeights,
     pub versions: crate::model::SettingVersions,
     pub reps: Vec<User>,
 }
@@ -32,6 +33,7 @@ pub async fn get_settings() -> Result<SettingsView, AppError> {
         assignment: all.assignment,
         alerts: all.alerts,
         pipeline: all.pipeline,
+        health: all.health,
         versions: all.versions,
         reps,
     })
@@ -161,6 +163,65 @@ pub async fn save_alert_rules(
     };
     let saved =
         services::settings::save_alerts(&app_state()?, &viewer, rules, Some(version)).await?;
+    Ok(saved.value)
+}
+
+/// The customer health weights (the same setting as `PUT /api/v1/settings/health`).
+#[server(prefix = "/sfn", endpoint = "save_health_weights")]
+pub async fn save_health_weights(
+    silent_after_days: String,
+    silence_max: String,
+    ticket_points: String,
+    tickets_max: String,
+    breach_points: String,
+    breaches_max: String,
+    low_csat_points: String,
+    detractor_points: String,
+    payment_max: String,
+    renewal_points: String,
+    renewal_days: String,
+    renewal_quiet_days: String,
+    at_risk_below: String,
+    recovered_at: String,
+    version: String,
+) -> Result<crate::domain::health::HealthWeights, AppError> {
+    let viewer = settings_editor()?;
+    let version = form_version(&version)?;
+    let [silent_after_days, silence_max, ticket_points, tickets_max, breach_points, breaches_max, low_csat_points, detractor_points, payment_max, renewal_points, renewal_days, renewal_quiet_days, at_risk_below, recovered_at] =
+        form_ints([
+            ("silent_after_days", &silent_after_days),
+            ("silence_max", &silence_max),
+            ("ticket_points", &ticket_points),
+            ("tickets_max", &tickets_max),
+            ("breach_points", &breach_points),
+            ("breaches_max", &breaches_max),
+            ("low_csat_points", &low_csat_points),
+            ("detractor_points", &detractor_points),
+            ("payment_max", &payment_max),
+            ("renewal_points", &renewal_points),
+            ("renewal_days", &renewal_days),
+            ("renewal_quiet_days", &renewal_quiet_days),
+            ("at_risk_below", &at_risk_below),
+            ("recovered_at", &recovered_at),
+        ])?;
+    let weights = crate::domain::health::HealthWeights {
+        silent_after_days,
+        silence_max,
+        ticket_points,
+        tickets_max,
+        breach_points,
+        breaches_max,
+        low_csat_points,
+        detractor_points,
+        payment_max,
+        renewal_points,
+        renewal_days,
+        renewal_quiet_days,
+        at_risk_below,
+        recovered_at,
+    };
+    let saved =
+        services::settings::save_health(&app_state()?, &viewer, weights, Some(version)).await?;
     Ok(saved.value)
 }
 

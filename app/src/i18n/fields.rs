@@ -205,8 +205,73 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ),
     (
         "renewal_days",
-        "Days before a contract ends to remind of renewal",
-        "合同到期前续约提醒（天）",
+        "Renewal window: days before a contract ends",
+        "续约窗口：合同到期前（天）",
+    ),
+    (
+        "silent_after_days",
+        "Days without contact before silence costs points",
+        "多少天未联系开始扣分",
+    ),
+    (
+        "silence_max",
+        "Most points silence may cost (a point a day)",
+        "未联系最多扣分（每天 1 分）",
+    ),
+    (
+        "ticket_points",
+        "Points per open ticket",
+        "每张未结工单扣分",
+    ),
+    (
+        "tickets_max",
+        "Most points open tickets may cost",
+        "未结工单最多扣分",
+    ),
+    (
+        "breach_points",
+        "Points per SLA breach in 90 days",
+        "90 天内每次 SLA 违约扣分",
+    ),
+    (
+        "breaches_max",
+        "Most points breaches may cost",
+        "SLA 违约最多扣分",
+    ),
+    (
+        "low_csat_points",
+        "Points for a CSAT below 3.5 (twice at 2 or less)",
+        "满意度低于 3.5 扣分（2 分及以下加倍）",
+    ),
+    (
+        "detractor_points",
+        "Points when the latest NPS answer is 0–6",
+        "最近一次 NPS 为 0–6 分时扣分",
+    ),
+    (
+        "payment_max",
+        "Most points an overdue payment may cost (a point a day)",
+        "回款逾期最多扣分（每天 1 分）",
+    ),
+    (
+        "renewal_points",
+        "Points for a renewal near with no contact",
+        "临近续约且无联系时扣分",
+    ),
+    (
+        "renewal_quiet_days",
+        "Days without contact that make a near renewal quiet",
+        "临近续约时多少天无联系算冷落",
+    ),
+    (
+        "at_risk_below",
+        "At risk below this score",
+        "健康度低于此分为流失风险",
+    ),
+    (
+        "recovered_at",
+        "Recovered at this score or above",
+        "健康度回升到此分及以上解除风险",
     ),
     (
         "receivable_escalate_days",

@@ -85,4 +85,5 @@ pub struct SettingVersions {
     pub assignment: i64,
     pub alerts: i64,
     pub pipeline: i64,
+    pub health: i64,
 }

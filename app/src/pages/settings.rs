@@ -1,9 +1,9 @@
 //! Admin: the rules every default of the product comes from — the public pool, lead timing,
-//! lead routing and alert thresholds. Each section is a server-function form, so it saves
+//! lead routing, alert thresholds and the customer health weights. Each section is a server-function form, so it saves
 //! without the WASM; the values shown are the stored ones.
 use crate::api::{
-    get_settings, RemoveRoutingRule, SaveAlertRules, SaveLeadRules, SavePipelineRules,
-    SavePoolRules, SaveRoutingRule, SettingsView,
+    get_settings, RemoveRoutingRule, SaveAlertRules, SaveHealthWeights, SaveLeadRules,
+    SavePipelineRules, SavePoolRules, SaveRoutingRule, SettingsView,
 };
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
@@ -25,19 +25,21 @@ pub fn SettingsPage() -> impl IntoView {
     let pipeline = ServerAction::<SavePipelineRules>::new();
     let save_rule = ServerAction::<SaveRoutingRule>::new();
     let remove_rule = ServerAction::<RemoveRoutingRule>::new();
+    let health = ServerAction::<SaveHealthWeights>::new();
     // What the page says is the outcome of the save that finished last: a refused save
     // followed by a good one shows "Saved", not the old refusal. After a save, or a save
     // refused because another admin's came first, the forms are rebuilt from what is stored;
     // a value refused as invalid leaves the forms alone, so what was typed stays to be fixed.
     let last = RwSignal::new(None::<Result<(), AppError>>);
     let reload = RwSignal::new(0u32);
-    let finished: [Signal<Option<Result<(), AppError>>>; 6] = [
+    let finished: [Signal<Option<Result<(), AppError>>>; 7] = [
         Signal::derive(move || pool.value().get().map(|r| r.map(|_| ()))),
         Signal::derive(move || leads.value().get().map(|r| r.map(|_| ()))),
         Signal::derive(move || alerts.value().get().map(|r| r.map(|_| ()))),
         Signal::derive(move || pipeline.value().get().map(|r| r.map(|_| ()))),
         Signal::derive(move || save_rule.value().get().map(|r| r.map(|_| ()))),
         Signal::derive(move || remove_rule.value().get().map(|r| r.map(|_| ()))),
+        Signal::derive(move || health.value().get().map(|r| r.map(|_| ()))),
     ];
     for result in finished {
         Effect::new(move |_| {
@@ -76,7 +78,7 @@ pub fn SettingsPage() -> impl IntoView {
                         let key = v.versions;
                         view! {
                             <For each=move || std::iter::once(v.clone()) key=move |_| key let:v>
-                                <SettingsForms v pool leads alerts pipeline save_rule remove_rule/>
+                                <SettingsForms v pool leads alerts pipeline save_rule remove_rule health/>
                             </For>
                         }
                         .into_any()
@@ -100,6 +102,7 @@ fn number(lang: Lang, name: &'static str, value: i64) -> impl IntoView {
 }
 
 #[component]
+#[allow(clippy::too_many_arguments)]
 fn SettingsForms(
     v: SettingsView,
     pool: ServerAction<SavePoolRules>,
@@ -108,9 +111,11 @@ fn SettingsForms(
     pipeline: ServerAction<SavePipelineRules>,
     save_rule: ServerAction<SaveRoutingRule>,
     remove_rule: ServerAction<RemoveRoutingRule>,
+    health: ServerAction<SaveHealthWeights>,
 ) -> impl IntoView {
     let lang = use_lang();
     let p = v.pool;
+    let h = v.health;
     let limit = |level: &str| {
         p.level_limits
             .get(level)
@@ -234,6 +239,31 @@ fn SettingsForms(
                 {number(lang, "renewal_days", a.renewal_days)}
                 {number(lang, "receivable_escalate_days", a.receivable_escalate_days)}
                 <button type="submit" class="primary">{lang.t("Save alert rules", "保存提醒规则")}</button>
+            </ActionForm>
+        </section>
+        <section aria-labelledby="health-weights" class="card">
+            <h2 id="health-weights">{lang.t("Customer health", "客户健康度")}</h2>
+            <p class="hint">{lang.t(
+                "A customer starts at 100; each factor takes off up to what is set here. Scores take new weights as each customer is next worked out.",
+                "客户满分 100,各因素按此处设置扣分。新权重在每位客户下次重算时生效。",
+            )}</p>
+            <ActionForm action=health attr:class="grid-form" attr:data-testid="health-form">
+                <input type="hidden" name="version" value=ver.health/>
+                {number(lang, "silent_after_days", h.silent_after_days)}
+                {number(lang, "silence_max", h.silence_max)}
+                {number(lang, "ticket_points", h.ticket_points)}
+                {number(lang, "tickets_max", h.tickets_max)}
+                {number(lang, "breach_points", h.breach_points)}
+                {number(lang, "breaches_max", h.breaches_max)}
+                {number(lang, "low_csat_points", h.low_csat_points)}
+                {number(lang, "detractor_points", h.detractor_points)}
+                {number(lang, "payment_max", h.payment_max)}
+                {number(lang, "renewal_points", h.renewal_points)}
+                {number(lang, "renewal_days", h.renewal_days)}
+                {number(lang, "renewal_quiet_days", h.renewal_quiet_days)}
+                {number(lang, "at_risk_below", h.at_risk_below)}
+                {number(lang, "recovered_at", h.recovered_at)}
+                <button type="submit" class="primary">{lang.t("Save health weights", "保存健康度权重")}</button>
             </ActionForm>
         </section>
     }

@@ -388,6 +388,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
     }
 
     tickets::demo_tickets(conn, &mut rng, now, &users, &customers).await?;
+    tickets::demo_troubled_customer(conn, now, &users, &customers).await?;
     articles::demo_articles(conn, db.backend, now, &users).await?;
     app::ssr::store::pool::refresh_reclaim(&mut tx, None, &app::domain::pool::PoolRules::default())
         .await?;

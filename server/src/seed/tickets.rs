@@ -289,3 +289,152 @@ async fn demo_routing(
     app::ssr::store::settings::put(conn, key, &routing, 0, users.admin, now).await?;
     Ok(())
 }
+
+/// One customer in trouble, so the demo's health has someone at risk to show: rep1's
+/// second customer had three complaints this month, each answered late (an SLA breach),
+/// rated 1, 2 and 1, and its contact answered the NPS survey with a 2.
+pub(super) async fn demo_troubled_customer(
+    conn: &mut AnyConnection,
+    now: i64,
+    users: &DemoUsers,
+    customers: &[(i64, Option<i64>)],
+) -> Result<(), sqlx::Error> {
+    let Some((cid, _)) = customers
+        .iter()
+        .filter(|(_, o)| *o == Some(users.reps[0]))
+        .nth(1)
+    else {
+        return Ok(());
+    };
+    let agent = users.agents[0];
+    for (n, (days_ago, score)) in [(20, 1), (12, 2), (5, 1)].into_iter().enumerate() {
+        let created = now - days_ago * 24 * HOUR;
+        let first_due = created + 30 * MINUTE;
+        let (responded, resolved) = (created + 3 * HOUR, created + 26 * HOUR);
+        let ids = insert_rows(
+            conn,
+            "tickets",
+            &[
+                "customer_id",
+                "subject",
+                "channel",
+                "category",
+                "priority",
+                "status",
+                "assignee_id",
+                "first_response_due_at",
+                "first_responded_at",
+                "resolved_at",
+                "closed_at",
+                "csat",
+                "created_at",
+                "updated_at",
+            ],
+            vec![vec![
+                Some(*cid).into(),
+                ["系统又一次宕机", "导出报表还是失败", "客服一直没人回复"][n].into(),
+                "phone".into(),
+                "complaint".into(),
+                "urgent".into(),
+                "closed".into(),
+                Some(agent).into(),
+                Some(first_due).into(),
+                Some(responded).into(),
+                Some(resolved).into(),
+                Some(resolved + 3 * 24 * HOUR).into(),
+                Some(score).into(),
+                created.into(),
+                (resolved + 3 * 24 * HOUR).into(),
+            ]],
+        )
+        .await?;
+        let ticket = ids[0];
+        insert_rows(
+            conn,
+            "ticket_messages",
+            &["ticket_id", "author_id", "body", "internal", "created_at"],
+            vec![
+                vec![
+                    ticket.into(),
+                    None::<i64>.into(),
+                    "这已经是这个月第几次了？我们的业务全停了，请马上处理。".into(),
+                    false.into(),
+                    created.into(),
+                ],
+                vec![
+                    ticket.into(),
+                    Some(agent).into(),
+                    "非常抱歉，技术组已定位原因并恢复，我们会跟进根本原因。".into(),
+                    false.into(),
+                    responded.into(),
+                ],
+            ],
+        )
+        .await?;
+        insert_rows(
+            conn,
+            "sla_breaches",
+            &["ticket_id", "clock", "due_at", "met_at"],
+            vec![vec![
+                ticket.into(),
+                "first_response".into(),
+                first_due.into(),
+                Some(responded).into(),
+            ]],
+        )
+        .await?;
+        insert_rows(
+            conn,
+            "surveys",
+            &[
+                "kind",
+                "token_hash",
+                "ticket_id",
+                "customer_id",
+                "score",
+                "comment",
+                "expires_at",
+                "answered_at",
+                "created_at",
+            ],
+            vec![vec![
+                "csat".into(),
+                format!("demo-troubled-csat-{ticket}").into(),
+                Some(ticket).into(),
+                Some(*cid).into(),
+                Some(score).into(),
+                CSAT_COMMENTS[(score - 1) as usize].into(),
+                (resolved + 14 * 24 * HOUR).into(),
+                Some(resolved + 2 * HOUR).into(),
+                resolved.into(),
+            ]],
+        )
+        .await?;
+    }
+    insert_rows(
+        conn,
+        "surveys",
+        &[
+            "kind",
+            "token_hash",
+            "customer_id",
+            "score",
+            "comment",
+            "expires_at",
+            "answered_at",
+            "created_at",
+        ],
+        vec![vec![
+            "nps".into(),
+            "demo-troubled-nps".into(),
+            (*cid).into(),
+            Some(2i64).into(),
+            "不会推荐，稳定性太差。".into(),
+            (now + 10 * 24 * HOUR).into(),
+            Some(now - 2 * 24 * HOUR).into(),
+            (now - 4 * 24 * HOUR).into(),
+        ]],
+    )
+    .await?;
+    Ok(())
+}

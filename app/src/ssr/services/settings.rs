@@ -28,6 +28,7 @@ pub struct All {
     pub assignment: Vec<AssignmentRule>,
     pub alerts: AlertRules,
     pub pipeline: PipelineRules,
+    pub health: crate::domain::health::HealthWeights,
     pub versions: SettingVersions,
 }
 
@@ -39,18 +40,21 @@ pub async fn all(state: &AppState) -> AppResult<All> {
         settings::get_versioned(&mut *conn, super::leads::ASSIGNMENT_SETTING).await?;
     let (alerts, a) = settings::get_versioned(&mut *conn, super::alerts::SETTING).await?;
     let (pipeline, d) = settings::get_versioned(&mut *conn, super::deals::SETTING).await?;
+    let (health, h) = settings::get_versioned(&mut *conn, super::health::SETTING).await?;
     Ok(All {
         pool,
         leads,
         assignment,
         alerts,
         pipeline,
+        health,
         versions: SettingVersions {
             pool: p,
             leads: l,
             assignment: r,
             alerts: a,
             pipeline: d,
+            health: h,
         },
     })
 }

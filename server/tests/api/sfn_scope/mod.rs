@@ -208,6 +208,29 @@ async fn every_server_function_with_every_role_against_someone_elses_records() {
                 Rule::Admin,
             ),
             (
+                "save_health_weights",
+                unreadable(
+                    &[
+                        "silent_after_days",
+                        "silence_max",
+                        "ticket_points",
+                        "tickets_max",
+                        "breach_points",
+                        "breaches_max",
+                        "low_csat_points",
+                        "detractor_points",
+                        "payment_max",
+                        "renewal_points",
+                        "renewal_days",
+                        "renewal_quiet_days",
+                        "at_risk_below",
+                        "recovered_at",
+                    ],
+                    &version,
+                ),
+                Rule::Admin,
+            ),
+            (
                 "save_pipeline_rules",
                 unreadable(
                     &[
