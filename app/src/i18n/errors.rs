@@ -30,6 +30,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("bad_cursor", "not a cursor this server gave out", "分页标记无效"),
     ("period_too_long", "a period of at most three years", "期间最长三年"),
     ("stage_only_pipeline", "narrows only the open pipeline", "仅可用于筛选在途商机"),
+    ("source_only_leads", "narrows only the leads' figures", "仅可用于筛选线索指标"),
     ("closed_deal_not_forecast", "a closed deal is no longer forecast", "已关闭的商机不再参与预测"),
     // Receivables.
     ("more_than_zero", "must be more than zero", "须大于零"),
