@@ -43,7 +43,8 @@ start_server() {
   RUST_LOG=warn target/release/tandem serve --addr "127.0.0.1:$port" > "$OUT/server.log" 2>&1 &
   server=$!
   trap 'kill $server $locker 2>/dev/null || true' EXIT
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  # Up to ten minutes: a new migration may first rework a large database.
+  for _ in $(seq 1 3000); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
   base="http://127.0.0.1:$port"
 }
 

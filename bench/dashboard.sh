@@ -56,13 +56,15 @@ LUA
 export CONNECTIONS=20
 say "warming up"
 wrk -t2 -c20 -d5s -s "$(script warm /api/v1/kpis?period=month)" "$base" >/dev/null
-measure kpis-month "$base" -s "$(script kpis-month '/api/v1/kpis?period=month')"
-measure kpis-quarter "$base" -s "$(script kpis-quarter '/api/v1/kpis?period=quarter')"
-measure dashboard-page "$base" -s "$(script dashboard-page '/dashboard?period=month')"
+# A report takes seconds at this size: wrk waits up to a minute for each.
+measure kpis-month "$base" --timeout 60s -s "$(script kpis-month '/api/v1/kpis?period=month')"
+measure kpis-quarter "$base" --timeout 60s -s "$(script kpis-quarter '/api/v1/kpis?period=quarter')"
+measure dashboard-page "$base" --timeout 60s -s "$(script dashboard-page '/dashboard?period=month')"
 
 # The page at a set rate (open loop; see bench/tickets.sh): twenty managers opening the
-# dashboard this many times a second together.
-for rate in ${RATES:-2 10 20}; do
+# dashboard this many times a second together (0.2: one every five seconds, so each
+# request has the server to itself: what one manager waits).
+for rate in ${RATES:-0.2}; do
   say "dashboard page at $rate/s (open loop, $DURATION)"
   echo "GET /dashboard?period=month" > "$OUT/dashboard-page.targets"
   target/release/examples/open_loop "$base" "$rate" "${DURATION%s}" "$OUT/dashboard-cookies.txt" \
@@ -72,4 +74,4 @@ kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 
 say "baseline: the report's record sets on the store, one manager at a time"
-target/release/examples/kpi_baseline 100 | tee "$OUT/kpi-baseline.txt"
+target/release/examples/kpi_baseline 30 | tee "$OUT/kpi-baseline.txt"

@@ -52,13 +52,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut conn = db.read.acquire().await?;
     let (mut all, mut rows) = (Vec::new(), 0usize);
+    let mut each: Vec<Vec<f64>> = vec![Vec::new(); sets.len()];
     for i in 0..runs {
         let (id, team) = managers[i % managers.len()];
         let t = Instant::now();
         let mut people = app::ssr::store::scope::people_of_team_subtree(&mut *conn, team).await?;
         people.push(id);
         let people = People::These(people);
-        for key in &sets {
+        for (n, key) in sets.iter().enumerate() {
+            let k = Instant::now();
             rows += facts(&mut *conn, *key, &this, &people, Narrow::default())
                 .await?
                 .len();
@@ -67,6 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .await?
                     .len();
             }
+            each[n].push(k.elapsed().as_secs_f64() * 1000.0);
         }
         all.push(t.elapsed().as_secs_f64() * 1000.0);
     }
@@ -75,6 +78,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         sets.len(),
         rows / runs
     );
+    // Each record set (this period and, unless a state now, the one before).
+    for (key, ms) in sets.iter().zip(each) {
+        report(key.as_str(), ms);
+    }
     report("kpi record sets", all);
     Ok(())
 }

@@ -281,6 +281,12 @@ async fn seed(url: &str, args: SeedArgs) -> Result<(), String> {
             started.elapsed().as_secs_f64()
         );
     }
+    if args.customers.is_some() || args.deals.is_some() || args.tickets.is_some() {
+        // A bulk load leaves the query planner without statistics; gather them once.
+        crate::seed::analyze(&db)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+    }
     db.close().await;
     let nothing = !args.demo
         && args.customers.is_none()

@@ -177,6 +177,7 @@ pub async fn bulk(db: &Db, customers: u64, activities: u64) -> Result<BulkStats,
     if made > 0 {
         let mut conn = db.write.acquire().await?;
         store::fill_last_contact(&mut conn, true).await?;
+        app::ssr::store::activities::fill_followed_up(&mut conn).await?;
     }
     {
         let mut tx = db.begin().await?;

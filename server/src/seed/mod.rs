@@ -48,6 +48,11 @@ pub const DEMO_PASSWORD: &str = "tandem-demo";
 const DAY: i64 = 24 * 3600 * 1000;
 const HOUR: i64 = 3600 * 1000;
 
+/// Gathers the query planner's statistics (after a bulk load).
+pub async fn analyze(db: &Db) -> Result<(), sqlx::Error> {
+    store::analyze(db).await
+}
+
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
     store::has_no_users(db).await
 }
@@ -342,6 +347,7 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
         insert_rows(conn, "activities", ACTIVITY_COLUMNS, chunk.to_vec()).await?;
     }
     store::fill_last_contact(&mut *conn, false).await?;
+    app::ssr::store::activities::fill_followed_up(&mut *conn).await?;
 
     leads::demo_leads(conn, &mut rng, now, &users).await?;
     deals::demo_deals(conn, &mut rng, now, &users, &owned).await?;

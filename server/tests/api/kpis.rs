@@ -145,6 +145,13 @@ pub(crate) async fn scene(app: &TestApp) {
         ))
         .await;
     }
+    // Written directly, as a bulk load would: when each follow-up was followed up is worked
+    // out from the activities afterwards.
+    let mut conn = app.state.app.db.write.acquire().await.unwrap();
+    app::ssr::store::activities::fill_followed_up(&mut conn)
+        .await
+        .unwrap();
+    drop(conn);
     // rep1's contract of 100,000: paid 40,000 on 5 March and 10,000 on 25 March.
     app.exec(&format!(
         "INSERT INTO contracts (customer_id, amount_minor, start_date, end_date, approval_status, owner_id, created_at, updated_at) \

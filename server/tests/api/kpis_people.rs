@@ -245,3 +245,66 @@ async fn a_churn_is_dated_when_marked_and_cleared_when_won_back_and_a_sign_in_is
         );
     }
 }
+
+#[tokio::test]
+async fn a_follow_up_is_kept_by_the_customers_next_activity_even_one_logged_late() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep1 = app.login("rep1@demo.tandem").await;
+        let r = rep1
+            .post(app.url("/api/v1/customers"))
+            .json(&json!({"name": "随访测试精工有限公司"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{b:?}");
+        let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let log = |summary: &'static str,
+                   occurred: chrono::DateTime<chrono::Utc>,
+                   next: Option<chrono::DateTime<chrono::Utc>>| {
+            let rep1 = rep1.clone();
+            let app = &app;
+            async move {
+                let r = rep1
+                    .post(app.url("/api/v1/activities"))
+                    .json(
+                        &json!({"customer_id": id, "kind": "call", "summary": summary,
+                        "occurred_at": occurred, "next_follow_up_at": next}),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::CREATED, "{summary}");
+            }
+        };
+        let kept = |summary: &'static str| {
+            let app = &app;
+            async move {
+                app.count(&format!(
+                    "SELECT COALESCE(MAX(followed_up_at), 0) FROM activities WHERE summary = '{summary}' AND customer_id = {id}"
+                ))
+                .await
+            }
+        };
+        let t0 = app.clock_now();
+        let hours = chrono::Duration::hours;
+        log("A", t0 - hours(3), Some(t0 + hours(48))).await;
+        assert_eq!(kept("A").await, 0, "{b:?}: nothing after it yet");
+        // Logged late: the call of five hours ago was followed up by A.
+        log("C", t0 - hours(5), Some(t0 + hours(24))).await;
+        assert_eq!(kept("C").await, (t0 - hours(3)).timestamp_millis(), "{b:?}");
+        assert_eq!(
+            kept("A").await,
+            0,
+            "{b:?}: an earlier call keeps nothing later"
+        );
+        app.clock.advance(chrono::Duration::days(1));
+        log("B", app.clock_now(), None).await;
+        assert_eq!(kept("A").await, app.clock_now().timestamp_millis(), "{b:?}");
+        assert_eq!(
+            kept("C").await,
+            (t0 - hours(3)).timestamp_millis(),
+            "{b:?}: kept by the first"
+        );
+    }
+}

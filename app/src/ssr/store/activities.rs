@@ -98,7 +98,51 @@ pub struct InsertActivity<'a> {
     pub now_ms: i64,
 }
 
+/// Records an activity and keeps the follow-up compliance current: the customer's earlier
+/// planned follow-ups not yet followed up by then now are, and this one, if logged after
+/// the fact, is already followed up by the next activity after it.
 pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<i64, sqlx::Error> {
+    let id = insert_row(&mut *conn, a).await?;
+    let mut sql = Sql::new("UPDATE activities SET followed_up_at = ");
+    sql.bind(a.occurred_at)
+        .push(" WHERE customer_id = ")
+        .bind(a.customer_id)
+        .push(" AND deleted_at IS NULL AND next_follow_up_at IS NOT NULL AND occurred_at < ")
+        .bind(a.occurred_at)
+        .push(" AND (followed_up_at IS NULL OR followed_up_at > ")
+        .bind(a.occurred_at)
+        .push(")");
+    sql.query().execute(&mut *conn).await?;
+    if a.next_follow_up_at.is_some() {
+        let mut sql = Sql::new(
+            "UPDATE activities SET followed_up_at = (SELECT MIN(b.occurred_at) FROM activities b \
+             WHERE b.customer_id = ",
+        );
+        sql.bind(a.customer_id)
+            .push(" AND b.deleted_at IS NULL AND b.occurred_at > ")
+            .bind(a.occurred_at)
+            .push(") WHERE id = ")
+            .bind(id);
+        sql.query().execute(&mut *conn).await?;
+    }
+    Ok(id)
+}
+
+/// Sets when each planned follow-up was followed up, from the activities themselves (after
+/// a bulk load that wrote activities directly).
+pub async fn fill_followed_up(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE activities SET followed_up_at = (SELECT MIN(b.occurred_at) FROM activities b \
+         WHERE b.customer_id = activities.customer_id AND b.deleted_at IS NULL \
+         AND b.occurred_at > activities.occurred_at) \
+         WHERE customer_id IS NOT NULL AND next_follow_up_at IS NOT NULL",
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+async fn insert_row(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<i64, sqlx::Error> {
     Insert::into("activities")
         .value("customer_id", a.customer_id)
         .value("contact_id", a.contact_id)

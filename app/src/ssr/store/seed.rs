@@ -71,6 +71,12 @@ pub async fn first_contacts(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     .await
 }
 
+/// Gathers the query planner's statistics on every table (SQLite keeps none until asked;
+/// PostgreSQL's autovacuum would, later).
+pub async fn analyze(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query("ANALYZE").execute(&db.write).await.map(|_| ())
+}
+
 /// Every live customer with an owner, and the owner, in id order.
 pub async fn owned_customers(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     sqlx::query_as(
