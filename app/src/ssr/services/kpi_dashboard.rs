@@ -154,8 +154,12 @@ pub async fn dashboard(
         let Some(whole) = Period::whole(name, state.clock.now(), DEFAULT_UTC_OFFSET_MINUTES) else {
             continue;
         };
-        let deals =
-            store::forecast_deals(&mut *conn, &window(whole, w.now_ms), &scope.people).await?;
+        let deals = crate::ssr::store::forecast::forecast_deals(
+            &mut *conn,
+            &window(whole, w.now_ms),
+            &scope.people,
+        )
+        .await?;
         let mut rows: Vec<ForecastLine> = people
             .iter()
             .filter(|p| deals.iter().any(|(o, _)| *o == Some(p.id)))

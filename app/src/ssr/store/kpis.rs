@@ -1,6 +1,5 @@
 //! The records behind each KPI: one record set per key, read for the number and for its
 //! drill-down alike, so the list always holds exactly what the number counts.
-use crate::domain::forecast::{ForecastCategory, ForecastDeal};
 use crate::domain::kpis::{Fact, KpiKey, Period};
 use crate::domain::pipeline::Stage;
 use crate::ssr::store::db::Sql;
@@ -446,7 +445,7 @@ fn read_by_time(key: KpiKey) -> bool {
 }
 
 /// ` AND {owner} IN (…)` for these people (nothing for everyone).
-fn push_people(sql: &mut Sql, owner: &str, people: &People) {
+pub(super) fn push_people(sql: &mut Sql, owner: &str, people: &People) {
     if let People::These(ids) = people {
         if ids.is_empty() {
             sql.push(" AND 1 = 0");
@@ -456,46 +455,4 @@ fn push_people(sql: &mut Sql, owner: &str, people: &People) {
                 .push(")");
         }
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct ForecastRow {
-    owner_id: Option<i64>,
-    won: i64,
-    forecast_category: ForecastCategory,
-    amount: i64,
-}
-
-/// The deals a forecast for the window counts, with their owners: won in it (closed),
-/// or open and expected to close in it.
-pub async fn forecast_deals<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    w: &Window,
-    people: &People,
-) -> Result<Vec<(Option<i64>, ForecastDeal)>, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT o.owner_id, CASE WHEN o.stage = 'won' THEN 1 ELSE 0 END AS won, o.forecast_category, \
-         COALESCE(o.amount_minor, 0) AS amount FROM opportunities o WHERE o.deleted_at IS NULL \
-         AND ((o.stage = 'won' AND o.won_at >= ",
-    );
-    sql.bind(w.start_ms)
-        .push(" AND o.won_at < ")
-        .bind(w.end_ms)
-        .push(") OR (o.stage NOT IN ('won', 'lost') AND o.expected_close >= ")
-        .bind(w.period.from.format("%Y-%m-%d").to_string())
-        .push(" AND o.expected_close <= ")
-        .bind(w.period.to.format("%Y-%m-%d").to_string())
-        .push("))");
-    push_people(&mut sql, "o.owner_id", people);
-    sql.all::<ForecastRow, _>(ex, |r| {
-        (
-            r.owner_id,
-            ForecastDeal {
-                won: r.won == 1,
-                category: r.forecast_category,
-                amount_minor: r.amount,
-            },
-        )
-    })
-    .await
 }

@@ -14,6 +14,7 @@ pub mod db;
 pub mod deals;
 pub mod due;
 pub mod duplicates;
+pub mod forecast;
 pub mod health;
 pub mod home;
 pub mod kpis;
