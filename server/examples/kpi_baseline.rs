@@ -5,22 +5,13 @@
 //!   DATABASE_URL=sqlite://bench/out/dashboard.db target/release/examples/kpi_baseline 100
 use app::domain::kpis::{KpiKey, Period};
 use app::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
-use app::ssr::store::kpis::{facts, records_of, Narrow, People, Window};
+use app::ssr::services::kpis::window;
+use app::ssr::store::kpis::{facts, records_of, Narrow, People};
 use std::time::Instant;
 
 #[path = "shared/report.rs"]
 mod report;
 use report::report;
-
-fn window(period: Period, now_ms: i64) -> Window {
-    let (start_ms, end_ms) = period.span_ms(DEFAULT_UTC_OFFSET_MINUTES);
-    Window {
-        start_ms,
-        end_ms,
-        period,
-        now_ms,
-    }
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

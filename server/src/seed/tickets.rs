@@ -214,33 +214,7 @@ pub(super) async fn demo_tickets(
         }
         if let (Some(at), Some(score)) = (resolved, csat) {
             // The customer answered the survey their resolved ticket sent them.
-            insert_rows(
-                conn,
-                "surveys",
-                &[
-                    "kind",
-                    "token_hash",
-                    "ticket_id",
-                    "customer_id",
-                    "score",
-                    "comment",
-                    "expires_at",
-                    "answered_at",
-                    "created_at",
-                ],
-                vec![vec![
-                    "csat".into(),
-                    format!("demo-csat-{ticket}").into(),
-                    Some(ticket).into(),
-                    Some(cid).into(),
-                    Some(score).into(),
-                    CSAT_COMMENTS[(score - 1) as usize].into(),
-                    (at + 14 * 24 * HOUR).into(),
-                    Some(at + 2 * HOUR).into(),
-                    at.into(),
-                ]],
-            )
-            .await?;
+            answered_csat(conn, ticket, cid, score, at).await?;
         }
         let paused = match status {
             "pending" => Some(created + 2 * HOUR),
@@ -288,6 +262,44 @@ async fn demo_routing(
     let key = app::ssr::services::tickets::ROUTING_SETTING;
     app::ssr::store::settings::put(conn, key, &routing, 0, users.admin, now).await?;
     Ok(())
+}
+
+/// The CSAT survey a resolved ticket sent, answered two hours after it was resolved.
+async fn answered_csat(
+    conn: &mut AnyConnection,
+    ticket: i64,
+    customer: i64,
+    score: i64,
+    resolved: i64,
+) -> Result<(), sqlx::Error> {
+    insert_rows(
+        conn,
+        "surveys",
+        &[
+            "kind",
+            "token_hash",
+            "ticket_id",
+            "customer_id",
+            "score",
+            "comment",
+            "expires_at",
+            "answered_at",
+            "created_at",
+        ],
+        vec![vec![
+            "csat".into(),
+            format!("demo-csat-{ticket}").into(),
+            Some(ticket).into(),
+            Some(customer).into(),
+            Some(score).into(),
+            CSAT_COMMENTS[(score - 1) as usize].into(),
+            (resolved + 14 * 24 * HOUR).into(),
+            Some(resolved + 2 * HOUR).into(),
+            resolved.into(),
+        ]],
+    )
+    .await
+    .map(|_| ())
 }
 
 /// One customer in trouble, so the demo's health has someone at risk to show: rep1's
@@ -383,33 +395,7 @@ pub(super) async fn demo_troubled_customer(
             ]],
         )
         .await?;
-        insert_rows(
-            conn,
-            "surveys",
-            &[
-                "kind",
-                "token_hash",
-                "ticket_id",
-                "customer_id",
-                "score",
-                "comment",
-                "expires_at",
-                "answered_at",
-                "created_at",
-            ],
-            vec![vec![
-                "csat".into(),
-                format!("demo-troubled-csat-{ticket}").into(),
-                Some(ticket).into(),
-                Some(*cid).into(),
-                Some(score).into(),
-                CSAT_COMMENTS[(score - 1) as usize].into(),
-                (resolved + 14 * 24 * HOUR).into(),
-                Some(resolved + 2 * HOUR).into(),
-                resolved.into(),
-            ]],
-        )
-        .await?;
+        answered_csat(conn, ticket, *cid, score, resolved).await?;
     }
     insert_rows(
         conn,

@@ -225,7 +225,8 @@ impl SetsRead {
     }
 }
 
-pub(crate) fn window(period: Period, now_ms: i64) -> Window {
+/// A period as the store reads it: its instants (local days) and now.
+pub fn window(period: Period, now_ms: i64) -> Window {
     let (start_ms, end_ms) = period.span_ms(DEFAULT_UTC_OFFSET_MINUTES);
     Window {
         start_ms,
