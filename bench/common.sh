@@ -83,3 +83,46 @@ measure() {
   wait "$poller"
   echo "    commits during the run: $(cat "$OUT/$name.commits")" | tee -a "$OUT/$name.txt"
 }
+
+# `script NAME TARGET…`: a wrk script that signs each request as the next of `cookies`
+# (the signed-in people) and sends, in turn, each target: a path to GET, or "POST path
+# body" (a server function, as the pages call it once hydrated).
+script() {
+  local file="$OUT/$1.lua"
+  shift
+  {
+    echo "local cookies = {"
+    for c in "${cookies[@]}"; do echo "  \"$c\","; done
+    echo "}"
+    echo "local targets = {"
+    for t in "$@"; do echo "  \"$t\","; done
+    echo "}"
+    cat <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  local t = targets[(n % #targets) + 1]
+  local headers = { ["Cookie"] = cookies[(n % #cookies) + 1] }
+  local path, body = t:match("^POST (%S+) (.*)$")
+  if path then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return wrk.format("POST", path, headers, body)
+  end
+  return wrk.format("GET", t, headers)
+end
+LUA
+  } > "$file"
+  echo "$file"
+}
+# `open_loop NAME RATE TARGET…`: the targets (`GET path` or `POST path body`) at RATE
+# requests a second for DURATION, signed in as `cookies` in turn, each timed from the
+# moment it was due (server/examples/open_loop.rs).
+open_loop() {
+  local name="$1" rate="$2"
+  shift 2
+  printf '%s\n' "${cookies[@]}" > "$OUT/cookies.txt"
+  printf '%s\n' "$@" > "$OUT/$name.targets"
+  say "$name at $rate/s (open loop, $DURATION)"
+  target/release/examples/open_loop "$base" "$rate" "${DURATION%s}" "$OUT/cookies.txt" "$OUT/$name.targets" \
+    | tee "$OUT/$name-$rate.txt"
+}

@@ -33,26 +33,6 @@ managers=()
 for i in $(seq 1 20); do managers+=("manager$i@load.tandem"); done
 cookies=()
 for m in "${managers[@]}"; do cookies+=("$(sign_in "$m")"); done
-printf '%s\n' "${cookies[@]}" > "$OUT/dashboard-cookies.txt"
-
-# A wrk script that signs each request as the next manager.
-script() {
-  local file="$OUT/$1.lua"
-  {
-    echo "local cookies = {"
-    for c in "${cookies[@]}"; do echo "  \"$c\","; done
-    echo "}"
-    cat <<LUA
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", "$2", { ["Cookie"] = cookies[(n % #cookies) + 1] })
-end
-LUA
-  } > "$file"
-  echo "$file"
-}
-
 export CONNECTIONS=20
 say "warming up"
 wrk -t2 -c20 -d5s -s "$(script warm /api/v1/kpis?period=month)" "$base" >/dev/null
@@ -65,10 +45,7 @@ measure dashboard-page "$base" --timeout 60s -s "$(script dashboard-page '/dashb
 # dashboard this many times a second together (0.2: one every five seconds, so each
 # request has the server to itself: what one manager waits).
 for rate in ${RATES:-0.2}; do
-  say "dashboard page at $rate/s (open loop, $DURATION)"
-  echo "GET /dashboard?period=month" > "$OUT/dashboard-page.targets"
-  target/release/examples/open_loop "$base" "$rate" "${DURATION%s}" "$OUT/dashboard-cookies.txt" \
-    "$OUT/dashboard-page.targets" | tee "$OUT/dashboard-page-open-$rate.txt"
+  open_loop dashboard-page-open "$rate" "GET /dashboard?period=month"
 done
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true

@@ -39,36 +39,6 @@ for a in "${agents[@]}"; do cookies+=("$(sign_in "$a")"); done
 first="${cookies[0]}"
 tickets="$(curl -fs -H "Cookie: $first" "$base/api/v1/tickets?view=open&limit=200" | python3 -c 'import json,sys; print(" ".join(str(t["id"]) for t in json.load(sys.stdin)["items"]))')"
 
-# A wrk script that signs each request as the next agent and sends, in turn, each of
-# `targets`: a path to GET, or "POST path body" (a server function, as the pages call it
-# once hydrated).
-script() {
-  local file="$OUT/$1.lua"
-  shift
-  {
-    echo "local cookies = {"
-    for c in "${cookies[@]}"; do echo "  \"$c\","; done
-    echo "}"
-    echo "local targets = {"
-    for t in "$@"; do echo "  \"$t\","; done
-    echo "}"
-    cat <<'LUA'
-local n = 0
-request = function()
-  n = n + 1
-  local t = targets[(n % #targets) + 1]
-  local headers = { ["Cookie"] = cookies[(n % #cookies) + 1] }
-  local path, body = t:match("^POST (%S+) (.*)$")
-  if path then
-    headers["Content-Type"] = "application/x-www-form-urlencoded"
-    return wrk.format("POST", path, headers, body)
-  end
-  return wrk.format("GET", t, headers)
-end
-LUA
-  } > "$file"
-  echo "$file"
-}
 pages=(); apis=(); calls=()
 for t in $tickets; do pages+=("/tickets/$t"); apis+=("/api/v1/tickets/$t"); calls+=("POST /sfn/ticket id=$t"); done
 
@@ -88,15 +58,6 @@ measure ticket-sfn "$base" -s "$(script ticket-sfn "${calls[@]}")"
 # wrk's runs above are closed loops (each of 50 connections sends again the instant it is
 # answered): they measure how many pages a second the server can give, and their latency is
 # 50 divided by that. RATES: pages a second for all 50 agents together.
-printf '%s\n' "${cookies[@]}" > "$OUT/cookies.txt"
-open_loop() {
-  local name="$1" rate="$2"
-  shift 2
-  printf '%s\n' "$@" > "$OUT/$name.targets"
-  say "$name at $rate/s (open loop, $DURATION)"
-  target/release/examples/open_loop "$base" "$rate" "${DURATION%s}" "$OUT/cookies.txt" "$OUT/$name.targets" \
-    | tee "$OUT/$name-$rate.txt"
-}
 page_targets=(); for t in $tickets; do page_targets+=("GET /tickets/$t"); done
 for rate in ${RATES:-100 300 600}; do
   open_loop queue-page-open "$rate" "GET /queue?view=mine"

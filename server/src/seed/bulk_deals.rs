@@ -80,52 +80,29 @@ fn deal_row(
         customer
     );
     let roll = rng.gen_range(0..100);
-    let (stage, probability, created, entered, won, expected, lost, category) = if roll < 70 {
-        let created = now - rng.gen_range(1..730 * 24) * HOUR;
-        let closed = (created + rng.gen_range(3..120 * 24) * HOUR).min(now - HOUR);
-        let closed = closed.max(created);
+    let (stage, probability, created, entered);
+    let (mut won, mut expected, mut lost) = (None, None, None);
+    let category;
+    if roll < 70 {
+        created = now - rng.gen_range(1..730 * 24) * HOUR;
+        entered = (created + rng.gen_range(3..120 * 24) * HOUR)
+            .min(now - HOUR)
+            .max(created);
         if roll < 23 {
-            (
-                "won",
-                100,
-                created,
-                closed,
-                Some(closed),
-                None,
-                None,
-                "commit",
-            )
+            (stage, probability, category) = ("won", 100, "commit");
+            won = Some(entered);
         } else {
-            let reason = LOST_REASONS[rng.gen_range(0..LOST_REASONS.len())];
-            (
-                "lost",
-                0,
-                created,
-                closed,
-                None,
-                None,
-                Some(reason),
-                "omitted",
-            )
+            (stage, probability, category) = ("lost", 0, "omitted");
+            lost = Some(LOST_REASONS[rng.gen_range(0..LOST_REASONS.len())].to_string());
         }
     } else {
-        let (stage, probability) = STAGES[rng.gen_range(0..4)];
-        let created = now - rng.gen_range(1..180 * 24) * HOUR;
-        let entered = created + (now - created) / rng.gen_range(2..5);
+        (stage, probability) = STAGES[rng.gen_range(0..4)];
+        created = now - rng.gen_range(1..180 * 24) * HOUR;
+        entered = created + (now - created) / rng.gen_range(2..5);
         let close = today + chrono::Duration::days(rng.gen_range(-10..120));
-        let category = CATEGORIES[rng.gen_range(0..CATEGORIES.len())];
-        let expected = Some(close.format("%Y-%m-%d").to_string());
-        (
-            stage,
-            probability,
-            created,
-            entered,
-            None,
-            expected,
-            None,
-            category,
-        )
-    };
+        category = CATEGORIES[rng.gen_range(0..CATEGORIES.len())];
+        expected = Some(close.format("%Y-%m-%d").to_string());
+    }
     vec![
         customer.into(),
         name.into(),
@@ -136,7 +113,7 @@ fn deal_row(
         Some(owner).into(),
         entered.into(),
         won.into(),
-        lost.map(str::to_string).into(),
+        lost.into(),
         category.into(),
         created.into(),
         entered.into(),

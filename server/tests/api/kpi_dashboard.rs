@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 /// The dashboard as the page asks for it.
-async fn dashboard(
+pub(crate) async fn dashboard(
     c: &reqwest::Client,
     app: &TestApp,
     form: &[(&str, &str)],
@@ -24,13 +24,13 @@ async fn dashboard(
 }
 
 /// A bar's page link as the API's records link.
-fn records_link(page: &str) -> String {
+pub(crate) fn records_link(page: &str) -> String {
     let (path, query) = page.split_once('?').unwrap();
     let key = path.strip_prefix("/dashboard/").unwrap();
     format!("/api/v1/kpis/{key}/records?{query}")
 }
 
-fn chart<'a>(d: &'a Value, id: &str) -> &'a Vec<Value> {
+pub(crate) fn chart<'a>(d: &'a Value, id: &str) -> &'a Vec<Value> {
     d["charts"]
         .as_array()
         .unwrap()

@@ -234,7 +234,12 @@ pub(crate) async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (Stat
 }
 
 /// Every KPI's drill-down lists exactly as many records as the KPI says.
-async fn drill_downs_match(c: &reqwest::Client, app: &TestApp, report: &Value, who: &str) {
+pub(crate) async fn drill_downs_match(
+    c: &reqwest::Client,
+    app: &TestApp,
+    report: &Value,
+    who: &str,
+) {
     for k in report["kpis"].as_array().unwrap() {
         let (s, list) = get(c, app, k["drill"].as_str().unwrap()).await;
         assert_eq!(s, StatusCode::OK, "{who} {}", k["key"]);

@@ -4,7 +4,8 @@
 //! (sign-ins and changes in the audit trail), each for March against February, and for a
 //! manager of one team against the admin.
 use crate::helpers::*;
-use crate::kpis::{at, get, kpi, MARCH};
+use crate::kpi_dashboard::{chart, dashboard, records_link};
+use crate::kpis::{at, drill_downs_match, get, kpi, MARCH};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -95,18 +96,6 @@ async fn scene(app: &TestApp) {
     }
 }
 
-async fn dashboard(c: &reqwest::Client, app: &TestApp) -> Value {
-    let r = c
-        .post(app.url("/sfn/kpi_dashboard"))
-        .header("accept", "application/json")
-        .form(&[("from", "2020-03-01"), ("to", "2020-03-31")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    r.json().await.unwrap()
-}
-
 #[tokio::test]
 async fn conversion_sources_retention_and_active_users_are_counted_from_their_records() {
     for b in backends() {
@@ -128,11 +117,7 @@ async fn conversion_sources_retention_and_active_users_are_counted_from_their_re
         // rep1 and agent1 in March (rep5 is the other team's); rep1 alone in February.
         assert_eq!(value("active_users"), 2.0, "{b:?}");
         assert_eq!(previous("active_users"), 1.0, "{b:?}");
-        for key in ["mql_to_sql", "customer_retention", "active_users"] {
-            let (s, list) = get(&manager1, &app, kpi(&r, key)["drill"].as_str().unwrap()).await;
-            assert_eq!(s, StatusCode::OK, "{b:?} {key}");
-            assert_eq!(list["count"], kpi(&r, key)["records"], "{b:?} {key}");
-        }
+        drill_downs_match(&manager1, &app, &r, "manager1").await;
         let (_, people) = get(
             &manager1,
             &app,
@@ -151,28 +136,16 @@ async fn conversion_sources_retention_and_active_users_are_counted_from_their_re
 
         // New leads by source: the chart's bars are the leads of March by source, each
         // opening exactly its leads.
-        let d = dashboard(&manager1, &app).await;
-        let bars = d["charts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == "leads_by_source")
-            .unwrap()["bars"]
-            .as_array()
-            .unwrap()
-            .clone();
+        let march = [("from", "2020-03-01"), ("to", "2020-03-31")];
+        let (s, d) = dashboard(&manager1, &app, &march).await;
+        assert_eq!(s, StatusCode::OK, "{b:?}: {d}");
+        let bars = chart(&d, "leads_by_source");
         let labels: Vec<&str> = bars.iter().map(|b| b["label"].as_str().unwrap()).collect();
         assert_eq!(labels, ["活动", "转介绍"], "{b:?}: {bars:?}");
-        for bar in &bars {
+        for bar in bars {
             assert_eq!(bar["records"], 1, "{b:?}");
-            let link = bar["drill"].as_str().unwrap();
-            let query = link.split_once('?').unwrap().1;
-            let (s, list) = get(
-                &manager1,
-                &app,
-                &format!("/api/v1/kpis/leads_new/records?{query}"),
-            )
-            .await;
+            let link = records_link(bar["drill"].as_str().unwrap());
+            let (s, list) = get(&manager1, &app, &link).await;
             assert_eq!(s, StatusCode::OK, "{b:?} {link}");
             assert_eq!(list["count"], 1, "{b:?} {link}");
         }

@@ -150,21 +150,8 @@ pub async fn records(
     q: KpiQuery,
 ) -> AppResult<KpiRecords> {
     let scope = resolve(state, viewer, &q).await?;
-    if scope.narrow.stage.is_some()
-        && !matches!(key, KpiKey::PipelineValue | KpiKey::WeightedForecast)
-    {
-        return Err(AppError::field("stage", "narrows only the open pipeline"));
-    }
-    if scope.narrow.source.is_some()
-        && !matches!(
-            key,
-            KpiKey::LeadsNew
-                | KpiKey::LeadConversion
-                | KpiKey::MqlToSql
-                | KpiKey::LeadFirstContactSla
-        )
-    {
-        return Err(AppError::field("source", "narrows only the leads' figures"));
+    if let Some((field, problem)) = scope.narrow.refusal(key) {
+        return Err(AppError::field(field, problem));
     }
     let w = window(scope.period, state.clock.now_ms());
     let titled = store::titled_facts(&state.db.read, key, &w, &scope.people, scope.narrow).await?;

@@ -114,15 +114,10 @@ pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<
         .push(")");
     sql.query().execute(&mut *conn).await?;
     if a.next_follow_up_at.is_some() {
-        let mut sql = Sql::new(
-            "UPDATE activities SET followed_up_at = (SELECT MIN(b.occurred_at) FROM activities b \
-             WHERE b.customer_id = ",
-        );
-        sql.bind(a.customer_id)
-            .push(" AND b.deleted_at IS NULL AND b.occurred_at > ")
-            .bind(a.occurred_at)
-            .push(") WHERE id = ")
-            .bind(id);
+        let mut sql = Sql::new(&format!(
+            "UPDATE activities SET followed_up_at = {NEXT_CONTACT} WHERE id = "
+        ));
+        sql.bind(id);
         sql.query().execute(&mut *conn).await?;
     }
     Ok(id)
@@ -131,16 +126,19 @@ pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<
 /// Sets when each planned follow-up was followed up, from the activities themselves (after
 /// a bulk load that wrote activities directly).
 pub async fn fill_followed_up(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE activities SET followed_up_at = (SELECT MIN(b.occurred_at) FROM activities b \
-         WHERE b.customer_id = activities.customer_id AND b.deleted_at IS NULL \
-         AND b.occurred_at > activities.occurred_at) \
-         WHERE customer_id IS NOT NULL AND next_follow_up_at IS NOT NULL",
-    )
+    sqlx::query(&format!(
+        "UPDATE activities SET followed_up_at = {NEXT_CONTACT} \
+         WHERE customer_id IS NOT NULL AND next_follow_up_at IS NOT NULL"
+    ))
     .execute(conn)
     .await
     .map(|_| ())
 }
+
+/// The customer's first activity after the one being updated: when it was followed up.
+const NEXT_CONTACT: &str = "(SELECT MIN(b.occurred_at) FROM activities b \
+     WHERE b.customer_id = activities.customer_id AND b.deleted_at IS NULL \
+     AND b.occurred_at > activities.occurred_at)";
 
 async fn insert_row(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<i64, sqlx::Error> {
     Insert::into("activities")

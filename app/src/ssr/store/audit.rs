@@ -47,21 +47,14 @@ pub async fn record(
     change: Change,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let before = change.before.as_ref().map(|v| v.to_string());
-    let after = change.after.as_ref().map(|v| v.to_string());
-    Insert::into("audit_entries")
-        .value("actor_id", actor.map(|a| a.user_id))
-        .value("action", change.action.as_str())
-        .value("entity_type", change.entity_type.as_str())
-        .value("entity_id", change.entity_id)
-        .value("before", before)
-        .value("after", after.clone())
-        .value("at", now_ms)
-        .value("ip", actor.and_then(|a| a.ip.clone()))
-        .sql()
-        .query()
-        .execute(&mut *conn)
-        .await?;
+    entry(
+        &mut *conn,
+        actor.map(|a| a.user_id),
+        actor.and_then(|a| a.ip.clone()),
+        &change,
+        now_ms,
+    )
+    .await?;
 
     let payload = serde_json::json!({
         "actor_id": actor.map(|a| a.user_id),
@@ -92,13 +85,27 @@ pub async fn signed_in(
     ip: &str,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    let change = Change::new(Action::SignedIn, Entity::User, user_id);
+    entry(conn, Some(user_id), Some(ip.to_string()), &change, now_ms).await
+}
+
+/// One line of the audit trail: who did what to which record, when, from where.
+async fn entry(
+    conn: &mut AnyConnection,
+    actor_id: Option<i64>,
+    ip: Option<String>,
+    change: &Change,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     Insert::into("audit_entries")
-        .value("actor_id", Some(user_id))
-        .value("action", Action::SignedIn.as_str())
-        .value("entity_type", Entity::User.as_str())
-        .value("entity_id", user_id)
+        .value("actor_id", actor_id)
+        .value("action", change.action.as_str())
+        .value("entity_type", change.entity_type.as_str())
+        .value("entity_id", change.entity_id)
+        .value("before", change.before.as_ref().map(|v| v.to_string()))
+        .value("after", change.after.as_ref().map(|v| v.to_string()))
         .value("at", now_ms)
-        .value("ip", Some(ip.to_string()))
+        .value("ip", ip)
         .sql()
         .query()
         .execute(conn)

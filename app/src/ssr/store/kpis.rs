@@ -31,6 +31,22 @@ pub struct Narrow {
     pub source: Option<&'static str>,
 }
 
+impl Narrow {
+    /// Why this narrowing does not apply to `key`'s records, as the field and message a
+    /// refusal names; None when it does (a stage narrows the open pipeline, a source the
+    /// leads).
+    pub fn refusal(&self, key: KpiKey) -> Option<(&'static str, &'static str)> {
+        use KpiKey::*;
+        if self.stage.is_some() && !matches!(key, PipelineValue | WeightedForecast) {
+            return Some(("stage", "narrows only the open pipeline"));
+        }
+        if self.source.is_some() && kind_of(key).kind != "lead" {
+            return Some(("source", "narrows only the leads' figures"));
+        }
+        None
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct FactRow {
     id: i64,
@@ -414,17 +430,14 @@ pub async fn titled_facts<'e>(
 fn facts_sql(key: KpiKey, w: &Window, people: &People, narrow: Narrow, titled: bool) -> Sql {
     let mut sql = Sql::new("");
     record_set(key, w, titled, &mut sql);
+    // A unary plus keeps the planner off the owner's index (`activities_user_time`, tickets
+    // by assignee …) for a period's records: reading them by their time's index is a month
+    // of rows, reading the owners' records first is all of their history (a month of
+    // follow-ups took 25 s that way at 10^7 activities, SQLite having no statistics to
+    // tell). Standard SQL: PostgreSQL plans on its own statistics.
     let owner = kind_of(key).owner;
-    if read_by_time(key) {
-        // A unary plus keeps the planner off the owner's index (`activities_user_time`,
-        // tickets by assignee …): reading a period's records by their time's index is a
-        // month of rows; reading the owners' records first is all of their history (a
-        // month of follow-ups took 25 s that way at 10^7 activities, the planner having no
-        // statistics to tell). Standard SQL: PostgreSQL plans on its own statistics.
-        push_people(&mut sql, &format!("+{owner}"), people);
-    } else {
-        push_people(&mut sql, owner, people);
-    }
+    let plus = if read_by_time(key) { "+" } else { "" };
+    push_people(&mut sql, &format!("{plus}{owner}"), people);
     if let Some(stage) = narrow.stage {
         sql.push(" AND o.stage = ").bind(stage.as_str());
     }
