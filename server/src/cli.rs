@@ -282,7 +282,8 @@ async fn seed(url: &str, args: SeedArgs) -> Result<(), String> {
         );
     }
     if args.customers.is_some() || args.deals.is_some() || args.tickets.is_some() {
-        // A bulk load leaves the query planner without statistics; gather them once.
+        // A bulk load wrote past the KPI roll-ups and leaves the query planner without
+        // statistics: both are worked out once.
         crate::seed::analyze(&db)
             .await
             .map_err(|e| format!("seed: {e}"))?;

@@ -19,5 +19,11 @@ pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
     if filled > 0 {
         tracing::info!(filled, "customer name sort keys filled in");
     }
+    if app::ssr::store::kpi_rollups::ensure_built(db)
+        .await
+        .map_err(sqlx::migrate::MigrateError::Execute)?
+    {
+        tracing::info!("KPI roll-ups rebuilt");
+    }
     Ok(())
 }

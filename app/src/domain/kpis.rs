@@ -2,6 +2,7 @@
 //! worked out from the records behind it (the facts the store reads for the key). The
 //! store reads one record set per KPI; the number shown and the drill-down list both come
 //! from that set, so the list always holds what the number counts.
+pub use crate::domain::kpi_tally::Tally;
 pub use crate::domain::period::Period;
 use crate::i18n::Lang;
 
@@ -61,6 +62,9 @@ pub struct Fact {
     pub amount: Option<i64>,
     /// A duration in minutes, a probability or a flag (1 = yes), when the KPI uses one.
     pub measure: Option<i64>,
+    /// What the records are split by where a chart needs it (a lead's source, an open
+    /// deal's stage), else empty.
+    pub part: String,
 }
 
 impl KpiKey {
@@ -259,40 +263,7 @@ impl KpiKey {
     /// The KPI's value from the records behind it; None when there is nothing to count
     /// (a rate over no records, a median of none).
     pub fn value(self, facts: &[Fact]) -> Option<f64> {
-        use KpiKey::*;
-        let n = facts.len();
-        let flagged = || facts.iter().filter(|f| f.measure == Some(1)).count();
-        let amounts = || facts.iter().filter_map(|f| f.amount);
-        match self {
-            LeadsNew | CustomersAtRisk | ActiveUsers => Some(n as f64),
-            LeadConversion | MqlToSql | LeadFirstContactSla | FollowUpCompliance | WinRate
-            | SlaCompliance | ResolutionRate | DataCompleteness | CustomerRetention => {
-                share(flagged(), n)
-            }
-            WonAmount | PipelineValue | ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d => {
-                Some(amounts().sum::<i64>() as f64)
-            }
-            AverageDealSize => {
-                let with: Vec<i64> = amounts().collect();
-                (!with.is_empty()).then(|| with.iter().sum::<i64>() as f64 / with.len() as f64)
-            }
-            SalesCycleDays => mean(facts.iter().filter_map(|f| f.measure)).map(|m| m / 1440.0),
-            WeightedForecast => Some(
-                facts
-                    .iter()
-                    .map(|f| f.amount.unwrap_or(0) as f64 * f.measure.unwrap_or(0) as f64 / 100.0)
-                    .sum::<f64>()
-                    .round(),
-            ),
-            TicketFirstResponseMedian | TicketResolutionMedian => {
-                percentile(facts.iter().filter_map(|f| f.measure), 50)
-            }
-            TicketFirstResponseP90 | TicketResolutionP90 => {
-                percentile(facts.iter().filter_map(|f| f.measure), 90)
-            }
-            Csat => mean(amounts()),
-            Nps => nps(amounts()),
-        }
+        Tally::of(self, facts).value(self)
     }
 }
 
@@ -312,39 +283,6 @@ pub fn moves_kpis(kind: crate::domain::events::EventKind) -> bool {
     )
 }
 
-/// `part` of `whole` as a percentage with one decimal; None of nothing.
-fn share(part: usize, whole: usize) -> Option<f64> {
-    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
-}
-
-fn mean(values: impl Iterator<Item = i64>) -> Option<f64> {
-    let v: Vec<i64> = values.collect();
-    (!v.is_empty()).then(|| (v.iter().sum::<i64>() as f64 / v.len() as f64 * 10.0).round() / 10.0)
-}
-
-/// The nearest-rank percentile: the smallest value with at least `p` % of the values at
-/// or below it.
-pub fn percentile(values: impl Iterator<Item = i64>, p: usize) -> Option<f64> {
-    let mut v: Vec<i64> = values.collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_unstable();
-    let rank = (p * v.len()).div_ceil(100).max(1);
-    Some(v[rank - 1] as f64)
-}
-
-/// Net promoter score: % promoters (9–10) − % detractors (0–6), whole points.
-pub fn nps(scores: impl Iterator<Item = i64>) -> Option<f64> {
-    let s: Vec<i64> = scores.collect();
-    if s.is_empty() {
-        return None;
-    }
-    let promoters = s.iter().filter(|x| **x >= 9).count() as f64;
-    let detractors = s.iter().filter(|x| **x <= 6).count() as f64;
-    Some(((promoters - detractors) * 100.0 / s.len() as f64).round())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,6 +294,7 @@ mod tests {
             owner: None,
             amount,
             measure,
+            part: String::new(),
         }
     }
 

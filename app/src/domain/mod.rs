@@ -163,6 +163,7 @@ pub mod events;
 pub mod files;
 pub mod forecast;
 pub mod health;
+pub mod kpi_tally;
 pub mod kpis;
 pub mod leads;
 pub mod mail;

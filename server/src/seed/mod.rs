@@ -48,8 +48,12 @@ pub const DEMO_PASSWORD: &str = "tandem-demo";
 const DAY: i64 = 24 * 3600 * 1000;
 const HOUR: i64 = 3600 * 1000;
 
-/// Gathers the query planner's statistics (after a bulk load).
+/// After a bulk load: works the KPI roll-ups out from the records written past them, and
+/// gathers the query planner's statistics.
 pub async fn analyze(db: &Db) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    app::ssr::store::kpi_rollups::rebuild(&mut tx).await?;
+    tx.commit().await?;
     store::analyze(db).await
 }
 
@@ -404,6 +408,8 @@ pub async fn demo(db: &Db) -> Result<(), sqlx::Error> {
     for id in store::live_customers(&mut tx).await? {
         app::ssr::services::health::recompute(&mut tx, id, now, &weights).await?;
     }
+    // The rows written directly above are in no KPI roll-up yet.
+    app::ssr::store::kpi_rollups::rebuild(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -76,6 +76,7 @@ async fn contacts_validate_and_normalise_phones_and_emails() {
                 .status(),
             StatusCode::NOT_FOUND
         );
+        app.assert_kpi_rollups_kept().await;
     }
 }
 

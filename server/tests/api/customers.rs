@@ -319,6 +319,7 @@ async fn deleted_customers_disappear_and_only_managers_delete() {
             .await,
             1
         );
+        app.assert_kpi_rollups_kept().await;
     }
 }
 

@@ -85,6 +85,7 @@ async fn logging_a_visit_sets_last_contact_and_next_follow_up_and_clears_today()
         // Moving the clock past the next follow-up brings it back.
         app.clock.advance(Duration::days(3) + Duration::minutes(1));
         assert!(due_ids(&today(&app, &rep).await).contains(&id));
+        app.assert_kpi_rollups_kept().await;
     }
 }
 

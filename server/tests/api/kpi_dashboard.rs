@@ -336,6 +336,7 @@ async fn a_watched_dashboard_gets_its_tiles_again_after_a_write_and_nobody_else_
             0,
             "{b:?}: no watcher left"
         );
+        app.assert_kpi_rollups_kept().await;
     }
 }
 

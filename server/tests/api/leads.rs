@@ -289,6 +289,7 @@ async fn a_lead_is_contacted_qualified_and_converted_in_one_transaction() {
             .await
                 >= 5
         );
+        app.assert_kpi_rollups_kept().await;
     }
 }
 

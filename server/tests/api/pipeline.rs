@@ -193,6 +193,7 @@ async fn won_needs_a_contract_approved_by_the_reps_manager() {
         )
         .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        app.assert_kpi_rollups_kept().await;
     }
 }
 
@@ -371,6 +372,7 @@ async fn the_admin_sets_probabilities_and_entry_criteria_and_open_deals_follow()
         .await;
         assert_eq!(r.status(), StatusCode::OK, "{b:?}");
         assert_eq!(json(r).await["probability"], 80);
+        app.assert_kpi_rollups_kept().await;
     }
 }
 

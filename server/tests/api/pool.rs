@@ -229,6 +229,7 @@ async fn managers_assign_pool_customers_to_their_reps() {
                 .status(),
             StatusCode::OK
         );
+        app.assert_kpi_rollups_kept().await;
     }
 }
 
@@ -289,6 +290,7 @@ async fn neglected_customers_return_to_the_pool_when_their_time_comes_and_not_be
         .await;
         assert!(c["owner_id"].is_null(), "{c}");
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM pool_events WHERE customer_id = {id} AND action = 'reclaim' AND reason = 'no_follow_up'")).await, 1);
+        app.assert_kpi_rollups_kept().await;
     }
 }
 

@@ -161,6 +161,7 @@ async fn a_resolved_ticket_asks_for_csat_once_and_a_low_score_tells_the_people_b
         let alert = &alerts["items"][0];
         assert!(alert["title"].as_str().unwrap().contains("2/5"), "{alert}");
         assert_eq!(alert["entity"]["id"], id);
+        app.assert_kpi_rollups_kept().await;
     }
 }
 

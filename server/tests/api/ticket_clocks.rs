@@ -211,6 +211,7 @@ async fn every_breach_is_recorded_once_with_when_it_was_met_for_the_kpis() {
         app.clock.advance(Duration::hours(6));
         tick(&app).await;
         assert_eq!(breaches("resolution").await, 1, "{b:?}");
+        app.assert_kpi_rollups_kept().await;
     }
 }
 

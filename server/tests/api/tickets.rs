@@ -181,6 +181,7 @@ async fn pending_stops_the_resolution_clock_and_reopening_starts_it_where_it_sto
         let r = patch(&app, &agent, &t, json!({"status": "open"})).await;
         let t = json(r).await;
         assert!(t["resolved_at"].is_null() && t["closed_at"].is_null());
+        app.assert_kpi_rollups_kept().await;
     }
 }
 
@@ -454,5 +455,6 @@ Message-ID: <merged-{}@customer.example>\r\nContent-Type: text/plain; charset=ut
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        app.assert_kpi_rollups_kept().await;
     }
 }

@@ -2,9 +2,11 @@
 //! answers), the charts drawn from the same record sets, and the teams and people the
 //! viewer may narrow it to. Every bar carries the link to the records behind it, and its
 //! number is worked out from exactly those records.
-use super::kpis::{report_of, resolve, window, KpiQuery, Scope, SetsRead};
+use super::kpi_tallies::TalliesRead;
+use super::kpis::{report_of, resolve, window, KpiQuery, Scope};
 use crate::domain::forecast::rollup;
-use crate::domain::kpis::{Fact, KpiKey, Period};
+use crate::domain::kpi_tally::Tally;
+use crate::domain::kpis::{KpiKey, Period};
 use crate::domain::leads::{lead_source_label, LEAD_SOURCES};
 use crate::domain::pipeline::Stage;
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
@@ -16,9 +18,10 @@ use crate::model::{
 };
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use crate::ssr::store::kpis::{self as store, Narrow, People};
+use crate::ssr::store::kpi_rollups::{day_of, By};
+use crate::ssr::store::kpis::{Narrow, People};
 use crate::ssr::store::users;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 /// The dashboard for the query's period and scope.
 pub async fn dashboard(
@@ -29,7 +32,7 @@ pub async fn dashboard(
 ) -> AppResult<KpiDashboard> {
     let scope = resolve(state, viewer, &q).await?;
     let mut conn = state.db.read.acquire().await?;
-    let mut read = SetsRead::default();
+    let mut read = TalliesRead::default();
     let report = report_of(&mut conn, &mut read, state, &scope, &q, lang).await?;
     let people = pickable_people(state, viewer, &scope).await?;
     let teams = pickable_teams(state, &scope).await?;
@@ -47,44 +50,55 @@ pub async fn dashboard(
     let w = window(scope.period, state.clock.now_ms());
 
     let mut charts = Vec::new();
-    // The open pipeline by stage: a funnel, one read per stage.
-    let mut funnel = Vec::new();
-    for stage in Stage::OPEN {
-        let narrow = Narrow {
-            stage: Some(stage),
-            ..Narrow::default()
-        };
-        let facts =
-            store::facts(&mut *conn, KpiKey::PipelineValue, &w, &scope.people, narrow).await?;
-        funnel.push(KpiBar {
-            label: stage.label(lang).to_string(),
-            value: KpiKey::PipelineValue.value(&facts),
-            second: None,
-            records: facts.len() as i64,
-            drill: link(KpiKey::PipelineValue, scope.period, None, narrow),
-        });
-    }
+    let people_set = &scope.people;
+    // The open pipeline by stage: a funnel.
+    let by_stage = read
+        .grouped(&mut conn, KpiKey::PipelineValue, &w, people_set, By::Part)
+        .await?;
+    let funnel = Stage::OPEN
+        .iter()
+        .map(|stage| {
+            let narrow = Narrow {
+                stage: Some(*stage),
+                ..Narrow::default()
+            };
+            let t = part_of(by_stage, stage.as_str());
+            KpiBar {
+                label: stage.label(lang).to_string(),
+                value: t.value(KpiKey::PipelineValue),
+                second: None,
+                records: t.n,
+                drill: link(KpiKey::PipelineValue, scope.period, None, narrow),
+            }
+        })
+        .collect();
     charts.push(chart("pipeline_by_stage", KpiKey::PipelineValue, funnel));
 
-    // New leads by source, one read per source; the sources with none are left out.
-    let mut sources = Vec::new();
-    for source in LEAD_SOURCES {
-        let narrow = Narrow {
-            source: Some(source),
-            ..Narrow::default()
-        };
-        let facts = store::facts(&mut *conn, KpiKey::LeadsNew, &w, &scope.people, narrow).await?;
-        if facts.is_empty() {
-            continue;
-        }
-        sources.push(KpiBar {
-            label: lead_source_label(source, lang).to_string(),
-            value: KpiKey::LeadsNew.value(&facts),
-            second: None,
-            records: facts.len() as i64,
-            drill: link(KpiKey::LeadsNew, scope.period, None, narrow),
-        });
-    }
+    // New leads by source; the sources with none are left out.
+    let by_source = read
+        .grouped(&mut conn, KpiKey::LeadsNew, &w, people_set, By::Part)
+        .await?;
+    let sources = LEAD_SOURCES
+        .iter()
+        .filter_map(|source| {
+            let t = part_of(by_source, source);
+            (t.n > 0).then(|| KpiBar {
+                label: lead_source_label(source, lang).to_string(),
+                value: t.value(KpiKey::LeadsNew),
+                second: None,
+                records: t.n,
+                drill: link(
+                    KpiKey::LeadsNew,
+                    scope.period,
+                    None,
+                    Narrow {
+                        source: Some(source),
+                        ..Narrow::default()
+                    },
+                ),
+            })
+        })
+        .collect();
     charts.push(chart("leads_by_source", KpiKey::LeadsNew, sources));
 
     // Trends by week (or month, for a long period).
@@ -98,22 +112,25 @@ pub async fn dashboard(
             Some(KpiKey::TicketFirstResponseP90),
         ),
     ] {
-        let facts = read.facts(&mut conn, key, &w, &scope.people).await?;
+        let by_day = read
+            .grouped(&mut conn, key, &w, people_set, By::Day)
+            .await?;
         let bars = steps
             .iter()
             .map(|step| {
                 let span = window(*step, w.now_ms);
-                let (start, end) = (span.start_ms, span.end_ms);
-                let within: Vec<Fact> = facts
-                    .iter()
-                    .filter(|f| f.at_ms >= start && f.at_ms < end)
-                    .cloned()
-                    .collect();
+                let days = day_of(span.start_ms)..day_of(span.end_ms);
+                let mut within = Tally::default();
+                for (day, t) in by_day {
+                    if day.parse().is_ok_and(|d| days.contains(&d)) {
+                        within.add(t);
+                    }
+                }
                 KpiBar {
                     label: step_label(*step, scope.period.charted_weekly()),
-                    value: key.value(&within),
-                    second: second.and_then(|k| k.value(&within)),
-                    records: within.len() as i64,
+                    value: within.value(key),
+                    second: second.and_then(|k| within.value(k)),
+                    records: within.records(key),
                     drill: link(key, *step, None, Narrow::default()),
                 }
             })
@@ -126,22 +143,19 @@ pub async fn dashboard(
         ("win_rate_by_rep", KpiKey::WinRate),
         ("follow_ups_by_rep", KpiKey::FollowUpCompliance),
     ] {
-        let facts = read.facts(&mut conn, key, &w, &scope.people).await?;
-        let mut by_owner: BTreeMap<i64, Vec<Fact>> = BTreeMap::new();
-        for f in facts {
-            if let Some(owner) = f.owner {
-                by_owner.entry(owner).or_default().push(f.clone());
-            }
-        }
+        let by_owner = read
+            .grouped(&mut conn, key, &w, people_set, By::Owner)
+            .await?;
         let bars = people
             .iter()
             .filter_map(|p| {
-                let mine = by_owner.get(&p.id)?;
+                let id = p.id.to_string();
+                let (_, mine) = by_owner.iter().find(|(owner, _)| *owner == id)?;
                 Some(KpiBar {
                     label: p.name.clone(),
-                    value: key.value(mine),
+                    value: mine.value(key),
                     second: None,
-                    records: mine.len() as i64,
+                    records: mine.records(key),
                     drill: link(key, scope.period, Some(p.id), Narrow::default()),
                 })
             })
@@ -202,6 +216,15 @@ pub async fn dashboard(
             .collect(),
         charts,
     })
+}
+
+/// The tally of one part (a stage, a source) of tallies grouped by part.
+fn part_of(grouped: &[(String, Tally)], part: &str) -> Tally {
+    grouped
+        .iter()
+        .find(|(p, _)| p == part)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default()
 }
 
 fn chart(id: &str, key: KpiKey, bars: Vec<KpiBar>) -> KpiChart {

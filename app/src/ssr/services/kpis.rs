@@ -1,6 +1,7 @@
 //! The managers' KPIs for a period and a scope, compared with the period before, and the
 //! records behind each. A manager sees their team's subtree (one team of it, or one
 //! person of it); an admin, or a manager of a top team (a director), sees everyone.
+pub(crate) use super::kpi_tallies::TalliesRead;
 use crate::domain::kpis::Fact;
 use crate::domain::kpis::{KpiKey, KpiUnit, Period};
 use crate::domain::pipeline::Stage;
@@ -13,12 +14,11 @@ use crate::model::{Kpi, KpiRecord, KpiRecords, KpiReport, Role};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::from_ms;
 use crate::ssr::context::AppState;
-use crate::ssr::store::kpis::{self as store, kind_of, records_of, Narrow, People, Window};
+use crate::ssr::store::kpis::{self as store, kind_of, Narrow, People, Window};
 use crate::ssr::store::scope::people_of_team_subtree;
 use crate::ssr::store::users;
 use chrono::NaiveDate;
 use sqlx::AnyConnection;
-use std::collections::hash_map::{Entry, HashMap};
 
 /// Which period and whose work: `from`/`to` (local dates, inclusive) or `period` (week,
 /// month, quarter, year to date; the default is month), and a team or a person.
@@ -92,7 +92,7 @@ pub async fn report(
 ) -> AppResult<KpiReport> {
     let scope = resolve(state, viewer, &q).await?;
     let mut conn = state.db.read.acquire().await?;
-    let mut read = SetsRead::default();
+    let mut read = TalliesRead::default();
     report_of(&mut conn, &mut read, state, &scope, &q, lang).await
 }
 
@@ -100,7 +100,7 @@ pub async fn report(
 /// then read the same record sets from).
 pub(crate) async fn report_of(
     conn: &mut AnyConnection,
-    read: &mut SetsRead,
+    read: &mut TalliesRead,
     state: &AppState,
     scope: &Scope,
     q: &KpiQuery,
@@ -112,13 +112,15 @@ pub(crate) async fn report_of(
     let before = window(period.previous(), now_ms);
     let mut kpis = Vec::with_capacity(KpiKey::ALL.len());
     for key in KpiKey::ALL {
-        let facts = read.facts(conn, *key, &this, &scope.people).await?;
-        let value = key.value(facts);
-        let records = facts.len() as i64;
+        let tally = read.whole(conn, *key, &this, &scope.people).await?;
+        let value = tally.value(*key);
+        let records = tally.records(*key);
         let previous = if key.is_snapshot() {
             None
         } else {
-            key.value(read.facts(conn, *key, &before, &scope.people).await?)
+            read.whole(conn, *key, &before, &scope.people)
+                .await?
+                .value(*key)
         };
         let query = kpi_drill_query(period.from, period.to, q.team_id, q.rep_id, None, None);
         kpis.push(Kpi {
@@ -186,30 +188,6 @@ pub async fn records(
             })
             .collect(),
     })
-}
-
-/// The record sets a report has read, by the KPI that reads them and the period's start:
-/// KPIs that are figures of the same records (conversion of the new leads, p90 beside the
-/// median) read them once.
-#[derive(Default)]
-pub(crate) struct SetsRead(HashMap<(KpiKey, i64), Vec<Fact>>);
-
-impl SetsRead {
-    pub(crate) async fn facts(
-        &mut self,
-        conn: &mut AnyConnection,
-        key: KpiKey,
-        w: &Window,
-        people: &People,
-    ) -> AppResult<&Vec<Fact>> {
-        let set = (records_of(key), w.start_ms);
-        Ok(match self.0.entry(set) {
-            Entry::Occupied(read) => read.into_mut(),
-            Entry::Vacant(unread) => {
-                unread.insert(store::facts(conn, set.0, w, people, Narrow::default()).await?)
-            }
-        })
-    }
 }
 
 /// A period as the store reads it: its instants (local days) and now.

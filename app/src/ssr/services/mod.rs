@@ -15,6 +15,7 @@ pub mod health;
 pub mod home;
 pub mod kpi_dashboard;
 pub mod kpi_tables;
+pub mod kpi_tallies;
 pub mod kpis;
 pub mod lead_conversion;
 pub mod lead_forms;

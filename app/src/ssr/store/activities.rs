@@ -4,6 +4,7 @@ use crate::model::{Activity, ActivityKind};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::{Insert, Sql};
+use crate::ssr::store::kpi_rollups::{self as kpi_rollups, Touched};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -103,6 +104,16 @@ pub struct InsertActivity<'a> {
 /// the fact, is already followed up by the next activity after it.
 pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<i64, sqlx::Error> {
     let id = insert_row(&mut *conn, a).await?;
+    // The earlier follow-ups this one follows up (their compliance changes).
+    let mut earlier = Sql::new("SELECT id FROM activities WHERE customer_id = ");
+    earlier
+        .bind(a.customer_id)
+        .push(" AND deleted_at IS NULL AND next_follow_up_at IS NOT NULL AND occurred_at < ")
+        .bind(a.occurred_at)
+        .push(" AND (followed_up_at IS NULL OR followed_up_at > ")
+        .bind(a.occurred_at)
+        .push(")");
+    let mut touched: Vec<i64> = earlier.query_scalar().fetch_all(&mut *conn).await?;
     let mut sql = Sql::new("UPDATE activities SET followed_up_at = ");
     sql.bind(a.occurred_at)
         .push(" WHERE customer_id = ")
@@ -119,7 +130,9 @@ pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<
         ));
         sql.bind(id);
         sql.query().execute(&mut *conn).await?;
+        touched.push(id);
     }
+    kpi_rollups::touch(conn, Touched::Activities, &touched).await?;
     Ok(id)
 }
 

@@ -4,6 +4,7 @@ use crate::model::Contact;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::from_ms;
 use crate::ssr::store::db::{Insert, Sql};
+use crate::ssr::store::kpi_rollups::{self as kpi_rollups, Touched};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -116,7 +117,7 @@ pub async fn insert(
     by: i64,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    Insert::into("contacts")
+    let id = Insert::into("contacts")
         .value("customer_id", customer_id)
         .value("name", f.name.as_str())
         .value("title", f.title.clone())
@@ -126,8 +127,10 @@ pub async fn insert(
         .value("decision_maker", f.decision_maker)
         .value("consent", f.consent)
         .created(now_ms, by)
-        .returning_id(conn)
-        .await
+        .returning_id(&mut *conn)
+        .await?;
+    kpi_rollups::touch(conn, Touched::Customers, &[customer_id]).await?;
+    Ok(id)
 }
 
 pub async fn update(
@@ -155,7 +158,24 @@ pub async fn update(
         .stamp(now_ms, Some(by))
         .where_version(id, Some(version))
         .push(" AND deleted_at IS NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    touch_customer_of(conn, written, id).await
+}
+
+/// A contact's phone and email count for its customer's data completeness.
+async fn touch_customer_of(
+    conn: &mut AnyConnection,
+    written: bool,
+    contact: i64,
+) -> Result<bool, sqlx::Error> {
+    if written {
+        let customer: i64 = sqlx::query_scalar("SELECT customer_id FROM contacts WHERE id = $1")
+            .bind(contact)
+            .fetch_one(&mut *conn)
+            .await?;
+        kpi_rollups::touch(conn, Touched::Customers, &[customer]).await?;
+    }
+    Ok(written)
 }
 
 pub async fn soft_delete(
@@ -164,7 +184,9 @@ pub async fn soft_delete(
     by: i64,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    crate::ssr::store::db::soft_delete(conn, "contacts", id, by, now_ms).await
+    let written =
+        crate::ssr::store::db::soft_delete(&mut *conn, "contacts", id, by, now_ms).await?;
+    touch_customer_of(conn, written, id).await
 }
 
 /// Live contacts in the viewer's scope with this phone or email (duplicate detection).

@@ -4,6 +4,7 @@ use crate::model::{Customer, CustomerStatus, Level};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::{Insert, Sql};
+use crate::ssr::store::kpi_rollups::{touch, touch_if, Touched};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -129,7 +130,7 @@ pub async fn insert(
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
-    Insert::into("customers")
+    let id = Insert::into("customers")
         .value("name", f.name.as_str())
         .value("name_norm", f.name_norm.as_str())
         .value("name_key", name_key(&f.name))
@@ -156,8 +157,10 @@ pub async fn insert(
         )
         .value("next_follow_up_at", f.next_follow_up_at)
         .created(now_ms, by)
-        .returning_id(conn)
-        .await
+        .returning_id(&mut *conn)
+        .await?;
+    touch(conn, Touched::Customers, &[id]).await?;
+    Ok(id)
 }
 
 /// Writes all fields if `version` is current; false when it was stale.
@@ -203,7 +206,8 @@ pub async fn update(
         .stamp(now_ms, Some(by))
         .where_version(id, Some(version))
         .push(" AND deleted_at IS NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    touch_if(conn, written, Touched::Customers, id).await
 }
 
 pub async fn soft_delete(
@@ -212,7 +216,9 @@ pub async fn soft_delete(
     by: i64,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    crate::ssr::store::db::soft_delete(conn, "customers", id, by, now_ms).await
+    let written =
+        crate::ssr::store::db::soft_delete(&mut *conn, "customers", id, by, now_ms).await?;
+    touch_if(conn, written, Touched::Customers, id).await
 }
 
 /// Clears a customer's deletion; false when it was not deleted (or does not exist).
@@ -226,7 +232,8 @@ pub async fn restore(
     sql.stamp(now_ms, Some(by))
         .where_version(id, None)
         .push(" AND deleted_at IS NOT NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    touch_if(conn, written, Touched::Customers, id).await
 }
 
 /// A customer's clock the alert rules watch.

@@ -6,6 +6,7 @@ use crate::model::Opportunity;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::{Insert, Sql};
+use crate::ssr::store::kpi_rollups::{self as kpi_rollups, Touched};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -125,7 +126,7 @@ pub async fn insert(
     by: i64,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    Insert::into("opportunities")
+    let id = Insert::into("opportunities")
         .value("customer_id", o.customer_id)
         .value("name", o.name.as_str())
         .value("amount_minor", o.amount_minor)
@@ -136,8 +137,10 @@ pub async fn insert(
         .value("owner_id", o.owner_id)
         .value("stage_entered_at", now_ms)
         .created(now_ms, by)
-        .returning_id(conn)
-        .await
+        .returning_id(&mut *conn)
+        .await?;
+    kpi_rollups::touch(conn, Touched::Deals, &[id]).await?;
+    Ok(id)
 }
 
 /// Writes the deal's fields and stage if `version` is current.
@@ -177,7 +180,8 @@ pub async fn update(
     sql.stamp(now_ms, Some(by))
         .where_version(o.id, Some(version))
         .push(" AND deleted_at IS NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    kpi_rollups::touch_if(conn, written, Touched::Deals, o.id).await
 }
 
 /// Puts a deal in a forecast category, if it is still at `version`.
@@ -205,6 +209,12 @@ pub async fn reprice_open(
 ) -> Result<(), sqlx::Error> {
     for stage in Stage::OPEN {
         let p = rules.probability(stage);
+        let mut changing = Sql::new("SELECT id FROM opportunities WHERE stage = ");
+        changing
+            .bind(stage.as_str())
+            .push(" AND probability <> ")
+            .bind(p);
+        let ids: Vec<i64> = changing.query_scalar().fetch_all(&mut *conn).await?;
         let mut sql = Sql::new("UPDATE opportunities SET probability = ");
         sql.bind(p)
             .push(" WHERE stage = ")
@@ -212,6 +222,9 @@ pub async fn reprice_open(
             .push(" AND probability <> ")
             .bind(p);
         sql.query().execute(&mut *conn).await?;
+        for chunk in ids.chunks(500) {
+            kpi_rollups::touch(conn, Touched::Deals, chunk).await?;
+        }
     }
     Ok(())
 }

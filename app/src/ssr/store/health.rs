@@ -120,7 +120,13 @@ pub async fn save(
         .bind(i64::from(at_risk))
         .push(" WHERE id = ")
         .bind(customer);
-    sql.query().execute(conn).await.map(|_| ())
+    sql.query().execute(&mut *conn).await?;
+    crate::ssr::store::kpi_rollups::touch(
+        conn,
+        crate::ssr::store::kpi_rollups::Touched::Customers,
+        &[customer],
+    )
+    .await
 }
 
 /// Customers whose health time changes in `(from, to]`.

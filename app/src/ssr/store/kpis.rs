@@ -54,6 +54,7 @@ struct FactRow {
     owner: Option<i64>,
     amount: Option<i64>,
     measure: Option<i64>,
+    part: Option<String>,
 }
 
 /// A record behind a KPI as a drill-down lists it: the fact, what the record is called
@@ -73,6 +74,7 @@ impl From<FactRow> for Fact {
             owner: r.owner,
             amount: r.amount,
             measure: r.measure,
+            part: r.part.unwrap_or_default(),
         }
     }
 }
@@ -90,7 +92,9 @@ struct TitledRow {
 pub struct Kind {
     pub kind: &'static str,
     pub page: &'static str,
-    owner: &'static str,
+    pub(super) owner: &'static str,
+    /// The column of the record's id (what a roll-up keeps each record by).
+    pub(super) id: &'static str,
 }
 
 pub fn kind_of(key: KpiKey) -> Kind {
@@ -115,7 +119,34 @@ pub fn kind_of(key: KpiKey) -> Kind {
         ReceivedAmount => ("receipt", "customers", "k.owner_id"),
         ReceivablesOverdue | ReceivablesDue30d => ("installment", "customers", "k.owner_id"),
     };
-    Kind { kind, page, owner }
+    let id = match kind {
+        "follow_up" => "a.id",
+        "lead" => "l.id",
+        "deal" => "o.id",
+        "ticket" => "t.id",
+        "customer" => "c.id",
+        "user" => "u.id",
+        "receipt" => "r.id",
+        _ => "i.id",
+    };
+    Kind {
+        kind,
+        page,
+        owner,
+        id,
+    }
+}
+
+/// What a KPI's records are split by where a chart or a narrowing needs it: the leads'
+/// source, the open deals' stage, the forecast's expected close date.
+fn part_of(key: KpiKey) -> &'static str {
+    use KpiKey::*;
+    match key {
+        LeadsNew | LeadConversion | MqlToSql | LeadFirstContactSla => "l.source",
+        PipelineValue => "o.stage",
+        WeightedForecast => "o.expected_close",
+        _ => "''",
+    }
 }
 
 /// The KPI whose record set `key` reads (several KPIs are figures of the same records), so
@@ -124,7 +155,7 @@ pub fn records_of(key: KpiKey) -> KpiKey {
     use KpiKey::*;
     match key {
         LeadConversion => LeadsNew,
-        SalesCycleDays => WonAmount,
+        SalesCycleDays | AverageDealSize => WonAmount,
         TicketFirstResponseP90 => TicketFirstResponseMedian,
         TicketResolutionP90 => TicketResolutionMedian,
         other => other,
@@ -173,14 +204,15 @@ fn title_and_href(key: KpiKey) -> (&'static str, String) {
 
 /// `SELECT id, at, owner, amount, measure FROM … WHERE …` of the records behind `key` in
 /// `w` (with each record's title and page when `titled`).
-fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
+pub(super) fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
     use KpiKey::*;
     let owner = kind_of(key).owner;
     let (title, href) = title_and_href(key);
+    let part = part_of(key);
     let extra = if titled {
-        format!("{owner} AS owner, {title} AS title, {href} AS href,")
+        format!("{owner} AS owner, {part} AS part, {title} AS title, {href} AS href,")
     } else {
-        format!("{owner} AS owner,")
+        format!("{owner} AS owner, {part} AS part,")
     };
     let between = |sql: &mut Sql, col: &str| {
         sql.push(&format!(" AND {col} >= "))

@@ -5,6 +5,7 @@ use crate::model::{FormPurpose, Lead, LeadForm};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::{Insert, Sql};
+use crate::ssr::store::kpi_rollups::{self as kpi_rollups, Touched};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -140,7 +141,7 @@ pub async fn insert(
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
     let l = i.lead;
-    Insert::into("leads")
+    let id = Insert::into("leads")
         .value("name", l.name.as_str())
         .value("company", l.company.clone())
         .value("phone", l.phone.clone())
@@ -159,8 +160,10 @@ pub async fn insert(
         .value("assignment_rule", i.rule)
         .value("client_ip", i.client_ip)
         .created(now_ms, i.by)
-        .returning_id(conn)
-        .await
+        .returning_id(&mut *conn)
+        .await?;
+    kpi_rollups::touch(conn, Touched::Leads, &[id]).await?;
+    Ok(id)
 }
 
 /// Writes the lifecycle fields if `version` is current.
@@ -201,7 +204,8 @@ pub async fn update(
         .stamp(now_ms, None)
         .where_version(l.id, Some(version))
         .push(" AND deleted_at IS NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    kpi_rollups::touch_if(conn, written, Touched::Leads, l.id).await
 }
 
 /// The rep a rule last gave a lead to.

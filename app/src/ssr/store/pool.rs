@@ -113,7 +113,14 @@ pub async fn set_owner(
         Some(owner) => sql.push(" AND owner_id = ").bind(owner),
         None => sql.push(" AND owner_id IS NULL"),
     };
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    crate::ssr::store::kpi_rollups::touch_if(
+        conn,
+        written,
+        crate::ssr::store::kpi_rollups::Touched::Customers,
+        id,
+    )
+    .await
 }
 
 /// Owned customers whose reclaim time has come (oldest first), for the reclaim rule.

@@ -3,6 +3,7 @@
 //! running tickets re-timed when the rules change.
 use crate::model::TicketPriority;
 use crate::ssr::store::db::Sql;
+use crate::ssr::store::kpi_rollups::{self as kpi_rollups, Touched};
 use sqlx::AnyConnection;
 
 /// Which of a ticket's clocks.
@@ -88,8 +89,12 @@ pub async fn record_breaches(
         sql.bind(from)
             .push(&format!(" AND {column} <= "))
             .bind(to)
-            .push(" ON CONFLICT (ticket_id, clock, due_at) DO NOTHING");
-        recorded += sql.query().execute(&mut *conn).await?.rows_affected();
+            .push(" ON CONFLICT (ticket_id, clock, due_at) DO NOTHING RETURNING ticket_id");
+        let breached: Vec<i64> = sql.query_scalar().fetch_all(&mut *conn).await?;
+        recorded += breached.len() as u64;
+        for chunk in breached.chunks(500) {
+            kpi_rollups::touch(conn, Touched::Tickets, chunk).await?;
+        }
     }
     Ok(recorded)
 }

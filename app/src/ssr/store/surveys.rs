@@ -6,6 +6,7 @@ use crate::model::SurveyAnswer;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::{Insert, Sql};
+use crate::ssr::store::kpi_rollups::{self as kpi_rollups, Touched};
 use sqlx::{Any, AnyConnection, Executor};
 
 pub struct NewSurvey<'a> {
@@ -82,7 +83,20 @@ pub async fn answer(
         .bind(id)
         .push(" AND answered_at IS NULL AND expires_at > ")
         .bind(now_ms);
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    if written {
+        // A rating counts for its ticket's CSAT, an NPS answer for its customer.
+        let (ticket, customer): (Option<i64>, i64) =
+            sqlx::query_as("SELECT ticket_id, customer_id FROM surveys WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+        if let Some(ticket) = ticket {
+            kpi_rollups::touch(conn, Touched::Tickets, &[ticket]).await?;
+        }
+        kpi_rollups::touch(conn, Touched::Customers, &[customer]).await?;
+    }
+    Ok(written)
 }
 
 #[derive(sqlx::FromRow)]

@@ -8,6 +8,7 @@ use crate::domain::tickets::{queue_due, NO_DEADLINE};
 use crate::model::{TicketCategory, TicketChannel, TicketNarrow, TicketPriority, TicketStatus};
 use crate::ssr::auth::Viewer;
 use crate::ssr::store::db::{Insert, Sql};
+use crate::ssr::store::kpi_rollups::{self as kpi_rollups, Touched};
 use sqlx::{Any, AnyConnection, Executor};
 
 /// A ticket as stored; the service makes its clocks.
@@ -229,7 +230,7 @@ pub async fn insert(
     origin: Origin<'_>,
     now_ms: i64,
 ) -> Result<i64, sqlx::Error> {
-    Insert::into("tickets")
+    let id = Insert::into("tickets")
         .value("subject", f.subject)
         .value("customer_id", f.customer_id)
         .value("contact_id", f.contact_id)
@@ -245,8 +246,10 @@ pub async fn insert(
         .value("resolution_due_at", f.resolution_due_at)
         .value("client_ip", origin.client_ip)
         .created(now_ms, by)
-        .returning_id(conn)
-        .await
+        .returning_id(&mut *conn)
+        .await?;
+    kpi_rollups::touch(conn, Touched::Tickets, &[id]).await?;
+    Ok(id)
 }
 
 /// Writes every field if `version` is still current; false when it is not.
@@ -297,7 +300,8 @@ pub async fn update(
         .stamp(now_ms, None)
         .where_version(id, Some(version))
         .push(" AND deleted_at IS NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    kpi_rollups::touch_if(conn, written, Touched::Tickets, id).await
 }
 
 /// The spans a ticket's resolution clock stood still, oldest first (the last may be open).

@@ -1,0 +1,150 @@
+//! A KPI's tally for a period and scope, from the roll-ups where they keep its records
+//! (store::kpi_rollups) and from the records themselves otherwise, whole or grouped by
+//! person, day or part for the dashboard's charts.
+use crate::domain::kpi_tally::Tally;
+use crate::domain::kpis::{Fact, KpiKey};
+use crate::error::{AppError, AppResult};
+use crate::ssr::store::kpi_rollups::{self as rollups, day_of, day_start, By, Cells};
+use crate::ssr::store::kpis::{self as store, records_of, Narrow, People, Window};
+use sqlx::AnyConnection;
+use std::collections::hash_map::{Entry, HashMap};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The instant before which every record of `key` counts or does not for good: records
+/// judged only once their time has passed (a lead's contact deadline, a follow-up's day
+/// of grace) are read from the records on the last, unfinished day.
+fn settled_before(key: KpiKey, now_ms: i64) -> Option<i64> {
+    match records_of(key) {
+        KpiKey::LeadFirstContactSla => Some(now_ms + 1),
+        KpiKey::FollowUpCompliance => Some(now_ms - DAY_MS + 1),
+        _ => None,
+    }
+}
+
+/// The tallies of `key`'s records in `w` for `people`, narrowed, grouped `by`.
+pub(crate) async fn tallies(
+    conn: &mut AnyConnection,
+    key: KpiKey,
+    w: &Window,
+    people: &People,
+    narrow: Narrow,
+    by: By,
+) -> AppResult<Vec<(String, Tally)>> {
+    let set = records_of(key);
+    let forecast_by_stage = set == KpiKey::WeightedForecast && narrow.stage.is_some();
+    if !rollups::is_rolled(key) || forecast_by_stage {
+        let facts = store::facts(&mut *conn, key, w, people, narrow).await?;
+        return Ok(grouped(key, &facts, by));
+    }
+    if set == KpiKey::CustomerRetention {
+        if by != By::Nothing {
+            return Err(AppError::Internal);
+        }
+        return Ok(vec![(
+            String::new(),
+            rollups::retention(&mut *conn, people, w).await?,
+        )]);
+    }
+    let dates = (
+        w.period.from.format("%Y-%m-%d").to_string(),
+        w.period.to.format("%Y-%m-%d").to_string(),
+    );
+    let parts = match (set, narrow.stage, narrow.source) {
+        (KpiKey::WeightedForecast, _, _) => Some((dates.0.as_str(), dates.1.as_str())),
+        (_, Some(stage), _) => Some((stage.as_str(), stage.as_str())),
+        (_, _, Some(source)) => Some((source, source)),
+        _ => None,
+    };
+    let cells = |days| Cells {
+        key: set,
+        people,
+        days,
+        parts,
+    };
+    if key.is_snapshot() || set == KpiKey::WeightedForecast {
+        return Ok(rollups::tallies(&mut *conn, &cells(None), by).await?);
+    }
+    let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
+    let settled = settled_before(key, w.now_ms).map_or(until, |s| day_of(s).clamp(from, until));
+    let mut out = rollups::tallies(&mut *conn, &cells(Some((from, settled))), by).await?;
+    if settled < until {
+        let rest = Window {
+            start_ms: day_start(settled).max(w.start_ms),
+            ..*w
+        };
+        let facts = store::facts(&mut *conn, key, &rest, people, narrow).await?;
+        for (group, t) in grouped(key, &facts, by) {
+            match out.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, sum)) => sum.add(&t),
+                None => out.push((group, t)),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Records read one by one, tallied by group.
+fn grouped(key: KpiKey, facts: &[Fact], by: By) -> Vec<(String, Tally)> {
+    let mut groups: Vec<(String, Vec<Fact>)> = Vec::new();
+    for f in facts {
+        let group = match by {
+            By::Nothing => String::new(),
+            By::Owner => f.owner.unwrap_or(0).to_string(),
+            By::Day => day_of(f.at_ms).to_string(),
+            By::Part => f.part.clone(),
+        };
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, list)) => list.push(f.clone()),
+            None => groups.push((group, vec![f.clone()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(g, list)| (g, Tally::of(key, &list)))
+        .collect()
+}
+
+/// The tallies a report has read, by record set, period and grouping: KPIs that are
+/// figures of the same records (conversion of the new leads, p90 beside the median) and
+/// the charts beside the numbers read them once.
+#[derive(Default)]
+pub(crate) struct TalliesRead(HashMap<SetRead, Vec<(String, Tally)>>);
+
+/// A record set as read: its KPI, the period's instants, the grouping.
+type SetRead = (KpiKey, i64, i64, By);
+
+impl TalliesRead {
+    /// The tallies of `key` in `w` for `people`, grouped `by`.
+    pub(crate) async fn grouped(
+        &mut self,
+        conn: &mut AnyConnection,
+        key: KpiKey,
+        w: &Window,
+        people: &People,
+        by: By,
+    ) -> AppResult<&Vec<(String, Tally)>> {
+        let set = (records_of(key), w.start_ms, w.end_ms, by);
+        Ok(match self.0.entry(set) {
+            Entry::Occupied(read) => read.into_mut(),
+            Entry::Vacant(unread) => {
+                unread.insert(tallies(conn, set.0, w, people, Narrow::default(), by).await?)
+            }
+        })
+    }
+
+    /// The tally of all of `key`'s records in `w` for `people`.
+    pub(crate) async fn whole(
+        &mut self,
+        conn: &mut AnyConnection,
+        key: KpiKey,
+        w: &Window,
+        people: &People,
+    ) -> AppResult<Tally> {
+        let mut sum = Tally::default();
+        for (_, t) in self.grouped(conn, key, w, people, By::Nothing).await? {
+            sum.add(t);
+        }
+        Ok(sum)
+    }
+}

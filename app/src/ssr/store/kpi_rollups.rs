@@ -1,0 +1,491 @@
+//! The KPIs' roll-ups: what each record adds to each KPI it counts for (`kpi_members`), and
+//! those additions summed per KPI, person, local day and part (`kpi_cells`), so a report
+//! reads a few hundred sums instead of every record of a period.
+//!
+//! A record's contribution is read with the KPI's own record set (store::kpis), the one
+//! its drill-down lists, so the roll-up cannot define a KPI differently. Every write that
+//! changes a record a KPI counts calls [`touch`] in its transaction: the record's old
+//! contribution is taken out of the sums and its new one put in. [`rebuild`] works them
+//! all out again from the records (after a bulk load, or when a definition changes:
+//! [`VERSION`]); a test checks that it finds what the writes kept.
+use crate::domain::kpi_tally::{graded, Graded, Tally};
+use crate::domain::kpis::{KpiKey, Period};
+use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
+use crate::ssr::store::db::{Db, Sql};
+use crate::ssr::store::kpis::{kind_of, push_people, record_set, People, Window};
+use chrono::NaiveDate;
+use sqlx::{Any, AnyConnection, Executor};
+use std::collections::HashMap;
+
+/// The roll-ups' definition: raise it when a record set, a part or a grade changes, and
+/// the next start rebuilds them.
+pub const VERSION: i64 = 1;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The local day an instant falls on (days since 1970-01-01 in Tandem's time zone).
+pub fn day_of(ms: i64) -> i64 {
+    (ms + DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000).div_euclid(DAY_MS)
+}
+
+/// The instant a local day begins.
+pub fn day_start(day: i64) -> i64 {
+    day * DAY_MS - DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000
+}
+
+/// The record sets kept as roll-ups (a KPI that is a figure of another's records reads
+/// that one's: see `kpis::records_of`). Receivables (which depend on today's date) and
+/// active people (a few hundred) are read from their records.
+pub const ROLLED: [KpiKey; 17] = {
+    use KpiKey::*;
+    [
+        LeadsNew,
+        MqlToSql,
+        LeadFirstContactSla,
+        FollowUpCompliance,
+        WinRate,
+        WonAmount,
+        PipelineValue,
+        WeightedForecast,
+        TicketFirstResponseMedian,
+        TicketResolutionMedian,
+        ResolutionRate,
+        SlaCompliance,
+        Csat,
+        Nps,
+        DataCompleteness,
+        CustomersAtRisk,
+        CustomerRetention,
+    ]
+};
+
+pub fn is_rolled(key: KpiKey) -> bool {
+    ROLLED.contains(&crate::ssr::store::kpis::records_of(key))
+}
+
+/// What a write changed, by the records' ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touched {
+    Leads,
+    /// Activities (their planned follow-ups).
+    Activities,
+    Deals,
+    Tickets,
+    /// Customers, or what a customer's KPIs read of theirs (contacts, NPS answers).
+    Customers,
+}
+
+impl Touched {
+    fn keys(self) -> &'static [KpiKey] {
+        use KpiKey::*;
+        match self {
+            Touched::Leads => &[LeadsNew, MqlToSql, LeadFirstContactSla],
+            Touched::Activities => &[FollowUpCompliance],
+            Touched::Deals => &[WinRate, WonAmount, PipelineValue, WeightedForecast],
+            Touched::Tickets => &[
+                TicketFirstResponseMedian,
+                TicketResolutionMedian,
+                ResolutionRate,
+                SlaCompliance,
+                Csat,
+            ],
+            Touched::Customers => &[DataCompleteness, CustomersAtRisk, CustomerRetention, Nps],
+        }
+    }
+}
+
+/// Brings the roll-ups up to date with the records `ids` (of the kind `touched`), in the
+/// caller's transaction, after it wrote them.
+pub async fn touch(
+    conn: &mut AnyConnection,
+    touched: Touched,
+    ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    for key in touched.keys() {
+        refresh(conn, *key, ids).await?;
+    }
+    if touched == Touched::Deals {
+        // A deal won makes its customer a buying one (retention's cohort).
+        let mut sql = Sql::new(
+            "SELECT DISTINCT customer_id FROM opportunities WHERE customer_id IS NOT NULL AND id IN (",
+        );
+        sql.bind_list(ids.iter().copied()).push(")");
+        let customers: Vec<i64> = sql.query_scalar::<i64>().fetch_all(&mut *conn).await?;
+        if !customers.is_empty() {
+            refresh(conn, KpiKey::CustomerRetention, &customers).await?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow, Debug, Clone)]
+struct Member {
+    owner_id: i64,
+    day: i64,
+    part: String,
+    grade: i64,
+    flagged: i64,
+    amount: Option<i64>,
+    measure: Option<i64>,
+    weighted: i64,
+}
+
+const MEMBER_COLUMNS: &str = "owner_id, day, part, grade, flagged, amount, measure, weighted";
+
+/// Takes the records' old contributions to `key` out and puts their new ones in.
+async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(), sqlx::Error> {
+    let mut gone = Sql::new("DELETE FROM kpi_members WHERE kpi = ");
+    gone.bind(key.as_str())
+        .push(" AND record_id IN (")
+        .bind_list(ids.iter().copied())
+        .push(&format!(") RETURNING {MEMBER_COLUMNS}"));
+    let old: Vec<Member> = gone.all(&mut *conn, |m: Member| m).await?;
+    let mut sql = members_insert(key, Some(ids));
+    sql.push(&format!(" RETURNING {MEMBER_COLUMNS}"));
+    let new: Vec<Member> = sql.all(&mut *conn, |m: Member| m).await?;
+    let mut deltas: HashMap<(i64, i64, String, i64), [i64; 8]> = HashMap::new();
+    for (members, sign) in [(old, -1), (new, 1)] {
+        for m in members {
+            let d = deltas
+                .entry((m.owner_id, m.day, m.part, m.grade))
+                .or_default();
+            let add = [
+                1,
+                m.flagged,
+                m.amount.unwrap_or(0),
+                i64::from(m.amount.is_some()),
+                m.measure.unwrap_or(0),
+                i64::from(m.measure.is_some()),
+                m.weighted,
+                0,
+            ];
+            for (slot, v) in d.iter_mut().zip(add) {
+                *slot += sign * v;
+            }
+        }
+    }
+    for ((owner, day, part, grade), d) in deltas {
+        if d.iter().all(|v| *v == 0) {
+            continue;
+        }
+        let mut up = Sql::new(
+            "INSERT INTO kpi_cells (kpi, owner_id, day, part, grade, n, flagged, amount_sum, \
+             amount_n, measure_sum, measure_n, weighted) VALUES (",
+        );
+        up.bind(key.as_str())
+            .push(", ")
+            .bind_list([owner, day])
+            .push(", ")
+            .bind(part.as_str())
+            .push(", ")
+            .bind_list([grade, d[0], d[1], d[2], d[3], d[4], d[5], d[6]])
+            .push(
+                ") ON CONFLICT (kpi, owner_id, day, part, grade) DO UPDATE SET \
+                 n = kpi_cells.n + excluded.n, flagged = kpi_cells.flagged + excluded.flagged, \
+                 amount_sum = kpi_cells.amount_sum + excluded.amount_sum, \
+                 amount_n = kpi_cells.amount_n + excluded.amount_n, \
+                 measure_sum = kpi_cells.measure_sum + excluded.measure_sum, \
+                 measure_n = kpi_cells.measure_n + excluded.measure_n, \
+                 weighted = kpi_cells.weighted + excluded.weighted",
+            );
+        up.query().execute(&mut *conn).await?;
+        if d[0] < 0 {
+            // A cell no record adds to any more goes (a rebuild would not make it).
+            let mut empty = Sql::new("DELETE FROM kpi_cells WHERE kpi = ");
+            empty
+                .bind(key.as_str())
+                .push(" AND owner_id = ")
+                .bind(owner)
+                .push(" AND day = ")
+                .bind(day)
+                .push(" AND part = ")
+                .bind(part.as_str())
+                .push(" AND grade = ")
+                .bind(grade)
+                .push(" AND n = 0");
+            empty.query().execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// All time, and a moment after every record's: a record set read through it holds every
+/// record that counts, or will once its time has passed.
+fn all_time() -> Window {
+    let far = i64::MAX / 4;
+    Window {
+        start_ms: -far,
+        end_ms: far,
+        period: Period {
+            from: NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default(),
+            to: NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default(),
+        },
+        now_ms: far,
+    }
+}
+
+/// `INSERT INTO kpi_members … SELECT` of the contributions of the records `ids` (all of
+/// them when None) to `key`.
+fn members_insert(key: KpiKey, ids: Option<&[i64]>) -> Sql {
+    let offset = DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000;
+    let day = |col: &str| format!("({col} + {offset}) / {DAY_MS}");
+    let mut sql = Sql::new(&format!(
+        "INSERT INTO kpi_members (kpi, record_id, {MEMBER_COLUMNS}) SELECT '{}', q.id, \
+         COALESCE(q.owner, 0), ",
+        key.as_str()
+    ));
+    let snapshot = key.is_snapshot() || key == KpiKey::WeightedForecast;
+    if key == KpiKey::CustomerRetention {
+        // By the day the customer first bought, graded by the day they churned (0: not).
+        sql.push(&format!(
+            "{}, '', CASE WHEN q.measure IS NULL THEN 0 ELSE {} END, 0, \
+             CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), 0 FROM (",
+            day("q.at"),
+            day("q.measure")
+        ));
+        retention_records(&mut sql);
+    } else {
+        let grade = match graded(key) {
+            Graded::Not => "0",
+            Graded::ByMeasure => "COALESCE(q.measure, 0)",
+            Graded::ByAmount => "COALESCE(q.amount, 0)",
+        };
+        let weighted = if matches!(key, KpiKey::PipelineValue | KpiKey::WeightedForecast) {
+            "COALESCE(q.amount, 0) * COALESCE(q.measure, 0)"
+        } else {
+            "0"
+        };
+        sql.push(&format!(
+            "{}, COALESCE(q.part, ''), {grade}, CASE WHEN q.measure = 1 THEN 1 ELSE 0 END, \
+             q.amount, q.measure, {weighted} FROM (",
+            if snapshot {
+                "0".to_string()
+            } else {
+                day("q.at")
+            }
+        ));
+        record_set(key, &all_time(), false, &mut sql);
+    }
+    if let Some(ids) = ids {
+        sql.push(&format!(" AND {} IN (", kind_of(key).id))
+            .bind_list(ids.iter().copied())
+            .push(")");
+    }
+    sql.push(") q");
+    sql
+}
+
+/// Retention's records as its roll-up keeps them: each customer who has bought, when they
+/// first did (`at`) and when they churned (`measure`). Its record set (store::kpis) asks
+/// the same of one period: bought before it, not churned before it, churned by its end.
+fn retention_records(sql: &mut Sql) {
+    sql.push(
+        "SELECT c.id, (SELECT MIN(o.won_at) FROM opportunities o WHERE o.customer_id = c.id \
+         AND o.deleted_at IS NULL AND o.stage = 'won') AS at, c.owner_id AS owner, \
+         c.churned_at AS measure FROM customers c \
+         WHERE c.deleted_at IS NULL AND c.owner_id IS NOT NULL \
+         AND EXISTS (SELECT 1 FROM opportunities o WHERE o.customer_id = c.id \
+         AND o.deleted_at IS NULL AND o.stage = 'won')",
+    );
+}
+
+/// Works every roll-up out again from the records, in one transaction.
+pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM kpi_members")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM kpi_cells")
+        .execute(&mut *conn)
+        .await?;
+    for key in ROLLED {
+        members_insert(key, None)
+            .query()
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO kpi_cells (kpi, owner_id, day, part, grade, n, flagged, amount_sum, amount_n, \
+         measure_sum, measure_n, weighted) \
+         SELECT kpi, owner_id, day, part, grade, COUNT(*), SUM(flagged), COALESCE(SUM(amount), 0), \
+         COUNT(amount), COALESCE(SUM(measure), 0), COUNT(measure), SUM(weighted) \
+         FROM kpi_members GROUP BY kpi, owner_id, day, part, grade",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE kpi_rollup_state SET version = $1 WHERE id = 1")
+        .bind(VERSION)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Rebuilds the roll-ups when they were made by another definition (or never); true when
+/// it did.
+pub async fn ensure_built(db: &Db) -> Result<bool, sqlx::Error> {
+    let built: i64 = sqlx::query_scalar("SELECT version FROM kpi_rollup_state WHERE id = 1")
+        .fetch_one(&db.read)
+        .await?;
+    if built == VERSION {
+        return Ok(false);
+    }
+    let mut tx = db.begin().await?;
+    rebuild(&mut tx).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Which cells a tally sums: the KPI's, these people's, these local days' (None: the
+/// state, kept without a day), and these parts (an inclusive range).
+pub struct Cells<'a> {
+    pub key: KpiKey,
+    pub people: &'a People,
+    pub days: Option<(i64, i64)>,
+    pub parts: Option<(&'a str, &'a str)>,
+}
+
+/// How a tally's cells are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum By {
+    Nothing,
+    Owner,
+    Day,
+    Part,
+}
+
+#[derive(sqlx::FromRow)]
+struct CellSum {
+    grouped: Option<String>,
+    grade: i64,
+    n: i64,
+    flagged: i64,
+    amount_sum: i64,
+    amount_n: i64,
+    measure_sum: i64,
+    measure_n: i64,
+    weighted: i64,
+}
+
+/// The tallies of the cells chosen, one per group (its owner, day or part as text).
+pub async fn tallies<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    cells: &Cells<'_>,
+    by: By,
+) -> Result<Vec<(String, Tally)>, sqlx::Error> {
+    let group = match by {
+        By::Nothing => "''",
+        By::Owner => "CAST(owner_id AS VARCHAR(20))",
+        By::Day => "CAST(day AS VARCHAR(20))",
+        By::Part => "part",
+    };
+    let sum = |c: &str| format!("CAST(SUM({c}) AS BIGINT) AS {c}");
+    let mut sql = Sql::new(&format!(
+        "SELECT {group} AS grouped, grade, {}, {}, {}, {}, {}, {}, {} FROM kpi_cells WHERE kpi = ",
+        sum("n"),
+        sum("flagged"),
+        sum("amount_sum"),
+        sum("amount_n"),
+        sum("measure_sum"),
+        sum("measure_n"),
+        sum("weighted"),
+    ));
+    sql.bind(crate::ssr::store::kpis::records_of(cells.key).as_str());
+    push_people(&mut sql, "owner_id", cells.people);
+    match cells.days {
+        Some((from, until)) => {
+            sql.push(" AND day >= ")
+                .bind(from)
+                .push(" AND day < ")
+                .bind(until);
+        }
+        None => {
+            sql.push(" AND day = 0");
+        }
+    }
+    if let Some((low, high)) = cells.parts {
+        sql.push(" AND part >= ")
+            .bind(low)
+            .push(" AND part <= ")
+            .bind(high);
+    }
+    // PostgreSQL refuses a constant in GROUP BY: everything together is by grade alone.
+    if by == By::Nothing {
+        sql.push(" GROUP BY grade");
+    } else {
+        sql.push(&format!(" GROUP BY {group}, grade"));
+    }
+    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
+    let mut out: Vec<(String, Tally)> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for r in rows {
+        let name = r.grouped.unwrap_or_default();
+        let i = *at.entry(name.clone()).or_insert_with(|| {
+            out.push((name, Tally::default()));
+            out.len() - 1
+        });
+        let mut t = Tally {
+            n: r.n,
+            flagged: r.flagged,
+            amount_sum: r.amount_sum,
+            amount_n: r.amount_n,
+            measure_sum: r.measure_sum,
+            measure_n: r.measure_n,
+            weighted: r.weighted,
+            ..Tally::default()
+        };
+        let graded_count = match graded(cells.key) {
+            Graded::Not => 0,
+            Graded::ByMeasure => r.measure_n,
+            Graded::ByAmount => r.amount_n,
+        };
+        if graded_count > 0 {
+            t.grades.insert(r.grade, graded_count);
+        }
+        out[i].1.add(&t);
+    }
+    Ok(out)
+}
+
+/// Retention for the period `w`: the customers who had bought before it began and had
+/// not churned by then, flagged when they had not churned by its end either.
+pub async fn retention<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    people: &People,
+    w: &Window,
+) -> Result<Tally, sqlx::Error> {
+    let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
+    let mut sql = Sql::new(
+        "SELECT grade, CAST(SUM(n) AS BIGINT) FROM kpi_cells WHERE kpi = 'customer_retention'",
+    );
+    push_people(&mut sql, "owner_id", people);
+    sql.push(" AND day < ").bind(from).push(" GROUP BY grade");
+    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(ex).await?;
+    let mut t = Tally::default();
+    for (churned, n) in rows {
+        if churned == 0 || churned >= from {
+            t.n += n;
+            t.flagged += if churned == 0 || churned >= until {
+                n
+            } else {
+                0
+            };
+        }
+    }
+    Ok(t)
+}
+
+/// After a write of one record that may not have happened (a stale version, a row
+/// already gone): touches it when it did; answers whether it did.
+pub async fn touch_if(
+    conn: &mut AnyConnection,
+    written: bool,
+    touched: Touched,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    if written {
+        touch(conn, touched, &[id]).await?;
+    }
+    Ok(written)
+}
