@@ -427,5 +427,6 @@ async fn the_forecast_rolls_up_each_owners_categories_cumulatively() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b:?}");
+        app.assert_kpi_rollups_kept().await;
     }
 }

@@ -198,7 +198,8 @@ pub async fn set_forecast_category(
         .stamp(now_ms, Some(by))
         .where_version(id, Some(version))
         .push(" AND deleted_at IS NULL");
-    Ok(sql.query().execute(conn).await?.rows_affected() == 1)
+    let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    kpi_rollups::touch_if(conn, written, Touched::Deals, id).await
 }
 
 /// Gives every open deal its stage's probability under `rules` (after an admin changes

@@ -1,44 +1,49 @@
-//! The deals a sales forecast counts, for the dashboard's roll-ups by category.
-use crate::domain::forecast::{ForecastCategory, ForecastDeal};
+//! The deals a sales forecast counts, for the dashboard's roll-ups by category: summed
+//! per owner (and category) from the KPI roll-ups, the won deals' from the won amount's
+//! cells, the open ones' from the weighted forecast's (graded by category).
+use crate::domain::forecast::ForecastDeal;
 use crate::ssr::store::db::Sql;
+use crate::ssr::store::kpi_rollups::{day_of, forecast_category};
 use crate::ssr::store::kpis::{push_people, People, Window};
 use sqlx::{Any, Executor};
 
 #[derive(sqlx::FromRow)]
 struct ForecastRow {
-    owner_id: Option<i64>,
+    owner_id: i64,
     won: i64,
-    forecast_category: ForecastCategory,
+    grade: i64,
     amount: i64,
 }
 
 /// The deals a forecast for the window counts, with their owners: won in it (closed),
-/// or open and expected to close in it.
+/// or open and expected to close in it — one entry per owner for the won, and per owner
+/// and category for the open.
 pub async fn forecast_deals<'e>(
     ex: impl Executor<'e, Database = Any>,
     w: &Window,
     people: &People,
 ) -> Result<Vec<(Option<i64>, ForecastDeal)>, sqlx::Error> {
     let mut sql = Sql::new(
-        "SELECT o.owner_id, CASE WHEN o.stage = 'won' THEN 1 ELSE 0 END AS won, o.forecast_category, \
-         COALESCE(o.amount_minor, 0) AS amount FROM opportunities o WHERE o.deleted_at IS NULL \
-         AND ((o.stage = 'won' AND o.won_at >= ",
+        "SELECT owner_id, CASE WHEN kpi = 'won_amount' THEN 1 ELSE 0 END AS won, grade, \
+         CAST(SUM(amount_sum) AS BIGINT) AS amount FROM kpi_cells \
+         WHERE ((kpi = 'won_amount' AND day >= ",
     );
-    sql.bind(w.start_ms)
-        .push(" AND o.won_at < ")
-        .bind(w.end_ms)
-        .push(") OR (o.stage NOT IN ('won', 'lost') AND o.expected_close >= ")
+    sql.bind(day_of(w.start_ms))
+        .push(" AND day < ")
+        .bind(day_of(w.end_ms))
+        .push(") OR (kpi = 'weighted_forecast' AND day = 0 AND part >= ")
         .bind(w.period.from.format("%Y-%m-%d").to_string())
-        .push(" AND o.expected_close <= ")
+        .push(" AND part <= ")
         .bind(w.period.to.format("%Y-%m-%d").to_string())
         .push("))");
-    push_people(&mut sql, "o.owner_id", people);
+    push_people(&mut sql, "owner_id", people);
+    sql.push(" GROUP BY owner_id, kpi, grade");
     sql.all::<ForecastRow, _>(ex, |r| {
         (
-            r.owner_id,
+            (r.owner_id != 0).then_some(r.owner_id),
             ForecastDeal {
                 won: r.won == 1,
-                category: r.forecast_category,
+                category: forecast_category(r.grade),
                 amount_minor: r.amount,
             },
         )

@@ -8,6 +8,7 @@
 //! contribution is taken out of the sums and its new one put in. [`rebuild`] works them
 //! all out again from the records (after a bulk load, or when a definition changes:
 //! [`VERSION`]); a test checks that it finds what the writes kept.
+use crate::domain::forecast::ForecastCategory;
 use crate::domain::kpi_tally::{graded, Graded, Tally};
 use crate::domain::kpis::{KpiKey, Period};
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
@@ -19,7 +20,7 @@ use std::collections::HashMap;
 
 /// The roll-ups' definition: raise it when a record set, a part or a grade changes, and
 /// the next start rebuilds them.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -249,9 +250,11 @@ fn members_insert(key: KpiKey, ids: Option<&[i64]>) -> Sql {
         retention_records(&mut sql);
     } else {
         let grade = match graded(key) {
-            Graded::Not => "0",
-            Graded::ByMeasure => "COALESCE(q.measure, 0)",
-            Graded::ByAmount => "COALESCE(q.amount, 0)",
+            // The forecast's deals by their category (the sales forecast's roll-ups).
+            Graded::Not if key == KpiKey::WeightedForecast => forecast_grade(),
+            Graded::Not => "0".to_string(),
+            Graded::ByMeasure => "COALESCE(q.measure, 0)".to_string(),
+            Graded::ByAmount => "COALESCE(q.amount, 0)".to_string(),
         };
         let weighted = if matches!(key, KpiKey::PipelineValue | KpiKey::WeightedForecast) {
             "COALESCE(q.amount, 0) * COALESCE(q.measure, 0)"
@@ -276,6 +279,25 @@ fn members_insert(key: KpiKey, ids: Option<&[i64]>) -> Sql {
     }
     sql.push(") q");
     sql
+}
+
+/// A forecast category as the weighted forecast's cells grade it: its place in
+/// `ForecastCategory::ALL`.
+fn forecast_grade() -> String {
+    let mut case = "CASE q.category".to_string();
+    for (i, c) in ForecastCategory::ALL.iter().enumerate() {
+        case.push_str(&format!(" WHEN '{}' THEN {i}", c.as_str()));
+    }
+    case.push_str(" ELSE 0 END");
+    case
+}
+
+/// The category a weighted forecast cell's grade stands for.
+pub fn forecast_category(grade: i64) -> ForecastCategory {
+    usize::try_from(grade)
+        .ok()
+        .and_then(|i| ForecastCategory::ALL.get(i).copied())
+        .unwrap_or(ForecastCategory::Pipeline)
 }
 
 /// Retention's records as its roll-up keeps them: each customer who has bought, when they

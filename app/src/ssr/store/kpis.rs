@@ -291,7 +291,8 @@ pub(super) fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
         }
         WeightedForecast => {
             sql.push(&format!(
-                "SELECT o.id, o.created_at AS at, {extra} o.amount_minor AS amount, o.probability AS measure \
+                "SELECT o.id, o.created_at AS at, {extra} o.amount_minor AS amount, o.probability AS measure, \
+                 o.forecast_category AS category \
                  FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won', 'lost') \
                  AND o.expected_close >= "
             ))
