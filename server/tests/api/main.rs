@@ -16,6 +16,7 @@ mod follow_ups;
 mod fuzz;
 mod health;
 mod kpi_dashboard;
+mod kpi_rollups;
 mod kpis;
 mod kpis_people;
 mod leads;

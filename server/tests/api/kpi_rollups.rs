@@ -1,0 +1,98 @@
+//! The KPI roll-ups against the records on the day a follow-up is judged: the days before
+//! it come from the roll-ups, the unfinished day from the records, and together they
+//! count exactly what the drill-down lists, as the clock moves.
+use crate::helpers::*;
+use crate::kpis::{drill_downs_match, get, kpi};
+use chrono::{Duration, FixedOffset, TimeZone, Utc};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// A Beijing time in November 2026.
+fn beijing(day: u32, hour: u32) -> chrono::DateTime<Utc> {
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// The planned follow-ups F1–F3 the rep's follow-up compliance counts from 20 to 30
+/// November, as its drill-down lists them (after checking every KPI's count against its
+/// drill-down).
+async fn judged(app: &TestApp, manager1: &reqwest::Client, rep1_id: i64) -> Vec<String> {
+    let (s, report) = get(
+        manager1,
+        app,
+        &format!("/api/v1/kpis?from=2026-11-20&to=2026-11-30&rep_id={rep1_id}"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    drill_downs_match(manager1, app, &report, "manager1").await;
+    let follow_ups = kpi(&report, "follow_up_compliance").clone();
+    let (_, list) = get(manager1, app, follow_ups["drill"].as_str().unwrap()).await;
+    let mut titles: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap_or_default().to_string())
+        .filter(|t| t.starts_with('F') && t.len() == 2)
+        .collect();
+    titles.sort();
+    titles
+}
+
+#[tokio::test]
+async fn a_follow_up_counts_the_day_after_its_time_from_the_roll_ups_and_the_records_alike() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep1 = app.login("rep1@demo.tandem").await;
+        let manager1 = app.login("manager1@demo.tandem").await;
+        let rep1_id = app.user_id("rep1@demo.tandem").await;
+        // Three customers, each with one call planning a follow-up nobody made.
+        for (name, planned) in [
+            ("F1", beijing(23, 10)),
+            ("F2", beijing(24, 9)),
+            ("F3", beijing(24, 20)),
+        ] {
+            let r = rep1
+                .post(app.url("/api/v1/customers"))
+                .json(&json!({"name": format!("跟进判定{name}科技有限公司")}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED, "{b:?}");
+            let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+            let r = rep1
+                .post(app.url("/api/v1/activities"))
+                .json(&json!({"customer_id": id, "kind": "call", "summary": name,
+                    "occurred_at": app.clock_now(), "next_follow_up_at": planned}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED, "{b:?} {name}");
+        }
+        // 25 November, 14:00 in Beijing: a follow-up is judged a day after its time, so F1
+        // (the 23rd, a finished day: the roll-ups) and F2 (the 24th at 09:00: the
+        // records) count; F3 (the 24th at 20:00) does not yet.
+        app.clock.advance(beijing(25, 14) - app.clock_now());
+        assert_eq!(
+            judged(&app, &manager1, rep1_id).await,
+            ["F1", "F2"],
+            "{b:?}"
+        );
+        app.clock.advance(Duration::hours(7));
+        assert_eq!(
+            judged(&app, &manager1, rep1_id).await,
+            ["F1", "F2", "F3"],
+            "{b:?}"
+        );
+        // The next day the 24th is finished: all three from the roll-ups.
+        app.clock.advance(Duration::days(1));
+        assert_eq!(
+            judged(&app, &manager1, rep1_id).await,
+            ["F1", "F2", "F3"],
+            "{b:?}"
+        );
+        app.assert_kpi_rollups_kept().await;
+    }
+}
