@@ -19,7 +19,8 @@ pub struct Tally {
     pub measure_sum: i64,
     /// Those with a measure.
     pub measure_n: i64,
-    /// The sum of amount × measure (an amount weighted by a probability in percent).
+    /// The sum of amount × measure (an amount weighted by a probability in percent), for
+    /// the open pipeline's KPIs.
     pub weighted: i64,
     /// How many records have each value, for the KPIs whose value needs the
     /// distribution ([`Graded`]).
@@ -62,7 +63,9 @@ impl Tally {
                 t.measure_sum += m;
                 t.measure_n += 1;
             }
-            t.weighted += f.amount.unwrap_or(0).saturating_mul(f.measure.unwrap_or(0));
+            if matches!(key, KpiKey::PipelineValue | KpiKey::WeightedForecast) {
+                t.weighted += f.amount.unwrap_or(0).saturating_mul(f.measure.unwrap_or(0));
+            }
             let grade = match graded(key) {
                 Graded::Not => None,
                 Graded::ByMeasure => f.measure,

@@ -18,7 +18,7 @@ use crate::model::{
 };
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
-use crate::ssr::store::kpi_rollups::{day_of, By};
+use crate::ssr::store::kpi_cells::{day_of, By};
 use crate::ssr::store::kpis::{Narrow, People};
 use crate::ssr::store::users;
 use std::collections::HashSet;

@@ -1,11 +1,12 @@
 //! A KPI's tally for a period and scope, from the roll-ups where they keep its records
-//! (store::kpi_rollups) and from the records themselves otherwise, whole or grouped by
+//! (store::kpi_rollups) and from the records themselves otherwise (tallied in SQL), whole or grouped by
 //! person, day or part for the dashboard's charts.
 use crate::domain::kpi_tally::Tally;
-use crate::domain::kpis::{Fact, KpiKey};
+use crate::domain::kpis::KpiKey;
 use crate::error::{AppError, AppResult};
-use crate::ssr::store::kpi_rollups::{self as rollups, day_of, day_start, By, Cells};
-use crate::ssr::store::kpis::{self as store, records_of, Narrow, People, Window};
+use crate::ssr::store::kpi_cells::{self as cells, day_of, day_start, By, Cells};
+use crate::ssr::store::kpi_rollups as rollups;
+use crate::ssr::store::kpis::{records_of, Narrow, People, Window};
 use sqlx::AnyConnection;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -34,8 +35,7 @@ pub(crate) async fn tallies(
     let set = records_of(key);
     let forecast_by_stage = set == KpiKey::WeightedForecast && narrow.stage.is_some();
     if !rollups::is_rolled(key) || forecast_by_stage {
-        let facts = store::facts(&mut *conn, key, w, people, narrow).await?;
-        return Ok(grouped(key, &facts, by));
+        return Ok(cells::records_tallied(&mut *conn, set, w, people, narrow, by).await?);
     }
     if set == KpiKey::CustomerRetention {
         if by != By::Nothing {
@@ -43,7 +43,7 @@ pub(crate) async fn tallies(
         }
         return Ok(vec![(
             String::new(),
-            rollups::retention(&mut *conn, people, w).await?,
+            cells::retention(&mut *conn, people, w).await?,
         )]);
     }
     let dates = (
@@ -56,25 +56,25 @@ pub(crate) async fn tallies(
         (_, _, Some(source)) => Some((source, source)),
         _ => None,
     };
-    let cells = |days| Cells {
+    let chosen = |days| Cells {
         key: set,
         people,
         days,
         parts,
     };
     if key.is_snapshot() || set == KpiKey::WeightedForecast {
-        return Ok(rollups::tallies(&mut *conn, &cells(None), by).await?);
+        return Ok(cells::tallies(&mut *conn, &chosen(None), by).await?);
     }
     let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
     let settled = settled_before(key, w.now_ms).map_or(until, |s| day_of(s).clamp(from, until));
-    let mut out = rollups::tallies(&mut *conn, &cells(Some((from, settled))), by).await?;
+    let mut out = cells::tallies(&mut *conn, &chosen(Some((from, settled))), by).await?;
     if settled < until {
         let rest = Window {
             start_ms: day_start(settled).max(w.start_ms),
             ..*w
         };
-        let facts = store::facts(&mut *conn, key, &rest, people, narrow).await?;
-        for (group, t) in grouped(key, &facts, by) {
+        let unsettled = cells::records_tallied(&mut *conn, set, &rest, people, narrow, by).await?;
+        for (group, t) in unsettled {
             match out.iter_mut().find(|(g, _)| *g == group) {
                 Some((_, sum)) => sum.add(&t),
                 None => out.push((group, t)),
@@ -82,27 +82,6 @@ pub(crate) async fn tallies(
         }
     }
     Ok(out)
-}
-
-/// Records read one by one, tallied by group.
-fn grouped(key: KpiKey, facts: &[Fact], by: By) -> Vec<(String, Tally)> {
-    let mut groups: Vec<(String, Vec<Fact>)> = Vec::new();
-    for f in facts {
-        let group = match by {
-            By::Nothing => String::new(),
-            By::Owner => f.owner.unwrap_or(0).to_string(),
-            By::Day => day_of(f.at_ms).to_string(),
-            By::Part => f.part.clone(),
-        };
-        match groups.iter_mut().find(|(g, _)| *g == group) {
-            Some((_, list)) => list.push(f.clone()),
-            None => groups.push((group, vec![f.clone()])),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(g, list)| (g, Tally::of(key, &list)))
-        .collect()
 }
 
 /// The tallies a report has read, by record set, period and grouping: KPIs that are

@@ -3,7 +3,7 @@
 //! cells, the open ones' from the weighted forecast's (graded by category).
 use crate::domain::forecast::ForecastDeal;
 use crate::ssr::store::db::Sql;
-use crate::ssr::store::kpi_rollups::{day_of, forecast_category};
+use crate::ssr::store::kpi_cells::{day_of, forecast_category};
 use crate::ssr::store::kpis::{push_people, People, Window};
 use sqlx::{Any, Executor};
 

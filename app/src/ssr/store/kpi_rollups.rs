@@ -9,30 +9,21 @@
 //! all out again from the records (after a bulk load, or when a definition changes:
 //! [`VERSION`]); a test checks that it finds what the writes kept.
 use crate::domain::forecast::ForecastCategory;
-use crate::domain::kpi_tally::{graded, Graded, Tally};
+use crate::domain::kpi_tally::{graded, Graded};
 use crate::domain::kpis::{KpiKey, Period};
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::ssr::store::db::{Db, Sql};
-use crate::ssr::store::kpis::{kind_of, push_people, record_set, People, Window};
+pub use crate::ssr::store::kpi_cells::{day_of, day_start};
+use crate::ssr::store::kpis::{kind_of, record_set, Window};
 use chrono::NaiveDate;
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// The roll-ups' definition: raise it when a record set, a part or a grade changes, and
 /// the next start rebuilds them.
 pub const VERSION: i64 = 2;
 
-const DAY_MS: i64 = 86_400_000;
-
-/// The local day an instant falls on (days since 1970-01-01 in Tandem's time zone).
-pub fn day_of(ms: i64) -> i64 {
-    (ms + DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000).div_euclid(DAY_MS)
-}
-
-/// The instant a local day begins.
-pub fn day_start(day: i64) -> i64 {
-    day * DAY_MS - DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000
-}
+use crate::ssr::store::kpi_cells::DAY_MS;
 
 /// The record sets kept as roll-ups (a KPI that is a figure of another's records reads
 /// that one's: see `kpis::records_of`). Receivables (which depend on today's date) and
@@ -256,11 +247,7 @@ fn members_insert(key: KpiKey, ids: Option<&[i64]>) -> Sql {
             Graded::ByMeasure => "COALESCE(q.measure, 0)".to_string(),
             Graded::ByAmount => "COALESCE(q.amount, 0)".to_string(),
         };
-        let weighted = if matches!(key, KpiKey::PipelineValue | KpiKey::WeightedForecast) {
-            "COALESCE(q.amount, 0) * COALESCE(q.measure, 0)"
-        } else {
-            "0"
-        };
+        let weighted = crate::ssr::store::kpi_cells::weighted(key);
         sql.push(&format!(
             "{}, COALESCE(q.part, ''), {grade}, CASE WHEN q.measure = 1 THEN 1 ELSE 0 END, \
              q.amount, q.measure, {weighted} FROM (",
@@ -290,14 +277,6 @@ fn forecast_grade() -> String {
     }
     case.push_str(" ELSE 0 END");
     case
-}
-
-/// The category a weighted forecast cell's grade stands for.
-pub fn forecast_category(grade: i64) -> ForecastCategory {
-    usize::try_from(grade)
-        .ok()
-        .and_then(|i| ForecastCategory::ALL.get(i).copied())
-        .unwrap_or(ForecastCategory::Pipeline)
 }
 
 /// Retention's records as its roll-up keeps them: each customer who has bought, when they
@@ -357,145 +336,6 @@ pub async fn ensure_built(db: &Db) -> Result<bool, sqlx::Error> {
     rebuild(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
-}
-
-/// Which cells a tally sums: the KPI's, these people's, these local days' (None: the
-/// state, kept without a day), and these parts (an inclusive range).
-pub struct Cells<'a> {
-    pub key: KpiKey,
-    pub people: &'a People,
-    pub days: Option<(i64, i64)>,
-    pub parts: Option<(&'a str, &'a str)>,
-}
-
-/// How a tally's cells are grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum By {
-    Nothing,
-    Owner,
-    Day,
-    Part,
-}
-
-#[derive(sqlx::FromRow)]
-struct CellSum {
-    grouped: Option<String>,
-    grade: i64,
-    n: i64,
-    flagged: i64,
-    amount_sum: i64,
-    amount_n: i64,
-    measure_sum: i64,
-    measure_n: i64,
-    weighted: i64,
-}
-
-/// The tallies of the cells chosen, one per group (its owner, day or part as text).
-pub async fn tallies<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    cells: &Cells<'_>,
-    by: By,
-) -> Result<Vec<(String, Tally)>, sqlx::Error> {
-    let group = match by {
-        By::Nothing => "''",
-        By::Owner => "CAST(owner_id AS VARCHAR(20))",
-        By::Day => "CAST(day AS VARCHAR(20))",
-        By::Part => "part",
-    };
-    let sum = |c: &str| format!("CAST(SUM({c}) AS BIGINT) AS {c}");
-    let mut sql = Sql::new(&format!(
-        "SELECT {group} AS grouped, grade, {}, {}, {}, {}, {}, {}, {} FROM kpi_cells WHERE kpi = ",
-        sum("n"),
-        sum("flagged"),
-        sum("amount_sum"),
-        sum("amount_n"),
-        sum("measure_sum"),
-        sum("measure_n"),
-        sum("weighted"),
-    ));
-    sql.bind(crate::ssr::store::kpis::records_of(cells.key).as_str());
-    push_people(&mut sql, "owner_id", cells.people);
-    match cells.days {
-        Some((from, until)) => {
-            sql.push(" AND day >= ")
-                .bind(from)
-                .push(" AND day < ")
-                .bind(until);
-        }
-        None => {
-            sql.push(" AND day = 0");
-        }
-    }
-    if let Some((low, high)) = cells.parts {
-        sql.push(" AND part >= ")
-            .bind(low)
-            .push(" AND part <= ")
-            .bind(high);
-    }
-    // PostgreSQL refuses a constant in GROUP BY: everything together is by grade alone.
-    if by == By::Nothing {
-        sql.push(" GROUP BY grade");
-    } else {
-        sql.push(&format!(" GROUP BY {group}, grade"));
-    }
-    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
-    let mut out: Vec<(String, Tally)> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
-    for r in rows {
-        let name = r.grouped.unwrap_or_default();
-        let i = *at.entry(name.clone()).or_insert_with(|| {
-            out.push((name, Tally::default()));
-            out.len() - 1
-        });
-        let mut t = Tally {
-            n: r.n,
-            flagged: r.flagged,
-            amount_sum: r.amount_sum,
-            amount_n: r.amount_n,
-            measure_sum: r.measure_sum,
-            measure_n: r.measure_n,
-            weighted: r.weighted,
-            ..Tally::default()
-        };
-        let graded_count = match graded(cells.key) {
-            Graded::Not => 0,
-            Graded::ByMeasure => r.measure_n,
-            Graded::ByAmount => r.amount_n,
-        };
-        if graded_count > 0 {
-            t.grades.insert(r.grade, graded_count);
-        }
-        out[i].1.add(&t);
-    }
-    Ok(out)
-}
-
-/// Retention for the period `w`: the customers who had bought before it began and had
-/// not churned by then, flagged when they had not churned by its end either.
-pub async fn retention<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    people: &People,
-    w: &Window,
-) -> Result<Tally, sqlx::Error> {
-    let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
-    let mut sql = Sql::new(
-        "SELECT grade, CAST(SUM(n) AS BIGINT) FROM kpi_cells WHERE kpi = 'customer_retention'",
-    );
-    push_people(&mut sql, "owner_id", people);
-    sql.push(" AND day < ").bind(from).push(" GROUP BY grade");
-    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(ex).await?;
-    let mut t = Tally::default();
-    for (churned, n) in rows {
-        if churned == 0 || churned >= from {
-            t.n += n;
-            t.flagged += if churned == 0 || churned >= until {
-                n
-            } else {
-                0
-            };
-        }
-    }
-    Ok(t)
 }
 
 /// After a write of one record that may not have happened (a stale version, a row

@@ -439,7 +439,8 @@ pub async fn facts<'e>(
     people: &People,
     narrow: Narrow,
 ) -> Result<Vec<Fact>, sqlx::Error> {
-    let sql = facts_sql(key, w, people, narrow, false);
+    let mut sql = facts_sql(key, w, people, narrow, false);
+    sql.push(NEWEST_FIRST);
     sql.all::<FactRow, _>(ex, Fact::from).await
 }
 
@@ -451,7 +452,8 @@ pub async fn titled_facts<'e>(
     people: &People,
     narrow: Narrow,
 ) -> Result<Vec<TitledFact>, sqlx::Error> {
-    let sql = facts_sql(key, w, people, narrow, true);
+    let mut sql = facts_sql(key, w, people, narrow, true);
+    sql.push(NEWEST_FIRST);
     sql.all::<TitledRow, _>(ex, |r| TitledFact {
         fact: r.fact.into(),
         title: r.title.unwrap_or_default(),
@@ -462,7 +464,20 @@ pub async fn titled_facts<'e>(
 
 fn facts_sql(key: KpiKey, w: &Window, people: &People, narrow: Narrow, titled: bool) -> Sql {
     let mut sql = Sql::new("");
-    record_set(key, w, titled, &mut sql);
+    push_facts(&mut sql, key, w, people, narrow, titled);
+    sql
+}
+
+/// Appends the records behind `key` in the window, for these people, narrowed.
+pub(super) fn push_facts(
+    sql: &mut Sql,
+    key: KpiKey,
+    w: &Window,
+    people: &People,
+    narrow: Narrow,
+    titled: bool,
+) {
+    record_set(key, w, titled, sql);
     // A unary plus keeps the planner off the owner's index (`activities_user_time`, tickets
     // by assignee …) for a period's records: reading them by their time's index is a month
     // of rows, reading the owners' records first is all of their history (a month of
@@ -470,17 +485,17 @@ fn facts_sql(key: KpiKey, w: &Window, people: &People, narrow: Narrow, titled: b
     // tell). Standard SQL: PostgreSQL plans on its own statistics.
     let owner = kind_of(key).owner;
     let plus = if read_by_time(key) { "+" } else { "" };
-    push_people(&mut sql, &format!("{plus}{owner}"), people);
+    push_people(sql, &format!("{plus}{owner}"), people);
     if let Some(stage) = narrow.stage {
         sql.push(" AND o.stage = ").bind(stage.as_str());
     }
     if let Some(source) = narrow.source {
         sql.push(" AND l.source = ").bind(source);
     }
-    // By position: the joined tables both have an `id`.
-    sql.push(" ORDER BY 2 DESC, 1 DESC");
-    sql
 }
+
+/// Newest first, by position: the joined tables both have an `id`.
+const NEWEST_FIRST: &str = " ORDER BY 2 DESC, 1 DESC";
 
 /// Whether a KPI's records are found by a time range on an index of their own (a period's
 /// leads, follow-ups, closed deals, tickets, surveys, receipts), rather than by whose they

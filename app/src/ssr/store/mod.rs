@@ -17,6 +17,7 @@ pub mod duplicates;
 pub mod forecast;
 pub mod health;
 pub mod home;
+pub mod kpi_cells;
 pub mod kpi_rollups;
 pub mod kpis;
 pub mod leads;

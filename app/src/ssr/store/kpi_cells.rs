@@ -1,0 +1,233 @@
+//! Reading the KPIs' roll-ups (store::kpi_rollups keeps them): a KPI's cells for a
+//! period and scope summed into tallies, whole or by owner, day or part; and the same
+//! tallies worked out in SQL from the records themselves, for what the cells do not hold.
+use crate::domain::forecast::ForecastCategory;
+use crate::domain::kpi_tally::{graded, Graded, Tally};
+use crate::domain::kpis::KpiKey;
+use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
+use crate::ssr::store::db::Sql;
+use crate::ssr::store::kpis::{push_facts, push_people, Narrow, People, Window};
+use sqlx::{Any, Executor};
+use std::collections::HashMap;
+
+pub(crate) const DAY_MS: i64 = 86_400_000;
+
+/// The local day an instant falls on (days since 1970-01-01 in Tandem's time zone).
+pub fn day_of(ms: i64) -> i64 {
+    (ms + DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000).div_euclid(DAY_MS)
+}
+
+/// The instant a local day begins.
+pub fn day_start(day: i64) -> i64 {
+    day * DAY_MS - DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000
+}
+
+/// The category a weighted forecast cell's grade stands for.
+pub fn forecast_category(grade: i64) -> ForecastCategory {
+    usize::try_from(grade)
+        .ok()
+        .and_then(|i| ForecastCategory::ALL.get(i).copied())
+        .unwrap_or(ForecastCategory::Pipeline)
+}
+
+/// Which cells a tally sums: the KPI's, these people's, these local days' (None: the
+/// state, kept without a day), and these parts (an inclusive range).
+pub struct Cells<'a> {
+    pub key: KpiKey,
+    pub people: &'a People,
+    pub days: Option<(i64, i64)>,
+    pub parts: Option<(&'a str, &'a str)>,
+}
+
+/// How a tally's cells are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum By {
+    Nothing,
+    Owner,
+    Day,
+    Part,
+}
+
+#[derive(sqlx::FromRow)]
+struct CellSum {
+    grouped: Option<String>,
+    grade: i64,
+    n: i64,
+    flagged: i64,
+    amount_sum: i64,
+    amount_n: i64,
+    measure_sum: i64,
+    measure_n: i64,
+    weighted: i64,
+}
+
+/// The tallies of the cells chosen, one per group (its owner, day or part as text).
+pub async fn tallies<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    cells: &Cells<'_>,
+    by: By,
+) -> Result<Vec<(String, Tally)>, sqlx::Error> {
+    let group = match by {
+        By::Nothing => "''",
+        By::Owner => "CAST(owner_id AS VARCHAR(20))",
+        By::Day => "CAST(day AS VARCHAR(20))",
+        By::Part => "part",
+    };
+    let sum = |c: &str| format!("CAST(SUM({c}) AS BIGINT) AS {c}");
+    let mut sql = Sql::new(&format!(
+        "SELECT {group} AS grouped, grade, {}, {}, {}, {}, {}, {}, {} FROM kpi_cells WHERE kpi = ",
+        sum("n"),
+        sum("flagged"),
+        sum("amount_sum"),
+        sum("amount_n"),
+        sum("measure_sum"),
+        sum("measure_n"),
+        sum("weighted"),
+    ));
+    sql.bind(crate::ssr::store::kpis::records_of(cells.key).as_str());
+    push_people(&mut sql, "owner_id", cells.people);
+    match cells.days {
+        Some((from, until)) => {
+            sql.push(" AND day >= ")
+                .bind(from)
+                .push(" AND day < ")
+                .bind(until);
+        }
+        None => {
+            sql.push(" AND day = 0");
+        }
+    }
+    if let Some((low, high)) = cells.parts {
+        sql.push(" AND part >= ")
+            .bind(low)
+            .push(" AND part <= ")
+            .bind(high);
+    }
+    // PostgreSQL refuses a constant in GROUP BY: everything together is by grade alone.
+    if by == By::Nothing {
+        sql.push(" GROUP BY grade");
+    } else {
+        sql.push(&format!(" GROUP BY {group}, grade"));
+    }
+    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
+    Ok(into_tallies(cells.key, rows))
+}
+
+/// What a record adds to the weighted sum: its amount × probability for the open
+/// pipeline's KPIs, nothing for the others (their products would overflow a sum).
+pub(crate) fn weighted(key: KpiKey) -> &'static str {
+    if matches!(key, KpiKey::PipelineValue | KpiKey::WeightedForecast) {
+        "COALESCE(q.amount, 0) * COALESCE(q.measure, 0)"
+    } else {
+        "0"
+    }
+}
+
+/// Summed rows, one per group and grade, made into one tally per group.
+fn into_tallies(key: KpiKey, rows: Vec<CellSum>) -> Vec<(String, Tally)> {
+    let mut out: Vec<(String, Tally)> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for r in rows {
+        let name = r.grouped.unwrap_or_default();
+        let i = *at.entry(name.clone()).or_insert_with(|| {
+            out.push((name, Tally::default()));
+            out.len() - 1
+        });
+        let mut t = Tally {
+            n: r.n,
+            flagged: r.flagged,
+            amount_sum: r.amount_sum,
+            amount_n: r.amount_n,
+            measure_sum: r.measure_sum,
+            measure_n: r.measure_n,
+            weighted: r.weighted,
+            ..Tally::default()
+        };
+        let graded_count = match graded(key) {
+            Graded::Not => 0,
+            Graded::ByMeasure => r.measure_n,
+            Graded::ByAmount => r.amount_n,
+        };
+        if graded_count > 0 {
+            t.grades.insert(r.grade, graded_count);
+        }
+        out[i].1.add(&t);
+    }
+    out.retain(|(_, t)| t.n > 0);
+    out
+}
+
+/// The tallies of `key`'s records in `w` for these people, narrowed, grouped `by`, worked
+/// out in SQL from the records themselves (what `Tally::of` would make of them, without
+/// reading them out).
+pub async fn records_tallied<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    key: KpiKey,
+    w: &Window,
+    people: &People,
+    narrow: Narrow,
+    by: By,
+) -> Result<Vec<(String, Tally)>, sqlx::Error> {
+    let offset = DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000;
+    let group = match by {
+        By::Nothing => None,
+        By::Owner => Some("CAST(COALESCE(q.owner, 0) AS VARCHAR(20))".to_string()),
+        By::Day => Some(format!("CAST((q.at + {offset}) / {DAY_MS} AS VARCHAR(20))")),
+        By::Part => Some("q.part".to_string()),
+    };
+    let grade = match graded(key) {
+        Graded::Not => None,
+        Graded::ByMeasure => Some("q.measure"),
+        Graded::ByAmount => Some("q.amount"),
+    };
+    let mut sql = Sql::new(&format!(
+        "SELECT {} AS grouped, {} AS grade, COUNT(*) AS n, \
+         CAST(COALESCE(SUM(CASE WHEN q.measure = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS flagged, \
+         CAST(COALESCE(SUM(q.amount), 0) AS BIGINT) AS amount_sum, COUNT(q.amount) AS amount_n, \
+         CAST(COALESCE(SUM(q.measure), 0) AS BIGINT) AS measure_sum, COUNT(q.measure) AS measure_n, \
+         CAST(COALESCE(SUM({}), 0) AS BIGINT) AS weighted FROM (",
+        group.as_deref().unwrap_or("''"),
+        grade.map_or("0".to_string(), |g| format!("COALESCE({g}, 0)")),
+        weighted(key),
+    ));
+    push_facts(&mut sql, key, w, people, narrow, false);
+    sql.push(") q");
+    // A constant in GROUP BY is refused (PostgreSQL) or read as a position (SQLite).
+    let grouped: Vec<String> = group
+        .into_iter()
+        .chain(grade.map(|g| format!("COALESCE({g}, 0)")))
+        .collect();
+    if !grouped.is_empty() {
+        sql.push(&format!(" GROUP BY {}", grouped.join(", ")));
+    }
+    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
+    Ok(into_tallies(key, rows))
+}
+
+/// Retention for the period `w`: the customers who had bought before it began and had
+/// not churned by then, flagged when they had not churned by its end either.
+pub async fn retention<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    people: &People,
+    w: &Window,
+) -> Result<Tally, sqlx::Error> {
+    let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
+    let mut sql = Sql::new(
+        "SELECT grade, CAST(SUM(n) AS BIGINT) FROM kpi_cells WHERE kpi = 'customer_retention'",
+    );
+    push_people(&mut sql, "owner_id", people);
+    sql.push(" AND day < ").bind(from).push(" GROUP BY grade");
+    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(ex).await?;
+    let mut t = Tally::default();
+    for (churned, n) in rows {
+        if churned == 0 || churned >= from {
+            t.n += n;
+            t.flagged += if churned == 0 || churned >= until {
+                n
+            } else {
+                0
+            };
+        }
+    }
+    Ok(t)
+}
