@@ -18,6 +18,7 @@ pub mod forecast;
 pub mod health;
 pub mod home;
 pub mod kpi_cells;
+pub mod kpi_kinds;
 pub mod kpi_rollups;
 pub mod kpis;
 pub mod leads;
