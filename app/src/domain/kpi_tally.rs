@@ -106,7 +106,7 @@ impl Tally {
     pub fn value(&self, key: KpiKey) -> Option<f64> {
         use KpiKey::*;
         match key {
-            LeadsNew | CustomersAtRisk | ActiveUsers => Some(self.n as f64),
+            LeadsNew | CustomersAtRisk | ActiveUsers | ActivitiesLogged => Some(self.n as f64),
             LeadConversion | MqlToSql | LeadFirstContactSla | FollowUpCompliance | WinRate
             | SlaCompliance | ResolutionRate | DataCompleteness | CustomerRetention => {
                 share(self.flagged, self.n)

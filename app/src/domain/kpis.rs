@@ -14,6 +14,7 @@ named_enum!(
         MqlToSql => "mql_to_sql",
         LeadFirstContactSla => "lead_first_contact_sla",
         FollowUpCompliance => "follow_up_compliance",
+        ActivitiesLogged => "activities_logged",
         WinRate => "win_rate",
         WonAmount => "won_amount",
         AverageDealSize => "average_deal_size",
@@ -71,7 +72,7 @@ impl KpiKey {
     pub fn unit(self) -> KpiUnit {
         use KpiKey::*;
         match self {
-            LeadsNew | CustomersAtRisk | ActiveUsers => KpiUnit::Count,
+            LeadsNew | CustomersAtRisk | ActiveUsers | ActivitiesLogged => KpiUnit::Count,
             LeadConversion | MqlToSql | LeadFirstContactSla | FollowUpCompliance | WinRate
             | SlaCompliance | ResolutionRate | DataCompleteness | CustomerRetention => {
                 KpiUnit::Percent
@@ -117,6 +118,7 @@ impl KpiKey {
             DataCompleteness => lang.t("Data completeness", "资料完整率"),
             CustomerRetention => lang.t("Customer retention", "客户留存率"),
             ActiveUsers => lang.t("Active users", "活跃用户"),
+            ActivitiesLogged => lang.t("Activities logged", "跟进记录数"),
         }
     }
 
@@ -168,6 +170,10 @@ impl KpiKey {
             CustomerRetention => lang.t(
                 "Of the customers owned in scope that had won a deal before the period began, the share not marked churned by its end (a customer won back since counts as kept); deleted customers are left out.",
                 "期间开始前已有赢单的范围内客户中，到期末未被标记为流失的比例（之后挽回的客户算作留存）；不含已删除的客户。",
+            ),
+            ActivitiesLogged => lang.t(
+                "The calls, visits, messages and other activities logged in the period (by when they happened), with customers and with leads, by the person who logged them.",
+                "期间内（按发生时间）记录的电话、拜访、消息等跟进记录数，含客户和线索的，按记录人统计。",
             ),
             ActiveUsers => lang.t(
                 "The people in scope with an active account who signed in or recorded a change in the period (by the audit trail).",

@@ -57,14 +57,6 @@ pub struct TodayView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StageTotal {
-    pub stage: Stage,
-    pub count: i64,
-    pub amount_minor: i64,
-    pub weighted_minor: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RepStats {
     pub user_id: i64,
     pub name: String,
@@ -80,8 +72,6 @@ pub struct DashboardView {
     pub team_name: Option<String>,
     pub customers: i64,
     pub pool_customers: i64,
-    pub pipeline: Vec<StageTotal>,
-    pub weighted_forecast_minor: i64,
     pub reps: Vec<RepStats>,
 }
 

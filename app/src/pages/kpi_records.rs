@@ -73,7 +73,8 @@ fn measure_header(key: KpiKey, lang: Lang) -> &'static str {
         DataCompleteness => lang.t("Complete", "完整"),
         Csat | Nps => lang.t("Score", "评分"),
         CustomersAtRisk => lang.t("Health", "健康度"),
-        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d | ActiveUsers => "",
+        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d | ActiveUsers
+        | ActivitiesLogged => "",
     }
 }
 
@@ -101,7 +102,8 @@ fn measure_text(key: KpiKey, lang: Lang, m: Option<i64>) -> String {
         | TicketResolutionMedian
         | TicketResolutionP90 => kpi_value(lang, KpiUnit::Minutes, Some(m as f64)),
         Csat | Nps | CustomersAtRisk => m.to_string(),
-        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d | ActiveUsers => String::new(),
+        ReceivedAmount | ReceivablesOverdue | ReceivablesDue30d | ActiveUsers
+        | ActivitiesLogged => String::new(),
     }
 }
 

@@ -278,6 +278,8 @@ async fn each_kpi_is_worked_out_from_its_records_for_the_period_and_scope() {
         assert_eq!(value("received_amount"), 50_000.0, "{b:?}");
         assert!(kpi(&r, "receivables_overdue")["value"].as_f64().unwrap() >= 50_000.0);
         assert_eq!(kpi(&r, "follow_up_compliance")["records"], 2);
+        assert_eq!(value("activities_logged"), 4.0, "{b:?}: rep1's four calls");
+        assert_eq!(kpi(&r, "activities_logged")["previous"], 0.0);
         assert_eq!(value("win_rate"), 66.7, "{b:?}");
         assert_eq!(kpi(&r, "win_rate")["previous"], 100.0);
         assert_eq!(value("won_amount"), 400_000.0);

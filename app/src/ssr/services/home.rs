@@ -37,18 +37,68 @@ pub async fn dashboard(state: &AppState, viewer: &Viewer) -> AppResult<Dashboard
     }
     let pool = &state.db.read;
     let (customers, pool_customers) = home::customer_counts(pool, viewer).await?;
-    let pipeline = home::pipeline(pool, viewer).await?;
-    let weighted_forecast_minor = pipeline.iter().map(|s| s.weighted_minor).sum();
     let team_name = match viewer.team_id {
         Some(t) => users::team(pool, t).await?.map(|t| t.name),
         None => None,
     };
+    let now_ms = state.clock.now_ms();
+    let mut reps = home::rep_stats(pool, viewer, now_ms).await?;
+    book_figures(state, &mut reps, now_ms).await?;
     Ok(DashboardView {
         team_name,
         customers,
         pool_customers,
-        pipeline,
-        weighted_forecast_minor,
-        reps: home::rep_stats(pool, viewer, state.clock.now_ms()).await?,
+        reps,
     })
+}
+
+/// Each rep's customers, activities of the last seven days (today and the six before)
+/// and open pipeline, from the KPI roll-ups: the customers data completeness counts, the
+/// activities logged, the pipeline's value.
+async fn book_figures(state: &AppState, reps: &mut [RepStats], now_ms: i64) -> AppResult<()> {
+    use crate::domain::kpis::{KpiKey, Period};
+    use crate::ssr::store::kpi_cells::By;
+    use crate::ssr::store::kpis::{Narrow, People};
+    if reps.is_empty() {
+        return Ok(());
+    }
+    let today = crate::ssr::clock::local_date_of(now_ms);
+    let week = super::kpis::window(
+        Period {
+            from: today - chrono::Duration::days(6),
+            to: today,
+        },
+        now_ms,
+    );
+    let people = People::These(reps.iter().map(|r| r.user_id).collect());
+    let mut conn = state.db.read.acquire().await?;
+    for key in [
+        KpiKey::DataCompleteness,
+        KpiKey::ActivitiesLogged,
+        KpiKey::PipelineValue,
+    ] {
+        let by_owner = super::kpi_tallies::tallies(
+            &mut conn,
+            key,
+            &week,
+            &people,
+            Narrow::default(),
+            By::Owner,
+        )
+        .await?;
+        for rep in reps.iter_mut() {
+            let id = rep.user_id.to_string();
+            let t = by_owner
+                .iter()
+                .find(|(owner, _)| *owner == id)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default();
+            match key {
+                KpiKey::DataCompleteness => rep.customers = t.n,
+                KpiKey::ActivitiesLogged => rep.activities_7d = t.n,
+                _ => rep.open_pipeline_minor = t.amount_sum,
+            }
+        }
+    }
+    Ok(())
 }

@@ -134,40 +134,6 @@ pub async fn owned_count(pool: &AnyPool, viewer: &Viewer) -> Result<i64, sqlx::E
     sql.query_scalar::<i64>().fetch_one(pool).await
 }
 
-#[derive(sqlx::FromRow)]
-struct StageDbRow {
-    stage: Stage,
-    count: i64,
-    amount: i64,
-    weighted: i64,
-}
-
-/// Open pipeline by stage, in the viewer's scope.
-pub async fn pipeline(pool: &AnyPool, viewer: &Viewer) -> Result<Vec<StageTotal>, sqlx::Error> {
-    // SUM over BIGINT is NUMERIC on PostgreSQL; the casts keep it an integer on both.
-    let mut sql = Sql::new(
-        "SELECT o.stage, COUNT(*) AS count, CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) AS amount, \
-         CAST(COALESCE(SUM(o.amount_minor * o.probability / 100), 0) AS BIGINT) AS weighted \
-         FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won','lost')",
-    );
-    owned_by_scope(&mut sql, viewer, Access::Read, "o.owner_id");
-    sql.push(" GROUP BY o.stage");
-    let mut rows: Vec<StageTotal> = sql
-        .query_as::<StageDbRow>()
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|r| StageTotal {
-            stage: r.stage,
-            count: r.count,
-            amount_minor: r.amount,
-            weighted_minor: r.weighted,
-        })
-        .collect();
-    rows.sort_by_key(|r| r.stage);
-    Ok(rows)
-}
-
 pub async fn customer_counts(pool: &AnyPool, viewer: &Viewer) -> Result<(i64, i64), sqlx::Error> {
     let mut sql = Sql::new(
         "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN c.owner_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
@@ -181,34 +147,23 @@ pub async fn customer_counts(pool: &AnyPool, viewer: &Viewer) -> Result<(i64, i6
 struct RepDbRow {
     id: i64,
     name: String,
-    customers: i64,
-    activities_7d: i64,
     overdue: i64,
-    pipeline: i64,
 }
 
-/// Per-rep figures for everyone the viewer manages.
+/// Everyone the viewer manages, with their overdue follow-ups (customers whose next
+/// follow-up is more than a day late); the other figures come from the KPI roll-ups
+/// (`services::home::book_figures`).
 pub async fn rep_stats(
     pool: &AnyPool,
     viewer: &Viewer,
     now_ms: i64,
 ) -> Result<Vec<RepStats>, sqlx::Error> {
-    let week_ago = now_ms - 7 * 24 * 3600 * 1000;
     let mut sql = Sql::new(
-        "SELECT u.id, u.name, \
-         (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id AND c.deleted_at IS NULL) AS customers, \
-         (SELECT COUNT(*) FROM activities a WHERE a.user_id = u.id AND a.occurred_at >= ",
+        "SELECT u.id, u.name, (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id \
+         AND c.deleted_at IS NULL AND c.next_follow_up_at < ",
     );
-    sql.bind(week_ago).push(
-        ") AS activities_7d, \
-         (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id AND c.deleted_at IS NULL AND c.next_follow_up_at < ",
-    );
-    sql.bind(now_ms - 24 * 3600 * 1000).push(
-        ") AS overdue, \
-         (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM opportunities o WHERE o.owner_id = u.id \
-          AND o.deleted_at IS NULL AND o.stage NOT IN ('won','lost')) AS pipeline \
-         FROM users u WHERE u.active = 1 AND u.role = 'rep'",
-    );
+    sql.bind(now_ms - 24 * 3600 * 1000)
+        .push(") AS overdue FROM users u WHERE u.active = 1 AND u.role = 'rep'");
     assignable_users_scope(&mut sql, viewer, "u.id");
     sql.push(" ORDER BY u.name");
     let rows = sql.query_as::<RepDbRow>().fetch_all(pool).await?;
@@ -217,10 +172,10 @@ pub async fn rep_stats(
         .map(|r| RepStats {
             user_id: r.id,
             name: r.name,
-            customers: r.customers,
-            activities_7d: r.activities_7d,
+            customers: 0,
+            activities_7d: 0,
             overdue_follow_ups: r.overdue,
-            open_pipeline_minor: r.pipeline,
+            open_pipeline_minor: 0,
         })
         .collect())
 }

@@ -45,6 +45,7 @@ pub fn kind_of(key: KpiKey) -> Kind {
             ("lead", "leads", "l.owner_id")
         }
         FollowUpCompliance => ("follow_up", "customers", "a.user_id"),
+        ActivitiesLogged => ("activity", "customers", "a.user_id"),
         WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
         | WeightedForecast => ("deal", "deals", "o.owner_id"),
         TicketFirstResponseMedian
@@ -61,7 +62,7 @@ pub fn kind_of(key: KpiKey) -> Kind {
         ReceivablesOverdue | ReceivablesDue30d => ("installment", "customers", "k.owner_id"),
     };
     let id = match kind {
-        "follow_up" => "a.id",
+        "follow_up" | "activity" => "a.id",
         "lead" => "l.id",
         "deal" => "o.id",
         "ticket" => "t.id",
@@ -116,6 +117,14 @@ pub(super) fn title_and_href(key: KpiKey) -> (&'static str, String) {
             ),
         ),
         FollowUpCompliance => ("a.summary", page("customers", "a.customer_id")),
+        // A lead's call has no customer page: the leads it is among.
+        ActivitiesLogged => (
+            "a.summary",
+            format!(
+                "CASE WHEN a.customer_id IS NOT NULL THEN {} ELSE '/leads' END",
+                page("customers", "a.customer_id")
+            ),
+        ),
         WinRate | WonAmount | AverageDealSize | SalesCycleDays | PipelineValue
         | WeightedForecast => ("o.name", page("deals", "o.id")),
         TicketFirstResponseMedian

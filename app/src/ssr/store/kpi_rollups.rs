@@ -21,20 +21,21 @@ use std::collections::HashMap;
 
 /// The roll-ups' definition: raise it when a record set, a part or a grade changes, and
 /// the next start rebuilds them.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 use crate::ssr::store::kpi_cells::DAY_MS;
 
 /// The record sets kept as roll-ups (a KPI that is a figure of another's records reads
 /// that one's: see `kpis::records_of`). Receivables (which depend on today's date) and
 /// active people (a few hundred) are read from their records.
-pub const ROLLED: [KpiKey; 17] = {
+pub const ROLLED: [KpiKey; 18] = {
     use KpiKey::*;
     [
         LeadsNew,
         MqlToSql,
         LeadFirstContactSla,
         FollowUpCompliance,
+        ActivitiesLogged,
         WinRate,
         WonAmount,
         PipelineValue,
@@ -72,7 +73,7 @@ impl Touched {
         use KpiKey::*;
         match self {
             Touched::Leads => &[LeadsNew, MqlToSql, LeadFirstContactSla],
-            Touched::Activities => &[FollowUpCompliance],
+            Touched::Activities => &[FollowUpCompliance, ActivitiesLogged],
             Touched::Deals => &[WinRate, WonAmount, PipelineValue, WeightedForecast],
             Touched::Tickets => &[
                 TicketFirstResponseMedian,

@@ -122,6 +122,13 @@ pub(super) fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
             .bind(w.now_ms - DAY_MS);
             between(sql, "a.next_follow_up_at");
         }
+        ActivitiesLogged => {
+            sql.push(&format!(
+                "SELECT a.id, a.occurred_at AS at, {extra} {NONE} AS amount, {NONE} AS measure \
+                 FROM activities a WHERE a.deleted_at IS NULL"
+            ));
+            between(sql, "a.occurred_at");
+        }
         WinRate => {
             sql.push(&format!(
                 "SELECT o.id, CASE WHEN o.stage = 'won' THEN o.won_at ELSE o.stage_entered_at END AS at, {extra} \

@@ -356,16 +356,16 @@ pub async fn log_contact(
     by: i64,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    Insert::into("activities")
+    let id = Insert::into("activities")
         .value("lead_id", lead_id)
         .value("kind", kind)
         .value("summary", summary)
         .value("occurred_at", now_ms)
         .value("user_id", by)
         .value("created_at", now_ms)
-        .execute(conn)
+        .returning_id(&mut *conn)
         .await?;
-    Ok(())
+    kpi_rollups::touch(conn, Touched::Activities, &[id]).await
 }
 
 /// Which leads' first-contact times to read: by the urgent sources, or all of them.
