@@ -1,6 +1,6 @@
-//! The KPI roll-ups against the records on the day a follow-up is judged: the days before
-//! it come from the roll-ups, the unfinished day from the records, and together they
-//! count exactly what the drill-down lists, as the clock moves.
+//! The KPI roll-ups against the records when a follow-up is judged: the finished hours
+//! come from the roll-ups, the unfinished one from the records, and together they count
+//! exactly what the drill-down lists, as the clock moves.
 use crate::helpers::*;
 use crate::kpis::{drill_downs_match, get, kpi};
 use chrono::{Duration, FixedOffset, TimeZone, Utc};
@@ -16,7 +16,7 @@ fn beijing(day: u32, hour: u32) -> chrono::DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// The planned follow-ups F1–F3 the rep's follow-up compliance counts from 20 to 30
+/// The planned follow-ups F1–F4 the rep's follow-up compliance counts from 20 to 30
 /// November, as its drill-down lists them (after checking every KPI's count against its
 /// drill-down).
 async fn judged(app: &TestApp, manager1: &reqwest::Client, rep1_id: i64) -> Vec<String> {
@@ -42,17 +42,18 @@ async fn judged(app: &TestApp, manager1: &reqwest::Client, rep1_id: i64) -> Vec<
 }
 
 #[tokio::test]
-async fn a_follow_up_counts_the_day_after_its_time_from_the_roll_ups_and_the_records_alike() {
+async fn a_follow_up_counts_a_day_after_its_time_from_the_roll_ups_and_the_records_alike() {
     for b in backends() {
         let app = spawn_app(b).await;
         let rep1 = app.login("rep1@demo.tandem").await;
         let manager1 = app.login("manager1@demo.tandem").await;
         let rep1_id = app.user_id("rep1@demo.tandem").await;
-        // Three customers, each with one call planning a follow-up nobody made.
+        // Four customers, each with one call planning a follow-up nobody made.
         for (name, planned) in [
             ("F1", beijing(23, 10)),
             ("F2", beijing(24, 9)),
             ("F3", beijing(24, 20)),
+            ("F4", beijing(24, 14)),
         ] {
             let r = rep1
                 .post(app.url("/api/v1/customers"))
@@ -72,27 +73,18 @@ async fn a_follow_up_counts_the_day_after_its_time_from_the_roll_ups_and_the_rec
             assert_eq!(r.status(), StatusCode::CREATED, "{b:?} {name}");
         }
         // 25 November, 14:00 in Beijing: a follow-up is judged a day after its time, so F1
-        // (the 23rd, a finished day: the roll-ups) and F2 (the 24th at 09:00: the
-        // records) count; F3 (the 24th at 20:00) does not yet.
+        // (the 23rd) and F2 (the 24th at 09:00) count from the roll-ups' finished hours,
+        // F4 (the 24th at 14:00, just judged) from the records of the unfinished hour;
+        // F3 (the 24th at 20:00) does not count yet.
         app.clock.advance(beijing(25, 14) - app.clock_now());
-        assert_eq!(
-            judged(&app, &manager1, rep1_id).await,
-            ["F1", "F2"],
-            "{b:?}"
-        );
+        let all = ["F1", "F2", "F3", "F4"];
+        let now = judged(&app, &manager1, rep1_id).await;
+        assert_eq!(now, ["F1", "F2", "F4"], "{b:?}");
         app.clock.advance(Duration::hours(7));
-        assert_eq!(
-            judged(&app, &manager1, rep1_id).await,
-            ["F1", "F2", "F3"],
-            "{b:?}"
-        );
-        // The next day the 24th is finished: all three from the roll-ups.
+        assert_eq!(judged(&app, &manager1, rep1_id).await, all, "{b:?}");
+        // The next day: all four from the roll-ups.
         app.clock.advance(Duration::days(1));
-        assert_eq!(
-            judged(&app, &manager1, rep1_id).await,
-            ["F1", "F2", "F3"],
-            "{b:?}"
-        );
+        assert_eq!(judged(&app, &manager1, rep1_id).await, all, "{b:?}");
         app.assert_kpi_rollups_kept().await;
     }
 }

@@ -31,11 +31,13 @@ pub async fn dashboard(
     lang: Lang,
 ) -> AppResult<KpiDashboard> {
     let scope = resolve(state, viewer, &q).await?;
+    // Read before taking a connection for the report: a request that held one while
+    // asking the pool for another would wait on itself when every reader is taken.
+    let people = pickable_people(state, viewer, &scope).await?;
+    let teams = pickable_teams(state, &scope).await?;
     let mut conn = state.db.read.acquire().await?;
     let mut read = TalliesRead::default();
     let report = report_of(&mut conn, &mut read, state, &scope, &q, lang).await?;
-    let people = pickable_people(state, viewer, &scope).await?;
-    let teams = pickable_teams(state, &scope).await?;
     let link = |key: KpiKey, p: Period, rep: Option<i64>, narrow: Narrow| {
         let query = kpi_drill_query(
             p.from,

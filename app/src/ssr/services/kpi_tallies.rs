@@ -4,24 +4,11 @@
 use crate::domain::kpi_tally::Tally;
 use crate::domain::kpis::KpiKey;
 use crate::error::{AppError, AppResult};
-use crate::ssr::store::kpi_cells::{self as cells, day_of, day_start, By, Cells};
+use crate::ssr::store::kpi_cells::{self as cells, By, Cells};
 use crate::ssr::store::kpi_rollups as rollups;
 use crate::ssr::store::kpis::{records_of, Narrow, People, Window};
 use sqlx::AnyConnection;
 use std::collections::hash_map::{Entry, HashMap};
-
-const DAY_MS: i64 = 86_400_000;
-
-/// The instant before which every record of `key` counts or does not for good: records
-/// judged only once their time has passed (a lead's contact deadline, a follow-up's day
-/// of grace) are read from the records on the last, unfinished day.
-fn settled_before(key: KpiKey, now_ms: i64) -> Option<i64> {
-    match records_of(key) {
-        KpiKey::LeadFirstContactSla => Some(now_ms + 1),
-        KpiKey::FollowUpCompliance => Some(now_ms - DAY_MS + 1),
-        _ => None,
-    }
-}
 
 /// The tallies of `key`'s records in `w` for `people`, narrowed, grouped `by`.
 pub(crate) async fn tallies(
@@ -56,21 +43,24 @@ pub(crate) async fn tallies(
         (_, _, Some(source)) => Some((source, source)),
         _ => None,
     };
-    let chosen = |days| Cells {
+    let chosen = |slots| Cells {
         key: set,
         people,
-        days,
+        slots,
         parts,
     };
     if key.is_snapshot() || set == KpiKey::WeightedForecast {
         return Ok(cells::tallies(&mut *conn, &chosen(None), by).await?);
     }
-    let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
-    let settled = settled_before(key, w.now_ms).map_or(until, |s| day_of(s).clamp(from, until));
+    let slot = |ms| cells::slot_of(set, ms);
+    let (from, until) = (slot(w.start_ms), slot(w.end_ms));
+    let settled =
+        cells::settled_before(set, w.now_ms).map_or(until, |s| slot(s).clamp(from, until));
     let mut out = cells::tallies(&mut *conn, &chosen(Some((from, settled))), by).await?;
     if settled < until {
+        // The records the cells cannot hold yet (at most a cell's worth).
         let rest = Window {
-            start_ms: day_start(settled).max(w.start_ms),
+            start_ms: cells::slot_start(set, settled).max(w.start_ms),
             ..*w
         };
         let unsettled = cells::records_tallied(&mut *conn, set, &rest, people, narrow, by).await?;

@@ -6,11 +6,44 @@ use crate::domain::kpi_tally::{graded, Graded, Tally};
 use crate::domain::kpis::KpiKey;
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::ssr::store::db::Sql;
-use crate::ssr::store::kpis::{push_facts, push_people, Narrow, People, Window};
+use crate::ssr::store::kpis::{push_facts, push_people, records_of, Narrow, People, Window};
 use sqlx::{Any, Executor};
 use std::collections::HashMap;
 
 pub(crate) const DAY_MS: i64 = 86_400_000;
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// The instant before which every record of `key` counts or does not for good: records
+/// judged only once their time has passed (a lead's contact deadline, a follow-up's day
+/// of grace) are read from the records after it.
+pub fn settled_before(key: KpiKey, now_ms: i64) -> Option<i64> {
+    match records_of(key) {
+        KpiKey::LeadFirstContactSla => Some(now_ms + 1),
+        KpiKey::FollowUpCompliance => Some(now_ms - DAY_MS + 1),
+        _ => None,
+    }
+}
+
+/// How long a cell of `key` is: an hour for the KPIs whose records are judged late (so
+/// what the cells cannot hold yet is at most an hour of records), a local day otherwise.
+pub fn slot_ms(key: KpiKey) -> i64 {
+    if settled_before(key, 0).is_some() {
+        HOUR_MS
+    } else {
+        DAY_MS
+    }
+}
+
+/// The cell (local hours or days since 1970-01-01) an instant falls in, for `key`.
+pub fn slot_of(key: KpiKey, ms: i64) -> i64 {
+    (ms + DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000).div_euclid(slot_ms(key))
+}
+
+/// The instant a cell of `key` begins.
+pub fn slot_start(key: KpiKey, slot: i64) -> i64 {
+    slot * slot_ms(key) - DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000
+}
 
 /// The local day an instant falls on (days since 1970-01-01 in Tandem's time zone).
 pub fn day_of(ms: i64) -> i64 {
@@ -30,12 +63,13 @@ pub fn forecast_category(grade: i64) -> ForecastCategory {
         .unwrap_or(ForecastCategory::Pipeline)
 }
 
-/// Which cells a tally sums: the KPI's, these people's, these local days' (None: the
-/// state, kept without a day), and these parts (an inclusive range).
+/// Which cells a tally sums: the KPI's, these people's, these slots' (local days or hours,
+/// `slot_of`; None: the state, kept without a time), and these parts (an inclusive
+/// range).
 pub struct Cells<'a> {
     pub key: KpiKey,
     pub people: &'a People,
-    pub days: Option<(i64, i64)>,
+    pub slots: Option<(i64, i64)>,
     pub parts: Option<(&'a str, &'a str)>,
 }
 
@@ -67,11 +101,13 @@ pub async fn tallies<'e>(
     cells: &Cells<'_>,
     by: By,
 ) -> Result<Vec<(String, Tally)>, sqlx::Error> {
+    let per_day = DAY_MS / slot_ms(cells.key);
     let group = match by {
-        By::Nothing => "''",
-        By::Owner => "CAST(owner_id AS VARCHAR(20))",
-        By::Day => "CAST(day AS VARCHAR(20))",
-        By::Part => "part",
+        By::Nothing => "''".to_string(),
+        By::Owner => "CAST(owner_id AS VARCHAR(20))".to_string(),
+        By::Day if per_day == 1 => "CAST(day AS VARCHAR(20))".to_string(),
+        By::Day => format!("CAST(day / {per_day} AS VARCHAR(20))"),
+        By::Part => "part".to_string(),
     };
     let sum = |c: &str| format!("CAST(SUM({c}) AS BIGINT) AS {c}");
     let mut sql = Sql::new(&format!(
@@ -86,7 +122,7 @@ pub async fn tallies<'e>(
     ));
     sql.bind(crate::ssr::store::kpis::records_of(cells.key).as_str());
     push_people(&mut sql, "owner_id", cells.people);
-    match cells.days {
+    match cells.slots {
         Some((from, until)) => {
             sql.push(" AND day >= ")
                 .bind(from)

@@ -21,9 +21,9 @@ use std::collections::HashMap;
 
 /// The roll-ups' definition: raise it when a record set, a part or a grade changes, and
 /// the next start rebuilds them.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
-use crate::ssr::store::kpi_cells::DAY_MS;
+use crate::ssr::store::kpi_cells::{slot_ms, DAY_MS};
 
 /// The record sets kept as roll-ups (a KPI that is a figure of another's records reads
 /// that one's: see `kpis::records_of`). Receivables (which depend on today's date) and
@@ -225,6 +225,7 @@ fn all_time() -> Window {
 fn members_insert(key: KpiKey, ids: Option<&[i64]>) -> Sql {
     let offset = DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000;
     let day = |col: &str| format!("({col} + {offset}) / {DAY_MS}");
+    let slot = |col: &str| format!("({col} + {offset}) / {}", slot_ms(key));
     let mut sql = Sql::new(&format!(
         "INSERT INTO kpi_members (kpi, record_id, {MEMBER_COLUMNS}) SELECT '{}', q.id, \
          COALESCE(q.owner, 0), ",
@@ -255,7 +256,7 @@ fn members_insert(key: KpiKey, ids: Option<&[i64]>) -> Sql {
             if snapshot {
                 "0".to_string()
             } else {
-                day("q.at")
+                slot("q.at")
             }
         ));
         record_set(key, &all_time(), false, &mut sql);
