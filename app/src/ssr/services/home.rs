@@ -36,7 +36,21 @@ pub async fn dashboard(state: &AppState, viewer: &Viewer) -> AppResult<Dashboard
         return Err(AppError::Forbidden);
     }
     let pool = &state.db.read;
-    let (customers, pool_customers) = home::customer_counts(pool, viewer).await?;
+    let pool_customers = home::pool_count(pool).await?;
+    // The customers owned in the manager's reach (as the KPIs count it), and the pool's.
+    let reach = super::kpis::resolve(state, viewer, &super::kpis::KpiQuery::default()).await?;
+    let mut conn = pool.acquire().await?;
+    let owned = super::kpi_tallies::tallies(
+        &mut conn,
+        crate::domain::kpis::KpiKey::DataCompleteness,
+        &super::kpis::window(reach.period, state.clock.now_ms()),
+        &reach.people,
+        crate::ssr::store::kpis::Narrow::default(),
+        crate::ssr::store::kpi_cells::By::Nothing,
+    )
+    .await?;
+    drop(conn);
+    let customers = owned.iter().map(|(_, t)| t.n).sum::<i64>() + pool_customers;
     let team_name = match viewer.team_id {
         Some(t) => users::team(pool, t).await?.map(|t| t.name),
         None => None,

@@ -130,8 +130,9 @@ pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<
         ));
         sql.bind(id);
         sql.query().execute(&mut *conn).await?;
-        touched.push(id);
     }
+    // This one counts as logged, and as a follow-up if it plans one.
+    touched.push(id);
     kpi_rollups::touch(conn, Touched::Activities, &touched).await?;
     Ok(id)
 }

@@ -1,5 +1,5 @@
 //! The queries behind each role's home page.
-use super::scope::{assignable_users_scope, owned_by_scope, Access};
+use super::scope::assignable_users_scope;
 use crate::domain::pipeline::Stage;
 use crate::model::*;
 use crate::ssr::auth::Viewer;
@@ -134,13 +134,13 @@ pub async fn owned_count(pool: &AnyPool, viewer: &Viewer) -> Result<i64, sqlx::E
     sql.query_scalar::<i64>().fetch_one(pool).await
 }
 
-pub async fn customer_counts(pool: &AnyPool, viewer: &Viewer) -> Result<(i64, i64), sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN c.owner_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
-         FROM customers c WHERE c.deleted_at IS NULL",
-    );
-    owned_by_scope(&mut sql, viewer, Access::Read, "c.owner_id");
-    sql.query_as::<(i64, i64)>().fetch_one(pool).await
+/// The live customers in the public pool (read from the index of live customers).
+pub async fn pool_count(pool: &AnyPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id IS NULL",
+    )
+    .fetch_one(pool)
+    .await
 }
 
 #[derive(sqlx::FromRow)]
