@@ -104,16 +104,8 @@ pub struct InsertActivity<'a> {
 /// the fact, is already followed up by the next activity after it.
 pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<i64, sqlx::Error> {
     let id = insert_row(&mut *conn, a).await?;
-    // The earlier follow-ups this one follows up (their compliance changes).
-    let mut earlier = Sql::new("SELECT id FROM activities WHERE customer_id = ");
-    earlier
-        .bind(a.customer_id)
-        .push(" AND deleted_at IS NULL AND next_follow_up_at IS NOT NULL AND occurred_at < ")
-        .bind(a.occurred_at)
-        .push(" AND (followed_up_at IS NULL OR followed_up_at > ")
-        .bind(a.occurred_at)
-        .push(")");
-    let mut touched: Vec<i64> = earlier.query_scalar().fetch_all(&mut *conn).await?;
+    // The earlier follow-ups this one follows up (their compliance changes, so they are
+    // touched below).
     let mut sql = Sql::new("UPDATE activities SET followed_up_at = ");
     sql.bind(a.occurred_at)
         .push(" WHERE customer_id = ")
@@ -122,8 +114,8 @@ pub async fn insert(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<
         .bind(a.occurred_at)
         .push(" AND (followed_up_at IS NULL OR followed_up_at > ")
         .bind(a.occurred_at)
-        .push(")");
-    sql.query().execute(&mut *conn).await?;
+        .push(") RETURNING id");
+    let mut touched: Vec<i64> = sql.query_scalar().fetch_all(&mut *conn).await?;
     if a.next_follow_up_at.is_some() {
         let mut sql = Sql::new(&format!(
             "UPDATE activities SET followed_up_at = {NEXT_CONTACT} WHERE id = "
