@@ -1,11 +1,59 @@
 //! The KPI roll-ups against the records when a follow-up is judged: the finished hours
 //! come from the roll-ups, the unfinished one from the records, and together they count
 //! exactly what the drill-down lists, as the clock moves.
+//! Also the check the write-heavy tests end with: the roll-ups their writes kept are what a
+//! rebuild from the records gives (`TestApp::assert_kpi_rollups_kept`).
 use crate::helpers::*;
 use crate::kpis::{drill_downs_match, get, kpi};
 use chrono::{Duration, FixedOffset, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+
+impl TestApp {
+    /// The KPI roll-ups the application's writes kept are exactly what a rebuild from the
+    /// records gives (read in one transaction, which is rolled back).
+    pub async fn assert_kpi_rollups_kept(&self) {
+        type Cell = (
+            String,
+            i64,
+            i64,
+            String,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+        );
+        let db = &self.state.app.db;
+        let mut tx = db.begin().await.unwrap();
+        if db.backend == app::ssr::store::db::Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        let read = "SELECT kpi, owner_id, day, part, grade, n, flagged, amount_sum, amount_n, \
+                    measure_sum, measure_n, weighted FROM kpi_cells \
+                    ORDER BY kpi, owner_id, day, part, grade";
+        let kept: Vec<Cell> = sqlx::query_as(read).fetch_all(&mut *tx).await.unwrap();
+        app::ssr::store::kpi_rollups::rebuild(&mut tx)
+            .await
+            .unwrap();
+        let rebuilt: Vec<Cell> = sqlx::query_as(read).fetch_all(&mut *tx).await.unwrap();
+        tx.rollback().await.unwrap();
+        let only_kept: Vec<&Cell> = kept.iter().filter(|c| !rebuilt.contains(c)).collect();
+        let only_rebuilt: Vec<&Cell> = rebuilt.iter().filter(|c| !kept.contains(c)).collect();
+        assert!(
+            only_kept.is_empty() && only_rebuilt.is_empty(),
+            "{:?}: KPI roll-ups drifted from their records: kept only {only_kept:?}; rebuilt only {only_rebuilt:?}",
+            db.backend
+        );
+        assert!(!kept.is_empty(), "no KPI roll-ups at all");
+    }
+}
 
 /// A Beijing time in November 2026.
 fn beijing(day: u32, hour: u32) -> chrono::DateTime<Utc> {

@@ -101,12 +101,7 @@ async fn book_figures(state: &AppState, reps: &mut [RepStats], now_ms: i64) -> A
         )
         .await?;
         for rep in reps.iter_mut() {
-            let id = rep.user_id.to_string();
-            let t = by_owner
-                .iter()
-                .find(|(owner, _)| *owner == id)
-                .map(|(_, t)| t.clone())
-                .unwrap_or_default();
+            let t = super::kpi_tallies::group_of(&by_owner, &rep.user_id.to_string());
             match key {
                 KpiKey::DataCompleteness => rep.customers = t.n,
                 KpiKey::ActivitiesLogged => rep.activities_7d = t.n,

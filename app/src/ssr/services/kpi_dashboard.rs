@@ -2,7 +2,7 @@
 //! answers), the charts drawn from the same record sets, and the teams and people the
 //! viewer may narrow it to. Every bar carries the link to the records behind it, and its
 //! number is worked out from exactly those records.
-use super::kpi_tallies::TalliesRead;
+use super::kpi_tallies::{group_of, TalliesRead};
 use super::kpis::{report_of, resolve, window, KpiQuery, Scope};
 use crate::domain::forecast::rollup;
 use crate::domain::kpi_tally::Tally;
@@ -64,7 +64,7 @@ pub async fn dashboard(
                 stage: Some(*stage),
                 ..Narrow::default()
             };
-            let t = part_of(by_stage, stage.as_str());
+            let t = group_of(by_stage, stage.as_str());
             KpiBar {
                 label: stage.label(lang).to_string(),
                 value: t.value(KpiKey::PipelineValue),
@@ -83,7 +83,7 @@ pub async fn dashboard(
     let sources = LEAD_SOURCES
         .iter()
         .filter_map(|source| {
-            let t = part_of(by_source, source);
+            let t = group_of(by_source, source);
             (t.n > 0).then(|| KpiBar {
                 label: lead_source_label(source, lang).to_string(),
                 value: t.value(KpiKey::LeadsNew),
@@ -151,9 +151,8 @@ pub async fn dashboard(
         let bars = people
             .iter()
             .filter_map(|p| {
-                let id = p.id.to_string();
-                let (_, mine) = by_owner.iter().find(|(owner, _)| *owner == id)?;
-                Some(KpiBar {
+                let mine = group_of(by_owner, &p.id.to_string());
+                (mine.n > 0).then(|| KpiBar {
                     label: p.name.clone(),
                     value: mine.value(key),
                     second: None,
@@ -218,15 +217,6 @@ pub async fn dashboard(
             .collect(),
         charts,
     })
-}
-
-/// The tally of one part (a stage, a source) of tallies grouped by part.
-fn part_of(grouped: &[(String, Tally)], part: &str) -> Tally {
-    grouped
-        .iter()
-        .find(|(p, _)| p == part)
-        .map(|(_, t)| t.clone())
-        .unwrap_or_default()
 }
 
 fn chart(id: &str, key: KpiKey, bars: Vec<KpiBar>) -> KpiChart {

@@ -117,3 +117,13 @@ impl TalliesRead {
         Ok(sum)
     }
 }
+
+/// The tally of one group (a stage, a source, a person's id) of grouped tallies; an empty
+/// tally when the group has no records.
+pub(crate) fn group_of(grouped: &[(String, Tally)], group: &str) -> Tally {
+    grouped
+        .iter()
+        .find(|(g, _)| g == group)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default()
+}
