@@ -8,6 +8,7 @@ pub mod error;
 pub mod format;
 pub mod i18n;
 pub mod model;
+pub mod page_data;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -80,7 +81,7 @@ pub fn App() -> impl IntoView {
                 // In-order streaming: every page reads complete without JavaScript.
                 <ParentRoute path=path!("") view=components::layout::SignedInLayout ssr=SsrMode::InOrder>
                     <Route path=path!("/today") view=pages::today::TodayPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/queue") view=pages::queue::QueuePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/queue") view=pages::queue::QueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/tickets/:id") view=pages::tickets::TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dashboard/:key") view=pages::kpi_records::KpiRecordsPage ssr=SsrMode::InOrder/>

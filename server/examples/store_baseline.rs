@@ -33,6 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         name: email.clone(),
         email,
         locale: "en".into(),
+        away: false,
         ip: None,
         credential: None,
         token_scopes: None,

@@ -36,6 +36,7 @@ fn agent(id: i64, team_id: Option<i64>) -> Viewer {
         name: format!("agent {id}"),
         email: format!("agent{id}@bench"),
         locale: "en".into(),
+        away: false,
         ip: None,
         credential: None,
         token_scopes: None,

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub fn ArticleFinder(reply: NodeRef<leptos::html::Textarea>) -> impl IntoView {
     let lang = use_lang();
     let words = RwSignal::new(String::new());
-    let found = Resource::new(
+    let found = crate::page_data::page_resource(
         move || words.get(),
         |q| async move {
             if q.trim().chars().count() < 2 {

@@ -30,7 +30,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str, &'static str, &'s
 /// again when the frame's data arrives, loading its data twice on the server.
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_me());
+    let me = crate::page_data::page_resource(|| (), |_| get_me());
     let lang = use_lang();
     provide_context(crate::components::live::Live::new());
     view! {

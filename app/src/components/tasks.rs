@@ -92,7 +92,7 @@ pub fn NewTaskForm(
                 <label for=format!("task-pick{suffix}")>{lang.t("Date (when picked)", "日期(选择指定日期时)")}</label>
                 <input type="date" id=format!("task-pick{suffix}") name="pick"/>
                 {can_assign.then(|| {
-                    let assignees = Resource::new(|| (), |_| task_assignees());
+                    let assignees = crate::page_data::page_resource(|| (), |_| task_assignees());
                     view! {
                         <Suspense>
                             {move || {

@@ -14,7 +14,7 @@ pub fn AdminPage() -> impl IntoView {
     let update_user = ServerAction::<UpdateUser>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let create_team = ServerAction::<CreateTeam>::new();
-    let data = Resource::new(
+    let data = crate::page_data::page_resource(
         move || {
             (
                 create_user.version().get(),

@@ -18,7 +18,7 @@ pub fn AlertsPage() -> impl IntoView {
     let live = use_context::<Live>().unwrap_or_default();
     let read = ServerAction::<ReadAlert>::new();
     let read_all = ServerAction::<ReadAllAlerts>::new();
-    let alerts = Resource::new(
+    let alerts = crate::page_data::page_resource(
         move || {
             (
                 kind(),

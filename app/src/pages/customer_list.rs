@@ -74,7 +74,7 @@ pub fn CustomersPage() -> impl IntoView {
     let (q, set_q) = signal(initial_q.clone());
     let params = Memo::new(move |_| query.with(params_from));
     let pool = move || params.with(|p| p.pool == Some(true));
-    let customers = Resource::new(
+    let customers = crate::page_data::page_resource(
         move || (q.get(), params.get()),
         |(q, mut p)| {
             p.q = (!q.trim().is_empty()).then_some(q);

@@ -34,7 +34,7 @@ pub fn CustomerPage() -> impl IntoView {
     provide_context(add_task);
     provide_context(finish_task);
     provide_context(edit);
-    let detail = Resource::new(
+    let detail = crate::page_data::page_resource(
         move || {
             (
                 id(),

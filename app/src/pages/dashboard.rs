@@ -42,7 +42,7 @@ fn KpiSection() -> impl IntoView {
             )
         })
     };
-    let data = Resource::new(asked, |(period, from, to, team, rep)| {
+    let data = crate::page_data::page_resource(asked, |(period, from, to, team, rep)| {
         get_kpi_dashboard(period, from, to, team, rep)
     });
     // While the page is open its tiles are kept live over the alert socket.
@@ -273,8 +273,9 @@ fn ForecastTables(forecasts: Vec<KpiForecast>) -> impl IntoView {
 fn TeamBook() -> impl IntoView {
     let lang = use_lang();
     let decide = ServerAction::<DecideContract>::new();
-    let data = Resource::new(move || decide.version().get(), |_| get_dashboard());
-    let pending = Resource::new(move || decide.version().get(), |_| pending_contracts());
+    let data = crate::page_data::page_resource(move || decide.version().get(), |_| get_dashboard());
+    let pending =
+        crate::page_data::page_resource(move || decide.version().get(), |_| pending_contracts());
     view! {
         {move || decide.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=|| ()>

@@ -33,7 +33,7 @@ pub fn KpiRecordsPage() -> impl IntoView {
             )
         })
     };
-    let data = Resource::new(
+    let data = crate::page_data::page_resource(
         asked,
         |(key, period, from, to, team, rep, stage, source)| {
             get_kpi_records(key, period, from, to, team, rep, stage, source)

@@ -28,7 +28,7 @@ pub fn LeadsPage() -> impl IntoView {
     let assign = ServerAction::<AssignLead>::new();
     provide_context(assign);
     // Managers hand leads to the reps of their team.
-    let people = Resource::new(|| (), |_| task_assignees());
+    let people = crate::page_data::page_resource(|| (), |_| task_assignees());
     provide_context(people);
     provide_context(contact);
     provide_context(qualify);
@@ -42,7 +42,7 @@ pub fn LeadsPage() -> impl IntoView {
             + convert.version().get()
             + assign.version().get()
     };
-    let leads = Resource::new(
+    let leads = crate::page_data::page_resource(
         move || (tab(), cursor(), versions()),
         |(tab, cursor, _)| {
             let (status, pool) = match tab.as_str() {
@@ -167,7 +167,8 @@ fn LeadRow(l: Lead, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
     };
     let closed = l.status.is_closed();
     let assign = use_context::<ServerAction<AssignLead>>();
-    let people = use_context::<Resource<Result<Vec<User>, crate::error::AppError>>>();
+    let people =
+        use_context::<crate::page_data::PageResource<Result<Vec<User>, crate::error::AppError>>>();
     let owner = l.owner_id;
     view! {
         <li class="row lead" class:overdue=overdue data-lead=l.id>

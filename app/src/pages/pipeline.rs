@@ -41,7 +41,7 @@ pub fn PipelinePage() -> impl IntoView {
     let lang = use_lang();
     let mover = ServerAction::<MoveDeal>::new();
     provide_context(mover);
-    let board = Resource::new(move || mover.version().get(), |_| get_pipeline());
+    let board = crate::page_data::page_resource(move || mover.version().get(), |_| get_pipeline());
     let dragged = RwSignal::new(None::<(i64, i64)>);
     provide_context(dragged);
     // The deal and stage of the last move, to link to the form when criteria are missing.
@@ -193,7 +193,7 @@ pub fn DealPage() -> impl IntoView {
     provide_context(request);
     provide_context(decide);
     provide_context(forecast);
-    let detail = Resource::new(
+    let detail = crate::page_data::page_resource(
         move || {
             (
                 id(),

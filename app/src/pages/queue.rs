@@ -27,7 +27,7 @@ pub fn QueuePage() -> impl IntoView {
     // A ticket that comes in (by mail, form or another agent) shows without a reload: the
     // live connection bumps `changes` and the queue reads itself again.
     let live = use_context::<crate::components::live::Live>();
-    let queue = Resource::new(
+    let queue = crate::page_data::page_resource(
         move || {
             let changes = live.map(|l| l.changes.get());
             let saved = (log.version().get(), availability.version().get());

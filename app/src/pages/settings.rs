@@ -51,7 +51,7 @@ pub fn SettingsPage() -> impl IntoView {
             }
         });
     }
-    let data = Resource::new(move || reload.get(), |_| get_settings());
+    let data = crate::page_data::page_resource(move || reload.get(), |_| get_settings());
     let outcome = move || {
         Some(match last.get()? {
             Err(e) => view! { <ErrorNote error=e/> }.into_any(),

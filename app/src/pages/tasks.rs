@@ -20,7 +20,7 @@ pub fn TasksPage() -> impl IntoView {
     let finish = ServerAction::<FinishTask>::new();
     provide_context(add);
     provide_context(finish);
-    let tasks = Resource::new(
+    let tasks = crate::page_data::page_resource(
         move || {
             (
                 done(),

@@ -44,7 +44,7 @@ pub fn TicketPage() -> impl IntoView {
     let merge = ServerAction::<MergeTicket>::new();
     let internal = RwSignal::new(false);
     let help = RwSignal::new(false);
-    let page = Resource::new(
+    let page = crate::page_data::page_resource(
         move || {
             (
                 id(),

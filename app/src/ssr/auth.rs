@@ -17,6 +17,8 @@ pub struct Viewer {
     pub name: String,
     pub email: String,
     pub locale: String,
+    /// Away from the desk (ticket routing passes them by), as of this request.
+    pub away: bool,
     /// The client address, for the audit trail.
     pub ip: Option<String>,
     /// The SHA-256 of the session or API token this request came with: a socket opened

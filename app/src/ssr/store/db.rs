@@ -64,7 +64,7 @@ impl Db {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .filter(|n| (1..=64).contains(n))
-                .unwrap_or(8);
+                .unwrap_or_else(default_readers);
             let read = sqlite_pool(&url, readers).await?;
             Ok(Db {
                 read,
@@ -103,6 +103,15 @@ impl Db {
         self.read.close().await;
         self.write.close().await;
     }
+}
+
+/// Read connections when `TANDEM_SQLITE_READERS` does not say: two per core, 4 to 16. Each
+/// is a thread that wakes for every statement; reads are CPU work, so threads beyond the
+/// cores only add switching (docs/benchmarks.md: on two cores the desk's pages cost 10–15 %
+/// less CPU with 4 than with 8).
+fn default_readers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    (2 * cores).clamp(4, 16)
 }
 
 fn sqlite_url_with_create(url: &str) -> Result<String, sqlx::Error> {

@@ -12,6 +12,7 @@ struct ViewerRow {
     name: String,
     email: String,
     locale: String,
+    away: i64,
 }
 
 impl From<ViewerRow> for Viewer {
@@ -23,6 +24,7 @@ impl From<ViewerRow> for Viewer {
             name: r.name,
             email: r.email,
             locale: r.locale,
+            away: r.away != 0,
             ip: None,
             credential: None,
             token_scopes: None,
@@ -62,7 +64,7 @@ pub async fn viewer_for_session<'e>(
     now_ms: i64,
 ) -> Result<Option<Viewer>, sqlx::Error> {
     let mut sql = Sql::new(
-        "SELECT u.id, u.role, u.team_id, u.name, u.email, u.locale FROM sessions s JOIN users u ON u.id = s.user_id \
+        "SELECT u.id, u.role, u.team_id, u.name, u.email, u.locale, u.away FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = ",
     );
     sql.bind(token_hash)
@@ -78,7 +80,7 @@ pub async fn first_active_admin<'e>(
     ex: impl Executor<'e, Database = Any>,
 ) -> Result<Option<Viewer>, sqlx::Error> {
     Ok(sqlx::query_as::<_, ViewerRow>(
-        "SELECT u.id, u.role, u.team_id, u.name, u.email, u.locale FROM users u \
+        "SELECT u.id, u.role, u.team_id, u.name, u.email, u.locale, u.away FROM users u \
          WHERE u.active = 1 AND u.role = 'admin' ORDER BY u.name, u.id LIMIT 1",
     )
     .fetch_optional(ex)
@@ -94,6 +96,7 @@ struct TokenViewerRow {
     name: String,
     email: String,
     locale: String,
+    away: i64,
     scopes: String,
 }
 
@@ -104,7 +107,7 @@ pub async fn viewer_for_token<'e>(
     now_ms: i64,
 ) -> Result<Option<Viewer>, sqlx::Error> {
     let mut sql = Sql::new(
-        "SELECT u.id, u.role, u.team_id, u.name, u.email, u.locale, k.scopes FROM api_tokens k JOIN users u ON u.id = k.user_id \
+        "SELECT u.id, u.role, u.team_id, u.name, u.email, u.locale, u.away, k.scopes FROM api_tokens k JOIN users u ON u.id = k.user_id \
          WHERE k.token_hash = ",
     );
     sql.bind(token_hash)
@@ -125,6 +128,7 @@ pub async fn viewer_for_token<'e>(
                 name: r.name,
                 email: r.email,
                 locale: r.locale,
+                away: r.away,
             })
         }))
 }

@@ -32,12 +32,8 @@ pub async fn queue(
         },
     )
     .await?;
-    let away = match viewer.role {
-        Role::Agent => users::get(&state.db.read, viewer.user_id)
-            .await?
-            .map(|u| u.away),
-        _ => None,
-    };
+    // As the session read it for this request: no second read of the viewer's row.
+    let away = (viewer.role == Role::Agent).then_some(viewer.away);
     Ok(TicketQueue {
         now: state.clock.now(),
         view,
@@ -55,6 +51,7 @@ async fn beside(
     viewer: &Viewer,
     cid: i64,
     ticket: i64,
+    rules: &ClockRules,
 ) -> AppResult<Option<CustomerBeside>> {
     use crate::ssr::services::{contacts, customers, deals};
     let customer = match customers::get(state, viewer, cid).await {
@@ -87,7 +84,7 @@ async fn beside(
         contacts::list(state, viewer, contact_query),
         follow_ups,
         deals::list(state, viewer, deal_query),
-        list(state, viewer, ticket_query),
+        list_timed_by(state, viewer, ticket_query, Some(rules)),
     )?;
     Ok(Some(CustomerBeside {
         customer,
@@ -106,10 +103,10 @@ async fn beside(
 /// The ticket page: the ticket and its conversation, and beside it the customer's
 /// contacts, owner, open deals, latest follow-ups and other tickets.
 pub async fn page(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<TicketPage> {
-    let detail = get(state, viewer, id).await?;
+    let (detail, rules) = get_with_rules(state, viewer, id).await?;
     let customer = match detail.ticket.customer_id {
         None => None,
-        Some(cid) => beside(state, viewer, cid, id).await?,
+        Some(cid) => beside(state, viewer, cid, id, &rules).await?,
     };
     let can_work = can_work_tickets(viewer.role);
     let assignable = if can_work {

@@ -123,6 +123,16 @@ pub async fn customer_of(state: &AppState, viewer: &Viewer, id: i64) -> AppResul
 }
 
 pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<TicketDetail> {
+    Ok(get_with_rules(state, viewer, id).await?.0)
+}
+
+/// The ticket and its conversation, with the clock rules it was timed by (for a page that
+/// times more tickets in the same request).
+pub(crate) async fn get_with_rules(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<(TicketDetail, ClockRules)> {
     let now = state.clock.now();
     let mut conn = state.db.read.acquire().await?;
     let rules = clock_rules(&mut conn).await?;
@@ -130,7 +140,7 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Ticket
         .await?
         .ok_or(AppError::NotFound)?;
     let messages = conversation(&mut conn, id).await?;
-    Ok(TicketDetail { ticket, messages })
+    Ok((TicketDetail { ticket, messages }, rules))
 }
 
 /// A ticket's messages, oldest first, each with the files it came with.
@@ -192,6 +202,16 @@ impl TicketQuery {
 
 /// A page of tickets by their next SLA deadline, soonest first.
 pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResult<Page<Ticket>> {
+    list_timed_by(state, viewer, q, None).await
+}
+
+/// `list`, timing the clocks by `rules` when the caller has read them already.
+pub(crate) async fn list_timed_by(
+    state: &AppState,
+    viewer: &Viewer,
+    q: TicketQuery,
+    rules: Option<&ClockRules>,
+) -> AppResult<Page<Ticket>> {
     let now = state.clock.now();
     let limit = page_limit(q.limit)?;
     let queue = match q.view.unwrap_or(TicketView::Open) {
@@ -211,7 +231,14 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResul
         ),
     };
     let mut conn = state.db.read.acquire().await?;
-    let rules = clock_rules(&mut conn).await?;
+    let read;
+    let rules = match rules {
+        Some(r) => r,
+        None => {
+            read = clock_rules(&mut conn).await?;
+            &read
+        }
+    };
     let mut rows = store::list(
         &mut *conn,
         viewer,
@@ -235,7 +262,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResul
         .into_iter()
         .map(|r| {
             let spans = pauses.remove(&r.id).unwrap_or_default();
-            view(r, &spans, &rules, now)
+            view(r, &spans, rules, now)
         })
         .collect();
     Ok(Page { items, next_cursor })
@@ -483,6 +510,7 @@ fn desk_viewer() -> Viewer {
         name: String::new(),
         email: String::new(),
         locale: "zh-CN".into(),
+        away: false,
         ip: None,
         credential: None,
         token_scopes: None,
