@@ -77,12 +77,20 @@ impl serde_json::ser::Formatter for AsciiFormatter {
             writer.write_all(&fragment.as_bytes()[plain..at])?;
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
-                write!(writer, "\\u{unit:04x}")?;
+                writer.write_all(&escape(*unit))?;
             }
             plain = at + c.len_utf8();
         }
         writer.write_all(&fragment.as_bytes()[plain..])
     }
+}
+
+/// `\uXXXX` for one UTF-16 unit, in lower-case hex as serde_json writes its own escapes
+/// (on every character beyond ASCII of a page's data: no formatting machinery).
+fn escape(unit: u16) -> [u8; 6] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digit = |shift: u16| HEX[usize::from((unit >> shift) & 0xf)];
+    [b'\\', b'u', digit(12), digit(8), digit(4), digit(0)]
 }
 
 #[cfg(test)]

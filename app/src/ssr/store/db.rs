@@ -107,7 +107,7 @@ impl Db {
 
 /// Read connections when `TANDEM_SQLITE_READERS` does not say: two per core, 4 to 16. Each
 /// is a thread that wakes for every statement; reads are CPU work, so threads beyond the
-/// cores only add switching (docs/benchmarks.md: on two cores the desk's pages cost 10–15 %
+/// cores only add switching (docs/benchmarks.md: on two cores the desk's pages cost 6–14 %
 /// less CPU with 4 than with 8).
 fn default_readers() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;

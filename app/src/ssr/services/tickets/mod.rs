@@ -5,7 +5,7 @@
 //! this module holds the clocks and the reads, [`work`] the writes, [`desk`] the queue
 //! and the ticket page.
 use super::write::{audited, audited_new, check_version, stale, Versioned};
-use super::{page_limit, Check};
+use super::Check;
 use crate::domain::events::{Action, Entity};
 use crate::domain::scope::can_work_tickets;
 use crate::domain::sla::{self, BusinessHours, TeamHours, TicketTimes};
@@ -20,13 +20,14 @@ use crate::ssr::store::scope::Access;
 use crate::ssr::store::settings;
 use crate::ssr::store::sla::{self as sla_store, SlaClockKind};
 use crate::ssr::store::ticket_messages as said;
-use crate::ssr::store::tickets::{self as store, QueueView, TicketFields, TicketFilter, TicketRow};
-use crate::ssr::store::{attachments, contacts, decode_key_cursor, encode_key_cursor, users};
+use crate::ssr::store::tickets::{self as store, TicketFields, TicketRow};
+use crate::ssr::store::{attachments, contacts, users};
 use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyConnection, Transaction};
 
 mod clocks;
 mod desk;
+mod list;
 mod merge;
 pub mod reply_form;
 mod routing;
@@ -36,6 +37,8 @@ pub(crate) use clocks::retime_running;
 pub use clocks::{clock_rules, ClockRules, HOURS_SETTING, SLA_SETTING, TEAM_HOURS_SETTING};
 use clocks::{clocks, stored_dues, Clocks, Dues};
 pub use desk::{page, queue};
+use list::list_timed_by;
+pub use list::{list, TicketQuery};
 pub use merge::merge;
 pub use routing::{routing, ROUTING_SETTING};
 pub use work::{
@@ -172,100 +175,6 @@ pub async fn attachment(
     attachments::get(&state.db.read, ticket_id, id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TicketQuery {
-    /// Default open.
-    pub view: Option<TicketView>,
-    pub customer_id: Option<i64>,
-    #[param(value_type = Option<TicketPriority>)]
-    pub priority: Option<TicketPriority>,
-    #[param(value_type = Option<TicketCategory>)]
-    pub category: Option<TicketCategory>,
-    #[param(value_type = Option<TicketChannel>)]
-    pub channel: Option<TicketChannel>,
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-}
-
-impl TicketQuery {
-    fn narrow(&self) -> TicketNarrow {
-        TicketNarrow {
-            priority: self.priority,
-            category: self.category,
-            channel: self.channel,
-        }
-    }
-}
-
-/// A page of tickets by their next SLA deadline, soonest first.
-pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResult<Page<Ticket>> {
-    list_timed_by(state, viewer, q, None).await
-}
-
-/// `list`, timing the clocks by `rules` when the caller has read them already.
-pub(crate) async fn list_timed_by(
-    state: &AppState,
-    viewer: &Viewer,
-    q: TicketQuery,
-    rules: Option<&ClockRules>,
-) -> AppResult<Page<Ticket>> {
-    let now = state.clock.now();
-    let limit = page_limit(q.limit)?;
-    let queue = match q.view.unwrap_or(TicketView::Open) {
-        TicketView::Mine => QueueView::Mine,
-        TicketView::Unassigned => QueueView::Unassigned,
-        TicketView::Team => QueueView::Team(viewer.team_id),
-        TicketView::Open => QueueView::Open,
-        TicketView::Breached => QueueView::Breached(now.timestamp_millis()),
-        TicketView::Waiting => QueueView::Waiting,
-        TicketView::All => QueueView::All,
-    };
-    let after = match q.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(
-            decode_key_cursor(c)
-                .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
-        ),
-    };
-    let mut conn = state.db.read.acquire().await?;
-    let read;
-    let rules = match rules {
-        Some(r) => r,
-        None => {
-            read = clock_rules(&mut conn).await?;
-            &read
-        }
-    };
-    let mut rows = store::list(
-        &mut *conn,
-        viewer,
-        &TicketFilter {
-            view: queue,
-            customer_id: q.customer_id,
-            narrow: q.narrow(),
-            after,
-            limit: limit + 1,
-        },
-    )
-    .await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| rows.last().map(|r| encode_key_cursor(r.next_due, r.id)))
-        .flatten();
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut pauses = store::pauses_of(&mut *conn, &ids).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let spans = pauses.remove(&r.id).unwrap_or_default();
-            view(r, &spans, rules, now)
-        })
-        .collect();
-    Ok(Page { items, next_cursor })
 }
 
 /// A choice the input may leave out: its default then, and the field named when it is
