@@ -28,6 +28,15 @@ pub struct ContactQuery {
 }
 
 pub async fn list(state: &AppState, viewer: &Viewer, q: ContactQuery) -> AppResult<Page<Contact>> {
+    list_on(&state.db.read, viewer, q).await
+}
+
+/// `list` on a connection the caller holds (a page reading several things in turn).
+pub(crate) async fn list_on<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    viewer: &Viewer,
+    q: ContactQuery,
+) -> AppResult<Page<Contact>> {
     let limit = page_limit(q.limit)?;
     let before_id = page_cursor(q.cursor.as_deref())?;
     // Compared in SQL: a control character (PostgreSQL refuses NUL) is named, not a 500.
@@ -39,7 +48,7 @@ pub async fn list(state: &AppState, viewer: &Viewer, q: ContactQuery) -> AppResu
         before_id,
         limit,
     };
-    let rows = store::list(&state.db.read, viewer, &filter).await?;
+    let rows = store::list(ex, viewer, &filter).await?;
     Ok(into_page(rows, limit, |c| c.id))
 }
 

@@ -40,6 +40,15 @@ pub async fn list(
     viewer: &Viewer,
     q: OpportunityQuery,
 ) -> AppResult<Page<Opportunity>> {
+    list_on(&state.db.read, viewer, q).await
+}
+
+/// `list` on a connection the caller holds (a page reading several things in turn).
+pub(crate) async fn list_on<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    viewer: &Viewer,
+    q: OpportunityQuery,
+) -> AppResult<Page<Opportunity>> {
     let limit = page_limit(q.limit)?;
     let filter = store::OppFilter {
         customer_id: q.customer_id,
@@ -48,7 +57,7 @@ pub async fn list(
         before_id: page_cursor(q.cursor.as_deref())?,
         limit,
     };
-    let rows = store::list(&state.db.read, viewer, &filter).await?;
+    let rows = store::list(ex, viewer, &filter).await?;
     Ok(into_page(rows, limit, |o| o.id))
 }
 

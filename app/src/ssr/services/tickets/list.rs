@@ -33,17 +33,19 @@ impl TicketQuery {
 
 /// A page of tickets by their next SLA deadline, soonest first.
 pub async fn list(state: &AppState, viewer: &Viewer, q: TicketQuery) -> AppResult<Page<Ticket>> {
-    list_timed_by(state, viewer, q, None).await
+    let mut conn = state.db.read.acquire().await?;
+    list_on(&mut conn, viewer, q, None, state.clock.now()).await
 }
 
-/// `list`, timing the clocks by `rules` when the caller has read them already.
-pub(crate) async fn list_timed_by(
-    state: &AppState,
+/// `list` on a connection the caller holds, timing the clocks by `rules` when the caller
+/// has read them already.
+pub(crate) async fn list_on(
+    conn: &mut AnyConnection,
     viewer: &Viewer,
     q: TicketQuery,
     rules: Option<&ClockRules>,
+    now: DateTime<Utc>,
 ) -> AppResult<Page<Ticket>> {
-    let now = state.clock.now();
     let limit = page_limit(q.limit)?;
     let queue = match q.view.unwrap_or(TicketView::Open) {
         TicketView::Mine => QueueView::Mine,
@@ -61,12 +63,11 @@ pub(crate) async fn list_timed_by(
                 .ok_or_else(|| AppError::field("cursor", "not a cursor this server gave out"))?,
         ),
     };
-    let mut conn = state.db.read.acquire().await?;
     let read;
     let rules = match rules {
         Some(r) => r,
         None => {
-            read = clock_rules(&mut conn).await?;
+            read = clock_rules(conn).await?;
             &read
         }
     };

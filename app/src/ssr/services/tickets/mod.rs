@@ -37,7 +37,7 @@ pub(crate) use clocks::retime_running;
 pub use clocks::{clock_rules, ClockRules, HOURS_SETTING, SLA_SETTING, TEAM_HOURS_SETTING};
 use clocks::{clocks, stored_dues, Clocks, Dues};
 pub use desk::{page, queue};
-use list::list_timed_by;
+use list::list_on;
 pub use list::{list, TicketQuery};
 pub use merge::merge;
 pub use routing::{routing, ROUTING_SETTING};
@@ -126,23 +126,25 @@ pub async fn customer_of(state: &AppState, viewer: &Viewer, id: i64) -> AppResul
 }
 
 pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<TicketDetail> {
-    Ok(get_with_rules(state, viewer, id).await?.0)
+    let mut conn = state.db.read.acquire().await?;
+    Ok(get_with_rules(&mut conn, viewer, id, state.clock.now())
+        .await?
+        .0)
 }
 
 /// The ticket and its conversation, with the clock rules it was timed by (for a page that
-/// times more tickets in the same request).
-pub(crate) async fn get_with_rules(
-    state: &AppState,
+/// times more tickets in the same request, on the same connection).
+async fn get_with_rules(
+    conn: &mut AnyConnection,
     viewer: &Viewer,
     id: i64,
+    now: DateTime<Utc>,
 ) -> AppResult<(TicketDetail, ClockRules)> {
-    let now = state.clock.now();
-    let mut conn = state.db.read.acquire().await?;
-    let rules = clock_rules(&mut conn).await?;
-    let ticket = read(&mut conn, viewer, id, &rules, now)
+    let rules = clock_rules(conn).await?;
+    let ticket = read(conn, viewer, id, &rules, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let messages = conversation(&mut conn, id).await?;
+    let messages = conversation(conn, id).await?;
     Ok((TicketDetail { ticket, messages }, rules))
 }
 
