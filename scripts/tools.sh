@@ -55,6 +55,18 @@ build_site() {
       "$pkg/tandem.wasm" -o "$pkg/tandem.wasm"
   fi
   cp "$ROOT/style/main.css" "$pkg/tandem.css"
+  if [ "$mode" = release ]; then
+    # The copies the server sends to browsers that accept them (server/src/assets.rs),
+    # compressed once here at the highest settings instead of on every request.
+    ensure_brotli
+    for f in "$pkg/tandem.wasm" "$pkg/tandem.js" "$pkg/tandem.css"; do
+      brotli -q 11 -f -k "$f"
+      gzip -9 -f -k "$f"
+    done
+  else
+    # A debug build must not be served the copies of an earlier release build.
+    rm -f "$pkg"/*.br "$pkg"/*.gz
+  fi
   cp -r "$ROOT/public/." "$site/"
   RUSTFLAGS="$flags" cargo build -p server --bin tandem --no-default-features "${server[@]}"
 }
@@ -89,6 +101,17 @@ ensure_dovecot() {
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q dovecot-imapd
+  fi
+}
+
+# The brotli compressor for the release build's precompressed files.
+ensure_brotli() {
+  if ! command -v brotli >/dev/null; then
+    say "installing brotli"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q brotli
   fi
 }
 

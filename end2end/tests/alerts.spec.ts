@@ -45,3 +45,40 @@ test("a lead assigned by the manager reaches the rep live, and reads sync across
   await phone.close();
   await other.close();
 });
+
+// Alerts stored while the rep's phone was away are old news: the badge counts them, but
+// only an alert that arrives while the page is open raises a toast (a new device replaying
+// stored alerts used to lay three toasts over Today).
+test("alerts stored before the page opened count in the badge and raise no toast", async ({ browser, baseURL }, info) => {
+  test.skip(info.project.name !== "phone", "the rep is on a phone");
+  const rep = "rep8@demo.tandem";
+  const manager = await api(baseURL!, "manager2@demo.tandem");
+  const users = await (await manager.get("/api/v1/users")).json();
+  const repId = users.find((u: { email: string }) => u.email === rep).id;
+  const assign = async (company: string) => {
+    const made = await manager.post("/api/v1/leads", { data: { name: "钱进", company, source: "event" } });
+    expect(made.status()).toBe(201);
+    const lead = await made.json();
+    const assigned = await manager.post(`/api/v1/leads/${lead.id}/assign`, { data: { owner_id: repId } });
+    expect(assigned.status()).toBe(200);
+  };
+  const stamp = Date.now();
+  const before = `离线时分来的线索 ${stamp}`;
+  const live = `在线时分来的线索 ${stamp}`;
+  await assign(before);
+
+  const phone = await browser.newContext({ ...info.project.use, baseURL });
+  const page = await phone.newPage();
+  await signIn(page, rep);
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(page.getByTestId("alert-bell")).toHaveAttribute("data-live", "on");
+  await expect(page.getByTestId("unread-count")).toBeVisible();
+
+  // The socket sends in order: the replay came before this live alert.
+  await assign(live);
+  const toasts = page.getByTestId("toasts");
+  await expect(toasts.getByText(live)).toBeVisible({ timeout: 2_000 });
+  await expect(toasts.getByText(before)).toHaveCount(0);
+  await phone.close();
+});

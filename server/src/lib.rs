@@ -2,6 +2,7 @@
 //! metrics, and the command line (serve, migrate, seed).
 // The pages' view types are deep; a release build (types not erased) lays them out here.
 #![recursion_limit = "256"]
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -13,6 +13,7 @@ pub use crate::security::ClientIp;
 
 fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
         || matches!(
             path,
             "/healthz"

@@ -256,6 +256,10 @@ pub fn router(state: ServerState) -> Router {
         .merge(crate::forms::router())
         .merge(crate::survey_page::router())
         .merge(crate::help_page::router())
+        .merge(crate::assets::router(
+            &leptos_options.site_root,
+            &leptos_options.site_pkg_dir,
+        ))
         .nest("/api/v1", crate::rest::router())
         .route("/ws", axum::routing::get(crate::ws::upgrade))
         .route(
@@ -290,6 +294,7 @@ pub fn router(state: ServerState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(crate::rest::error::panic_response))
+        .layer(crate::assets::compression())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::security::security_headers,

@@ -1,7 +1,8 @@
 //! Live alerts in the browser: one websocket per open page, a badge with the unread count,
-//! toasts for new alerts, and the system notification (with vibration on phones) when the
-//! user allowed it. The socket says `hello` with the last alert id this device saw (kept
-//! in localStorage) and reconnects with exponential backoff and jitter.
+//! toasts for alerts that arrive live (replayed ones only count), and the system
+//! notification (with vibration on phones) when the user allowed it. The socket says
+//! `hello` with the last alert id this device saw (kept in localStorage) and reconnects
+//! with exponential backoff and jitter.
 use crate::model::{Alert, WsMessage};
 use crate::use_lang;
 use leptos::prelude::*;
@@ -117,10 +118,10 @@ fn handle(live: Live, state: &Rc<RefCell<Connection>>, msg: WsMessage) {
             if alert.read_at.is_none() && !counted {
                 live.unread.update(|n| *n += 1);
             }
-            // Toast what is new: live ones, and recent ones this device missed while away.
-            let recent =
-                js_sys::Date::now() - (alert.created_at.timestamp_millis() as f64) < 600_000.0;
-            if fresh && alert.read_at.is_none() && (!counted || recent) {
+            // Only what arrives live raises a toast (and the system notification): alerts
+            // stored before this socket said hello are old news for this device, counted in
+            // the badge and listed in the alert centre, never laid over the page it opens.
+            if fresh && alert.read_at.is_none() && !counted {
                 notify(&alert);
                 let id = alert.id;
                 live.toasts.update(|t| {

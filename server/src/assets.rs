@@ -1,0 +1,167 @@
+//! The browser's files under `/pkg` (the WebAssembly, its JavaScript glue, the stylesheet)
+//! and how every response is compressed.
+//!
+//! The release build writes each of those files beside a brotli (`.br`) and a gzip (`.gz`)
+//! copy made at build time at the highest settings (`build_site release` in
+//! scripts/tools.sh); the server sends the copy the browser accepts, with its
+//! `Content-Encoding`, and never compresses them again per request. A debug build has no
+//! copies and sends the files as they are. Their names do not change from one build to
+//! the next, so a browser keeps them but asks again each time (`no-cache`), and gets
+//! `304 Not Modified` while the deploy is the same.
+//!
+//! Everything else the server writes (pages, server functions, REST) is compressed as it
+//! is sent when the client asks for it, except the WebAssembly and what is already
+//! compressed.
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use std::path::Path;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// `/pkg/…` from `site_root/pkg`, the precompressed copy when there is one.
+pub fn router<S: Clone + Send + Sync + 'static>(site_root: &str, pkg_dir: &str) -> Router<S> {
+    let dir = Path::new(site_root).join(pkg_dir);
+    let files = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false);
+    Router::new().nest_service(
+        &format!("/{pkg_dir}"),
+        tower::ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache"),
+            ))
+            .service(files),
+    )
+}
+
+/// Compression of the responses made per request. The WebAssembly is left out: its copies
+/// are made at build time, and a debug build's (tens of megabytes) would cost seconds of a
+/// core on every load if it were compressed here.
+pub fn compression() -> CompressionLayer<impl Predicate> {
+    // brotli and gzip: the two algorithms built in (tower-http's features).
+    CompressionLayer::new().compress_when(
+        DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    /// A site folder of its own, removed after the test.
+    struct Site(std::path::PathBuf);
+    impl Site {
+        fn root(&self) -> &str {
+            self.0.to_str().unwrap()
+        }
+    }
+    impl Drop for Site {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn site(name: &str) -> Site {
+        let dir =
+            Site(std::env::temp_dir().join(format!("tandem-assets-{name}-{}", std::process::id())));
+        let pkg = dir.0.join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(pkg.join("tandem.wasm"), b"\0asm plain").unwrap();
+        std::fs::write(pkg.join("tandem.wasm.br"), b"brotli bytes").unwrap();
+        std::fs::write(pkg.join("tandem.wasm.gz"), b"gzip bytes").unwrap();
+        std::fs::write(pkg.join("tandem.css"), b"body{}").unwrap();
+        dir
+    }
+
+    async fn get(
+        app: Router,
+        path: &str,
+        accept: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let req = Request::get(path)
+            .header(header::ACCEPT_ENCODING, accept)
+            .body(Body::empty())
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        let (parts, body) = res.into_parts();
+        let bytes = body.collect().await.unwrap().to_bytes().to_vec();
+        (parts.status, parts.headers, bytes)
+    }
+
+    #[tokio::test]
+    async fn the_wasm_goes_out_as_the_copy_the_browser_accepts() {
+        let dir = site("copies");
+        let app = || router::<()>(dir.root(), "pkg");
+        let (status, headers, body) = get(app(), "/pkg/tandem.wasm", "gzip, deflate, br").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_ENCODING], "br");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(body, b"brotli bytes");
+        let (_, headers, body) = get(app(), "/pkg/tandem.wasm", "gzip").await;
+        assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(body, b"gzip bytes");
+        let (_, headers, body) = get(app(), "/pkg/tandem.wasm", "identity").await;
+        assert!(headers.get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(body, b"\0asm plain");
+        // No copy: the file as it is.
+        let (status, headers, body) = get(app(), "/pkg/tandem.css", "br").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers.get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(body, b"body{}");
+        let (status, _, _) = get(app(), "/pkg/missing.js", "br").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn an_unchanged_file_is_not_sent_again() {
+        let dir = site("unchanged");
+        let app = router::<()>(dir.root(), "pkg");
+        let (_, headers, _) = get(app.clone(), "/pkg/tandem.css", "br").await;
+        let modified = headers[header::LAST_MODIFIED].clone();
+        let req = Request::get("/pkg/tandem.css")
+            .header(header::IF_MODIFIED_SINCE, modified)
+            .body(Body::empty())
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    }
+
+    #[tokio::test]
+    async fn pages_are_compressed_and_the_wasm_is_not() {
+        let page = "<p>工单</p>".repeat(200);
+        let app = Router::new()
+            .route(
+                "/page",
+                axum::routing::get(move || {
+                    let page = page.clone();
+                    async move { axum::response::Html(page) }
+                }),
+            )
+            .route(
+                "/raw.wasm",
+                axum::routing::get(|| async {
+                    (
+                        [(header::CONTENT_TYPE, "application/wasm")],
+                        vec![0u8; 4096],
+                    )
+                }),
+            )
+            .layer(compression());
+        let (_, headers, body) = get(app.clone(), "/page", "gzip, br").await;
+        assert_eq!(headers[header::CONTENT_ENCODING], "br");
+        assert!(body.len() < 200, "{} bytes", body.len());
+        let (_, headers, body) = get(app, "/raw.wasm", "gzip, br").await;
+        assert!(headers.get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(body.len(), 4096);
+    }
+}
