@@ -34,6 +34,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(site_root: &str, pkg_dir: &str) 
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("no-cache"),
             ))
+            // The body depends on Accept-Encoding: a shared cache must not give one
+            // browser's brotli to another that cannot read it.
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::VARY,
+                HeaderValue::from_static("accept-encoding"),
+            ))
             .service(files),
     )
 }
@@ -106,6 +112,7 @@ mod tests {
         assert_eq!(headers[header::CONTENT_ENCODING], "br");
         assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
         assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(headers[header::VARY], "accept-encoding");
         assert_eq!(body, b"brotli bytes");
         let (_, headers, body) = get(app(), "/pkg/tandem.wasm", "gzip").await;
         assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
