@@ -48,10 +48,15 @@ pub fn router<S: Clone + Send + Sync + 'static>(site_root: &str, pkg_dir: &str) 
 /// are made at build time, and a debug build's (tens of megabytes) would cost seconds of a
 /// core on every load if it were compressed here.
 pub fn compression() -> CompressionLayer<impl Predicate> {
-    // brotli and gzip: the two algorithms built in (tower-http's features).
-    CompressionLayer::new().compress_when(
-        DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
-    )
+    // brotli and gzip (the two built in), at their fastest settings: at tower-http's
+    // default a desk page cost 1.8 times the CPU with brotli (docs/benchmarks.md); the
+    // fastest still shrinks a page several times, and the static files are done better
+    // once, at build time.
+    CompressionLayer::new()
+        .quality(tower_http::CompressionLevel::Fastest)
+        .compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
+        )
 }
 
 #[cfg(test)]
