@@ -5,7 +5,8 @@
 //! copy made at build time at the highest settings (`build_site release` in
 //! scripts/tools.sh); the server sends the copy the browser accepts, with its
 //! `Content-Encoding`, and never compresses them again per request. A debug build has no
-//! copies and sends the files as they are. Their names do not change from one build to
+//! copies: its glue and stylesheet are compressed per request like a page, its WebAssembly
+//! goes out as it is. Their names do not change from one build to
 //! the next, so a browser keeps them but asks again each time (`no-cache`), and gets
 //! `304 Not Modified` while the deploy is the same.
 //!

@@ -30,18 +30,22 @@ impl SlaClockKind {
     }
 
     /// The clock's due-time column of `tickets`, and the condition under which it still
-    /// runs (fixed words written here, never input). The queries write the condition with
-    /// a unary plus, which keeps it off the indexes: with a million tickets, almost all
-    /// answered and resolved, SQLite's statistics make `resolved_at IS NULL` look like one
-    /// row and read every open ticket through `tickets_resolved_at` on every tick (8 ms
-    /// instead of 0.1 ms, docs/benchmarks.md); the due time's range is the selective part.
+    /// runs, both for the table named `t` (fixed words written here, never input). The
+    /// condition carries a unary plus, which keeps it off the indexes: with a million
+    /// tickets, almost all answered and resolved, SQLite's statistics make `resolved_at IS
+    /// NULL` look like one row and read every open ticket through `tickets_resolved_at` on
+    /// every tick (8 ms instead of 0.1 ms, docs/benchmarks.md); the due time's range is the
+    /// selective part.
     fn columns(self) -> (&'static str, &'static str) {
         match self {
-            SlaClockKind::FirstResponse => ("first_response_due_at", "first_responded_at IS NULL"),
-            SlaClockKind::Resolution => ("resolution_due_at", "resolved_at IS NULL"),
-            SlaClockKind::NextResponse => {
-                ("next_response_due_at", "awaiting_reply_since IS NOT NULL")
+            SlaClockKind::FirstResponse => {
+                ("first_response_due_at", "+t.first_responded_at IS NULL")
             }
+            SlaClockKind::Resolution => ("resolution_due_at", "+t.resolved_at IS NULL"),
+            SlaClockKind::NextResponse => (
+                "next_response_due_at",
+                "+t.awaiting_reply_since IS NOT NULL",
+            ),
         }
     }
 }
@@ -68,12 +72,12 @@ pub fn sla_due_query(
     clock: SlaClockKind,
     priority: Option<TicketPriority>,
 ) -> Sql {
-    let (column, unmet) = clock.columns();
+    let (column, running) = clock.columns();
     // The clock's name and columns are fixed words written here, never input.
     let mut sql = Sql::new(&format!(
         "SELECT t.id, t.assignee_id AS owner_id, t.subject AS name, t.{column} AS at, u.name AS owner_name, \
          '{}' AS extra FROM tickets t JOIN users u ON u.id = t.assignee_id \
-         WHERE t.deleted_at IS NULL AND t.status IN ('new', 'open') AND +t.{unmet} AND t.{column} > ",
+         WHERE t.deleted_at IS NULL AND t.status IN ('new', 'open') AND {running} AND t.{column} > ",
         clock.as_str()
     ));
     sql.bind(from)
@@ -94,15 +98,15 @@ pub async fn record_breaches(
 ) -> Result<u64, sqlx::Error> {
     let mut recorded = 0;
     for clock in SlaClockKind::ALL {
-        let (column, unmet) = clock.columns();
+        let (column, running) = clock.columns();
         // Column and clock names are fixed words written here, never input.
         let mut sql = Sql::new(&format!(
-            "INSERT INTO sla_breaches (ticket_id, clock, due_at) SELECT id, '{}', {column} FROM tickets \
-             WHERE deleted_at IS NULL AND status IN ('new', 'open') AND +{unmet} AND {column} > ",
+            "INSERT INTO sla_breaches (ticket_id, clock, due_at) SELECT t.id, '{}', t.{column} FROM tickets t \
+             WHERE t.deleted_at IS NULL AND t.status IN ('new', 'open') AND {running} AND t.{column} > ",
             clock.as_str()
         ));
         sql.bind(from)
-            .push(&format!(" AND {column} <= "))
+            .push(&format!(" AND t.{column} <= "))
             .bind(to)
             .push(" ON CONFLICT (ticket_id, clock, due_at) DO NOTHING RETURNING ticket_id");
         let breached: Vec<i64> = sql.query_scalar().fetch_all(&mut *conn).await?;
