@@ -29,8 +29,8 @@ ensure_rust_tools() {
 }
 
 # Builds what `cargo leptos build` builds, into the same places: the browser's WebAssembly
-# (target/front, bound by wasm-bindgen into target/site/pkg/tandem.js and tandem_bg.wasm),
-# the stylesheet (target/site/pkg/tandem.css), the public assets (target/site), and the
+# (target/front, bound by wasm-bindgen into target/site/pkg/tandem.<hash>.js and .wasm),
+# the stylesheet (target/site/pkg/tandem.<hash>.css), the public assets (target/site), and the
 # server binary (target/debug or target/release/tandem). `build_site release` builds the
 # size-optimised WebAssembly (profile wasm-release, then wasm-opt -Oz) and a release server.
 # Debug builds carry `--cfg erase_components`, as cargo-leptos gives them, so `cargo test`
@@ -55,18 +55,25 @@ build_site() {
       "$pkg/tandem.wasm" -o "$pkg/tandem.wasm"
   fi
   cp "$ROOT/style/main.css" "$pkg/tandem.css"
+  # Named after their content (tandem.<16 hex digits>.wasm, .js, .css), so browsers keep
+  # them for a year and a deploy is new names; the server reads the stem from tandem.stem
+  # (server/src/assets.rs). The previous build's files and compressed copies go.
+  local stem
+  stem="tandem.$(cat "$pkg/tandem.wasm" "$pkg/tandem.js" "$pkg/tandem.css" | sha256sum | cut -c1-16)"
+  find "$pkg" -maxdepth 1 -regextype posix-extended \
+    -regex '.*/tandem\.[0-9a-f]{16}\.(wasm|js|css)(\.br|\.gz)?' -delete
+  rm -f "$pkg"/*.br "$pkg"/*.gz
+  for ext in wasm js css; do mv "$pkg/tandem.$ext" "$pkg/$stem.$ext"; done
   if [ "$mode" = release ]; then
     # The copies the server sends to browsers that accept them (server/src/assets.rs),
     # compressed once here at the highest settings instead of on every request.
     ensure_brotli
-    for f in "$pkg/tandem.wasm" "$pkg/tandem.js" "$pkg/tandem.css"; do
-      brotli -q 11 -f -k "$f"
-      gzip -9 -f -k "$f"
+    for ext in wasm js css; do
+      brotli -q 11 -f -k "$pkg/$stem.$ext"
+      gzip -9 -f -k "$pkg/$stem.$ext"
     done
-  else
-    # A debug build must not be served the copies of an earlier release build.
-    rm -f "$pkg"/*.br "$pkg"/*.gz
   fi
+  echo "$stem" > "$pkg/tandem.stem"
   cp -r "$ROOT/public/." "$site/"
   RUSTFLAGS="$flags" cargo build -p server --bin tandem --no-default-features "${server[@]}"
 }

@@ -16,7 +16,7 @@ pub mod ssr;
 use components::PageTitle;
 use i18n::Lang;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -33,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -42,6 +43,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's address: the build names the browser's files after their content
+/// (`output_name` is `tandem.<hash>`, server/src/assets.rs), so a deploy changes it.
+pub fn stylesheet_href(options: &LeptosOptions) -> String {
+    format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
 }
 
 /// The UI language: on the server from the request (cookie, then the user's setting, then
@@ -74,7 +81,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/tandem.css"/>
         <PageTitle text="Tandem"/>
         <Router>
             <Routes fallback=move || view! { <pages::NotFound/> }>

@@ -48,7 +48,7 @@ test("a lead assigned by the manager reaches the rep live, and reads sync across
 
 // Alerts stored while the rep's phone was away are old news: the badge counts them, but
 // only an alert that arrives while the page is open raises a toast (a new device replaying
-// stored alerts used to lay three toasts over Today).
+// stored alerts used to lay three toasts over Today), and a phone shows one toast at a time.
 test("alerts stored before the page opened count in the badge and raise no toast", async ({ browser, baseURL }, info) => {
   test.skip(info.project.name !== "phone", "the rep is on a phone");
   const rep = "rep8@demo.tandem";
@@ -80,5 +80,17 @@ test("alerts stored before the page opened count in the badge and raise no toast
   const toasts = page.getByTestId("toasts");
   await expect(toasts.getByText(live)).toBeVisible({ timeout: 2_000 });
   await expect(toasts.getByText(before)).toHaveCount(0);
+
+  // Two more arrive while the first is still up: a phone shows one toast, the newest, and
+  // counts the others instead of stacking three over the page.
+  const second = `又来一条线索 ${stamp}`;
+  const third = `第三条线索 ${stamp}`;
+  await assign(second);
+  await assign(third);
+  await expect(toasts.getByText(third)).toBeVisible({ timeout: 2_000 });
+  await expect(toasts.getByText(live)).toBeHidden();
+  await expect(toasts.getByText(second)).toBeHidden();
+  await expect(page.getByTestId("toasts-more")).toHaveText(/2 more new alerts|还有 2 条新提醒/);
+  await expect(page.locator(".toast:visible")).toHaveCount(1);
   await phone.close();
 });

@@ -1,27 +1,73 @@
 //! The browser's files under `/pkg` (the WebAssembly, its JavaScript glue, the stylesheet)
 //! and how every response is compressed.
 //!
+//! The build names the three files after their content (`tandem.<hash>.wasm`, `.js`,
+//! `.css`: `build_site` in scripts/tools.sh) and writes that stem to `pkg/tandem.stem`;
+//! the server reads it once at start ([`stem`]) and the pages link those names. A name
+//! that holds a hash never changes content, so it is sent as `immutable` for a year: a
+//! phone that has Tandem's files does not ask for them again until a deploy changes them,
+//! and then it asks for the new names. Anything else under `/pkg` (a build without the
+//! stem file) goes out `no-cache`: kept, but asked again each time, `304 Not Modified`
+//! while it is the same.
+//!
 //! The release build writes each of those files beside a brotli (`.br`) and a gzip (`.gz`)
-//! copy made at build time at the highest settings (`build_site release` in
-//! scripts/tools.sh); the server sends the copy the browser accepts, with its
-//! `Content-Encoding`, and never compresses them again per request. A debug build has no
-//! copies: its glue and stylesheet are compressed per request like a page, its WebAssembly
-//! goes out as it is. Their names do not change from one build to
-//! the next, so a browser keeps them but asks again each time (`no-cache`), and gets
-//! `304 Not Modified` while the deploy is the same.
+//! copy made at build time at the highest settings; the server sends the copy the browser
+//! accepts, with its `Content-Encoding`, and never compresses them again per request. A
+//! debug build has no copies: its glue and stylesheet are compressed per request like a
+//! page, its WebAssembly goes out as it is.
 //!
 //! Everything else the server writes (pages, server functions, REST) is compressed as it
 //! is sent when the client asks for it, except the WebAssembly and what is already
 //! compressed.
+use axum::extract::Request;
 use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::Router;
 use std::path::Path;
+use std::sync::OnceLock;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// `/pkg/…` from `site_root/pkg`, the precompressed copy when there is one.
+/// The stem the build named the browser's files with (`tandem.<hash>`), from
+/// `site_root/pkg_dir/tandem.stem`; `tandem` when the build wrote none.
+pub fn stem(site_root: &str, pkg_dir: &str) -> String {
+    let file = Path::new(site_root).join(pkg_dir).join("tandem.stem");
+    std::fs::read_to_string(file)
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| is_content_named(&format!("{s}.css")))
+        .unwrap_or_else(|| "tandem".to_string())
+}
+
+static STYLESHEET: OnceLock<String> = OnceLock::new();
+
+/// Remembers the stylesheet's address for the pages rendered without Leptos (the public
+/// survey and help pages); set once at start, from the same options the shell uses.
+pub fn remember_stylesheet(href: String) {
+    let _ = STYLESHEET.set(href);
+}
+
+/// The stylesheet's address for the pages rendered without Leptos.
+pub fn stylesheet_href() -> &'static str {
+    STYLESHEET.get().map_or("/pkg/tandem.css", String::as_str)
+}
+
+/// A file name the build made from its content: `name.<16 hex digits>.ext` (with a
+/// compressed copy's `.br`/`.gz` after it).
+pub fn is_content_named(file: &str) -> bool {
+    file.split('.').any(|part| {
+        part.len() == 16
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// `/pkg/…` from `site_root/pkg`, the precompressed copy when there is one; content-named
+/// files cached for a year, the rest asked again each time.
 pub fn router<S: Clone + Send + Sync + 'static>(site_root: &str, pkg_dir: &str) -> Router<S> {
     let dir = Path::new(site_root).join(pkg_dir);
     let files = ServeDir::new(dir)
@@ -31,10 +77,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(site_root: &str, pkg_dir: &str) 
     Router::new().nest_service(
         &format!("/{pkg_dir}"),
         tower::ServiceBuilder::new()
-            .layer(SetResponseHeaderLayer::overriding(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-cache"),
-            ))
+            .layer(axum::middleware::from_fn(cache_lifetime))
             // The body depends on Accept-Encoding: a shared cache must not give one
             // browser's brotli to another that cannot read it.
             .layer(SetResponseHeaderLayer::if_not_present(
@@ -43,6 +86,26 @@ pub fn router<S: Clone + Send + Sync + 'static>(site_root: &str, pkg_dir: &str) 
             ))
             .service(files),
     )
+}
+
+/// `Cache-Control` by the name asked for: a year and `immutable` for a content-named file
+/// that was found, `no-cache` for everything else.
+async fn cache_lifetime(req: Request, next: Next) -> Response {
+    let named = req
+        .uri()
+        .path()
+        .rsplit('/')
+        .next()
+        .is_some_and(is_content_named);
+    let mut res = next.run(req).await;
+    let value = if named && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res
 }
 
 /// Compression of the responses made per request. The WebAssembly is left out: its copies
@@ -91,6 +154,8 @@ mod tests {
         std::fs::write(pkg.join("tandem.wasm.br"), b"brotli bytes").unwrap();
         std::fs::write(pkg.join("tandem.wasm.gz"), b"gzip bytes").unwrap();
         std::fs::write(pkg.join("tandem.css"), b"body{}").unwrap();
+        std::fs::write(pkg.join("tandem.0123456789abcdef.css"), b"body{}").unwrap();
+        std::fs::write(pkg.join("tandem.stem"), b"tandem.0123456789abcdef\n").unwrap();
         dir
     }
 
@@ -133,6 +198,27 @@ mod tests {
         assert_eq!(body, b"body{}");
         let (status, _, _) = get(app(), "/pkg/missing.js", "br").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn a_content_named_file_is_kept_for_a_year() {
+        let dir = site("named");
+        let app = || router::<()>(dir.root(), "pkg");
+        assert_eq!(stem(dir.root(), "pkg"), "tandem.0123456789abcdef");
+        assert_eq!(stem(dir.root(), "elsewhere"), "tandem");
+        let (status, headers, _) = get(app(), "/pkg/tandem.0123456789abcdef.css", "br").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        // A content name that is not there is not cached: the next deploy may make it.
+        let (status, headers, _) = get(app(), "/pkg/tandem.fedcba9876543210.css", "br").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+        assert!(is_content_named("tandem.0123456789abcdef.wasm.br"));
+        assert!(!is_content_named("tandem.wasm"));
+        assert!(!is_content_named("tandem.0123456789ABCDEF.css"));
     }
 
     #[tokio::test]

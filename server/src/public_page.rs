@@ -18,10 +18,11 @@ pub fn page(lang: Lang, title: (&str, &str), status: StatusCode, main: &str) -> 
         Lang::En => title.0,
         Lang::ZhCn => title.1,
     });
+    let css = crate::assets::stylesheet_href();
     let html = format!(
         r#"<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><link rel="stylesheet" href="/pkg/tandem.css"></head>
+<title>{title}</title><link rel="stylesheet" href="{css}"></head>
 <body class="public-page"><main class="card public">{main}</main></body></html>"#
     );
     (status, Html(html)).into_response()

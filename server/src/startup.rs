@@ -63,6 +63,10 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
             .build()
     });
     options.site_addr = addr;
+    // The browser's files as this build named them (tandem.<hash>): the hydration script
+    // loads `<output_name>.js` and `.wasm`, the shell links `<output_name>.css`.
+    options.output_name = crate::assets::stem(&options.site_root, &options.site_pkg_dir).into();
+    crate::assets::remember_stylesheet(app::stylesheet_href(&options));
     options
 }
 

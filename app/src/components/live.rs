@@ -15,6 +15,11 @@ const LAST_SEEN: &str = "tandem.lastAlert";
 /// How long a toast stays before it leaves on its own.
 const TOAST_SECONDS: u64 = 8;
 
+/// Live alerts waiting as toasts (newest last): a phone shows the newest and counts the
+/// rest; a wide screen stacks up to [`TOASTS_STACKED`] in its corner and counts the rest.
+const TOASTS_KEPT: usize = 20;
+const TOASTS_STACKED: usize = 3;
+
 /// What the live connection shares with the page.
 #[derive(Clone, Copy)]
 pub struct Live {
@@ -126,7 +131,7 @@ fn handle(live: Live, state: &Rc<RefCell<Connection>>, msg: WsMessage) {
                 let id = alert.id;
                 live.toasts.update(|t| {
                     t.push(alert);
-                    let extra = t.len().saturating_sub(3);
+                    let extra = t.len().saturating_sub(TOASTS_KEPT);
                     t.drain(..extra);
                 });
                 // A toast says "something new" and then gets out of the way: on a phone it
@@ -250,24 +255,53 @@ pub fn LiveAlerts() -> impl IntoView {
     view! { <Toasts/> }
 }
 
-/// New alerts, a few at a time, each a link to its record; announced to screen readers.
+/// New alerts, each a link to its record, announced to screen readers. A phone shows only
+/// the newest (one toast never hides more of the page than one alert needs) with "2 more
+/// new alerts" under it; a wide screen stacks the newest three in its corner. The rest wait
+/// in the alert centre, unread.
 #[component]
 fn Toasts() -> impl IntoView {
     let lang = use_lang();
     let live = use_context::<Live>().unwrap_or_default();
+    let stacked = move || {
+        live.toasts.with(|t| {
+            let skip = t.len().saturating_sub(TOASTS_STACKED);
+            let newest = t.last().map(|a| a.id);
+            t[skip..]
+                .iter()
+                .map(|a| (a.clone(), Some(a.id) == newest))
+                .collect::<Vec<_>>()
+        })
+    };
+    let more = move |hidden: usize| {
+        (hidden > 0).then(|| match lang {
+            crate::i18n::Lang::En if hidden == 1 => "1 more new alert".to_string(),
+            crate::i18n::Lang::En => format!("{hidden} more new alerts"),
+            crate::i18n::Lang::ZhCn => format!("还有 {hidden} 条新提醒"),
+        })
+    };
+    let waiting = move || live.toasts.with(Vec::len);
     view! {
-        <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
-            <For each=move || live.toasts.get() key=|a| a.id let:alert>
-                <div class="toast" data-kind=alert.kind.as_str()>
-                    <a href=alert.href() class="toast-body">
-                        <strong>{alert.title.clone()}</strong>
-                        <span>{alert.body.clone()}</span>
+        <div class="toasts" role="status" aria-live="polite" data-testid="toasts"
+            data-waiting=waiting>
+            <For each=stacked key=|(a, newest)| (a.id, *newest) let:shown>
+                <div class="toast" data-kind=shown.0.kind.as_str()
+                    data-newest=if shown.1 { "yes" } else { "no" }>
+                    <a href=shown.0.href() class="toast-body">
+                        <strong>{shown.0.title.clone()}</strong>
+                        <span>{shown.0.body.clone()}</span>
                     </a>
                     <button type="button" class="toast-close"
                         aria-label=lang.t("Dismiss", "关闭")
-                        on:click=move |_| live.toasts.update(|t| t.retain(|x| x.id != alert.id))>"×"</button>
+                        on:click=move |_| live.toasts.update(|t| t.retain(|x| x.id != shown.0.id))>"×"</button>
                 </div>
             </For>
+            {move || more(waiting().saturating_sub(1)).map(|text| view! {
+                <a href="/alerts" class="toast-more on-phone" data-testid="toasts-more">{text}</a>
+            })}
+            {move || more(waiting().saturating_sub(TOASTS_STACKED)).map(|text| view! {
+                <a href="/alerts" class="toast-more on-wide">{text}</a>
+            })}
         </div>
     }
 }
