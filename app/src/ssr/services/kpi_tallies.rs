@@ -43,20 +43,39 @@ pub(crate) async fn tallies(
         (_, _, Some(source)) => Some((source, source)),
         _ => None,
     };
-    let chosen = |slots| Cells {
+    let chosen = |slots, days| Cells {
         key: set,
         people,
         slots,
         parts,
+        days,
     };
     if key.is_snapshot() || set == KpiKey::WeightedForecast {
-        return Ok(cells::tallies(&mut *conn, &chosen(None), by).await?);
+        return Ok(cells::tallies(&mut *conn, &chosen(None, false), by).await?);
     }
     let slot = |ms| cells::slot_of(set, ms);
     let (from, until) = (slot(w.start_ms), slot(w.end_ms));
     let settled =
         cells::settled_before(set, w.now_ms).map_or(until, |s| slot(s).clamp(from, until));
-    let mut out = cells::tallies(&mut *conn, &chosen(Some((from, settled))), by).await?;
+    let mut out = Vec::new();
+    let mut hours_from = from;
+    if cells::is_hourly(set) {
+        // Whole days from the day cells, the settled hours of the last day from the hours.
+        let (first_day, whole_until) = (
+            cells::day_of(w.start_ms),
+            cells::day_of(cells::slot_start(set, settled)),
+        );
+        // (A period's window begins at a local midnight.)
+        if whole_until > first_day && cells::day_start(first_day) == w.start_ms {
+            let days = Some((first_day, whole_until));
+            out = cells::tallies(&mut *conn, &chosen(days, true), by).await?;
+            hours_from = slot(cells::day_start(whole_until)).max(from);
+        }
+    }
+    if settled > hours_from {
+        let hours = chosen(Some((hours_from, settled)), false);
+        merge(&mut out, cells::tallies(&mut *conn, &hours, by).await?);
+    }
     if settled < until {
         // The records the cells cannot hold yet (at most a cell's worth).
         let rest = Window {
@@ -64,14 +83,19 @@ pub(crate) async fn tallies(
             ..*w
         };
         let unsettled = cells::records_tallied(&mut *conn, set, &rest, people, narrow, by).await?;
-        for (group, t) in unsettled {
-            match out.iter_mut().find(|(g, _)| *g == group) {
-                Some((_, sum)) => sum.add(&t),
-                None => out.push((group, t)),
-            }
-        }
+        merge(&mut out, unsettled);
     }
     Ok(out)
+}
+
+/// Adds `more`'s tallies to `out`'s of the same group.
+fn merge(out: &mut Vec<(String, Tally)>, more: Vec<(String, Tally)>) {
+    for (group, t) in more {
+        match out.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, sum)) => sum.add(&t),
+            None => out.push((group, t)),
+        }
+    }
 }
 
 /// The tallies a report has read, by record set, period and grouping: KPIs that are

@@ -23,21 +23,25 @@ pub async fn forecast_deals<'e>(
     w: &Window,
     people: &People,
 ) -> Result<Vec<(Option<i64>, ForecastDeal)>, sqlx::Error> {
+    // Two searches of the cells' indexes, one for each KPI (an OR of the two was a scan).
     let mut sql = Sql::new(
-        "SELECT owner_id, CASE WHEN kpi = 'won_amount' THEN 1 ELSE 0 END AS won, grade, \
-         CAST(SUM(amount_sum) AS BIGINT) AS amount FROM kpi_cells \
-         WHERE ((kpi = 'won_amount' AND day >= ",
+        "SELECT owner_id, 1 AS won, grade, CAST(SUM(amount_sum) AS BIGINT) AS amount \
+         FROM kpi_cells WHERE kpi = 'won_amount' AND day >= ",
     );
     sql.bind(day_of(w.start_ms))
         .push(" AND day < ")
-        .bind(day_of(w.end_ms))
-        .push(") OR (kpi = 'weighted_forecast' AND day = 0 AND part >= ")
-        .bind(w.period.from.format("%Y-%m-%d").to_string())
-        .push(" AND part <= ")
-        .bind(w.period.to.format("%Y-%m-%d").to_string())
-        .push("))");
+        .bind(day_of(w.end_ms));
     push_people(&mut sql, "owner_id", people);
-    sql.push(" GROUP BY owner_id, kpi, grade");
+    sql.push(
+        " GROUP BY owner_id, grade UNION ALL \
+         SELECT owner_id, 0 AS won, grade, CAST(SUM(amount_sum) AS BIGINT) AS amount \
+         FROM kpi_cells WHERE kpi = 'weighted_forecast' AND day = 0 AND part >= ",
+    )
+    .bind(w.period.from.format("%Y-%m-%d").to_string())
+    .push(" AND part <= ")
+    .bind(w.period.to.format("%Y-%m-%d").to_string());
+    push_people(&mut sql, "owner_id", people);
+    sql.push(" GROUP BY owner_id, grade");
     sql.all::<ForecastRow, _>(ex, |r| {
         (
             (r.owner_id != 0).then_some(r.owner_id),

@@ -28,10 +28,28 @@ pub fn settled_before(key: KpiKey, now_ms: i64) -> Option<i64> {
 /// How long a cell of `key` is: an hour for the KPIs whose records are judged late (so
 /// what the cells cannot hold yet is at most an hour of records), a local day otherwise.
 pub fn slot_ms(key: KpiKey) -> i64 {
-    if settled_before(key, 0).is_some() {
+    if is_hourly(key) {
         HOUR_MS
     } else {
         DAY_MS
+    }
+}
+
+/// Whether `key`'s records are kept in hour cells (those judged late). Such a KPI keeps
+/// day cells beside them ([`cells_name`]), so a month sums thirty days per person and
+/// only the last, unfinished day by the hour.
+pub fn is_hourly(key: KpiKey) -> bool {
+    settled_before(key, 0).is_some()
+}
+
+/// The name `key`'s cells are kept under in `kpi_cells`: the KPI's, or for the day cells
+/// of an hourly KPI, the KPI's with `:day` after it.
+pub fn cells_name(key: KpiKey, days: bool) -> String {
+    let set = records_of(key).as_str();
+    if days && is_hourly(key) {
+        format!("{set}:day")
+    } else {
+        set.to_string()
     }
 }
 
@@ -65,12 +83,13 @@ pub fn forecast_category(grade: i64) -> ForecastCategory {
 
 /// Which cells a tally sums: the KPI's, these people's, these slots' (local days or hours,
 /// `slot_of`; None: the state, kept without a time), and these parts (an inclusive
-/// range).
+/// range). `days`: the slots are local days even for an hourly KPI (its day cells).
 pub struct Cells<'a> {
     pub key: KpiKey,
     pub people: &'a People,
     pub slots: Option<(i64, i64)>,
     pub parts: Option<(&'a str, &'a str)>,
+    pub days: bool,
 }
 
 /// How a tally's cells are grouped.
@@ -101,7 +120,11 @@ pub async fn tallies<'e>(
     cells: &Cells<'_>,
     by: By,
 ) -> Result<Vec<(String, Tally)>, sqlx::Error> {
-    let per_day = DAY_MS / slot_ms(cells.key);
+    let per_day = if cells.days {
+        1
+    } else {
+        DAY_MS / slot_ms(cells.key)
+    };
     let group = match by {
         By::Nothing => "''".to_string(),
         By::Owner => "CAST(owner_id AS VARCHAR(20))".to_string(),
@@ -120,7 +143,7 @@ pub async fn tallies<'e>(
         sum("measure_n"),
         sum("weighted"),
     ));
-    sql.bind(crate::ssr::store::kpis::records_of(cells.key).as_str());
+    sql.bind(cells_name(cells.key, cells.days));
     push_people(&mut sql, "owner_id", cells.people);
     match cells.slots {
         Some((from, until)) => {
@@ -241,29 +264,28 @@ pub async fn records_tallied<'e>(
 }
 
 /// Retention for the period `w`: the customers who had bought before it began and had
-/// not churned by then, flagged when they had not churned by its end either.
+/// not churned by then, flagged when they had not churned by its end either. (Cells by the
+/// day a customer first bought, graded by the day they churned, 0 for not.)
 pub async fn retention<'e>(
     ex: impl Executor<'e, Database = Any>,
     people: &People,
     w: &Window,
 ) -> Result<Tally, sqlx::Error> {
     let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
-    let mut sql = Sql::new(
-        "SELECT grade, CAST(SUM(n) AS BIGINT) FROM kpi_cells WHERE kpi = 'customer_retention'",
-    );
+    let kept = |by: i64| {
+        format!("CAST(COALESCE(SUM(CASE WHEN grade = 0 OR grade >= {by} THEN n ELSE 0 END), 0) AS BIGINT)")
+    };
+    let mut sql = Sql::new(&format!(
+        "SELECT {}, {} FROM kpi_cells WHERE kpi = 'customer_retention'",
+        kept(from),
+        kept(until)
+    ));
     push_people(&mut sql, "owner_id", people);
-    sql.push(" AND day < ").bind(from).push(" GROUP BY grade");
-    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(ex).await?;
-    let mut t = Tally::default();
-    for (churned, n) in rows {
-        if churned == 0 || churned >= from {
-            t.n += n;
-            t.flagged += if churned == 0 || churned >= until {
-                n
-            } else {
-                0
-            };
-        }
-    }
-    Ok(t)
+    sql.push(" AND day < ").bind(from);
+    let (n, flagged): (i64, i64) = sql.query_as().fetch_one(ex).await?;
+    Ok(Tally {
+        n,
+        flagged,
+        ..Tally::default()
+    })
 }

@@ -21,9 +21,9 @@ use std::collections::HashMap;
 
 /// The roll-ups' definition: raise it when a record set, a part or a grade changes, and
 /// the next start rebuilds them.
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
-use crate::ssr::store::kpi_cells::{slot_ms, DAY_MS};
+use crate::ssr::store::kpi_cells::{cells_name, is_hourly, slot_ms, DAY_MS};
 
 /// The record sets kept as roll-ups (a KPI that is a figure of another's records reads
 /// that one's: see `kpis::records_of`). Receivables (which depend on today's date) and
@@ -144,7 +144,7 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
     let mut sql = members_insert(key, Some(ids));
     sql.push(&format!(" RETURNING {MEMBER_COLUMNS}"));
     let new: Vec<Member> = sql.all(&mut *conn, |m: Member| m).await?;
-    let mut deltas: HashMap<(i64, i64, String, i64), [i64; 8]> = HashMap::new();
+    let mut deltas: HashMap<Cell, [i64; 7]> = HashMap::new();
     for (members, sign) in [(old, -1), (new, 1)] {
         for m in members {
             let d = deltas
@@ -158,13 +158,39 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
                 m.measure.unwrap_or(0),
                 i64::from(m.measure.is_some()),
                 m.weighted,
-                0,
             ];
             for (slot, v) in d.iter_mut().zip(add) {
                 *slot += sign * v;
             }
         }
     }
+    if is_hourly(key) {
+        // The same change to the day cells beside the hours.
+        let mut days: HashMap<Cell, [i64; 7]> = HashMap::new();
+        for ((owner, hour, part, grade), d) in &deltas {
+            let sum = days
+                .entry((*owner, hour.div_euclid(24), part.clone(), *grade))
+                .or_default();
+            for (slot, v) in sum.iter_mut().zip(d) {
+                *slot += v;
+            }
+        }
+        add_to_cells(conn, &cells_name(key, true), days).await?;
+    }
+    add_to_cells(conn, &cells_name(key, false), deltas).await
+}
+
+/// A cell's key below its KPI: owner, slot (day or hour), part, grade.
+type Cell = (i64, i64, String, i64);
+
+/// Adds each change (count, flagged, amount sum and count, measure sum and count,
+/// weighted) to its cell of `kpi`, making the cell or removing it when no record is left
+/// in it (a rebuild would not make it).
+async fn add_to_cells(
+    conn: &mut AnyConnection,
+    kpi: &str,
+    deltas: HashMap<Cell, [i64; 7]>,
+) -> Result<(), sqlx::Error> {
     for ((owner, day, part, grade), d) in deltas {
         if d.iter().all(|v| *v == 0) {
             continue;
@@ -173,7 +199,7 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
             "INSERT INTO kpi_cells (kpi, owner_id, day, part, grade, n, flagged, amount_sum, \
              amount_n, measure_sum, measure_n, weighted) VALUES (",
         );
-        up.bind(key.as_str())
+        up.bind(kpi)
             .push(", ")
             .bind_list([owner, day])
             .push(", ")
@@ -191,10 +217,9 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
             );
         up.query().execute(&mut *conn).await?;
         if d[0] < 0 {
-            // A cell no record adds to any more goes (a rebuild would not make it).
             let mut empty = Sql::new("DELETE FROM kpi_cells WHERE kpi = ");
             empty
-                .bind(key.as_str())
+                .bind(kpi)
                 .push(" AND owner_id = ")
                 .bind(owner)
                 .push(" AND day = ")
@@ -314,15 +339,27 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query(
-        "INSERT INTO kpi_cells (kpi, owner_id, day, part, grade, n, flagged, amount_sum, amount_n, \
-         measure_sum, measure_n, weighted) \
-         SELECT kpi, owner_id, day, part, grade, COUNT(*), SUM(flagged), COALESCE(SUM(amount), 0), \
-         COUNT(amount), COALESCE(SUM(measure), 0), COUNT(measure), SUM(weighted) \
-         FROM kpi_members GROUP BY kpi, owner_id, day, part, grade",
-    )
+    let sums = "COUNT(*), SUM(flagged), COALESCE(SUM(amount), 0), COUNT(amount), \
+                COALESCE(SUM(measure), 0), COUNT(measure), SUM(weighted)";
+    let cells = "INSERT INTO kpi_cells (kpi, owner_id, day, part, grade, n, flagged, amount_sum, \
+                 amount_n, measure_sum, measure_n, weighted)";
+    sqlx::query(&format!(
+        "{cells} SELECT kpi, owner_id, day, part, grade, {sums} \
+         FROM kpi_members GROUP BY kpi, owner_id, day, part, grade"
+    ))
     .execute(&mut *conn)
     .await?;
+    // The day cells beside the hourly KPIs' hours.
+    for key in ROLLED.iter().filter(|k| is_hourly(**k)) {
+        let mut days = Sql::new(&format!("{cells} SELECT "));
+        days.bind(cells_name(*key, true))
+            .push(&format!(
+                ", owner_id, day / 24, part, grade, {sums} FROM kpi_members WHERE kpi = "
+            ))
+            .bind(key.as_str())
+            .push(" GROUP BY owner_id, day / 24, part, grade");
+        days.query().execute(&mut *conn).await?;
+    }
     sqlx::query("UPDATE kpi_rollup_state SET version = $1 WHERE id = 1")
         .bind(VERSION)
         .execute(&mut *conn)
