@@ -43,12 +43,12 @@ pub(crate) async fn tallies(
         (_, _, Some(source)) => Some((source, source)),
         _ => None,
     };
-    let chosen = |slots, days| Cells {
+    let chosen = |slots, coarse| Cells {
         key: set,
         people,
         slots,
         parts,
-        days,
+        coarse,
     };
     if key.is_snapshot() || set == KpiKey::WeightedForecast {
         return Ok(cells::tallies(&mut *conn, &chosen(None, false), by).await?);

@@ -35,21 +35,33 @@ pub fn slot_ms(key: KpiKey) -> i64 {
     }
 }
 
-/// Whether `key`'s records are kept in hour cells (those judged late). Such a KPI keeps
-/// day cells beside them ([`cells_name`]), so a month sums thirty days per person and
-/// only the last, unfinished day by the hour.
+/// Whether `key`'s records are kept in hour cells (those judged late).
 pub fn is_hourly(key: KpiKey) -> bool {
     settled_before(key, 0).is_some()
 }
 
-/// The name `key`'s cells are kept under in `kpi_cells`: the KPI's, or for the day cells
-/// of an hourly KPI, the KPI's with `:day` after it.
-pub fn cells_name(key: KpiKey, days: bool) -> String {
+/// Retention's coarser cells: blocks of this many days (days since 1970 divided by it).
+pub const RETENTION_BLOCK_DAYS: i64 = 32;
+
+/// Whether `key`'s cells are also kept coarser, and how many of its cells make one:
+/// an hourly KPI keeps days (24 hours), so a month sums thirty days per person and only
+/// the last day by the hour; retention keeps 32-day blocks, since it sums every day
+/// before a period (two years are 23 blocks and a few days, not 730 days).
+pub fn coarser(key: KpiKey) -> Option<(&'static str, i64)> {
+    match records_of(key) {
+        KpiKey::CustomerRetention => Some(("32d", RETENTION_BLOCK_DAYS)),
+        set if is_hourly(set) => Some(("day", 24)),
+        _ => None,
+    }
+}
+
+/// The name `key`'s cells are kept under in `kpi_cells`: the KPI's, or for its coarser
+/// cells ([`coarser`]) the KPI's with `:day` or `:32d` after it.
+pub fn cells_name(key: KpiKey, coarse: bool) -> String {
     let set = records_of(key).as_str();
-    if days && is_hourly(key) {
-        format!("{set}:day")
-    } else {
-        set.to_string()
+    match coarser(key).filter(|_| coarse) {
+        Some((suffix, _)) => format!("{set}:{suffix}"),
+        None => set.to_string(),
     }
 }
 
@@ -83,13 +95,13 @@ pub fn forecast_category(grade: i64) -> ForecastCategory {
 
 /// Which cells a tally sums: the KPI's, these people's, these slots' (local days or hours,
 /// `slot_of`; None: the state, kept without a time), and these parts (an inclusive
-/// range). `days`: the slots are local days even for an hourly KPI (its day cells).
+/// range). `coarse`: the slots are the KPI's coarser cells (an hourly KPI's days).
 pub struct Cells<'a> {
     pub key: KpiKey,
     pub people: &'a People,
     pub slots: Option<(i64, i64)>,
     pub parts: Option<(&'a str, &'a str)>,
-    pub days: bool,
+    pub coarse: bool,
 }
 
 /// How a tally's cells are grouped.
@@ -120,7 +132,7 @@ pub async fn tallies<'e>(
     cells: &Cells<'_>,
     by: By,
 ) -> Result<Vec<(String, Tally)>, sqlx::Error> {
-    let per_day = if cells.days {
+    let per_day = if cells.coarse && is_hourly(cells.key) {
         1
     } else {
         DAY_MS / slot_ms(cells.key)
@@ -143,7 +155,7 @@ pub async fn tallies<'e>(
         sum("measure_n"),
         sum("weighted"),
     ));
-    sql.bind(cells_name(cells.key, cells.days));
+    sql.bind(cells_name(cells.key, cells.coarse));
     push_people(&mut sql, "owner_id", cells.people);
     match cells.slots {
         Some((from, until)) => {
@@ -264,28 +276,41 @@ pub async fn records_tallied<'e>(
 }
 
 /// Retention for the period `w`: the customers who had bought before it began and had
-/// not churned by then, flagged when they had not churned by its end either. (Cells by the
-/// day a customer first bought, graded by the day they churned, 0 for not.)
+/// not churned by then, flagged when they had not churned by its end either. Its cells are
+/// by the day a customer first bought, graded by the day they churned (0: not); the whole
+/// 32-day blocks before the period are read from the coarser cells, the days after them
+/// from the day cells.
 pub async fn retention<'e>(
     ex: impl Executor<'e, Database = Any>,
     people: &People,
     w: &Window,
 ) -> Result<Tally, sqlx::Error> {
     let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
+    let blocks_until = from.div_euclid(RETENTION_BLOCK_DAYS);
     let kept = |by: i64| {
         format!("CAST(COALESCE(SUM(CASE WHEN grade = 0 OR grade >= {by} THEN n ELSE 0 END), 0) AS BIGINT)")
     };
-    let mut sql = Sql::new(&format!(
-        "SELECT {}, {} FROM kpi_cells WHERE kpi = 'customer_retention'",
+    let select = format!(
+        "SELECT {}, {} FROM kpi_cells WHERE kpi = ",
         kept(from),
         kept(until)
-    ));
+    );
+    let mut sql = Sql::new(&select);
+    sql.bind(cells_name(KpiKey::CustomerRetention, true));
     push_people(&mut sql, "owner_id", people);
-    sql.push(" AND day < ").bind(from);
-    let (n, flagged): (i64, i64) = sql.query_as().fetch_one(ex).await?;
-    Ok(Tally {
-        n,
-        flagged,
-        ..Tally::default()
-    })
+    sql.push(" AND day < ").bind(blocks_until);
+    sql.push(&format!(" UNION ALL {select}"))
+        .bind(cells_name(KpiKey::CustomerRetention, false));
+    push_people(&mut sql, "owner_id", people);
+    sql.push(" AND day >= ")
+        .bind(blocks_until * RETENTION_BLOCK_DAYS)
+        .push(" AND day < ")
+        .bind(from);
+    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(ex).await?;
+    let mut t = Tally::default();
+    for (n, flagged) in rows {
+        t.n += n;
+        t.flagged += flagged;
+    }
+    Ok(t)
 }

@@ -21,9 +21,9 @@ use std::collections::HashMap;
 
 /// The roll-ups' definition: raise it when a record set, a part or a grade changes, and
 /// the next start rebuilds them.
-pub const VERSION: i64 = 5;
+pub const VERSION: i64 = 6;
 
-use crate::ssr::store::kpi_cells::{cells_name, is_hourly, slot_ms, DAY_MS};
+use crate::ssr::store::kpi_cells::{cells_name, coarser, slot_ms, DAY_MS};
 
 /// The record sets kept as roll-ups (a KPI that is a figure of another's records reads
 /// that one's: see `kpis::records_of`). Receivables (which depend on today's date) and
@@ -164,18 +164,18 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
             }
         }
     }
-    if is_hourly(key) {
-        // The same change to the day cells beside the hours.
-        let mut days: HashMap<Cell, [i64; 7]> = HashMap::new();
-        for ((owner, hour, part, grade), d) in &deltas {
-            let sum = days
-                .entry((*owner, hour.div_euclid(24), part.clone(), *grade))
+    if let Some((_, per)) = coarser(key) {
+        // The same change to the coarser cells beside them.
+        let mut coarse: HashMap<Cell, [i64; 7]> = HashMap::new();
+        for ((owner, slot, part, grade), d) in &deltas {
+            let sum = coarse
+                .entry((*owner, slot.div_euclid(per), part.clone(), *grade))
                 .or_default();
-            for (slot, v) in sum.iter_mut().zip(d) {
-                *slot += v;
+            for (into, v) in sum.iter_mut().zip(d) {
+                *into += v;
             }
         }
-        add_to_cells(conn, &cells_name(key, true), days).await?;
+        add_to_cells(conn, &cells_name(key, true), coarse).await?;
     }
     add_to_cells(conn, &cells_name(key, false), deltas).await
 }
@@ -349,16 +349,21 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     ))
     .execute(&mut *conn)
     .await?;
-    // The day cells beside the hourly KPIs' hours.
-    for key in ROLLED.iter().filter(|k| is_hourly(**k)) {
-        let mut days = Sql::new(&format!("{cells} SELECT "));
-        days.bind(cells_name(*key, true))
+    // The coarser cells beside some KPIs' (kpi_cells::coarser). Their slots are after
+    // 1970, so SQL's division is the floor.
+    for key in ROLLED {
+        let Some((_, per)) = coarser(key) else {
+            continue;
+        };
+        let mut coarse = Sql::new(&format!("{cells} SELECT "));
+        coarse
+            .bind(cells_name(key, true))
             .push(&format!(
-                ", owner_id, day / 24, part, grade, {sums} FROM kpi_members WHERE kpi = "
+                ", owner_id, day / {per}, part, grade, {sums} FROM kpi_members WHERE kpi = "
             ))
             .bind(key.as_str())
-            .push(" GROUP BY owner_id, day / 24, part, grade");
-        days.query().execute(&mut *conn).await?;
+            .push(&format!(" GROUP BY owner_id, day / {per}, part, grade"));
+        coarse.query().execute(&mut *conn).await?;
     }
     sqlx::query("UPDATE kpi_rollup_state SET version = $1 WHERE id = 1")
         .bind(VERSION)
