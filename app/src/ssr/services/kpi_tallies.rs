@@ -19,45 +19,73 @@ pub(crate) async fn tallies(
     narrow: Narrow,
     by: By,
 ) -> AppResult<Vec<(String, Tally)>> {
+    let mut out = Vec::new();
+    for read in plan(key, w, people, narrow, by)? {
+        let part = match read {
+            Read::Cells(cells) => cells::tallies(&mut *conn, &cells, by).await?,
+            other => run(conn, key, other, people, narrow, by).await?,
+        };
+        merge(&mut out, part);
+    }
+    Ok(out)
+}
+
+/// One of the reads a tally is the sum of.
+enum Read<'a> {
+    /// Roll-up cells.
+    Cells(Cells<'a>),
+    /// The records themselves, in this window (what the cells do not hold).
+    Records(Window),
+    /// Retention's cells (store::kpi_cells::retention).
+    Retention(Window),
+}
+
+/// The reads whose sum is the tally of `key`'s records in `w` for `people`, narrowed,
+/// grouped `by`: the roll-up's cells where they hold the records, the records otherwise.
+fn plan<'a>(
+    key: KpiKey,
+    w: &Window,
+    people: &'a People,
+    narrow: Narrow,
+    by: By,
+) -> AppResult<Vec<Read<'a>>> {
     let set = records_of(key);
     let forecast_by_stage = set == KpiKey::WeightedForecast && narrow.stage.is_some();
     if !rollups::is_rolled(key) || forecast_by_stage {
-        return Ok(cells::records_tallied(&mut *conn, set, w, people, narrow, by).await?);
+        return Ok(vec![Read::Records(*w)]);
     }
     if set == KpiKey::CustomerRetention {
         if by != By::Nothing {
             return Err(AppError::Internal);
         }
-        return Ok(vec![(
-            String::new(),
-            cells::retention(&mut *conn, people, w).await?,
-        )]);
+        return Ok(vec![Read::Retention(*w)]);
     }
-    let dates = (
-        w.period.from.format("%Y-%m-%d").to_string(),
-        w.period.to.format("%Y-%m-%d").to_string(),
-    );
     let parts = match (set, narrow.stage, narrow.source) {
-        (KpiKey::WeightedForecast, _, _) => Some((dates.0.as_str(), dates.1.as_str())),
-        (_, Some(stage), _) => Some((stage.as_str(), stage.as_str())),
-        (_, _, Some(source)) => Some((source, source)),
+        (KpiKey::WeightedForecast, _, _) => Some((
+            w.period.from.format("%Y-%m-%d").to_string(),
+            w.period.to.format("%Y-%m-%d").to_string(),
+        )),
+        (_, Some(stage), _) => Some((stage.as_str().to_string(), stage.as_str().to_string())),
+        (_, _, Some(source)) => Some((source.to_string(), source.to_string())),
         _ => None,
     };
-    let chosen = |slots, coarse| Cells {
-        key: set,
-        people,
-        slots,
-        parts,
-        coarse,
+    let chosen = |slots, coarse| {
+        Read::Cells(Cells {
+            key: set,
+            people,
+            slots,
+            parts: parts.clone(),
+            coarse,
+        })
     };
     if key.is_snapshot() || set == KpiKey::WeightedForecast {
-        return Ok(cells::tallies(&mut *conn, &chosen(None, false), by).await?);
+        return Ok(vec![chosen(None, false)]);
     }
     let slot = |ms| cells::slot_of(set, ms);
     let (from, until) = (slot(w.start_ms), slot(w.end_ms));
     let settled =
         cells::settled_before(set, w.now_ms).map_or(until, |s| slot(s).clamp(from, until));
-    let mut out = Vec::new();
+    let mut reads = Vec::new();
     let mut hours_from = from;
     if cells::is_hourly(set) {
         // Whole days from the day cells, the settled hours of the last day from the hours.
@@ -67,25 +95,41 @@ pub(crate) async fn tallies(
         );
         // (A period's window begins at a local midnight.)
         if whole_until > first_day && cells::day_start(first_day) == w.start_ms {
-            let days = Some((first_day, whole_until));
-            out = cells::tallies(&mut *conn, &chosen(days, true), by).await?;
+            reads.push(chosen(Some((first_day, whole_until)), true));
             hours_from = slot(cells::day_start(whole_until)).max(from);
         }
     }
     if settled > hours_from {
-        let hours = chosen(Some((hours_from, settled)), false);
-        merge(&mut out, cells::tallies(&mut *conn, &hours, by).await?);
+        reads.push(chosen(Some((hours_from, settled)), false));
     }
     if settled < until {
         // The records the cells cannot hold yet (at most a cell's worth).
-        let rest = Window {
+        reads.push(Read::Records(Window {
             start_ms: cells::slot_start(set, settled).max(w.start_ms),
             ..*w
-        };
-        let unsettled = cells::records_tallied(&mut *conn, set, &rest, people, narrow, by).await?;
-        merge(&mut out, unsettled);
+        }));
     }
-    Ok(out)
+    Ok(reads)
+}
+
+/// A read that is not of cells, on its own.
+async fn run(
+    conn: &mut AnyConnection,
+    key: KpiKey,
+    read: Read<'_>,
+    people: &People,
+    narrow: Narrow,
+    by: By,
+) -> AppResult<Vec<(String, Tally)>> {
+    let set = records_of(key);
+    Ok(match read {
+        Read::Cells(c) => cells::tallies(&mut *conn, &c, by).await?,
+        Read::Records(w) => cells::records_tallied(&mut *conn, set, &w, people, narrow, by).await?,
+        Read::Retention(w) => vec![(
+            String::new(),
+            cells::retention(&mut *conn, people, &w).await?,
+        )],
+    })
 }
 
 /// Adds `more`'s tallies to `out`'s of the same group.
@@ -124,6 +168,47 @@ impl TalliesRead {
                 unread.insert(tallies(conn, set.0, w, people, Narrow::default(), by).await?)
             }
         })
+    }
+
+    /// Reads the whole tallies of each KPI in its window for `people` that were not read
+    /// yet, their cells in one statement (a report's fifty sums in one trip to the
+    /// database instead of fifty), the reads of records one by one.
+    pub(crate) async fn prefetch(
+        &mut self,
+        conn: &mut AnyConnection,
+        wanted: &[(KpiKey, &Window)],
+        people: &People,
+    ) -> AppResult<()> {
+        let mut todo: Vec<(SetRead, KpiKey, Vec<Read<'_>>)> = Vec::new();
+        for (key, w) in wanted {
+            let set = (records_of(*key), w.start_ms, w.end_ms, By::Nothing);
+            if self.0.contains_key(&set) || todo.iter().any(|(s, _, _)| *s == set) {
+                continue;
+            }
+            let reads = plan(set.0, w, people, Narrow::default(), By::Nothing)?;
+            todo.push((set, set.0, reads));
+        }
+        let batch: Vec<(&Cells<'_>, By)> = todo
+            .iter()
+            .flat_map(|(_, _, reads)| reads.iter())
+            .filter_map(|r| match r {
+                Read::Cells(c) => Some((c, By::Nothing)),
+                _ => None,
+            })
+            .collect();
+        let mut summed = cells::tallies_each(&mut *conn, &batch).await?.into_iter();
+        for (set, key, reads) in todo {
+            let mut out = Vec::new();
+            for read in reads {
+                let part = match read {
+                    Read::Cells(_) => summed.next().unwrap_or_default(),
+                    other => run(conn, key, other, people, Narrow::default(), By::Nothing).await?,
+                };
+                merge(&mut out, part);
+            }
+            self.0.insert(set, out);
+        }
+        Ok(())
     }
 
     /// The tally of all of `key`'s records in `w` for `people`.

@@ -110,6 +110,18 @@ pub(crate) async fn report_of(
     let now_ms = state.clock.now_ms();
     let this = window(period, now_ms);
     let before = window(period.previous(), now_ms);
+    // Every sum the report needs, this period's and the one before's, read together.
+    let wanted: Vec<(KpiKey, &Window)> = KpiKey::ALL
+        .iter()
+        .map(|k| (*k, &this))
+        .chain(
+            KpiKey::ALL
+                .iter()
+                .filter(|k| !k.is_snapshot())
+                .map(|k| (*k, &before)),
+        )
+        .collect();
+    read.prefetch(conn, &wanted, &scope.people).await?;
     let mut kpis = Vec::with_capacity(KpiKey::ALL.len());
     for key in KpiKey::ALL {
         let tally = read.whole(conn, *key, &this, &scope.people).await?;

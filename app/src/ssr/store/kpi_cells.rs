@@ -100,7 +100,7 @@ pub struct Cells<'a> {
     pub key: KpiKey,
     pub people: &'a People,
     pub slots: Option<(i64, i64)>,
-    pub parts: Option<(&'a str, &'a str)>,
+    pub parts: Option<(String, String)>,
     pub coarse: bool,
 }
 
@@ -132,6 +132,68 @@ pub async fn tallies<'e>(
     cells: &Cells<'_>,
     by: By,
 ) -> Result<Vec<(String, Tally)>, sqlx::Error> {
+    let mut sql = Sql::new("");
+    push_cells_select(&mut sql, cells, by, None);
+    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
+    Ok(into_tallies(cells.key, rows))
+}
+
+#[derive(sqlx::FromRow)]
+struct TaggedSum {
+    req: i64,
+    #[sqlx(flatten)]
+    sum: CellSum,
+}
+
+/// The parameters one statement may carry (SQLite's limit is 32,766).
+const MAX_BINDS: usize = 20_000;
+
+/// The tallies of each of `reads`, in their order: what [`tallies`] answers for each, in as
+/// few statements as the parameters allow (each read one branch of a `UNION ALL`, tagged
+/// with its place), so a report's dozens of sums cost one trip to the database.
+pub async fn tallies_each(
+    conn: &mut sqlx::AnyConnection,
+    reads: &[(&Cells<'_>, By)],
+) -> Result<Vec<Vec<(String, Tally)>>, sqlx::Error> {
+    let mut rows_of: Vec<Vec<CellSum>> = reads.iter().map(|_| Vec::new()).collect();
+    let mut at = 0;
+    while at < reads.len() {
+        let mut sql = Sql::new("");
+        let mut binds = 0;
+        let first = at;
+        while at < reads.len() {
+            let (cells, by) = reads[at];
+            let cost = 6 + match cells.people {
+                People::These(ids) => ids.len(),
+                People::Everyone => 0,
+            };
+            if at > first && binds + cost > MAX_BINDS {
+                break;
+            }
+            if at > first {
+                sql.push(" UNION ALL ");
+            }
+            push_cells_select(&mut sql, cells, by, Some(at as i64));
+            binds += cost;
+            at += 1;
+        }
+        let rows: Vec<TaggedSum> = sql.all(&mut *conn, |r: TaggedSum| r).await?;
+        for r in rows {
+            if let Some(of) = usize::try_from(r.req).ok().and_then(|i| rows_of.get_mut(i)) {
+                of.push(r.sum);
+            }
+        }
+    }
+    Ok(reads
+        .iter()
+        .zip(rows_of)
+        .map(|((cells, _), rows)| into_tallies(cells.key, rows))
+        .collect())
+}
+
+/// The `SELECT` of the cells chosen, summed by group and grade (first, `req`: the tag, for
+/// a branch of [`tallies_each`]).
+fn push_cells_select(sql: &mut Sql, cells: &Cells<'_>, by: By, tag: Option<i64>) {
     let per_day = if cells.coarse && is_hourly(cells.key) {
         1
     } else {
@@ -145,8 +207,9 @@ pub async fn tallies<'e>(
         By::Part => "part".to_string(),
     };
     let sum = |c: &str| format!("CAST(SUM({c}) AS BIGINT) AS {c}");
-    let mut sql = Sql::new(&format!(
-        "SELECT {group} AS grouped, grade, {}, {}, {}, {}, {}, {}, {} FROM kpi_cells WHERE kpi = ",
+    let req = tag.map_or(String::new(), |t| format!("CAST({t} AS BIGINT) AS req, "));
+    sql.push(&format!(
+        "SELECT {req}{group} AS grouped, grade, {}, {}, {}, {}, {}, {}, {} FROM kpi_cells WHERE kpi = ",
         sum("n"),
         sum("flagged"),
         sum("amount_sum"),
@@ -156,7 +219,7 @@ pub async fn tallies<'e>(
         sum("weighted"),
     ));
     sql.bind(cells_name(cells.key, cells.coarse));
-    push_people(&mut sql, "owner_id", cells.people);
+    push_people(sql, "owner_id", cells.people);
     match cells.slots {
         Some((from, until)) => {
             sql.push(" AND day >= ")
@@ -168,11 +231,11 @@ pub async fn tallies<'e>(
             sql.push(" AND day = 0");
         }
     }
-    if let Some((low, high)) = cells.parts {
+    if let Some((low, high)) = &cells.parts {
         sql.push(" AND part >= ")
-            .bind(low)
+            .bind(low.as_str())
             .push(" AND part <= ")
-            .bind(high);
+            .bind(high.as_str());
     }
     // PostgreSQL refuses a constant in GROUP BY: everything together is by grade alone.
     if by == By::Nothing {
@@ -180,8 +243,6 @@ pub async fn tallies<'e>(
     } else {
         sql.push(&format!(" GROUP BY {group}, grade"));
     }
-    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
-    Ok(into_tallies(cells.key, rows))
 }
 
 /// What a record adds to the weighted sum: its amount × probability for the open
