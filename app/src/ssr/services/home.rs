@@ -72,7 +72,7 @@ pub async fn dashboard(state: &AppState, viewer: &Viewer) -> AppResult<Dashboard
 async fn book_figures(state: &AppState, reps: &mut [RepStats], now_ms: i64) -> AppResult<()> {
     use crate::domain::kpis::{KpiKey, Period};
     use crate::ssr::store::kpi_cells::By;
-    use crate::ssr::store::kpis::{Narrow, People};
+    use crate::ssr::store::kpis::People;
     if reps.is_empty() {
         return Ok(());
     }
@@ -86,22 +86,20 @@ async fn book_figures(state: &AppState, reps: &mut [RepStats], now_ms: i64) -> A
     );
     let people = People::These(reps.iter().map(|r| r.user_id).collect());
     let mut conn = state.db.read.acquire().await?;
-    for key in [
+    let keys = [
         KpiKey::DataCompleteness,
         KpiKey::ActivitiesLogged,
         KpiKey::PipelineValue,
-    ] {
-        let by_owner = super::kpi_tallies::tallies(
-            &mut conn,
-            key,
-            &week,
-            &people,
-            Narrow::default(),
-            By::Owner,
-        )
-        .await?;
+    ];
+    let mut read = super::kpi_tallies::TalliesRead::default();
+    let wanted: Vec<_> = keys.iter().map(|k| (*k, &week, By::Owner)).collect();
+    read.prefetch(&mut conn, &wanted, &people).await?;
+    for key in keys {
+        let by_owner = read
+            .grouped(&mut conn, key, &week, &people, By::Owner)
+            .await?;
         for rep in reps.iter_mut() {
-            let t = super::kpi_tallies::group_of(&by_owner, &rep.user_id.to_string());
+            let t = super::kpi_tallies::group_of(by_owner, &rep.user_id.to_string());
             match key {
                 KpiKey::DataCompleteness => rep.customers = t.n,
                 KpiKey::ActivitiesLogged => rep.activities_7d = t.n,

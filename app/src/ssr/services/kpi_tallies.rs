@@ -170,39 +170,38 @@ impl TalliesRead {
         })
     }
 
-    /// Reads the whole tallies of each KPI in its window for `people` that were not read
-    /// yet, their cells in one statement (a report's fifty sums in one trip to the
-    /// database instead of fifty), the reads of records one by one.
+    /// Reads the tallies of each KPI in its window for `people`, grouped as asked, that
+    /// were not read yet: their cells in one statement (a report's fifty sums in one trip
+    /// to the database instead of fifty), the reads of records one by one.
     pub(crate) async fn prefetch(
         &mut self,
         conn: &mut AnyConnection,
-        wanted: &[(KpiKey, &Window)],
+        wanted: &[(KpiKey, &Window, By)],
         people: &People,
     ) -> AppResult<()> {
-        let mut todo: Vec<(SetRead, KpiKey, Vec<Read<'_>>)> = Vec::new();
-        for (key, w) in wanted {
-            let set = (records_of(*key), w.start_ms, w.end_ms, By::Nothing);
-            if self.0.contains_key(&set) || todo.iter().any(|(s, _, _)| *s == set) {
+        let mut todo: Vec<(SetRead, Vec<Read<'_>>)> = Vec::new();
+        for (key, w, by) in wanted {
+            let set = (records_of(*key), w.start_ms, w.end_ms, *by);
+            if self.0.contains_key(&set) || todo.iter().any(|(s, _)| *s == set) {
                 continue;
             }
-            let reads = plan(set.0, w, people, Narrow::default(), By::Nothing)?;
-            todo.push((set, set.0, reads));
+            todo.push((set, plan(set.0, w, people, Narrow::default(), *by)?));
         }
         let batch: Vec<(&Cells<'_>, By)> = todo
             .iter()
-            .flat_map(|(_, _, reads)| reads.iter())
-            .filter_map(|r| match r {
-                Read::Cells(c) => Some((c, By::Nothing)),
+            .flat_map(|(set, reads)| reads.iter().map(move |r| (set.3, r)))
+            .filter_map(|(by, r)| match r {
+                Read::Cells(c) => Some((c, by)),
                 _ => None,
             })
             .collect();
         let mut summed = cells::tallies_each(&mut *conn, &batch).await?.into_iter();
-        for (set, key, reads) in todo {
+        for (set, reads) in todo {
             let mut out = Vec::new();
             for read in reads {
                 let part = match read {
                     Read::Cells(_) => summed.next().unwrap_or_default(),
-                    other => run(conn, key, other, people, Narrow::default(), By::Nothing).await?,
+                    other => run(conn, set.0, other, people, Narrow::default(), set.3).await?,
                 };
                 merge(&mut out, part);
             }

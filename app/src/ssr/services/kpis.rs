@@ -14,6 +14,7 @@ use crate::model::{Kpi, KpiRecord, KpiRecords, KpiReport, Role};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::from_ms;
 use crate::ssr::context::AppState;
+use crate::ssr::store::kpi_cells::By;
 use crate::ssr::store::kpis::{self as store, kind_of, Narrow, People, Window};
 use crate::ssr::store::scope::people_of_team_subtree;
 use crate::ssr::store::users;
@@ -93,11 +94,12 @@ pub async fn report(
     let scope = resolve(state, viewer, &q).await?;
     let mut conn = state.db.read.acquire().await?;
     let mut read = TalliesRead::default();
-    report_of(&mut conn, &mut read, state, &scope, &q, lang).await
+    report_of(&mut conn, &mut read, state, &scope, &q, lang, &[]).await
 }
 
 /// The report for a resolved scope, reading through `read` (which the dashboard's charts
-/// then read the same record sets from).
+/// then read the same record sets from; `also`: the groupings of this period they will
+/// read, fetched with the report's own).
 pub(crate) async fn report_of(
     conn: &mut AnyConnection,
     read: &mut TalliesRead,
@@ -105,22 +107,24 @@ pub(crate) async fn report_of(
     scope: &Scope,
     q: &KpiQuery,
     lang: Lang,
+    also: &[(KpiKey, By)],
 ) -> AppResult<KpiReport> {
     let period = scope.period;
     let now_ms = state.clock.now_ms();
     let this = window(period, now_ms);
     let before = window(period.previous(), now_ms);
     // Every sum the report needs, this period's and the one before's, read together.
-    let wanted: Vec<(KpiKey, &Window)> = KpiKey::ALL
+    let mut wanted: Vec<(KpiKey, &Window, By)> = KpiKey::ALL
         .iter()
-        .map(|k| (*k, &this))
+        .map(|k| (*k, &this, By::Nothing))
         .chain(
             KpiKey::ALL
                 .iter()
                 .filter(|k| !k.is_snapshot())
-                .map(|k| (*k, &before)),
+                .map(|k| (*k, &before, By::Nothing)),
         )
         .collect();
+    wanted.extend(also.iter().map(|(k, by)| (*k, &this, *by)));
     read.prefetch(conn, &wanted, &scope.people).await?;
     let mut kpis = Vec::with_capacity(KpiKey::ALL.len());
     for key in KpiKey::ALL {
