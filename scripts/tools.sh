@@ -61,7 +61,7 @@ build_site() {
   local stem
   stem="tandem.$(cat "$pkg/tandem.wasm" "$pkg/tandem.js" "$pkg/tandem.css" | sha256sum | cut -c1-16)"
   find "$pkg" -maxdepth 1 -regextype posix-extended \
-    -regex '.*/tandem\.[0-9a-f]{16}\.(wasm|js|css)(\.br|\.gz)?' -delete
+    -regex '.*/tandem\.[0-9a-f]{16}\.(wasm|js|css)' -delete
   rm -f "$pkg"/*.br "$pkg"/*.gz
   for ext in wasm js css; do mv "$pkg/tandem.$ext" "$pkg/$stem.$ext"; done
   if [ "$mode" = release ]; then

@@ -263,15 +263,10 @@ pub fn LiveAlerts() -> impl IntoView {
 fn Toasts() -> impl IntoView {
     let lang = use_lang();
     let live = use_context::<Live>().unwrap_or_default();
+    // The newest last: a phone's stylesheet shows only the last toast.
     let stacked = move || {
-        live.toasts.with(|t| {
-            let skip = t.len().saturating_sub(TOASTS_STACKED);
-            let newest = t.last().map(|a| a.id);
-            t[skip..]
-                .iter()
-                .map(|a| (a.clone(), Some(a.id) == newest))
-                .collect::<Vec<_>>()
-        })
+        live.toasts
+            .with(|t| t[t.len().saturating_sub(TOASTS_STACKED)..].to_vec())
     };
     let more = move |hidden: usize| {
         (hidden > 0).then(|| match lang {
@@ -282,18 +277,16 @@ fn Toasts() -> impl IntoView {
     };
     let waiting = move || live.toasts.with(Vec::len);
     view! {
-        <div class="toasts" role="status" aria-live="polite" data-testid="toasts"
-            data-waiting=waiting>
-            <For each=stacked key=|(a, newest)| (a.id, *newest) let:shown>
-                <div class="toast" data-kind=shown.0.kind.as_str()
-                    data-newest=if shown.1 { "yes" } else { "no" }>
-                    <a href=shown.0.href() class="toast-body">
-                        <strong>{shown.0.title.clone()}</strong>
-                        <span>{shown.0.body.clone()}</span>
+        <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
+            <For each=stacked key=|a| a.id let:alert>
+                <div class="toast" data-kind=alert.kind.as_str()>
+                    <a href=alert.href() class="toast-body">
+                        <strong>{alert.title.clone()}</strong>
+                        <span>{alert.body.clone()}</span>
                     </a>
                     <button type="button" class="toast-close"
                         aria-label=lang.t("Dismiss", "关闭")
-                        on:click=move |_| live.toasts.update(|t| t.retain(|x| x.id != shown.0.id))>"×"</button>
+                        on:click=move |_| live.toasts.update(|t| t.retain(|x| x.id != alert.id))>"×"</button>
                 </div>
             </For>
             {move || more(waiting().saturating_sub(1)).map(|text| view! {

@@ -23,16 +23,36 @@ use crate::ssr::store::kpis::{Narrow, People};
 use crate::ssr::store::users;
 use std::collections::HashSet;
 
-/// The groupings the charts read (read with the report's own sums, in one statement).
-const CHARTED: &[(KpiKey, By)] = &[
-    (KpiKey::PipelineValue, By::Part),
-    (KpiKey::LeadsNew, By::Part),
-    (KpiKey::WonAmount, By::Day),
-    (KpiKey::LeadsNew, By::Day),
-    (KpiKey::TicketFirstResponseMedian, By::Day),
-    (KpiKey::WinRate, By::Owner),
-    (KpiKey::FollowUpCompliance, By::Owner),
+/// The funnel's KPI (by stage) and the sources chart's (by lead source).
+const FUNNEL: KpiKey = KpiKey::PipelineValue;
+const BY_SOURCE: KpiKey = KpiKey::LeadsNew;
+
+/// The trends by week (or month): chart, KPI, and the second figure its bars carry.
+const TRENDS: [(&str, KpiKey, Option<KpiKey>); 3] = [
+    ("won_by_step", KpiKey::WonAmount, None),
+    ("leads_by_step", KpiKey::LeadsNew, None),
+    (
+        "first_response_by_step",
+        KpiKey::TicketFirstResponseMedian,
+        Some(KpiKey::TicketFirstResponseP90),
+    ),
 ];
+
+/// The bars per person: chart and KPI.
+const PER_REP: [(&str, KpiKey); 2] = [
+    ("win_rate_by_rep", KpiKey::WinRate),
+    ("follow_ups_by_rep", KpiKey::FollowUpCompliance),
+];
+
+/// The groupings the charts read, fetched with the report's own sums in one statement:
+/// the funnel and the sources by part, the trends by day, the per-person bars by owner.
+fn charted() -> Vec<(KpiKey, By)> {
+    [(FUNNEL, By::Part), (BY_SOURCE, By::Part)]
+        .into_iter()
+        .chain(TRENDS.iter().map(|(_, key, _)| (*key, By::Day)))
+        .chain(PER_REP.iter().map(|(_, key)| (*key, By::Owner)))
+        .collect()
+}
 
 /// The dashboard for the query's period and scope.
 pub async fn dashboard(
@@ -48,7 +68,7 @@ pub async fn dashboard(
     let teams = pickable_teams(state, &scope).await?;
     let mut conn = state.db.read.acquire().await?;
     let mut read = TalliesRead::default();
-    let report = report_of(&mut conn, &mut read, state, &scope, &q, lang, CHARTED).await?;
+    let report = report_of(&mut conn, &mut read, state, &scope, &q, lang, &charted()).await?;
     let link = |key: KpiKey, p: Period, rep: Option<i64>, narrow: Narrow| {
         let query = kpi_drill_query(
             p.from,
@@ -66,7 +86,7 @@ pub async fn dashboard(
     let people_set = &scope.people;
     // The open pipeline by stage: a funnel.
     let by_stage = read
-        .grouped(&mut conn, KpiKey::PipelineValue, &w, people_set, By::Part)
+        .grouped(&mut conn, FUNNEL, &w, people_set, By::Part)
         .await?;
     let funnel = Stage::OPEN
         .iter()
@@ -78,18 +98,18 @@ pub async fn dashboard(
             let t = group_of(by_stage, stage.as_str());
             KpiBar {
                 label: stage.label(lang).to_string(),
-                value: t.value(KpiKey::PipelineValue),
+                value: t.value(FUNNEL),
                 second: None,
                 records: t.n,
-                drill: link(KpiKey::PipelineValue, scope.period, None, narrow),
+                drill: link(FUNNEL, scope.period, None, narrow),
             }
         })
         .collect();
-    charts.push(chart("pipeline_by_stage", KpiKey::PipelineValue, funnel));
+    charts.push(chart("pipeline_by_stage", FUNNEL, funnel));
 
     // New leads by source; the sources with none are left out.
     let by_source = read
-        .grouped(&mut conn, KpiKey::LeadsNew, &w, people_set, By::Part)
+        .grouped(&mut conn, BY_SOURCE, &w, people_set, By::Part)
         .await?;
     let sources = LEAD_SOURCES
         .iter()
@@ -97,11 +117,11 @@ pub async fn dashboard(
             let t = group_of(by_source, source);
             (t.n > 0).then(|| KpiBar {
                 label: lead_source_label(source, lang).to_string(),
-                value: t.value(KpiKey::LeadsNew),
+                value: t.value(BY_SOURCE),
                 second: None,
                 records: t.n,
                 drill: link(
-                    KpiKey::LeadsNew,
+                    BY_SOURCE,
                     scope.period,
                     None,
                     Narrow {
@@ -112,19 +132,11 @@ pub async fn dashboard(
             })
         })
         .collect();
-    charts.push(chart("leads_by_source", KpiKey::LeadsNew, sources));
+    charts.push(chart("leads_by_source", BY_SOURCE, sources));
 
     // Trends by week (or month, for a long period).
     let steps = scope.period.steps();
-    for (id, key, second) in [
-        ("won_by_step", KpiKey::WonAmount, None),
-        ("leads_by_step", KpiKey::LeadsNew, None),
-        (
-            "first_response_by_step",
-            KpiKey::TicketFirstResponseMedian,
-            Some(KpiKey::TicketFirstResponseP90),
-        ),
-    ] {
+    for (id, key, second) in TRENDS {
         let by_day = read
             .grouped(&mut conn, key, &w, people_set, By::Day)
             .await?;
@@ -152,10 +164,7 @@ pub async fn dashboard(
     }
 
     // Per person: the win rate and follow-ups done on time.
-    for (id, key) in [
-        ("win_rate_by_rep", KpiKey::WinRate),
-        ("follow_ups_by_rep", KpiKey::FollowUpCompliance),
-    ] {
+    for (id, key) in PER_REP {
         let by_owner = read
             .grouped(&mut conn, key, &w, people_set, By::Owner)
             .await?;

@@ -21,11 +21,7 @@ pub(crate) async fn tallies(
 ) -> AppResult<Vec<(String, Tally)>> {
     let mut out = Vec::new();
     for read in plan(key, w, people, narrow, by)? {
-        let part = match read {
-            Read::Cells(cells) => cells::tallies(&mut *conn, &cells, by).await?,
-            other => run(conn, key, other, people, narrow, by).await?,
-        };
-        merge(&mut out, part);
+        merge(&mut out, run(conn, key, read, people, narrow, by).await?);
     }
     Ok(out)
 }
@@ -112,7 +108,7 @@ fn plan<'a>(
     Ok(reads)
 }
 
-/// A read that is not of cells, on its own.
+/// One read on its own.
 async fn run(
     conn: &mut AnyConnection,
     key: KpiKey,

@@ -144,12 +144,9 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
     let mut sql = members_insert(key, Some(ids));
     sql.push(&format!(" RETURNING {MEMBER_COLUMNS}"));
     let new: Vec<Member> = sql.all(&mut *conn, |m: Member| m).await?;
-    let mut deltas: HashMap<Cell, [i64; 7]> = HashMap::new();
+    let mut deltas: HashMap<Cell, Sums> = HashMap::new();
     for (members, sign) in [(old, -1), (new, 1)] {
         for m in members {
-            let d = deltas
-                .entry((m.owner_id, m.day, m.part, m.grade))
-                .or_default();
             let add = [
                 1,
                 m.flagged,
@@ -159,21 +156,20 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
                 i64::from(m.measure.is_some()),
                 m.weighted,
             ];
-            for (slot, v) in d.iter_mut().zip(add) {
-                *slot += sign * v;
-            }
+            add_into(
+                &mut deltas,
+                (m.owner_id, m.day, m.part, m.grade),
+                &add,
+                sign,
+            );
         }
     }
     if let Some((_, per)) = coarser(key) {
         // The same change to the coarser cells beside them.
-        let mut coarse: HashMap<Cell, [i64; 7]> = HashMap::new();
+        let mut coarse: HashMap<Cell, Sums> = HashMap::new();
         for ((owner, slot, part, grade), d) in &deltas {
-            let sum = coarse
-                .entry((*owner, slot.div_euclid(per), part.clone(), *grade))
-                .or_default();
-            for (into, v) in sum.iter_mut().zip(d) {
-                *into += v;
-            }
+            let cell = (*owner, slot.div_euclid(per), part.clone(), *grade);
+            add_into(&mut coarse, cell, d, 1);
         }
         add_to_cells(conn, &cells_name(key, true), coarse).await?;
     }
@@ -183,13 +179,23 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
 /// A cell's key below its KPI: owner, slot (day or hour), part, grade.
 type Cell = (i64, i64, String, i64);
 
-/// Adds each change (count, flagged, amount sum and count, measure sum and count,
-/// weighted) to its cell of `kpi`, making the cell or removing it when no record is left
-/// in it (a rebuild would not make it).
+/// What a cell sums: count, flagged, amount sum and count, measure sum and count, weighted.
+type Sums = [i64; 7];
+
+/// Adds `sign` × `add` to `cell`'s sums in `into`.
+fn add_into(into: &mut HashMap<Cell, Sums>, cell: Cell, add: &Sums, sign: i64) {
+    let sums = into.entry(cell).or_default();
+    for (sum, v) in sums.iter_mut().zip(add) {
+        *sum += sign * v;
+    }
+}
+
+/// Adds each change to its cell of `kpi`, making the cell or removing it when no record
+/// is left in it (a rebuild would not make it).
 async fn add_to_cells(
     conn: &mut AnyConnection,
     kpi: &str,
-    deltas: HashMap<Cell, [i64; 7]>,
+    deltas: HashMap<Cell, Sums>,
 ) -> Result<(), sqlx::Error> {
     for ((owner, day, part, grade), d) in deltas {
         if d.iter().all(|v| *v == 0) {
