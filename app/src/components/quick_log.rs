@@ -17,6 +17,9 @@ pub fn QuickLog(customer_id: i64, customer_name: String) -> impl IntoView {
     // Optional check-in: the browser asks the user before it shares a position.
     let (lat, set_lat) = signal(String::new());
     let (lng, set_lng) = signal(String::new());
+    // Read with `try_with`: while the server streams the page, a list re-rendered under a
+    // `Transition` may ask the old rows' attributes after their signals are gone.
+    let located = move || lat.try_with(|l| !l.is_empty()).unwrap_or(false);
     let check_in = move |_| {
         use wasm_bindgen::JsCast;
         let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
@@ -60,8 +63,8 @@ pub fn QuickLog(customer_id: i64, customer_name: String) -> impl IntoView {
                 <input type="hidden" name="latitude" prop:value=lat/>
                 <input type="hidden" name="longitude" prop:value=lng/>
                 <button type="button" class="link check-in" on:click=check_in
-                    aria-pressed=move || if lat.get().is_empty() { "false" } else { "true" }>
-                    {move || if lat.get().is_empty() {
+                    aria-pressed=move || if located() { "true" } else { "false" }>
+                    {move || if !located() {
                         lang.t("📍 Add my location (visit check-in)", "📍 添加我的位置(拜访签到)")
                     } else {
                         lang.t("📍 Location added", "📍 已添加位置")

@@ -72,8 +72,12 @@ pub fn QueuePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match queue.await {
                     Ok(q) => {
-                        ids.set(q.page.items.iter().map(|t| t.id).collect());
-                        selected.set(0);
+                        // The keyboard's row stays on its ticket when the queue reads
+                        // itself again (a ticket came in above it); a new view starts at the top.
+                        let before = ids.with_untracked(|i| i.get(selected.get_untracked()).copied());
+                        let now_ids: Vec<i64> = q.page.items.iter().map(|t| t.id).collect();
+                        selected.set(before.and_then(|id| now_ids.iter().position(|i| *i == id)).unwrap_or(0));
+                        ids.set(now_ids);
                         let current = q.view;
                         let narrowed = q.narrow.query();
                         let next = q.page.next_cursor.clone().map(|c| view! {
