@@ -33,7 +33,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
+                <link rel="stylesheet" id="leptos" href=asset_href(&options, "css")/>
+                // The service worker and the offline helpers (public/pwa.js).
+                <script src="/pwa.js" defer></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -45,10 +47,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The stylesheet's address: the build names the browser's files after their content
-/// (`output_name` is `tandem.<hash>`, server/src/assets.rs), so a deploy changes it.
-pub fn stylesheet_href(options: &LeptosOptions) -> String {
-    format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
+/// The address of one of the browser's files (`css`, `js`, `wasm`): the build names them
+/// after their content (`output_name` is `tandem.<hash>`, server/src/assets.rs), so a
+/// deploy changes it.
+pub fn asset_href(options: &LeptosOptions, ext: &str) -> String {
+    format!("/{}/{}.{ext}", options.site_pkg_dir, options.output_name)
 }
 
 /// The UI language: on the server from the request (cookie, then the user's setting, then

@@ -42,17 +42,44 @@ pub fn stem(site_root: &str, pkg_dir: &str) -> String {
         .unwrap_or_else(|| "tandem".to_string())
 }
 
-static STYLESHEET: OnceLock<String> = OnceLock::new();
+/// The addresses of this build's browser files, remembered once at start.
+#[derive(Debug, Clone)]
+pub struct BuildFiles {
+    /// `tandem.<hash>`: names the service worker's caches, so a deploy empties them.
+    pub stem: String,
+    /// `/pkg/tandem.<hash>.css`, `.js`, `.wasm`.
+    pub stylesheet: String,
+    pub script: String,
+    pub wasm: String,
+}
 
-/// Remembers the stylesheet's address for the pages rendered without Leptos (the public
-/// survey and help pages); set once at start, from the same options the shell uses.
-pub fn remember_stylesheet(href: String) {
-    let _ = STYLESHEET.set(href);
+static BUILD: OnceLock<BuildFiles> = OnceLock::new();
+
+/// Remembers the browser files' addresses for what is rendered without Leptos (the public
+/// survey and help pages, the offline page, the service worker); set once at start, from
+/// the same options the shell uses.
+pub fn remember_build(options: &leptos::config::LeptosOptions) {
+    let _ = BUILD.set(BuildFiles {
+        stem: options.output_name.to_string(),
+        stylesheet: app::asset_href(options, "css"),
+        script: app::asset_href(options, "js"),
+        wasm: app::asset_href(options, "wasm"),
+    });
+}
+
+/// This build's browser files (`tandem` unnamed before [`remember_build`]).
+pub fn build_files() -> &'static BuildFiles {
+    BUILD.get_or_init(|| BuildFiles {
+        stem: "tandem".into(),
+        stylesheet: "/pkg/tandem.css".into(),
+        script: "/pkg/tandem.js".into(),
+        wasm: "/pkg/tandem.wasm".into(),
+    })
 }
 
 /// The stylesheet's address for the pages rendered without Leptos.
 pub fn stylesheet_href() -> &'static str {
-    STYLESHEET.get().map_or("/pkg/tandem.css", String::as_str)
+    &build_files().stylesheet
 }
 
 /// A file name the build made from its content: `name.<16 hex digits>.ext` (with a

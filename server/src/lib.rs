@@ -12,6 +12,7 @@ pub mod help_page;
 pub mod middleware;
 pub mod openapi;
 pub mod public_page;
+pub mod pwa;
 pub mod rest;
 pub mod security;
 pub mod seed;

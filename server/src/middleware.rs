@@ -23,6 +23,9 @@ fn is_static(path: &str) -> bool {
                 | "/favicon.ico"
                 | "/manifest.webmanifest"
                 | "/robots.txt"
+                | "/sw.js"
+                | "/pwa.js"
+                | "/offline"
         )
 }
 

@@ -235,8 +235,11 @@ pub async fn security_headers(
     req.extensions_mut().insert(nonce.clone());
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    let policy = content_security_policy(h, &nonce);
-    h.insert(header::CONTENT_SECURITY_POLICY, policy);
+    // A response that chose its own policy (the service worker's) keeps it.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let policy = content_security_policy(h, &nonce);
+        h.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

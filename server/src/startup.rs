@@ -66,7 +66,7 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
     // The browser's files as this build named them (tandem.<hash>): the hydration script
     // loads `<output_name>.js` and `.wasm`, the shell links `<output_name>.css`.
     options.output_name = crate::assets::stem(&options.site_root, &options.site_pkg_dir).into();
-    crate::assets::remember_stylesheet(app::stylesheet_href(&options));
+    crate::assets::remember_build(&options);
     options
 }
 
@@ -260,6 +260,7 @@ pub fn router(state: ServerState) -> Router {
         .merge(crate::forms::router())
         .merge(crate::survey_page::router())
         .merge(crate::help_page::router())
+        .merge(crate::pwa::router())
         .merge(crate::assets::router(
             &leptos_options.site_root,
             &leptos_options.site_pkg_dir,

@@ -83,16 +83,19 @@ fn socket_url() -> Option<String> {
     Some(format!("{scheme}://{}/ws", location.host().ok()?))
 }
 
-/// Shows the system notification when allowed, and vibrates phones.
+/// Shows the system notification through the service worker when allowed
+/// (`tandemNotify` in public/pwa.js), and vibrates phones.
 fn notify(alert: &Alert) {
-    if web_sys::Notification::permission() == web_sys::NotificationPermission::Granted {
-        let options = web_sys::NotificationOptions::new();
-        options.set_body(&alert.body);
-        options.set_tag(&format!("tandem-alert-{}", alert.id));
-        let _ = web_sys::Notification::new_with_options(&alert.title, &options);
-    }
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().vibrate_with_duration(200);
+    use wasm_bindgen::JsCast;
+    let Some(w) = web_sys::window() else { return };
+    let _ = w.navigator().vibrate_with_duration(200);
+    let shown = serde_json::json!({
+        "id": alert.id, "title": alert.title, "body": alert.body, "url": alert.href(),
+    });
+    if let Ok(f) = js_sys::Reflect::get(&w, &"tandemNotify".into()) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            let _ = f.call1(&w, &shown.to_string().into());
+        }
     }
 }
 

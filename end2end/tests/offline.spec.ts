@@ -1,0 +1,103 @@
+import { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { api, hydrated, signIn } from "./helpers";
+
+/** Waits until the service worker controls the page and has kept `path` for offline reading. */
+async function kept(page: Page, path: string) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  await page.waitForFunction(
+    async (p) => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith("tandem-pages-") && (await (await caches.open(name)).match(p))) return true;
+      }
+      return false;
+    },
+    path,
+    { timeout: 15_000 },
+  );
+}
+
+test("Tandem installs as an app: manifest, icons and a service worker Chrome accepts", async ({ page }, info) => {
+  test.skip(info.project.name !== "phone", "the rep installs it on a phone");
+  await signIn(page, "rep1@demo.tandem");
+  await page.goto("/today");
+  await hydrated(page);
+  const manifest = await (await page.request.get("/manifest.webmanifest")).json();
+  expect(manifest.start_url).toBe("/today");
+  expect(manifest.display).toBe("standalone");
+  const sizes = manifest.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes} ${i.purpose}`);
+  expect(sizes).toEqual(expect.arrayContaining(["192x192 any", "512x512 any", "512x512 maskable"]));
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  expect(new URL(scope).pathname).toBe("/");
+  // Chrome's own verdict on installability (the manifest's fields, icons, worker); a
+  // test's browser context is a private window, which Chrome never installs from.
+  const cdp = await page.context().newCDPSession(page);
+  const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+  expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== "in-incognito")).toEqual([]);
+});
+
+test("without signal the rep reads Today as last seen, and a page not kept says so", async ({ page, context }, info) => {
+  test.skip(info.project.name !== "phone", "the rep is on a phone");
+  await signIn(page, "rep1@demo.tandem");
+  await page.goto("/today");
+  await hydrated(page);
+  const firstRow = await page.locator("li.row .title").first().innerText();
+  await kept(page, "/today");
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("kept-copy")).toContainText("No signal: this is the copy from");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Today");
+  await expect(page.locator("li.row .title").first()).toHaveText(firstRow);
+  // The app's files came from the device too: the page still hydrates.
+  await hydrated(page);
+
+  // A page never opened here: the offline page, listing what is kept.
+  await page.goto("/pipeline");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("No signal");
+  const list = page.getByTestId("kept-pages");
+  await expect(list.getByRole("link", { name: /Today/ })).toHaveAttribute("href", "/today");
+  await list.getByRole("link", { name: /Today/ }).click();
+  await expect(page.getByTestId("kept-copy")).toBeVisible();
+
+  await context.setOffline(false);
+  await page.getByTestId("kept-copy").getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByTestId("kept-copy")).toHaveCount(0);
+  await hydrated(page);
+});
+
+test("a live alert is shown as a system notification through the service worker", async ({ page, context, baseURL }, info) => {
+  test.skip(info.project.name !== "phone", "the rep is on a phone");
+  const rep = "rep6@demo.tandem";
+  await context.grantPermissions(["notifications"]);
+  await signIn(page, rep);
+  await page.goto("/today");
+  await hydrated(page);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  await expect(page.getByTestId("alert-bell")).toHaveAttribute("data-live", "on");
+
+  const manager = await api(baseURL!, "manager2@demo.tandem");
+  const company = `系统通知测试 ${Date.now()}`;
+  const made = await manager.post("/api/v1/leads", { data: { name: "孙立", company, source: "event" } });
+  expect(made.status()).toBe(201);
+  const lead = await made.json();
+  const users = await (await manager.get("/api/v1/users")).json();
+  const repId = users.find((u: { email: string }) => u.email === rep).id;
+  expect((await manager.post(`/api/v1/leads/${lead.id}/assign`, { data: { owner_id: repId } })).status()).toBe(200);
+
+  await expect(page.getByTestId("toasts").getByText(company)).toBeVisible();
+  const shown = await page.waitForFunction(
+    async (c) => {
+      const all = await (await navigator.serviceWorker.ready).getNotifications();
+      const mine = all.filter((n) => `${n.title} ${n.body}`.includes(c));
+      return mine.length ? mine.map((n) => ({ tag: n.tag, url: n.data?.url })) : null;
+    },
+    company,
+    { timeout: 5_000 },
+  );
+  const notes = await shown.jsonValue();
+  expect(notes).toHaveLength(1);
+  expect(notes![0].tag).toMatch(/^tandem-alert-\d+$/);
+  expect(notes![0].url).toMatch(/^\//);
+});
