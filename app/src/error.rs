@@ -91,6 +91,11 @@ pub enum AppError {
     /// The record looks like one that exists already (same company name, phone or email).
     #[error("this looks like a customer that already exists")]
     Duplicate(Vec<crate::model::DuplicateRef>),
+    /// A write a phone queued without signal, for a customer that has left the rep since
+    /// (`customer_reassigned`, `customer_in_pool`, `customer_removed`): a conflict the rep
+    /// is told, by its reason.
+    #[error("this customer is no longer yours ({0})")]
+    NoLongerYours(String),
     #[error("too many attempts; retry in {0} s")]
     RateLimited(u64),
     #[error("{0}")]
@@ -131,7 +136,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Forbidden => 403,
             AppError::Validation(_) => 422,
-            AppError::Conflict(_) | AppError::Duplicate(_) => 409,
+            AppError::Conflict(_) | AppError::Duplicate(_) | AppError::NoLongerYours(_) => 409,
             AppError::RateLimited(_) => 429,
             AppError::BadRequest(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,

@@ -12,14 +12,22 @@ pub async fn log_follow_up(
     pick: Option<String>,
     latitude: Option<String>,
     longitude: Option<String>,
+    client_id: Option<String>,
+    written_at: Option<i64>,
 ) -> Result<Activity, AppError> {
     use crate::domain::time::{next_follow_up_from_choice, DEFAULT_UTC_OFFSET_MINUTES};
     let state = app_state()?;
     let viewer = current_viewer()?;
+    // Sent from the phone's queue: it happened when it was written (never later than
+    // now, whatever the phone's clock says), and "tomorrow" counts from then.
+    let now = state.clock.now();
+    let written = written_at
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|w| w.min(now));
     let next_at = next_follow_up_from_choice(
         &next,
         pick.as_deref(),
-        state.clock.now(),
+        written.unwrap_or(now),
         DEFAULT_UTC_OFFSET_MINUTES,
     )?;
     let degrees = |field: &str, v: Option<String>| -> Result<Option<f64>, AppError> {
@@ -40,7 +48,8 @@ pub async fn log_follow_up(
         longitude: degrees("longitude", longitude)?,
         contact_id: None,
         opportunity_id: None,
-        occurred_at: None,
+        occurred_at: written,
+        client_id,
     };
     services::activities::log(&state, &viewer, input).await
 }

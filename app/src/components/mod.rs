@@ -49,6 +49,10 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
             "Someone else changed this record. Reload to see their change.",
             "记录已被他人修改,请刷新后再试。",
         ),
+        AppError::NoLongerYours(_) => lang.t(
+            "This customer is no longer yours; it was not saved.",
+            "该客户已不再由您负责，未保存。",
+        ),
         AppError::RateLimited(_) => lang.t(
             "Too many attempts. Please wait and try again.",
             "尝试次数过多,请稍后再试。",

@@ -95,6 +95,10 @@ pub struct NewActivity {
     pub latitude: Option<f64>,
     #[serde(default)]
     pub longitude: Option<f64>,
+    /// The id the device gave a follow-up written without signal (a UUID; Tandem's app
+    /// makes UUIDv7s): sent again, it answers the follow-up logged the first time.
+    #[serde(default)]
+    pub client_id: Option<String>,
 }
 
 /// One entry of a customer's timeline: a follow-up, a deal's stage change, a task created

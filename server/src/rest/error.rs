@@ -102,6 +102,16 @@ impl IntoResponse for ApiError {
                 "A customer with the same company name, phone or email exists; open it instead (admins may save anyway).",
                 [("duplicates", json!(duplicates))],
             ),
+            AppError::NoLongerYours(reason) => problem_body(
+                StatusCode::CONFLICT,
+                "No longer yours",
+                match reason.as_str() {
+                    "customer_in_pool" => "The customer went back to the public pool after this was written; it was not saved.",
+                    "customer_removed" => "The customer was deleted after this was written; it was not saved.",
+                    _ => "The customer was handed to another rep after this was written; it was not saved.",
+                },
+                [("reason", json!(reason))],
+            ),
             AppError::RateLimited(secs) => {
                 let mut resp = problem(
                     StatusCode::TOO_MANY_REQUESTS,

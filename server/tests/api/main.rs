@@ -11,6 +11,7 @@ mod contacts;
 mod customer_lists;
 mod customers;
 mod delivery;
+mod device_queue;
 mod dovecot;
 mod follow_ups;
 mod fuzz;

@@ -10,8 +10,11 @@ use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::activities::{self as store, InsertActivity};
 use crate::ssr::store::contacts;
+use crate::ssr::store::customers as customers_store;
+use crate::ssr::store::db::is_unique_violation;
 use crate::ssr::store::scope::Access;
 use base64::Engine;
+use sqlx::AnyConnection;
 
 pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppResult<Activity> {
     let now = state.clock.now();
@@ -29,12 +32,17 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
             kind.label(crate::i18n::Lang::parse(&viewer.locale).unwrap_or_default())
                 .to_string()
         });
+    let client_id = client_id_of(&mut check, input.client_id.as_deref());
     let occurred_at = input.occurred_at.unwrap_or(now);
     if occurred_at > now + chrono::Duration::minutes(5) {
         check.fail("occurred_at", "cannot be in the future");
     }
     if let Some(next) = input.next_follow_up_at {
-        if next <= now {
+        // A follow-up sent from a phone's queue may arrive after the next step it planned:
+        // it stands (overdue) as long as it comes after the follow-up itself.
+        if client_id.is_some() && next <= occurred_at {
+            check.fail("next_follow_up_at", "must be after the follow-up");
+        } else if client_id.is_none() && next <= now {
             check.fail("next_follow_up_at", "must be in the future");
         }
     }
@@ -46,9 +54,21 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
     }
 
     let mut tx = state.db.begin().await?;
+    if let Some(id) = client_id.as_deref() {
+        match store::by_client_id(&mut tx, viewer, id).await? {
+            Some(Ok(logged)) => return Ok(logged),
+            Some(Err(_)) => check.fail("client_id", "already used"),
+            None => {}
+        }
+    }
     let customer =
-        super::customers::writable_for_input(&mut tx, viewer, &mut check, input.customer_id)
-            .await?;
+        super::customers::writable_for_input(&mut tx, viewer, &mut check, input.customer_id).await;
+    let customer = match (customer, client_id.is_some()) {
+        (Ok(None) | Err(AppError::Forbidden), true) => {
+            return Err(no_longer_theirs(&mut tx, viewer, input.customer_id).await?)
+        }
+        (c, _) => c?,
+    };
     if let Some(contact_id) = input.contact_id {
         match contacts::get(&mut *tx, viewer, contact_id, Access::Read).await? {
             Some(k) if k.customer_id == input.customer_id => {}
@@ -77,9 +97,23 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
             longitude: input.longitude,
             user_id: viewer.user_id,
             now_ms,
+            client_id: client_id.as_deref(),
         },
     )
-    .await?;
+    .await;
+    let id = match id {
+        // The same follow-up sent at once from a second tab: the first one's is the answer.
+        Err(e) if client_id.is_some() && is_unique_violation(&e) => {
+            drop(tx);
+            let mut conn = state.db.read.acquire().await?;
+            let id = client_id.as_deref().unwrap_or_default();
+            return match store::by_client_id(&mut conn, viewer, id).await? {
+                Some(Ok(logged)) => Ok(logged),
+                _ => Err(AppError::field("client_id", "already used")),
+            };
+        }
+        id => id?,
+    };
     store::touch_customer(
         &mut tx,
         customer.id,
@@ -102,6 +136,37 @@ pub async fn log(state: &AppState, viewer: &Viewer, input: NewActivity) -> AppRe
     .await?;
     tx.commit().await?;
     Ok(activity)
+}
+
+/// A device's id for a follow-up, as a UUID in its one spelling (lower case, hyphens).
+fn client_id_of(check: &mut Check, given: Option<&str>) -> Option<String> {
+    let given = given.map(str::trim).filter(|g| !g.is_empty())?;
+    match uuid::Uuid::try_parse(given) {
+        Ok(id) => Some(id.hyphenated().to_string()),
+        Err(_) => {
+            check.fail("client_id", "not a UUID");
+            None
+        }
+    }
+}
+
+/// A follow-up written on a phone for a customer that has since left the rep (handed to
+/// another rep, back in the pool, deleted): a conflict the rep is told, by its reason,
+/// not a form error. A customer that never existed stays "no such customer".
+async fn no_longer_theirs(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    customer_id: i64,
+) -> AppResult<AppError> {
+    let Some((_, owner)) = customers_store::name_and_owner(conn, customer_id).await? else {
+        return Ok(AppError::field("customer_id", "no such customer"));
+    };
+    let reason = match owner {
+        Some(o) if o == viewer.user_id => "customer_removed",
+        Some(_) => "customer_reassigned",
+        None => "customer_in_pool",
+    };
+    Ok(AppError::NoLongerYours(reason.to_string()))
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]

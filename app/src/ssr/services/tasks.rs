@@ -94,6 +94,12 @@ pub async fn patch(state: &AppState, viewer: &Viewer, id: i64, p: TaskPatch) -> 
     let current = store::get(&mut *tx, viewer, id, now_ms)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Ticking off a task that is done already (a second tab, a phone sending its queue
+    // again) is done, whatever version it names: nothing is overwritten.
+    let only_done = p.title.is_none() && p.due_at.is_none() && p.assignee_id.is_none();
+    if only_done && p.done == Some(true) && current.done_at.is_some() {
+        return Ok(current);
+    }
     check_version(&current, current.version, p.version)?;
     let mut check = Check::new();
     let title = match &p.title {

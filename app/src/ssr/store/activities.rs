@@ -60,6 +60,30 @@ pub async fn get<'e>(
     sql.one::<ActivityRow, _>(ex, Activity::from).await
 }
 
+/// The viewer's own activity sent from a device under `client_id`, if it was logged
+/// already (whoever holds its customer now: it is the viewer's own writing), and who
+/// logged an activity under that id if not the viewer.
+pub async fn by_client_id(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    client_id: &str,
+) -> Result<Option<Result<Activity, i64>>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT user_id FROM activities WHERE client_id = ");
+    sql.bind(client_id);
+    let Some(user_id) = sql.query_scalar::<i64>().fetch_optional(&mut *conn).await? else {
+        return Ok(None);
+    };
+    if user_id != viewer.user_id {
+        return Ok(Some(Err(user_id)));
+    }
+    let mut sql = Sql::new(COLUMNS);
+    sql.push(" AND a.client_id = ").bind(client_id);
+    Ok(sql
+        .one::<ActivityRow, _>(&mut *conn, Activity::from)
+        .await?
+        .map(Ok))
+}
+
 /// A customer's activities, newest first, keyset-paged on (occurred_at, id).
 pub async fn for_customer<'e>(
     ex: impl Executor<'e, Database = Any>,
@@ -97,6 +121,8 @@ pub struct InsertActivity<'a> {
     pub longitude: Option<f64>,
     pub user_id: i64,
     pub now_ms: i64,
+    /// The id the device gave it, when it was written on a phone (once per id).
+    pub client_id: Option<&'a str>,
 }
 
 /// Records an activity and keeps the follow-up compliance current: the customer's earlier
@@ -159,6 +185,7 @@ async fn insert_row(conn: &mut AnyConnection, a: &InsertActivity<'_>) -> Result<
         .value("longitude", a.longitude)
         .value("user_id", a.user_id)
         .value("created_at", a.now_ms)
+        .value("client_id", a.client_id)
         .returning_id(conn)
         .await
 }
