@@ -6,6 +6,33 @@
   const zh = (document.documentElement.lang || "").startsWith("zh");
   const t = (en, cn) => (zh ? cn : en);
 
+  // The corner where the notices and the outbox stand, above the tab bar on a phone; the
+  // page gets as much room below its end, so nothing stays hidden under it.
+  function dock() {
+    let d = document.getElementById("pwa-dock");
+    if (!d) {
+      d = document.createElement("div");
+      d.id = "pwa-dock";
+      d.className = "pwa-dock";
+      document.body.append(d);
+      if ("ResizeObserver" in window) {
+        new ResizeObserver(() => {
+          const phone = window.matchMedia("(max-width: 899px)").matches;
+          document.body.style.paddingBottom = phone && d.offsetHeight ? `${d.offsetHeight + 16}px` : "";
+        }).observe(d);
+      }
+    }
+    return d;
+  }
+
+  function button(label, run) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.addEventListener("click", run);
+    return b;
+  }
+
   function notice(text, action, kind) {
     const box = document.createElement("div");
     box.className = `pwa-notice ${kind}`;
@@ -14,14 +41,8 @@
     const words = document.createElement("span");
     words.textContent = text;
     box.append(words);
-    if (action) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = action.label;
-      button.addEventListener("click", action.run);
-      box.append(button);
-    }
-    document.body.append(box);
+    if (action) box.append(button(action.label, action.run));
+    dock().prepend(box);
   }
 
   function age(then) {
@@ -59,6 +80,8 @@
       );
     }
     listKeptPages();
+    showOutbox();
+    if (navigator.onLine && window.tandemOutbox) tandemOutbox.flush();
   });
 
   // Without signal a link loads the whole page, which the worker answers from what it
@@ -106,6 +129,123 @@
     }
     document.getElementById("nothing-kept").hidden = rows.length > 0;
   }
+
+  // Forms marked `data-queue` (the quick log, a task's done button) go through the outbox
+  // (public/outbox.js), with or without signal.
+  document.addEventListener(
+    "submit",
+    async (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.dataset.queue || !window.tandemOutbox) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      const body = new URLSearchParams(new FormData(form));
+      if (event.submitter && event.submitter.name) body.set(event.submitter.name, event.submitter.value);
+      const label = queuedLabel(form);
+      form.closest("details")?.removeAttribute("open");
+      form.reset();
+      const keyed = form.hasAttribute("data-queue-keyed");
+      await tandemOutbox.add(form.dataset.queue, form.getAttribute("action"), body, label, keyed);
+    },
+    true,
+  );
+
+  // What the rep sees of a queued write: the follow-up's kind (the label the form shows)
+  // and customer, or the task.
+  function queuedLabel(form) {
+    const kind = form.querySelector("input[name=kind]:checked");
+    const said = kind && form.querySelector(`label[for="${kind.id}"]`);
+    const what = said ? said.textContent : t("Done", "完成");
+    return `${what} · ${form.dataset.queueLabel || ""}`;
+  }
+
+  const REFUSALS = {
+    customer_reassigned: [
+      "Not logged: the customer was handed to another rep while this waited. Tell the new owner or your manager what happened.",
+      "未记录：等待发送期间该客户已转给其他销售。请把情况告诉新负责人或经理。",
+    ],
+    customer_in_pool: [
+      "Not logged: the customer went back to the public pool while this waited. Claim it again, then log it.",
+      "未记录：等待发送期间该客户已退回公海。请重新领取后再记录。",
+    ],
+    customer_removed: ["Not logged: the customer was deleted while this waited.", "未记录：等待发送期间该客户已被删除。"],
+    not_found: ["Not saved: it is gone, or no longer yours to see.", "未保存：记录已不存在，或您已无权查看。"],
+    conflict: ["Not saved: someone changed it meanwhile. Open it and do it again.", "未保存：期间已被他人修改。请打开后重新操作。"],
+    forbidden: ["Not saved: your role cannot do this.", "未保存：您的角色无权执行此操作。"],
+  };
+
+  function refusal(item) {
+    const why = item.why || {};
+    const key = why.kind === "no_longer_yours" ? why.detail : why.kind;
+    if (REFUSALS[key]) return t(...REFUSALS[key]);
+    if (why.kind === "validation" && why.detail) {
+      const fields = Object.entries(why.detail).map(([f, m]) => `${f}: ${m}`).join("; ");
+      return `${t("Not saved", "未保存")}: ${fields}`;
+    }
+    return t("Not saved: the server refused it.", "未保存：服务器拒绝了此操作。");
+  }
+
+  // What waits to be sent and what was refused, on every page, until the rep has read it.
+  async function showOutbox() {
+    if (!window.tandemOutbox) return;
+    const items = await tandemOutbox.all().catch(() => []);
+    let panel = document.getElementById("outbox");
+    if (!items.length) {
+      panel?.remove();
+      return;
+    }
+    // One line until opened; open by itself when something was refused.
+    if (!panel) {
+      panel = document.createElement("details");
+      panel.id = "outbox";
+      panel.className = "outbox";
+      panel.dataset.testid = "outbox";
+      panel.setAttribute("aria-live", "polite");
+      dock().append(panel);
+    }
+    const waiting = items.filter((i) => i.state === "waiting").length;
+    const refused = items.length - waiting;
+    const head = document.createElement("summary");
+    head.className = "outbox-head";
+    head.textContent = [
+      waiting ? t(`${waiting} waiting to send — sent when the signal returns`, `${waiting} 条待发送，有网络时自动发送`) : "",
+      refused ? t(`${refused} not sent`, `${refused} 条未发送`) : "",
+    ].filter(Boolean).join(" · ");
+    if (refused) panel.open = true;
+    const list = document.createElement("ul");
+    for (const item of items) {
+      const row = document.createElement("li");
+      row.dataset.state = item.state;
+      row.dataset.testid = "outbox-item";
+      const what = document.createElement("span");
+      what.className = "what";
+      what.textContent = item.label;
+      const state = document.createElement("span");
+      state.className = "state";
+      state.textContent =
+        item.state === "refused"
+          ? refusal(item)
+          : item.held === "signed_out"
+            ? t("Waiting: sign in again to send it", "等待中：请重新登录后发送")
+            : t("Waiting to send", "等待发送");
+      row.append(what, state);
+      if (item.state === "refused") {
+        row.append(button(t("Dismiss", "知道了"), () => tandemOutbox.remove(item.id).then(showOutbox)));
+      }
+      list.append(row);
+    }
+    panel.replaceChildren(head, list);
+  }
+
+  // Any tab or the worker changed the outbox: show it; if something was sent, the page
+  // reads its data again (the app listens for `tandem:sent`).
+  if ("BroadcastChannel" in window && window.tandemOutbox) {
+    new BroadcastChannel(tandemOutbox.CHANNEL).addEventListener("message", (event) => {
+      showOutbox();
+      if (event.data && event.data.sent > 0) window.dispatchEvent(new Event("tandem:sent"));
+    });
+  }
+  window.addEventListener("online", () => window.tandemOutbox && tandemOutbox.flush());
 
   // Alerts as system notifications, from the worker (Chrome on Android refuses
   // `new Notification`): one per alert across tabs (its tag), a click opens the record.

@@ -34,7 +34,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" id="leptos" href=asset_href(&options, "css")/>
-                // The service worker and the offline helpers (public/pwa.js).
+                // The outbox, the service worker and the offline helpers (public/).
+                <script src="/outbox.js" defer></script>
                 <script src="/pwa.js" defer></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = request_lang();
     provide_context(lang);
+    components::outbox::provide_sent();
     // Marks the page as interactive once the WASM has taken over (tests wait for it).
     Effect::new(move |_| {
         if let Some(body) = document().body() {

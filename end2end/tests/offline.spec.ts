@@ -101,3 +101,76 @@ test("a live alert is shown as a system notification through the service worker"
   expect(notes![0].tag).toMatch(/^tandem-alert-\d+$/);
   expect(notes![0].url).toMatch(/^\//);
 });
+
+test("without signal a rep logs follow-ups and ticks off a task; they are sent once when it returns", async ({ page, context, baseURL }, info) => {
+  test.skip(info.project.name !== "phone", "the rep is on a phone");
+  test.setTimeout(60_000);
+  const email = "rep8@demo.tandem";
+  const rep = await api(baseURL!, email);
+  const admin = await api(baseURL!, "admin@demo.tandem");
+  const users = await (await admin.get("/api/v1/users")).json();
+  const other = users.find((u: { email: string }) => u.email === "rep7@demo.tandem").id;
+  const title = `Bring the signed quote ${Date.now()}`;
+  const made = await rep.post("/api/v1/tasks", { data: { title, due_at: new Date(Date.now() + 86400_000).toISOString() } });
+  expect(made.status()).toBe(201);
+  const task = await made.json();
+  const started = Date.now();
+
+  // Online: the rep opens Today and the tasks page, which the phone keeps.
+  await signIn(page, email);
+  await page.goto("/tasks");
+  await hydrated(page);
+  await page.goto("/today");
+  await hydrated(page);
+  await kept(page, "/today");
+  await kept(page, "/tasks");
+  const rows = page.locator("section", { has: page.getByRole("heading", { name: /Follow-ups due/ }) }).locator("li.row");
+  const customers = await rows.evaluateAll((lis) => lis.slice(0, 3).map((li) => Number(li.getAttribute("data-customer"))));
+  expect(customers).toHaveLength(3);
+
+  // In the car park: two follow-ups and a third for a customer the manager hands to
+  // another rep meanwhile, then the task.
+  await context.setOffline(true);
+  for (const id of customers) {
+    const row = page.locator(`li.row[data-customer='${id}']`);
+    await row.getByLabel(/^Log follow-up with/).click();
+    await row.locator("label", { hasText: "Visit" }).click();
+    await row.getByRole("button", { name: "Tomorrow" }).click();
+  }
+  const outbox = page.getByTestId("outbox");
+  await expect(outbox).toContainText("3 waiting to send");
+  await outbox.getByText("3 waiting to send").click();
+  await expect(outbox.getByTestId("outbox-item").first()).toContainText("Visit ·");
+  const handed = await admin.post(`/api/v1/customers/${customers[2]}/assign`, { data: { owner_id: other } });
+  expect(handed.status()).toBe(200);
+  await page.getByRole("link", { name: "Tasks" }).click();
+  await expect(page.getByTestId("kept-copy")).toBeVisible();
+  await hydrated(page);
+  await page.getByRole("button", { name: `Mark done: ${title}` }).click();
+  await expect(page.getByTestId("outbox")).toContainText("4 waiting to send");
+
+  // Still no signal after a reload: the queue is on the device.
+  await page.reload();
+  await expect(page.getByTestId("outbox")).toContainText("4 waiting to send");
+  // A second tab is open when the signal returns; both try to send.
+  const second = await context.newPage();
+  await second.goto("/today");
+  await expect(second.getByTestId("outbox")).toContainText("4 waiting to send");
+  await context.setOffline(false);
+
+  // Sent once: the refused one stays, with why and what to do.
+  const refused = page.getByTestId("outbox-item");
+  await expect(refused).toHaveCount(1, { timeout: 10_000 });
+  await expect(refused).toContainText("handed to another rep");
+  await expect(second.getByTestId("outbox-item")).toHaveCount(1);
+  for (const id of customers) {
+    const listed = await (await rep.get(`/api/v1/activities?customer_id=${id}&limit=20`)).json();
+    const visits = (listed.items ?? []).filter((a: { kind: string; created_at: string }) => a.kind === "visit" && Date.parse(a.created_at) >= started);
+    expect(visits).toHaveLength(id === customers[2] ? 0 : 1);
+  }
+  const ticked = await (await rep.get(`/api/v1/tasks/${task.id}`)).json();
+  expect(ticked.done_at).not.toBeNull();
+  await refused.getByRole("button", { name: "Dismiss" }).click();
+  await expect(page.getByTestId("outbox")).toHaveCount(0);
+  await second.close();
+});

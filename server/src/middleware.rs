@@ -25,6 +25,7 @@ fn is_static(path: &str) -> bool {
                 | "/robots.txt"
                 | "/sw.js"
                 | "/pwa.js"
+                | "/outbox.js"
                 | "/offline"
         )
 }

@@ -31,6 +31,7 @@ pub fn worker_script() -> String {
     let shell = serde_json::json!([
         "/offline",
         "/pwa.js",
+        "/outbox.js",
         "/manifest.webmanifest",
         "/favicon.svg",
         "/icons/icon-192.png",

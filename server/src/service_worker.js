@@ -6,9 +6,13 @@
 // - pages: from the network; without signal, the copy kept the last time the page was
 //   opened (marked with when it was kept, for the page to say how old it is), else the
 //   offline page;
-// - everything else (REST, server functions, the live socket): the network only.
+// - everything else (REST, server functions, the live socket): the network only; the
+//   writes a rep makes without signal wait in the outbox (public/outbox.js) instead.
 // A new build is a new worker: it takes over at once and deletes the previous build's
 // caches, kept pages included, since they name files that are gone.
+// The outbox (public/outbox.js): sent from here on Background Sync.
+importScripts("/outbox.js");
+
 const VERSION = "{{VERSION}}";
 const SHELL_FILES = "{{SHELL}}";
 const SHELL = `tandem-shell-${VERSION}`;
@@ -110,6 +114,11 @@ async function shellFile(event) {
   }
   return fresh;
 }
+
+// The signal is back (the browser may wake the worker with Tandem closed): send what waits.
+self.addEventListener("sync", (event) => {
+  if (event.tag === self.tandemOutbox.CHANNEL) event.waitUntil(self.tandemOutbox.flush());
+});
 
 // A click on a system notification opens its record in a Tandem window.
 self.addEventListener("notificationclick", (event) => {

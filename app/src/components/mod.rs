@@ -3,6 +3,7 @@ pub mod charts;
 pub mod contracts;
 pub mod layout;
 pub mod live;
+pub mod outbox;
 pub mod quick_log;
 pub mod receivables;
 pub mod shortcuts;

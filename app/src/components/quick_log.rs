@@ -45,7 +45,10 @@ pub fn QuickLog(customer_id: i64, customer_name: String) -> impl IntoView {
     view! {
         <details class="quick-log">
             <summary class="action log" aria-label=open_label>"✎"</summary>
-            <ActionForm action=action attr:class="quick-log-form">
+            // Sent through the device's outbox once the page has its scripts (public/outbox.js),
+            // under an id of its own (data-queue-keyed: client_id and written_at).
+            <ActionForm action=action attr:class="quick-log-form" attr:data-queue="follow_up"
+                attr:data-queue-keyed="" attr:data-queue-label=customer_name>
                 <input type="hidden" name="customer_id" value=customer_id/>
                 <fieldset class="chips">
                     <legend>{lang.t("What happened", "跟进方式")}</legend>

@@ -22,7 +22,8 @@ pub fn TaskRows(tasks: Vec<Task>, show_assignee: bool) -> impl IntoView {
                 let button = (t.done_at.is_none()).then_some(()).and(finish).map(|a| {
                     let label = format!("{} {}", lang.t("Mark done:", "标记完成:"), t.title);
                     view! {
-                        <ActionForm action=a attr:class="inline">
+                        <ActionForm action=a attr:class="inline" attr:data-queue="task_done"
+                            attr:data-queue-label=t.title.clone()>
                             <input type="hidden" name="id" value=t.id/>
                             <input type="hidden" name="version" value=t.version/>
                             <button type="submit" class="action done" aria-label=label>"✓"</button>

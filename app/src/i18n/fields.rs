@@ -75,6 +75,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("score", "Score", "评分"),
     ("comment", "Comment", "意见"),
     ("customer_ids", "Customers", "客户"),
+    ("client_id", "Device's id", "设备编号"),
+    ("written_at", "Written at", "记录时间"),
     (
         "survey_link_days",
         "Days a survey link stays usable",

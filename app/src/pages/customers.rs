@@ -34,13 +34,14 @@ pub fn CustomerPage() -> impl IntoView {
     provide_context(add_task);
     provide_context(finish_task);
     provide_context(edit);
+    let sent = crate::components::outbox::use_sent();
     let detail = crate::page_data::page_resource(
         move || {
             (
                 id(),
                 claim.version().get(),
                 release.version().get(),
-                log.version().get(),
+                log.version().get() + sent.get() as usize,
                 new_deal.version().get(),
                 add_task.version().get() + finish_task.version().get() + edit.version().get(),
             )

@@ -20,6 +20,7 @@ pub fn TasksPage() -> impl IntoView {
     let finish = ServerAction::<FinishTask>::new();
     provide_context(add);
     provide_context(finish);
+    let sent = crate::components::outbox::use_sent();
     let tasks = crate::page_data::page_resource(
         move || {
             (
@@ -27,7 +28,7 @@ pub fn TasksPage() -> impl IntoView {
                 team(),
                 cursor(),
                 add.version().get(),
-                finish.version().get(),
+                finish.version().get() + sent.get() as usize,
             )
         },
         |(done, team, cursor, _, _)| {

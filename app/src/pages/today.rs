@@ -13,7 +13,9 @@ pub fn TodayPage() -> impl IntoView {
     let lang = use_lang();
     let log = ServerAction::<LogFollowUp>::new();
     provide_context(log);
-    let today = crate::page_data::page_resource(move || log.version().get(), |_| get_today());
+    let sent = crate::components::outbox::use_sent();
+    let today =
+        crate::page_data::page_resource(move || (log.version().get(), sent.get()), |_| get_today());
     view! {
         <PageTitle text=lang.t("Today · Tandem", "今日 · Tandem")/>
         <h1>{lang.t("Today", "今日")}</h1>

@@ -16,8 +16,9 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
-/// The service worker's own policy: it fetches from Tandem and loads nothing else.
-pub const WORKER_POLICY: &str = "default-src 'none'; connect-src 'self'";
+/// The service worker's own policy: it fetches from Tandem and loads Tandem's outbox
+/// script, nothing else.
+pub const WORKER_POLICY: &str = "default-src 'none'; connect-src 'self'; script-src 'self'";
 
 /// Everything that is not a page (JSON, files, redirects) loads and runs nothing.
 pub const API_POLICY: &str =
