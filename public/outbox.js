@@ -8,6 +8,7 @@
 (() => {
   const DB = "tandem-outbox";
   const STORE = "writes";
+  const META = "meta";
   const CHANNEL = "tandem-outbox";
   const scope = typeof window === "undefined" ? self : window;
 
@@ -24,17 +25,20 @@
   function open() {
     return new Promise((resolve, reject) => {
       const req = indexedDB.open(DB, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: "id" });
+      req.onupgradeneeded = () => {
+        req.result.createObjectStore(STORE, { keyPath: "id" });
+        req.result.createObjectStore(META);
+      };
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
   }
 
-  async function withStore(mode, work) {
+  async function withStore(mode, work, store = STORE) {
     const db = await open();
     return new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const req = work(tx.objectStore(STORE));
+      const tx = db.transaction(store, mode);
+      const req = work(tx.objectStore(store));
       tx.oncomplete = () => {
         db.close();
         resolve(req ? req.result : undefined);
@@ -47,6 +51,10 @@
   const all = () => withStore("readonly", (s) => s.getAll());
   const put = (item) => withStore("readwrite", (s) => s.put(item));
   const remove = (id) => withStore("readwrite", (s) => s.delete(id));
+  // Who is signed in on this device (a page says, on every load and at sign-out): only
+  // their writes are sent, so a phone shared by two reps never sends one's as the other's.
+  const setUser = (user) => withStore("readwrite", (s) => s.put(user, "user"), META);
+  const signedIn = () => withStore("readonly", (s) => s.get("user"), META);
 
   function announce(sent) {
     const channel = new BroadcastChannel(CHANNEL);
@@ -55,17 +63,18 @@
   }
 
   // A write is queued with what it is for the rep to recognise (`label`), the server
-  // function's address and its form. A `keyed` function takes its id and when it was
+  // function's address and its form, and whose it is (`user`). A `keyed` function takes its id and when it was
   // written (the quick log: logged once per id, as of then); the others are safe to send
   // twice as they are (ticking off a task that is done already is done).
-  async function add(kind, action, form, label, keyed) {
+  async function add(kind, action, form, label, keyed, user) {
     const id = uuidv7();
     const writtenAt = Date.now();
     if (keyed) {
       form.set("client_id", id);
       form.set("written_at", String(writtenAt));
     }
-    await put({ id, kind, action, body: form.toString(), label, writtenAt, state: "waiting" });
+    await setUser(user);
+    await put({ id, kind, action, body: form.toString(), label, writtenAt, user, state: "waiting" });
     announce(0);
     if (navigator.onLine) {
       await flush();
@@ -79,8 +88,9 @@
   async function flush() {
     const send = async () => {
       let sent = 0;
+      const user = await signedIn();
       for (const item of await all()) {
-        if (item.state !== "waiting") continue;
+        if (item.state !== "waiting" || item.user !== user) continue;
         let res;
         try {
           res = await fetch(item.action, {
@@ -110,5 +120,5 @@
     return send();
   }
 
-  scope.tandemOutbox = { add, all, flush, remove, uuidv7, CHANNEL };
+  scope.tandemOutbox = { add, all, flush, remove, setUser, uuidv7, CHANNEL };
 })();

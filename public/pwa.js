@@ -4,6 +4,8 @@
 // on the offline page, and shows alerts as system notifications through the worker.
 (() => {
   const zh = (document.documentElement.lang || "").startsWith("zh");
+  // Who is signed in, as the page's header says (none on the sign-in and public pages).
+  const me = () => document.querySelector("header[data-user]")?.dataset.user || null;
   const t = (en, cn) => (zh ? cn : en);
 
   // The corner where the notices and the outbox stand, above the tab bar on a phone; the
@@ -80,8 +82,12 @@
       );
     }
     listKeptPages();
-    showOutbox();
-    if (navigator.onLine && window.tandemOutbox) tandemOutbox.flush();
+    if (window.tandemOutbox && me()) {
+      tandemOutbox.setUser(me()).then(() => {
+        showOutbox();
+        if (navigator.onLine) tandemOutbox.flush();
+      });
+    }
   });
 
   // Without signal a link loads the whole page, which the worker answers from what it
@@ -136,7 +142,11 @@
     "submit",
     async (event) => {
       const form = event.target;
-      if (!(form instanceof HTMLFormElement) || !form.dataset.queue || !window.tandemOutbox) return;
+      if (form instanceof HTMLFormElement && form.getAttribute("action") === "/auth/logout" && window.tandemOutbox) {
+        tandemOutbox.setUser(null);
+        return;
+      }
+      if (!(form instanceof HTMLFormElement) || !form.dataset.queue || !window.tandemOutbox || !me()) return;
       event.preventDefault();
       event.stopImmediatePropagation();
       const body = new URLSearchParams(new FormData(form));
@@ -145,7 +155,7 @@
       form.closest("details")?.removeAttribute("open");
       form.reset();
       const keyed = form.hasAttribute("data-queue-keyed");
-      await tandemOutbox.add(form.dataset.queue, form.getAttribute("action"), body, label, keyed);
+      await tandemOutbox.add(form.dataset.queue, form.getAttribute("action"), body, label, keyed, me());
     },
     true,
   );
@@ -188,7 +198,7 @@
   // What waits to be sent and what was refused, on every page, until the rep has read it.
   async function showOutbox() {
     if (!window.tandemOutbox) return;
-    const items = await tandemOutbox.all().catch(() => []);
+    const items = (await tandemOutbox.all().catch(() => [])).filter((i) => i.user === me());
     let panel = document.getElementById("outbox");
     if (!items.length) {
       panel?.remove();

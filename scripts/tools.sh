@@ -144,3 +144,13 @@ leptos_env() {
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+
+# The Playwright suite (Chromium, phone and desktop) against the server binary $1, on
+# free ports, with the site the last build_site wrote.
+e2e_suite() {
+  local bin="$1" port smtp_port
+  port="$(free_port)"
+  smtp_port="$(free_port)"
+  (cd "$ROOT/end2end" && TANDEM_E2E_PORT="$port" TANDEM_E2E_SMTP_PORT="$smtp_port" \
+    TANDEM_E2E_RUN="$$" TANDEM_BIN="$bin" npx playwright test)
+}

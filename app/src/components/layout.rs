@@ -81,7 +81,8 @@ fn Frame(user: SignedIn) -> impl IntoView {
         }
     };
     view! {
-        <header class="topbar">
+        // data-user: whose writes the device's outbox sends from this page (public/outbox.js).
+        <header class="topbar" data-user=user.id>
             <a class="brand" href=user.role.home_path()>"Tandem"</a>
             {nav("topnav")}
             <crate::components::live::AlertBell/>
