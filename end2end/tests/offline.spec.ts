@@ -2,9 +2,14 @@ import { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { api, hydrated, signIn } from "./helpers";
 
+/** Waits until the service worker controls the page. */
+async function controlled(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+}
+
 /** Waits until the service worker controls the page and has kept `path` for offline reading. */
 async function kept(page: Page, path: string) {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  await controlled(page);
   await page.waitForFunction(
     async (p) => {
       for (const name of await caches.keys()) {
@@ -27,7 +32,7 @@ test("Tandem installs as an app: manifest, icons and a service worker Chrome acc
   expect(manifest.display).toBe("standalone");
   const sizes = manifest.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes} ${i.purpose}`);
   expect(sizes).toEqual(expect.arrayContaining(["192x192 any", "512x512 any", "512x512 maskable"]));
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  await controlled(page);
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
   expect(new URL(scope).pathname).toBe("/");
   // Chrome's own verdict on installability (the manifest's fields, icons, worker); a
@@ -74,7 +79,7 @@ test("a live alert is shown as a system notification through the service worker"
   await signIn(page, rep);
   await page.goto("/today");
   await hydrated(page);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  await controlled(page);
   await expect(page.getByTestId("alert-bell")).toHaveAttribute("data-live", "on");
 
   const manager = await api(baseURL!, "manager2@demo.tandem");

@@ -31,13 +31,10 @@ async fn send_follow_up(
 }
 
 async fn logged_under(app: &TestApp, client_id: &str) -> i64 {
-    let mut sql =
-        app::ssr::store::db::Sql::new("SELECT COUNT(*) FROM activities WHERE client_id = ");
-    sql.bind(client_id);
-    sql.query_scalar::<i64>()
-        .fetch_one(&app.state.app.db.read)
-        .await
-        .unwrap()
+    app.count(&format!(
+        "SELECT COUNT(*) FROM activities WHERE client_id = '{client_id}'"
+    ))
+    .await
 }
 
 #[tokio::test]
