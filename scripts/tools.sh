@@ -26,15 +26,28 @@ ensure_rust_tools() {
       || cargo install wasm-bindgen-cli --version "$want" --force
     unset CARGO_PROFILE_RELEASE_LTO CARGO_PROFILE_RELEASE_CODEGEN_UNITS
   fi
+  # The WebAssembly splitter (scripts/wasm-split), rebuilt when its source changes.
+  local split_src="$ROOT/scripts/wasm-split" split_bin="$HOME/.cargo/bin/tandem-wasm-split"
+  if [ ! -x "$split_bin" ] || [ -n "$(find "$split_src/src" "$split_src/Cargo.toml" \
+       "$split_src/Cargo.lock" -newer "$split_bin" 2>/dev/null)" ]; then
+    say "building the WebAssembly splitter (about a minute, once)"
+    CARGO_TARGET_DIR="$ROOT/target/wasm-split" cargo install --path "$split_src" --locked --force
+  fi
 }
 
-# Builds what `cargo leptos build` builds, into the same places: the browser's WebAssembly
-# (target/front, bound by wasm-bindgen into target/site/pkg/tandem.<hash>.js and .wasm),
-# the stylesheet (target/site/pkg/tandem.<hash>.css), the public assets (target/site), and the
-# server binary (target/debug or target/release/tandem). `build_site release` builds the
-# size-optimised WebAssembly (profile wasm-release, then wasm-opt -Oz) and a release server.
+# Builds the site into target/site: the browser's WebAssembly (target/front), cut at the
+# lazy routes (app::pages::lazy) by tandem-wasm-split into a main module and a file per
+# route, bound by wasm-bindgen; the stylesheet; the public assets; and the server binary
+# (target/debug or target/release/tandem). `build_site release` builds the size-optimised
+# WebAssembly (profile wasm-release, then wasm-opt -Oz on every piece) and a release server.
 # Debug builds carry `--cfg erase_components`, as cargo-leptos gives them, so `cargo test`
 # and clippy reuse the same artifacts.
+#
+# The browser's files of one build sit in a folder named after their content,
+# target/site/pkg/<16 hex digits>/ (tandem.js, tandem.wasm, tandem.css, the loader
+# __wasm_split.*.js, split_*.wasm, chunk_*.wasm), so browsers keep them for a year and a
+# deploy is new addresses; the server reads the folder's name from pkg/build
+# (server/src/assets.rs). The previous build's folder goes.
 build_site() {
   local mode="${1:-debug}" site="$ROOT/target/site"
   local pkg="$site/pkg" flags="--cfg erase_components" out=debug
@@ -42,38 +55,45 @@ build_site() {
   if [ "$mode" = release ]; then
     flags="" out=wasm-release front+=(--profile wasm-release) server=(--release)
   fi
-  mkdir -p "$pkg"
   leptos_env
-  RUSTFLAGS="$flags" cargo build -p frontend --lib --target wasm32-unknown-unknown \
-    --target-dir "$ROOT/target/front" "${front[@]}"
-  wasm-bindgen --target web --no-typescript --out-name tandem --out-dir "$pkg" \
-    "$ROOT/target/front/wasm32-unknown-unknown/$out/frontend.wasm"
-  # Leptos's hydration script loads pkg/tandem.wasm when LEPTOS_OUTPUT_NAME was set.
-  mv "$pkg/tandem_bg.wasm" "$pkg/tandem.wasm"
+  # --emit-relocs: the splitter needs the linker's relocations to move code between files.
+  # (erase_components must be the same on both sides: an erased browser build cannot
+  # hydrate a concrete server's pages; docs/benchmarks.md.)
+  RUSTFLAGS="$flags -Clink-args=--emit-relocs" cargo build -p frontend --lib \
+    --target wasm32-unknown-unknown --target-dir "$ROOT/target/front" "${front[@]}"
+  local stage="$ROOT/target/front/stage"
+  rm -rf "$stage"
+  tandem-wasm-split "$ROOT/target/front/wasm32-unknown-unknown/$out/frontend.wasm" "$stage" tandem
+  # The split main module still exports what the route files import from it.
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-name tandem --out-dir "$stage" "$stage/tandem.wasm"
+  # Leptos's hydration script loads <pkg>/tandem.wasm when LEPTOS_OUTPUT_NAME was set.
+  mv "$stage/tandem_bg.wasm" "$stage/tandem.wasm"
   if [ "$mode" = release ]; then
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      "$pkg/tandem.wasm" -o "$pkg/tandem.wasm"
+    local piece
+    for piece in "$stage"/*.wasm; do
+      wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$piece" -o "$piece"
+    done
   fi
-  cp "$ROOT/style/main.css" "$pkg/tandem.css"
-  # Named after their content (tandem.<16 hex digits>.wasm, .js, .css), so browsers keep
-  # them for a year and a deploy is new names; the server reads the stem from tandem.stem
-  # (server/src/assets.rs). The previous build's files and compressed copies go.
-  local stem
-  stem="tandem.$(cat "$pkg/tandem.wasm" "$pkg/tandem.js" "$pkg/tandem.css" | sha256sum | cut -c1-16)"
-  find "$pkg" -maxdepth 1 -regextype posix-extended \
-    -regex '.*/tandem\.[0-9a-f]{16}\.(wasm|js|css)' -delete
-  rm -f "$pkg"/*.br "$pkg"/*.gz
-  for ext in wasm js css; do mv "$pkg/tandem.$ext" "$pkg/$stem.$ext"; done
+  cp "$ROOT/style/main.css" "$stage/tandem.css"
+  local build
+  build="$(cd "$stage" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)"
+  mkdir -p "$pkg"
+  find "$pkg" -mindepth 1 -maxdepth 1 -regextype posix-extended -regex '.*/[0-9a-f]{16}' \
+    -type d -exec rm -rf {} +
+  rm -f "$pkg"/tandem.* "$pkg"/*.br "$pkg"/*.gz
+  mv "$stage" "$pkg/$build"
   if [ "$mode" = release ]; then
     # The copies the server sends to browsers that accept them (server/src/assets.rs),
     # compressed once here at the highest settings instead of on every request.
     ensure_brotli
-    for ext in wasm js css; do
-      brotli -q 11 -f -k "$pkg/$stem.$ext"
-      gzip -9 -f -k "$pkg/$stem.$ext"
+    local file
+    for file in "$pkg/$build"/*.wasm "$pkg/$build"/*.js "$pkg/$build"/*.css; do
+      brotli -q 11 -f -k "$file"
+      gzip -9 -f -k "$file"
     done
   fi
-  echo "$stem" > "$pkg/tandem.stem"
+  echo "$build" > "$pkg/build"
   cp -r "$ROOT/public/." "$site/"
   RUSTFLAGS="$flags" cargo build -p server --bin tandem --no-default-features "${server[@]}"
 }

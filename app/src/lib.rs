@@ -1,5 +1,7 @@
 //! Tandem's app: typed models and domain rules shared by server and browser, the pages for
 //! each role, and the server functions they call. Server-only code sits in `ssr`.
+// The lazily loaded pages (pages::lazy) lay out their whole view types in this crate.
+#![recursion_limit = "256"]
 pub mod api;
 pub mod components;
 #[macro_use]
@@ -18,7 +20,8 @@ use i18n::Lang;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
+use pages::lazy;
 
 /// The HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -90,23 +93,25 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=move || view! { <pages::NotFound/> }>
                 <Route path=path!("/login") view=pages::login::LoginPage/>
-                // In-order streaming: every page reads complete without JavaScript.
+                // In-order streaming: every page reads complete without JavaScript. Today's
+                // code is in the main WebAssembly; the other pages' load when opened
+                // (pages::lazy).
                 <ParentRoute path=path!("") view=components::layout::SignedInLayout ssr=SsrMode::InOrder>
                     <Route path=path!("/today") view=pages::today::TodayPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/queue") view=pages::queue::QueuePage ssr=SsrMode::Async/>
-                    <Route path=path!("/tickets/:id") view=pages::tickets::TicketPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/dashboard/:key") view=pages::kpi_records::KpiRecordsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/admin/settings") view=pages::settings::SettingsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/customers") view=pages::customer_list::CustomersPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/customers/new") view=pages::new_customer::NewCustomerPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/customers/:id") view=pages::customers::CustomerPage ssr=SsrMode::Async/>
-                    <Route path=path!("/alerts") view=pages::alerts::AlertsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/leads") view=pages::leads::LeadsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/tasks") view=pages::tasks::TasksPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/pipeline") view=pages::pipeline::PipelinePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/deals/:id") view=pages::pipeline::DealPage ssr=SsrMode::Async/>
+                    <Route path=path!("/queue") view={Lazy::<lazy::Queue>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/tickets/:id") view={Lazy::<lazy::Ticket>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view={Lazy::<lazy::Dashboard>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/dashboard/:key") view={Lazy::<lazy::KpiRecords>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/admin") view={Lazy::<lazy::Admin>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/admin/settings") view={Lazy::<lazy::Settings>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/customers") view={Lazy::<lazy::Customers>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/customers/new") view={Lazy::<lazy::NewCustomer>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/customers/:id") view={Lazy::<lazy::Customer>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/alerts") view={Lazy::<lazy::Alerts>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/leads") view={Lazy::<lazy::Leads>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/tasks") view={Lazy::<lazy::Tasks>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/pipeline") view={Lazy::<lazy::Pipeline>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/deals/:id") view={Lazy::<lazy::Deal>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -34,3 +34,30 @@ test("without JavaScript the search form still works", async ({ browser, baseURL
   await expect(page.getByTestId("no-customers")).toBeVisible();
   await context.close();
 });
+
+test("Today runs on the main WebAssembly alone; another page's code loads when it is opened", async ({ page }) => {
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith(".wasm")) wasm.push(path.split("/").pop() as string);
+  });
+  await signIn(page, "rep1@demo.tandem");
+  await page.goto("/today");
+  await hydrated(page);
+  expect(wasm).toContain("tandem.wasm");
+  // Today's own code is in the main file: no page file was asked for.
+  expect(wasm.filter((f) => f !== "tandem.wasm")).toEqual([]);
+
+  // Moving to the customer list in the page fetches that page's file, and it works.
+  await page.locator('nav a[href="/customers"]:visible').first().click();
+  await expect(page).toHaveURL(/\/customers$/);
+  await expect(page.getByTestId("customer-list").locator("li").first()).toBeVisible();
+  expect(wasm.some((f) => f.startsWith("split_"))).toBe(true);
+  await page.getByRole("searchbox", { name: "Search customers" }).pressSequentially("没有这个客户");
+  await expect(page.getByTestId("no-customers")).toBeVisible();
+
+  // Opened directly, a page's head names its file so the browser fetches it with the main one.
+  await page.goto("/customers");
+  await hydrated(page);
+  expect(await page.locator('head link[rel="preload"][href*="/split_"]').count()).toBeGreaterThan(0);
+});

@@ -1,14 +1,14 @@
-//! The browser's files under `/pkg` (the WebAssembly, its JavaScript glue, the stylesheet)
-//! and how every response is compressed.
+//! The browser's files under `/pkg` (the WebAssembly cut by route, its JavaScript glue and
+//! loader, the stylesheet) and how every response is compressed.
 //!
-//! The build names the three files after their content (`tandem.<hash>.wasm`, `.js`,
-//! `.css`: `build_site` in scripts/tools.sh) and writes that stem to `pkg/tandem.stem`;
-//! the server reads it once at start ([`stem`]) and the pages link those names. A name
-//! that holds a hash never changes content, so it is sent as `immutable` for a year: a
-//! phone that has Tandem's files does not ask for them again until a deploy changes them,
-//! and then it asks for the new names. Anything else under `/pkg` (a build without the
-//! stem file) goes out `no-cache`: kept, but asked again each time, `304 Not Modified`
-//! while it is the same.
+//! The build puts one build's files in a folder named after their content,
+//! `pkg/<16 hex digits>/` (`build_site` in scripts/tools.sh), and writes that name to
+//! `pkg/build`; the server reads it once at start ([`build_dir`]) and the pages link the
+//! files inside it. A path through such a folder (or a file name holding such a hash) never
+//! changes content, so it is sent as `immutable` for a year: a phone that has Tandem's files
+//! does not ask for them again until a deploy changes the folder, and then it asks for the
+//! new addresses. Anything else under `/pkg` (a build without the `build` file) goes out
+//! `no-cache`: kept, but asked again each time, `304 Not Modified` while it is the same.
 //!
 //! The release build writes each of those files beside a brotli (`.br`) and a gzip (`.gz`)
 //! copy made at build time at the highest settings; the server sends the copy the browser
@@ -31,49 +31,69 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The stem the build named the browser's files with (`tandem.<hash>`), from
-/// `site_root/pkg_dir/tandem.stem`; `tandem` when the build wrote none.
-pub fn stem(site_root: &str, pkg_dir: &str) -> String {
-    let file = Path::new(site_root).join(pkg_dir).join("tandem.stem");
-    std::fs::read_to_string(file)
+/// The folder the build put this build's browser files in (`<16 hex digits>`, from
+/// `site_root/pkg_dir/build`), when it wrote one and the folder is there.
+pub fn build_dir(site_root: &str, pkg_dir: &str) -> Option<String> {
+    let pkg = Path::new(site_root).join(pkg_dir);
+    std::fs::read_to_string(pkg.join("build"))
         .ok()
         .map(|s| s.trim().to_string())
-        .filter(|s| is_content_named(&format!("{s}.css")))
-        .unwrap_or_else(|| "tandem".to_string())
+        .filter(|s| is_content_hash(s) && pkg.join(s).is_dir())
 }
 
 /// The addresses of this build's browser files, remembered once at start.
 #[derive(Debug, Clone)]
 pub struct BuildFiles {
-    /// `tandem.<hash>`: names the service worker's caches, so a deploy empties them.
-    pub stem: String,
-    /// `/pkg/tandem.<hash>.css`, `.js`, `.wasm`.
+    /// The build's folder name (`tandem` for a build without one): names the service
+    /// worker's caches, so a deploy empties them.
+    pub version: String,
+    /// `/pkg/<build>/tandem.css`, `.js`, `.wasm`.
     pub stylesheet: String,
     pub script: String,
     pub wasm: String,
+    /// The loader of the lazily loaded pages' files, which the glue imports on every page
+    /// (`/pkg/<build>/__wasm_split.….js`), when the build split the WebAssembly.
+    pub loader: Option<String>,
 }
 
 static BUILD: OnceLock<BuildFiles> = OnceLock::new();
 
+/// The loader's file name, as the splitter writes it and Leptos links it.
+pub const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
+
 /// Remembers the browser files' addresses for what is rendered without Leptos (the public
 /// survey and help pages, the offline page, the service worker); set once at start, from
-/// the same options the shell uses.
+/// the same options the shell uses (`site_pkg_dir` is `pkg/<build>` by then).
 pub fn remember_build(options: &leptos::config::LeptosOptions) {
+    let pkg_dir = options.site_pkg_dir.to_string();
+    let version = pkg_dir
+        .rsplit('/')
+        .next()
+        .filter(|b| is_content_hash(b))
+        .unwrap_or("tandem")
+        .to_string();
+    let loader = Path::new(options.site_root.as_ref())
+        .join(&pkg_dir)
+        .join(SPLIT_LOADER)
+        .is_file()
+        .then(|| format!("/{pkg_dir}/{SPLIT_LOADER}"));
     let _ = BUILD.set(BuildFiles {
-        stem: options.output_name.to_string(),
+        version,
         stylesheet: app::asset_href(options, "css"),
         script: app::asset_href(options, "js"),
         wasm: app::asset_href(options, "wasm"),
+        loader,
     });
 }
 
 /// This build's browser files (`tandem` unnamed before [`remember_build`]).
 pub fn build_files() -> &'static BuildFiles {
     BUILD.get_or_init(|| BuildFiles {
-        stem: "tandem".into(),
+        version: "tandem".into(),
         stylesheet: "/pkg/tandem.css".into(),
         script: "/pkg/tandem.js".into(),
         wasm: "/pkg/tandem.wasm".into(),
+        loader: None,
     })
 }
 
@@ -82,15 +102,27 @@ pub fn stylesheet_href() -> &'static str {
     &build_files().stylesheet
 }
 
-/// A file name the build made from its content: `name.<16 hex digits>.ext` (with a
-/// compressed copy's `.br`/`.gz` after it).
-pub fn is_content_named(file: &str) -> bool {
-    file.split('.').any(|part| {
-        part.len() == 16
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
+/// Sixteen lower-case hex digits: the hash the build names a folder or file with.
+fn is_content_hash(part: &str) -> bool {
+    part.len() == 16
+        && part
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A path the build made from content: through a `<hash>/` folder, or a file named
+/// `name.<hash>.ext` (with a compressed copy's `.br`/`.gz` after it).
+pub fn is_content_named(path: &str) -> bool {
+    path.split(['/', '.']).any(is_content_hash)
+}
+
+/// The served folder of a `site_pkg_dir` that may name the build's folder: `pkg` of
+/// `pkg/<build>`.
+pub fn pkg_root(site_pkg_dir: &str) -> &str {
+    match site_pkg_dir.rsplit_once('/') {
+        Some((root, build)) if is_content_hash(build) => root,
+        _ => site_pkg_dir,
+    }
 }
 
 /// `/pkg/…` from `site_root/pkg`, the precompressed copy when there is one; content-named
@@ -118,12 +150,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(site_root: &str, pkg_dir: &str) 
 /// `Cache-Control` by the name asked for: a year and `immutable` for a content-named file
 /// that was found, `no-cache` for everything else.
 async fn cache_lifetime(req: Request, next: Next) -> Response {
-    let named = req
-        .uri()
-        .path()
-        .rsplit('/')
-        .next()
-        .is_some_and(is_content_named);
+    let named = is_content_named(req.uri().path());
     let mut res = next.run(req).await;
     let value = if named && res.status().is_success() {
         "public, max-age=31536000, immutable"
@@ -181,8 +208,11 @@ mod tests {
         std::fs::write(pkg.join("tandem.wasm.br"), b"brotli bytes").unwrap();
         std::fs::write(pkg.join("tandem.wasm.gz"), b"gzip bytes").unwrap();
         std::fs::write(pkg.join("tandem.css"), b"body{}").unwrap();
-        std::fs::write(pkg.join("tandem.0123456789abcdef.css"), b"body{}").unwrap();
-        std::fs::write(pkg.join("tandem.stem"), b"tandem.0123456789abcdef\n").unwrap();
+        let build = pkg.join("0123456789abcdef");
+        std::fs::create_dir_all(&build).unwrap();
+        std::fs::write(build.join("tandem.css"), b"body{}").unwrap();
+        std::fs::write(build.join("split_Queue_1.wasm"), b"\0asm route").unwrap();
+        std::fs::write(pkg.join("build"), b"0123456789abcdef\n").unwrap();
         dir
     }
 
@@ -231,20 +261,31 @@ mod tests {
     async fn a_content_named_file_is_kept_for_a_year() {
         let dir = site("named");
         let app = || router::<()>(dir.root(), "pkg");
-        assert_eq!(stem(dir.root(), "pkg"), "tandem.0123456789abcdef");
-        assert_eq!(stem(dir.root(), "elsewhere"), "tandem");
-        let (status, headers, _) = get(app(), "/pkg/tandem.0123456789abcdef.css", "br").await;
-        assert_eq!(status, StatusCode::OK);
         assert_eq!(
-            headers[header::CACHE_CONTROL],
-            "public, max-age=31536000, immutable"
+            build_dir(dir.root(), "pkg").as_deref(),
+            Some("0123456789abcdef")
         );
+        assert_eq!(build_dir(dir.root(), "elsewhere"), None);
+        assert_eq!(pkg_root("pkg/0123456789abcdef"), "pkg");
+        assert_eq!(pkg_root("pkg"), "pkg");
+        for path in [
+            "/pkg/0123456789abcdef/tandem.css",
+            "/pkg/0123456789abcdef/split_Queue_1.wasm",
+        ] {
+            let (status, headers, _) = get(app(), path, "br").await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_eq!(
+                headers[header::CACHE_CONTROL],
+                "public, max-age=31536000, immutable"
+            );
+        }
         // A content name that is not there is not cached: the next deploy may make it.
-        let (status, headers, _) = get(app(), "/pkg/tandem.fedcba9876543210.css", "br").await;
+        let (status, headers, _) = get(app(), "/pkg/fedcba9876543210/tandem.css", "br").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
         assert!(is_content_named("tandem.0123456789abcdef.wasm.br"));
-        assert!(!is_content_named("tandem.wasm"));
+        assert!(is_content_named("/pkg/0123456789abcdef/chunk_3.wasm"));
+        assert!(!is_content_named("/pkg/tandem.wasm"));
         assert!(!is_content_named("tandem.0123456789ABCDEF.css"));
     }
 

@@ -1,7 +1,7 @@
 //! Tandem on the phone as an installed app: the service worker (`/sw.js`) and the page it
 //! shows without signal (`/offline`).
 //!
-//! The worker is written for this build: it names its caches after the build's stem and
+//! The worker is written for this build: it names its caches after the build's folder and
 //! keeps the build's content-named files, so a deploy is a new worker, which empties the
 //! previous build's caches when it takes over — a page never runs an old WebAssembly
 //! against a new server, and an old page kept for offline reading goes with its files.
@@ -28,23 +28,26 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
 /// The worker's script for this build: its version and the files it keeps from the start.
 pub fn worker_script() -> String {
     let files = build_files();
-    let shell = serde_json::json!([
+    let mut shell = vec![
         "/offline",
         "/pwa.js",
         "/outbox.js",
         "/manifest.webmanifest",
         "/favicon.svg",
         "/icons/icon-192.png",
-        files.stylesheet,
-        files.script,
-        files.wasm,
-    ]);
+        &files.stylesheet,
+        &files.script,
+        &files.wasm,
+    ];
+    // The lazily loaded pages' loader is imported by the glue on every page; the pages'
+    // own files are kept as they are first used (service_worker.js).
+    shell.extend(files.loader.as_deref());
     WORKER
         .replace(
             "\"{{VERSION}}\"",
-            &serde_json::json!(files.stem).to_string(),
+            &serde_json::json!(files.version).to_string(),
         )
-        .replace("\"{{SHELL}}\"", &shell.to_string())
+        .replace("\"{{SHELL}}\"", &serde_json::json!(shell).to_string())
 }
 
 /// Asked again on every visit (the browser compares it byte for byte to find a deploy);
@@ -106,6 +109,6 @@ mod tests {
         let script = worker_script();
         assert!(!script.contains("{{"), "every placeholder is filled");
         assert!(script.contains(&build_files().wasm));
-        assert!(script.contains(&format!("const VERSION = \"{}\"", build_files().stem)));
+        assert!(script.contains(&format!("const VERSION = \"{}\"", build_files().version)));
     }
 }

@@ -21,8 +21,9 @@ const OFFLINE = "/offline";
 // The pages kept for reading offline: the rep's day, customers, tasks, alerts.
 const KEPT = /^\/(today|customers|customers\/\d+|tasks|alerts)$/;
 const KEPT_AT_MOST = 40;
-// A name with 16 hex digits in it was made from the file's content: it never changes.
-const CONTENT_NAMED = /\.[0-9a-f]{16}\./;
+// A path through a build folder (/pkg/<16 hex digits>/) or a name holding such a hash was
+// made from the content: it never changes.
+const CONTENT_NAMED = /[./][0-9a-f]{16}[./]/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

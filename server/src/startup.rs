@@ -63,9 +63,12 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
             .build()
     });
     options.site_addr = addr;
-    // The browser's files as this build named them (tandem.<hash>): the hydration script
-    // loads `<output_name>.js` and `.wasm`, the shell links `<output_name>.css`.
-    options.output_name = crate::assets::stem(&options.site_root, &options.site_pkg_dir).into();
+    // The browser's files in this build's folder (pkg/<hash>): the hydration script loads
+    // `<pkg>/tandem.js` and `.wasm` and the lazily loaded pages' files beside them, the
+    // shell links `<pkg>/tandem.css`. `/pkg` itself is served whole (assets::router).
+    if let Some(build) = crate::assets::build_dir(&options.site_root, &options.site_pkg_dir) {
+        options.site_pkg_dir = format!("{}/{build}", options.site_pkg_dir).into();
+    }
     crate::assets::remember_build(&options);
     options
 }
@@ -263,7 +266,7 @@ pub fn router(state: ServerState) -> Router {
         .merge(crate::pwa::router())
         .merge(crate::assets::router(
             &leptos_options.site_root,
-            &leptos_options.site_pkg_dir,
+            crate::assets::pkg_root(&leptos_options.site_pkg_dir),
         ))
         .nest("/api/v1", crate::rest::router())
         .route("/ws", axum::routing::get(crate::ws::upgrade))

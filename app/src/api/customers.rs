@@ -19,7 +19,11 @@ pub struct CustomerListParams {
 }
 
 #[server(prefix = "/sfn", endpoint = "customers")]
-pub async fn list_customers(p: CustomerListParams) -> Result<Page<Customer>, AppError> {
+// `default`: with no filter the browser sends no field at all (serde_qs leaves out what is
+// `None`), and the list is then the whole list, not a "missing field p".
+pub async fn list_customers(
+    #[server(default)] p: CustomerListParams,
+) -> Result<Page<Customer>, AppError> {
     let query = services::customer_list::CustomerQuery {
         q: p.q,
         owner_id: p.owner_id,

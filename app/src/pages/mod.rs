@@ -5,6 +5,7 @@ pub mod customer_timeline;
 pub mod customers;
 pub mod dashboard;
 pub mod kpi_records;
+pub mod lazy;
 pub mod leads;
 pub mod login;
 pub mod new_customer;
