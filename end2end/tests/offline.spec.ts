@@ -179,3 +179,51 @@ test("without signal a rep logs follow-ups and ticks off a task; they are sent o
   await expect(page.getByTestId("outbox")).toHaveCount(0);
   await second.close();
 });
+
+test("a phone passed to another rep never sends the first rep's waiting follow-up as theirs", async ({ page, baseURL }, info) => {
+  test.skip(info.project.name !== "phone", "a phone shared in the field");
+  test.setTimeout(60_000);
+  const first = "rep6@demo.tandem";
+  const second = "rep3@demo.tandem";
+  const owner = await api(baseURL!, first);
+  const made = await owner.post("/api/v1/customers", { data: { name: `共用手机客户 ${Date.now()}` } });
+  expect(made.status()).toBe(201);
+  const customer = await made.json();
+  const visits = async () => {
+    const listed = await (await owner.get(`/api/v1/activities?customer_id=${customer.id}&limit=20`)).json();
+    return (listed.items ?? []).filter((a: { kind: string }) => a.kind === "visit");
+  };
+
+  // The first rep logs a visit while the server cannot take it: it waits on the phone.
+  await signIn(page, first);
+  await page.route("**/sfn/log_follow_up", (r) => r.fulfill({ status: 503, body: "" }));
+  await page.goto(`/customers/${customer.id}`);
+  await hydrated(page);
+  await page.getByLabel(/^Log follow-up with/).click();
+  await page.locator(".quick-log label", { hasText: "Visit" }).click();
+  await page.getByRole("button", { name: "Tomorrow" }).click();
+  await expect(page.getByTestId("outbox")).toContainText("1 waiting to send");
+
+  // The phone changes hands; the server answers again.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.unroute("**/sfn/log_follow_up");
+  await signIn(page, second);
+  await page.goto("/today");
+  await hydrated(page);
+  // The second rep neither sees the first one's write nor sends it as theirs.
+  await expect(page.getByTestId("outbox")).toHaveCount(0);
+  await page.reload();
+  await hydrated(page);
+  expect(await visits()).toHaveLength(0);
+
+  // Back in the first rep's hands, it goes out as theirs.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await signIn(page, first);
+  await hydrated(page);
+  await expect(async () => expect(await visits()).toHaveLength(1)).toPass({ timeout: 10_000 });
+  const me = await (await owner.get("/api/v1/me")).json();
+  expect((await visits())[0].user_id).toBe(me.id);
+  await expect(page.getByTestId("outbox")).toHaveCount(0);
+});
