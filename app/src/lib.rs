@@ -41,7 +41,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/outbox.js" defer></script>
                 <script src="/pwa.js" defer></script>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // Hydrate when the browser is idle, with the WebAssembly fetched at low
+                // priority: the page is painted and readable first (every form posts without
+                // it), and the phone's largest paint never waits for the download.
+                <HydrationScripts options defer=true/>
                 <MetaTags/>
             </head>
             <body>
