@@ -85,12 +85,8 @@ pub fn App() -> impl IntoView {
     let lang = request_lang();
     provide_context(lang);
     components::outbox::provide_sent();
-    // Marks the page as interactive once the WASM has taken over (tests wait for it).
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    // The page is marked interactive (`<body data-hydrated>`) by the browser's entry point
+    // (frontend/src/lib.rs) once the opened page has hydrated.
     view! {
         <PageTitle text="Tandem"/>
         <Router>
