@@ -66,12 +66,7 @@ pub const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
 /// the same options the shell uses (`site_pkg_dir` is `pkg/<build>` by then).
 pub fn remember_build(options: &leptos::config::LeptosOptions) {
     let pkg_dir = options.site_pkg_dir.to_string();
-    let version = pkg_dir
-        .rsplit('/')
-        .next()
-        .filter(|b| is_content_hash(b))
-        .unwrap_or("tandem")
-        .to_string();
+    let version = split_pkg_dir(&pkg_dir).1.unwrap_or("tandem").to_string();
     let loader = Path::new(options.site_root.as_ref())
         .join(&pkg_dir)
         .join(SPLIT_LOADER)
@@ -119,9 +114,15 @@ pub fn is_content_named(path: &str) -> bool {
 /// The served folder of a `site_pkg_dir` that may name the build's folder: `pkg` of
 /// `pkg/<build>`.
 pub fn pkg_root(site_pkg_dir: &str) -> &str {
+    split_pkg_dir(site_pkg_dir).0
+}
+
+/// `pkg/<build>` (as startup sets `site_pkg_dir`) as its served folder and the build's
+/// folder name; a `site_pkg_dir` without a build folder is itself, with no name.
+fn split_pkg_dir(site_pkg_dir: &str) -> (&str, Option<&str>) {
     match site_pkg_dir.rsplit_once('/') {
-        Some((root, build)) if is_content_hash(build) => root,
-        _ => site_pkg_dir,
+        Some((root, build)) if is_content_hash(build) => (root, Some(build)),
+        _ => (site_pkg_dir, None),
     }
 }
 
