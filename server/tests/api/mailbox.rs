@@ -207,19 +207,21 @@ async fn new_mail_becomes_a_ticket_the_moment_it_arrives() {
     for b in backends() {
         let app = spawn_app(b).await;
         let reader = tokio::spawn(mailbox::run(app.state.app.clone(), imap.config()));
-        // The first mail shows the reader is connected; the second arrives while it waits.
-        for n in 0..2 {
+        // The first mail shows the reader is connected; each next one is sent the moment the
+        // last became a ticket, so it often arrives while the reader is still marking the last
+        // one read (the server then says so in that command's reply, and never again in IDLE).
+        for n in 0..4 {
             let tag = unique();
             let subject = format!("IDLE {tag} {n}");
             imap.deliver(&plain(tag, &subject));
             let mut id = 0;
             // Well under the reader's 30 s poll: only IDLE brings it this soon.
-            for _ in 0..400 {
+            for _ in 0..4000 {
                 id = ticket_with_subject(&app, &subject).await;
                 if id > 0 {
                     break;
                 }
-                tokio::time::sleep(Duration::from_millis(50)).await;
+                tokio::time::sleep(Duration::from_millis(5)).await;
             }
             assert!(
                 id > 0,

@@ -291,6 +291,9 @@ async fn serve_connection(state: &AppState, cfg: &MailboxConfig) -> Result<(), S
                 "mailbox read"
             );
         }
+        if news_since_last_look(&mut session) {
+            continue;
+        }
         if idle {
             let mut handle = session.idle();
             step(handle.init()).await?;
@@ -302,6 +305,22 @@ async fn serve_connection(state: &AppState, cfg: &MailboxConfig) -> Result<(), S
             step(session.noop()).await?;
         }
     }
+}
+
+/// Whether the server said, in a reply to one of the last round's commands, that mail
+/// arrived. It says so only once: IDLE does not repeat it, so the next round must read now
+/// rather than wait a whole poll. Drains what the server reported, which otherwise piles up
+/// for the connection's life.
+fn news_since_last_look(session: &mut Session) -> bool {
+    use async_imap::types::UnsolicitedResponse;
+    let mut news = false;
+    while let Ok(said) = session.unsolicited_responses.try_recv() {
+        news |= matches!(
+            said,
+            UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
+        );
+    }
+    news
 }
 
 /// Reads the mailbox for as long as Tandem runs: on SQLite always, on PostgreSQL while this
