@@ -41,11 +41,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/outbox.js" defer></script>
                 <script src="/pwa.js" defer></script>
                 <AutoReload options=options.clone()/>
-                // Hydrate when the browser is idle, with the WebAssembly fetched at low
-                // priority: the page is painted and readable from its HTML first (every form
-                // posts without it). Lighthouse's simulated paint still counts the download
-                // (docs/benchmarks.md, "Lighthouse after the split").
-                <HydrationScripts options defer=true/>
+                // The WebAssembly is fetched after the page's first paint, not named here.
+                <components::hydration::HydrateAfterPaint options=options.clone()/>
                 <MetaTags/>
             </head>
             <body>

@@ -1,6 +1,7 @@
 pub mod article_finder;
 pub mod charts;
 pub mod contracts;
+pub mod hydration;
 pub mod layout;
 pub mod live;
 pub mod outbox;
