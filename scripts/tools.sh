@@ -67,7 +67,7 @@ build_site() {
   # The split main module still exports what the route files import from it.
   wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
     --out-name tandem --out-dir "$stage" "$stage/tandem.wasm"
-  # Leptos's hydration script loads <pkg>/tandem.wasm when LEPTOS_OUTPUT_NAME was set.
+  # The page's bootstrap (app::components::hydration) loads <pkg>/tandem.wasm.
   mv "$stage/tandem_bg.wasm" "$stage/tandem.wasm"
   if [ "$mode" = release ]; then
     local piece
