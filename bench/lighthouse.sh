@@ -19,6 +19,7 @@ mkdir -p "$OUT"
 ensure_rust_tools
 ensure_node_tools
 ensure_chromium
+ensure_cjk_fonts
 if [ ! -x bench/lighthouse/node_modules/.bin/lighthouse ]; then
   say "installing Lighthouse from npm"
   (cd bench/lighthouse && npm ci --no-audit --no-fund)

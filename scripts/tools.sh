@@ -124,31 +124,39 @@ ensure_python_tools() {
 ensure_dovecot() {
   if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/lib/dovecot/dovecot-lda ]; then
     say "installing Debian's Dovecot for the mailbox tests"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q dovecot-imapd
+    apt_install dovecot-imapd
   fi
+}
+
+# Installs Debian packages, as root or through sudo.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$@"
 }
 
 # The brotli compressor for the release build's precompressed files.
 ensure_brotli() {
   if ! command -v brotli >/dev/null; then
     say "installing brotli"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q brotli
+    apt_install brotli
   fi
 }
 
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's Chromium"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+    apt_install chromium
+  fi
+}
+
+# Chinese fonts, which a phone in China has: without them Chromium draws the customers'
+# names as boxes (the Lighthouse bench lays out pages as a phone would).
+ensure_cjk_fonts() {
+  if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    say "installing Chinese fonts (Noto CJK)"
+    apt_install fonts-noto-cjk
   fi
 }
 
