@@ -12,7 +12,9 @@
       m.default({ module_or_path: `${pkg}/${name}.wasm` }).then(() => m.hydrate()),
     );
   };
-  const paintTimed = (PerformanceObserver.supportedEntryTypes || []).includes("paint");
+  const paintTimed =
+    "PerformanceObserver" in window &&
+    (PerformanceObserver.supportedEntryTypes || []).includes("paint");
   if (document.visibilityState === "hidden" || !paintTimed) return start();
   new PerformanceObserver((list, observer) => {
     if (list.getEntriesByName("first-contentful-paint").length) {
