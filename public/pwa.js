@@ -61,10 +61,13 @@
   }
 
   // The worker: a new build's takes over at once; a page opened before it asks to reload,
-  // so it never runs the old WebAssembly against the new server.
+  // so it never runs the old WebAssembly against the new server. Registered once the page
+  // has loaded: what it keeps for offline use is fetched after what the page needs.
   if ("serviceWorker" in navigator) {
     const updating = Boolean(navigator.serviceWorker.controller);
-    navigator.serviceWorker.register("/sw.js").catch(() => {});
+    const register = () => navigator.serviceWorker.register("/sw.js").catch(() => {});
+    if (document.readyState === "complete") register();
+    else window.addEventListener("load", register, { once: true });
     navigator.serviceWorker.addEventListener("controllerchange", () => {
       if (!updating || document.querySelector(".pwa-notice.updated")) return;
       notice(t("Tandem has been updated.", "Tandem 已更新。"), { label: t("Reload", "重新加载"), run: () => location.reload() }, "updated");
