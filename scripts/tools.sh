@@ -37,8 +37,8 @@ ensure_rust_tools() {
 
 # Builds the site into target/site: the browser's WebAssembly (target/front), cut at the
 # lazy routes (app::pages::lazy) by tandem-wasm-split into a main module, a file per group
-# of pages and files for the code groups share, bound by wasm-bindgen; the stylesheet; the public assets; and the server binary
-# (target/debug or target/release/tandem). `build_site release` builds the size-optimised
+# of pages and files for the code groups share, bound by wasm-bindgen; the stylesheet; the
+# public assets; and the server binary (target/debug or target/release/tandem). `build_site release` builds the size-optimised
 # WebAssembly (profile wasm-release, then wasm-opt -Oz on every piece) and a release server.
 # Debug builds carry `--cfg erase_components`, as cargo-leptos gives them, so `cargo test`
 # and clippy reuse the same artifacts.

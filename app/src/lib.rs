@@ -52,9 +52,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The address of one of the browser's files (`css`, `js`, `wasm`): the build names them
-/// after their content (`output_name` is `tandem.<hash>`, server/src/assets.rs), so a
-/// deploy changes it.
+/// The address of one of the browser's main files (`css`, `js`, `wasm`): they sit in the
+/// build's content-named folder (`site_pkg_dir` is `pkg/<hash>`, server/src/assets.rs), so
+/// a deploy changes it.
 pub fn asset_href(options: &LeptosOptions, ext: &str) -> String {
     format!("/{}/{}.{ext}", options.site_pkg_dir, options.output_name)
 }

@@ -3,14 +3,12 @@
 // code's download never competes with that paint. A hidden tab paints nothing, and a
 // browser without paint timing reports nothing: there it starts at once; a backstop starts
 // it if the report never comes.
-((pkg, name) => {
+((script, wasm) => {
   let started = false;
   const start = () => {
     if (started) return;
     started = true;
-    import(`${pkg}/${name}.js`).then((m) =>
-      m.default({ module_or_path: `${pkg}/${name}.wasm` }).then(() => m.hydrate()),
-    );
+    import(script).then((m) => m.default({ module_or_path: wasm }).then(() => m.hydrate()));
   };
   const paintTimed =
     "PerformanceObserver" in window &&

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 #[component]
 pub fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
-    let pkg = format!("/{}", options.site_pkg_dir);
-    let name = options.output_name.to_string();
+    let js = crate::asset_href(&options, "js");
+    let wasm = crate::asset_href(&options, "wasm");
     let script = include_str!("hydrate_after_paint.js").trim_end();
-    view! { <script type="module" nonce=nonce>{format!("{script}({pkg:?}, {name:?});")}</script> }
+    view! { <script type="module" nonce=nonce>{format!("{script}({js:?}, {wasm:?});")}</script> }
 }
