@@ -5,9 +5,10 @@
 # medians are reported), with the bytes each page downloads by kind.
 #   bench/lighthouse.sh [label]            # results in bench/out/lighthouse-<label>.md
 # BASELINE_BIN and BASELINE_SITE name a second build (another revision's
-# target/release/tandem and target/site, built with `build_site release` there) measured
-# in the same run as the baseline. SKIP_BUILD=1 measures the release build as it is.
-# docs/benchmarks.md records the results with machine and date.
+# target/release/tandem and target/site, built with `build_site release` there) served
+# beside this one and measured in the same run, the two in turn, as the baseline.
+# SKIP_BUILD=1 measures the release build as it is. docs/benchmarks.md records the
+# results with machine and date.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/tools.sh"
 cd "$ROOT"
@@ -30,52 +31,71 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 rm -f "$OUT"/lh-*.json
 
-# Serves build $1 ($2: the binary, $3: its site) on a fresh demo database and runs
-# Lighthouse on each page.
-measure_build() {
-  local name="$1" bin="$2" site="$3" port dir
+# Serves build $1 ($2: the binary, $3: its site) on a fresh demo database, signs rep1 in
+# and lists its pages (page, address, header file) in $dir/pages-$1.
+servers=()
+trap 'kill "${servers[@]}" 2>/dev/null || true' EXIT
+dir="$(mktemp -d)"
+serve_build() {
+  local name="$1" bin="$2" site="$3" port base cookie customer
   port="$(free_port)"
-  dir="$(mktemp -d)"
-  DATABASE_URL="sqlite://$dir/demo.db" LEPTOS_SITE_ROOT="$site" RUST_LOG=warn \
-    "$bin" serve --demo --addr "127.0.0.1:$port" > "$OUT/lighthouse-server.log" 2>&1 &
-  local server=$!
-  for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
-  local base="http://127.0.0.1:$port" cookie customer
+  mkdir -p "$dir/$name"
+  DATABASE_URL="sqlite://$dir/$name/demo.db" LEPTOS_SITE_ROOT="$site" RUST_LOG=warn \
+    "$bin" serve --demo --addr "127.0.0.1:$port" > "$OUT/lighthouse-server-$name.log" 2>&1 &
+  servers+=("$!")
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 1 600); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.2; done
   cookie="$(curl -fs -D - -o /dev/null -H 'content-type: application/json' \
     -d '{"email":"rep1@demo.tandem","password":"tandem-demo"}' "$base/api/v1/auth/login" \
     | sed -n 's/^[Ss]et-[Cc]ookie: \(tandem_session=[^;]*\).*/\1/p')"
   customer="$(curl -fs -H "cookie: $cookie" "$base/api/v1/customers?limit=1" \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')"
-  printf '{"Cookie": "%s"}' "$cookie" > "$dir/signed-in.json"
-  echo '{}' > "$dir/anonymous.json"
-  local pages=("login /login anonymous" "today /today signed-in" "customer /customers/$customer signed-in")
-  for entry in "${pages[@]}"; do
-    read -r page path who <<< "$entry"
-    for run in $(seq 1 "$RUNS"); do
-      say "$name: $page, run $run of $RUNS"
-      # Lighthouse now and then loses the trace of a load (NO_NAVSTART): that run again.
-      for attempt in 1 2 3; do
-        if bench/lighthouse/node_modules/.bin/lighthouse "$base$path" --quiet \
-          --chrome-path="${CHROMIUM_PATH:-/usr/bin/chromium}" \
-          --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
-          --only-categories=performance,accessibility,best-practices \
-          --extra-headers="$dir/$who.json" \
-          --output=json --output-path="$OUT/lh-$name-$page-$run.json"; then
-          break
-        fi
-        [ "$attempt" = 3 ] && exit 1
-      done
-    done
-  done
-  kill "$server"
-  wait "$server" 2>/dev/null || true
-  rm -rf "$dir"
+  printf '{"Cookie": "%s"}' "$cookie" > "$dir/$name/signed-in.json"
+  echo '{}' > "$dir/$name/anonymous.json"
+  printf '%s\n' "login $base/login $dir/$name/anonymous.json" \
+    "today $base/today $dir/$name/signed-in.json" \
+    "customer $base/customers/$customer $dir/$name/signed-in.json" > "$dir/pages-$name"
 }
 
+# One Lighthouse run of a page: `measure NAME PAGE URL HEADERS RUN`.
+measure() {
+  local name="$1" page="$2" url="$3" headers="$4" run="$5"
+  say "$name: $page, run $run of $RUNS"
+  # Lighthouse now and then loses the trace of a load (NO_NAVSTART): that run again.
+  for attempt in 1 2 3; do
+    if bench/lighthouse/node_modules/.bin/lighthouse "$url" --quiet \
+      --chrome-path="${CHROMIUM_PATH:-/usr/bin/chromium}" \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
+      --only-categories=performance,accessibility,best-practices \
+      --extra-headers="$headers" \
+      --output=json --output-path="$OUT/lh-$name-$page-$run.json"; then
+      return
+    fi
+  done
+  exit 1
+}
+
+builds=(current)
+serve_build current "$ROOT/target/release/tandem" "$ROOT/target/site"
 if [ -n "${BASELINE_BIN:-}" ]; then
-  measure_build baseline "$BASELINE_BIN" "${BASELINE_SITE:?BASELINE_SITE names the site of the baseline build}"
+  builds=(baseline current)
+  serve_build baseline "$BASELINE_BIN" "${BASELINE_SITE:?BASELINE_SITE names the site of the baseline build}"
 fi
-measure_build current "$ROOT/target/release/tandem" "$ROOT/target/site"
+# Page by page, run by run, the builds in turn (the baseline first in odd runs, second in
+# even ones): a machine whose speed drifts during the run favours neither build.
+for i in 1 2 3; do
+  for run in $(seq 1 "$RUNS"); do
+    order=("${builds[@]}")
+    if [ $((run % 2)) = 0 ] && [ "${#builds[@]}" = 2 ]; then order=(current baseline); fi
+    for b in "${order[@]}"; do
+      read -r page url headers < <(sed -n "${i}p" "$dir/pages-$b")
+      measure "$b" "$page" "$url" "$headers" "$run"
+    done
+  done
+done
+kill "${servers[@]}" 2>/dev/null || true
+wait 2>/dev/null || true
+rm -rf "$dir"
 
 {
   echo "Lighthouse $(bench/lighthouse/node_modules/.bin/lighthouse --version), mobile preset, $RUNS runs each (medians);"

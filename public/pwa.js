@@ -62,12 +62,29 @@
 
   // The worker: a new build's takes over at once; a page opened before it asks to reload,
   // so it never runs the old WebAssembly against the new server. Registered once the page
-  // has loaded: what it keeps for offline use is fetched after what the page needs.
+  // has hydrated (<body data-hydrated>): the code it keeps for offline use is then in the
+  // browser's cache, not fetched a second time beside the page's own download, and its
+  // install does not run beside hydration. A page whose code never starts still gets it
+  // ten seconds after loading.
   if ("serviceWorker" in navigator) {
     const updating = Boolean(navigator.serviceWorker.controller);
-    const register = () => navigator.serviceWorker.register("/sw.js").catch(() => {});
-    if (document.readyState === "complete") register();
-    else window.addEventListener("load", register, { once: true });
+    let registered = false;
+    const register = () => {
+      if (registered) return;
+      registered = true;
+      navigator.serviceWorker.register("/sw.js").catch(() => {});
+    };
+    const hydrated = () => document.body.hasAttribute("data-hydrated");
+    if (hydrated()) register();
+    else {
+      const watch = new MutationObserver(() => {
+        if (!hydrated()) return;
+        watch.disconnect();
+        register();
+      });
+      watch.observe(document.body, { attributes: true, attributeFilter: ["data-hydrated"] });
+      window.addEventListener("load", () => setTimeout(register, 10000), { once: true });
+    }
     navigator.serviceWorker.addEventListener("controllerchange", () => {
       if (!updating || document.querySelector(".pwa-notice.updated")) return;
       notice(t("Tandem has been updated.", "Tandem 已更新。"), { label: t("Reload", "重新加载"), run: () => location.reload() }, "updated");

@@ -2,9 +2,20 @@ import { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { api, hydrated, signIn } from "./helpers";
 
-/** Waits until the service worker controls the page. */
+/** Waits until the service worker controls the page; says where it stood if it does not. */
 async function controlled(page: Page) {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  try {
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  } catch (e) {
+    const state = await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration();
+      return {
+        hydrated: document.body.dataset.hydrated ?? null,
+        registration: r && { installing: r.installing?.state, waiting: r.waiting?.state, active: r.active?.state },
+      };
+    });
+    throw new Error(`the service worker did not take control in 15 s: ${JSON.stringify(state)}; ${e}`);
+  }
 }
 
 /** Waits until the service worker controls the page and has kept `path` for offline reading. */
@@ -40,6 +51,34 @@ test("Tandem installs as an app: manifest, icons and a service worker Chrome acc
   const cdp = await page.context().newCDPSession(page);
   const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
   expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== "in-incognito")).toEqual([]);
+});
+
+test("the worker registers once the page has hydrated, not beside it", async ({ page }, info) => {
+  test.skip(info.project.name !== "phone", "the rep installs it on a phone");
+  // When the page marked itself hydrated and when it asked for the worker, on the page's
+  // own clock, recorded as it happens.
+  await page.addInitScript(() => {
+    const w = window as unknown as { hydratedAt?: number; registeredAt?: number };
+    const register = ServiceWorkerContainer.prototype.register;
+    ServiceWorkerContainer.prototype.register = function (...args) {
+      w.registeredAt ??= performance.now();
+      return register.apply(this, args);
+    };
+    // Watching from before any of the page's scripts runs, so this hears of it first.
+    new MutationObserver(() => {
+      if (document.body?.hasAttribute("data-hydrated")) w.hydratedAt ??= performance.now();
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-hydrated"] });
+  });
+  await signIn(page, "rep1@demo.tandem");
+  await page.goto("/today");
+  await hydrated(page);
+  await page.waitForFunction(() => (window as unknown as { registeredAt?: number }).registeredAt !== undefined);
+  const { hydratedAt, registeredAt } = await page.evaluate(() => {
+    const w = window as unknown as { hydratedAt: number; registeredAt: number };
+    return { hydratedAt: w.hydratedAt, registeredAt: w.registeredAt };
+  });
+  expect(hydratedAt).toBeGreaterThan(0);
+  expect(registeredAt).toBeGreaterThanOrEqual(hydratedAt);
 });
 
 test("without signal the rep reads Today as last seen, and a page not kept says so", async ({ page, context }, info) => {

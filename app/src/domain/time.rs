@@ -1,5 +1,5 @@
 //! Local days for people: "due today" means before midnight where the user is.
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 /// China Standard Time, the default until users carry their own time zone.
 pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 8 * 60;
@@ -232,15 +232,17 @@ pub fn local_date(now: DateTime<Utc>, offset_minutes: i32) -> NaiveDate {
     }
 }
 
+/// A calendar day as "2026-11-22" (written with its fields: chrono's `format("%…")` would
+/// put its pattern parser and formatter in the phone's WebAssembly for this one pattern).
+pub fn iso_date(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
 /// When a task picked as "today" is due: 18:00 local, or the end of the day if that passed.
 pub fn end_of_work_day(now: DateTime<Utc>, offset_minutes: i32) -> DateTime<Utc> {
     let offset = FixedOffset::east_opt(offset_minutes * 60);
     let six = offset.and_then(|o| {
-        let day = now
-            .with_timezone(&o)
-            .date_naive()
-            .format("%Y-%m-%d")
-            .to_string();
+        let day = iso_date(now.with_timezone(&o).date_naive());
         local_date_at(&day, 18, offset_minutes)
     });
     match six {
