@@ -232,8 +232,7 @@ pub fn local_date(now: DateTime<Utc>, offset_minutes: i32) -> NaiveDate {
     }
 }
 
-/// A calendar day as "2026-11-22" (written with its fields: chrono's `format("%…")` would
-/// put its pattern parser and formatter in the phone's WebAssembly for this one pattern).
+/// A calendar day as "2026-11-22", written with its fields as `format::short_time` is.
 pub fn iso_date(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
