@@ -18,9 +18,9 @@ cd "$ROOT"
 
 LABEL="${1:-$(date -u +%Y-%m-%d)}"
 DURATION="${DURATION:-5s}"
-OUT="$ROOT/bench/out"
-mkdir -p "$OUT"
-command -v wrk >/dev/null || apt_install wrk
+mkdir -p "$ROOT/bench/out"
+source "$ROOT/bench/common.sh"
+bench_tools
 if [ -z "${SKIP_BUILD:-}" ]; then
   ensure_rust_tools
   ensure_node_tools
@@ -55,19 +55,14 @@ serve_build() {
   servers+=("$!")
   base="http://127.0.0.1:$port"
   for _ in $(seq 1 600); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.2; done
-  cookie_of() {
-    curl -fs -D - -o /dev/null -H 'content-type: application/json' \
-      -d "{\"email\":\"$1@demo.tandem\",\"password\":\"tandem-demo\"}" "$base/api/v1/auth/login" \
-      | sed -n 's/^[Ss]et-[Cc]ookie: \(tandem_session=[^;]*\).*/\1/p'
-  }
   first_id() {
     curl -fs -H "cookie: $1" "$base$2" | python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])'
   }
   local rep agent manager admin customer deal ticket
-  rep="$(cookie_of rep1)"
-  agent="$(cookie_of agent1)"
-  manager="$(cookie_of manager1)"
-  admin="$(cookie_of admin)"
+  rep="$(sign_in rep1@demo.tandem)"
+  agent="$(sign_in agent1@demo.tandem)"
+  manager="$(sign_in manager1@demo.tandem)"
+  admin="$(sign_in admin@demo.tandem)"
   customer="$(first_id "$rep" "/api/v1/customers?limit=1")"
   deal="$(first_id "$rep" "/api/v1/opportunities?limit=1")"
   ticket="$(first_id "$agent" "/api/v1/tickets?limit=1")"

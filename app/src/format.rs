@@ -1,7 +1,7 @@
 //! Showing times and money to people.
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::i18n::Lang;
-use chrono::{DateTime, Datelike as _, FixedOffset, Offset, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Offset, Timelike, Utc};
 
 fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     let offset =
@@ -27,7 +27,8 @@ pub fn short_time(t: DateTime<Utc>) -> String {
 
 /// "2026-11-22" in the user's time zone.
 pub fn date(t: DateTime<Utc>) -> String {
-    crate::domain::time::iso_date(local(t).date_naive())
+    let t = local(t);
+    format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day())
 }
 
 /// "¥1,250,000" from minor units (fen), whole yuan.

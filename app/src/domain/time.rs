@@ -1,5 +1,5 @@
 //! Local days for people: "due today" means before midnight where the user is.
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 /// China Standard Time, the default until users carry their own time zone.
 pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 8 * 60;
@@ -232,19 +232,9 @@ pub fn local_date(now: DateTime<Utc>, offset_minutes: i32) -> NaiveDate {
     }
 }
 
-/// A calendar day as "2026-11-22", written with its fields as `format::short_time` is.
-pub fn iso_date(d: NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
-
 /// When a task picked as "today" is due: 18:00 local, or the end of the day if that passed.
 pub fn end_of_work_day(now: DateTime<Utc>, offset_minutes: i32) -> DateTime<Utc> {
-    let offset = FixedOffset::east_opt(offset_minutes * 60);
-    let six = offset.and_then(|o| {
-        let day = iso_date(now.with_timezone(&o).date_naive());
-        local_date_at(&day, 18, offset_minutes)
-    });
-    match six {
+    match local_hour(local_date(now, offset_minutes), 18, offset_minutes) {
         Some(t) if t > now => t,
         _ => end_of_local_day(now, offset_minutes) - Duration::minutes(1),
     }
