@@ -4,7 +4,7 @@
 use crate::domain::kpi_tally::Tally;
 use crate::domain::kpis::KpiKey;
 use crate::error::{AppError, AppResult};
-use crate::ssr::store::kpi_cells::{self as cells, By, Cells};
+use crate::ssr::store::kpi_cells::{self as cells, Branch, By, Cells};
 use crate::ssr::store::kpi_rollups as rollups;
 use crate::ssr::store::kpis::{records_of, Narrow, People, Window};
 use sqlx::AnyConnection;
@@ -167,8 +167,9 @@ impl TalliesRead {
     }
 
     /// Reads the tallies of each KPI in its window for `people`, grouped as asked, that
-    /// were not read yet: their cells in one statement (a report's fifty sums in one trip
-    /// to the database instead of fifty), the reads of records one by one.
+    /// were not read yet: their cells and the records the cells do not hold yet in one
+    /// statement (a report's fifty sums in one trip to the database instead of fifty),
+    /// retention on its own.
     pub(crate) async fn prefetch(
         &mut self,
         conn: &mut AnyConnection,
@@ -183,12 +184,20 @@ impl TalliesRead {
             }
             todo.push((set, plan(set.0, w, people, Narrow::default(), *by)?));
         }
-        let batch: Vec<(&Cells<'_>, By)> = todo
+        let batch: Vec<(Branch<'_>, By)> = todo
             .iter()
-            .flat_map(|(set, reads)| reads.iter().map(move |r| (set.3, r)))
-            .filter_map(|(by, r)| match r {
-                Read::Cells(c) => Some((c, by)),
-                _ => None,
+            .flat_map(|(set, reads)| reads.iter().map(move |r| (*set, r)))
+            .filter_map(|(set, r)| match r {
+                Read::Cells(c) => Some((Branch::Cells(c), set.3)),
+                Read::Records(w) => Some((
+                    Branch::Records {
+                        key: set.0,
+                        w: *w,
+                        people,
+                    },
+                    set.3,
+                )),
+                Read::Retention(_) => None,
             })
             .collect();
         let mut summed = cells::tallies_each(&mut *conn, &batch).await?.into_iter();
@@ -196,7 +205,7 @@ impl TalliesRead {
             let mut out = Vec::new();
             for read in reads {
                 let part = match read {
-                    Read::Cells(_) => summed.next().unwrap_or_default(),
+                    Read::Cells(_) | Read::Records(_) => { let x = summed.next().unwrap_or_default(); if matches!(read, Read::Records(_)) { Vec::new() } else { x } }
                     other => run(conn, set.0, other, people, Narrow::default(), set.3).await?,
                 };
                 merge(&mut out, part);

@@ -148,12 +148,45 @@ struct TaggedSum {
 /// The parameters one statement may carry (SQLite's limit is 32,766).
 const MAX_BINDS: usize = 20_000;
 
-/// The tallies of each of `reads`, in their order: what [`tallies`] answers for each, in as
-/// few statements as the parameters allow (each read one branch of a `UNION ALL`, tagged
-/// with its place), so a report's dozens of sums cost one trip to the database.
+/// One branch of [`tallies_each`]: roll-up cells, or the records themselves in a window
+/// (what the cells do not hold yet).
+pub enum Branch<'a> {
+    Cells(&'a Cells<'a>),
+    Records {
+        key: KpiKey,
+        w: Window,
+        people: &'a People,
+    },
+}
+
+impl Branch<'_> {
+    fn key(&self) -> KpiKey {
+        match self {
+            Branch::Cells(c) => c.key,
+            Branch::Records { key, .. } => *key,
+        }
+    }
+
+    /// At most how many values the branch binds.
+    fn binds(&self) -> usize {
+        let people = |p: &People| match p {
+            People::These(ids) => ids.len(),
+            People::Everyone => 0,
+        };
+        match self {
+            Branch::Cells(c) => 6 + people(c.people),
+            Branch::Records { people: p, .. } => 12 + people(p),
+        }
+    }
+}
+
+/// The tallies of each of `reads`, in their order: what [`tallies`] and
+/// [`records_tallied`] answer for each, in as few statements as the parameters allow (each
+/// read one branch of a `UNION ALL`, tagged with its place), so a report's dozens of sums
+/// cost one trip to the database.
 pub async fn tallies_each(
     conn: &mut sqlx::AnyConnection,
-    reads: &[(&Cells<'_>, By)],
+    reads: &[(Branch<'_>, By)],
 ) -> Result<Vec<Vec<(String, Tally)>>, sqlx::Error> {
     let mut rows_of: Vec<Vec<CellSum>> = reads.iter().map(|_| Vec::new()).collect();
     let mut at = 0;
@@ -162,18 +195,21 @@ pub async fn tallies_each(
         let mut binds = 0;
         let first = at;
         while at < reads.len() {
-            let (cells, by) = reads[at];
-            let cost = 6 + match cells.people {
-                People::These(ids) => ids.len(),
-                People::Everyone => 0,
-            };
+            let (branch, by) = &reads[at];
+            let cost = branch.binds();
             if at > first && binds + cost > MAX_BINDS {
                 break;
             }
             if at > first {
                 sql.push(" UNION ALL ");
             }
-            push_cells_select(&mut sql, cells, by, Some(at as i64));
+            let tag = Some(at as i64);
+            match branch {
+                Branch::Cells(cells) => push_cells_select(&mut sql, cells, *by, tag),
+                Branch::Records { key, w, people } => {
+                    push_records_select(&mut sql, *key, w, people, Narrow::default(), *by, tag)
+                }
+            }
             binds += cost;
             at += 1;
         }
@@ -187,7 +223,7 @@ pub async fn tallies_each(
     Ok(reads
         .iter()
         .zip(rows_of)
-        .map(|((cells, _), rows)| into_tallies(cells.key, rows))
+        .map(|((branch, _), rows)| into_tallies(branch.key(), rows))
         .collect())
 }
 
@@ -300,6 +336,23 @@ pub async fn records_tallied<'e>(
     narrow: Narrow,
     by: By,
 ) -> Result<Vec<(String, Tally)>, sqlx::Error> {
+    let mut sql = Sql::new("");
+    push_records_select(&mut sql, key, w, people, narrow, by, None);
+    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
+    Ok(into_tallies(key, rows))
+}
+
+/// The `SELECT` of [`records_tallied`], in the columns of [`push_cells_select`]'s (first,
+/// `req`: the tag, for a branch of [`tallies_each`]).
+fn push_records_select(
+    sql: &mut Sql,
+    key: KpiKey,
+    w: &Window,
+    people: &People,
+    narrow: Narrow,
+    by: By,
+    tag: Option<i64>,
+) {
     let offset = DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000;
     let group = match by {
         By::Nothing => None,
@@ -312,17 +365,18 @@ pub async fn records_tallied<'e>(
         Graded::ByMeasure => Some("q.measure"),
         Graded::ByAmount => Some("q.amount"),
     };
-    let mut sql = Sql::new(&format!(
-        "SELECT {} AS grouped, {} AS grade, COUNT(*) AS n, \
+    let req = tag.map_or(String::new(), |t| format!("CAST({t} AS BIGINT) AS req, "));
+    sql.push(&format!(
+        "SELECT {req}{} AS grouped, {} AS grade, COUNT(*) AS n, \
          CAST(COALESCE(SUM(CASE WHEN q.measure = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS flagged, \
          CAST(COALESCE(SUM(q.amount), 0) AS BIGINT) AS amount_sum, COUNT(q.amount) AS amount_n, \
          CAST(COALESCE(SUM(q.measure), 0) AS BIGINT) AS measure_sum, COUNT(q.measure) AS measure_n, \
          CAST(COALESCE(SUM({}), 0) AS BIGINT) AS weighted FROM (",
-        group.as_deref().unwrap_or("''"),
-        grade.map_or("0".to_string(), |g| format!("COALESCE({g}, 0)")),
+        group.as_deref().unwrap_or("CAST('' AS VARCHAR(20))"),
+        grade.map_or("CAST(0 AS BIGINT)".to_string(), |g| format!("COALESCE({g}, 0)")),
         weighted(key),
     ));
-    push_facts(&mut sql, key, w, people, narrow, false);
+    push_facts(sql, key, w, people, narrow, false);
     sql.push(") q");
     // A constant in GROUP BY is refused (PostgreSQL) or read as a position (SQLite).
     let grouped: Vec<String> = group
@@ -332,8 +386,6 @@ pub async fn records_tallied<'e>(
     if !grouped.is_empty() {
         sql.push(&format!(" GROUP BY {}", grouped.join(", ")));
     }
-    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
-    Ok(into_tallies(key, rows))
 }
 
 /// Retention for the period `w`: the customers who had bought before it began and had
