@@ -6,11 +6,13 @@
 OUT="$ROOT/bench/out"
 
 # wrk and vmtouch, the results' folder, and the release server with the examples named
-# (the store baseline, a load client: server/examples).
+# (the store baseline, a load client: server/examples). SKIP_BUILD=1 measures what is
+# already in target/release.
 bench_build() {
   mkdir -p "$OUT"
   bench_tools
   leptos_env
+  [ -z "${SKIP_BUILD:-}" ] || return 0
   say "building (release)"
   local examples=()
   for e in "$@"; do examples+=(--example "$e"); done
@@ -31,6 +33,7 @@ bench_tools() {
 # the host within seconds, so a database that is not locked is read from disk at random
 # moments, which a server with enough memory would keep cached.
 hold_database() {
+  [ -n "${DB:-}" ] || return 0
   python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$DB"
   vmtouch -l -q "$DB" &
   locker=$!
@@ -42,7 +45,7 @@ start_server() {
   port="$(free_port)"
   RUST_LOG=warn target/release/tandem serve --addr "127.0.0.1:$port" > "$OUT/server.log" 2>&1 &
   server=$!
-  trap 'kill $server $locker 2>/dev/null || true' EXIT
+  trap 'kill $server ${locker:-} 2>/dev/null || true' EXIT
   # Up to ten minutes: a new migration may first rework a large database.
   for _ in $(seq 1 3000); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
   base="http://127.0.0.1:$port"
@@ -59,6 +62,15 @@ sign_in() {
 # as the alert engine's tick): every commit makes SQLite readers drop their page cache and
 # mapping, so a run measured during a burst of writes is not the steady state it claims.
 commits() {
+  if [ -z "${DB:-}" ]; then
+    # PostgreSQL: every statement counts as a transaction there, so the bytes of WAL the
+    # run wrote stand for its writes.
+    local lsn="SELECT pg_current_wal_lsn()" before
+    before="$(psql "$DATABASE_URL" -tAc "$lsn")"
+    sleep "$1"
+    echo "$(psql "$DATABASE_URL" -tAc "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$before')") bytes of WAL"
+    return
+  fi
   python3 - "$DB" "$1" <<'PY'
 import sqlite3, sys, time
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
@@ -67,7 +79,7 @@ while time.time() < end:
     v = db.execute("PRAGMA data_version").fetchone()[0]
     n, last = (n + 1, v) if v != last else (n, last)
     time.sleep(0.005)
-print(n)
+print(f"{n} commits")
 PY
 }
 
@@ -81,7 +93,7 @@ measure() {
   local poller=$!
   wrk -t2 -c"${CONNECTIONS:-50}" -d"$DURATION" --latency "$@" "$url" | tee "$OUT/$name.txt" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
   wait "$poller"
-  echo "    commits during the run: $(cat "$OUT/$name.commits")" | tee -a "$OUT/$name.txt"
+  echo "    written during the run: $(cat "$OUT/$name.commits")" | tee -a "$OUT/$name.txt"
 }
 
 # `script NAME TARGET…`: a wrk script that signs each request as the next of `cookies`

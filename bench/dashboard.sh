@@ -17,9 +17,23 @@ DURATION="${BENCH_DURATION:-20s}"
 source "$ROOT/bench/common.sh"
 bench_build kpi_baseline open_loop
 
-DB="$OUT/dashboard-$DEALS-$ACTIVITIES-$TICKETS-$CUSTOMERS.db"
-export DATABASE_URL="sqlite://$DB"
-if [ ! -f "$DB" ]; then
+# SQLite in bench/out/ by default; with BENCH_POSTGRES (a server's URL, e.g.
+# postgres://postgres@127.0.0.1:5432) a database of its own there, kept between runs.
+name="dashboard-$DEALS-$ACTIVITIES-$TICKETS-$CUSTOMERS"
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+  export DATABASE_URL="$BENCH_POSTGRES/tandem_bench_${name//-/_}"
+  OUT="$OUT/postgres"
+  mkdir -p "$OUT"
+  if ! psql "$BENCH_POSTGRES/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'tandem_bench_${name//-/_}'" | grep -q 1; then
+    psql "$BENCH_POSTGRES/postgres" -qc "CREATE DATABASE tandem_bench_${name//-/_}"
+    seed=yes
+  fi
+else
+  DB="$OUT/$name.db"
+  export DATABASE_URL="sqlite://$DB"
+  [ -f "$DB" ] || seed=yes
+fi
+if [ -n "${seed:-}" ]; then
   say "seeding $CUSTOMERS customers, $ACTIVITIES activities, 20 managers, $DEALS deals, $TICKETS tickets"
   /usr/bin/time -f "seed: %e s, max RSS %M KiB" target/release/tandem seed \
     --customers "$CUSTOMERS" --activities "$ACTIVITIES" --managers 20 --deals "$DEALS" \
