@@ -205,7 +205,7 @@ impl TalliesRead {
             let mut out = Vec::new();
             for read in reads {
                 let part = match read {
-                    Read::Cells(_) | Read::Records(_) => { let x = summed.next().unwrap_or_default(); if matches!(read, Read::Records(_)) { Vec::new() } else { x } }
+                    Read::Cells(_) | Read::Records(_) => summed.next().unwrap_or_default(),
                     other => run(conn, set.0, other, people, Narrow::default(), set.3).await?,
                 };
                 merge(&mut out, part);
