@@ -21,11 +21,12 @@ bench_build kpi_baseline open_loop
 # postgres://postgres@127.0.0.1:5432) a database of its own there, kept between runs.
 name="dashboard-$DEALS-$ACTIVITIES-$TICKETS-$CUSTOMERS"
 if [ -n "${BENCH_POSTGRES:-}" ]; then
-  export DATABASE_URL="$BENCH_POSTGRES/tandem_bench_${name//-/_}"
+  database="tandem_bench_${name//-/_}"
+  export DATABASE_URL="$BENCH_POSTGRES/$database"
   OUT="$OUT/postgres"
   mkdir -p "$OUT"
-  if ! psql "$BENCH_POSTGRES/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'tandem_bench_${name//-/_}'" | grep -q 1; then
-    psql "$BENCH_POSTGRES/postgres" -qc "CREATE DATABASE tandem_bench_${name//-/_}"
+  if ! psql "$BENCH_POSTGRES/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
+    psql "$BENCH_POSTGRES/postgres" -qc "CREATE DATABASE $database"
     seed=yes
   fi
 else

@@ -253,26 +253,24 @@ impl Sql {
     /// 18 people in 45 branches: 1,000 placeholders).
     pub fn bind_list<T: Into<Arg>>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Self {
         let values: Vec<Arg> = values.into_iter().map(Into::into).collect();
-        let before = self
+        let (next, len) = (self.args.len(), values.len());
+        let first = match self
             .lists
             .iter()
-            .find(|(at, len)| self.args[*at..*at + *len] == values[..])
-            .map(|(at, _)| *at);
-        let first = before.unwrap_or(self.args.len());
-        if before.is_none() {
-            self.lists.push((first, values.len()));
-        }
-        let fresh = before.is_none();
-        for (i, value) in values.into_iter().enumerate() {
+            .find(|(at, n)| self.args[*at..*at + *n] == values[..])
+        {
+            Some(&(at, _)) => at,
+            None => {
+                self.lists.push((next, len));
+                self.args.extend(values);
+                next
+            }
+        };
+        for i in 0..len {
             if i > 0 {
                 self.push(", ");
             }
-            if fresh {
-                self.bind(value);
-            } else {
-                self.text.push('$');
-                self.text.push_str(&(first + i + 1).to_string());
-            }
+            self.placeholder(first + i);
         }
         self
     }
@@ -305,9 +303,14 @@ impl Sql {
     /// Appends a placeholder for `value`.
     pub fn bind(&mut self, value: impl Into<Arg>) -> &mut Self {
         self.args.push(value.into());
-        self.text.push('$');
-        self.text.push_str(&self.args.len().to_string());
+        self.placeholder(self.args.len() - 1);
         self
+    }
+
+    /// Appends `$n` for the value at `index` of the binds.
+    fn placeholder(&mut self, index: usize) {
+        self.text.push('$');
+        self.text.push_str(&(index + 1).to_string());
     }
 
     pub fn text(&self) -> &str {
