@@ -18,19 +18,22 @@ async function controlled(page: Page) {
   }
 }
 
-/** Waits until the service worker controls the page and has kept `path` for offline reading. */
+/** Waits until the service worker controls the page and has kept `path` for offline reading.
+ * Polled from here: `waitForFunction` takes a predicate's promise as a truthy answer at once. */
 async function kept(page: Page, path: string) {
   await controlled(page);
-  await page.waitForFunction(
-    async (p) => {
-      for (const name of await caches.keys()) {
-        if (name.startsWith("tandem-pages-") && (await (await caches.open(name)).match(p))) return true;
-      }
-      return false;
-    },
-    path,
-    { timeout: 15_000 },
-  );
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async (p) => {
+          for (const name of await caches.keys()) {
+            if (name.startsWith("tandem-pages-") && (await (await caches.open(name)).match(p))) return true;
+          }
+          return false;
+        }, path),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
 }
 
 test("Tandem installs as an app: manifest, icons and a service worker Chrome accepts", async ({ page }, info) => {
@@ -131,16 +134,17 @@ test("a live alert is shown as a system notification through the service worker"
   expect((await manager.post(`/api/v1/leads/${lead.id}/assign`, { data: { owner_id: repId } })).status()).toBe(200);
 
   await expect(page.getByTestId("toasts").getByText(company)).toBeVisible();
-  const shown = await page.waitForFunction(
-    async (c) => {
+  // The notification is shown just after the toast, from the service worker (polled from
+  // here, as in `kept`).
+  const notifications = () =>
+    page.evaluate(async (c) => {
       const all = await (await navigator.serviceWorker.ready).getNotifications();
-      const mine = all.filter((n) => `${n.title} ${n.body}`.includes(c));
-      return mine.length ? mine.map((n) => ({ tag: n.tag, url: n.data?.url })) : null;
-    },
-    company,
-    { timeout: 5_000 },
-  );
-  const notes = await shown.jsonValue();
+      return all
+        .filter((n) => `${n.title} ${n.body}`.includes(c))
+        .map((n) => ({ tag: n.tag, url: n.data?.url as string | undefined }));
+    }, company);
+  await expect.poll(async () => (await notifications()).length, { timeout: 5_000 }).toBe(1);
+  const notes = await notifications();
   expect(notes).toHaveLength(1);
   expect(notes![0].tag).toMatch(/^tandem-alert-\d+$/);
   expect(notes![0].url).toMatch(/^\//);
