@@ -35,11 +35,12 @@ pub async fn dashboard(state: &AppState, viewer: &Viewer) -> AppResult<Dashboard
     if !crate::domain::scope::can_see_dashboard(viewer.role) {
         return Err(AppError::Forbidden);
     }
-    let pool = &state.db.read;
-    let pool_customers = home::pool_count(pool).await?;
+    // Every read on one connection (see kpi_dashboard::dashboard).
+    let mut conn = state.db.read.acquire().await?;
+    let pool_customers = home::pool_count(&mut *conn).await?;
     // The customers owned in the manager's reach (as the KPIs count it), and the pool's.
-    let reach = super::kpis::resolve(state, viewer, &super::kpis::KpiQuery::default()).await?;
-    let mut conn = pool.acquire().await?;
+    let q = super::kpis::KpiQuery::default();
+    let reach = super::kpis::resolve(&mut conn, state, viewer, &q).await?;
     let owned = super::kpi_tallies::tallies(
         &mut conn,
         crate::domain::kpis::KpiKey::DataCompleteness,
@@ -49,15 +50,14 @@ pub async fn dashboard(state: &AppState, viewer: &Viewer) -> AppResult<Dashboard
         crate::ssr::store::kpi_cells::By::Nothing,
     )
     .await?;
-    drop(conn);
     let customers = owned.iter().map(|(_, t)| t.n).sum::<i64>() + pool_customers;
     let team_name = match viewer.team_id {
-        Some(t) => users::team(pool, t).await?.map(|t| t.name),
+        Some(t) => users::team(&mut *conn, t).await?.map(|t| t.name),
         None => None,
     };
     let now_ms = state.clock.now_ms();
-    let mut reps = home::rep_stats(pool, viewer, now_ms).await?;
-    book_figures(state, &mut reps, now_ms).await?;
+    let mut reps = home::rep_stats(&mut *conn, viewer, now_ms).await?;
+    book_figures(&mut conn, &mut reps, now_ms).await?;
     Ok(DashboardView {
         team_name,
         customers,
@@ -69,7 +69,11 @@ pub async fn dashboard(state: &AppState, viewer: &Viewer) -> AppResult<Dashboard
 /// Each rep's customers, activities of the last seven days (today and the six before)
 /// and open pipeline, from the KPI roll-ups: the customers data completeness counts, the
 /// activities logged, the pipeline's value.
-async fn book_figures(state: &AppState, reps: &mut [RepStats], now_ms: i64) -> AppResult<()> {
+async fn book_figures(
+    conn: &mut sqlx::AnyConnection,
+    reps: &mut [RepStats],
+    now_ms: i64,
+) -> AppResult<()> {
     use crate::domain::kpis::{KpiKey, Period};
     use crate::ssr::store::kpi_cells::By;
     use crate::ssr::store::kpis::People;
@@ -85,7 +89,6 @@ async fn book_figures(state: &AppState, reps: &mut [RepStats], now_ms: i64) -> A
         now_ms,
     );
     let people = People::These(reps.iter().map(|r| r.user_id).collect());
-    let mut conn = state.db.read.acquire().await?;
     let keys = [
         KpiKey::DataCompleteness,
         KpiKey::ActivitiesLogged,
@@ -93,11 +96,9 @@ async fn book_figures(state: &AppState, reps: &mut [RepStats], now_ms: i64) -> A
     ];
     let mut read = super::kpi_tallies::TalliesRead::default();
     let wanted: Vec<_> = keys.iter().map(|k| (*k, &week, By::Owner)).collect();
-    read.prefetch(&mut conn, &wanted, &people).await?;
+    read.prefetch(conn, &wanted, &people).await?;
     for key in keys {
-        let by_owner = read
-            .grouped(&mut conn, key, &week, &people, By::Owner)
-            .await?;
+        let by_owner = read.grouped(conn, key, &week, &people, By::Owner).await?;
         for rep in reps.iter_mut() {
             let t = super::kpi_tallies::group_of(by_owner, &rep.user_id.to_string());
             match key {

@@ -21,6 +21,7 @@ use crate::ssr::context::AppState;
 use crate::ssr::store::kpi_cells::{day_of, By};
 use crate::ssr::store::kpis::{Narrow, People};
 use crate::ssr::store::users;
+use sqlx::AnyConnection;
 use std::collections::HashSet;
 
 /// The funnel's KPI (by stage) and the sources chart's (by lead source).
@@ -61,12 +62,13 @@ pub async fn dashboard(
     q: KpiQuery,
     lang: Lang,
 ) -> AppResult<KpiDashboard> {
-    let scope = resolve(state, viewer, &q).await?;
-    // Read before taking a connection for the report: a request that held one while
-    // asking the pool for another would wait on itself when every reader is taken.
-    let people = pickable_people(state, viewer, &scope).await?;
-    let teams = pickable_teams(state, &scope).await?;
+    // Every read of the page's KPIs on one connection: each taken from the pool costs a
+    // round trip to its thread when given back, and a request holding one must not wait
+    // for another.
     let mut conn = state.db.read.acquire().await?;
+    let scope = resolve(&mut conn, state, viewer, &q).await?;
+    let people = pickable_people(&mut conn, viewer, &scope).await?;
+    let teams = pickable_teams(&mut conn, &scope).await?;
     let mut read = TalliesRead::default();
     let report = report_of(&mut conn, &mut read, state, &scope, &q, lang, &charted()).await?;
     let link = |key: KpiKey, p: Period, rep: Option<i64>, narrow: Narrow| {
@@ -265,11 +267,11 @@ struct Person {
 /// The people the viewer may narrow to (of the chosen team, if any), by name: reps,
 /// agents and managers, the frozen ones included (their past work still counts).
 async fn pickable_people(
-    state: &AppState,
+    conn: &mut AnyConnection,
     viewer: &Viewer,
     scope: &Scope,
 ) -> AppResult<Vec<Person>> {
-    let visible = users::list(&state.db.read, viewer).await?;
+    let visible = users::list(&mut *conn, viewer).await?;
     let within: Option<HashSet<i64>> = match &scope.pickable {
         People::Everyone => None,
         People::These(ids) => Some(ids.iter().copied().collect()),
@@ -288,8 +290,8 @@ async fn pickable_people(
 }
 
 /// The teams of the viewer's reach (every team for admins and directors).
-async fn pickable_teams(state: &AppState, scope: &Scope) -> AppResult<Vec<KpiScopeChoice>> {
-    let all = users::teams(&state.db.read).await?;
+async fn pickable_teams(conn: &mut AnyConnection, scope: &Scope) -> AppResult<Vec<KpiScopeChoice>> {
+    let all = users::teams(&mut *conn).await?;
     let within: Option<HashSet<i64>> = scope.root_team.map(|root| {
         let mut set = HashSet::from([root]);
         // Parents come before children often, but not always: repeat until nothing joins.

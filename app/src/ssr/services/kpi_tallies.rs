@@ -169,20 +169,41 @@ impl TalliesRead {
     /// Reads the tallies of each KPI in its window for `people`, grouped as asked, that
     /// were not read yet: their cells and the records the cells do not hold yet in one
     /// statement (a report's fifty sums in one trip to the database instead of fifty),
-    /// retention on its own.
+    /// retention on its own. A whole tally wanted beside a grouping of the same records
+    /// is not read but summed from the groups (every group is read, so the sums agree).
     pub(crate) async fn prefetch(
         &mut self,
         conn: &mut AnyConnection,
         wanted: &[(KpiKey, &Window, By)],
         people: &People,
     ) -> AppResult<()> {
+        let sets: Vec<(SetRead, &Window)> = wanted
+            .iter()
+            .map(|(key, w, by)| ((records_of(*key), w.start_ms, w.end_ms, *by), *w))
+            .collect();
         let mut todo: Vec<(SetRead, Vec<Read<'_>>)> = Vec::new();
-        for (key, w, by) in wanted {
-            let set = (records_of(*key), w.start_ms, w.end_ms, *by);
-            if self.0.contains_key(&set) || todo.iter().any(|(s, _)| *s == set) {
+        // The whole tallies that are the sums of a grouping also wanted (read or to read).
+        let mut summed_from: Vec<(SetRead, SetRead)> = Vec::new();
+        for (set, w) in &sets {
+            let set = *set;
+            if self.0.contains_key(&set)
+                || todo.iter().any(|(s, _)| *s == set)
+                || summed_from.iter().any(|(s, _)| *s == set)
+            {
                 continue;
             }
-            todo.push((set, plan(set.0, w, people, Narrow::default(), *by)?));
+            if set.3 == By::Nothing {
+                let twin = sets
+                    .iter()
+                    .map(|(s, _)| *s)
+                    .chain(self.0.keys().copied())
+                    .find(|s| (s.0, s.1, s.2) == (set.0, set.1, set.2) && s.3 != By::Nothing);
+                if let Some(twin) = twin {
+                    summed_from.push((set, twin));
+                    continue;
+                }
+            }
+            todo.push((set, plan(set.0, w, people, Narrow::default(), set.3)?));
         }
         let batch: Vec<(Branch<'_>, By)> = todo
             .iter()
@@ -211,6 +232,13 @@ impl TalliesRead {
                 merge(&mut out, part);
             }
             self.0.insert(set, out);
+        }
+        for (set, twin) in summed_from {
+            let mut sum = Tally::default();
+            for (_, t) in self.0.get(&twin).into_iter().flatten() {
+                sum.add(t);
+            }
+            self.0.insert(set, vec![(String::new(), sum)]);
         }
         Ok(())
     }

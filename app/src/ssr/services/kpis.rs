@@ -91,8 +91,8 @@ pub async fn report(
     q: KpiQuery,
     lang: Lang,
 ) -> AppResult<KpiReport> {
-    let scope = resolve(state, viewer, &q).await?;
     let mut conn = state.db.read.acquire().await?;
+    let scope = resolve(&mut conn, state, viewer, &q).await?;
     let mut read = TalliesRead::default();
     report_of(&mut conn, &mut read, state, &scope, &q, lang, &[]).await
 }
@@ -167,12 +167,13 @@ pub async fn records(
     key: KpiKey,
     q: KpiQuery,
 ) -> AppResult<KpiRecords> {
-    let scope = resolve(state, viewer, &q).await?;
+    let mut conn = state.db.read.acquire().await?;
+    let scope = resolve(&mut conn, state, viewer, &q).await?;
     if let Some((field, problem)) = scope.narrow.refusal(key) {
         return Err(AppError::field(field, problem));
     }
     let w = window(scope.period, state.clock.now_ms());
-    let titled = store::titled_facts(&state.db.read, key, &w, &scope.people, scope.narrow).await?;
+    let titled = store::titled_facts(&mut *conn, key, &w, &scope.people, scope.narrow).await?;
     let kind = kind_of(key);
     let facts: Vec<Fact> = titled.iter().map(|t| t.fact.clone()).collect();
     Ok(KpiRecords {
@@ -230,8 +231,13 @@ pub(crate) struct Scope {
 }
 
 /// The query's period (refusing a bad date, naming it) and the people it counts (404 for a
-/// team or person outside the viewer's scope).
-pub(crate) async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> AppResult<Scope> {
+/// team or person outside the viewer's scope), read on the request's connection.
+pub(crate) async fn resolve(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    viewer: &Viewer,
+    q: &KpiQuery,
+) -> AppResult<Scope> {
     if !can_see_dashboard(viewer.role) {
         return Err(AppError::Forbidden);
     }
@@ -253,14 +259,13 @@ pub(crate) async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> 
             })?),
         },
     };
-    let pool = &state.db.read;
     // The viewer's own reach: None = everyone.
     let reach: Option<(i64, Vec<i64>)> = match (viewer.role, viewer.team_id) {
         (Role::Admin, _) => None,
-        (_, Some(team)) => match users::team(pool, team).await? {
+        (_, Some(team)) => match users::team(&mut *conn, team).await? {
             Some(t) if t.parent_id.is_none() => None,
             _ => {
-                let mut people = people_of_team_subtree(pool, team).await?;
+                let mut people = people_of_team_subtree(&mut *conn, team).await?;
                 people.push(viewer.user_id);
                 Some((team, people))
             }
@@ -274,20 +279,18 @@ pub(crate) async fn resolve(state: &AppState, viewer: &Viewer, q: &KpiQuery) -> 
     };
     if let Some(team) = q.team_id {
         let within = match root_team {
-            None => users::team(pool, team).await?.is_some(),
-            Some(root) => {
-                root != 0 && users::team_is_within(&mut *pool.acquire().await?, team, root).await?
-            }
+            None => users::team(&mut *conn, team).await?.is_some(),
+            Some(root) => root != 0 && users::team_is_within(conn, team, root).await?,
         };
         if !within {
             return Err(AppError::NotFound);
         }
-        people = People::These(people_of_team_subtree(pool, team).await?);
+        people = People::These(people_of_team_subtree(&mut *conn, team).await?);
     }
     let pickable = people.clone();
     if let Some(rep) = q.rep_id {
         let visible = match &people {
-            People::Everyone => users::get(pool, rep).await?.is_some(),
+            People::Everyone => users::get(&mut *conn, rep).await?.is_some(),
             People::These(p) => p.contains(&rep),
         };
         if !visible {

@@ -5,7 +5,7 @@ use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::Sql;
-use sqlx::AnyPool;
+use sqlx::{Any, AnyPool, Executor};
 
 #[derive(sqlx::FromRow)]
 struct FollowUpDbRow {
@@ -135,11 +135,11 @@ pub async fn owned_count(pool: &AnyPool, viewer: &Viewer) -> Result<i64, sqlx::E
 }
 
 /// The live customers in the public pool (read from the index of live customers).
-pub async fn pool_count(pool: &AnyPool) -> Result<i64, sqlx::Error> {
+pub async fn pool_count<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id IS NULL",
     )
-    .fetch_one(pool)
+    .fetch_one(ex)
     .await
 }
 
@@ -153,8 +153,8 @@ struct RepDbRow {
 /// Everyone the viewer manages, with their overdue follow-ups (customers whose next
 /// follow-up is more than a day late); the other figures come from the KPI roll-ups
 /// (`services::home::book_figures`).
-pub async fn rep_stats(
-    pool: &AnyPool,
+pub async fn rep_stats<'e>(
+    ex: impl Executor<'e, Database = Any>,
     viewer: &Viewer,
     now_ms: i64,
 ) -> Result<Vec<RepStats>, sqlx::Error> {
@@ -166,7 +166,7 @@ pub async fn rep_stats(
         .push(") AS overdue FROM users u WHERE u.active = 1 AND u.role = 'rep'");
     assignable_users_scope(&mut sql, viewer, "u.id");
     sql.push(" ORDER BY u.name");
-    let rows = sql.query_as::<RepDbRow>().fetch_all(pool).await?;
+    let rows = sql.query_as::<RepDbRow>().fetch_all(ex).await?;
     Ok(rows
         .into_iter()
         .map(|r| RepStats {
