@@ -236,10 +236,32 @@ async fn today_lists_customers_about_to_return_to_the_pool_and_stalled_deals() {
         .execute(&app.state.app.db.write)
         .await
         .unwrap();
+        // One 40 days in "needs" (limit 14) has stalled longest: it comes first.
+        let r = rep
+            .post(app.url("/api/v1/opportunities"))
+            .json(&json!({"customer_id": id, "name": "最久"}))
+            .send()
+            .await
+            .unwrap();
+        let oldest = json(r).await;
+        sqlx::query(&format!(
+            "UPDATE opportunities SET stage = 'needs', stage_entered_at = {} WHERE id = {}",
+            at - 40 * 86_400_000,
+            oldest["id"]
+        ))
+        .execute(&app.state.app.db.write)
+        .await
+        .unwrap();
         let v = today(&app, &rep).await;
         let stalled = ids(&v["stalled"]);
         assert!(stalled.contains(&deal["id"].as_i64().unwrap()), "{b:?}");
         assert!(!stalled.contains(&fresh["id"].as_i64().unwrap()));
+        let at_row = |d: &Value| stalled.iter().position(|s| Some(*s) == d["id"].as_i64());
+        let (oldest_at, deal_at) = (at_row(&oldest), at_row(&deal));
+        assert!(
+            oldest_at.is_some() && oldest_at < deal_at,
+            "{b:?}: longest first: {v}"
+        );
 
         // Today follows the admin's limits, as the stage-stalled alert does: at 10 days
         // for "initial", the 13-day deal is stalled too.

@@ -230,19 +230,37 @@ pub async fn stalled(
     limits: &[(&str, i64)],
     limit: i64,
 ) -> Result<Vec<StalledDeal>, sqlx::Error> {
+    // Each stage's longest-stalled deals by the index (owner, stage, entry time), at most
+    // `limit` of each; then the longest of them all.
     let mut sql = Sql::new(
-        "SELECT o.id, o.name, c.name AS customer_name, o.stage, o.stage_entered_at FROM opportunities o \
-         JOIN customers c ON c.id = o.customer_id WHERE o.deleted_at IS NULL AND o.owner_id = ",
+        "SELECT o.id, o.name, c.name AS customer_name, o.stage, o.stage_entered_at FROM (",
     );
-    sql.bind(viewer.user_id).push(" AND (1 = 0");
-    for (stage, days) in limits {
-        sql.push(" OR (o.stage = ")
-            .bind(*stage)
-            .push(" AND o.stage_entered_at < ")
-            .bind(now_ms - days * 86_400_000)
-            .push(")");
+    if limits.is_empty() {
+        sql.push(
+            "SELECT id, name, customer_id, stage, stage_entered_at FROM opportunities WHERE 1 = 0",
+        );
     }
-    sql.push(") ORDER BY o.stage_entered_at LIMIT ").bind(limit);
+    for (i, (stage, days)) in limits.iter().enumerate() {
+        if i > 0 {
+            sql.push(" UNION ALL ");
+        }
+        sql.push(
+            "SELECT * FROM (SELECT id, name, customer_id, stage, stage_entered_at \
+             FROM opportunities WHERE deleted_at IS NULL AND owner_id = ",
+        )
+        .bind(viewer.user_id)
+        .push(" AND stage = ")
+        .bind(*stage)
+        .push(" AND stage_entered_at < ")
+        .bind(now_ms - days * 86_400_000)
+        .push(" ORDER BY stage_entered_at LIMIT ")
+        .bind(limit)
+        .push(&format!(") s{i}"));
+    }
+    sql.push(
+        ") o JOIN customers c ON c.id = o.customer_id ORDER BY o.stage_entered_at, o.id LIMIT ",
+    )
+    .bind(limit);
     let rows = sql.query_as::<StalledDbRow>().fetch_all(pool).await?;
     Ok(rows
         .into_iter()
