@@ -179,6 +179,33 @@ async fn follow_ups_are_validated_and_scoped() {
     }
 }
 
+/// A new deal of the rep's for the customer, put in `stage` `days` ago.
+async fn deal_in_stage(
+    app: &TestApp,
+    rep: &reqwest::Client,
+    customer: i64,
+    name: &str,
+    stage: &str,
+    days: i64,
+) -> Value {
+    let r = rep
+        .post(app.url("/api/v1/opportunities"))
+        .json(&json!({"customer_id": customer, "name": name}))
+        .send()
+        .await
+        .unwrap();
+    let deal = json(r).await;
+    sqlx::query(&format!(
+        "UPDATE opportunities SET stage = '{stage}', stage_entered_at = {} WHERE id = {}",
+        app.clock.now_ms() - days * 86_400_000,
+        deal["id"]
+    ))
+    .execute(&app.state.app.db.write)
+    .await
+    .unwrap();
+    deal
+}
+
 #[tokio::test]
 async fn today_lists_customers_about_to_return_to_the_pool_and_stalled_deals() {
     for b in backends() {
@@ -204,54 +231,11 @@ async fn today_lists_customers_about_to_return_to_the_pool_and_stalled_deals() {
             .find(|r| r["customer_id"] == id)
             .cloned();
         assert!(row.is_some(), "{b:?}: {v}");
-        // A deal 15 days in "initial" (limit 14) is stalled; one 13 days in is not.
-        let r = rep
-            .post(app.url("/api/v1/opportunities"))
-            .json(&json!({"customer_id": id, "name": "停滞"}))
-            .send()
-            .await
-            .unwrap();
-        let deal = json(r).await;
-        let r = rep
-            .post(app.url("/api/v1/opportunities"))
-            .json(&json!({"customer_id": id, "name": "正常"}))
-            .send()
-            .await
-            .unwrap();
-        let fresh = json(r).await;
-        let at = app.clock.now_ms();
-        sqlx::query(&format!(
-            "UPDATE opportunities SET stage_entered_at = {} WHERE id = {}",
-            at - 15 * 86_400_000,
-            deal["id"]
-        ))
-        .execute(&app.state.app.db.write)
-        .await
-        .unwrap();
-        sqlx::query(&format!(
-            "UPDATE opportunities SET stage_entered_at = {} WHERE id = {}",
-            at - 13 * 86_400_000,
-            fresh["id"]
-        ))
-        .execute(&app.state.app.db.write)
-        .await
-        .unwrap();
-        // One 40 days in "needs" (limit 14) has stalled longest: it comes first.
-        let r = rep
-            .post(app.url("/api/v1/opportunities"))
-            .json(&json!({"customer_id": id, "name": "最久"}))
-            .send()
-            .await
-            .unwrap();
-        let oldest = json(r).await;
-        sqlx::query(&format!(
-            "UPDATE opportunities SET stage = 'needs', stage_entered_at = {} WHERE id = {}",
-            at - 40 * 86_400_000,
-            oldest["id"]
-        ))
-        .execute(&app.state.app.db.write)
-        .await
-        .unwrap();
+        // A deal 15 days in "initial" (limit 14) is stalled; one 13 days in is not; one 40
+        // days in "needs" (limit 14) has stalled longest: it comes first.
+        let deal = deal_in_stage(&app, &rep, id, "停滞", "initial", 15).await;
+        let fresh = deal_in_stage(&app, &rep, id, "正常", "initial", 13).await;
+        let oldest = deal_in_stage(&app, &rep, id, "最久", "needs", 40).await;
         let v = today(&app, &rep).await;
         let stalled = ids(&v["stalled"]);
         assert!(stalled.contains(&deal["id"].as_i64().unwrap()), "{b:?}");

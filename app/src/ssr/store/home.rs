@@ -230,16 +230,14 @@ pub async fn stalled(
     limits: &[(&str, i64)],
     limit: i64,
 ) -> Result<Vec<StalledDeal>, sqlx::Error> {
+    if limits.is_empty() {
+        return Ok(Vec::new());
+    }
     // Each stage's longest-stalled deals by the index (owner, stage, entry time), at most
     // `limit` of each; then the longest of them all.
     let mut sql = Sql::new(
         "SELECT o.id, o.name, c.name AS customer_name, o.stage, o.stage_entered_at FROM (",
     );
-    if limits.is_empty() {
-        sql.push(
-            "SELECT id, name, customer_id, stage, stage_entered_at FROM opportunities WHERE 1 = 0",
-        );
-    }
     for (i, (stage, days)) in limits.iter().enumerate() {
         if i > 0 {
             sql.push(" UNION ALL ");
