@@ -350,20 +350,112 @@ async fn a_watched_dashboard_gets_its_tiles_again_after_a_write_and_nobody_else_
     }
 }
 
-/// The month's forecast total on the dashboard: closed, commit, best case, pipeline.
-async fn month_total(c: &reqwest::Client, app: &TestApp) -> [i64; 4] {
+/// A forecast row's figures on the dashboard (`"month"` or `"quarter"`; the total when no
+/// person is given, zeros for a person without a row): closed, commit, best case, pipeline.
+async fn forecast_row(
+    c: &reqwest::Client,
+    app: &TestApp,
+    period: &str,
+    person: Option<i64>,
+) -> [i64; 4] {
     let (s, d) = dashboard(c, app, &[("period", "month")]).await;
     assert_eq!(s, StatusCode::OK, "{d}");
-    let month = d["forecasts"]
+    let forecast = d["forecasts"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["period"] == "month")
+        .find(|f| f["period"] == period)
         .unwrap();
-    let total = month["rows"].as_array().unwrap().last().unwrap();
+    let rows = forecast["rows"].as_array().unwrap();
+    let total = rows.last().unwrap();
     assert!(total["person_id"].is_null());
-    let r = &total["rollup"];
+    let row = match person {
+        None => Some(total),
+        Some(id) => rows.iter().find(|r| r["person_id"] == id),
+    };
+    let Some(row) = row else { return [0; 4] };
+    let r = &row["rollup"];
     ["closed", "commit", "best_case", "pipeline"].map(|k| r[k].as_i64().unwrap())
+}
+
+async fn month_total(c: &reqwest::Client, app: &TestApp) -> [i64; 4] {
+    forecast_row(c, app, "month", None).await
+}
+
+/// The quarter's forecast counts the deals expected to close in the quarter's other months
+/// as well as this month's; the month's leaves them out, for the team and for their owner
+/// (the two are read together: each must sum only its own days).
+#[tokio::test]
+async fn the_quarters_forecast_counts_its_other_months_and_the_months_does_not() {
+    for b in backends() {
+        let app = spawn_app(b).await;
+        let rep1 = app.login("rep1@demo.tandem").await;
+        let rep1_id = app.user_id("rep1@demo.tandem").await;
+        let manager1 = app.login("manager1@demo.tandem").await;
+        let customer = app.customer_of("rep1@demo.tandem").await;
+        let today = app
+            .clock_now()
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+            .date_naive();
+        // Another month of the same quarter: the next one, or the quarter's first.
+        use chrono::Datelike;
+        let first_of_quarter = today
+            .with_day(1)
+            .unwrap()
+            .with_month((today.month0() / 3) * 3 + 1)
+            .unwrap();
+        let other = if today.month0() % 3 == 0 {
+            first_of_quarter
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap()
+        } else {
+            first_of_quarter
+        };
+        let before = [
+            forecast_row(&manager1, &app, "month", None).await,
+            forecast_row(&manager1, &app, "quarter", None).await,
+            forecast_row(&manager1, &app, "month", Some(rep1_id)).await,
+            forecast_row(&manager1, &app, "quarter", Some(rep1_id)).await,
+        ];
+        // A committed deal this month and one in the quarter's other month, the same
+        // owner and category (one roll-up group across both months).
+        for (name, amount, close) in [("本月", 700_000, today), ("下个月", 300_000, other)] {
+            let r = rep1
+                .post(app.url("/api/v1/opportunities"))
+                .json(&serde_json::json!({"customer_id": customer, "name": name, "amount_minor": amount, "expected_close": close.to_string()}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED, "{b:?}");
+            let deal: Value = r.json().await.unwrap();
+            let r = rep1
+                .post(app.url(&format!("/api/v1/opportunities/{}/forecast", deal["id"])))
+                .json(
+                    &serde_json::json!({"forecast_category": "commit", "version": deal["version"]}),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{b:?}");
+        }
+        let after = [
+            forecast_row(&manager1, &app, "month", None).await,
+            forecast_row(&manager1, &app, "quarter", None).await,
+            forecast_row(&manager1, &app, "month", Some(rep1_id)).await,
+            forecast_row(&manager1, &app, "quarter", Some(rep1_id)).await,
+        ];
+        let plus = |r: [i64; 4], n: i64| [r[0], r[1] + n, r[2] + n, r[3] + n];
+        assert_eq!(
+            after,
+            [
+                plus(before[0], 700_000),
+                plus(before[1], 1_000_000),
+                plus(before[2], 700_000),
+                plus(before[3], 1_000_000)
+            ],
+            "{b:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! number is worked out from exactly those records.
 use super::kpi_tallies::{group_of, TalliesRead};
 use super::kpis::{report_of, resolve, window, KpiQuery, Scope};
-use crate::domain::forecast::rollup;
+use crate::domain::forecast::{rollup, ForecastDeal};
 use crate::domain::kpi_tally::Tally;
 use crate::domain::kpis::{KpiKey, Period};
 use crate::domain::leads::{lead_source_label, LEAD_SOURCES};
@@ -18,11 +18,12 @@ use crate::model::{
 };
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
+use crate::ssr::store::forecast::{forecast_deals, ForecastDeals};
 use crate::ssr::store::kpi_cells::{day_of, By};
 use crate::ssr::store::kpis::{Narrow, People};
 use crate::ssr::store::users;
 use sqlx::AnyConnection;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The funnel's KPI (by stage) and the sources chart's (by lead source).
 const FUNNEL: KpiKey = KpiKey::PipelineValue;
@@ -186,43 +187,20 @@ pub async fn dashboard(
         charts.push(chart(id, key, bars));
     }
 
-    let mut forecasts = Vec::new();
-    for name in ["month", "quarter"] {
-        let Some(whole) = Period::whole(name, state.clock.now(), DEFAULT_UTC_OFFSET_MINUTES) else {
-            continue;
-        };
-        let deals = crate::ssr::store::forecast::forecast_deals(
-            &mut *conn,
-            &window(whole, w.now_ms),
-            &scope.people,
-        )
-        .await?;
-        let mut rows: Vec<ForecastLine> = people
-            .iter()
-            .filter(|p| deals.iter().any(|(o, _)| *o == Some(p.id)))
-            .map(|p| ForecastLine {
-                person_id: Some(p.id),
-                name: p.name.clone(),
-                rollup: rollup(
-                    deals
-                        .iter()
-                        .filter(|(o, _)| *o == Some(p.id))
-                        .map(|(_, d)| *d),
-                ),
-            })
-            .collect();
-        rows.push(ForecastLine {
-            person_id: None,
-            name: lang.t("Total", "合计").to_string(),
-            rollup: rollup(deals.iter().map(|(_, d)| *d)),
-        });
-        forecasts.push(KpiForecast {
-            period: name.to_string(),
-            from: whole.from,
-            to: whole.to,
-            rows,
-        });
-    }
+    // The month's and the quarter's forecasts, read together (the month is the quarter's).
+    let wholes: Vec<(&str, Period)> = ["month", "quarter"]
+        .into_iter()
+        .filter_map(|name| {
+            Period::whole(name, state.clock.now(), DEFAULT_UTC_OFFSET_MINUTES).map(|p| (name, p))
+        })
+        .collect();
+    let windows: Vec<_> = wholes.iter().map(|(_, p)| window(*p, w.now_ms)).collect();
+    let lists = forecast_deals(&mut *conn, &windows, &scope.people).await?;
+    let forecasts = wholes
+        .iter()
+        .zip(lists)
+        .map(|((name, whole), deals)| forecast_of(name, *whole, &deals, &people, lang))
+        .collect();
 
     Ok(KpiDashboard {
         report,
@@ -239,6 +217,43 @@ pub async fn dashboard(
             .collect(),
         charts,
     })
+}
+
+/// A period's forecast: a row per person with deals in it, then the total.
+fn forecast_of(
+    name: &str,
+    whole: Period,
+    deals: &ForecastDeals,
+    people: &[Person],
+    lang: Lang,
+) -> KpiForecast {
+    let mut by_owner: HashMap<i64, Vec<ForecastDeal>> = HashMap::new();
+    for (owner, d) in deals {
+        if let Some(owner) = owner {
+            by_owner.entry(*owner).or_default().push(*d);
+        }
+    }
+    let mut rows: Vec<ForecastLine> = people
+        .iter()
+        .filter_map(|p| {
+            by_owner.get(&p.id).map(|mine| ForecastLine {
+                person_id: Some(p.id),
+                name: p.name.clone(),
+                rollup: rollup(mine.iter().copied()),
+            })
+        })
+        .collect();
+    rows.push(ForecastLine {
+        person_id: None,
+        name: lang.t("Total", "合计").to_string(),
+        rollup: rollup(deals.iter().map(|(_, d)| *d)),
+    });
+    KpiForecast {
+        period: name.to_string(),
+        from: whole.from,
+        to: whole.to,
+        rows,
+    }
 }
 
 fn chart(id: &str, key: KpiKey, bars: Vec<KpiBar>) -> KpiChart {

@@ -5,52 +5,85 @@ use crate::domain::forecast::ForecastDeal;
 use crate::ssr::store::db::Sql;
 use crate::ssr::store::kpi_cells::{day_of, forecast_category};
 use crate::ssr::store::kpis::{push_people, People, Window};
-use sqlx::{Any, Executor};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
 
-#[derive(sqlx::FromRow)]
-struct ForecastRow {
-    owner_id: i64,
-    won: i64,
-    grade: i64,
-    amount: i64,
-}
+/// What a forecast for one window counts, with the owners: one entry per owner for the
+/// deals won in it (closed), and per owner and category for the open deals expected to
+/// close in it.
+pub type ForecastDeals = Vec<(Option<i64>, ForecastDeal)>;
 
-/// The deals a forecast for the window counts, with their owners: won in it (closed),
-/// or open and expected to close in it — one entry per owner for the won, and per owner
-/// and category for the open.
+/// The forecasts of several windows (the month and its quarter) in one statement: the
+/// cells of the span from the first window's start to the last one's end are read once,
+/// and each window takes the sums of its own days. A window's owners and categories with
+/// no cell in it are left out of its list.
 pub async fn forecast_deals<'e>(
     ex: impl Executor<'e, Database = Any>,
-    w: &Window,
+    windows: &[Window],
     people: &People,
-) -> Result<Vec<(Option<i64>, ForecastDeal)>, sqlx::Error> {
+) -> Result<Vec<ForecastDeals>, sqlx::Error> {
+    let Some(start) = windows.iter().map(|w| w.start_ms).min() else {
+        return Ok(Vec::new());
+    };
+    let end = windows.iter().map(|w| w.end_ms).max().unwrap_or(start);
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let first = windows.iter().map(|w| w.period.from).min().map(date);
+    let last = windows.iter().map(|w| w.period.to).max().map(date);
+    // Each window's columns: how many of the span's cells are its own (an owner and
+    // category with none has no entry in its list), and their sum.
     // Two searches of the cells' indexes, one for each KPI (an OR of the two was a scan).
-    let mut sql = Sql::new(
-        "SELECT owner_id, 1 AS won, grade, CAST(SUM(amount_sum) AS BIGINT) AS amount \
-         FROM kpi_cells WHERE kpi = 'won_amount' AND day >= ",
-    );
-    sql.bind(day_of(w.start_ms))
+    let mut sql = Sql::new("SELECT owner_id, 1 AS won, grade");
+    for w in windows {
+        let (from, to) = (day_of(w.start_ms), day_of(w.end_ms));
+        for what in ["1", "amount_sum"] {
+            sql.push(", CAST(SUM(CASE WHEN day >= ")
+                .bind(from)
+                .push(" AND day < ")
+                .bind(to)
+                .push(&format!(" THEN {what} ELSE 0 END) AS BIGINT)"));
+        }
+    }
+    sql.push(" FROM kpi_cells WHERE kpi = 'won_amount' AND day >= ")
+        .bind(day_of(start))
         .push(" AND day < ")
-        .bind(day_of(w.end_ms));
+        .bind(day_of(end));
     push_people(&mut sql, "owner_id", people);
-    sql.push(
-        " GROUP BY owner_id, grade UNION ALL \
-         SELECT owner_id, 0 AS won, grade, CAST(SUM(amount_sum) AS BIGINT) AS amount \
-         FROM kpi_cells WHERE kpi = 'weighted_forecast' AND day = 0 AND part >= ",
-    )
-    .bind(w.period.from.format("%Y-%m-%d").to_string())
-    .push(" AND part <= ")
-    .bind(w.period.to.format("%Y-%m-%d").to_string());
+    sql.push(" GROUP BY owner_id, grade UNION ALL SELECT owner_id, 0 AS won, grade");
+    for w in windows {
+        for what in ["1", "amount_sum"] {
+            sql.push(", CAST(SUM(CASE WHEN part >= ")
+                .bind(date(w.period.from))
+                .push(" AND part <= ")
+                .bind(date(w.period.to))
+                .push(&format!(" THEN {what} ELSE 0 END) AS BIGINT)"));
+        }
+    }
+    sql.push(" FROM kpi_cells WHERE kpi = 'weighted_forecast' AND day = 0 AND part >= ")
+        .bind(first.unwrap_or_default())
+        .push(" AND part <= ")
+        .bind(last.unwrap_or_default());
     push_people(&mut sql, "owner_id", people);
     sql.push(" GROUP BY owner_id, grade");
-    sql.all::<ForecastRow, _>(ex, |r| {
-        (
-            (r.owner_id != 0).then_some(r.owner_id),
-            ForecastDeal {
-                won: r.won == 1,
-                category: forecast_category(r.grade),
-                amount_minor: r.amount,
-            },
-        )
-    })
-    .await
+    let rows: Vec<AnyRow> = sql.query().fetch_all(ex).await?;
+    let mut lists = vec![ForecastDeals::new(); windows.len()];
+    for row in rows {
+        let owner: i64 = row.try_get(0)?;
+        let won: i64 = row.try_get(1)?;
+        let grade: i64 = row.try_get(2)?;
+        for (i, list) in lists.iter_mut().enumerate() {
+            let cells: i64 = row.try_get(3 + 2 * i)?;
+            if cells == 0 {
+                continue;
+            }
+            list.push((
+                (owner != 0).then_some(owner),
+                ForecastDeal {
+                    won: won == 1,
+                    category: forecast_category(grade),
+                    amount_minor: row.try_get(4 + 2 * i)?,
+                },
+            ));
+        }
+    }
+    Ok(lists)
 }
