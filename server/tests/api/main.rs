@@ -17,6 +17,7 @@ mod follow_ups;
 mod fuzz;
 mod health;
 mod kpi_dashboard;
+mod kpi_forecast;
 mod kpi_rollups;
 mod kpis;
 mod kpis_people;

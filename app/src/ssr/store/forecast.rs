@@ -34,14 +34,12 @@ pub async fn forecast_deals<'e>(
     // Two searches of the cells' indexes, one for each KPI (an OR of the two was a scan).
     let mut sql = Sql::new("SELECT owner_id, 1 AS won, grade");
     for w in windows {
-        let (from, to) = (day_of(w.start_ms), day_of(w.end_ms));
-        for what in ["1", "amount_sum"] {
-            sql.push(", CAST(SUM(CASE WHEN day >= ")
-                .bind(from)
+        push_window_sums(&mut sql, |sql| {
+            sql.push("day >= ")
+                .bind(day_of(w.start_ms))
                 .push(" AND day < ")
-                .bind(to)
-                .push(&format!(" THEN {what} ELSE 0 END) AS BIGINT)"));
-        }
+                .bind(day_of(w.end_ms));
+        });
     }
     sql.push(" FROM kpi_cells WHERE kpi = 'won_amount' AND day >= ")
         .bind(day_of(start))
@@ -50,13 +48,12 @@ pub async fn forecast_deals<'e>(
     push_people(&mut sql, "owner_id", people);
     sql.push(" GROUP BY owner_id, grade UNION ALL SELECT owner_id, 0 AS won, grade");
     for w in windows {
-        for what in ["1", "amount_sum"] {
-            sql.push(", CAST(SUM(CASE WHEN part >= ")
+        push_window_sums(&mut sql, |sql| {
+            sql.push("part >= ")
                 .bind(date(w.period.from))
                 .push(" AND part <= ")
-                .bind(date(w.period.to))
-                .push(&format!(" THEN {what} ELSE 0 END) AS BIGINT)"));
-        }
+                .bind(date(w.period.to));
+        });
     }
     sql.push(" FROM kpi_cells WHERE kpi = 'weighted_forecast' AND day = 0 AND part >= ")
         .bind(first.unwrap_or_default())
@@ -86,4 +83,13 @@ pub async fn forecast_deals<'e>(
         }
     }
     Ok(lists)
+}
+
+/// A window's two columns: how many of the row's cells fall `within` it, and their sum.
+fn push_window_sums(sql: &mut Sql, within: impl Fn(&mut Sql)) {
+    for what in ["1", "amount_sum"] {
+        sql.push(", CAST(SUM(CASE WHEN ");
+        within(sql);
+        sql.push(&format!(" THEN {what} ELSE 0 END) AS BIGINT)"));
+    }
 }
