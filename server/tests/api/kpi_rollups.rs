@@ -136,36 +136,3 @@ async fn a_follow_up_counts_a_day_after_its_time_from_the_roll_ups_and_the_recor
         app.assert_kpi_rollups_kept().await;
     }
 }
-
-/// A team's report finds its people's KPI cells by the primary key (owner first) and a
-/// report for everyone by day, on a new database whose cells the planner has never
-/// measured too: without statistics SQLite took the by-day index, which holds the sums,
-/// for a team as well, and read everyone's cells of the period (300 reps: 5.7× slower).
-#[tokio::test]
-async fn a_teams_cells_are_found_by_owner_and_everyones_by_day() {
-    let app = spawn_app(Backend::Sqlite).await;
-    let plan = |owners: &'static str| {
-        let db = app.state.app.db.read.clone();
-        async move {
-            let text = format!(
-                "EXPLAIN QUERY PLAN SELECT grade, SUM(n), SUM(amount_sum) FROM kpi_cells \
-                 WHERE kpi = 'won_amount' {owners} AND day >= 20788 AND day < 20819 GROUP BY grade"
-            );
-            let rows: Vec<(i64, i64, i64, String)> =
-                sqlx::query_as(&text).fetch_all(&db).await.unwrap();
-            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; ")
-        }
-    };
-    let team =
-        plan("AND owner_id IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)")
-            .await;
-    assert!(
-        team.contains("sqlite_autoindex_kpi_cells_1"),
-        "a team's cells: {team}"
-    );
-    let everyone = plan("").await;
-    assert!(
-        everyone.contains("COVERING INDEX kpi_cells_by_day_with_sums"),
-        "everyone's cells: {everyone}"
-    );
-}

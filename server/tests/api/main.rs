@@ -29,6 +29,7 @@ mod pages;
 mod pipeline;
 mod platform;
 mod pool;
+mod query_plans;
 mod receivables;
 mod reply_files;
 mod scope;
