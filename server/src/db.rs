@@ -25,5 +25,8 @@ pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
     {
         tracing::info!("KPI roll-ups rebuilt");
     }
+    db.refresh_statistics()
+        .await
+        .map_err(sqlx::migrate::MigrateError::Execute)?;
     Ok(())
 }

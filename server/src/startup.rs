@@ -140,8 +140,10 @@ impl Application {
     }
 
     /// Runs the alert engine every second (on PostgreSQL, on one instance at a time), the
-    /// mail sender every five, and the support mailbox's reader when there is one.
+    /// mail sender every five, the support mailbox's reader when there is one, and the
+    /// planner's statistics every hour.
     pub fn start_scheduler(&self) {
+        tokio::spawn(refresh_statistics_hourly(self.state.app.db.clone()));
         tokio::spawn(app::ssr::services::alerts::schedule(
             self.state.app.clone(),
             Duration::from_secs(1),
@@ -309,6 +311,19 @@ pub fn router(state: ServerState) -> Router {
         ))
         .layer(axum::middleware::from_fn(crate::security::request_id))
         .with_state(state)
+}
+
+/// The planner's statistics kept up to date as the data grows (`migrate` refreshed them at
+/// start).
+async fn refresh_statistics_hourly(db: Db) {
+    let hour = Duration::from_secs(3600);
+    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
+    loop {
+        every.tick().await;
+        if let Err(error) = db.refresh_statistics().await {
+            tracing::warn!(%error, "refreshing the planner's statistics failed");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,24 +1,46 @@
-//! The plans SQLite chooses for the searches a page makes on every load, checked on a new
-//! database (no planner statistics yet, as a new install has): a plan that reads a whole
-//! table where an index answers stays fast on the demo data and is slow at 10^5 records.
+//! The plans SQLite chooses for the searches a page makes on every load: a plan that reads
+//! a whole table where an index answers stays fast on the demo data and is slow at 10^5
+//! records. Each is checked on the statistics Tandem gathers itself (at start and every
+//! hour: `Db::refresh_statistics`), read on the connection that gathered them.
 use crate::helpers::*;
 
-/// SQLite's plan for `sql`, its steps joined by "; ".
+/// SQLite's plan for `sql`, its steps joined by "; " (on the connection that refreshed
+/// the statistics: a read connection loads them when it opens).
 async fn plan(app: &TestApp, sql: &str) -> String {
     let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
-        .fetch_all(&app.state.app.db.read)
+        .fetch_all(&app.state.app.db.write)
         .await
         .unwrap();
     rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; ")
 }
 
 /// A team's report finds its people's KPI cells by the primary key (owner first) and a
-/// report for everyone by day, on a new database whose cells the planner has never
-/// measured too: without statistics SQLite took the by-day index, which holds the sums,
-/// for a team as well, and read everyone's cells of the period (300 reps: 5.7× slower).
+/// report for everyone by day, once the planner has measured a company's cells (300 reps,
+/// 40 days): the by-day index holds the sums, and without statistics SQLite took it for a
+/// team as well and read everyone's cells of the period (300 reps: 5.7× slower).
 #[tokio::test]
 async fn a_teams_cells_are_found_by_owner_and_everyones_by_day() {
     let app = spawn_app(Backend::Sqlite).await;
+    let db = &app.state.app.db;
+    // A company's cells: 300 reps, 40 days, for every KPI the demo data keeps cells of
+    // (the statistics are averages over all of them).
+    let kpis: Vec<String> = sqlx::query_scalar("SELECT DISTINCT kpi FROM kpi_cells")
+        .fetch_all(&db.write)
+        .await
+        .unwrap();
+    for kpi in kpis {
+        sqlx::query(&format!(
+            "WITH RECURSIVE rep(id) AS (SELECT 10001 UNION ALL SELECT id + 1 FROM rep WHERE id < 10300), \
+             d(day) AS (SELECT 20780 UNION ALL SELECT day + 1 FROM d WHERE day < 20819) \
+             INSERT INTO kpi_cells (kpi, owner_id, day, part, grade, n, flagged, amount_sum, \
+             amount_n, measure_sum, measure_n, weighted) \
+             SELECT '{kpi}', rep.id, d.day, '', 0, 1, 0, 100, 1, 0, 0, 0 FROM rep, d"
+        ))
+        .execute(&db.write)
+        .await
+        .unwrap();
+    }
+    db.refresh_statistics().await.unwrap();
     let cells = |owners: &str| {
         format!(
             "SELECT grade, SUM(n), SUM(amount_sum) FROM kpi_cells \
@@ -27,12 +49,18 @@ async fn a_teams_cells_are_found_by_owner_and_everyones_by_day() {
     };
     let team = plan(
         &app,
-        &cells("AND owner_id IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)"),
+        &cells("AND owner_id IN (10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10010, 10011, 10012, 10013, 10014, 10015, 10016, 10017, 10018)"),
     )
     .await;
     assert!(
         team.contains("sqlite_autoindex_kpi_cells_1"),
-        "a team's cells: {team}"
+        "a team's cells: {team} {:?}",
+        sqlx::query_as::<_, (String, Option<String>, String)>(
+            "SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'kpi_cells'"
+        )
+        .fetch_all(&db.write)
+        .await
+        .unwrap()
     );
     let everyone = plan(&app, &cells("")).await;
     assert!(
@@ -42,11 +70,30 @@ async fn a_teams_cells_are_found_by_owner_and_everyones_by_day() {
 }
 
 /// The contracts waiting for approval (on every manager's dashboard) are found by their
-/// status, newest first: without the index SQLite read every customer and looked up each
-/// one's contracts, on every load of the dashboard.
+/// status, newest first, once the planner has measured them: without the index SQLite
+/// read every customer and looked up each one's contracts, on every load of the dashboard.
 #[tokio::test]
 async fn the_pending_contracts_are_found_by_their_status() {
     let app = spawn_app(Backend::Sqlite).await;
+    let db = &app.state.app.db;
+    // A table that was empty when last measured, grown since: the refresh measures it.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
+         INSERT INTO contracts (customer_id, amount_minor, start_date, end_date, \
+         approval_status, created_at, updated_at) \
+         SELECT (SELECT MIN(id) FROM customers), 100, '2026-01-01', '2026-12-31', \
+         CASE WHEN i % 100 = 0 THEN 'pending' ELSE 'approved' END, 0, 0 FROM n",
+    )
+    .execute(&db.write)
+    .await
+    .unwrap();
+    db.refresh_statistics().await.unwrap();
+    let measured: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'contracts'")
+            .fetch_one(&db.write)
+            .await
+            .unwrap();
+    assert!(measured > 0, "the contracts were not measured");
     let pending = plan(
         &app,
         "SELECT k.id, c.name, u.name FROM contracts k JOIN customers c ON c.id = k.customer_id \
