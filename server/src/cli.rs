@@ -132,16 +132,6 @@ pub async fn run() -> ExitCode {
 async fn serve(config: Config, demo_if_empty: bool) -> Result<(), String> {
     tracing::info!(database = %redact_url(&config.database_url), "starting");
     let db = open(&config.database_url).await?;
-    if demo_if_empty
-        && crate::seed::is_empty(&db)
-            .await
-            .map_err(|e| e.to_string())?
-    {
-        crate::seed::demo(&db)
-            .await
-            .map_err(|e| format!("seed: {e}"))?;
-        crate::seed::print_demo_sign_ins();
-    }
     // Browser tests move the server's time forward; anything else runs on the wall clock.
     let clock: std::sync::Arc<dyn app::ssr::clock::Clock> =
         match std::env::var("TANDEM_TEST_CLOCK").as_deref() {
@@ -151,6 +141,16 @@ async fn serve(config: Config, demo_if_empty: bool) -> Result<(), String> {
             }
             _ => std::sync::Arc::new(app::ssr::clock::SystemClock),
         };
+    if demo_if_empty
+        && crate::seed::is_empty(&db)
+            .await
+            .map_err(|e| e.to_string())?
+    {
+        crate::seed::demo(&db, clock.now_ms())
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        crate::seed::print_demo_sign_ins();
+    }
     let app = Application::build(config, db, clock)
         .await
         .map_err(|e| e.to_string())?;
@@ -223,7 +223,7 @@ async fn seed(url: &str, args: SeedArgs) -> Result<(), String> {
         return Ok(());
     }
     if args.demo {
-        crate::seed::demo(&db)
+        crate::seed::demo(&db, chrono::Utc::now().timestamp_millis())
             .await
             .map_err(|e| format!("seed: {e}"))?;
         crate::seed::print_demo_sign_ins();

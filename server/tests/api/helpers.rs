@@ -171,7 +171,9 @@ async fn spawn_configured(
         .await
         .expect("migrate test database");
     if demo {
-        server::seed::demo(&db).await.expect("seed demo data");
+        server::seed::demo(&db, start_time().timestamp_millis())
+            .await
+            .expect("seed demo data");
     }
     let clock = ManualClock::new(start_time());
     let config = configure(Config::new(

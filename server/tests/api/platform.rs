@@ -1,4 +1,5 @@
 use crate::helpers::*;
+use app::ssr::clock::Clock;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -175,6 +176,27 @@ async fn the_demo_company_has_every_state_and_stage() {
             )
             .await
                 == 0
+        );
+        // Dated by the server's clock, not the wall's: the test clock stands still while
+        // the calendar moves on, and a demo dated by the wall had contacts "in the future"
+        // that no follow-up logged now could move forward.
+        let now = app.clock.now_ms();
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM activities WHERE occurred_at > {now}"
+            ))
+            .await,
+            0,
+            "{b:?}: demo activities after the server's now"
+        );
+        assert!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM activities WHERE occurred_at > {}",
+                now - 86_400_000
+            ))
+            .await
+                > 0,
+            "{b:?}: the demo's last day has activities"
         );
     }
 }
