@@ -52,6 +52,7 @@ impl TestApp {
             db.backend
         );
         assert!(!kept.is_empty(), "no KPI roll-ups at all");
+        self.assert_book_kept().await;
     }
 }
 

@@ -8,6 +8,7 @@ mod articles;
 mod auth;
 mod canned_replies;
 mod contacts;
+mod customer_book;
 mod customer_lists;
 mod customers;
 mod delivery;

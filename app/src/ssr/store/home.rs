@@ -127,20 +127,62 @@ pub async fn tasks_due(
         .collect())
 }
 
+/// The live customers the viewer owns (read from the book: migration 0037).
 pub async fn owned_count(pool: &AnyPool, viewer: &Viewer) -> Result<i64, sqlx::Error> {
-    let mut sql =
-        Sql::new("SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id = ");
-    sql.bind(viewer.user_id);
-    sql.query_scalar::<i64>().fetch_one(pool).await
+    book_count(pool, viewer.user_id).await
 }
 
-/// The live customers in the public pool (read from the index of live customers).
+/// The live customers in the public pool (read from the book).
 pub async fn pool_count<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL AND owner_id IS NULL",
-    )
-    .fetch_one(ex)
-    .await
+    book_count(ex, BOOK_POOL).await
+}
+
+/// The book's owner for the public pool (customers without an owner).
+const BOOK_POOL: i64 = 0;
+/// The book's cells of follow-ups: UTC days and hours of the planned time.
+const BOOK_DAY_MS: i64 = 86_400_000;
+const BOOK_HOUR_MS: i64 = 3_600_000;
+
+/// The live customers `owner` (or [`BOOK_POOL`]) holds, from the book (`customer_book`,
+/// kept by triggers on `customers`: migration 0037).
+async fn book_count<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    owner: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM customer_book \
+         WHERE span = 'all' AND slot = 0 AND owner_id = ",
+    );
+    sql.bind(owner);
+    sql.query_scalar::<i64>().fetch_one(ex).await
+}
+
+/// Pushes the number of `owner`'s live customers whose next follow-up is before
+/// `before_ms`: the book's whole days and hours before it, and the customers of the
+/// hour it falls in read one by one (`owner`: an SQL expression).
+fn push_follow_ups_before(sql: &mut Sql, owner: &str, before_ms: i64) {
+    let day = before_ms.div_euclid(BOOK_DAY_MS);
+    let hour = before_ms.div_euclid(BOOK_HOUR_MS);
+    sql.push(&format!(
+        "((SELECT CAST(COALESCE(SUM(b.n), 0) AS BIGINT) FROM customer_book b \
+         WHERE b.owner_id = {owner} AND b.span = 'day' AND b.slot < "
+    ))
+    .bind(day)
+    .push(&format!(
+        ") + (SELECT CAST(COALESCE(SUM(b.n), 0) AS BIGINT) FROM customer_book b \
+         WHERE b.owner_id = {owner} AND b.span = 'hour' AND b.slot >= "
+    ))
+    .bind(day * (BOOK_DAY_MS / BOOK_HOUR_MS))
+    .push(" AND b.slot < ")
+    .bind(hour)
+    .push(&format!(
+        ") + (SELECT COUNT(*) FROM customers c WHERE c.owner_id = {owner} \
+         AND c.deleted_at IS NULL AND c.next_follow_up_at >= "
+    ))
+    .bind(hour * BOOK_HOUR_MS)
+    .push(" AND c.next_follow_up_at < ")
+    .bind(before_ms)
+    .push("))");
 }
 
 #[derive(sqlx::FromRow)]
@@ -158,12 +200,9 @@ pub async fn rep_stats<'e>(
     viewer: &Viewer,
     now_ms: i64,
 ) -> Result<Vec<RepStats>, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT u.id, u.name, (SELECT COUNT(*) FROM customers c WHERE c.owner_id = u.id \
-         AND c.deleted_at IS NULL AND c.next_follow_up_at < ",
-    );
-    sql.bind(now_ms - 24 * 3600 * 1000)
-        .push(") AS overdue FROM users u WHERE u.active = 1 AND u.role = 'rep'");
+    let mut sql = Sql::new("SELECT u.id, u.name, ");
+    push_follow_ups_before(&mut sql, "u.id", now_ms - BOOK_DAY_MS);
+    sql.push(" AS overdue FROM users u WHERE u.active = 1 AND u.role = 'rep'");
     assignable_users_scope(&mut sql, viewer, "u.id");
     sql.push(" ORDER BY u.name");
     let rows = sql.query_as::<RepDbRow>().fetch_all(ex).await?;
