@@ -4,7 +4,8 @@
 -- instead of an index count over every overdue or unowned customer (1.5 ms of a company
 -- dashboard's 4.3 ms of SQL at 10^5 customers). Triggers keep it, in the transaction of
 -- every write that moves a customer's owner, follow-up or deletion, whatever the path
--- (the pool's sweeps, logged activities, edits, merges, imports, seeds).
+-- (logged activities, the pool's claims, releases and sweeps, edits, deletions, lead
+-- conversions, seeds).
 CREATE TABLE customer_book (
     owner_id BIGINT      NOT NULL,
     span     VARCHAR(4)  NOT NULL CHECK (span IN ('all', 'day', 'hour')),
