@@ -26,58 +26,52 @@ SELECT COALESCE(owner_id, 0), 'hour', next_follow_up_at / 3600000, COUNT(*) FROM
 WHERE deleted_at IS NULL AND next_follow_up_at IS NOT NULL
 GROUP BY COALESCE(owner_id, 0), next_follow_up_at / 3600000;
 
+-- The one place the cells are written: a customer leaving its cells (-1) or entering
+-- them (+1) is a row inserted into this view (SQLite's triggers cannot call a function,
+-- as PostgreSQL's do), and each cell is found by its whole key.
+CREATE VIEW customer_book_change AS SELECT 0 AS owner_id, 0 AS follow_up, 0 AS delta WHERE 0;
+
+CREATE TRIGGER customer_book_apply INSTEAD OF INSERT ON customer_book_change
+BEGIN
+    INSERT INTO customer_book (owner_id, span, slot, n)
+    SELECT COALESCE(NEW.owner_id, 0), 'all', 0, NEW.delta WHERE 1
+    ON CONFLICT (owner_id, span, slot) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO customer_book (owner_id, span, slot, n)
+    SELECT COALESCE(NEW.owner_id, 0), 'day', NEW.follow_up / 86400000, NEW.delta
+    WHERE NEW.follow_up IS NOT NULL
+    ON CONFLICT (owner_id, span, slot) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO customer_book (owner_id, span, slot, n)
+    SELECT COALESCE(NEW.owner_id, 0), 'hour', NEW.follow_up / 3600000, NEW.delta
+    WHERE NEW.follow_up IS NOT NULL
+    ON CONFLICT (owner_id, span, slot) DO UPDATE SET n = n + excluded.n;
+END;
+
+-- Emptied cells are removed, so reads never wade through the zeros of past days.
+CREATE TRIGGER customer_book_emptied AFTER UPDATE OF n ON customer_book
+WHEN NEW.n = 0
+BEGIN
+    DELETE FROM customer_book
+    WHERE owner_id = NEW.owner_id AND span = NEW.span AND slot = NEW.slot;
+END;
+
 CREATE TRIGGER customer_book_in AFTER INSERT ON customers
 WHEN NEW.deleted_at IS NULL
 BEGIN
-    INSERT INTO customer_book (owner_id, span, slot, n)
-    SELECT COALESCE(NEW.owner_id, 0), 'all', 0, 1 WHERE 1
-    ON CONFLICT (owner_id, span, slot) DO UPDATE SET n = n + 1;
-    INSERT INTO customer_book (owner_id, span, slot, n)
-    SELECT COALESCE(NEW.owner_id, 0), 'day', NEW.next_follow_up_at / 86400000, 1
-    WHERE NEW.next_follow_up_at IS NOT NULL
-    ON CONFLICT (owner_id, span, slot) DO UPDATE SET n = n + 1;
-    INSERT INTO customer_book (owner_id, span, slot, n)
-    SELECT COALESCE(NEW.owner_id, 0), 'hour', NEW.next_follow_up_at / 3600000, 1
-    WHERE NEW.next_follow_up_at IS NOT NULL
-    ON CONFLICT (owner_id, span, slot) DO UPDATE SET n = n + 1;
+    INSERT INTO customer_book_change VALUES (NEW.owner_id, NEW.next_follow_up_at, 1);
 END;
 
--- A row leaves its old cells (emptied cells are removed, so reads never wade through
--- the zeros of past days) before it enters its new ones.
 CREATE TRIGGER customer_book_out AFTER DELETE ON customers
 WHEN OLD.deleted_at IS NULL
 BEGIN
-    UPDATE customer_book SET n = n - 1
-    WHERE owner_id = COALESCE(OLD.owner_id, 0) AND ((span = 'all' AND slot = 0)
-       OR (span = 'day' AND slot = OLD.next_follow_up_at / 86400000)
-       OR (span = 'hour' AND slot = OLD.next_follow_up_at / 3600000));
-    DELETE FROM customer_book WHERE n = 0 AND owner_id = COALESCE(OLD.owner_id, 0)
-       AND ((span = 'all' AND slot = 0)
-       OR (span = 'day' AND slot = OLD.next_follow_up_at / 86400000)
-       OR (span = 'hour' AND slot = OLD.next_follow_up_at / 3600000));
+    INSERT INTO customer_book_change VALUES (OLD.owner_id, OLD.next_follow_up_at, -1);
 END;
 
 CREATE TRIGGER customer_book_moved AFTER UPDATE OF owner_id, next_follow_up_at, deleted_at ON customers
 WHEN OLD.owner_id IS NOT NEW.owner_id OR OLD.next_follow_up_at IS NOT NEW.next_follow_up_at
   OR OLD.deleted_at IS NOT NEW.deleted_at
 BEGIN
-    UPDATE customer_book SET n = n - 1
-    WHERE OLD.deleted_at IS NULL AND owner_id = COALESCE(OLD.owner_id, 0) AND ((span = 'all' AND slot = 0)
-       OR (span = 'day' AND slot = OLD.next_follow_up_at / 86400000)
-       OR (span = 'hour' AND slot = OLD.next_follow_up_at / 3600000));
-    DELETE FROM customer_book WHERE n = 0 AND owner_id = COALESCE(OLD.owner_id, 0)
-       AND ((span = 'all' AND slot = 0)
-       OR (span = 'day' AND slot = OLD.next_follow_up_at / 86400000)
-       OR (span = 'hour' AND slot = OLD.next_follow_up_at / 3600000));
-    INSERT INTO customer_book (owner_id, span, slot, n)
-    SELECT COALESCE(NEW.owner_id, 0), 'all', 0, 1 WHERE NEW.deleted_at IS NULL
-    ON CONFLICT (owner_id, span, slot) DO UPDATE SET n = n + 1;
-    INSERT INTO customer_book (owner_id, span, slot, n)
-    SELECT COALESCE(NEW.owner_id, 0), 'day', NEW.next_follow_up_at / 86400000, 1
-    WHERE NEW.deleted_at IS NULL AND NEW.next_follow_up_at IS NOT NULL
-    ON CONFLICT (owner_id, span, slot) DO UPDATE SET n = n + 1;
-    INSERT INTO customer_book (owner_id, span, slot, n)
-    SELECT COALESCE(NEW.owner_id, 0), 'hour', NEW.next_follow_up_at / 3600000, 1
-    WHERE NEW.deleted_at IS NULL AND NEW.next_follow_up_at IS NOT NULL
-    ON CONFLICT (owner_id, span, slot) DO UPDATE SET n = n + 1;
+    INSERT INTO customer_book_change
+    SELECT OLD.owner_id, OLD.next_follow_up_at, -1 WHERE OLD.deleted_at IS NULL;
+    INSERT INTO customer_book_change
+    SELECT NEW.owner_id, NEW.next_follow_up_at, 1 WHERE NEW.deleted_at IS NULL;
 END;

@@ -5,6 +5,8 @@ use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::Sql;
+// The book's follow-up cells are UTC days and hours of the planned time.
+use crate::ssr::store::kpi_cells::{DAY_MS, HOUR_MS};
 use sqlx::{Any, AnyPool, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -139,9 +141,6 @@ pub async fn pool_count<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64
 
 /// The book's owner for the public pool (customers without an owner).
 const BOOK_POOL: i64 = 0;
-/// The book's cells of follow-ups: UTC days and hours of the planned time.
-const BOOK_DAY_MS: i64 = 86_400_000;
-const BOOK_HOUR_MS: i64 = 3_600_000;
 
 /// The live customers `owner` (or [`BOOK_POOL`]) holds, from the book (`customer_book`,
 /// kept by triggers on `customers`: migration 0037).
@@ -161,8 +160,8 @@ async fn book_count<'e>(
 /// `before_ms`: the book's whole days and hours before it, and the customers of the
 /// hour it falls in read one by one (`owner`: an SQL expression).
 fn push_follow_ups_before(sql: &mut Sql, owner: &str, before_ms: i64) {
-    let day = before_ms.div_euclid(BOOK_DAY_MS);
-    let hour = before_ms.div_euclid(BOOK_HOUR_MS);
+    let day = before_ms.div_euclid(DAY_MS);
+    let hour = before_ms.div_euclid(HOUR_MS);
     sql.push(&format!(
         "((SELECT CAST(COALESCE(SUM(b.n), 0) AS BIGINT) FROM customer_book b \
          WHERE b.owner_id = {owner} AND b.span = 'day' AND b.slot < "
@@ -172,14 +171,14 @@ fn push_follow_ups_before(sql: &mut Sql, owner: &str, before_ms: i64) {
         ") + (SELECT CAST(COALESCE(SUM(b.n), 0) AS BIGINT) FROM customer_book b \
          WHERE b.owner_id = {owner} AND b.span = 'hour' AND b.slot >= "
     ))
-    .bind(day * (BOOK_DAY_MS / BOOK_HOUR_MS))
+    .bind(day * (DAY_MS / HOUR_MS))
     .push(" AND b.slot < ")
     .bind(hour)
     .push(&format!(
         ") + (SELECT COUNT(*) FROM customers c WHERE c.owner_id = {owner} \
          AND c.deleted_at IS NULL AND c.next_follow_up_at >= "
     ))
-    .bind(hour * BOOK_HOUR_MS)
+    .bind(hour * HOUR_MS)
     .push(" AND c.next_follow_up_at < ")
     .bind(before_ms)
     .push("))");
@@ -201,7 +200,7 @@ pub async fn rep_stats<'e>(
     now_ms: i64,
 ) -> Result<Vec<RepStats>, sqlx::Error> {
     let mut sql = Sql::new("SELECT u.id, u.name, ");
-    push_follow_ups_before(&mut sql, "u.id", now_ms - BOOK_DAY_MS);
+    push_follow_ups_before(&mut sql, "u.id", now_ms - DAY_MS);
     sql.push(" AS overdue FROM users u WHERE u.active = 1 AND u.role = 'rep'");
     assignable_users_scope(&mut sql, viewer, "u.id");
     sql.push(" ORDER BY u.name");

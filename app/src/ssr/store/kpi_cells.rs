@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 pub(crate) const DAY_MS: i64 = 86_400_000;
 
-const HOUR_MS: i64 = 3_600_000;
+pub(crate) const HOUR_MS: i64 = 3_600_000;
 
 /// The instant before which every record of `key` counts or does not for good: records
 /// judged only once their time has passed (a lead's contact deadline, a follow-up's day
