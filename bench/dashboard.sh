@@ -3,7 +3,7 @@
 # page's first load with its charts) under 20 concurrent managers, each signed in as the
 # next of 20 managers over the sales teams, against the same record-set queries run one
 # at a time on the store as the baseline (server/examples/kpi_baseline.rs).
-#   bench/dashboard.sh [deals=1000000] [activities=10000000] [tickets=1000000] [customers=100000]
+#   bench/dashboard.sh [deals=1000000] [activities=10000000] [tickets=1000000] [customers=100000] [contracts=100000]
 # Results go to bench/out/; docs/benchmarks.md records them with machine and date.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/tools.sh"
@@ -13,13 +13,14 @@ DEALS="${1:-1000000}"
 ACTIVITIES="${2:-10000000}"
 TICKETS="${3:-1000000}"
 CUSTOMERS="${4:-100000}"
+CONTRACTS="${5:-100000}"
 DURATION="${BENCH_DURATION:-20s}"
 source "$ROOT/bench/common.sh"
 bench_build kpi_baseline open_loop
 
 # SQLite in bench/out/ by default; with BENCH_POSTGRES (a server's URL, e.g.
 # postgres://postgres@127.0.0.1:5432) a database of its own there, kept between runs.
-name="dashboard-$DEALS-$ACTIVITIES-$TICKETS-$CUSTOMERS"
+name="dashboard-$DEALS-$ACTIVITIES-$TICKETS-$CUSTOMERS-$CONTRACTS"
 if [ -n "${BENCH_POSTGRES:-}" ]; then
   database="tandem_bench_${name//-/_}"
   export DATABASE_URL="$BENCH_POSTGRES/$database"
@@ -35,10 +36,10 @@ else
   [ -f "$DB" ] || seed=yes
 fi
 if [ -n "${seed:-}" ]; then
-  say "seeding $CUSTOMERS customers, $ACTIVITIES activities, 20 managers, $DEALS deals, $TICKETS tickets"
+  say "seeding $CUSTOMERS customers, $ACTIVITIES activities, 20 managers, $DEALS deals, $CONTRACTS contracts, $TICKETS tickets"
   /usr/bin/time -f "seed: %e s, max RSS %M KiB" target/release/tandem seed \
     --customers "$CUSTOMERS" --activities "$ACTIVITIES" --managers 20 --deals "$DEALS" \
-    --tickets "$TICKETS" --messages "$TICKETS"
+    --contracts "$CONTRACTS" --tickets "$TICKETS" --messages "$TICKETS"
 fi
 
 hold_database

@@ -65,6 +65,10 @@ pub struct SeedArgs {
     /// A large pipeline over the customers already seeded: this many deals.
     #[arg(long)]
     deals: Option<u64>,
+    /// Contracts with payment plans (installments, receipts) for this many of the newest
+    /// won deals already seeded.
+    #[arg(long)]
+    contracts: Option<u64>,
     /// A large service desk over the customers already seeded: this many tickets (the
     /// newest 10,000 open, on the agents' queues)...
     #[arg(long)]
@@ -269,6 +273,16 @@ async fn seed(url: &str, args: SeedArgs) -> Result<(), String> {
             started.elapsed().as_secs_f64()
         );
     }
+    if let Some(n) = args.contracts {
+        let started = std::time::Instant::now();
+        let made = crate::seed::bulk_contracts(&db, n)
+            .await
+            .map_err(|e| format!("seed: {e}"))?;
+        println!(
+            "seeded {made} contracts with their payment plans in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     if let Some(n) = args.tickets {
         let started = std::time::Instant::now();
         let stats = crate::seed::bulk_tickets(&db, n, args.messages)
@@ -281,7 +295,11 @@ async fn seed(url: &str, args: SeedArgs) -> Result<(), String> {
             started.elapsed().as_secs_f64()
         );
     }
-    if args.customers.is_some() || args.deals.is_some() || args.tickets.is_some() {
+    if args.customers.is_some()
+        || args.deals.is_some()
+        || args.contracts.is_some()
+        || args.tickets.is_some()
+    {
         // A bulk load wrote past the KPI roll-ups and leaves the query planner without
         // statistics: both are worked out once.
         crate::seed::analyze(&db)
@@ -295,11 +313,12 @@ async fn seed(url: &str, args: SeedArgs) -> Result<(), String> {
         && args.agents.is_none()
         && args.managers.is_none()
         && args.deals.is_none()
+        && args.contracts.is_none()
         && args.tickets.is_none();
     if nothing {
         return Err(
             "say what to seed: --demo, --customers N [--activities M], --users N, \
-             --agents N, --managers N, --deals N or --tickets N [--messages M]"
+             --agents N, --managers N, --deals N, --contracts N or --tickets N [--messages M]"
                 .into(),
         );
     }

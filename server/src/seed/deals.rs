@@ -120,9 +120,105 @@ pub(super) async fn demo_deals(
     Ok(())
 }
 
+/// One installment of a seeded payment plan: its planned instant, its amount, and whether
+/// it was paid (ten days after its date).
+pub(super) struct PlannedPart {
+    pub planned: i64,
+    pub amount: i64,
+    pub paid: bool,
+}
+
 /// A won deal's payment plan: 40 % at the start, 30 % after three months, 30 % after six;
 /// each installment whose date is more than ten days past is paid ten days after it,
-/// except, for `late` contracts, the first two (overdue receivables in the demo).
+/// except, for `late` contracts, the first two (overdue receivables).
+pub(super) fn payment_plan(amount: i64, start: i64, now: i64, late: bool) -> [PlannedPart; 3] {
+    let first = amount * 40 / 100;
+    let second = amount * 30 / 100;
+    let parts = [(0, first), (90, second), (180, amount - first - second)];
+    let mut i = 0;
+    parts.map(|(days, part)| {
+        let planned = start + days * DAY;
+        let paid = planned + 10 * DAY < now && !(late && i <= 1);
+        i += 1;
+        PlannedPart {
+            planned,
+            amount: part,
+            paid,
+        }
+    })
+}
+
+/// A planned or received instant as the date a person in China would write (UTC+8).
+pub(super) fn plan_date(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms + 8 * 3_600_000)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// The columns of a seeded installment, in the order [`plan_rows`] lists them.
+pub(super) const INSTALLMENT_COLUMNS: [&str; 7] = [
+    "contract_id",
+    "planned_date",
+    "amount_minor",
+    "currency",
+    "paid_minor",
+    "created_at",
+    "updated_at",
+];
+
+/// The columns of a seeded receipt, in the order [`plan_rows`] lists them.
+pub(super) const RECEIPT_COLUMNS: [&str; 7] = [
+    "contract_id",
+    "amount_minor",
+    "received_on",
+    "received_at",
+    "reference",
+    "recorded_by",
+    "created_at",
+];
+
+/// A contract's installments and the receipts that paid them, as rows of
+/// [`INSTALLMENT_COLUMNS`] and [`RECEIPT_COLUMNS`], from its [`payment_plan`].
+pub(super) fn plan_rows(
+    contract: i64,
+    amount: i64,
+    start: i64,
+    now: i64,
+    late: bool,
+    recorded_by: i64,
+) -> (Vec<Vec<Arg>>, Vec<Vec<Arg>>) {
+    let mut installments = Vec::new();
+    let mut receipts = Vec::new();
+    for (i, part) in payment_plan(amount, start, now, late)
+        .into_iter()
+        .enumerate()
+    {
+        installments.push(vec![
+            contract.into(),
+            plan_date(part.planned).into(),
+            part.amount.into(),
+            "CNY".into(),
+            (if part.paid { part.amount } else { 0 }).into(),
+            now.into(),
+            now.into(),
+        ]);
+        if part.paid {
+            let received = part.planned + 10 * DAY;
+            receipts.push(vec![
+                contract.into(),
+                part.amount.into(),
+                plan_date(received).into(),
+                received.into(),
+                format!("银行回单 {contract}-{}", i + 1).into(),
+                Some(recorded_by).into(),
+                received.into(),
+            ]);
+        }
+    }
+    (installments, receipts)
+}
+
+/// The demo contract's payment plan, its installments and receipts.
 async fn demo_plan(
     conn: &mut AnyConnection,
     contract: i64,
@@ -132,66 +228,8 @@ async fn demo_plan(
     late: bool,
     owner: i64,
 ) -> Result<(), sqlx::Error> {
-    let first = amount * 40 / 100;
-    let second = amount * 30 / 100;
-    let parts = [(0, first), (90, second), (180, amount - first - second)];
-    let date = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms + 8 * 3_600_000)
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default()
-    };
-    for (i, (days, part)) in parts.into_iter().enumerate() {
-        let planned = start + days * DAY;
-        let paid = planned + 10 * DAY < now && !(late && i <= 1);
-        insert_rows(
-            conn,
-            "installments",
-            &[
-                "contract_id",
-                "planned_date",
-                "amount_minor",
-                "currency",
-                "paid_minor",
-                "created_at",
-                "updated_at",
-            ],
-            vec![vec![
-                contract.into(),
-                date(planned).into(),
-                part.into(),
-                "CNY".into(),
-                (if paid { part } else { 0 }).into(),
-                now.into(),
-                now.into(),
-            ]],
-        )
-        .await?;
-        if paid {
-            let received = planned + 10 * DAY;
-            insert_rows(
-                conn,
-                "receipts",
-                &[
-                    "contract_id",
-                    "amount_minor",
-                    "received_on",
-                    "received_at",
-                    "reference",
-                    "recorded_by",
-                    "created_at",
-                ],
-                vec![vec![
-                    contract.into(),
-                    part.into(),
-                    date(received).into(),
-                    received.into(),
-                    format!("银行回单 {contract}-{}", i + 1).into(),
-                    Some(owner).into(),
-                    received.into(),
-                ]],
-            )
-            .await?;
-        }
-    }
+    let (installments, receipts) = plan_rows(contract, amount, start, now, late, owner);
+    insert_rows(conn, "installments", &INSTALLMENT_COLUMNS, installments).await?;
+    insert_rows(conn, "receipts", &RECEIPT_COLUMNS, receipts).await?;
     Ok(())
 }

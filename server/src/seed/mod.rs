@@ -30,6 +30,7 @@ fn planned_follow_up(rng: &mut impl rand::Rng, at: i64) -> Option<i64> {
 
 mod articles;
 mod bulk;
+mod bulk_contracts;
 mod bulk_deals;
 mod bulk_tickets;
 mod deals;
@@ -38,6 +39,7 @@ mod people;
 mod tickets;
 
 pub use bulk::{bulk, BulkStats};
+pub use bulk_contracts::bulk_contracts;
 pub use bulk_deals::bulk_deals;
 pub use bulk_tickets::{bulk_tickets, TicketStats, OPEN_TICKETS};
 use people::demo_users;

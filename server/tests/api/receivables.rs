@@ -3,6 +3,7 @@
 //! installment alerts its owner the day after its planned date and the owner's managers
 //! `receivable_escalate_days` later, each once, on SQLite and PostgreSQL.
 use crate::helpers::*;
+use crate::kpis::{get, kpi};
 use chrono::{Duration, FixedOffset, TimeZone};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -193,7 +194,33 @@ async fn a_plan_adds_up_payments_fill_the_oldest_first_and_never_exceed_the_cont
         )
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{b:?}");
+        app.assert_kpi_rollups_kept().await;
     }
+}
+
+/// The company's overdue receivables and those due in 30 days on the KPI report (read from
+/// the roll-ups) are what the unpaid installments add up to at the server's today, summed
+/// here from the records.
+async fn assert_receivables_counted(app: &TestApp, admin: &reqwest::Client, when: &str) {
+    let (s, r) = get(admin, app, "/api/v1/kpis?period=month").await;
+    assert_eq!(s, StatusCode::OK, "{when}: {r}");
+    let owed = |from: i64, until: i64| {
+        format!(
+            "SELECT CAST(COALESCE(SUM(i.amount_minor - i.paid_minor), 0) AS BIGINT) \
+             FROM installments i JOIN contracts k ON k.id = i.contract_id \
+             JOIN customers c ON c.id = k.customer_id WHERE k.deleted_at IS NULL \
+             AND c.deleted_at IS NULL AND k.approval_status = 'approved' \
+             AND i.paid_minor < i.amount_minor AND i.planned_date >= '{}' AND i.planned_date < '{}'",
+            local_date(app, from),
+            local_date(app, until)
+        )
+    };
+    let overdue = app.count(&owed(-100_000, 0)).await;
+    let due = app.count(&owed(0, 30)).await;
+    assert!(overdue + due > 0, "{when}: the scene owes something");
+    let value = |key: &str| kpi(&r, key)["value"].as_f64().unwrap() as i64;
+    assert_eq!(value("receivables_overdue"), overdue, "{when}");
+    assert_eq!(value("receivables_due_30d"), due, "{when}");
 }
 
 /// receivable_overdue alerts about this customer, as (user, body).
@@ -238,6 +265,8 @@ async fn an_unpaid_installment_alerts_the_owner_the_day_after_and_managers_later
         // All of it due today; the escalation comes after the default 15 days.
         let (s, _) = send(&rep, rep.put(app.url(&format!("/api/v1/contracts/{id}/plan"))).json(&json!({"installments": [{"planned_date": today, "amount_minor": 1_234_500}], "version": r["version"]}))).await;
         assert_eq!(s, StatusCode::OK);
+        let admin = app.login("admin@demo.tandem").await;
+        assert_receivables_counted(&app, &admin, &format!("{b:?}: due today")).await;
         tick().await;
         assert!(
             overdue_alerts(&app, customer).await.is_empty(),
@@ -248,6 +277,7 @@ async fn an_unpaid_installment_alerts_the_owner_the_day_after_and_managers_later
         app.clock.advance(to_midnight + Duration::seconds(1));
         tick().await;
         tick().await;
+        assert_receivables_counted(&app, &admin, &format!("{b:?}: a day later")).await;
         let rep2 = app.user_id("rep2@demo.tandem").await;
         let got = overdue_alerts(&app, customer).await;
         assert_eq!(got.len(), 1, "{b:?}: {got:?}");
@@ -278,5 +308,18 @@ async fn an_unpaid_installment_alerts_the_owner_the_day_after_and_managers_later
             got.len(),
             "{b:?}: once"
         );
+        // Part of it paid: what is overdue shrinks by as much (signed in again: two weeks
+        // have passed).
+        let rep = app.login("rep2@demo.tandem").await;
+        let admin = app.login("admin@demo.tandem").await;
+        let (s, r) = send(
+            &rep,
+            rep.post(app.url(&format!("/api/v1/contracts/{id}/receipts")))
+                .json(&json!({"amount_minor": 234_500, "received_on": local_date(&app, 0)})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b:?}: {r}");
+        assert_receivables_counted(&app, &admin, &format!("{b:?}: part paid")).await;
+        app.assert_kpi_rollups_kept().await;
     }
 }

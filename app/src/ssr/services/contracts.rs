@@ -169,6 +169,7 @@ pub async fn decide_contract(
             store::contract(&mut *tx, viewer, id, Access::Read).await?,
         ));
     }
+    crate::ssr::store::kpi_rollups::touch_contracts(&mut tx, &[id], &[]).await?;
     if approve {
         if let Some(mut deal) = deal {
             let opp_id = deal.id;

@@ -6,7 +6,7 @@ use crate::domain::kpis::KpiKey;
 use crate::error::{AppError, AppResult};
 use crate::ssr::store::kpi_cells::{self as cells, Branch, By, Cells};
 use crate::ssr::store::kpi_rollups as rollups;
-use crate::ssr::store::kpis::{records_of, Narrow, People, Window};
+use crate::ssr::store::kpis::{receivable_dates, records_of, Narrow, People, Window};
 use sqlx::AnyConnection;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -47,8 +47,26 @@ fn plan<'a>(
 ) -> AppResult<Vec<Read<'a>>> {
     let set = records_of(key);
     let forecast_by_stage = set == KpiKey::WeightedForecast && narrow.stage.is_some();
-    if !rollups::is_rolled(key) || forecast_by_stage {
+    let Some(rolled) = rollups::rolled_as(key).filter(|_| !forecast_by_stage) else {
         return Ok(vec![Read::Records(*w)]);
+    };
+    if rolled == KpiKey::ReceivablesOverdue {
+        // The unpaid installments' cells of the planned dates `key` counts today.
+        let Some((from, until)) = receivable_dates(set, w.now_ms) else {
+            return Ok(vec![Read::Records(*w)]);
+        };
+        let last = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.pred_opt())
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .ok_or(AppError::Internal)?;
+        return Ok(vec![Read::Cells(Cells {
+            key: rolled,
+            people,
+            slots: None,
+            parts: Some((from.unwrap_or_default(), last)),
+            coarse: false,
+        })]);
     }
     if set == KpiKey::CustomerRetention {
         if by != By::Nothing {

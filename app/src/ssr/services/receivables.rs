@@ -12,6 +12,7 @@ use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::contracts;
+use crate::ssr::store::kpi_rollups;
 use crate::ssr::store::receivables as store;
 use crate::ssr::store::scope::Access;
 use chrono::NaiveDate;
@@ -122,7 +123,8 @@ pub async fn set_plan(
         .zip(paid)
         .map(|(p, paid)| (p.planned_date.clone(), p.amount_minor, paid))
         .collect();
-    store::replace_plan(&mut tx, id, &rows, now_ms).await?;
+    let gone = store::replace_plan(&mut tx, id, &rows, now_ms).await?;
+    kpi_rollups::touch_contracts(&mut tx, &[id], &gone).await?;
     audit::record(
         &mut tx,
         Some(viewer),
@@ -207,6 +209,7 @@ pub async fn record_receipt(
     let (paid, _) = apply_received(&amounts, received + input.amount_minor);
     let paid: Vec<(i64, i64)> = rows.iter().map(|r| r.id).zip(paid).collect();
     store::set_paid(&mut tx, &paid, now_ms).await?;
+    kpi_rollups::touch_contracts(&mut tx, &[id], &[]).await?;
     audit::record(
         &mut tx,
         Some(viewer),

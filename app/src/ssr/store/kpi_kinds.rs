@@ -79,14 +79,16 @@ pub fn kind_of(key: KpiKey) -> Kind {
     }
 }
 
-/// What a KPI's records are split by where a chart or a narrowing needs it: the leads'
-/// source, the open deals' stage, the forecast's expected close date.
+/// What a KPI's records are split by where a chart, a narrowing or a roll-up needs it: the
+/// leads' source, the open deals' stage, the forecast's expected close date, the unpaid
+/// installments' planned date.
 pub(super) fn part_of(key: KpiKey) -> &'static str {
     use KpiKey::*;
     match key {
         LeadsNew | LeadConversion | MqlToSql | LeadFirstContactSla => "l.source",
         PipelineValue => "o.stage",
         WeightedForecast => "o.expected_close",
+        ReceivablesOverdue | ReceivablesDue30d => "i.planned_date",
         _ => "''",
     }
 }

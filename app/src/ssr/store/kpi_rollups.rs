@@ -21,14 +21,16 @@ use std::collections::HashMap;
 
 /// The roll-ups' definition: raise it when a record set, a part or a grade changes, and
 /// the next start rebuilds them.
-pub const VERSION: i64 = 6;
+pub const VERSION: i64 = 7;
 
 use crate::ssr::store::kpi_cells::{cells_name, coarser, slot_ms, DAY_MS};
 
 /// The record sets kept as roll-ups (a KPI that is a figure of another's records reads
-/// that one's: see `kpis::records_of`). Receivables (which depend on today's date) and
-/// active people (a few hundred) are read from their records.
-pub const ROLLED: [KpiKey; 18] = {
+/// that one's: see `kpis::records_of`). The unpaid installments are kept once, by planned
+/// date (their part), under `ReceivablesOverdue`: overdue and due in 30 days are two
+/// ranges of those dates (see [`rolled_as`]). Active people (a few hundred) are read from
+/// their records.
+pub const ROLLED: [KpiKey; 20] = {
     use KpiKey::*;
     [
         LeadsNew,
@@ -49,11 +51,22 @@ pub const ROLLED: [KpiKey; 18] = {
         DataCompleteness,
         CustomersAtRisk,
         CustomerRetention,
+        ReceivedAmount,
+        ReceivablesOverdue,
     ]
 };
 
+/// The roll-up whose cells hold `key`'s records, if any.
+pub fn rolled_as(key: KpiKey) -> Option<KpiKey> {
+    let set = match crate::ssr::store::kpis::records_of(key) {
+        KpiKey::ReceivablesDue30d => KpiKey::ReceivablesOverdue,
+        set => set,
+    };
+    ROLLED.contains(&set).then_some(set)
+}
+
 pub fn is_rolled(key: KpiKey) -> bool {
-    ROLLED.contains(&crate::ssr::store::kpis::records_of(key))
+    rolled_as(key).is_some()
 }
 
 /// What a write changed, by the records' ids.
@@ -66,6 +79,10 @@ pub enum Touched {
     Tickets,
     /// Customers, or what a customer's KPIs read of theirs (contacts, NPS answers).
     Customers,
+    /// Installments (what is still owed of them, their dates).
+    Installments,
+    /// Received payments.
+    Receipts,
 }
 
 impl Touched {
@@ -83,6 +100,8 @@ impl Touched {
                 Csat,
             ],
             Touched::Customers => &[DataCompleteness, CustomersAtRisk, CustomerRetention, Nps],
+            Touched::Installments => &[ReceivablesOverdue],
+            Touched::Receipts => &[ReceivedAmount],
         }
     }
 }
@@ -111,7 +130,43 @@ pub async fn touch(
             refresh(conn, KpiKey::CustomerRetention, &customers).await?;
         }
     }
+    if touched == Touched::Customers {
+        // A customer deleted or restored takes its contracts' receivables with it.
+        let mut sql = Sql::new("SELECT id FROM contracts WHERE customer_id IN (");
+        sql.bind_list(ids.iter().copied()).push(")");
+        let contracts: Vec<i64> = sql.query_scalar::<i64>().fetch_all(&mut *conn).await?;
+        Box::pin(touch_contracts(conn, &contracts, &[])).await?;
+    }
     Ok(())
+}
+
+/// Brings the receivables' roll-ups up to date with the contracts `ids` (their plans,
+/// payments, approval), in the caller's transaction, after it wrote them; `gone`: the
+/// installments it deleted from their plans.
+pub async fn touch_contracts(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    gone: &[i64],
+) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return touch(conn, Touched::Installments, gone).await;
+    }
+    let of = |table: &str| {
+        let mut sql = Sql::new(&format!("SELECT id FROM {table} WHERE contract_id IN ("));
+        sql.bind_list(ids.iter().copied()).push(")");
+        sql
+    };
+    let mut installments: Vec<i64> = of("installments")
+        .query_scalar::<i64>()
+        .fetch_all(&mut *conn)
+        .await?;
+    installments.extend_from_slice(gone);
+    touch(conn, Touched::Installments, &installments).await?;
+    let receipts: Vec<i64> = of("receipts")
+        .query_scalar::<i64>()
+        .fetch_all(&mut *conn)
+        .await?;
+    touch(conn, Touched::Receipts, &receipts).await
 }
 
 #[derive(sqlx::FromRow, Debug, Clone)]

@@ -232,21 +232,18 @@ pub(super) fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
             between(sql, "r.received_at");
         }
         ReceivablesOverdue | ReceivablesDue30d => {
-            let today = crate::ssr::clock::local_day(w.now_ms);
             sql.push(&format!(
                 "SELECT i.id, i.created_at AS at, {extra} i.amount_minor - i.paid_minor AS amount, {NONE} AS measure \
                  FROM installments i JOIN contracts k ON k.id = i.contract_id JOIN customers c ON c.id = k.customer_id \
                  WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL AND k.approval_status = 'approved' \
                  AND i.paid_minor < i.amount_minor"
             ));
-            if key == ReceivablesOverdue {
-                sql.push(" AND i.planned_date < ").bind(today);
-            } else {
-                let until = crate::ssr::clock::local_day(w.now_ms + 30 * DAY_MS);
-                sql.push(" AND i.planned_date >= ")
-                    .bind(today)
-                    .push(" AND i.planned_date < ")
-                    .bind(until);
+            // (The roll-ups' all-time window has no calendar day: every unpaid installment.)
+            if let Some((from, until)) = receivable_dates(key, w.now_ms) {
+                if let Some(from) = from {
+                    sql.push(" AND i.planned_date >= ").bind(from);
+                }
+                sql.push(" AND i.planned_date < ").bind(until);
             }
         }
         CustomerRetention => {
@@ -359,6 +356,22 @@ pub(super) fn push_facts(
     }
     if let Some(source) = narrow.source {
         sql.push(" AND l.source = ").bind(source);
+    }
+}
+
+/// The planned dates of the unpaid installments `key` counts at `now_ms`, as local dates
+/// (`YYYY-MM-DD`): overdue, before today; due in 30 days, from today until 30 days on.
+/// None past any calendar date (the roll-ups' all-time window).
+pub fn receivable_dates(key: KpiKey, now_ms: i64) -> Option<(Option<String>, String)> {
+    const DAY_MS: i64 = 86_400_000;
+    let day = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms).map(|_| crate::ssr::clock::local_day(ms))
+    };
+    let today = day(now_ms)?;
+    if key == KpiKey::ReceivablesOverdue {
+        Some((None, today))
+    } else {
+        Some((Some(today), day(now_ms + 30 * DAY_MS)?))
     }
 }
 

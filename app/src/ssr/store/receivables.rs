@@ -24,16 +24,16 @@ pub async fn installments<'e>(
     sql.query_as::<InstallmentRow>().fetch_all(ex).await
 }
 
-/// Replaces a contract's plan.
+/// Replaces a contract's plan; answers the installments it deleted.
 pub async fn replace_plan(
     conn: &mut AnyConnection,
     contract: i64,
     plan: &[(String, i64, i64)],
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<i64>, sqlx::Error> {
     let mut sql = Sql::new("DELETE FROM installments WHERE contract_id = ");
-    sql.bind(contract);
-    sql.query().execute(&mut *conn).await?;
+    sql.bind(contract).push(" RETURNING id");
+    let gone: Vec<i64> = sql.query_scalar::<i64>().fetch_all(&mut *conn).await?;
     for (date, amount, paid) in plan {
         Insert::into("installments")
             .value("contract_id", contract)
@@ -45,7 +45,7 @@ pub async fn replace_plan(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(())
+    Ok(gone)
 }
 
 /// Sets what is paid of each installment.

@@ -126,3 +126,40 @@ pub async fn fill_last_contact(
     }
     sql.query().execute(conn).await.map(|_| ())
 }
+
+/// A won deal, as a seeded contract needs it.
+#[derive(sqlx::FromRow)]
+pub struct WonDeal {
+    pub id: i64,
+    pub customer_id: i64,
+    pub owner_id: i64,
+    pub amount: i64,
+    pub won_at: i64,
+}
+
+/// The `limit` most recently won deals that have no contract, with an owner and an amount,
+/// newest first.
+pub async fn won_deals_without_contract(db: &Db, limit: u64) -> Result<Vec<WonDeal>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.customer_id, o.owner_id, o.amount_minor AS amount, o.won_at \
+         FROM opportunities o WHERE o.stage = 'won' AND o.won_at IS NOT NULL \
+         AND o.owner_id IS NOT NULL AND o.amount_minor IS NOT NULL AND o.deleted_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM contracts k WHERE k.opportunity_id = o.id) \
+         ORDER BY o.won_at DESC, o.id DESC LIMIT $1",
+    )
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(&db.read)
+    .await
+}
+
+/// Each active rep and the first active manager of the rep's team (reps of a team without
+/// one are left out).
+pub async fn managers_of_reps(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id, MIN(m.id) FROM users r JOIN users m ON m.team_id = r.team_id \
+         AND m.role = 'manager' AND m.active = 1 WHERE r.role = 'rep' AND r.active = 1 \
+         GROUP BY r.id",
+    )
+    .fetch_all(&db.read)
+    .await
+}
