@@ -98,7 +98,12 @@ mod tests {
 
 /// The local date (YYYY-MM-DD, at the default offset) of an instant.
 pub fn local_day(ms: i64) -> String {
-    local_date_of(ms).format("%Y-%m-%d").to_string()
+    iso_date(local_date_of(ms))
+}
+
+/// A date as the text columns keep it (`YYYY-MM-DD`).
+pub fn iso_date(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 /// The local calendar day (at the default offset) of an instant.

@@ -3,23 +3,11 @@
 //! newest won deals, signed when the deal was won, for the deal's amount and customer,
 //! approved by the owner's manager (one in fifty still waiting for approval), paid in three
 //! installments ([`super::deals::payment_plan`]); one contract in ten pays late.
-use super::deals::{plan_date, plan_rows, INSTALLMENT_COLUMNS, RECEIPT_COLUMNS};
+use super::deals::{
+    contract_row, plan_date, plan_rows, SeededContract, CONTRACT_COLUMNS, INSTALLMENT_COLUMNS,
+    RECEIPT_COLUMNS,
+};
 use super::*;
-
-const CONTRACT_COLUMNS: [&str; 12] = [
-    "customer_id",
-    "opportunity_id",
-    "amount_minor",
-    "currency",
-    "start_date",
-    "end_date",
-    "approval_status",
-    "approved_by",
-    "approved_at",
-    "owner_id",
-    "created_at",
-    "updated_at",
-];
 
 /// Makes a contract for each of the `contracts` newest won deals that have none; returns
 /// how many.
@@ -35,22 +23,18 @@ pub async fn bulk_contracts(db: &Db, contracts: u64) -> Result<u64, sqlx::Error>
         let mut installments = Vec::new();
         let mut receipts = Vec::new();
         for deal in chunk {
-            let pending = deal.id % 50 == 0;
-            let approver = managers.get(&deal.owner_id).copied();
-            let row: Vec<Arg> = vec![
-                deal.customer_id.into(),
-                Some(deal.id).into(),
-                deal.amount.into(),
-                "CNY".into(),
-                plan_date(deal.won_at).into(),
-                plan_date(deal.won_at + 365 * DAY).into(),
-                (if pending { "pending" } else { "approved" }).into(),
-                (if pending { None } else { approver }).into(),
-                (!pending).then_some(deal.won_at).into(),
-                Some(deal.owner_id).into(),
-                deal.won_at.into(),
-                deal.won_at.into(),
-            ];
+            let row = contract_row(&SeededContract {
+                customer: deal.customer_id,
+                deal: deal.id,
+                amount: deal.amount,
+                start_date: plan_date(deal.won_at),
+                end_date: plan_date(deal.won_at + 365 * DAY),
+                pending: deal.id % 50 == 0,
+                approved_by: managers.get(&deal.owner_id).copied(),
+                signed_at: deal.won_at,
+                owner: deal.owner_id,
+                updated_at: deal.won_at,
+            });
             // One statement a contract: its id is what its plan's rows name.
             let id = insert_rows(&mut tx, "contracts", &CONTRACT_COLUMNS, vec![row]).await?[0];
             let late = deal.id % 10 == 3;

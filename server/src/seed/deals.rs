@@ -84,40 +84,74 @@ pub(super) async fn demo_deals(
             let contract = insert_rows(
                 conn,
                 "contracts",
-                &[
-                    "customer_id",
-                    "opportunity_id",
-                    "amount_minor",
-                    "currency",
-                    "start_date",
-                    "end_date",
-                    "approval_status",
-                    "approved_by",
-                    "approved_at",
-                    "owner_id",
-                    "created_at",
-                    "updated_at",
-                ],
-                vec![vec![
-                    (*cid).into(),
-                    Some(oid).into(),
-                    amount.into(),
-                    "CNY".into(),
-                    start.clone().into(),
-                    end.into(),
-                    "approved".into(),
-                    Some(users.manager_of(*owner)).into(),
-                    Some(entered).into(),
-                    Some(*owner).into(),
-                    entered.into(),
-                    now.into(),
-                ]],
+                &CONTRACT_COLUMNS,
+                vec![contract_row(&SeededContract {
+                    customer: *cid,
+                    deal: oid,
+                    amount,
+                    start_date: start.clone(),
+                    end_date: end,
+                    pending: false,
+                    approved_by: Some(users.manager_of(*owner)),
+                    signed_at: entered,
+                    owner: *owner,
+                    updated_at: now,
+                })],
             )
             .await?[0];
             demo_plan(conn, contract, amount, entered, now, oid % 3 == 0, *owner).await?;
         }
     }
     Ok(())
+}
+
+/// A seeded contract for a won deal: signed when the deal was won, for its customer and
+/// amount, approved then (by `approved_by`) unless still `pending`.
+pub(super) struct SeededContract {
+    pub customer: i64,
+    pub deal: i64,
+    pub amount: i64,
+    pub start_date: String,
+    pub end_date: String,
+    pub pending: bool,
+    pub approved_by: Option<i64>,
+    pub signed_at: i64,
+    pub owner: i64,
+    pub updated_at: i64,
+}
+
+/// The columns of a seeded contract, in the order [`contract_row`] lists them.
+pub(super) const CONTRACT_COLUMNS: [&str; 12] = [
+    "customer_id",
+    "opportunity_id",
+    "amount_minor",
+    "currency",
+    "start_date",
+    "end_date",
+    "approval_status",
+    "approved_by",
+    "approved_at",
+    "owner_id",
+    "created_at",
+    "updated_at",
+];
+
+/// A contract as a row of [`CONTRACT_COLUMNS`].
+pub(super) fn contract_row(k: &SeededContract) -> Vec<Arg> {
+    vec![
+        k.customer.into(),
+        Some(k.deal).into(),
+        k.amount.into(),
+        "CNY".into(),
+        k.start_date.clone().into(),
+        k.end_date.clone().into(),
+        (if k.pending { "pending" } else { "approved" }).into(),
+        (if k.pending { None } else { k.approved_by }).into(),
+        (!k.pending).then_some(k.signed_at).into(),
+        Some(k.owner).into(),
+        k.signed_at.into(),
+        k.updated_at.into(),
+    ]
 }
 
 /// One installment of a seeded payment plan: its planned instant, its amount, and whether
@@ -135,15 +169,13 @@ pub(super) fn payment_plan(amount: i64, start: i64, now: i64, late: bool) -> [Pl
     let first = amount * 40 / 100;
     let second = amount * 30 / 100;
     let parts = [(0, first), (90, second), (180, amount - first - second)];
-    let mut i = 0;
-    parts.map(|(days, part)| {
+    std::array::from_fn(|i| {
+        let (days, part) = parts[i];
         let planned = start + days * DAY;
-        let paid = planned + 10 * DAY < now && !(late && i <= 1);
-        i += 1;
         PlannedPart {
             planned,
             amount: part,
-            paid,
+            paid: planned + 10 * DAY < now && !(late && i <= 1),
         }
     })
 }

@@ -320,6 +320,19 @@ async fn an_unpaid_installment_alerts_the_owner_the_day_after_and_managers_later
         .await;
         assert_eq!(s, StatusCode::CREATED, "{b:?}: {r}");
         assert_receivables_counted(&app, &admin, &format!("{b:?}: part paid")).await;
+        // The customer deleted takes what is owed on its contract out; restored, back in.
+        let customer_url = app.url(&format!("/api/v1/customers/{customer}"));
+        let (s, e) = send(&admin, admin.delete(customer_url.clone())).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{b:?}: {e}");
+        assert_receivables_counted(&app, &admin, &format!("{b:?}: customer deleted")).await;
+        let s = admin
+            .post(format!("{customer_url}/restore"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(s, StatusCode::OK, "{b:?}");
+        assert_receivables_counted(&app, &admin, &format!("{b:?}: customer restored")).await;
         app.assert_kpi_rollups_kept().await;
     }
 }

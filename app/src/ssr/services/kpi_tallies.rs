@@ -4,6 +4,7 @@
 use crate::domain::kpi_tally::Tally;
 use crate::domain::kpis::KpiKey;
 use crate::error::{AppError, AppResult};
+use crate::ssr::clock::iso_date;
 use crate::ssr::store::kpi_cells::{self as cells, Branch, By, Cells};
 use crate::ssr::store::kpi_rollups as rollups;
 use crate::ssr::store::kpis::{receivable_dates, records_of, Narrow, People, Window};
@@ -55,16 +56,13 @@ fn plan<'a>(
         let Some((from, until)) = receivable_dates(set, w.now_ms) else {
             return Ok(vec![Read::Records(*w)]);
         };
-        let last = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.pred_opt())
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .ok_or(AppError::Internal)?;
+        // (Parts are inclusive: up to the day before `until`.)
+        let last = until.pred_opt().ok_or(AppError::Internal)?;
         return Ok(vec![Read::Cells(Cells {
             key: rolled,
             people,
             slots: None,
-            parts: Some((from.unwrap_or_default(), last)),
+            parts: Some((from.map(iso_date).unwrap_or_default(), iso_date(last))),
             coarse: false,
         })]);
     }

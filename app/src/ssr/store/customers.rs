@@ -4,7 +4,7 @@ use crate::model::{Customer, CustomerStatus, Level};
 use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::{Insert, Sql};
-use crate::ssr::store::kpi_rollups::{touch, touch_if, Touched};
+use crate::ssr::store::kpi_rollups::{touch, touch_customer_contracts, touch_if, Touched};
 use sqlx::{Any, AnyConnection, Executor};
 
 #[derive(sqlx::FromRow)]
@@ -218,6 +218,9 @@ pub async fn soft_delete(
 ) -> Result<bool, sqlx::Error> {
     let written =
         crate::ssr::store::db::soft_delete(&mut *conn, "customers", id, by, now_ms).await?;
+    if written {
+        touch_customer_contracts(conn, id).await?;
+    }
     touch_if(conn, written, Touched::Customers, id).await
 }
 
@@ -233,6 +236,9 @@ pub async fn restore(
         .where_version(id, None)
         .push(" AND deleted_at IS NOT NULL");
     let written = sql.query().execute(&mut *conn).await?.rows_affected() == 1;
+    if written {
+        touch_customer_contracts(conn, id).await?;
+    }
     touch_if(conn, written, Touched::Customers, id).await
 }
 

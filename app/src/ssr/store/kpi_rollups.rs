@@ -130,14 +130,20 @@ pub async fn touch(
             refresh(conn, KpiKey::CustomerRetention, &customers).await?;
         }
     }
-    if touched == Touched::Customers {
-        // A customer deleted or restored takes its contracts' receivables with it.
-        let mut sql = Sql::new("SELECT id FROM contracts WHERE customer_id IN (");
-        sql.bind_list(ids.iter().copied()).push(")");
-        let contracts: Vec<i64> = sql.query_scalar::<i64>().fetch_all(&mut *conn).await?;
-        Box::pin(touch_contracts(conn, &contracts, &[])).await?;
-    }
     Ok(())
+}
+
+/// After a customer was deleted or restored (what of theirs the receivables read): brings
+/// the roll-ups of their contracts' installments and receipts up to date.
+pub async fn touch_customer_contracts(
+    conn: &mut AnyConnection,
+    customer: i64,
+) -> Result<(), sqlx::Error> {
+    let contracts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contracts WHERE customer_id = $1")
+        .bind(customer)
+        .fetch_all(&mut *conn)
+        .await?;
+    touch_contracts(conn, &contracts, &[]).await
 }
 
 /// Brings the receivables' roll-ups up to date with the contracts `ids` (their plans,

@@ -3,7 +3,10 @@
 pub use super::kpi_kinds::{kind_of, records_of, Kind, Narrow};
 use super::kpi_kinds::{part_of, title_and_href};
 use crate::domain::kpis::{Fact, KpiKey, Period};
+use crate::ssr::clock::iso_date;
 use crate::ssr::store::db::Sql;
+use crate::ssr::store::kpi_cells::DAY_MS;
+use chrono::NaiveDate;
 use sqlx::{Any, Executor};
 
 /// Whose work a KPI counts: everyone (admins and directors), or these people (owners of
@@ -82,7 +85,6 @@ pub(super) fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
             .bind(w.end_ms);
     };
     const NONE: &str = "CAST(NULL AS BIGINT)";
-    const DAY_MS: i64 = 86_400_000;
     match key {
         LeadsNew | LeadConversion => {
             sql.push(&format!(
@@ -241,9 +243,9 @@ pub(super) fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
             // (The roll-ups' all-time window has no calendar day: every unpaid installment.)
             if let Some((from, until)) = receivable_dates(key, w.now_ms) {
                 if let Some(from) = from {
-                    sql.push(" AND i.planned_date >= ").bind(from);
+                    sql.push(" AND i.planned_date >= ").bind(iso_date(from));
                 }
-                sql.push(" AND i.planned_date < ").bind(until);
+                sql.push(" AND i.planned_date < ").bind(iso_date(until));
             }
         }
         CustomerRetention => {
@@ -359,13 +361,12 @@ pub(super) fn push_facts(
     }
 }
 
-/// The planned dates of the unpaid installments `key` counts at `now_ms`, as local dates
-/// (`YYYY-MM-DD`): overdue, before today; due in 30 days, from today until 30 days on.
-/// None past any calendar date (the roll-ups' all-time window).
-pub fn receivable_dates(key: KpiKey, now_ms: i64) -> Option<(Option<String>, String)> {
-    const DAY_MS: i64 = 86_400_000;
+/// The planned dates of the unpaid installments `key` counts at `now_ms`, local dates:
+/// overdue, before today; due in 30 days, from today until 30 days on (`(from, until)`,
+/// `until` not included). None past any calendar date (the roll-ups' all-time window).
+pub fn receivable_dates(key: KpiKey, now_ms: i64) -> Option<(Option<NaiveDate>, NaiveDate)> {
     let day = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms).map(|_| crate::ssr::clock::local_day(ms))
+        chrono::DateTime::from_timestamp_millis(ms).map(|_| crate::ssr::clock::local_date_of(ms))
     };
     let today = day(now_ms)?;
     if key == KpiKey::ReceivablesOverdue {
