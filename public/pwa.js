@@ -72,7 +72,14 @@
     const register = () => {
       if (registered) return;
       registered = true;
-      navigator.serviceWorker.register("/sw.js").catch(() => {});
+      navigator.serviceWorker
+        .register("/sw.js")
+        .then(() => navigator.serviceWorker.ready)
+        .then((r) => {
+          // Loaded while the worker activated, and missed by its claim: ask for it.
+          if (!navigator.serviceWorker.controller && r.active) r.active.postMessage("claim");
+        })
+        .catch(() => {});
     };
     const hydrated = () => document.body.hasAttribute("data-hydrated");
     if (hydrated()) register();

@@ -84,6 +84,28 @@ test("the worker registers once the page has hydrated, not beside it", async ({ 
   expect(registeredAt).toBeGreaterThanOrEqual(hydratedAt);
 });
 
+test("a page loaded past the worker asks for it and is kept", async ({ page }, info) => {
+  test.skip(info.project.name !== "phone", "the rep installs it on a phone");
+  // Whether each page started under the worker, seen before any of its scripts runs.
+  await page.addInitScript(() => {
+    (window as unknown as { startedControlled?: boolean }).startedControlled = navigator.serviceWorker.controller !== null;
+  });
+  await signIn(page, "rep1@demo.tandem");
+  await page.goto("/today");
+  await hydrated(page);
+  await controlled(page);
+  await page.evaluate(async () => {
+    for (const name of await caches.keys()) if (name.startsWith("tandem-pages-")) await caches.delete(name);
+  });
+  // A hard reload loads the page without the worker, as a page navigated to while the
+  // worker activated can be: unclaimed, it would stay so, and unkept, until reloaded.
+  const cdp = await page.context().newCDPSession(page);
+  await Promise.all([page.waitForEvent("load"), cdp.send("Page.reload", { ignoreCache: true })]);
+  expect(await page.evaluate(() => (window as unknown as { startedControlled?: boolean }).startedControlled)).toBe(false);
+  await hydrated(page);
+  await kept(page, "/today");
+});
+
 test("without signal the rep reads Today as last seen, and a page not kept says so", async ({ page, context }, info) => {
   test.skip(info.project.name !== "phone", "the rep is on a phone");
   await signIn(page, "rep1@demo.tandem");

@@ -40,19 +40,31 @@ self.addEventListener("activate", (event) => {
       for (const name of await caches.keys()) {
         if (name !== SHELL && name !== PAGES) await caches.delete(name);
       }
-      await self.clients.claim();
-      // The pages open when the worker arrived were loaded without it: keep them now.
-      for (const client of await self.clients.matchAll({ type: "window" })) {
-        const url = new URL(client.url);
-        if (KEPT.test(url.pathname)) {
-          await fetch(url.href, { credentials: "same-origin" })
-            .then((res) => keep(url, res))
-            .catch(() => {});
-        }
-      }
+      await claimOpenPages();
     })(),
   );
 });
+
+// A page that navigated while the worker activated can miss its claim (the claim ran
+// before that page existed, and its load went past the worker): it asks, and is claimed
+// then (public/pwa.js).
+self.addEventListener("message", (event) => {
+  if (event.data === "claim") event.waitUntil(claimOpenPages().catch(() => {}));
+});
+
+// Takes control of the open pages and keeps those a rep reads offline: they were loaded
+// without the worker.
+async function claimOpenPages() {
+  await self.clients.claim();
+  for (const client of await self.clients.matchAll({ type: "window" })) {
+    const url = new URL(client.url);
+    if (KEPT.test(url.pathname)) {
+      await fetch(url.href, { credentials: "same-origin" })
+        .then((res) => keep(url, res))
+        .catch(() => {});
+    }
+  }
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
