@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tickets/:id") view={Lazy::<lazy::Ticket>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view={Lazy::<lazy::Dashboard>::new()} ssr=SsrMode::InOrder/>
                     <Route path=path!("/dashboard/:key") view={Lazy::<lazy::KpiRecords>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/approvals") view={Lazy::<lazy::Approvals>::new()} ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin") view={Lazy::<lazy::Admin>::new()} ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/settings") view={Lazy::<lazy::Settings>::new()} ssr=SsrMode::InOrder/>
                     <Route path=path!("/customers") view={Lazy::<lazy::Customers>::new()} ssr=SsrMode::InOrder/>

@@ -108,7 +108,7 @@ test("a rep records a payment received on a won deal and the plan takes it", asy
   const contracts = await (await rep.get("/api/v1/contracts?status=approved")).json();
   let chosen: { id: number; opportunity_id: number } | undefined;
   let owed = 0;
-  for (const k of contracts) {
+  for (const k of contracts.items) {
     const r = await (await rep.get(`/api/v1/contracts/${k.id}/receivables`)).json();
     if (k.opportunity_id && r.outstanding_minor >= 100) {
       chosen = k;

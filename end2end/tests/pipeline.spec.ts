@@ -104,3 +104,42 @@ test("a contract ending soon is renewed with one tap from its customer's page", 
   await link.click();
   await expect(page.getByTestId("deal-stage")).toHaveText("Initial contact");
 });
+
+test("a manager sees how many contracts wait, the newest five, and all of them a tap away", async ({ page, baseURL }, info) => {
+  test.skip(info.project.name !== "desktop", "the desk's test");
+  const rep = await api(baseURL!, "rep3@demo.tandem");
+  const me = await (await rep.get("/api/v1/me")).json();
+  const customers = await (await rep.get(`/api/v1/customers?owner_id=${me.id}&limit=1`)).json();
+  const made: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const deal = await (await rep.post("/api/v1/opportunities", { data: { customer_id: customers.items[0].id, name: `Waiting ${i}` } })).json();
+    const moved = await rep.post(`/api/v1/opportunities/${deal.id}/stage`, {
+      data: { stage: "negotiation", version: deal.version, pain_points: "p", decision_maker: "d", budget_range: "b",
+              amount_minor: 1_000_000, expected_close: "2027-03-31", competitors: "无" },
+    });
+    expect(moved.status()).toBe(200);
+    const k = await rep.post("/api/v1/contracts", { data: { opportunity_id: deal.id, start_date: "2027-04-01", end_date: "2028-03-31" } });
+    expect(k.status()).toBe(201);
+    made.push((await k.json()).id);
+  }
+
+  await signIn(page, "manager1@demo.tandem");
+  await hydrated(page);
+  const approvals = page.locator("section", { has: page.getByRole("heading", { name: /Contracts waiting for your approval/ }) });
+  await expect(approvals.locator("li[data-contract]")).toHaveCount(5);
+  const waiting = Number(await approvals.getByTestId("approvals-waiting").innerText());
+  expect(waiting).toBeGreaterThanOrEqual(6);
+  const all = approvals.getByTestId("approvals-all");
+  await expect(all).toHaveText(`All ${waiting} waiting`);
+  await all.click();
+
+  await expect(page).toHaveURL(/\/approvals$/);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Contracts waiting for your approval");
+  await expect(page.getByTestId("approvals-summary")).toContainText("waiting, newest first");
+  for (const id of made) await expect(page.locator(`li[data-contract='${id}']`)).toHaveCount(1);
+  const oldest = page.locator(`li[data-contract='${made[0]}']`);
+  await oldest.getByRole("button", { name: "Approve" }).click();
+  await expect(oldest).toHaveCount(0);
+  await expect(page.locator(`li[data-contract='${made[1]}']`)).toHaveCount(1);
+});

@@ -25,10 +25,12 @@ pub async fn get_deal(id: i64) -> Result<DealDetail, AppError> {
         &viewer,
         services::contracts::ContractQuery {
             opportunity_id: Some(id),
+            limit: Some(200),
             ..Default::default()
         },
     )
-    .await?;
+    .await?
+    .items;
     let mut receivables = Vec::new();
     for k in contracts
         .iter()
@@ -137,17 +139,44 @@ pub async fn decide_contract(id: i64, approve: bool) -> Result<Contract, AppErro
     services::contracts::decide_contract(&app_state()?, &current_viewer()?, id, approve).await
 }
 
+/// Contracts waiting for the viewer's approval: how many, and a page of them, newest
+/// first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ContractsWaiting {
+    /// Whether the viewer approves contracts at all (managers and admins).
+    pub can_decide: bool,
+    pub waiting: i64,
+    pub contracts: Vec<Contract>,
+    /// The next page's cursor; None on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// The contracts waiting for approval: `limit` of them after `cursor` (the dashboard shows
+/// the newest few, the approvals page all of them a page at a time), with their count.
+/// Nothing for those who do not approve contracts.
 #[server(prefix = "/sfn", endpoint = "pending_contracts")]
-pub async fn pending_contracts() -> Result<Vec<Contract>, AppError> {
+pub async fn pending_contracts(
+    limit: i64,
+    cursor: Option<String>,
+) -> Result<ContractsWaiting, AppError> {
     let viewer = current_viewer()?;
     if !crate::domain::scope::can_decide_contracts(viewer.role) {
-        return Ok(Vec::new());
+        return Ok(ContractsWaiting::default());
     }
+    let state = app_state()?;
     let q = services::contracts::ContractQuery {
         status: Some("pending".into()),
+        limit: Some(limit),
+        cursor,
         ..Default::default()
     };
-    services::contracts::contracts(&app_state()?, &viewer, q).await
+    let page = services::contracts::contracts(&state, &viewer, q).await?;
+    Ok(ContractsWaiting {
+        can_decide: true,
+        waiting: services::contracts::pending_count(&state, &viewer).await?,
+        contracts: page.items,
+        next_cursor: page.next_cursor,
+    })
 }
 
 #[server(prefix = "/sfn", endpoint = "create_deal")]

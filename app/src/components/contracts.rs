@@ -1,4 +1,5 @@
-//! Pieces of the contract approval that the deal page and the manager's dashboard share.
+//! Pieces of the contract approval that the deal page, the manager's dashboard and the
+//! approvals page share.
 use crate::api::DecideContract;
 use crate::use_lang;
 use leptos::prelude::*;
@@ -19,6 +20,34 @@ pub fn ContractButtons(id: i64, decide: ServerAction<DecideContract>) -> impl In
             <button type="submit">{lang.t("Reject", "驳回")}</button>
         </ActionForm>
     }
+}
+
+/// Contracts waiting for approval, each opening its deal (or customer), with Approve and
+/// Reject.
+#[component]
+pub fn PendingContractRows(
+    contracts: Vec<crate::model::Contract>,
+    decide: ServerAction<DecideContract>,
+) -> impl IntoView {
+    let rows = contracts
+        .into_iter()
+        .map(|k| {
+            let href = k
+                .opportunity_id
+                .map(|o| format!("/deals/{o}"))
+                .unwrap_or_else(|| format!("/customers/{}", k.customer_id));
+            view! {
+                <li class="row" data-contract=k.id>
+                    <a class="main" href=href>
+                        <span class="title">{k.customer_name.clone()}" · "{crate::format::money(k.amount_minor)}</span>
+                        <span class="meta">{k.owner_name.clone().unwrap_or_default()}" · "{k.start_date.clone()}" → "{k.end_date.clone()}</span>
+                    </a>
+                    <ContractButtons id=k.id decide/>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! { <ul class="rows">{rows}</ul> }
 }
 
 /// Contracts coming to their end, each with one tap to start its renewal deal (a second

@@ -3,7 +3,7 @@
 //! contracts waiting for approval, the team's book and who is behind.
 use crate::api::{get_dashboard, get_kpi_dashboard, pending_contracts, DecideContract};
 use crate::components::charts::KpiBarChart;
-use crate::components::contracts::ContractButtons;
+use crate::components::contracts::PendingContractRows;
 use crate::components::live::Live;
 use crate::components::PageTitle;
 use crate::components::{ErrorNote, Loading};
@@ -268,33 +268,36 @@ fn ForecastTables(forecasts: Vec<KpiForecast>) -> impl IntoView {
     }
 }
 
+/// How many of the contracts waiting for approval the dashboard lists (the newest); the
+/// approvals page has them all.
+const DASHBOARD_PENDING: i64 = 5;
+
 /// The team's book: contracts to approve, the open pipeline and each rep's figures.
 #[component]
 fn TeamBook() -> impl IntoView {
     let lang = use_lang();
     let decide = ServerAction::<DecideContract>::new();
     let data = crate::page_data::page_resource(move || decide.version().get(), |_| get_dashboard());
-    let pending =
-        crate::page_data::page_resource(move || decide.version().get(), |_| pending_contracts());
+    let pending = crate::page_data::page_resource(
+        move || decide.version().get(),
+        |_| pending_contracts(DASHBOARD_PENDING, None),
+    );
     view! {
         {move || decide.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let rows = pending.await.unwrap_or_default();
-                (!rows.is_empty()).then(|| view! {
+                let p = pending.await.unwrap_or_default();
+                let more = p.waiting > p.contracts.len() as i64;
+                (p.waiting > 0).then(|| view! {
                     <section aria-labelledby="approvals" class="card">
-                        <h2 id="approvals">{lang.t("Contracts waiting for your approval", "待审批合同")}" "<span class="count">{rows.len()}</span></h2>
-                        <ul class="rows">
-                            {rows.into_iter().map(|k| view! {
-                                <li class="row" data-contract=k.id>
-                                    <a class="main" href=k.opportunity_id.map(|o| format!("/deals/{o}")).unwrap_or_else(|| format!("/customers/{}", k.customer_id))>
-                                        <span class="title">{k.customer_name.clone()}" · "{money(k.amount_minor)}</span>
-                                        <span class="meta">{k.owner_name.clone().unwrap_or_default()}" · "{k.start_date.clone()}" → "{k.end_date.clone()}</span>
-                                    </a>
-                                    <ContractButtons id=k.id decide/>
-                                </li>
-                            }).collect::<Vec<_>>()}
-                        </ul>
+                        <h2 id="approvals">{lang.t("Contracts waiting for your approval", "待审批合同")}" "<span class="count" data-testid="approvals-waiting">{p.waiting}</span></h2>
+                        <PendingContractRows contracts=p.contracts decide/>
+                        {more.then(|| view! {
+                            <p><a href="/approvals" data-testid="approvals-all">{match lang {
+                                Lang::En => format!("All {} waiting", p.waiting),
+                                Lang::ZhCn => format!("查看全部 {} 份", p.waiting),
+                            }}</a></p>
+                        })}
                     </section>
                 })
             })}

@@ -96,12 +96,14 @@ page_groups! {
         /// One ticket with its conversation.
         Ticket => super::tickets::TicketPage;
     }
-    /// The manager's dashboard and the records behind a KPI.
+    /// The manager's dashboard, the records behind a KPI, the contracts to approve.
     manager_pages, __preload_manager_pages, ManagerPages {
         /// The KPI dashboard.
         Dashboard => super::dashboard::DashboardPage;
         /// The records behind one KPI.
         KpiRecords => super::kpi_records::KpiRecordsPage;
+        /// The contracts waiting for approval.
+        Approvals => super::approvals::ApprovalsPage;
     }
     /// Administration: users and teams, the company's settings.
     admin_pages, __preload_admin_pages, AdminPages {

@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod alerts;
+pub mod approvals;
 pub mod customer_list;
 pub mod customer_timeline;
 pub mod customers;

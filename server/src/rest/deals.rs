@@ -71,12 +71,12 @@ pub async fn forecast(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/contracts", tag = "pipeline", params(ContractQuery), responses((status = 200, body = Vec<Contract>)))]
+#[utoipa::path(get, path = "/api/v1/contracts", tag = "pipeline", params(ContractQuery), responses((status = 200, body = Page<Contract>), (status = 422)))]
 pub async fn contracts(
     State(s): State<ServerState>,
     Auth(v): Auth,
     ApiQuery(q): ApiQuery<ContractQuery>,
-) -> ApiResult<Json<Vec<Contract>>> {
+) -> ApiResult<Json<Page<Contract>>> {
     Ok(Json(contracts::contracts(&s.app, &v, q).await?))
 }
 

@@ -21,13 +21,16 @@ pub struct ContractQuery {
     /// pending | approved | rejected
     pub status: Option<String>,
     pub opportunity_id: Option<i64>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
 }
 
+/// The contracts the viewer sees, newest first, a page at a time.
 pub async fn contracts(
     state: &AppState,
     viewer: &Viewer,
     q: ContractQuery,
-) -> AppResult<Vec<Contract>> {
+) -> AppResult<Page<Contract>> {
     let status = match q.status.as_deref() {
         None | Some("") => None,
         Some(s) => Some(
@@ -35,7 +38,23 @@ pub async fn contracts(
                 .ok_or_else(|| AppError::field("status", "choose pending, approved or rejected"))?,
         ),
     };
-    Ok(store::contracts(&state.db.read, viewer, status, q.opportunity_id, 200).await?)
+    let limit = super::page_limit(q.limit)?;
+    let before = super::page_cursor(q.cursor.as_deref())?;
+    let rows = store::contracts(
+        &state.db.read,
+        viewer,
+        status,
+        q.opportunity_id,
+        before,
+        limit + 1,
+    )
+    .await?;
+    Ok(super::into_page(rows, limit, |k| k.id))
+}
+
+/// How many contracts wait for approval among those the viewer sees.
+pub async fn pending_count(state: &AppState, viewer: &Viewer) -> AppResult<i64> {
+    Ok(store::count_contracts(&state.db.read, viewer, Approval::Pending).await?)
 }
 
 pub async fn contract(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Contract> {

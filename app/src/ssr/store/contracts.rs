@@ -47,10 +47,20 @@ impl From<ContractRow> for Contract {
     }
 }
 
-const CONTRACT_COLUMNS: &str = "SELECT k.id, k.customer_id, c.name AS customer_name, k.opportunity_id, k.amount_minor, k.currency, \
-     k.start_date, k.end_date, k.approval_status, k.approved_by, k.approved_at, k.owner_id, u.name AS owner_name, k.created_at, k.version \
-     FROM contracts k JOIN customers c ON c.id = k.customer_id LEFT JOIN users u ON u.id = k.owner_id \
-     WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL";
+/// The contracts there are (neither they nor their customer deleted), as `k`, their
+/// customer `c` and owner `u`; the scope and filters are appended.
+macro_rules! live_contracts {
+    () => {
+        " FROM contracts k JOIN customers c ON c.id = k.customer_id LEFT JOIN users u ON u.id = k.owner_id \
+         WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL"
+    };
+}
+
+const CONTRACT_COLUMNS: &str = concat!(
+    "SELECT k.id, k.customer_id, c.name AS customer_name, k.opportunity_id, k.amount_minor, k.currency, \
+     k.start_date, k.end_date, k.approval_status, k.approved_by, k.approved_at, k.owner_id, u.name AS owner_name, k.created_at, k.version",
+    live_contracts!()
+);
 
 const BY_ID: Owned = Owned {
     select: CONTRACT_COLUMNS,
@@ -75,6 +85,7 @@ pub async fn contracts<'e>(
     viewer: &Viewer,
     status: Option<Approval>,
     opportunity_id: Option<i64>,
+    before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Contract>, sqlx::Error> {
     let mut sql = Sql::new(CONTRACT_COLUMNS);
@@ -85,8 +96,24 @@ pub async fn contracts<'e>(
     if let Some(o) = opportunity_id {
         sql.push(" AND k.opportunity_id = ").bind(o);
     }
+    if let Some(b) = before {
+        sql.push(" AND k.id < ").bind(b);
+    }
     sql.push(" ORDER BY k.id DESC LIMIT ").bind(limit);
     sql.all::<ContractRow, _>(ex, Contract::from).await
+}
+
+/// How many contracts the viewer sees in approval `status` (the managers' "waiting for
+/// your approval" count).
+pub async fn count_contracts<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    viewer: &Viewer,
+    status: Approval,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(concat!("SELECT COUNT(*)", live_contracts!()));
+    owned_by_scope(&mut sql, viewer, Access::Read, "k.owner_id");
+    sql.push(" AND k.approval_status = ").bind(status.as_str());
+    sql.query_scalar::<i64>().fetch_one(ex).await
 }
 
 pub async fn insert_contract(
