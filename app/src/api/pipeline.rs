@@ -151,12 +151,12 @@ pub struct ContractsWaiting {
     pub next_cursor: Option<String>,
 }
 
-/// The contracts waiting for approval: `limit` of them after `cursor` (the dashboard shows
-/// the newest few, the approvals page all of them a page at a time), with their count.
-/// Nothing for those who do not approve contracts.
+/// The contracts waiting for approval: `limit` of them (else a list's default) after
+/// `cursor` (the dashboard shows the newest few, the approvals page all of them a page at
+/// a time), with their count. Nothing for those who do not approve contracts.
 #[server(prefix = "/sfn", endpoint = "pending_contracts")]
 pub async fn pending_contracts(
-    limit: i64,
+    limit: Option<i64>,
     cursor: Option<String>,
 ) -> Result<ContractsWaiting, AppError> {
     let viewer = current_viewer()?;
@@ -166,7 +166,7 @@ pub async fn pending_contracts(
     let state = app_state()?;
     let q = services::contracts::ContractQuery {
         status: Some("pending".into()),
-        limit: Some(limit),
+        limit,
         cursor,
         ..Default::default()
     };

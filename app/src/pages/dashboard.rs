@@ -280,7 +280,7 @@ fn TeamBook() -> impl IntoView {
     let data = crate::page_data::page_resource(move || decide.version().get(), |_| get_dashboard());
     let pending = crate::page_data::page_resource(
         move || decide.version().get(),
-        |_| pending_contracts(DASHBOARD_PENDING, None),
+        |_| pending_contracts(Some(DASHBOARD_PENDING), None),
     );
     view! {
         {move || decide.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
