@@ -5,9 +5,10 @@ use crate::domain::kpi_tally::Tally;
 use crate::domain::kpis::KpiKey;
 use crate::error::{AppError, AppResult};
 use crate::ssr::clock::iso_date;
-use crate::ssr::store::kpi_cells::{self as cells, Branch, By, Cells};
+use crate::ssr::store::kpi_cells::{self as cells, Branch, By, Cells, MONTH_PART_LEN};
 use crate::ssr::store::kpi_rollups as rollups;
 use crate::ssr::store::kpis::{receivable_dates, records_of, Narrow, People, Window};
+use chrono::Datelike;
 use sqlx::AnyConnection;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -58,13 +59,38 @@ fn plan<'a>(
         };
         // (Parts are inclusive: up to the day before `until`.)
         let last = until.pred_opt().ok_or(AppError::Internal)?;
-        return Ok(vec![Read::Cells(Cells {
-            key: rolled,
-            people,
-            slots: None,
-            parts: Some((from.map(iso_date).unwrap_or_default(), iso_date(last))),
-            coarse: false,
-        })]);
+        let read = |parts: (String, String), coarse| {
+            Read::Cells(Cells {
+                key: rolled,
+                people,
+                slots: None,
+                parts: Some(parts),
+                coarse,
+            })
+        };
+        return Ok(match from {
+            // Overdue: the months before this one from the month cells, this month's days
+            // from the date cells (by part, only the dates have them).
+            None if by != By::Part => {
+                let month_start = until.with_day(1).ok_or(AppError::Internal)?;
+                let last_month = month_start.pred_opt().ok_or(AppError::Internal)?;
+                let mut reads = vec![read(
+                    (
+                        String::new(),
+                        iso_date(last_month)[..MONTH_PART_LEN].to_string(),
+                    ),
+                    true,
+                )];
+                if month_start <= last {
+                    reads.push(read((iso_date(month_start), iso_date(last)), false));
+                }
+                reads
+            }
+            from => vec![read(
+                (from.map(iso_date).unwrap_or_default(), iso_date(last)),
+                false,
+            )],
+        });
     }
     if set == KpiKey::CustomerRetention {
         if by != By::Nothing {

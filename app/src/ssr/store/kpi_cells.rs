@@ -43,20 +43,34 @@ pub fn is_hourly(key: KpiKey) -> bool {
 /// Retention's coarser cells: blocks of this many days (days since 1970 divided by it).
 pub const RETENTION_BLOCK_DAYS: i64 = 32;
 
-/// Whether `key`'s cells are also kept coarser, and how many of its cells make one:
-/// an hourly KPI keeps days (24 hours), so a month sums thirty days per person and only
-/// the last day by the hour; retention keeps 32-day blocks, since it sums every day
-/// before a period (two years are 23 blocks and a few days, not 730 days).
-pub fn coarser(key: KpiKey) -> Option<(&'static str, i64)> {
+/// How a KPI's coarser cells are made of its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coarser {
+    /// This many slots make one (slot divided by it).
+    Slots(i64),
+    /// A date part's month: its first seven characters (`YYYY-MM`).
+    Month,
+}
+
+/// The length of a month part (`YYYY-MM`) of a date part.
+pub const MONTH_PART_LEN: usize = 7;
+
+/// Whether `key`'s cells are also kept coarser, and how: an hourly KPI keeps days (24
+/// hours), so a month sums thirty days per person and only the last day by the hour;
+/// retention keeps 32-day blocks, since it sums every day before a period (two years are
+/// 23 blocks and a few days, not 730 days); the unpaid installments keep months of
+/// planned dates, since overdue sums every date before today.
+pub fn coarser(key: KpiKey) -> Option<(&'static str, Coarser)> {
     match records_of(key) {
-        KpiKey::CustomerRetention => Some(("32d", RETENTION_BLOCK_DAYS)),
-        set if is_hourly(set) => Some(("day", 24)),
+        KpiKey::CustomerRetention => Some(("32d", Coarser::Slots(RETENTION_BLOCK_DAYS))),
+        KpiKey::ReceivablesOverdue | KpiKey::ReceivablesDue30d => Some(("month", Coarser::Month)),
+        set if is_hourly(set) => Some(("day", Coarser::Slots(24))),
         _ => None,
     }
 }
 
 /// The name `key`'s cells are kept under in `kpi_cells`: the KPI's, or for its coarser
-/// cells ([`coarser`]) the KPI's with `:day` or `:32d` after it.
+/// cells ([`coarser`]) the KPI's with `:day`, `:32d` or `:month` after it.
 pub fn cells_name(key: KpiKey, coarse: bool) -> String {
     let set = records_of(key).as_str();
     match coarser(key).filter(|_| coarse) {

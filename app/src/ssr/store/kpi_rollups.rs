@@ -21,14 +21,15 @@ use std::collections::HashMap;
 
 /// The roll-ups' definition: raise it when a record set, a part or a grade changes, and
 /// the next start rebuilds them.
-pub const VERSION: i64 = 7;
+pub const VERSION: i64 = 8;
 
-use crate::ssr::store::kpi_cells::{cells_name, coarser, slot_ms, DAY_MS};
+use crate::ssr::store::kpi_cells::{cells_name, coarser, slot_ms, Coarser, DAY_MS, MONTH_PART_LEN};
 
 /// The record sets kept as roll-ups (a KPI that is a figure of another's records reads
 /// that one's: see `kpis::records_of`). The unpaid installments are kept once, by planned
 /// date (their part), under `ReceivablesOverdue`: overdue and due in 30 days are two
-/// ranges of those dates (see [`rolled_as`]). Active people (a few hundred) are read from
+/// ranges of those dates (see [`rolled_as`]); their month cells beside them sum the
+/// months before this one for overdue. Active people (a few hundred) are read from
 /// their records.
 pub const ROLLED: [KpiKey; 20] = {
     use KpiKey::*;
@@ -225,16 +226,25 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
             );
         }
     }
-    if let Some((_, per)) = coarser(key) {
+    if let Some((_, how)) = coarser(key) {
         // The same change to the coarser cells beside them.
         let mut coarse: HashMap<Cell, Sums> = HashMap::new();
         for ((owner, slot, part, grade), d) in &deltas {
-            let cell = (*owner, slot.div_euclid(per), part.clone(), *grade);
+            let cell = match how {
+                Coarser::Slots(per) => (*owner, slot.div_euclid(per), part.clone(), *grade),
+                Coarser::Month => (*owner, *slot, month_part(part), *grade),
+            };
             add_into(&mut coarse, cell, d, 1);
         }
         add_to_cells(conn, &cells_name(key, true), coarse).await?;
     }
     add_to_cells(conn, &cells_name(key, false), deltas).await
+}
+
+/// The month (`YYYY-MM`) of a date part, as the month cells keep it (SQL's `SUBSTR` in
+/// [`rebuild`]).
+fn month_part(part: &str) -> String {
+    part.chars().take(MONTH_PART_LEN).collect()
 }
 
 /// A cell's key below its KPI: owner, slot (day or hour), part, grade.
@@ -419,17 +429,24 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     // The coarser cells beside some KPIs' (kpi_cells::coarser). Their slots are after
     // 1970, so SQL's division is the floor.
     for key in ROLLED {
-        let Some((_, per)) = coarser(key) else {
+        let Some((_, how)) = coarser(key) else {
             continue;
+        };
+        let (day, part) = match how {
+            Coarser::Slots(per) => (format!("day / {per}"), "part".to_string()),
+            Coarser::Month => (
+                "day".to_string(),
+                format!("SUBSTR(part, 1, {MONTH_PART_LEN})"),
+            ),
         };
         let mut coarse = Sql::new(&format!("{cells} SELECT "));
         coarse
             .bind(cells_name(key, true))
             .push(&format!(
-                ", owner_id, day / {per}, part, grade, {sums} FROM kpi_members WHERE kpi = "
+                ", owner_id, {day}, {part}, grade, {sums} FROM kpi_members WHERE kpi = "
             ))
             .bind(key.as_str())
-            .push(&format!(" GROUP BY owner_id, day / {per}, part, grade"));
+            .push(&format!(" GROUP BY owner_id, {day}, {part}, grade"));
         coarse.query().execute(&mut *conn).await?;
     }
     sqlx::query("UPDATE kpi_rollup_state SET version = $1 WHERE id = 1")
