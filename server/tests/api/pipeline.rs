@@ -197,6 +197,15 @@ async fn won_needs_a_contract_approved_by_the_reps_manager() {
     }
 }
 
+/// The ids of a list of records.
+fn ids_of(list: &Value) -> Vec<i64> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k["id"].as_i64())
+        .collect()
+}
+
 /// The contracts waiting for a manager: counted in full (the dashboard's number was the
 /// length of a list cut at 200) and read a page at a time, newest first, on both doors.
 #[tokio::test]
@@ -236,12 +245,7 @@ async fn the_contracts_waiting_are_counted_and_read_a_page_at_a_time() {
         // The page's call: the newest two, and how many wait in all.
         let first = waiting(manager.clone(), "limit=2").await;
         assert_eq!(first["waiting"].as_i64().unwrap(), before + 3, "{b:?}");
-        let ids: Vec<i64> = first["contracts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|k| k["id"].as_i64().unwrap())
-            .collect();
+        let ids = ids_of(&first["contracts"]);
         assert_eq!(ids, vec![made[2], made[1]], "{b:?}");
         assert!(first["next_cursor"].is_string());
         // A rep approves nothing and is shown nothing.
@@ -256,7 +260,7 @@ async fn the_contracts_waiting_are_counted_and_read_a_page_at_a_time() {
             let page = json(manager.get(app.url(&url)).send().await.unwrap()).await;
             let items = page["items"].as_array().unwrap();
             assert!(items.len() <= 2);
-            seen.extend(items.iter().map(|k| k["id"].as_i64().unwrap()));
+            seen.extend(ids_of(&page["items"]));
             match page["next_cursor"].as_str() {
                 Some(c) => url = format!("/api/v1/contracts?status=pending&limit=2&cursor={c}"),
                 None => break,
@@ -285,12 +289,7 @@ async fn the_contracts_waiting_are_counted_and_read_a_page_at_a_time() {
         assert_eq!(r.status(), StatusCode::OK);
         let after = waiting(manager.clone(), "limit=2").await;
         assert_eq!(after["waiting"].as_i64().unwrap(), before + 2);
-        let ids: Vec<i64> = after["contracts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|k| k["id"].as_i64().unwrap())
-            .collect();
+        let ids = ids_of(&after["contracts"]);
         assert_eq!(ids, vec![made[2], made[0]], "{b:?}");
     }
 }
