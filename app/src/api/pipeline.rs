@@ -145,7 +145,10 @@ pub async fn decide_contract(id: i64, approve: bool) -> Result<Contract, AppErro
 pub struct ContractsWaiting {
     /// Whether the viewer approves contracts at all (managers and admins).
     pub can_decide: bool,
+    /// How many wait (no more than the count asked for).
     pub waiting: i64,
+    /// More wait than were counted.
+    pub more_waiting: bool,
     pub contracts: Vec<Contract>,
     /// The next page's cursor; None on the last.
     pub next_cursor: Option<String>,
@@ -153,11 +156,13 @@ pub struct ContractsWaiting {
 
 /// The contracts waiting for approval: `limit` of them (else a list's default) after
 /// `cursor` (the dashboard shows the newest few, the approvals page all of them a page at
-/// a time), with their count. Nothing for those who do not approve contracts.
+/// a time), with their count, up to `count_up_to` when given (the dashboard's "99+").
+/// Nothing for those who do not approve contracts.
 #[server(prefix = "/sfn", endpoint = "pending_contracts")]
 pub async fn pending_contracts(
     limit: Option<i64>,
     cursor: Option<String>,
+    count_up_to: Option<i64>,
 ) -> Result<ContractsWaiting, AppError> {
     let viewer = current_viewer()?;
     if !crate::domain::scope::can_decide_contracts(viewer.role) {
@@ -171,9 +176,12 @@ pub async fn pending_contracts(
         ..Default::default()
     };
     let page = services::contracts::contracts(&state, &viewer, q).await?;
+    let (waiting, more_waiting) =
+        services::contracts::pending_count(&state, &viewer, count_up_to).await?;
     Ok(ContractsWaiting {
         can_decide: true,
-        waiting: services::contracts::pending_count(&state, &viewer).await?,
+        waiting,
+        more_waiting,
         contracts: page.items,
         next_cursor: page.next_cursor,
     })

@@ -20,7 +20,7 @@ pub fn ApprovalsPage() -> impl IntoView {
     let cursor = move || query.with(|q| q.get("cursor"));
     let data = crate::page_data::page_resource(
         move || (cursor(), decide.version().get()),
-        |(cursor, _)| pending_contracts(Some(PAGE), cursor),
+        |(cursor, _)| pending_contracts(Some(PAGE), cursor, None),
     );
     view! {
         <PageTitle text=lang.t("Approvals · Tandem", "合同审批 · Tandem")/>

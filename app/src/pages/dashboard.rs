@@ -272,6 +272,9 @@ fn ForecastTables(forecasts: Vec<KpiForecast>) -> impl IntoView {
 /// approvals page has them all.
 const DASHBOARD_PENDING: i64 = 5;
 
+/// How far the dashboard counts them ("99+" past it; the approvals page counts them all).
+const DASHBOARD_COUNTED: i64 = 99;
+
 /// The team's book: contracts to approve, the open pipeline and each rep's figures.
 #[component]
 fn TeamBook() -> impl IntoView {
@@ -280,22 +283,23 @@ fn TeamBook() -> impl IntoView {
     let data = crate::page_data::page_resource(move || decide.version().get(), |_| get_dashboard());
     let pending = crate::page_data::page_resource(
         move || decide.version().get(),
-        |_| pending_contracts(Some(DASHBOARD_PENDING), None),
+        |_| pending_contracts(Some(DASHBOARD_PENDING), None, Some(DASHBOARD_COUNTED)),
     );
     view! {
         {move || decide.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let p = pending.await.unwrap_or_default();
-                let more = p.waiting > p.contracts.len() as i64;
+                let more = p.more_waiting || p.waiting > p.contracts.len() as i64;
+                let count = if p.more_waiting { format!("{}+", p.waiting) } else { p.waiting.to_string() };
                 (p.waiting > 0).then(|| view! {
                     <section aria-labelledby="approvals" class="card">
-                        <h2 id="approvals">{lang.t("Contracts waiting for your approval", "待审批合同")}" "<span class="count" data-testid="approvals-waiting">{p.waiting}</span></h2>
+                        <h2 id="approvals">{lang.t("Contracts waiting for your approval", "待审批合同")}" "<span class="count" data-testid="approvals-waiting">{count.clone()}</span></h2>
                         <PendingContractRows contracts=p.contracts decide/>
                         {more.then(|| view! {
                             <p><a href="/approvals" data-testid="approvals-all">{match lang {
-                                Lang::En => format!("All {} waiting", p.waiting),
-                                Lang::ZhCn => format!("查看全部 {} 份", p.waiting),
+                                Lang::En => format!("All {count} waiting"),
+                                Lang::ZhCn => format!("查看全部 {count} 份"),
                             }}</a></p>
                         })}
                     </section>

@@ -248,6 +248,21 @@ async fn the_contracts_waiting_are_counted_and_read_a_page_at_a_time() {
         let ids = ids_of(&first["contracts"]);
         assert_eq!(ids, vec![made[2], made[1]], "{b:?}");
         assert!(first["next_cursor"].is_string());
+        assert_eq!(first["more_waiting"], false);
+        // The dashboard counts no further than it shows ("99+"): here, up to one.
+        let capped = waiting(manager.clone(), "limit=2&count_up_to=1").await;
+        assert_eq!(capped["waiting"], 1, "{b:?}");
+        assert_eq!(capped["more_waiting"], true);
+        let r = manager
+            .post(app.url("/sfn/pending_contracts"))
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("count_up_to=0")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("count_up_to"));
         // A rep approves nothing and is shown nothing.
         let none = waiting(rep.clone(), "limit=2").await;
         assert_eq!(none["can_decide"], false);

@@ -52,9 +52,22 @@ pub async fn contracts(
     Ok(super::into_page(rows, limit, |k| k.id))
 }
 
-/// How many contracts wait for approval among those the viewer sees.
-pub async fn pending_count(state: &AppState, viewer: &Viewer) -> AppResult<i64> {
-    Ok(store::count_contracts(&state.db.read, viewer, Approval::Pending).await?)
+/// How many contracts wait for approval among those the viewer sees, counted up to
+/// `up_to` when given (then true when there are more).
+pub async fn pending_count(
+    state: &AppState,
+    viewer: &Viewer,
+    up_to: Option<i64>,
+) -> AppResult<(i64, bool)> {
+    if up_to.is_some_and(|n| n < 1) {
+        return Err(AppError::field("count_up_to", "must be at least 1"));
+    }
+    let past = up_to.map(|n| n + 1);
+    let n = store::count_contracts(&state.db.read, viewer, Approval::Pending, past).await?;
+    Ok(match up_to {
+        Some(cap) if n > cap => (cap, true),
+        _ => (n, false),
+    })
 }
 
 pub async fn contract(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Contract> {
