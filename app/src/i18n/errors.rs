@@ -28,6 +28,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("in_past", "must not be in the past", "不能早于现在"),
     ("before_start", "must be after the start date", "必须晚于开始日期"),
     ("out_of_range", "must be between {min} and {max}", "须在 {min} 到 {max} 之间"),
+    ("at_least_one", "must be at least 1", "不能小于 1"),
     ("each_percent", "each between 0 and 100", "每项须在 0 到 100 之间"),
     ("not_a_choice", "choose from {choices}", "请从以下选择：{choices}"),
     ("bad_cursor", "not a cursor this server gave out", "分页标记无效"),
