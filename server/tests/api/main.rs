@@ -8,6 +8,7 @@ mod articles;
 mod auth;
 mod canned_replies;
 mod contacts;
+mod contract_approvals;
 mod customer_book;
 mod customer_lists;
 mod customers;

@@ -5,7 +5,7 @@ use crate::domain::kpi_tally::Tally;
 use crate::domain::kpis::KpiKey;
 use crate::error::{AppError, AppResult};
 use crate::ssr::clock::iso_date;
-use crate::ssr::store::kpi_cells::{self as cells, Branch, By, Cells, MONTH_PART_LEN};
+use crate::ssr::store::kpi_cells::{self as cells, Branch, By, Cells};
 use crate::ssr::store::kpi_rollups as rollups;
 use crate::ssr::store::kpis::{receivable_dates, records_of, Narrow, People, Window};
 use chrono::Datelike;
@@ -75,10 +75,7 @@ fn plan<'a>(
                 let month_start = until.with_day(1).ok_or(AppError::Internal)?;
                 let last_month = month_start.pred_opt().ok_or(AppError::Internal)?;
                 let mut reads = vec![read(
-                    (
-                        String::new(),
-                        iso_date(last_month)[..MONTH_PART_LEN].to_string(),
-                    ),
+                    (String::new(), cells::month_part(&iso_date(last_month))),
                     true,
                 )];
                 if month_start <= last {

@@ -55,6 +55,12 @@ pub enum Coarser {
 /// The length of a month part (`YYYY-MM`) of a date part.
 pub const MONTH_PART_LEN: usize = 7;
 
+/// The month (`YYYY-MM`) of a date part, as the month cells keep it (SQL's `SUBSTR` to
+/// [`MONTH_PART_LEN`] in `kpi_rollups::rebuild`).
+pub fn month_part(part: &str) -> String {
+    part.chars().take(MONTH_PART_LEN).collect()
+}
+
 /// Whether `key`'s cells are also kept coarser, and how: an hourly KPI keeps days (24
 /// hours), so a month sums thirty days per person and only the last day by the hour;
 /// retention keeps 32-day blocks, since it sums every day before a period (two years are

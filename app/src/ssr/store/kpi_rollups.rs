@@ -23,7 +23,9 @@ use std::collections::HashMap;
 /// the next start rebuilds them.
 pub const VERSION: i64 = 8;
 
-use crate::ssr::store::kpi_cells::{cells_name, coarser, slot_ms, Coarser, DAY_MS, MONTH_PART_LEN};
+use crate::ssr::store::kpi_cells::{
+    cells_name, coarser, month_part, slot_ms, Coarser, DAY_MS, MONTH_PART_LEN,
+};
 
 /// The record sets kept as roll-ups (a KPI that is a figure of another's records reads
 /// that one's: see `kpis::records_of`). The unpaid installments are kept once, by planned
@@ -239,12 +241,6 @@ async fn refresh(conn: &mut AnyConnection, key: KpiKey, ids: &[i64]) -> Result<(
         add_to_cells(conn, &cells_name(key, true), coarse).await?;
     }
     add_to_cells(conn, &cells_name(key, false), deltas).await
-}
-
-/// The month (`YYYY-MM`) of a date part, as the month cells keep it (SQL's `SUBSTR` in
-/// [`rebuild`]).
-fn month_part(part: &str) -> String {
-    part.chars().take(MONTH_PART_LEN).collect()
 }
 
 /// A cell's key below its KPI: owner, slot (day or hour), part, grade.
