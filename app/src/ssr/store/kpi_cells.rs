@@ -203,40 +203,55 @@ impl Branch<'_> {
 /// The tallies of each of `reads`, in their order: what [`tallies`] and
 /// [`records_tallied`] answer for each, in as few statements as the parameters allow (each
 /// read one branch of a `UNION ALL`, tagged with its place), so a report's dozens of sums
-/// cost one trip to the database.
+/// cost one trip to the database for the cells and one for the records.
+///
+/// The cells' branches and the records' go in statements of their own. A statement of
+/// cells' branches has the same plan whatever its values (an index range on each KPI's
+/// cells), so PostgreSQL can plan it once per connection and keep that plan; planned
+/// together with the records' branches, whose best plan depends on their values, the whole
+/// statement was planned again on every call, which took longer than running it.
 pub async fn tallies_each(
     conn: &mut sqlx::AnyConnection,
     reads: &[(Branch<'_>, By)],
 ) -> Result<Vec<Vec<(String, Tally)>>, sqlx::Error> {
     let mut rows_of: Vec<Vec<CellSum>> = reads.iter().map(|_| Vec::new()).collect();
-    let mut at = 0;
-    while at < reads.len() {
-        let mut sql = Sql::new("");
-        let mut binds = 0;
-        let first = at;
-        while at < reads.len() {
-            let (branch, by) = &reads[at];
-            let cost = branch.binds();
-            if at > first && binds + cost > MAX_BINDS {
-                break;
-            }
-            if at > first {
-                sql.push(" UNION ALL ");
-            }
-            let tag = Some(at as i64);
-            match branch {
-                Branch::Cells(cells) => push_cells_select(&mut sql, cells, *by, tag),
-                Branch::Records { key, w, people } => {
-                    push_records_select(&mut sql, *key, w, people, Narrow::default(), *by, tag)
+    for records in [false, true] {
+        let mine: Vec<usize> = (0..reads.len())
+            .filter(|&i| matches!(reads[i].0, Branch::Records { .. }) == records)
+            .collect();
+        let mut at = 0;
+        while at < mine.len() {
+            let mut sql = Sql::new("");
+            let mut binds = 0;
+            let first = at;
+            while at < mine.len() {
+                let (branch, by) = &reads[mine[at]];
+                let cost = branch.binds();
+                if at > first && binds + cost > MAX_BINDS {
+                    break;
                 }
+                if at > first {
+                    sql.push(" UNION ALL ");
+                }
+                let tag = Some(mine[at] as i64);
+                match branch {
+                    Branch::Cells(cells) => push_cells_select(&mut sql, cells, *by, tag),
+                    Branch::Records { key, w, people } => {
+                        push_records_select(&mut sql, *key, w, people, Narrow::default(), *by, tag)
+                    }
+                }
+                binds += cost;
+                at += 1;
             }
-            binds += cost;
-            at += 1;
-        }
-        let rows: Vec<TaggedSum> = sql.all(&mut *conn, |r: TaggedSum| r).await?;
-        for r in rows {
-            if let Some(of) = usize::try_from(r.req).ok().and_then(|i| rows_of.get_mut(i)) {
-                of.push(r.sum);
+            let rows = if records {
+                sql.all(&mut *conn, |r: TaggedSum| r).await?
+            } else {
+                all_with_kept_plan(&mut *conn, &sql).await?
+            };
+            for r in rows {
+                if let Some(of) = usize::try_from(r.req).ok().and_then(|i| rows_of.get_mut(i)) {
+                    of.push(r.sum);
+                }
             }
         }
     }
@@ -245,6 +260,32 @@ pub async fn tallies_each(
         .zip(rows_of)
         .map(|((branch, _), rows)| into_tallies(branch.key(), rows))
         .collect())
+}
+
+/// The rows of a statement of cells' branches, run with the plan PostgreSQL keeps for it.
+///
+/// Left to choose, PostgreSQL plans such a statement again for every call: the plan it
+/// would keep for any values (each KPI's cells read by an index range) is costed above
+/// the one planned for the values at hand, though it runs as fast, and planning forty
+/// branches takes as long as running them (docs/benchmarks.md). The choice is a setting,
+/// set here for a transaction of this one statement (`SET LOCAL`), so it ends with it
+/// even when the caller goes away midway (an unfinished transaction is rolled back before
+/// the connection is used again). SQLite plans a statement once per connection anyway.
+async fn all_with_kept_plan(
+    conn: &mut sqlx::AnyConnection,
+    sql: &Sql,
+) -> Result<Vec<TaggedSum>, sqlx::Error> {
+    if conn.backend_name() != "PostgreSQL" {
+        return sql.all(&mut *conn, |r: TaggedSum| r).await;
+    }
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    Sql::new("SET LOCAL plan_cache_mode = force_generic_plan")
+        .query()
+        .execute(&mut *tx)
+        .await?;
+    let rows = sql.all(&mut *tx, |r: TaggedSum| r).await?;
+    tx.commit().await?;
+    Ok(rows)
 }
 
 /// The `SELECT` of the cells chosen, summed by group and grade (first, `req`: the tag, for
