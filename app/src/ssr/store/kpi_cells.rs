@@ -246,7 +246,7 @@ pub async fn tallies_each(
             let rows = if records {
                 sql.all(&mut *conn, |r: TaggedSum| r).await?
             } else {
-                all_with_kept_plan(&mut *conn, &sql).await?
+                all_with_kept_plan::<TaggedSum>(&mut *conn, &sql).await?
             };
             for r in rows {
                 if let Some(of) = usize::try_from(r.req).ok().and_then(|i| rows_of.get_mut(i)) {
@@ -262,7 +262,7 @@ pub async fn tallies_each(
         .collect())
 }
 
-/// The rows of a statement of cells' branches, run with the plan PostgreSQL keeps for it.
+/// The rows of a statement of KPI cells' branches, run with the plan PostgreSQL keeps for it.
 ///
 /// Left to choose, PostgreSQL plans such a statement again for every call: the plan it
 /// would keep for any values (each KPI's cells read by an index range) is costed above
@@ -271,19 +271,22 @@ pub async fn tallies_each(
 /// set here for a transaction of this one statement (`SET LOCAL`), so it ends with it
 /// even when the caller goes away midway (an unfinished transaction is rolled back before
 /// the connection is used again). SQLite plans a statement once per connection anyway.
-async fn all_with_kept_plan(
+async fn all_with_kept_plan<R>(
     conn: &mut sqlx::AnyConnection,
     sql: &Sql,
-) -> Result<Vec<TaggedSum>, sqlx::Error> {
+) -> Result<Vec<R>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     if conn.backend_name() != "PostgreSQL" {
-        return sql.all(&mut *conn, |r: TaggedSum| r).await;
+        return sql.all(&mut *conn, |r: R| r).await;
     }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     Sql::new("SET LOCAL plan_cache_mode = force_generic_plan")
         .query()
         .execute(&mut *tx)
         .await?;
-    let rows = sql.all(&mut *tx, |r: TaggedSum| r).await?;
+    let rows = sql.all(&mut *tx, |r: R| r).await?;
     tx.commit().await?;
     Ok(rows)
 }
@@ -454,33 +457,40 @@ fn push_records_select(
 /// by the day a customer first bought, graded by the day they churned (0: not); the whole
 /// 32-day blocks before the period are read from the coarser cells, the days after them
 /// from the day cells.
-pub async fn retention<'e>(
-    ex: impl Executor<'e, Database = Any>,
+pub async fn retention(
+    conn: &mut sqlx::AnyConnection,
     people: &People,
     w: &Window,
 ) -> Result<Tally, sqlx::Error> {
     let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
     let blocks_until = from.div_euclid(RETENTION_BLOCK_DAYS);
-    let kept = |by: i64| {
-        format!("CAST(COALESCE(SUM(CASE WHEN grade = 0 OR grade >= {by} THEN n ELSE 0 END), 0) AS BIGINT)")
-    };
-    let select = format!(
-        "SELECT {}, {} FROM kpi_cells WHERE kpi = ",
-        kept(from),
-        kept(until)
-    );
-    let mut sql = Sql::new(&select);
-    sql.bind(cells_name(KpiKey::CustomerRetention, true));
-    push_people(&mut sql, "owner_id", people);
-    sql.push(" AND day < ").bind(blocks_until);
-    sql.push(&format!(" UNION ALL {select}"))
-        .bind(cells_name(KpiKey::CustomerRetention, false));
-    push_people(&mut sql, "owner_id", people);
-    sql.push(" AND day >= ")
-        .bind(blocks_until * RETENTION_BLOCK_DAYS)
-        .push(" AND day < ")
-        .bind(from);
-    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(ex).await?;
+    let mut sql = Sql::new("");
+    for coarse in [true, false] {
+        if !coarse {
+            sql.push(" UNION ALL ");
+        }
+        sql.push("SELECT ");
+        for (i, by) in [from, until].into_iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("CAST(COALESCE(SUM(CASE WHEN grade = 0 OR grade >= ")
+                .bind(by)
+                .push(" THEN n ELSE 0 END), 0) AS BIGINT)");
+        }
+        sql.push(" FROM kpi_cells WHERE kpi = ")
+            .bind(cells_name(KpiKey::CustomerRetention, coarse));
+        push_people(&mut sql, "owner_id", people);
+        if coarse {
+            sql.push(" AND day < ").bind(blocks_until);
+        } else {
+            sql.push(" AND day >= ")
+                .bind(blocks_until * RETENTION_BLOCK_DAYS)
+                .push(" AND day < ")
+                .bind(from);
+        }
+    }
+    let rows: Vec<(i64, i64)> = all_with_kept_plan(conn, &sql).await?;
     let mut t = Tally::default();
     for (n, flagged) in rows {
         t.n += n;
