@@ -193,6 +193,20 @@ async fn a_queued_follow_up_for_a_customer_handed_over_meanwhile_is_refused_nami
         )
         .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let never: Value = r.json().await.unwrap();
+        // Nor is another rep's customer this rep never held: the answer is the same, so
+        // it does not reveal that the customer exists.
+        let others = app.customer_of("rep3@demo.tandem").await;
+        let r = send_follow_up(
+            &app,
+            &rep,
+            others,
+            "01938f2e-7c1a-7b3e-8f00-000000000007",
+            written,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        assert_eq!(r.json::<Value>().await.unwrap(), never, "{b:?}");
     }
 }
 

@@ -152,19 +152,29 @@ fn client_id_of(check: &mut Check, given: Option<&str>) -> Option<String> {
 
 /// A follow-up written on a phone for a customer that has since left the rep (handed to
 /// another rep, back in the pool, deleted): a conflict the rep is told, by its reason,
-/// not a form error. A customer that never existed stays "no such customer".
+/// not a form error. A customer the rep never held is "no such customer", as one that
+/// never existed: another rep's customer is not revealed to exist.
 async fn no_longer_theirs(
     conn: &mut AnyConnection,
     viewer: &Viewer,
     customer_id: i64,
 ) -> AppResult<AppError> {
+    let no_such = || AppError::field("customer_id", "no such customer");
     let Some((_, owner)) = customers_store::name_and_owner(conn, customer_id).await? else {
-        return Ok(AppError::field("customer_id", "no such customer"));
+        return Ok(no_such());
     };
+    let me = viewer.user_id;
     let reason = match owner {
-        Some(o) if o == viewer.user_id => "customer_removed",
-        Some(_) => "customer_reassigned",
+        Some(o) if o == me => "customer_removed",
+        // The pool is open to every rep: that it holds the customer reveals nothing.
         None => "customer_in_pool",
+        Some(_) => {
+            // Every hand-over is in the audit trail, with the owner before and after.
+            if !crate::ssr::store::audit::shows_owner(conn, customer_id, me).await? {
+                return Ok(no_such());
+            }
+            "customer_reassigned"
+        }
     };
     Ok(AppError::NoLongerYours(reason.to_string()))
 }

@@ -1,7 +1,7 @@
 //! The audit trail and the outbox, written in the same transaction as the change.
 use crate::domain::events::{Action, Entity, EventKind};
 use crate::ssr::auth::Viewer;
-use crate::ssr::store::db::Insert;
+use crate::ssr::store::db::{Insert, Sql};
 use sqlx::AnyConnection;
 
 pub struct Change {
@@ -111,4 +111,28 @@ async fn entry(
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Whether the audit trail shows `user_id` as the owner of customer `customer_id` at some
+/// time: the owner in what one of its entries says the customer was or became. (Read in
+/// Rust: the entries are JSON, whose functions differ between the two databases; one
+/// customer has few entries.)
+pub async fn shows_owner(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = Sql::new("SELECT before, after FROM audit_entries WHERE entity_type = ");
+    sql.bind(Entity::Customer.as_str())
+        .push(" AND entity_id = ")
+        .bind(customer_id);
+    let rows: Vec<(Option<String>, Option<String>)> = sql.query_as().fetch_all(conn).await?;
+    let owner = |json: &Option<String>| {
+        json.as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .and_then(|v| v.get("owner_id").and_then(serde_json::Value::as_i64))
+    };
+    Ok(rows
+        .iter()
+        .any(|(before, after)| owner(before) == Some(user_id) || owner(after) == Some(user_id)))
 }
