@@ -4,6 +4,7 @@
 //! timestamps the KPIs read (won, entered its stage, expected to close) and a forecast
 //! category.
 use super::*;
+use app::ssr::clock::iso_date;
 
 const PRODUCTS: [&str; 6] = [
     "年度订阅",
@@ -101,7 +102,7 @@ fn deal_row(
         entered = created + (now - created) / rng.gen_range(2..5);
         let close = today + chrono::Duration::days(rng.gen_range(-10..120));
         category = CATEGORIES[rng.gen_range(0..CATEGORIES.len())];
-        expected = Some(close.format("%Y-%m-%d").to_string());
+        expected = Some(iso_date(close));
     }
     vec![
         customer.into(),

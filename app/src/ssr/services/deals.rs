@@ -9,6 +9,7 @@ use crate::domain::validate::{optional_text, required_text};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::model::*;
 use crate::ssr::auth::Viewer;
+use crate::ssr::clock::iso_date;
 use crate::ssr::context::AppState;
 use crate::ssr::store::deals as store;
 use crate::ssr::store::scope::Access;
@@ -70,7 +71,7 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Opport
 pub(super) fn check_date(check: &mut Check, field: &str, v: Option<&str>) -> Option<String> {
     let v = v.map(str::trim).filter(|s| !s.is_empty())?;
     match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
+        Ok(d) => Some(iso_date(d)),
         Err(_) => {
             check.fail(field, "a date like 2026-12-31");
             None
@@ -383,7 +384,7 @@ pub async fn pipeline(state: &AppState, viewer: &Viewer) -> AppResult<PipelineVi
         d.checked_add_months(chrono::Months::new(months))
             .unwrap_or(d)
     };
-    let fmt = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let fmt = iso_date;
     let month = store::weighted_forecast(
         &state.db.read,
         viewer,

@@ -5,6 +5,7 @@
 use crate::domain::health::{churn_crossing, health, Cost, HealthInputs, HealthWeights};
 use crate::domain::time::{local_midnight_ms, DEFAULT_UTC_OFFSET_MINUTES};
 use crate::error::AppResult;
+use crate::ssr::clock::iso_date;
 use crate::ssr::clock::local_date_of;
 use crate::ssr::store::health as store;
 use crate::ssr::store::settings;
@@ -45,7 +46,7 @@ pub async fn recompute(
     w: &HealthWeights,
 ) -> Result<Option<AtRisk>, sqlx::Error> {
     let today = local_date_of(now_ms);
-    let today_text = today.format("%Y-%m-%d").to_string();
+    let today_text = iso_date(today);
     let Some(f) = store::facts(conn, customer, now_ms, &today_text).await? else {
         return Ok(None);
     };

@@ -96,10 +96,7 @@ fn plan<'a>(
         return Ok(vec![Read::Retention(*w)]);
     }
     let parts = match (set, narrow.stage, narrow.source) {
-        (KpiKey::WeightedForecast, _, _) => Some((
-            w.period.from.format("%Y-%m-%d").to_string(),
-            w.period.to.format("%Y-%m-%d").to_string(),
-        )),
+        (KpiKey::WeightedForecast, _, _) => Some((iso_date(w.period.from), iso_date(w.period.to))),
         (_, Some(stage), _) => Some((stage.as_str().to_string(), stage.as_str().to_string())),
         (_, _, Some(source)) => Some((source.to_string(), source.to_string())),
         _ => None,

@@ -9,6 +9,7 @@ use crate::domain::time::{local_hour, DEFAULT_UTC_OFFSET_MINUTES};
 use crate::error::{AppError, AppResult};
 use crate::model::{Approval, Contract, Installment, NewPlan, NewReceipt, Receivables};
 use crate::ssr::auth::Viewer;
+use crate::ssr::clock::iso_date;
 use crate::ssr::context::AppState;
 use crate::ssr::store::audit::{self, Change};
 use crate::ssr::store::contracts;
@@ -196,7 +197,7 @@ pub async fn record_receipt(
         &store::NewReceiptRow {
             contract: id,
             amount_minor: input.amount_minor,
-            received_on: &on.format("%Y-%m-%d").to_string(),
+            received_on: &iso_date(on),
             received_at,
             reference,
             by: viewer.user_id,

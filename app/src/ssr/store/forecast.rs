@@ -2,6 +2,7 @@
 //! per owner (and category) from the KPI roll-ups, the won deals' from the won amount's
 //! cells, the open ones' from the weighted forecast's (graded by category).
 use crate::domain::forecast::ForecastDeal;
+use crate::ssr::clock::iso_date;
 use crate::ssr::store::db::Sql;
 use crate::ssr::store::kpi_cells::{day_of, forecast_category};
 use crate::ssr::store::kpis::{push_people, People, Window};
@@ -26,7 +27,7 @@ pub async fn forecast_deals<'e>(
         return Ok(Vec::new());
     };
     let end = windows.iter().map(|w| w.end_ms).max().unwrap_or(start);
-    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let date = iso_date;
     let first = windows.iter().map(|w| w.period.from).min().map(date);
     let last = windows.iter().map(|w| w.period.to).max().map(date);
     // Each window's columns: how many of the span's cells are its own (an owner and

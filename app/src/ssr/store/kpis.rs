@@ -166,9 +166,9 @@ pub(super) fn record_set(key: KpiKey, w: &Window, titled: bool, sql: &mut Sql) {
                  FROM opportunities o WHERE o.deleted_at IS NULL AND o.stage NOT IN ('won', 'lost') \
                  AND o.expected_close >= "
             ))
-            .bind(w.period.from.format("%Y-%m-%d").to_string())
+            .bind(iso_date(w.period.from))
             .push(" AND o.expected_close <= ")
-            .bind(w.period.to.format("%Y-%m-%d").to_string());
+            .bind(iso_date(w.period.to));
         }
         TicketFirstResponseMedian | TicketFirstResponseP90 => {
             sql.push(&format!(
