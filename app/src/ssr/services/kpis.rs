@@ -266,7 +266,10 @@ pub(crate) async fn resolve(
             Some(t) if t.parent_id.is_none() => None,
             _ => {
                 let mut people = people_of_team_subtree(&mut *conn, team).await?;
-                people.push(viewer.user_id);
+                // (A manager is usually in the team they lead: named once.)
+                if !people.contains(&viewer.user_id) {
+                    people.push(viewer.user_id);
+                }
                 Some((team, people))
             }
         },
