@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::activities::{self as store, InsertActivity};
+use crate::ssr::store::audit as audit_store;
 use crate::ssr::store::contacts;
 use crate::ssr::store::customers as customers_store;
 use crate::ssr::store::db::is_unique_violation;
@@ -170,7 +171,7 @@ async fn no_longer_theirs(
         None => "customer_in_pool",
         Some(_) => {
             // Every hand-over is in the audit trail, with the owner before and after.
-            if !crate::ssr::store::audit::shows_owner(conn, customer_id, me).await? {
+            if !audit_store::shows_owner(conn, customer_id, me).await? {
                 return Ok(no_such());
             }
             "customer_reassigned"

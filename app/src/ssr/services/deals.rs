@@ -384,19 +384,18 @@ pub async fn pipeline(state: &AppState, viewer: &Viewer) -> AppResult<PipelineVi
         d.checked_add_months(chrono::Months::new(months))
             .unwrap_or(d)
     };
-    let fmt = iso_date;
     let month = store::weighted_forecast(
         &state.db.read,
         viewer,
-        &fmt(month_start),
-        &fmt(next(month_start, 1)),
+        &iso_date(month_start),
+        &iso_date(next(month_start, 1)),
     )
     .await?;
     let quarter = store::weighted_forecast(
         &state.db.read,
         viewer,
-        &fmt(quarter_start),
-        &fmt(next(quarter_start, 3)),
+        &iso_date(quarter_start),
+        &iso_date(next(quarter_start, 3)),
     )
     .await?;
     let deals = store::board(
@@ -406,8 +405,8 @@ pub async fn pipeline(state: &AppState, viewer: &Viewer) -> AppResult<PipelineVi
         300,
     )
     .await?;
-    let (m0, m1) = (fmt(month_start), fmt(next(month_start, 1)));
-    let (q0, q1) = (fmt(quarter_start), fmt(next(quarter_start, 3)));
+    let (m0, m1) = (iso_date(month_start), iso_date(next(month_start, 1)));
+    let (q0, q1) = (iso_date(quarter_start), iso_date(next(quarter_start, 3)));
     let by_owner = store::forecast_by_owner(&state.db.read, viewer, (&m0, &m1), (&q0, &q1))
         .await?
         .into_iter()

@@ -34,7 +34,7 @@ enum Read<'a> {
     Cells(Cells<'a>),
     /// The records themselves, in this window (what the cells do not hold).
     Records(Window),
-    /// Retention's cells (store::kpi_cells::retention).
+    /// Retention's cells (store::kpi_retention::retention).
     Retention(Window),
 }
 
@@ -159,7 +159,7 @@ async fn run(
         Read::Records(w) => cells::records_tallied(&mut *conn, set, &w, people, narrow, by).await?,
         Read::Retention(w) => vec![(
             String::new(),
-            cells::retention(&mut *conn, people, &w).await?,
+            crate::ssr::store::kpi_retention::retention(&mut *conn, people, &w).await?,
         )],
     })
 }

@@ -27,9 +27,8 @@ pub async fn forecast_deals<'e>(
         return Ok(Vec::new());
     };
     let end = windows.iter().map(|w| w.end_ms).max().unwrap_or(start);
-    let date = iso_date;
-    let first = windows.iter().map(|w| w.period.from).min().map(date);
-    let last = windows.iter().map(|w| w.period.to).max().map(date);
+    let first = windows.iter().map(|w| w.period.from).min().map(iso_date);
+    let last = windows.iter().map(|w| w.period.to).max().map(iso_date);
     // Each window's columns: how many of the span's cells are its own (an owner and
     // category with none has no entry in its list), and their sum.
     // Two searches of the cells' indexes, one for each KPI (an OR of the two was a scan).
@@ -51,9 +50,9 @@ pub async fn forecast_deals<'e>(
     for w in windows {
         push_window_sums(&mut sql, |sql| {
             sql.push("part >= ")
-                .bind(date(w.period.from))
+                .bind(iso_date(w.period.from))
                 .push(" AND part <= ")
-                .bind(date(w.period.to));
+                .bind(iso_date(w.period.to));
         });
     }
     sql.push(" FROM kpi_cells WHERE kpi = 'weighted_forecast' AND day = 0 AND part >= ")

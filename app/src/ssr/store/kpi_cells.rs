@@ -1,6 +1,7 @@
 //! Reading the KPIs' roll-ups (store::kpi_rollups keeps them): a KPI's cells for a
 //! period and scope summed into tallies, whole or by owner, day or part; and the same
 //! tallies worked out in SQL from the records themselves, for what the cells do not hold.
+//! (Retention, summed its own way, is read in store::kpi_retention.)
 use crate::domain::forecast::ForecastCategory;
 use crate::domain::kpi_tally::{graded, Graded, Tally};
 use crate::domain::kpis::KpiKey;
@@ -274,7 +275,7 @@ pub async fn tallies_each(
 /// any values, a report of fifty branches looked large enough to hand to workers, whose
 /// start took 20 ms of a 4 ms statement (the REST report at 10^5 customers). SQLite plans
 /// a statement once per connection anyway.
-async fn all_with_kept_plan<R>(
+pub(crate) async fn all_with_kept_plan<R>(
     conn: &mut sqlx::AnyConnection,
     sql: &Sql,
 ) -> Result<Vec<R>, sqlx::Error>
@@ -457,51 +458,4 @@ fn push_records_select(
     if !grouped.is_empty() {
         sql.push(&format!(" GROUP BY {}", grouped.join(", ")));
     }
-}
-
-/// Retention for the period `w`: the customers who had bought before it began and had
-/// not churned by then, flagged when they had not churned by its end either. Its cells are
-/// by the day a customer first bought, graded by the day they churned (0: not); the whole
-/// 32-day blocks before the period are read from the coarser cells, the days after them
-/// from the day cells.
-pub async fn retention(
-    conn: &mut sqlx::AnyConnection,
-    people: &People,
-    w: &Window,
-) -> Result<Tally, sqlx::Error> {
-    let (from, until) = (day_of(w.start_ms), day_of(w.end_ms));
-    let blocks_until = from.div_euclid(RETENTION_BLOCK_DAYS);
-    let mut sql = Sql::new("");
-    for coarse in [true, false] {
-        if !coarse {
-            sql.push(" UNION ALL ");
-        }
-        sql.push("SELECT ");
-        for (i, by) in [from, until].into_iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("CAST(COALESCE(SUM(CASE WHEN grade = 0 OR grade >= ")
-                .bind(by)
-                .push(" THEN n ELSE 0 END), 0) AS BIGINT)");
-        }
-        sql.push(" FROM kpi_cells WHERE kpi = ")
-            .bind(cells_name(KpiKey::CustomerRetention, coarse));
-        push_people(&mut sql, "owner_id", people);
-        if coarse {
-            sql.push(" AND day < ").bind(blocks_until);
-        } else {
-            sql.push(" AND day >= ")
-                .bind(blocks_until * RETENTION_BLOCK_DAYS)
-                .push(" AND day < ")
-                .bind(from);
-        }
-    }
-    let rows: Vec<(i64, i64)> = all_with_kept_plan(conn, &sql).await?;
-    let mut t = Tally::default();
-    for (n, flagged) in rows {
-        t.n += n;
-        t.flagged += flagged;
-    }
-    Ok(t)
 }

@@ -19,6 +19,7 @@ pub mod health;
 pub mod home;
 pub mod kpi_cells;
 pub mod kpi_kinds;
+pub mod kpi_retention;
 pub mod kpi_rollups;
 pub mod kpis;
 pub mod leads;
