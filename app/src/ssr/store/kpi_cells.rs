@@ -7,6 +7,7 @@ use crate::domain::kpi_tally::{graded, Graded, Tally};
 use crate::domain::kpis::KpiKey;
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::ssr::store::db::Sql;
+use crate::ssr::store::kpi_retention;
 use crate::ssr::store::kpis::{push_facts, push_people, records_of, Narrow, People, Window};
 use sqlx::{Any, Executor};
 use std::collections::HashMap;
@@ -169,8 +170,8 @@ struct TaggedSum {
 /// The parameters one statement may carry (SQLite's limit is 32,766).
 const MAX_BINDS: usize = 20_000;
 
-/// One branch of [`tallies_each`]: roll-up cells, or the records themselves in a window
-/// (what the cells do not hold yet).
+/// One branch of [`tallies_each`]: roll-up cells, the records themselves in a window
+/// (what the cells do not hold yet), or retention's cells.
 pub enum Branch<'a> {
     Cells(&'a Cells<'a>),
     Records {
@@ -178,6 +179,8 @@ pub enum Branch<'a> {
         w: Window,
         people: &'a People,
     },
+    /// Customer retention in a window (store::kpi_retention), whole.
+    Retention { w: Window, people: &'a People },
 }
 
 impl Branch<'_> {
@@ -185,6 +188,7 @@ impl Branch<'_> {
         match self {
             Branch::Cells(c) => c.key,
             Branch::Records { key, .. } => *key,
+            Branch::Retention { .. } => KpiKey::CustomerRetention,
         }
     }
 
@@ -197,138 +201,338 @@ impl Branch<'_> {
         match self {
             Branch::Cells(c) => 6 + people(c.people),
             Branch::Records { people: p, .. } => 12 + people(p),
+            Branch::Retention { people: p, .. } => 8 + 2 * people(p),
         }
     }
 }
 
-/// The tallies of each of `reads`, in their order: what [`tallies`] and
-/// [`records_tallied`] answer for each, in as few statements as the parameters allow (each
-/// read one branch of a `UNION ALL`, tagged with its place), so a report's dozens of sums
-/// cost one trip to the database for the cells and one for the records.
+/// The tallies of each of `reads`, in their order: what [`tallies`],
+/// [`records_tallied`] and `kpi_retention::retention` answer for each, in as few
+/// statements as the parameters allow (each read one branch of a `UNION ALL`, tagged with
+/// its place; a KPI's reads of spans that meet, one branch: [`chained`]), so a report's
+/// dozens of sums cost one trip to the database for the records, one for the cells and
+/// one for retention.
 ///
 /// The cells' branches and the records' go in statements of their own. A statement of
 /// cells' branches has the same plan whatever its values (an index range on each KPI's
-/// cells), so PostgreSQL can plan it once per connection and keep that plan; planned
-/// together with the records' branches, whose best plan depends on their values, the whole
-/// statement was planned again on every call, which took longer than running it.
+/// cells), so PostgreSQL can plan it once per connection and keep that plan ([`KeptPlan`],
+/// which retention's statement shares); planned together with the records' branches,
+/// whose best plan depends on their values, the whole statement was planned again on
+/// every call, which took longer than running it.
 pub async fn tallies_each(
     conn: &mut sqlx::AnyConnection,
     reads: &[(Branch<'_>, By)],
 ) -> Result<Vec<Vec<(String, Tally)>>, sqlx::Error> {
     let mut rows_of: Vec<Vec<CellSum>> = reads.iter().map(|_| Vec::new()).collect();
-    for records in [false, true] {
-        let mine: Vec<usize> = (0..reads.len())
-            .filter(|&i| matches!(reads[i].0, Branch::Records { .. }) == records)
+    let of_kind = |records: bool| -> Vec<usize> {
+        (0..reads.len())
+            .filter(|&i| match reads[i].0 {
+                Branch::Records { .. } => records,
+                Branch::Cells(_) => !records,
+                Branch::Retention { .. } => false,
+            })
+            .collect()
+    };
+    for sql in statements(reads, &chained(reads, &of_kind(true))) {
+        tag_rows(&mut rows_of, sql.all(&mut *conn, |r: TaggedSum| r).await?);
+    }
+    // The cells' statements and retention's, with the plans PostgreSQL keeps.
+    let mut kept = KeptPlan::begin(&mut *conn).await?;
+    for sql in statements(reads, &chained(reads, &of_kind(false))) {
+        tag_rows(&mut rows_of, kept.all::<TaggedSum>(&sql).await?);
+    }
+    let mut retained: Vec<(usize, Tally)> = Vec::new();
+    let retention: Vec<(usize, &Window, &People)> = (0..reads.len())
+        .filter_map(|i| match &reads[i].0 {
+            Branch::Retention { w, people } => Some((i, w, *people)),
+            _ => None,
+        })
+        .collect();
+    let mut done: Vec<usize> = Vec::new();
+    for (i, _, people) in &retention {
+        if done.contains(i) {
+            continue;
+        }
+        // Every window of the same people in one statement.
+        let alike: Vec<(usize, Window)> = retention
+            .iter()
+            .filter(|(_, _, p)| p == people)
+            .map(|(j, w, _)| (*j, **w))
             .collect();
-        let mut at = 0;
-        while at < mine.len() {
-            let mut sql = Sql::new("");
-            let mut binds = 0;
-            let first = at;
-            while at < mine.len() {
-                let (branch, by) = &reads[mine[at]];
-                let cost = branch.binds();
-                if at > first && binds + cost > MAX_BINDS {
-                    break;
-                }
-                if at > first {
-                    sql.push(" UNION ALL ");
-                }
-                let tag = Some(mine[at] as i64);
-                match branch {
-                    Branch::Cells(cells) => push_cells_select(&mut sql, cells, *by, tag),
-                    Branch::Records { key, w, people } => {
-                        push_records_select(&mut sql, *key, w, people, Narrow::default(), *by, tag)
-                    }
-                }
-                binds += cost;
-                at += 1;
-            }
-            let rows = if records {
-                sql.all(&mut *conn, |r: TaggedSum| r).await?
-            } else {
-                all_with_kept_plan::<TaggedSum>(&mut *conn, &sql).await?
-            };
-            for r in rows {
-                if let Some(of) = usize::try_from(r.req).ok().and_then(|i| rows_of.get_mut(i)) {
-                    of.push(r.sum);
-                }
-            }
+        let windows: Vec<Window> = alike.iter().map(|(_, w)| *w).collect();
+        let tallies = kpi_retention::retention_each(&mut kept, people, &windows).await?;
+        for ((j, _), t) in alike.into_iter().zip(tallies) {
+            done.push(j);
+            retained.push((j, t));
         }
     }
-    Ok(reads
+    kept.end().await?;
+    let mut out: Vec<Vec<(String, Tally)>> = reads
         .iter()
         .zip(rows_of)
         .map(|((branch, _), rows)| into_tallies(branch.key(), rows))
-        .collect())
+        .collect();
+    for (i, t) in retained {
+        out[i] = vec![(String::new(), t)];
+    }
+    Ok(out)
 }
 
-/// The rows of a statement of KPI cells' branches, run with the plan PostgreSQL keeps for it.
+/// The statements that run `units` (of [`chained`]), as few as the parameters allow:
+/// each unit one branch of a `UNION ALL`, tagged with its place in `reads`.
+fn statements(reads: &[(Branch<'_>, By)], units: &[Vec<usize>]) -> Vec<Sql> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < units.len() {
+        let mut sql = Sql::new("");
+        let mut binds = 0;
+        let first = at;
+        while at < units.len() {
+            let unit = &units[at];
+            // (A chain's boundaries are bound twice: in its tag and in its groups.)
+            let cost = reads[unit[0]].0.binds() + 2 * (unit.len() - 1);
+            if at > first && binds + cost > MAX_BINDS {
+                break;
+            }
+            if at > first {
+                sql.push(" UNION ALL ");
+            }
+            let (branch, by) = &reads[unit[0]];
+            match branch {
+                Branch::Cells(_) => {
+                    let links: Vec<(i64, &Cells<'_>, By)> = unit
+                        .iter()
+                        .filter_map(|&i| match &reads[i] {
+                            (Branch::Cells(c), by) => Some((i as i64, *c, *by)),
+                            _ => None,
+                        })
+                        .collect();
+                    push_chain_select(&mut sql, &links);
+                }
+                Branch::Records { key, w, people } => push_records_select(
+                    &mut sql,
+                    *key,
+                    w,
+                    people,
+                    Narrow::default(),
+                    *by,
+                    Some(unit[0] as i64),
+                ),
+                Branch::Retention { .. } => {}
+            }
+            binds += cost;
+            at += 1;
+        }
+        out.push(sql);
+    }
+    out
+}
+
+/// Each tagged row to the rows of the read it is tagged with.
+fn tag_rows(rows_of: &mut [Vec<CellSum>], rows: Vec<TaggedSum>) {
+    for r in rows {
+        if let Some(of) = usize::try_from(r.req).ok().and_then(|i| rows_of.get_mut(i)) {
+            of.push(r.sum);
+        }
+    }
+}
+
+/// `mine` (indexes of `reads`) as the branches to run: the cells' reads of one KPI's
+/// spans that meet (a period's and the one before it's, which a report always reads
+/// together) chained into one, earliest first, each other read on its own. A chain reads
+/// its whole span in one index range and tells its reads apart by day, which halves a
+/// report's branches and the executor's work per branch.
+fn chained(reads: &[(Branch<'_>, By)], mine: &[usize]) -> Vec<Vec<usize>> {
+    let span = |i: usize| match &reads[i].0 {
+        Branch::Cells(c) => c.slots.map(|s| (c, s)),
+        Branch::Records { .. } | Branch::Retention { .. } => None,
+    };
+    let same_cells = |a: &Cells<'_>, b: &Cells<'_>| {
+        a.key == b.key && a.coarse == b.coarse && a.parts == b.parts && a.people == b.people
+    };
+    let mut units: Vec<Vec<usize>> = Vec::new();
+    for &i in mine {
+        let joined = span(i).and_then(|(c, (from, until))| {
+            units.iter_mut().find_map(|unit| {
+                let (first, last) = (span(unit[0])?, span(*unit.last()?)?);
+                if same_cells(first.0, c) && last.1 .1 == from {
+                    unit.push(i);
+                    Some(())
+                } else if same_cells(first.0, c) && first.1 .0 == until {
+                    unit.insert(0, i);
+                    Some(())
+                } else {
+                    None
+                }
+            })
+        });
+        if joined.is_none() {
+            units.push(vec![i]);
+        }
+    }
+    units
+}
+
+/// Statements of KPI cells run with the plan PostgreSQL keeps for them, in one
+/// transaction: begun with [`KeptPlan::begin`], read with [`KeptPlan::all`], ended with
+/// [`KeptPlan::end`].
 ///
 /// Left to choose, PostgreSQL plans such a statement again for every call: the plan it
 /// would keep for any values (each KPI's cells read by an index range) is costed above
 /// the one planned for the values at hand, though it runs as fast, and planning forty
 /// branches takes as long as running them (docs/benchmarks.md). The choice is a setting,
-/// set here for a transaction of this one statement (`SET LOCAL`), so it ends with it
-/// even when the caller goes away midway (an unfinished transaction is rolled back before
-/// the connection is used again). Parallel workers are turned off with it: costed for
-/// any values, a report of fifty branches looked large enough to hand to workers, whose
-/// start took 20 ms of a 4 ms statement (the REST report at 10^5 customers). SQLite plans
-/// a statement once per connection anyway.
-pub(crate) async fn all_with_kept_plan<R>(
-    conn: &mut sqlx::AnyConnection,
-    sql: &Sql,
-) -> Result<Vec<R>, sqlx::Error>
-where
-    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
-{
-    if conn.backend_name() != "PostgreSQL" {
-        return sql.all(&mut *conn, |r: R| r).await;
+/// set here for the transaction (`SET LOCAL`), so it ends with it even when the caller
+/// goes away midway (an unfinished transaction is rolled back before the connection is
+/// used again). Parallel workers are turned off with it: costed for any values, a report
+/// of fifty branches looked large enough to hand to workers, whose start took 20 ms of a
+/// 4 ms statement (the REST report at 10^5 customers). SQLite plans a statement once per
+/// connection anyway: there the statements run as they are.
+pub(crate) enum KeptPlan<'c> {
+    Postgres(sqlx::Transaction<'c, Any>),
+    Other(&'c mut sqlx::AnyConnection),
+}
+
+impl<'c> KeptPlan<'c> {
+    /// Begins the statements on `conn` (a transaction with the settings, on PostgreSQL).
+    pub(crate) async fn begin(conn: &'c mut sqlx::AnyConnection) -> Result<Self, sqlx::Error> {
+        if conn.backend_name() != "PostgreSQL" {
+            return Ok(KeptPlan::Other(conn));
+        }
+        let mut tx = sqlx::Connection::begin(conn).await?;
+        // (`set_config(…, true)` is `SET LOCAL`; both settings in one trip.)
+        Sql::new(
+            "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), \
+             set_config('max_parallel_workers_per_gather', '0', true)",
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        Ok(KeptPlan::Postgres(tx))
     }
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    // (`set_config(…, true)` is `SET LOCAL`; both settings in one trip.)
-    Sql::new(
-        "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), \
-         set_config('max_parallel_workers_per_gather', '0', true)",
-    )
-    .query()
-    .execute(&mut *tx)
-    .await?;
-    let rows = sql.all(&mut *tx, |r: R| r).await?;
-    tx.commit().await?;
-    Ok(rows)
+
+    /// The rows of one statement of KPI cells.
+    pub(crate) async fn all<R>(&mut self, sql: &Sql) -> Result<Vec<R>, sqlx::Error>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        match self {
+            KeptPlan::Postgres(tx) => sql.all(&mut **tx, |r: R| r).await,
+            KeptPlan::Other(conn) => sql.all(&mut **conn, |r: R| r).await,
+        }
+    }
+
+    /// The rows of one statement of KPI cells, as they come (its columns by place).
+    pub(crate) async fn rows(&mut self, sql: &Sql) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+        match self {
+            KeptPlan::Postgres(tx) => sql.query().fetch_all(&mut **tx).await,
+            KeptPlan::Other(conn) => sql.query().fetch_all(&mut **conn).await,
+        }
+    }
+
+    /// Ends the statements (the transaction, and with it the settings).
+    pub(crate) async fn end(self) -> Result<(), sqlx::Error> {
+        match self {
+            KeptPlan::Postgres(tx) => tx.commit().await,
+            KeptPlan::Other(_) => Ok(()),
+        }
+    }
 }
 
 /// The `SELECT` of the cells chosen, summed by group and grade (first, `req`: the tag, for
 /// a branch of [`tallies_each`]).
 fn push_cells_select(sql: &mut Sql, cells: &Cells<'_>, by: By, tag: Option<i64>) {
+    let group = cells_group(cells, by);
+    let req = tag.map_or(String::new(), |t| format!("CAST({t} AS BIGINT) AS req, "));
+    sql.push(&format!(
+        "SELECT {req}{group} AS grouped, grade, {} FROM kpi_cells WHERE ",
+        summed_columns()
+    ));
+    push_cells_where(sql, cells, cells.slots);
+    // PostgreSQL refuses a constant in GROUP BY: everything together is by grade alone.
+    if by == By::Nothing {
+        sql.push(" GROUP BY grade");
+    } else {
+        sql.push(&format!(" GROUP BY {group}, grade"));
+    }
+}
+
+/// The `SELECT` of a chain of cells' reads ([`chained`]: one KPI's spans that meet,
+/// earliest first, each with its tag and grouping), as one read of their whole span whose
+/// cells each take the tag and group of the read their day falls in.
+fn push_chain_select(sql: &mut Sql, links: &[(i64, &Cells<'_>, By)]) {
+    let (Some(&(tag, first, by)), Some(last)) = (links.first(), links.last()) else {
+        return;
+    };
+    let (Some((from, _)), Some((_, until))) = (first.slots, last.1.slots) else {
+        return push_cells_select(sql, first, by, Some(tag));
+    };
+    if links.len() == 1 {
+        return push_cells_select(sql, first, by, Some(tag));
+    }
+    // `CASE WHEN day < (the next read's first day) THEN … ELSE (the last read's) END`.
+    let push_case = |sql: &mut Sql, of: &dyn Fn(i64, &Cells<'_>, By) -> String| {
+        sql.push("CASE");
+        for pair in links.windows(2) {
+            let (t, c, by) = pair[0];
+            let next_from = pair[1].1.slots.map_or(0, |s| s.0);
+            sql.push(" WHEN day < ")
+                .bind(next_from)
+                .push(&format!(" THEN {}", of(t, c, by)));
+        }
+        let (t, c, by) = links[links.len() - 1];
+        sql.push(&format!(" ELSE {} END", of(t, c, by)));
+    };
+    sql.push("SELECT req, grouped, grade, ");
+    sql.push(&summed_columns());
+    sql.push(" FROM (SELECT CAST(");
+    push_case(sql, &|t, _, _| t.to_string());
+    sql.push(" AS BIGINT) AS req, ");
+    push_case(sql, &|_, c, by| cells_group(c, by));
+    sql.push(
+        " AS grouped, grade, n, flagged, amount_sum, amount_n, measure_sum, measure_n, weighted \
+         FROM kpi_cells WHERE ",
+    );
+    push_cells_where(sql, first, Some((from, until)));
+    sql.push(") c GROUP BY req, grouped, grade");
+}
+
+/// What a tally's cells are grouped by, as SQL over `kpi_cells` (`''`: all together).
+fn cells_group(cells: &Cells<'_>, by: By) -> String {
     let per_day = if cells.coarse && is_hourly(cells.key) {
         1
     } else {
         DAY_MS / slot_ms(cells.key)
     };
-    let group = match by {
+    match by {
         By::Nothing => "''".to_string(),
         By::Owner => "CAST(owner_id AS VARCHAR(20))".to_string(),
         By::Day if per_day == 1 => "CAST(day AS VARCHAR(20))".to_string(),
         By::Day => format!("CAST(day / {per_day} AS VARCHAR(20))"),
         By::Part => "part".to_string(),
-    };
-    let sum = |c: &str| format!("CAST(SUM({c}) AS BIGINT) AS {c}");
-    let req = tag.map_or(String::new(), |t| format!("CAST({t} AS BIGINT) AS req, "));
-    sql.push(&format!(
-        "SELECT {req}{group} AS grouped, grade, {}, {}, {}, {}, {}, {}, {} FROM kpi_cells WHERE kpi = ",
-        sum("n"),
-        sum("flagged"),
-        sum("amount_sum"),
-        sum("amount_n"),
-        sum("measure_sum"),
-        sum("measure_n"),
-        sum("weighted"),
-    ));
+    }
+}
+
+/// The sums of a cells' `SELECT`, by their names.
+fn summed_columns() -> String {
+    [
+        "n",
+        "flagged",
+        "amount_sum",
+        "amount_n",
+        "measure_sum",
+        "measure_n",
+        "weighted",
+    ]
+    .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+    .join(", ")
+}
+
+/// The `WHERE` of the cells chosen (their KPI, people and parts), over `slots`.
+fn push_cells_where(sql: &mut Sql, cells: &Cells<'_>, slots: Option<(i64, i64)>) {
+    sql.push("kpi = ");
     sql.bind(cells_name(cells.key, cells.coarse));
     push_people(sql, "owner_id", cells.people);
-    match cells.slots {
+    match slots {
         Some((from, until)) => {
             sql.push(" AND day >= ")
                 .bind(from)
@@ -344,12 +548,6 @@ fn push_cells_select(sql: &mut Sql, cells: &Cells<'_>, by: By, tag: Option<i64>)
             .bind(low.as_str())
             .push(" AND part <= ")
             .bind(high.as_str());
-    }
-    // PostgreSQL refuses a constant in GROUP BY: everything together is by grade alone.
-    if by == By::Nothing {
-        sql.push(" GROUP BY grade");
-    } else {
-        sql.push(&format!(" GROUP BY {group}, grade"));
     }
 }
 
