@@ -180,7 +180,10 @@ pub enum Branch<'a> {
         people: &'a People,
     },
     /// Customer retention in a window (store::kpi_retention), whole.
-    Retention { w: Window, people: &'a People },
+    Retention {
+        w: Window,
+        people: &'a People,
+    },
 }
 
 impl Branch<'_> {
