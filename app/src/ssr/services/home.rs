@@ -46,7 +46,6 @@ pub async fn dashboard(state: &AppState, viewer: &Viewer) -> AppResult<Dashboard
         crate::domain::kpis::KpiKey::DataCompleteness,
         &super::kpis::window(reach.period, state.clock.now_ms()),
         &reach.people,
-        crate::ssr::store::kpis::Narrow::default(),
         crate::ssr::store::kpi_cells::By::Nothing,
     )
     .await?;

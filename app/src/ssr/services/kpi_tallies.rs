@@ -7,25 +7,22 @@ use crate::error::{AppError, AppResult};
 use crate::ssr::clock::iso_date;
 use crate::ssr::store::kpi_cells::{self as cells, Branch, By, Cells};
 use crate::ssr::store::kpi_rollups as rollups;
-use crate::ssr::store::kpis::{receivable_dates, records_of, Narrow, People, Window};
+use crate::ssr::store::kpis::{receivable_dates, records_of, People, Window};
 use chrono::Datelike;
 use sqlx::AnyConnection;
-use std::collections::hash_map::{Entry, HashMap};
+use std::collections::HashMap;
 
-/// The tallies of `key`'s records in `w` for `people`, narrowed, grouped `by`.
+/// The tallies of `key`'s records in `w` for `people`, grouped `by` (read as a report
+/// reads them: [`TalliesRead::prefetch`]).
 pub(crate) async fn tallies(
     conn: &mut AnyConnection,
     key: KpiKey,
     w: &Window,
     people: &People,
-    narrow: Narrow,
     by: By,
 ) -> AppResult<Vec<(String, Tally)>> {
-    let mut out = Vec::new();
-    for read in plan(key, w, people, narrow, by)? {
-        merge(&mut out, run(conn, key, read, people, narrow, by).await?);
-    }
-    Ok(out)
+    let mut read = TalliesRead::default();
+    Ok(read.grouped(conn, key, w, people, by).await?.clone())
 }
 
 /// One of the reads a tally is the sum of.
@@ -34,22 +31,16 @@ enum Read<'a> {
     Cells(Cells<'a>),
     /// The records themselves, in this window (what the cells do not hold).
     Records(Window),
-    /// Retention's cells (store::kpi_retention::retention).
+    /// Retention's cells (store::kpi_retention::retention_each).
     Retention(Window),
 }
 
-/// The reads whose sum is the tally of `key`'s records in `w` for `people`, narrowed,
-/// grouped `by`: the roll-up's cells where they hold the records, the records otherwise.
-fn plan<'a>(
-    key: KpiKey,
-    w: &Window,
-    people: &'a People,
-    narrow: Narrow,
-    by: By,
-) -> AppResult<Vec<Read<'a>>> {
+/// The reads whose sum is the tally of `key`'s records in `w` for `people`, grouped `by`:
+/// the roll-up's cells where they hold the records, the records otherwise. (A drill-down
+/// narrowed to a stage or a source reads its records: `kpis::records`.)
+fn plan<'a>(key: KpiKey, w: &Window, people: &'a People, by: By) -> AppResult<Vec<Read<'a>>> {
     let set = records_of(key);
-    let forecast_by_stage = set == KpiKey::WeightedForecast && narrow.stage.is_some();
-    let Some(rolled) = rollups::rolled_as(key).filter(|_| !forecast_by_stage) else {
+    let Some(rolled) = rollups::rolled_as(key) else {
         return Ok(vec![Read::Records(*w)]);
     };
     if rolled == KpiKey::ReceivablesOverdue {
@@ -95,12 +86,8 @@ fn plan<'a>(
         }
         return Ok(vec![Read::Retention(*w)]);
     }
-    let parts = match (set, narrow.stage, narrow.source) {
-        (KpiKey::WeightedForecast, _, _) => Some((iso_date(w.period.from), iso_date(w.period.to))),
-        (_, Some(stage), _) => Some((stage.as_str().to_string(), stage.as_str().to_string())),
-        (_, _, Some(source)) => Some((source.to_string(), source.to_string())),
-        _ => None,
-    };
+    let parts =
+        (set == KpiKey::WeightedForecast).then(|| (iso_date(w.period.from), iso_date(w.period.to)));
     let chosen = |slots, coarse| {
         Read::Cells(Cells {
             key: set,
@@ -144,26 +131,6 @@ fn plan<'a>(
     Ok(reads)
 }
 
-/// One read on its own.
-async fn run(
-    conn: &mut AnyConnection,
-    key: KpiKey,
-    read: Read<'_>,
-    people: &People,
-    narrow: Narrow,
-    by: By,
-) -> AppResult<Vec<(String, Tally)>> {
-    let set = records_of(key);
-    Ok(match read {
-        Read::Cells(c) => cells::tallies(&mut *conn, &c, by).await?,
-        Read::Records(w) => cells::records_tallied(&mut *conn, set, &w, people, narrow, by).await?,
-        Read::Retention(w) => vec![(
-            String::new(),
-            crate::ssr::store::kpi_retention::retention(&mut *conn, people, &w).await?,
-        )],
-    })
-}
-
 /// Adds `more`'s tallies to `out`'s of the same group.
 fn merge(out: &mut Vec<(String, Tally)>, more: Vec<(String, Tally)>) {
     for (group, t) in more {
@@ -194,12 +161,10 @@ impl TalliesRead {
         by: By,
     ) -> AppResult<&Vec<(String, Tally)>> {
         let set = (records_of(key), w.start_ms, w.end_ms, by);
-        Ok(match self.0.entry(set) {
-            Entry::Occupied(read) => read.into_mut(),
-            Entry::Vacant(unread) => {
-                unread.insert(tallies(conn, set.0, w, people, Narrow::default(), by).await?)
-            }
-        })
+        if !self.0.contains_key(&set) {
+            self.prefetch(conn, &[(key, w, by)], people).await?;
+        }
+        self.0.get(&set).ok_or(AppError::Internal)
     }
 
     /// Reads the tallies of each KPI in its window for `people`, grouped as asked, that
@@ -238,7 +203,7 @@ impl TalliesRead {
                     continue;
                 }
             }
-            todo.push((set, plan(set.0, w, people, Narrow::default(), set.3)?));
+            todo.push((set, plan(set.0, w, people, set.3)?));
         }
         let batch: Vec<(Branch<'_>, By)> = todo
             .iter()

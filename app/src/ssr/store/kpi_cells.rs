@@ -1,119 +1,22 @@
 //! Reading the KPIs' roll-ups (store::kpi_rollups keeps them): a KPI's cells for a
 //! period and scope summed into tallies, whole or by owner, day or part; and the same
 //! tallies worked out in SQL from the records themselves, for what the cells do not hold.
-//! (Retention, summed its own way, is read in store::kpi_retention.)
-use crate::domain::forecast::ForecastCategory;
+//! (Retention, summed its own way, is read in store::kpi_retention; where a cell falls,
+//! in store::kpi_slots; the plan PostgreSQL keeps for the cells' statements,
+//! store::kept_plan.)
 use crate::domain::kpi_tally::{graded, Graded, Tally};
 use crate::domain::kpis::KpiKey;
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::ssr::store::db::Sql;
+pub(crate) use crate::ssr::store::kept_plan::KeptPlan;
 use crate::ssr::store::kpi_retention;
-use crate::ssr::store::kpis::{push_facts, push_people, records_of, Narrow, People, Window};
-use sqlx::{Any, Executor};
+pub use crate::ssr::store::kpi_slots::{
+    cells_name, coarser, day_of, day_start, forecast_category, is_hourly, month_part,
+    settled_before, slot_ms, slot_of, slot_start, Coarser, MONTH_PART_LEN, RETENTION_BLOCK_DAYS,
+};
+pub(crate) use crate::ssr::store::kpi_slots::{DAY_MS, HOUR_MS};
+use crate::ssr::store::kpis::{push_facts, push_people, Narrow, People, Window};
 use std::collections::HashMap;
-
-pub(crate) const DAY_MS: i64 = 86_400_000;
-
-pub(crate) const HOUR_MS: i64 = 3_600_000;
-
-/// The instant before which every record of `key` counts or does not for good: records
-/// judged only once their time has passed (a lead's contact deadline, a follow-up's day
-/// of grace) are read from the records after it.
-pub fn settled_before(key: KpiKey, now_ms: i64) -> Option<i64> {
-    match records_of(key) {
-        KpiKey::LeadFirstContactSla => Some(now_ms + 1),
-        KpiKey::FollowUpCompliance => Some(now_ms - DAY_MS + 1),
-        _ => None,
-    }
-}
-
-/// How long a cell of `key` is: an hour for the KPIs whose records are judged late (so
-/// what the cells cannot hold yet is at most an hour of records), a local day otherwise.
-pub fn slot_ms(key: KpiKey) -> i64 {
-    if is_hourly(key) {
-        HOUR_MS
-    } else {
-        DAY_MS
-    }
-}
-
-/// Whether `key`'s records are kept in hour cells (those judged late).
-pub fn is_hourly(key: KpiKey) -> bool {
-    settled_before(key, 0).is_some()
-}
-
-/// Retention's coarser cells: blocks of this many days (days since 1970 divided by it).
-pub const RETENTION_BLOCK_DAYS: i64 = 32;
-
-/// How a KPI's coarser cells are made of its cells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Coarser {
-    /// This many slots make one (slot divided by it).
-    Slots(i64),
-    /// A date part's month: its first seven characters (`YYYY-MM`).
-    Month,
-}
-
-/// The length of a month part (`YYYY-MM`) of a date part.
-pub const MONTH_PART_LEN: usize = 7;
-
-/// The month (`YYYY-MM`) of a date part, as the month cells keep it (SQL's `SUBSTR` to
-/// [`MONTH_PART_LEN`] in `kpi_rollups::rebuild`).
-pub fn month_part(part: &str) -> String {
-    part.chars().take(MONTH_PART_LEN).collect()
-}
-
-/// Whether `key`'s cells are also kept coarser, and how: an hourly KPI keeps days (24
-/// hours), so a month sums thirty days per person and only the last day by the hour;
-/// retention keeps 32-day blocks, since it sums every day before a period (two years are
-/// 23 blocks and a few days, not 730 days); the unpaid installments keep months of
-/// planned dates, since overdue sums every date before today.
-pub fn coarser(key: KpiKey) -> Option<(&'static str, Coarser)> {
-    match records_of(key) {
-        KpiKey::CustomerRetention => Some(("32d", Coarser::Slots(RETENTION_BLOCK_DAYS))),
-        KpiKey::ReceivablesOverdue | KpiKey::ReceivablesDue30d => Some(("month", Coarser::Month)),
-        set if is_hourly(set) => Some(("day", Coarser::Slots(24))),
-        _ => None,
-    }
-}
-
-/// The name `key`'s cells are kept under in `kpi_cells`: the KPI's, or for its coarser
-/// cells ([`coarser`]) the KPI's with `:day`, `:32d` or `:month` after it.
-pub fn cells_name(key: KpiKey, coarse: bool) -> String {
-    let set = records_of(key).as_str();
-    match coarser(key).filter(|_| coarse) {
-        Some((suffix, _)) => format!("{set}:{suffix}"),
-        None => set.to_string(),
-    }
-}
-
-/// The cell (local hours or days since 1970-01-01) an instant falls in, for `key`.
-pub fn slot_of(key: KpiKey, ms: i64) -> i64 {
-    (ms + DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000).div_euclid(slot_ms(key))
-}
-
-/// The instant a cell of `key` begins.
-pub fn slot_start(key: KpiKey, slot: i64) -> i64 {
-    slot * slot_ms(key) - DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000
-}
-
-/// The local day an instant falls on (days since 1970-01-01 in Tandem's time zone).
-pub fn day_of(ms: i64) -> i64 {
-    (ms + DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000).div_euclid(DAY_MS)
-}
-
-/// The instant a local day begins.
-pub fn day_start(day: i64) -> i64 {
-    day * DAY_MS - DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000
-}
-
-/// The category a weighted forecast cell's grade stands for.
-pub fn forecast_category(grade: i64) -> ForecastCategory {
-    usize::try_from(grade)
-        .ok()
-        .and_then(|i| ForecastCategory::ALL.get(i).copied())
-        .unwrap_or(ForecastCategory::Pipeline)
-}
 
 /// Which cells a tally sums: the KPI's, these people's, these slots' (local days or hours,
 /// `slot_of`; None: the state, kept without a time), and these parts (an inclusive
@@ -146,18 +49,6 @@ struct CellSum {
     measure_sum: i64,
     measure_n: i64,
     weighted: i64,
-}
-
-/// The tallies of the cells chosen, one per group (its owner, day or part as text).
-pub async fn tallies<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    cells: &Cells<'_>,
-    by: By,
-) -> Result<Vec<(String, Tally)>, sqlx::Error> {
-    let mut sql = Sql::new("");
-    push_cells_select(&mut sql, cells, by, None);
-    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
-    Ok(into_tallies(cells.key, rows))
 }
 
 #[derive(sqlx::FromRow)]
@@ -209,8 +100,8 @@ impl Branch<'_> {
     }
 }
 
-/// The tallies of each of `reads`, in their order: what [`tallies`],
-/// [`records_tallied`] and `kpi_retention::retention` answer for each, in as few
+/// The tallies of each of `reads`, in their order (the cells' sums, the records' tallied
+/// in SQL, retention's: one per group, its owner, day or part as text), in as few
 /// statements as the parameters allow (each read one branch of a `UNION ALL`, tagged with
 /// its place; a KPI's reads of spans that meet, one branch: [`chained`]), so a report's
 /// dozens of sums cost one trip to the database for the records, one for the cells and
@@ -319,7 +210,7 @@ fn statements(reads: &[(Branch<'_>, By)], units: &[Vec<usize>]) -> Vec<Sql> {
                     people,
                     Narrow::default(),
                     *by,
-                    Some(unit[0] as i64),
+                    unit[0] as i64,
                 ),
                 Branch::Retention { .. } => {}
             }
@@ -376,76 +267,11 @@ fn chained(reads: &[(Branch<'_>, By)], mine: &[usize]) -> Vec<Vec<usize>> {
     units
 }
 
-/// Statements of KPI cells run with the plan PostgreSQL keeps for them, in one
-/// transaction: begun with [`KeptPlan::begin`], read with [`KeptPlan::all`], ended with
-/// [`KeptPlan::end`].
-///
-/// Left to choose, PostgreSQL plans such a statement again for every call: the plan it
-/// would keep for any values (each KPI's cells read by an index range) is costed above
-/// the one planned for the values at hand, though it runs as fast, and planning forty
-/// branches takes as long as running them (docs/benchmarks.md). The choice is a setting,
-/// set here for the transaction (`SET LOCAL`), so it ends with it even when the caller
-/// goes away midway (an unfinished transaction is rolled back before the connection is
-/// used again). Parallel workers are turned off with it: costed for any values, a report
-/// of fifty branches looked large enough to hand to workers, whose start took 20 ms of a
-/// 4 ms statement (the REST report at 10^5 customers). SQLite plans a statement once per
-/// connection anyway: there the statements run as they are.
-pub(crate) enum KeptPlan<'c> {
-    Postgres(sqlx::Transaction<'c, Any>),
-    Other(&'c mut sqlx::AnyConnection),
-}
-
-impl<'c> KeptPlan<'c> {
-    /// Begins the statements on `conn` (a transaction with the settings, on PostgreSQL).
-    pub(crate) async fn begin(conn: &'c mut sqlx::AnyConnection) -> Result<Self, sqlx::Error> {
-        if conn.backend_name() != "PostgreSQL" {
-            return Ok(KeptPlan::Other(conn));
-        }
-        let mut tx = sqlx::Connection::begin(conn).await?;
-        // (`set_config(…, true)` is `SET LOCAL`; both settings in one trip.)
-        Sql::new(
-            "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), \
-             set_config('max_parallel_workers_per_gather', '0', true)",
-        )
-        .query()
-        .execute(&mut *tx)
-        .await?;
-        Ok(KeptPlan::Postgres(tx))
-    }
-
-    /// The rows of one statement of KPI cells.
-    pub(crate) async fn all<R>(&mut self, sql: &Sql) -> Result<Vec<R>, sqlx::Error>
-    where
-        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
-    {
-        match self {
-            KeptPlan::Postgres(tx) => sql.all(&mut **tx, |r: R| r).await,
-            KeptPlan::Other(conn) => sql.all(&mut **conn, |r: R| r).await,
-        }
-    }
-
-    /// The rows of one statement of KPI cells, as they come (its columns by place).
-    pub(crate) async fn rows(&mut self, sql: &Sql) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
-        match self {
-            KeptPlan::Postgres(tx) => sql.query().fetch_all(&mut **tx).await,
-            KeptPlan::Other(conn) => sql.query().fetch_all(&mut **conn).await,
-        }
-    }
-
-    /// Ends the statements (the transaction, and with it the settings).
-    pub(crate) async fn end(self) -> Result<(), sqlx::Error> {
-        match self {
-            KeptPlan::Postgres(tx) => tx.commit().await,
-            KeptPlan::Other(_) => Ok(()),
-        }
-    }
-}
-
 /// The `SELECT` of the cells chosen, summed by group and grade (first, `req`: the tag, for
 /// a branch of [`tallies_each`]).
-fn push_cells_select(sql: &mut Sql, cells: &Cells<'_>, by: By, tag: Option<i64>) {
+fn push_cells_select(sql: &mut Sql, cells: &Cells<'_>, by: By, tag: i64) {
     let group = cells_group(cells, by);
-    let req = tag.map_or(String::new(), |t| format!("CAST({t} AS BIGINT) AS req, "));
+    let req = format!("CAST({tag} AS BIGINT) AS req, ");
     sql.push(&format!(
         "SELECT {req}{group} AS grouped, grade, {} FROM kpi_cells WHERE ",
         summed_columns()
@@ -467,10 +293,10 @@ fn push_chain_select(sql: &mut Sql, links: &[(i64, &Cells<'_>, By)]) {
         return;
     };
     let (Some((from, _)), Some((_, until))) = (first.slots, last.1.slots) else {
-        return push_cells_select(sql, first, by, Some(tag));
+        return push_cells_select(sql, first, by, tag);
     };
     if links.len() == 1 {
-        return push_cells_select(sql, first, by, Some(tag));
+        return push_cells_select(sql, first, by, tag);
     }
     // `CASE WHEN day < (the next read's first day) THEN … ELSE (the last read's) END`.
     let push_case = |sql: &mut Sql, of: &dyn Fn(i64, &Cells<'_>, By) -> String| {
@@ -598,25 +424,10 @@ fn into_tallies(key: KpiKey, rows: Vec<CellSum>) -> Vec<(String, Tally)> {
     out
 }
 
-/// The tallies of `key`'s records in `w` for these people, narrowed, grouped `by`, worked
-/// out in SQL from the records themselves (what `Tally::of` would make of them, without
-/// reading them out).
-pub async fn records_tallied<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    key: KpiKey,
-    w: &Window,
-    people: &People,
-    narrow: Narrow,
-    by: By,
-) -> Result<Vec<(String, Tally)>, sqlx::Error> {
-    let mut sql = Sql::new("");
-    push_records_select(&mut sql, key, w, people, narrow, by, None);
-    let rows: Vec<CellSum> = sql.all(ex, |r: CellSum| r).await?;
-    Ok(into_tallies(key, rows))
-}
-
-/// The `SELECT` of [`records_tallied`], in the columns of [`push_cells_select`]'s (first,
-/// `req`: the tag, for a branch of [`tallies_each`]).
+/// The `SELECT` of `key`'s records in `w` for these people, narrowed, grouped `by`,
+/// tallied in SQL (what `Tally::of` would make of them, without reading them out), in the
+/// columns of [`push_cells_select`]'s (first, `req`: the tag, for a branch of
+/// [`tallies_each`]).
 fn push_records_select(
     sql: &mut Sql,
     key: KpiKey,
@@ -624,7 +435,7 @@ fn push_records_select(
     people: &People,
     narrow: Narrow,
     by: By,
-    tag: Option<i64>,
+    tag: i64,
 ) {
     let offset = DEFAULT_UTC_OFFSET_MINUTES as i64 * 60_000;
     let group = match by {
@@ -638,7 +449,7 @@ fn push_records_select(
         Graded::ByMeasure => Some("q.measure"),
         Graded::ByAmount => Some("q.amount"),
     };
-    let req = tag.map_or(String::new(), |t| format!("CAST({t} AS BIGINT) AS req, "));
+    let req = format!("CAST({tag} AS BIGINT) AS req, ");
     sql.push(&format!(
         "SELECT {req}{} AS grouped, {} AS grade, COUNT(*) AS n, \
          CAST(COALESCE(SUM(CASE WHEN q.measure = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS flagged, \

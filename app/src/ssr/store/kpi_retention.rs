@@ -8,21 +8,9 @@ use crate::ssr::store::kpi_cells::{cells_name, day_of, KeptPlan, RETENTION_BLOCK
 use crate::ssr::store::kpis::{push_people, People, Window};
 use sqlx::Row;
 
-/// Retention for the period `w`: the customers who had bought before it began and had
-/// not churned by then, flagged when they had not churned by its end either.
-pub async fn retention(
-    conn: &mut sqlx::AnyConnection,
-    people: &People,
-    w: &Window,
-) -> Result<Tally, sqlx::Error> {
-    let mut kept = KeptPlan::begin(conn).await?;
-    let mut tallies = retention_each(&mut kept, people, std::slice::from_ref(w)).await?;
-    kept.end().await?;
-    Ok(tallies.pop().unwrap_or_default())
-}
-
 /// Retention for each of the periods `windows` (a period and the one before it), in one
-/// statement. Its cells are by the day a customer first bought, graded by the day they
+/// statement: the customers who had bought before a period began and had not churned by
+/// then, flagged when they had not churned by its end either. Its cells are by the day a customer first bought, graded by the day they
 /// churned (0: not); the whole 32-day blocks before the earliest period are read from the
 /// coarser cells, the days after them from the day cells, and each period sums the days
 /// before its own start.
