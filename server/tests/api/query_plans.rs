@@ -118,8 +118,7 @@ async fn the_pending_contracts_are_found_by_their_status() {
 /// that statement alone, so the connection's other statements are planned as before.
 #[tokio::test]
 async fn postgresql_keeps_the_plan_of_a_reports_cells() {
-    use app::domain::kpis::KpiKey;
-    use app::ssr::store::kpi_cells::{tallies_each, Branch, By, Cells};
+    use app::ssr::store::kpi_cells::{tallies_each, Branch, By};
     use app::ssr::store::kpis::People;
     if !backends().contains(&Backend::Postgres) {
         return;
@@ -127,14 +126,10 @@ async fn postgresql_keeps_the_plan_of_a_reports_cells() {
     let app = spawn_app(Backend::Postgres).await;
     let mut conn = app.state.app.db.read.acquire().await.unwrap();
     let (everyone, team) = (People::Everyone, People::These(vec![1, 2, 3]));
-    let cells = |people| Cells {
-        key: KpiKey::WonAmount,
-        people,
-        slots: Some((20_700, 20_800)),
-        parts: None,
-        coarse: false,
-    };
-    let (all, some) = (cells(&everyone), cells(&team));
+    let (all, some) = (
+        won_amount_cells(&everyone, (20_700, 20_800)),
+        won_amount_cells(&team, (20_700, 20_800)),
+    );
     let reads = [
         (Branch::Cells(&all), By::Nothing),
         (Branch::Cells(&some), By::Owner),
@@ -173,8 +168,7 @@ async fn postgresql_keeps_the_plan_of_a_reports_cells() {
 /// cell was a visit to the table, its cells spread over as many pages as there are cells.
 #[tokio::test]
 async fn postgresql_reads_everyones_cells_from_the_index_alone() {
-    use app::domain::kpis::KpiKey;
-    use app::ssr::store::kpi_cells::{tallies_each, Branch, By, Cells};
+    use app::ssr::store::kpi_cells::{tallies_each, Branch, By};
     use app::ssr::store::kpis::People;
     if !backends().contains(&Backend::Postgres) {
         return;
@@ -217,20 +211,8 @@ async fn postgresql_reads_everyones_cells_from_the_index_alone() {
     let mut conn = db.read.acquire().await.unwrap();
     let everyone = People::Everyone;
     let (this, before) = (
-        Cells {
-            key: KpiKey::WonAmount,
-            people: &everyone,
-            slots: Some((20_780, 20_800)),
-            parts: None,
-            coarse: false,
-        },
-        Cells {
-            key: KpiKey::WonAmount,
-            people: &everyone,
-            slots: Some((20_760, 20_780)),
-            parts: None,
-            coarse: false,
-        },
+        won_amount_cells(&everyone, (20_780, 20_800)),
+        won_amount_cells(&everyone, (20_760, 20_780)),
     );
     let reads = [
         (Branch::Cells(&this), By::Day),
@@ -266,4 +248,18 @@ async fn flush_statistics(conn: &mut sqlx::AnyConnection) {
         .await
         .unwrap();
     sqlx::query("SELECT 1").execute(&mut *conn).await.unwrap();
+}
+
+/// The won amount's day cells of `people` over `days` (from, until).
+fn won_amount_cells(
+    people: &app::ssr::store::kpis::People,
+    days: (i64, i64),
+) -> app::ssr::store::kpi_cells::Cells<'_> {
+    app::ssr::store::kpi_cells::Cells {
+        key: app::domain::kpis::KpiKey::WonAmount,
+        people,
+        slots: Some(days),
+        parts: None,
+        coarse: false,
+    }
 }

@@ -19,7 +19,8 @@ use crate::model::{
 use crate::ssr::auth::Viewer;
 use crate::ssr::context::AppState;
 use crate::ssr::store::forecast::{forecast_deals, ForecastDeals};
-use crate::ssr::store::kpi_cells::{day_of, By};
+use crate::ssr::store::kpi_cells::By;
+use crate::ssr::store::kpi_slots::day_of;
 use crate::ssr::store::kpis::{Narrow, People};
 use crate::ssr::store::users;
 use sqlx::AnyConnection;

@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::ssr::clock::iso_date;
 use crate::ssr::store::kpi_cells::{self as cells, Branch, By, Cells};
 use crate::ssr::store::kpi_rollups as rollups;
+use crate::ssr::store::kpi_slots as slots;
 use crate::ssr::store::kpis::{receivable_dates, records_of, People, Window};
 use chrono::Datelike;
 use sqlx::AnyConnection;
@@ -66,7 +67,7 @@ fn plan<'a>(key: KpiKey, w: &Window, people: &'a People, by: By) -> AppResult<Ve
                 let month_start = until.with_day(1).ok_or(AppError::Internal)?;
                 let last_month = month_start.pred_opt().ok_or(AppError::Internal)?;
                 let mut reads = vec![read(
-                    (String::new(), cells::month_part(&iso_date(last_month))),
+                    (String::new(), slots::month_part(&iso_date(last_month))),
                     true,
                 )];
                 if month_start <= last {
@@ -100,22 +101,22 @@ fn plan<'a>(key: KpiKey, w: &Window, people: &'a People, by: By) -> AppResult<Ve
     if key.is_snapshot() || set == KpiKey::WeightedForecast {
         return Ok(vec![chosen(None, false)]);
     }
-    let slot = |ms| cells::slot_of(set, ms);
+    let slot = |ms| slots::slot_of(set, ms);
     let (from, until) = (slot(w.start_ms), slot(w.end_ms));
     let settled =
-        cells::settled_before(set, w.now_ms).map_or(until, |s| slot(s).clamp(from, until));
+        slots::settled_before(set, w.now_ms).map_or(until, |s| slot(s).clamp(from, until));
     let mut reads = Vec::new();
     let mut hours_from = from;
-    if cells::is_hourly(set) {
+    if slots::is_hourly(set) {
         // Whole days from the day cells, the settled hours of the last day from the hours.
         let (first_day, whole_until) = (
-            cells::day_of(w.start_ms),
-            cells::day_of(cells::slot_start(set, settled)),
+            slots::day_of(w.start_ms),
+            slots::day_of(slots::slot_start(set, settled)),
         );
         // (A period's window begins at a local midnight.)
-        if whole_until > first_day && cells::day_start(first_day) == w.start_ms {
+        if whole_until > first_day && slots::day_start(first_day) == w.start_ms {
             reads.push(chosen(Some((first_day, whole_until)), true));
-            hours_from = slot(cells::day_start(whole_until)).max(from);
+            hours_from = slot(slots::day_start(whole_until)).max(from);
         }
     }
     if settled > hours_from {
@@ -124,7 +125,7 @@ fn plan<'a>(key: KpiKey, w: &Window, people: &'a People, by: By) -> AppResult<Ve
     if settled < until {
         // The records the cells cannot hold yet (at most a cell's worth).
         reads.push(Read::Records(Window {
-            start_ms: cells::slot_start(set, settled).max(w.start_ms),
+            start_ms: slots::slot_start(set, settled).max(w.start_ms),
             ..*w
         }));
     }
@@ -169,8 +170,9 @@ impl TalliesRead {
 
     /// Reads the tallies of each KPI in its window for `people`, grouped as asked, that
     /// were not read yet: their cells, retention's and the records the cells do not hold
-    /// yet together (a report's fifty sums in three statements instead of fifty). A whole tally wanted beside a grouping of the same records
-    /// is not read but summed from the groups (every group is read, so the sums agree).
+    /// yet together (a report's fifty sums in three statements instead of fifty). A whole
+    /// tally wanted beside a grouping of the same records is not read but summed from the
+    /// groups (every group is read, so the sums agree).
     pub(crate) async fn prefetch(
         &mut self,
         conn: &mut AnyConnection,

@@ -4,7 +4,7 @@
 use crate::domain::forecast::ForecastDeal;
 use crate::ssr::clock::iso_date;
 use crate::ssr::store::db::Sql;
-use crate::ssr::store::kpi_cells::{day_of, forecast_category};
+use crate::ssr::store::kpi_slots::{day_of, forecast_category};
 use crate::ssr::store::kpis::{push_people, People, Window};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};

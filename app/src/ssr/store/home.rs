@@ -6,7 +6,7 @@ use crate::ssr::auth::Viewer;
 use crate::ssr::clock::{from_ms, opt_from_ms};
 use crate::ssr::store::db::Sql;
 // The book's follow-up cells are UTC days and hours of the planned time.
-use crate::ssr::store::kpi_cells::{DAY_MS, HOUR_MS};
+use crate::ssr::store::kpi_slots::{DAY_MS, HOUR_MS};
 use sqlx::{Any, AnyPool, Executor};
 
 #[derive(sqlx::FromRow)]

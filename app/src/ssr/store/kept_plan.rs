@@ -39,23 +39,25 @@ impl<'c> KeptPlan<'c> {
         Ok(KeptPlan::Postgres(tx))
     }
 
+    /// The connection the statements run on (the transaction's, on PostgreSQL).
+    fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        match self {
+            KeptPlan::Postgres(tx) => tx,
+            KeptPlan::Other(conn) => conn,
+        }
+    }
+
     /// The rows of one statement of KPI cells.
     pub(crate) async fn all<R>(&mut self, sql: &Sql) -> Result<Vec<R>, sqlx::Error>
     where
         R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
     {
-        match self {
-            KeptPlan::Postgres(tx) => sql.all(&mut **tx, |r: R| r).await,
-            KeptPlan::Other(conn) => sql.all(&mut **conn, |r: R| r).await,
-        }
+        sql.all(self.conn(), |r: R| r).await
     }
 
     /// The rows of one statement of KPI cells, as they come (its columns by place).
     pub(crate) async fn rows(&mut self, sql: &Sql) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
-        match self {
-            KeptPlan::Postgres(tx) => sql.query().fetch_all(&mut **tx).await,
-            KeptPlan::Other(conn) => sql.query().fetch_all(&mut **conn).await,
-        }
+        sql.query().fetch_all(self.conn()).await
     }
 
     /// Ends the statements (the transaction, and with it the settings).

@@ -8,13 +8,9 @@ use crate::domain::kpi_tally::{graded, Graded, Tally};
 use crate::domain::kpis::KpiKey;
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::ssr::store::db::Sql;
-pub(crate) use crate::ssr::store::kept_plan::KeptPlan;
+use crate::ssr::store::kept_plan::KeptPlan;
 use crate::ssr::store::kpi_retention;
-pub use crate::ssr::store::kpi_slots::{
-    cells_name, coarser, day_of, day_start, forecast_category, is_hourly, month_part,
-    settled_before, slot_ms, slot_of, slot_start, Coarser, MONTH_PART_LEN, RETENTION_BLOCK_DAYS,
-};
-pub(crate) use crate::ssr::store::kpi_slots::{DAY_MS, HOUR_MS};
+use crate::ssr::store::kpi_slots::{cells_name, is_hourly, slot_ms, DAY_MS};
 use crate::ssr::store::kpis::{push_facts, push_people, Narrow, People, Window};
 use std::collections::HashMap;
 
@@ -130,37 +126,31 @@ pub async fn tallies_each(
     for sql in statements(reads, &chained(reads, &of_kind(true))) {
         tag_rows(&mut rows_of, sql.all(&mut *conn, |r: TaggedSum| r).await?);
     }
-    // The cells' statements and retention's, with the plans PostgreSQL keeps.
-    let mut kept = KeptPlan::begin(&mut *conn).await?;
-    for sql in statements(reads, &chained(reads, &of_kind(false))) {
-        tag_rows(&mut rows_of, kept.all::<TaggedSum>(&sql).await?);
+    let cells = statements(reads, &chained(reads, &of_kind(false)));
+    // Retention's reads, by the people they count (a report's: one group, two periods).
+    let mut retention: Vec<(&People, Vec<(usize, Window)>)> = Vec::new();
+    for (i, (branch, _)) in reads.iter().enumerate() {
+        if let Branch::Retention { w, people } = branch {
+            match retention.iter_mut().find(|(p, _)| p == people) {
+                Some((_, windows)) => windows.push((i, *w)),
+                None => retention.push((people, vec![(i, *w)])),
+            }
+        }
     }
     let mut retained: Vec<(usize, Tally)> = Vec::new();
-    let retention: Vec<(usize, &Window, &People)> = (0..reads.len())
-        .filter_map(|i| match &reads[i].0 {
-            Branch::Retention { w, people } => Some((i, w, *people)),
-            _ => None,
-        })
-        .collect();
-    let mut done: Vec<usize> = Vec::new();
-    for (i, _, people) in &retention {
-        if done.contains(i) {
-            continue;
+    if !cells.is_empty() || !retention.is_empty() {
+        // The cells' statements and retention's, with the plans PostgreSQL keeps.
+        let mut kept = KeptPlan::begin(&mut *conn).await?;
+        for sql in &cells {
+            tag_rows(&mut rows_of, kept.all::<TaggedSum>(sql).await?);
         }
-        // Every window of the same people in one statement.
-        let alike: Vec<(usize, Window)> = retention
-            .iter()
-            .filter(|(_, _, p)| p == people)
-            .map(|(j, w, _)| (*j, **w))
-            .collect();
-        let windows: Vec<Window> = alike.iter().map(|(_, w)| *w).collect();
-        let tallies = kpi_retention::retention_each(&mut kept, people, &windows).await?;
-        for ((j, _), t) in alike.into_iter().zip(tallies) {
-            done.push(j);
-            retained.push((j, t));
+        for (people, windows) in &retention {
+            let periods: Vec<Window> = windows.iter().map(|(_, w)| *w).collect();
+            let tallies = kpi_retention::retention_each(&mut kept, people, &periods).await?;
+            retained.extend(windows.iter().map(|(i, _)| *i).zip(tallies));
         }
+        kept.end().await?;
     }
-    kept.end().await?;
     let mut out: Vec<Vec<(String, Tally)>> = reads
         .iter()
         .zip(rows_of)

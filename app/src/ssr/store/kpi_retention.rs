@@ -4,16 +4,17 @@
 use crate::domain::kpi_tally::Tally;
 use crate::domain::kpis::KpiKey;
 use crate::ssr::store::db::Sql;
-use crate::ssr::store::kpi_cells::{cells_name, day_of, KeptPlan, RETENTION_BLOCK_DAYS};
+use crate::ssr::store::kept_plan::KeptPlan;
+use crate::ssr::store::kpi_slots::{cells_name, day_of, RETENTION_BLOCK_DAYS};
 use crate::ssr::store::kpis::{push_people, People, Window};
 use sqlx::Row;
 
 /// Retention for each of the periods `windows` (a period and the one before it), in one
 /// statement: the customers who had bought before a period began and had not churned by
-/// then, flagged when they had not churned by its end either. Its cells are by the day a customer first bought, graded by the day they
-/// churned (0: not); the whole 32-day blocks before the earliest period are read from the
-/// coarser cells, the days after them from the day cells, and each period sums the days
-/// before its own start.
+/// then, flagged when they had not churned by its end either. Its cells are by the day a
+/// customer first bought, graded by the day they churned (0: not); the whole 32-day blocks
+/// before the earliest period are read from the coarser cells, the days after them from
+/// the day cells, and each period sums the days before its own start.
 pub(crate) async fn retention_each(
     kept: &mut KeptPlan<'_>,
     people: &People,

@@ -13,7 +13,7 @@ use crate::domain::kpi_tally::{graded, Graded};
 use crate::domain::kpis::{KpiKey, Period};
 use crate::domain::time::DEFAULT_UTC_OFFSET_MINUTES;
 use crate::ssr::store::db::{Db, Sql};
-pub use crate::ssr::store::kpi_cells::{day_of, day_start};
+pub use crate::ssr::store::kpi_slots::{day_of, day_start};
 use crate::ssr::store::kpis::{kind_of, record_set, Window};
 use chrono::NaiveDate;
 use sqlx::AnyConnection;
@@ -23,7 +23,7 @@ use std::collections::HashMap;
 /// the next start rebuilds them.
 pub const VERSION: i64 = 8;
 
-use crate::ssr::store::kpi_cells::{
+use crate::ssr::store::kpi_slots::{
     cells_name, coarser, month_part, slot_ms, Coarser, DAY_MS, MONTH_PART_LEN,
 };
 
@@ -422,7 +422,7 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     ))
     .execute(&mut *conn)
     .await?;
-    // The coarser cells beside some KPIs' (kpi_cells::coarser). Their slots are after
+    // The coarser cells beside some KPIs' (kpi_slots::coarser). Their slots are after
     // 1970, so SQL's division is the floor.
     for key in ROLLED {
         let Some((_, how)) = coarser(key) else {

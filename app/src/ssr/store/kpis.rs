@@ -5,7 +5,7 @@ use super::kpi_kinds::{part_of, title_and_href};
 use crate::domain::kpis::{Fact, KpiKey, Period};
 use crate::ssr::clock::iso_date;
 use crate::ssr::store::db::Sql;
-use crate::ssr::store::kpi_cells::DAY_MS;
+use crate::ssr::store::kpi_slots::DAY_MS;
 use chrono::NaiveDate;
 use sqlx::{Any, Executor};
 
